@@ -1,0 +1,372 @@
+//! Server configuration: one typed struct, read from an optional `rustchat.toml`
+//! and overridden by `RUSTCHAT_*` environment variables, validated before start-up.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The whole configuration of a rustchat node.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address and port the HTTP server listens on.
+    pub listen: String,
+    /// Directory for the embedded database, uploaded files and other local state.
+    pub data_dir: PathBuf,
+    /// Database URL: `sqlite://<path>` (the default is `rustchat.db` in the data dir) or `postgres://…`.
+    pub database_url: Option<String>,
+    /// Largest number of pooled database connections.
+    pub database_max_connections: u32,
+    /// Redis URL (`redis://…`) for fan-out between nodes; unset keeps everything in-process.
+    pub redis_url: Option<String>,
+    /// S3 bucket for uploaded files; unset keeps files in the data dir.
+    pub s3_bucket: Option<String>,
+    /// S3 endpoint URL for S3-compatible stores other than AWS.
+    pub s3_endpoint: Option<String>,
+    /// S3 region.
+    pub s3_region: Option<String>,
+    /// Public URL of this server, used in links, e-mails and push notifications.
+    pub site_url: Option<String>,
+    /// URL of a Mattermost-compatible push proxy for mobile notifications.
+    pub push_proxy_url: Option<String>,
+    /// SMTP URL (`smtp://user:pass@host:port`) for e-mail notifications.
+    pub smtp_url: Option<String>,
+    /// How long a session lasts, in hours.
+    pub session_length_hours: u64,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Whether anyone may sign up; the first user can always be created.
+    pub enable_open_signup: bool,
+    /// Shortest accepted password, in characters.
+    pub password_min_length: usize,
+    /// Log filter, in `tracing` env-filter syntax (`info`, `rustchat=debug`, …).
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "0.0.0.0:8065".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            database_max_connections: 16,
+            redis_url: None,
+            s3_bucket: None,
+            s3_endpoint: None,
+            s3_region: None,
+            site_url: None,
+            push_proxy_url: None,
+            smtp_url: None,
+            session_length_hours: 24 * 30,
+            max_body_bytes: 300_000,
+            enable_open_signup: true,
+            password_min_length: 8,
+            log: "info".into(),
+        }
+    }
+}
+
+/// A configuration value that is missing or malformed; the message names the key.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error in {key}: {reason}")]
+pub struct ConfigError {
+    /// The environment variable or file key at fault.
+    pub key: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+fn config_error(key: &str, reason: impl Into<String>) -> ConfigError {
+    ConfigError {
+        key: key.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// Each setting's file key and environment variable, in documentation order.
+pub const KEYS: &[(&str, &str)] = &[
+    ("listen", "RUSTCHAT_LISTEN"),
+    ("data_dir", "RUSTCHAT_DATA_DIR"),
+    ("database_url", "RUSTCHAT_DATABASE_URL"),
+    ("database_max_connections", "RUSTCHAT_DATABASE_MAX_CONNECTIONS"),
+    ("redis_url", "RUSTCHAT_REDIS_URL"),
+    ("s3_bucket", "RUSTCHAT_S3_BUCKET"),
+    ("s3_endpoint", "RUSTCHAT_S3_ENDPOINT"),
+    ("s3_region", "RUSTCHAT_S3_REGION"),
+    ("site_url", "RUSTCHAT_SITE_URL"),
+    ("push_proxy_url", "RUSTCHAT_PUSH_PROXY_URL"),
+    ("smtp_url", "RUSTCHAT_SMTP_URL"),
+    ("session_length_hours", "RUSTCHAT_SESSION_LENGTH_HOURS"),
+    ("max_body_bytes", "RUSTCHAT_MAX_BODY_BYTES"),
+    ("enable_open_signup", "RUSTCHAT_ENABLE_OPEN_SIGNUP"),
+    ("password_min_length", "RUSTCHAT_PASSWORD_MIN_LENGTH"),
+    ("log", "RUSTCHAT_LOG"),
+];
+
+/// Which database a URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    /// The embedded default.
+    Sqlite,
+    /// PostgreSQL 15 or later.
+    Postgres,
+}
+
+impl Config {
+    /// Reads `file` (if given, or `rustchat.toml` if it exists), then the environment, then validates.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let env: BTreeMap<String, String> = std::env::vars()
+            .filter(|(k, _)| k.starts_with("RUSTCHAT_"))
+            .collect();
+        Self::load_from(file, &env)
+    }
+
+    /// [`Config::load`] with an explicit environment, for tests.
+    pub fn load_from(
+        file: Option<&Path>,
+        env: &BTreeMap<String, String>,
+    ) -> Result<Config, ConfigError> {
+        let file = match file {
+            Some(path) => Some(path.to_path_buf()),
+            None => env
+                .get("RUSTCHAT_CONFIG")
+                .map(PathBuf::from)
+                .or_else(|| Some(PathBuf::from("rustchat.toml")).filter(|p| p.exists())),
+        };
+        let mut table = match &file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| config_error(&path.display().to_string(), e.to_string()))?;
+                toml::from_str::<toml::Table>(&text)
+                    .map_err(|e| config_error(&path.display().to_string(), e.to_string()))?
+            }
+            None => toml::Table::new(),
+        };
+        let defaults = toml::Table::try_from(Config::default())
+            .map_err(|e| config_error("defaults", e.to_string()))?;
+        for (key, var) in KEYS {
+            let Some(raw) = env.get(*var) else { continue };
+            let value = match defaults.get(*key) {
+                Some(toml::Value::Integer(_)) => raw
+                    .trim()
+                    .parse::<i64>()
+                    .map(toml::Value::Integer)
+                    .map_err(|_| config_error(var, format!("`{raw}` is not a whole number")))?,
+                Some(toml::Value::Boolean(_)) => match raw.trim().to_ascii_lowercase().as_str() {
+                    "true" | "1" | "yes" | "on" => toml::Value::Boolean(true),
+                    "false" | "0" | "no" | "off" => toml::Value::Boolean(false),
+                    _ => return Err(config_error(var, format!("`{raw}` is not true or false"))),
+                },
+                _ => toml::Value::String(raw.clone()),
+            };
+            table.insert((*key).to_string(), value);
+        }
+        let config: Config = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| {
+            config_error(
+                file.as_deref().map(|p| p.display().to_string()).as_deref().unwrap_or("configuration"),
+                e.message().to_string(),
+            )
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks every value, naming the environment variable of the first bad one.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.listen
+            .parse::<SocketAddr>()
+            .map_err(|_| config_error("RUSTCHAT_LISTEN", format!("`{}` is not host:port", self.listen)))?;
+        if self.data_dir.as_os_str().is_empty() {
+            return Err(config_error("RUSTCHAT_DATA_DIR", "must not be empty"));
+        }
+        if let Some(url) = &self.database_url {
+            database_kind(url)?;
+        }
+        if self.database_max_connections == 0 {
+            return Err(config_error("RUSTCHAT_DATABASE_MAX_CONNECTIONS", "must be at least 1"));
+        }
+        check_url("RUSTCHAT_REDIS_URL", self.redis_url.as_deref(), &["redis", "rediss"])?;
+        check_url("RUSTCHAT_S3_ENDPOINT", self.s3_endpoint.as_deref(), &["http", "https"])?;
+        check_url("RUSTCHAT_SITE_URL", self.site_url.as_deref(), &["http", "https"])?;
+        check_url("RUSTCHAT_PUSH_PROXY_URL", self.push_proxy_url.as_deref(), &["http", "https"])?;
+        check_url("RUSTCHAT_SMTP_URL", self.smtp_url.as_deref(), &["smtp", "smtps"])?;
+        if self.s3_bucket.as_deref() == Some("") {
+            return Err(config_error("RUSTCHAT_S3_BUCKET", "must not be empty when set"));
+        }
+        if self.session_length_hours == 0 {
+            return Err(config_error("RUSTCHAT_SESSION_LENGTH_HOURS", "must be at least 1"));
+        }
+        if self.max_body_bytes < 1024 {
+            return Err(config_error("RUSTCHAT_MAX_BODY_BYTES", "must be at least 1024"));
+        }
+        if !(6..=72).contains(&self.password_min_length) {
+            return Err(config_error("RUSTCHAT_PASSWORD_MIN_LENGTH", "must be between 6 and 72"));
+        }
+        Ok(())
+    }
+
+    /// The database URL in force: the configured one or SQLite in the data dir.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("rustchat.db").display()),
+        }
+    }
+
+    /// The listen address (validated by [`Config::validate`]).
+    pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {
+        self.listen
+            .parse()
+            .map_err(|_| config_error("RUSTCHAT_LISTEN", format!("`{}` is not host:port", self.listen)))
+    }
+
+    /// The configuration as Markdown: key, variable, default and meaning.
+    pub fn markdown_table() -> String {
+        let defaults = toml::Table::try_from(Config::default()).unwrap_or_default();
+        let docs = field_docs();
+        let mut out = String::from("| key | environment variable | default | meaning |\n|---|---|---|---|\n");
+        for (key, var) in KEYS {
+            let default = match defaults.get(*key) {
+                Some(toml::Value::String(s)) => format!("`{s}`"),
+                Some(other) => format!("`{other}`"),
+                None => "unset".into(),
+            };
+            let doc = docs.get(key).copied().unwrap_or("");
+            out.push_str(&format!("| `{key}` | `{var}` | {default} | {doc} |\n"));
+        }
+        out
+    }
+}
+
+/// The doc comment of each field, read from this file so the table cannot drift.
+fn field_docs() -> BTreeMap<&'static str, &'static str> {
+    let source = include_str!("config.rs");
+    let mut docs = BTreeMap::new();
+    let mut pending: Option<&'static str> = None;
+    let body = source.split("pub struct Config {").nth(1).unwrap_or("");
+    for line in body.lines() {
+        let line = line.trim();
+        if line == "}" {
+            break;
+        }
+        if let Some(doc) = line.strip_prefix("/// ") {
+            pending = Some(doc);
+        } else if let Some(field) = line.strip_prefix("pub ") {
+            if let (Some(name), Some(doc)) = (field.split(':').next(), pending.take()) {
+                docs.insert(name.trim(), doc);
+            }
+        }
+    }
+    docs
+}
+
+/// Which backend a database URL selects, or an error naming `RUSTCHAT_DATABASE_URL`.
+pub fn database_kind(url: &str) -> Result<DatabaseKind, ConfigError> {
+    let scheme = url.split(':').next().unwrap_or("");
+    match scheme {
+        "sqlite" => Ok(DatabaseKind::Sqlite),
+        "postgres" | "postgresql" => {
+            url::Url::parse(url)
+                .map_err(|e| config_error("RUSTCHAT_DATABASE_URL", format!("`{url}` is not a URL: {e}")))?;
+            Ok(DatabaseKind::Postgres)
+        }
+        _ => Err(config_error(
+            "RUSTCHAT_DATABASE_URL",
+            format!("unsupported scheme `{scheme}` in `{url}` (expected sqlite:// or postgres://)"),
+        )),
+    }
+}
+
+fn check_url(key: &str, value: Option<&str>, schemes: &[&str]) -> Result<(), ConfigError> {
+    let Some(value) = value else { return Ok(()) };
+    let parsed =
+        url::Url::parse(value).map_err(|e| config_error(key, format!("`{value}` is not a URL: {e}")))?;
+    if !schemes.contains(&parsed.scheme()) {
+        return Err(config_error(
+            key,
+            format!("scheme `{}` is not one of {}", parsed.scheme(), schemes.join(", ")),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_listen_on_8065_with_data_dir() {
+        let c = Config::load_from(None, &env(&[])).expect("defaults are valid");
+        assert_eq!(c.listen, "0.0.0.0:8065");
+        assert_eq!(c.data_dir, PathBuf::from("./data"));
+        assert!(c.effective_database_url().starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn environment_overrides_with_types() {
+        let c = Config::load_from(
+            None,
+            &env(&[
+                ("RUSTCHAT_LISTEN", "127.0.0.1:9000"),
+                ("RUSTCHAT_DATABASE_MAX_CONNECTIONS", "4"),
+                ("RUSTCHAT_ENABLE_OPEN_SIGNUP", "false"),
+            ]),
+        )
+        .expect("valid");
+        assert_eq!(c.listen, "127.0.0.1:9000");
+        assert_eq!(c.database_max_connections, 4);
+        assert!(!c.enable_open_signup);
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let cases = [
+            ("RUSTCHAT_DATABASE_URL", "bogus://x"),
+            ("RUSTCHAT_LISTEN", "nowhere"),
+            ("RUSTCHAT_REDIS_URL", "http://x"),
+            ("RUSTCHAT_DATABASE_MAX_CONNECTIONS", "many"),
+            ("RUSTCHAT_ENABLE_OPEN_SIGNUP", "maybe"),
+        ];
+        for (key, value) in cases {
+            let err = Config::load_from(None, &env(&[(key, value)])).expect_err(key);
+            assert_eq!(err.key, key);
+            assert!(err.to_string().contains(key));
+        }
+    }
+
+    #[test]
+    fn file_values_are_read_and_env_wins() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("rustchat.toml");
+        std::fs::write(&path, "listen = \"127.0.0.1:7000\"\nlog = \"debug\"\n").expect("write");
+        let c = Config::load_from(Some(&path), &env(&[("RUSTCHAT_LOG", "warn")])).expect("valid");
+        assert_eq!(c.listen, "127.0.0.1:7000");
+        assert_eq!(c.log, "warn");
+        std::fs::write(&path, "listne = \"x\"\n").expect("write");
+        let err = Config::load_from(Some(&path), &env(&[])).expect_err("unknown key");
+        assert!(err.reason.contains("listne"), "{err}");
+    }
+
+    #[test]
+    fn every_field_has_a_key_and_a_doc() {
+        let defaults = toml::Table::try_from(Config::default()).expect("serialize");
+        let docs = field_docs();
+        let fields = ["listen", "data_dir", "database_url", "redis_url", "log"];
+        for f in fields {
+            assert!(KEYS.iter().any(|(k, _)| *k == f), "{f} missing from KEYS");
+        }
+        for (key, _) in KEYS {
+            assert!(docs.contains_key(key), "{key} has no doc comment");
+        }
+        for key in defaults.keys() {
+            assert!(KEYS.iter().any(|(k, _)| k == key), "{key} missing from KEYS");
+        }
+        assert_eq!(docs.len(), KEYS.len());
+    }
+}

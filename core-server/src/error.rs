@@ -1,0 +1,121 @@
+//! The one error type of the core. Stores and services return it; each API
+//! surface turns it into HTTP in exactly one place.
+
+/// Everything that can go wrong in a core call.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The record does not exist, or the caller may not know that it exists.
+    #[error("{entity} not found")]
+    NotFound { entity: &'static str },
+    /// The caller is known but lacks the permission for this action.
+    #[error("{0}")]
+    Forbidden(String),
+    /// No valid session: missing, unknown, revoked or expired credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// A field of the input is malformed or out of range; `field` names it.
+    #[error("invalid {field}: {reason}")]
+    Invalid { field: String, reason: String },
+    /// The input clashes with existing data (a taken username, a duplicate name).
+    #[error("{field} already exists: {reason}")]
+    Conflict { field: String, reason: String },
+    /// The body or a field is larger than allowed.
+    #[error("{0}")]
+    TooLarge(String),
+    /// The caller sent too many requests.
+    #[error("rate limited")]
+    RateLimited,
+    /// The feature is not available on this server.
+    #[error("{0}")]
+    NotImplemented(String),
+    /// A backend (database, cache, object store) could not be reached.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// A bug or an unexpected backend failure; logged, never shown to clients.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Shorthand for core results.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An [`Error::Invalid`] naming `field`.
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// An [`Error::Conflict`] naming `field`.
+    pub fn conflict(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Conflict {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// An [`Error::Forbidden`] with a message.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Error::Forbidden(message.into())
+    }
+
+    /// An [`Error::NotFound`] for `entity`.
+    pub fn not_found(entity: &'static str) -> Self {
+        Error::NotFound { entity }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::RowNotFound => Error::NotFound { entity: "record" },
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                Error::Unavailable(err.to_string())
+            }
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                Error::conflict(unique_field(db.message()), "a record with this value exists")
+            }
+            _ => Error::Internal(err.to_string()),
+        }
+    }
+}
+
+/// Best guess at the column a unique violation is about, from the backend's message.
+fn unique_field(message: &str) -> String {
+    // SQLite: "UNIQUE constraint failed: users.username"; PostgreSQL names the index,
+    // which we name "<table>_<column>_key" or "<table>_<column>_idx".
+    if let Some(rest) = message.strip_prefix("UNIQUE constraint failed: ") {
+        let first = rest.split(',').next().unwrap_or(rest).trim();
+        return first.rsplit('.').next().unwrap_or(first).to_string();
+    }
+    if let Some(start) = message.find('"') {
+        let name = message[start + 1..].split('"').next().unwrap_or("");
+        let parts: Vec<&str> = name.split('_').collect();
+        if parts.len() >= 3 {
+            return parts[1..parts.len() - 1].join("_");
+        }
+    }
+    "record".to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_field_reads_sqlite_and_postgres_messages() {
+        assert_eq!(
+            unique_field("UNIQUE constraint failed: users.username"),
+            "username"
+        );
+        assert_eq!(
+            unique_field(
+                "duplicate key value violates unique constraint \"users_email_key\""
+            ),
+            "email"
+        );
+        assert_eq!(unique_field("something else"), "record");
+    }
+}

@@ -1,0 +1,12 @@
+//! rustchat's native core: the model, the store, the services that hold every
+//! rule, authentication, the event bus and the native `/api/v1` surface.
+//! Nothing here knows the Mattermost wire format; `mm-bridge` translates onto it.
+
+pub mod config;
+pub mod error;
+pub mod id;
+pub mod model;
+pub mod store;
+pub mod time;
+
+pub use error::{Error, Result};

@@ -1,0 +1,80 @@
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A message in a channel; replies point at their thread's root with `root_id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Post {
+    pub id: String,
+    pub create_at: i64,
+    pub update_at: i64,
+    /// Set when the message was last edited.
+    pub edit_at: i64,
+    /// Set when deleted; 0 while live.
+    pub delete_at: i64,
+    pub is_pinned: bool,
+    pub user_id: String,
+    pub channel_id: String,
+    /// Empty for a root post, else the thread's root post id.
+    pub root_id: String,
+    /// On an edit-history copy: the id of the live post it was edited from.
+    pub original_id: String,
+    pub message: String,
+    /// `""` for user messages, `system_*` for system messages.
+    #[serde(rename = "type")]
+    pub post_type: String,
+    #[schema(value_type = Object)]
+    pub props: serde_json::Value,
+    /// Space-separated hashtags found in the message.
+    pub hashtags: String,
+    pub file_ids: Vec<String>,
+    /// Client-made id echoed back so a client can match its optimistic post.
+    pub pending_post_id: String,
+    /// On a root post: number of live replies.
+    pub reply_count: i64,
+    /// On a root post: time of the latest reply.
+    pub last_reply_at: i64,
+}
+
+/// A user's emoji reaction to a post.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Reaction {
+    pub user_id: String,
+    pub post_id: String,
+    /// Emoji name without colons.
+    pub emoji_name: String,
+    pub channel_id: String,
+    pub create_at: i64,
+    pub update_at: i64,
+    pub delete_at: i64,
+}
+
+/// Longest message, in characters (Mattermost's `MaxPostSize`).
+pub const MAX_MESSAGE_CHARS: usize = 16383;
+/// Most files attached to one post.
+pub const MAX_FILES_PER_POST: usize = 10;
+
+/// The hashtags in a message, space-separated, as Mattermost stores them.
+pub fn parse_hashtags(message: &str) -> String {
+    let mut tags: Vec<&str> = Vec::new();
+    for word in message.split(|c: char| c.is_whitespace() || ",;.!?()[]{}\"'".contains(c)) {
+        let Some(rest) = word.strip_prefix('#') else { continue };
+        let valid = rest.len() >= 2
+            && rest.chars().next().is_some_and(|c| c.is_alphabetic())
+            && rest.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+        if valid && !tags.contains(&word) {
+            tags.push(word);
+        }
+    }
+    tags.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashtags_are_found_once_each() {
+        assert_eq!(parse_hashtags("ship #rust and #rust, then #go."), "#rust #go");
+        assert_eq!(parse_hashtags("no #1 tags # here #a"), "");
+    }
+}

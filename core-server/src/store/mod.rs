@@ -1,0 +1,165 @@
+//! Persistence. One [`Store`] trait; two backends (SQLite, PostgreSQL) built from
+//! one body of SQL written to the subset both dialects share.
+
+mod rows;
+mod sqlite;
+mod postgres;
+
+use async_trait::async_trait;
+
+use crate::config::{database_kind, DatabaseKind};
+use crate::error::Result;
+use crate::model::*;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+/// Where listing a channel's posts starts: strictly older than this post.
+#[derive(Debug, Clone, Copy)]
+pub struct PostCursor<'a> {
+    /// `create_at` of the cursor post.
+    pub create_at: i64,
+    /// Id of the cursor post (ties on `create_at` are broken by id).
+    pub id: &'a str,
+}
+
+/// Everything the services read and write. Each method is one atomic step.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    /// Checks that the database answers.
+    async fn ping(&self) -> Result<()>;
+
+    // ---- users
+    /// Inserts a user, with a password hash for password accounts.
+    async fn create_user(&self, user: &User, password_hash: Option<&str>) -> Result<()>;
+    async fn get_user(&self, id: &str) -> Result<User>;
+    async fn get_user_by_username(&self, username: &str) -> Result<User>;
+    async fn get_user_by_email(&self, email: &str) -> Result<User>;
+    /// The users among `ids` that exist, in no particular order.
+    async fn get_users_by_ids(&self, ids: &[String]) -> Result<Vec<User>>;
+    /// Users ordered by id, after `after_id`.
+    async fn list_users(&self, after_id: Option<&str>, limit: i64) -> Result<Vec<User>>;
+    /// Writes every field of the user.
+    async fn update_user(&self, user: &User) -> Result<()>;
+    async fn get_password_hash(&self, user_id: &str) -> Result<Option<String>>;
+    async fn set_password_hash(&self, user_id: &str, hash: &str, at: i64) -> Result<()>;
+    async fn count_users(&self) -> Result<i64>;
+
+    // ---- sessions
+    async fn create_session(&self, session: &Session) -> Result<()>;
+    /// The session with this token hash and its user, in one read.
+    async fn get_session_with_user(&self, token_hash: &str) -> Result<(Session, User)>;
+    async fn list_sessions(&self, user_id: &str) -> Result<Vec<Session>>;
+    async fn delete_session(&self, id: &str) -> Result<()>;
+    async fn delete_user_sessions(&self, user_id: &str) -> Result<()>;
+
+    // ---- teams
+    /// Creates a team with its default channels and its creator's memberships.
+    async fn create_team(
+        &self,
+        team: &Team,
+        channels: &[Channel],
+        member: &TeamMember,
+        channel_members: &[ChannelMember],
+    ) -> Result<()>;
+    async fn get_team(&self, id: &str) -> Result<Team>;
+    async fn get_team_by_name(&self, name: &str) -> Result<Team>;
+    async fn update_team(&self, team: &Team) -> Result<()>;
+    /// Teams ordered by id, after `after_id`.
+    async fn list_teams(&self, after_id: Option<&str>, limit: i64) -> Result<Vec<Team>>;
+    /// Teams the user is a current member of.
+    async fn list_user_teams(&self, user_id: &str) -> Result<Vec<Team>>;
+    /// Adds (or re-adds) a team member and joins the given channels.
+    async fn save_team_member(
+        &self,
+        member: &TeamMember,
+        channel_members: &[ChannelMember],
+    ) -> Result<()>;
+    async fn get_team_member(&self, team_id: &str, user_id: &str) -> Result<TeamMember>;
+    /// Current members ordered by user id, after `after_user_id`.
+    async fn list_team_members(
+        &self,
+        team_id: &str,
+        after_user_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<TeamMember>>;
+    /// Marks the membership removed and leaves every channel of the team.
+    async fn remove_team_member(&self, team_id: &str, user_id: &str, at: i64) -> Result<()>;
+
+    // ---- channels
+    /// Creates a channel with its first members.
+    async fn create_channel(&self, channel: &Channel, members: &[ChannelMember]) -> Result<()>;
+    async fn get_channel(&self, id: &str) -> Result<Channel>;
+    async fn get_channel_by_name(&self, team_id: &str, name: &str) -> Result<Channel>;
+    async fn update_channel(&self, channel: &Channel) -> Result<()>;
+    /// A team's public channels plus the private ones `user_id` belongs to.
+    async fn list_team_channels(&self, team_id: &str, user_id: &str) -> Result<Vec<Channel>>;
+    /// Every channel the user belongs to, optionally only one team's (DMs and GMs always).
+    async fn list_user_channels(&self, user_id: &str, team_id: Option<&str>) -> Result<Vec<Channel>>;
+    /// Inserts or replaces a channel membership.
+    async fn save_channel_member(&self, member: &ChannelMember) -> Result<()>;
+    async fn get_channel_member(&self, channel_id: &str, user_id: &str) -> Result<ChannelMember>;
+    async fn delete_channel_member(&self, channel_id: &str, user_id: &str) -> Result<()>;
+    /// Members ordered by user id, after `after_user_id`.
+    async fn list_channel_members(
+        &self,
+        channel_id: &str,
+        after_user_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<ChannelMember>>;
+    async fn count_channel_members(&self, channel_id: &str) -> Result<i64>;
+    /// Marks the channel read for the user: counts caught up, mentions cleared.
+    async fn view_channel(&self, channel_id: &str, user_id: &str, at: i64) -> Result<ChannelMember>;
+    /// Unread state of each channel the user belongs to, optionally within one team.
+    async fn list_unreads(&self, user_id: &str, team_id: Option<&str>) -> Result<Vec<ChannelUnread>>;
+
+    // ---- posts
+    /// Saves a new post, bumps the channel's counters and the thread's reply
+    /// count, and marks the channel read for the poster. A repeated
+    /// `pending_post_id` from the same user returns the first post instead.
+    async fn create_post(&self, post: &Post) -> Result<Post>;
+    async fn get_post(&self, id: &str) -> Result<Post>;
+    /// Replaces a post's editable fields and keeps the old version as `history`.
+    async fn edit_post(&self, history: &Post, updated: &Post) -> Result<()>;
+    /// Writes flags such as `is_pinned` and `props` without keeping history.
+    async fn update_post(&self, post: &Post) -> Result<()>;
+    /// Soft-deletes a post, and the replies when it is a root.
+    async fn delete_post(&self, post: &Post, at: i64) -> Result<()>;
+    /// Live posts of a channel, newest first, older than `before`.
+    async fn list_channel_posts(
+        &self,
+        channel_id: &str,
+        before: Option<PostCursor<'_>>,
+        limit: i64,
+    ) -> Result<Vec<Post>>;
+    /// A thread's live root and replies, oldest first.
+    async fn list_thread(&self, root_id: &str) -> Result<Vec<Post>>;
+
+    // ---- reactions
+    async fn save_reaction(&self, reaction: &Reaction) -> Result<()>;
+    async fn delete_reaction(&self, post_id: &str, user_id: &str, emoji: &str, at: i64) -> Result<()>;
+    /// Live reactions to a post, oldest first.
+    async fn list_reactions(&self, post_id: &str) -> Result<Vec<Reaction>>;
+
+    // ---- preferences
+    async fn save_preferences(&self, preferences: &[Preference]) -> Result<()>;
+    async fn delete_preferences(&self, user_id: &str, keys: &[(String, String)]) -> Result<()>;
+    async fn list_preferences(&self, user_id: &str) -> Result<Vec<Preference>>;
+
+    // ---- statuses
+    async fn save_status(&self, status: &Status) -> Result<()>;
+    async fn get_status(&self, user_id: &str) -> Result<Option<Status>>;
+}
+
+/// Opens the database a URL names, creating it if needed, and applies migrations.
+pub async fn open(url: &str, max_connections: u32) -> Result<std::sync::Arc<dyn Store>> {
+    let kind = database_kind(url).map_err(|e| crate::Error::invalid("database_url", e.reason))?;
+    Ok(match kind {
+        DatabaseKind::Sqlite => std::sync::Arc::new(SqliteStore::open(url, max_connections).await?),
+        DatabaseKind::Postgres => {
+            std::sync::Arc::new(PostgresStore::open(url, max_connections).await?)
+        }
+    })
+}

@@ -1,0 +1,69 @@
+//! PostgreSQL 15+, for several nodes behind a load balancer.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Pool, Postgres};
+
+use crate::error::{Error, Result};
+
+type Db = Postgres;
+type Backend = PostgresStore;
+const BACKEND: &str = "postgres";
+
+/// The PostgreSQL store.
+#[derive(Clone)]
+pub struct PostgresStore {
+    read: Pool<Postgres>,
+    write: Pool<Postgres>,
+}
+
+impl PostgresStore {
+    /// Connects (creating the database if it does not exist) and applies migrations.
+    pub async fn open(url: &str, max_connections: u32) -> Result<Self> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| Error::invalid("database_url", e.to_string()))?
+            .log_statements(tracing::log::LevelFilter::Trace);
+        create_database_if_missing(&options).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("../migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(|e| Error::Unavailable(format!("migration failed: {e}")))?;
+        Ok(PostgresStore {
+            read: pool.clone(),
+            write: pool,
+        })
+    }
+}
+
+/// Creates the configured database through the `postgres` maintenance database
+/// when it does not exist yet, so a bare URL is enough to start.
+async fn create_database_if_missing(options: &PgConnectOptions) -> Result<()> {
+    let Some(name) = options.get_database().map(str::to_string) else {
+        return Ok(());
+    };
+    match options.connect().await {
+        Ok(_) => Ok(()),
+        Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("3D000") => {
+            let mut admin = options.clone().database("postgres").connect().await?;
+            let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+            let created = sqlx::query(&format!("CREATE DATABASE {quoted}"))
+                .execute(&mut admin)
+                .await;
+            match created {
+                // Another node may have created it at the same moment.
+                Err(sqlx::Error::Database(db)) if matches!(db.code().as_deref(), Some("42P04" | "23505")) => Ok(()),
+                other => other.map(|_| ()).map_err(Error::from),
+            }
+        }
+        Err(e) => Err(Error::Unavailable(format!("cannot connect to PostgreSQL: {e}"))),
+    }
+}
+
+include!("sql_body.rs");

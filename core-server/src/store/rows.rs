@@ -1,0 +1,426 @@
+//! Row shapes shared by both backends, and their conversion to the model.
+//! JSON documents are stored as text; they are written only by the store, so
+//! a parse failure means corruption and falls back to an empty value.
+
+use sqlx::FromRow;
+
+use crate::model::*;
+
+pub(crate) const USER_COLS: &str = "id, create_at, update_at, delete_at, username, email, \
+    email_verified, nickname, first_name, last_name, position, roles, props, notify_props, \
+    timezone, locale, last_password_update, last_picture_update, last_activity_at, is_bot, \
+    bot_description, auth_service, auth_data, mfa_active";
+
+pub(crate) const SESSION_COLS: &str =
+    "id, token_hash, user_id, create_at, expires_at, last_activity_at, device_id, roles, props";
+
+pub(crate) const TEAM_COLS: &str = "id, create_at, update_at, delete_at, display_name, name, \
+    description, email, team_type, company_name, allowed_domains, invite_id, allow_open_invite, \
+    last_team_icon_update";
+
+pub(crate) const TEAM_MEMBER_COLS: &str =
+    "team_id, user_id, roles, delete_at, create_at, update_at";
+
+pub(crate) const CHANNEL_COLS: &str = "id, create_at, update_at, delete_at, team_id, \
+    channel_type, display_name, name, header, purpose, last_post_at, last_root_post_at, \
+    total_msg_count, total_msg_count_root, creator_id, props, extra_update_at, \
+    group_constrained, shared";
+
+pub(crate) const CHANNEL_MEMBER_COLS: &str = "channel_id, user_id, roles, last_viewed_at, \
+    msg_count, mention_count, mention_count_root, urgent_mention_count, msg_count_root, \
+    notify_props, last_update_at";
+
+pub(crate) const POST_COLS: &str = "id, create_at, update_at, edit_at, delete_at, is_pinned, \
+    user_id, channel_id, root_id, original_id, message, post_type, props, hashtags, file_ids, \
+    pending_post_id, reply_count, last_reply_at";
+
+pub(crate) const REACTION_COLS: &str =
+    "user_id, post_id, emoji_name, channel_id, create_at, update_at, delete_at";
+
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "{}".into())
+}
+
+fn from_json<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn json_object(text: &str) -> serde_json::Value {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(v @ serde_json::Value::Object(_)) => v,
+        _ => serde_json::Value::Object(Default::default()),
+    }
+}
+
+#[derive(FromRow)]
+pub(crate) struct UserRow {
+    id: String,
+    create_at: i64,
+    update_at: i64,
+    delete_at: i64,
+    username: String,
+    email: String,
+    email_verified: bool,
+    nickname: String,
+    first_name: String,
+    last_name: String,
+    position: String,
+    roles: String,
+    props: String,
+    notify_props: String,
+    timezone: String,
+    locale: String,
+    last_password_update: i64,
+    last_picture_update: i64,
+    last_activity_at: i64,
+    is_bot: bool,
+    bot_description: String,
+    auth_service: String,
+    auth_data: String,
+    mfa_active: bool,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> Self {
+        User {
+            id: r.id,
+            create_at: r.create_at,
+            update_at: r.update_at,
+            delete_at: r.delete_at,
+            username: r.username,
+            email: r.email,
+            email_verified: r.email_verified,
+            nickname: r.nickname,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            position: r.position,
+            roles: r.roles,
+            props: from_json(&r.props),
+            notify_props: from_json(&r.notify_props),
+            timezone: from_json(&r.timezone),
+            locale: r.locale,
+            last_password_update: r.last_password_update,
+            last_picture_update: r.last_picture_update,
+            last_activity_at: r.last_activity_at,
+            is_bot: r.is_bot,
+            bot_description: r.bot_description,
+            auth_service: r.auth_service,
+            auth_data: r.auth_data,
+            mfa_active: r.mfa_active,
+        }
+    }
+}
+
+#[derive(FromRow)]
+pub(crate) struct SessionRow {
+    id: String,
+    token_hash: String,
+    user_id: String,
+    create_at: i64,
+    expires_at: i64,
+    last_activity_at: i64,
+    device_id: String,
+    roles: String,
+    props: String,
+}
+
+impl From<SessionRow> for Session {
+    fn from(r: SessionRow) -> Self {
+        Session {
+            id: r.id,
+            token_hash: r.token_hash,
+            user_id: r.user_id,
+            create_at: r.create_at,
+            expires_at: r.expires_at,
+            last_activity_at: r.last_activity_at,
+            device_id: r.device_id,
+            roles: r.roles,
+            props: from_json(&r.props),
+        }
+    }
+}
+
+#[derive(FromRow)]
+pub(crate) struct TeamRow {
+    id: String,
+    create_at: i64,
+    update_at: i64,
+    delete_at: i64,
+    display_name: String,
+    name: String,
+    description: String,
+    email: String,
+    team_type: String,
+    company_name: String,
+    allowed_domains: String,
+    invite_id: String,
+    allow_open_invite: bool,
+    last_team_icon_update: i64,
+}
+
+impl From<TeamRow> for Team {
+    fn from(r: TeamRow) -> Self {
+        Team {
+            id: r.id,
+            create_at: r.create_at,
+            update_at: r.update_at,
+            delete_at: r.delete_at,
+            display_name: r.display_name,
+            name: r.name,
+            description: r.description,
+            email: r.email,
+            team_type: r.team_type,
+            company_name: r.company_name,
+            allowed_domains: r.allowed_domains,
+            invite_id: r.invite_id,
+            allow_open_invite: r.allow_open_invite,
+            last_team_icon_update: r.last_team_icon_update,
+        }
+    }
+}
+
+#[derive(FromRow)]
+pub(crate) struct TeamMemberRow {
+    team_id: String,
+    user_id: String,
+    roles: String,
+    delete_at: i64,
+    create_at: i64,
+    update_at: i64,
+}
+
+impl From<TeamMemberRow> for TeamMember {
+    fn from(r: TeamMemberRow) -> Self {
+        TeamMember {
+            team_id: r.team_id,
+            user_id: r.user_id,
+            roles: r.roles,
+            delete_at: r.delete_at,
+            create_at: r.create_at,
+            update_at: r.update_at,
+        }
+    }
+}
+
+#[derive(FromRow)]
+pub(crate) struct ChannelRow {
+    id: String,
+    create_at: i64,
+    update_at: i64,
+    delete_at: i64,
+    team_id: String,
+    channel_type: String,
+    display_name: String,
+    name: String,
+    header: String,
+    purpose: String,
+    last_post_at: i64,
+    last_root_post_at: i64,
+    total_msg_count: i64,
+    total_msg_count_root: i64,
+    creator_id: String,
+    props: String,
+    extra_update_at: i64,
+    group_constrained: bool,
+    shared: bool,
+}
+
+impl From<ChannelRow> for Channel {
+    fn from(r: ChannelRow) -> Self {
+        Channel {
+            id: r.id,
+            create_at: r.create_at,
+            update_at: r.update_at,
+            delete_at: r.delete_at,
+            team_id: r.team_id,
+            channel_type: r.channel_type,
+            display_name: r.display_name,
+            name: r.name,
+            header: r.header,
+            purpose: r.purpose,
+            last_post_at: r.last_post_at,
+            last_root_post_at: r.last_root_post_at,
+            total_msg_count: r.total_msg_count,
+            total_msg_count_root: r.total_msg_count_root,
+            creator_id: r.creator_id,
+            props: json_object(&r.props),
+            extra_update_at: r.extra_update_at,
+            group_constrained: r.group_constrained,
+            shared: r.shared,
+        }
+    }
+}
+
+#[derive(FromRow)]
+pub(crate) struct ChannelMemberRow {
+    channel_id: String,
+    user_id: String,
+    roles: String,
+    last_viewed_at: i64,
+    msg_count: i64,
+    mention_count: i64,
+    mention_count_root: i64,
+    urgent_mention_count: i64,
+    msg_count_root: i64,
+    notify_props: String,
+    last_update_at: i64,
+}
+
+impl From<ChannelMemberRow> for ChannelMember {
+    fn from(r: ChannelMemberRow) -> Self {
+        ChannelMember {
+            channel_id: r.channel_id,
+            user_id: r.user_id,
+            roles: r.roles,
+            last_viewed_at: r.last_viewed_at,
+            msg_count: r.msg_count,
+            mention_count: r.mention_count,
+            mention_count_root: r.mention_count_root,
+            urgent_mention_count: r.urgent_mention_count,
+            msg_count_root: r.msg_count_root,
+            notify_props: from_json(&r.notify_props),
+            last_update_at: r.last_update_at,
+        }
+    }
+}
+
+#[derive(FromRow)]
+pub(crate) struct PostRow {
+    id: String,
+    create_at: i64,
+    update_at: i64,
+    edit_at: i64,
+    delete_at: i64,
+    is_pinned: bool,
+    user_id: String,
+    channel_id: String,
+    root_id: String,
+    original_id: String,
+    message: String,
+    post_type: String,
+    props: String,
+    hashtags: String,
+    file_ids: String,
+    pending_post_id: String,
+    reply_count: i64,
+    last_reply_at: i64,
+}
+
+impl From<PostRow> for Post {
+    fn from(r: PostRow) -> Self {
+        Post {
+            id: r.id,
+            create_at: r.create_at,
+            update_at: r.update_at,
+            edit_at: r.edit_at,
+            delete_at: r.delete_at,
+            is_pinned: r.is_pinned,
+            user_id: r.user_id,
+            channel_id: r.channel_id,
+            root_id: r.root_id,
+            original_id: r.original_id,
+            message: r.message,
+            post_type: r.post_type,
+            props: json_object(&r.props),
+            hashtags: r.hashtags,
+            file_ids: from_json(&r.file_ids),
+            pending_post_id: r.pending_post_id,
+            reply_count: r.reply_count,
+            last_reply_at: r.last_reply_at,
+        }
+    }
+}
+
+#[derive(FromRow)]
+pub(crate) struct ReactionRow {
+    user_id: String,
+    post_id: String,
+    emoji_name: String,
+    channel_id: String,
+    create_at: i64,
+    update_at: i64,
+    delete_at: i64,
+}
+
+impl From<ReactionRow> for Reaction {
+    fn from(r: ReactionRow) -> Self {
+        Reaction {
+            user_id: r.user_id,
+            post_id: r.post_id,
+            emoji_name: r.emoji_name,
+            channel_id: r.channel_id,
+            create_at: r.create_at,
+            update_at: r.update_at,
+            delete_at: r.delete_at,
+        }
+    }
+}
+
+#[derive(FromRow)]
+pub(crate) struct PreferenceRow {
+    user_id: String,
+    category: String,
+    name: String,
+    value: String,
+}
+
+impl From<PreferenceRow> for Preference {
+    fn from(r: PreferenceRow) -> Self {
+        Preference {
+            user_id: r.user_id,
+            category: r.category,
+            name: r.name,
+            value: r.value,
+        }
+    }
+}
+
+#[derive(FromRow)]
+pub(crate) struct StatusRow {
+    user_id: String,
+    status: String,
+    manual: bool,
+    last_activity_at: i64,
+    dnd_end_time: i64,
+    prev_status: String,
+}
+
+impl From<StatusRow> for Status {
+    fn from(r: StatusRow) -> Self {
+        Status {
+            user_id: r.user_id,
+            status: r.status,
+            manual: r.manual,
+            last_activity_at: r.last_activity_at,
+            dnd_end_time: r.dnd_end_time,
+            prev_status: r.prev_status,
+        }
+    }
+}
+
+#[derive(FromRow)]
+pub(crate) struct UnreadRow {
+    channel_id: String,
+    team_id: String,
+    total_msg_count: i64,
+    total_msg_count_root: i64,
+    msg_count: i64,
+    msg_count_root: i64,
+    mention_count: i64,
+    mention_count_root: i64,
+    last_viewed_at: i64,
+}
+
+impl From<UnreadRow> for ChannelUnread {
+    fn from(r: UnreadRow) -> Self {
+        ChannelUnread {
+            channel_id: r.channel_id,
+            team_id: r.team_id,
+            msg_count: (r.total_msg_count - r.msg_count).max(0),
+            msg_count_root: (r.total_msg_count_root - r.msg_count_root).max(0),
+            mention_count: r.mention_count,
+            mention_count_root: r.mention_count_root,
+            last_viewed_at: r.last_viewed_at,
+        }
+    }
+}

@@ -1,0 +1,1053 @@
+// The SQL of both backends. This file is included by `sqlite.rs` and
+// `postgres.rs`, each of which defines `Db`, `Backend` and `BACKEND` first;
+// everything here is written to the dialect subset the two share.
+
+use async_trait::async_trait;
+use sqlx::QueryBuilder;
+
+use super::rows::*;
+use super::{PostCursor, Store};
+use crate::model::*;
+
+/// A row was expected to exist but did not.
+fn missing(entity: &'static str) -> impl FnOnce(sqlx::Error) -> Error {
+    move |e| match e {
+        sqlx::Error::RowNotFound => Error::not_found(entity),
+        other => Error::from(other),
+    }
+}
+
+async fn insert_channel_member<'c>(
+    tx: &mut sqlx::Transaction<'c, Db>,
+    m: &ChannelMember,
+) -> Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO channel_members ({CHANNEL_MEMBER_COLS}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (channel_id, user_id) DO UPDATE SET roles = excluded.roles, \
+         notify_props = excluded.notify_props, last_update_at = excluded.last_update_at"
+    ))
+    .bind(&m.channel_id)
+    .bind(&m.user_id)
+    .bind(&m.roles)
+    .bind(m.last_viewed_at)
+    .bind(m.msg_count)
+    .bind(m.mention_count)
+    .bind(m.mention_count_root)
+    .bind(m.urgent_mention_count)
+    .bind(m.msg_count_root)
+    .bind(to_json(&m.notify_props))
+    .bind(m.last_update_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_channel<'c>(tx: &mut sqlx::Transaction<'c, Db>, c: &Channel) -> Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO channels ({CHANNEL_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+         $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+    ))
+    .bind(&c.id)
+    .bind(c.create_at)
+    .bind(c.update_at)
+    .bind(c.delete_at)
+    .bind(&c.team_id)
+    .bind(&c.channel_type)
+    .bind(&c.display_name)
+    .bind(&c.name)
+    .bind(&c.header)
+    .bind(&c.purpose)
+    .bind(c.last_post_at)
+    .bind(c.last_root_post_at)
+    .bind(c.total_msg_count)
+    .bind(c.total_msg_count_root)
+    .bind(&c.creator_id)
+    .bind(to_json(&c.props))
+    .bind(c.extra_update_at)
+    .bind(c.group_constrained)
+    .bind(c.shared)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn upsert_team_member<'c>(tx: &mut sqlx::Transaction<'c, Db>, m: &TeamMember) -> Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO team_members ({TEAM_MEMBER_COLS}) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (team_id, user_id) DO UPDATE SET roles = excluded.roles, \
+         delete_at = excluded.delete_at, update_at = excluded.update_at"
+    ))
+    .bind(&m.team_id)
+    .bind(&m.user_id)
+    .bind(&m.roles)
+    .bind(m.delete_at)
+    .bind(m.create_at)
+    .bind(m.update_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn find_pending_post(pool: &sqlx::Pool<Db>, user_id: &str, pending: &str) -> Result<Option<Post>> {
+    let row: Option<PostRow> = sqlx::query_as(&format!(
+        "SELECT {POST_COLS} FROM posts WHERE user_id = $1 AND pending_post_id = $2"
+    ))
+    .bind(user_id)
+    .bind(pending)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(Post::from))
+}
+
+#[async_trait]
+impl Store for Backend {
+    fn backend(&self) -> &'static str {
+        BACKEND
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    // ---- users
+
+    async fn create_user(&self, u: &User, password_hash: Option<&str>) -> Result<()> {
+        sqlx::query(&format!(
+            "INSERT INTO users ({USER_COLS}, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+             $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)"
+        ))
+        .bind(&u.id)
+        .bind(u.create_at)
+        .bind(u.update_at)
+        .bind(u.delete_at)
+        .bind(&u.username)
+        .bind(&u.email)
+        .bind(u.email_verified)
+        .bind(&u.nickname)
+        .bind(&u.first_name)
+        .bind(&u.last_name)
+        .bind(&u.position)
+        .bind(&u.roles)
+        .bind(to_json(&u.props))
+        .bind(to_json(&u.notify_props))
+        .bind(to_json(&u.timezone))
+        .bind(&u.locale)
+        .bind(u.last_password_update)
+        .bind(u.last_picture_update)
+        .bind(u.last_activity_at)
+        .bind(u.is_bot)
+        .bind(&u.bot_description)
+        .bind(&u.auth_service)
+        .bind(&u.auth_data)
+        .bind(u.mfa_active)
+        .bind(password_hash)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_user(&self, id: &str) -> Result<User> {
+        let row: UserRow = sqlx::query_as(&format!("SELECT {USER_COLS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&self.read)
+            .await
+            .map_err(missing("user"))?;
+        Ok(row.into())
+    }
+
+    async fn get_user_by_username(&self, username: &str) -> Result<User> {
+        let row: UserRow =
+            sqlx::query_as(&format!("SELECT {USER_COLS} FROM users WHERE username = $1"))
+                .bind(username)
+                .fetch_one(&self.read)
+                .await
+                .map_err(missing("user"))?;
+        Ok(row.into())
+    }
+
+    async fn get_user_by_email(&self, email: &str) -> Result<User> {
+        let row: UserRow = sqlx::query_as(&format!("SELECT {USER_COLS} FROM users WHERE email = $1"))
+            .bind(email)
+            .fetch_one(&self.read)
+            .await
+            .map_err(missing("user"))?;
+        Ok(row.into())
+    }
+
+    async fn get_users_by_ids(&self, ids: &[String]) -> Result<Vec<User>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = QueryBuilder::<Db>::new(format!("SELECT {USER_COLS} FROM users WHERE id IN ("));
+        let mut list = query.separated(", ");
+        for id in ids {
+            list.push_bind(id);
+        }
+        list.push_unseparated(")");
+        let rows: Vec<UserRow> = query.build_query_as().fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(User::from).collect())
+    }
+
+    async fn list_users(&self, after_id: Option<&str>, limit: i64) -> Result<Vec<User>> {
+        let rows: Vec<UserRow> = sqlx::query_as(&format!(
+            "SELECT {USER_COLS} FROM users WHERE id > $1 ORDER BY id LIMIT $2"
+        ))
+        .bind(after_id.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(User::from).collect())
+    }
+
+    async fn update_user(&self, u: &User) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE users SET update_at = $2, delete_at = $3, username = $4, email = $5, \
+             email_verified = $6, nickname = $7, first_name = $8, last_name = $9, position = $10, \
+             roles = $11, props = $12, notify_props = $13, timezone = $14, locale = $15, \
+             last_picture_update = $16, last_activity_at = $17, bot_description = $18, \
+             auth_service = $19, auth_data = $20, mfa_active = $21 WHERE id = $1",
+        )
+        .bind(&u.id)
+        .bind(u.update_at)
+        .bind(u.delete_at)
+        .bind(&u.username)
+        .bind(&u.email)
+        .bind(u.email_verified)
+        .bind(&u.nickname)
+        .bind(&u.first_name)
+        .bind(&u.last_name)
+        .bind(&u.position)
+        .bind(&u.roles)
+        .bind(to_json(&u.props))
+        .bind(to_json(&u.notify_props))
+        .bind(to_json(&u.timezone))
+        .bind(&u.locale)
+        .bind(u.last_picture_update)
+        .bind(u.last_activity_at)
+        .bind(&u.bot_description)
+        .bind(&u.auth_service)
+        .bind(&u.auth_data)
+        .bind(u.mfa_active)
+        .execute(&self.write)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("user"));
+        }
+        Ok(())
+    }
+
+    async fn get_password_hash(&self, user_id: &str) -> Result<Option<String>> {
+        let hash: Option<String> =
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_one(&self.read)
+                .await
+                .map_err(missing("user"))?;
+        Ok(hash)
+    }
+
+    async fn set_password_hash(&self, user_id: &str, hash: &str, at: i64) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = $2, last_password_update = $3, update_at = $3 WHERE id = $1",
+        )
+        .bind(user_id)
+        .bind(hash)
+        .bind(at)
+        .execute(&self.write)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("user"));
+        }
+        Ok(())
+    }
+
+    async fn count_users(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.read)
+            .await?)
+    }
+
+    // ---- sessions
+
+    async fn create_session(&self, s: &Session) -> Result<()> {
+        sqlx::query(&format!(
+            "INSERT INTO sessions ({SESSION_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ))
+        .bind(&s.id)
+        .bind(&s.token_hash)
+        .bind(&s.user_id)
+        .bind(s.create_at)
+        .bind(s.expires_at)
+        .bind(s.last_activity_at)
+        .bind(&s.device_id)
+        .bind(&s.roles)
+        .bind(to_json(&s.props))
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_session_with_user(&self, token_hash: &str) -> Result<(Session, User)> {
+        let session: SessionRow = sqlx::query_as(&format!(
+            "SELECT {SESSION_COLS} FROM sessions WHERE token_hash = $1"
+        ))
+        .bind(token_hash)
+        .fetch_one(&self.read)
+        .await
+        .map_err(missing("session"))?;
+        let session = Session::from(session);
+        let user = self.get_user(&session.user_id).await?;
+        Ok((session, user))
+    }
+
+    async fn list_sessions(&self, user_id: &str) -> Result<Vec<Session>> {
+        let rows: Vec<SessionRow> = sqlx::query_as(&format!(
+            "SELECT {SESSION_COLS} FROM sessions WHERE user_id = $1 ORDER BY create_at DESC"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Session::from).collect())
+    }
+
+    async fn delete_session(&self, id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_user_sessions(&self, user_id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    // ---- teams
+
+    async fn create_team(
+        &self,
+        t: &Team,
+        channels: &[Channel],
+        member: &TeamMember,
+        channel_members: &[ChannelMember],
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(&format!(
+            "INSERT INTO teams ({TEAM_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+             $12, $13, $14)"
+        ))
+        .bind(&t.id)
+        .bind(t.create_at)
+        .bind(t.update_at)
+        .bind(t.delete_at)
+        .bind(&t.display_name)
+        .bind(&t.name)
+        .bind(&t.description)
+        .bind(&t.email)
+        .bind(&t.team_type)
+        .bind(&t.company_name)
+        .bind(&t.allowed_domains)
+        .bind(&t.invite_id)
+        .bind(t.allow_open_invite)
+        .bind(t.last_team_icon_update)
+        .execute(&mut *tx)
+        .await?;
+        for channel in channels {
+            insert_channel(&mut tx, channel).await?;
+        }
+        upsert_team_member(&mut tx, member).await?;
+        for m in channel_members {
+            insert_channel_member(&mut tx, m).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_team(&self, id: &str) -> Result<Team> {
+        let row: TeamRow = sqlx::query_as(&format!("SELECT {TEAM_COLS} FROM teams WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&self.read)
+            .await
+            .map_err(missing("team"))?;
+        Ok(row.into())
+    }
+
+    async fn get_team_by_name(&self, name: &str) -> Result<Team> {
+        let row: TeamRow = sqlx::query_as(&format!("SELECT {TEAM_COLS} FROM teams WHERE name = $1"))
+            .bind(name)
+            .fetch_one(&self.read)
+            .await
+            .map_err(missing("team"))?;
+        Ok(row.into())
+    }
+
+    async fn update_team(&self, t: &Team) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE teams SET update_at = $2, delete_at = $3, display_name = $4, description = $5, \
+             email = $6, team_type = $7, company_name = $8, allowed_domains = $9, invite_id = $10, \
+             allow_open_invite = $11, last_team_icon_update = $12 WHERE id = $1",
+        )
+        .bind(&t.id)
+        .bind(t.update_at)
+        .bind(t.delete_at)
+        .bind(&t.display_name)
+        .bind(&t.description)
+        .bind(&t.email)
+        .bind(&t.team_type)
+        .bind(&t.company_name)
+        .bind(&t.allowed_domains)
+        .bind(&t.invite_id)
+        .bind(t.allow_open_invite)
+        .bind(t.last_team_icon_update)
+        .execute(&self.write)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("team"));
+        }
+        Ok(())
+    }
+
+    async fn list_teams(&self, after_id: Option<&str>, limit: i64) -> Result<Vec<Team>> {
+        let rows: Vec<TeamRow> = sqlx::query_as(&format!(
+            "SELECT {TEAM_COLS} FROM teams WHERE id > $1 AND delete_at = 0 ORDER BY id LIMIT $2"
+        ))
+        .bind(after_id.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Team::from).collect())
+    }
+
+    async fn list_user_teams(&self, user_id: &str) -> Result<Vec<Team>> {
+        let rows: Vec<TeamRow> = sqlx::query_as(&format!(
+            "SELECT {TEAM_COLS} FROM teams WHERE delete_at = 0 AND id IN \
+             (SELECT team_id FROM team_members WHERE user_id = $1 AND delete_at = 0) \
+             ORDER BY display_name, id"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Team::from).collect())
+    }
+
+    async fn save_team_member(
+        &self,
+        member: &TeamMember,
+        channel_members: &[ChannelMember],
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        upsert_team_member(&mut tx, member).await?;
+        for m in channel_members {
+            insert_channel_member(&mut tx, m).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_team_member(&self, team_id: &str, user_id: &str) -> Result<TeamMember> {
+        let row: TeamMemberRow = sqlx::query_as(&format!(
+            "SELECT {TEAM_MEMBER_COLS} FROM team_members WHERE team_id = $1 AND user_id = $2"
+        ))
+        .bind(team_id)
+        .bind(user_id)
+        .fetch_one(&self.read)
+        .await
+        .map_err(missing("team member"))?;
+        Ok(row.into())
+    }
+
+    async fn list_team_members(
+        &self,
+        team_id: &str,
+        after_user_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<TeamMember>> {
+        let rows: Vec<TeamMemberRow> = sqlx::query_as(&format!(
+            "SELECT {TEAM_MEMBER_COLS} FROM team_members WHERE team_id = $1 AND delete_at = 0 \
+             AND user_id > $2 ORDER BY user_id LIMIT $3"
+        ))
+        .bind(team_id)
+        .bind(after_user_id.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(TeamMember::from).collect())
+    }
+
+    async fn remove_team_member(&self, team_id: &str, user_id: &str, at: i64) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query(
+            "UPDATE team_members SET delete_at = $3, update_at = $3 \
+             WHERE team_id = $1 AND user_id = $2 AND delete_at = 0",
+        )
+        .bind(team_id)
+        .bind(user_id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("team member"));
+        }
+        sqlx::query(
+            "DELETE FROM channel_members WHERE user_id = $2 AND channel_id IN \
+             (SELECT id FROM channels WHERE team_id = $1)",
+        )
+        .bind(team_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    // ---- channels
+
+    async fn create_channel(&self, channel: &Channel, members: &[ChannelMember]) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        insert_channel(&mut tx, channel).await?;
+        for m in members {
+            insert_channel_member(&mut tx, m).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_channel(&self, id: &str) -> Result<Channel> {
+        let row: ChannelRow =
+            sqlx::query_as(&format!("SELECT {CHANNEL_COLS} FROM channels WHERE id = $1"))
+                .bind(id)
+                .fetch_one(&self.read)
+                .await
+                .map_err(missing("channel"))?;
+        Ok(row.into())
+    }
+
+    async fn get_channel_by_name(&self, team_id: &str, name: &str) -> Result<Channel> {
+        let row: ChannelRow = sqlx::query_as(&format!(
+            "SELECT {CHANNEL_COLS} FROM channels WHERE team_id = $1 AND name = $2"
+        ))
+        .bind(team_id)
+        .bind(name)
+        .fetch_one(&self.read)
+        .await
+        .map_err(missing("channel"))?;
+        Ok(row.into())
+    }
+
+    async fn update_channel(&self, c: &Channel) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE channels SET update_at = $2, delete_at = $3, channel_type = $4, \
+             display_name = $5, name = $6, header = $7, purpose = $8, props = $9, \
+             extra_update_at = $10, group_constrained = $11, shared = $12 WHERE id = $1",
+        )
+        .bind(&c.id)
+        .bind(c.update_at)
+        .bind(c.delete_at)
+        .bind(&c.channel_type)
+        .bind(&c.display_name)
+        .bind(&c.name)
+        .bind(&c.header)
+        .bind(&c.purpose)
+        .bind(to_json(&c.props))
+        .bind(c.extra_update_at)
+        .bind(c.group_constrained)
+        .bind(c.shared)
+        .execute(&self.write)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("channel"));
+        }
+        Ok(())
+    }
+
+    async fn list_team_channels(&self, team_id: &str, user_id: &str) -> Result<Vec<Channel>> {
+        let rows: Vec<ChannelRow> = sqlx::query_as(&format!(
+            "SELECT {CHANNEL_COLS} FROM channels c WHERE c.team_id = $1 AND (c.channel_type = 'O' \
+             OR EXISTS (SELECT 1 FROM channel_members m WHERE m.channel_id = c.id AND m.user_id = $2)) \
+             ORDER BY c.display_name, c.id"
+        ))
+        .bind(team_id)
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Channel::from).collect())
+    }
+
+    async fn list_user_channels(&self, user_id: &str, team_id: Option<&str>) -> Result<Vec<Channel>> {
+        let base = format!(
+            "SELECT {CHANNEL_COLS} FROM channels WHERE id IN \
+             (SELECT channel_id FROM channel_members WHERE user_id = $1)"
+        );
+        let rows: Vec<ChannelRow> = match team_id {
+            Some(team_id) => {
+                sqlx::query_as(&format!(
+                    "{base} AND (team_id = $2 OR team_id = '') ORDER BY display_name, id"
+                ))
+                .bind(user_id)
+                .bind(team_id)
+                .fetch_all(&self.read)
+                .await?
+            }
+            None => {
+                sqlx::query_as(&format!("{base} ORDER BY display_name, id"))
+                    .bind(user_id)
+                    .fetch_all(&self.read)
+                    .await?
+            }
+        };
+        Ok(rows.into_iter().map(Channel::from).collect())
+    }
+
+    async fn save_channel_member(&self, member: &ChannelMember) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        insert_channel_member(&mut tx, member).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_channel_member(&self, channel_id: &str, user_id: &str) -> Result<ChannelMember> {
+        let row: ChannelMemberRow = sqlx::query_as(&format!(
+            "SELECT {CHANNEL_MEMBER_COLS} FROM channel_members WHERE channel_id = $1 AND user_id = $2"
+        ))
+        .bind(channel_id)
+        .bind(user_id)
+        .fetch_one(&self.read)
+        .await
+        .map_err(missing("channel member"))?;
+        Ok(row.into())
+    }
+
+    async fn delete_channel_member(&self, channel_id: &str, user_id: &str) -> Result<()> {
+        let done = sqlx::query("DELETE FROM channel_members WHERE channel_id = $1 AND user_id = $2")
+            .bind(channel_id)
+            .bind(user_id)
+            .execute(&self.write)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("channel member"));
+        }
+        Ok(())
+    }
+
+    async fn list_channel_members(
+        &self,
+        channel_id: &str,
+        after_user_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<ChannelMember>> {
+        let rows: Vec<ChannelMemberRow> = sqlx::query_as(&format!(
+            "SELECT {CHANNEL_MEMBER_COLS} FROM channel_members WHERE channel_id = $1 \
+             AND user_id > $2 ORDER BY user_id LIMIT $3"
+        ))
+        .bind(channel_id)
+        .bind(after_user_id.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(ChannelMember::from).collect())
+    }
+
+    async fn count_channel_members(&self, channel_id: &str) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM channel_members WHERE channel_id = $1")
+                .bind(channel_id)
+                .fetch_one(&self.read)
+                .await?,
+        )
+    }
+
+    async fn view_channel(&self, channel_id: &str, user_id: &str, at: i64) -> Result<ChannelMember> {
+        let row: ChannelMemberRow = sqlx::query_as(&format!(
+            "UPDATE channel_members SET \
+             msg_count = (SELECT total_msg_count FROM channels WHERE id = $1), \
+             msg_count_root = (SELECT total_msg_count_root FROM channels WHERE id = $1), \
+             mention_count = 0, mention_count_root = 0, urgent_mention_count = 0, \
+             last_viewed_at = $3, last_update_at = $3 \
+             WHERE channel_id = $1 AND user_id = $2 RETURNING {CHANNEL_MEMBER_COLS}"
+        ))
+        .bind(channel_id)
+        .bind(user_id)
+        .bind(at)
+        .fetch_one(&self.write)
+        .await
+        .map_err(missing("channel member"))?;
+        Ok(row.into())
+    }
+
+    async fn list_unreads(&self, user_id: &str, team_id: Option<&str>) -> Result<Vec<ChannelUnread>> {
+        let base = "SELECT c.id AS channel_id, c.team_id, c.total_msg_count, c.total_msg_count_root, \
+             m.msg_count, m.msg_count_root, m.mention_count, m.mention_count_root, m.last_viewed_at \
+             FROM channel_members m JOIN channels c ON c.id = m.channel_id \
+             WHERE m.user_id = $1 AND c.delete_at = 0";
+        let rows: Vec<UnreadRow> = match team_id {
+            Some(team_id) => {
+                sqlx::query_as(&format!(
+                    "{base} AND (c.team_id = $2 OR c.team_id = '') ORDER BY c.id"
+                ))
+                .bind(user_id)
+                .bind(team_id)
+                .fetch_all(&self.read)
+                .await?
+            }
+            None => {
+                sqlx::query_as(&format!("{base} ORDER BY c.id"))
+                    .bind(user_id)
+                    .fetch_all(&self.read)
+                    .await?
+            }
+        };
+        Ok(rows.into_iter().map(ChannelUnread::from).collect())
+    }
+
+    // ---- posts
+
+    async fn create_post(&self, p: &Post) -> Result<Post> {
+        if !p.pending_post_id.is_empty() {
+            if let Some(existing) = find_pending_post(&self.write, &p.user_id, &p.pending_post_id).await? {
+                return Ok(existing);
+            }
+        }
+        let is_root = p.root_id.is_empty();
+        let mut tx = self.write.begin().await?;
+        let inserted = sqlx::query(&format!(
+            "INSERT INTO posts ({POST_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+             $12, $13, $14, $15, $16, $17, $18)"
+        ))
+        .bind(&p.id)
+        .bind(p.create_at)
+        .bind(p.update_at)
+        .bind(p.edit_at)
+        .bind(p.delete_at)
+        .bind(p.is_pinned)
+        .bind(&p.user_id)
+        .bind(&p.channel_id)
+        .bind(&p.root_id)
+        .bind(&p.original_id)
+        .bind(&p.message)
+        .bind(&p.post_type)
+        .bind(to_json(&p.props))
+        .bind(&p.hashtags)
+        .bind(to_json(&p.file_ids))
+        .bind(&p.pending_post_id)
+        .bind(p.reply_count)
+        .bind(p.last_reply_at)
+        .execute(&mut *tx)
+        .await;
+        if let Err(err) = inserted {
+            let err = Error::from(err);
+            drop(tx);
+            // Two identical creates raced: the loser answers with the winner's post.
+            if matches!(err, Error::Conflict { .. }) && !p.pending_post_id.is_empty() {
+                if let Some(existing) =
+                    find_pending_post(&self.write, &p.user_id, &p.pending_post_id).await?
+                {
+                    return Ok(existing);
+                }
+            }
+            return Err(err);
+        }
+        if !is_root {
+            sqlx::query(
+                "UPDATE posts SET reply_count = reply_count + 1, update_at = $2, \
+                 last_reply_at = CASE WHEN last_reply_at < $2 THEN $2 ELSE last_reply_at END \
+                 WHERE id = $1",
+            )
+            .bind(&p.root_id)
+            .bind(p.create_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let root_inc: i64 = if is_root { 1 } else { 0 };
+        sqlx::query(
+            "UPDATE channels SET total_msg_count = total_msg_count + 1, \
+             total_msg_count_root = total_msg_count_root + $3, \
+             last_post_at = CASE WHEN last_post_at < $2 THEN $2 ELSE last_post_at END, \
+             last_root_post_at = CASE WHEN $3 = 1 AND last_root_post_at < $2 THEN $2 \
+             ELSE last_root_post_at END WHERE id = $1",
+        )
+        .bind(&p.channel_id)
+        .bind(p.create_at)
+        .bind(root_inc)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE channel_members SET \
+             msg_count = (SELECT total_msg_count FROM channels WHERE id = $1), \
+             msg_count_root = (SELECT total_msg_count_root FROM channels WHERE id = $1), \
+             last_viewed_at = $3, last_update_at = $3 WHERE channel_id = $1 AND user_id = $2",
+        )
+        .bind(&p.channel_id)
+        .bind(&p.user_id)
+        .bind(p.create_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(p.clone())
+    }
+
+    async fn get_post(&self, id: &str) -> Result<Post> {
+        let row: PostRow = sqlx::query_as(&format!("SELECT {POST_COLS} FROM posts WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&self.read)
+            .await
+            .map_err(missing("post"))?;
+        Ok(row.into())
+    }
+
+    async fn edit_post(&self, history: &Post, updated: &Post) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(&format!(
+            "INSERT INTO posts ({POST_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+             $12, $13, $14, $15, '', 0, 0)"
+        ))
+        .bind(&history.id)
+        .bind(history.create_at)
+        .bind(history.update_at)
+        .bind(history.edit_at)
+        .bind(history.delete_at)
+        .bind(history.is_pinned)
+        .bind(&history.user_id)
+        .bind(&history.channel_id)
+        .bind(&history.root_id)
+        .bind(&history.original_id)
+        .bind(&history.message)
+        .bind(&history.post_type)
+        .bind(to_json(&history.props))
+        .bind(&history.hashtags)
+        .bind(to_json(&history.file_ids))
+        .execute(&mut *tx)
+        .await?;
+        let done = sqlx::query(
+            "UPDATE posts SET message = $2, hashtags = $3, props = $4, file_ids = $5, \
+             edit_at = $6, update_at = $6 WHERE id = $1 AND delete_at = 0",
+        )
+        .bind(&updated.id)
+        .bind(&updated.message)
+        .bind(&updated.hashtags)
+        .bind(to_json(&updated.props))
+        .bind(to_json(&updated.file_ids))
+        .bind(updated.edit_at)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("post"));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update_post(&self, p: &Post) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE posts SET is_pinned = $2, props = $3, update_at = $4 WHERE id = $1",
+        )
+        .bind(&p.id)
+        .bind(p.is_pinned)
+        .bind(to_json(&p.props))
+        .bind(p.update_at)
+        .execute(&self.write)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("post"));
+        }
+        Ok(())
+    }
+
+    async fn delete_post(&self, p: &Post, at: i64) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query(
+            "UPDATE posts SET delete_at = $2, update_at = $2 WHERE id = $1 AND delete_at = 0",
+        )
+        .bind(&p.id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("post"));
+        }
+        if p.root_id.is_empty() {
+            sqlx::query(
+                "UPDATE posts SET delete_at = $2, update_at = $2 WHERE root_id = $1 AND delete_at = 0",
+            )
+            .bind(&p.id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query(
+                "UPDATE posts SET reply_count = CASE WHEN reply_count > 0 THEN reply_count - 1 \
+                 ELSE 0 END, update_at = $2 WHERE id = $1",
+            )
+            .bind(&p.root_id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn list_channel_posts(
+        &self,
+        channel_id: &str,
+        before: Option<PostCursor<'_>>,
+        limit: i64,
+    ) -> Result<Vec<Post>> {
+        let (at, id) = match before {
+            Some(c) => (c.create_at, c.id),
+            None => (i64::MAX, ""),
+        };
+        let rows: Vec<PostRow> = sqlx::query_as(&format!(
+            "SELECT {POST_COLS} FROM posts WHERE channel_id = $1 AND delete_at = 0 \
+             AND (create_at < $2 OR (create_at = $2 AND id < $3)) \
+             ORDER BY create_at DESC, id DESC LIMIT $4"
+        ))
+        .bind(channel_id)
+        .bind(at)
+        .bind(if before.is_some() { id } else { "~" })
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Post::from).collect())
+    }
+
+    async fn list_thread(&self, root_id: &str) -> Result<Vec<Post>> {
+        let rows: Vec<PostRow> = sqlx::query_as(&format!(
+            "SELECT {POST_COLS} FROM posts WHERE (id = $1 OR root_id = $1) AND delete_at = 0 \
+             ORDER BY create_at, id"
+        ))
+        .bind(root_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Post::from).collect())
+    }
+
+    // ---- reactions
+
+    async fn save_reaction(&self, r: &Reaction) -> Result<()> {
+        sqlx::query(&format!(
+            "INSERT INTO reactions ({REACTION_COLS}) VALUES ($1, $2, $3, $4, $5, $6, 0) \
+             ON CONFLICT (post_id, user_id, emoji_name) DO UPDATE SET delete_at = 0, \
+             update_at = excluded.update_at"
+        ))
+        .bind(&r.user_id)
+        .bind(&r.post_id)
+        .bind(&r.emoji_name)
+        .bind(&r.channel_id)
+        .bind(r.create_at)
+        .bind(r.update_at)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_reaction(&self, post_id: &str, user_id: &str, emoji: &str, at: i64) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE reactions SET delete_at = $4, update_at = $4 \
+             WHERE post_id = $1 AND user_id = $2 AND emoji_name = $3 AND delete_at = 0",
+        )
+        .bind(post_id)
+        .bind(user_id)
+        .bind(emoji)
+        .bind(at)
+        .execute(&self.write)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("reaction"));
+        }
+        Ok(())
+    }
+
+    async fn list_reactions(&self, post_id: &str) -> Result<Vec<Reaction>> {
+        let rows: Vec<ReactionRow> = sqlx::query_as(&format!(
+            "SELECT {REACTION_COLS} FROM reactions WHERE post_id = $1 AND delete_at = 0 \
+             ORDER BY create_at, user_id, emoji_name"
+        ))
+        .bind(post_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Reaction::from).collect())
+    }
+
+    // ---- preferences
+
+    async fn save_preferences(&self, preferences: &[Preference]) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        for p in preferences {
+            sqlx::query(
+                "INSERT INTO preferences (user_id, category, name, value) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (user_id, category, name) DO UPDATE SET value = excluded.value",
+            )
+            .bind(&p.user_id)
+            .bind(&p.category)
+            .bind(&p.name)
+            .bind(&p.value)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_preferences(&self, user_id: &str, keys: &[(String, String)]) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        for (category, name) in keys {
+            sqlx::query("DELETE FROM preferences WHERE user_id = $1 AND category = $2 AND name = $3")
+                .bind(user_id)
+                .bind(category)
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn list_preferences(&self, user_id: &str) -> Result<Vec<Preference>> {
+        let rows: Vec<PreferenceRow> = sqlx::query_as(
+            "SELECT user_id, category, name, value FROM preferences WHERE user_id = $1 \
+             ORDER BY category, name",
+        )
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Preference::from).collect())
+    }
+
+    // ---- statuses
+
+    async fn save_status(&self, s: &Status) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO statuses (user_id, status, manual, last_activity_at, dnd_end_time, prev_status) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id) DO UPDATE SET \
+             status = excluded.status, manual = excluded.manual, \
+             last_activity_at = excluded.last_activity_at, dnd_end_time = excluded.dnd_end_time, \
+             prev_status = excluded.prev_status",
+        )
+        .bind(&s.user_id)
+        .bind(&s.status)
+        .bind(s.manual)
+        .bind(s.last_activity_at)
+        .bind(s.dnd_end_time)
+        .bind(&s.prev_status)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_status(&self, user_id: &str) -> Result<Option<Status>> {
+        let row: Option<StatusRow> = sqlx::query_as(
+            "SELECT user_id, status, manual, last_activity_at, dnd_end_time, prev_status \
+             FROM statuses WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.map(Status::from))
+    }
+}
