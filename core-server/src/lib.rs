@@ -10,3 +10,5 @@ pub mod store;
 pub mod time;
 
 pub use error::{Error, Result};
+pub mod events;
+pub mod services;

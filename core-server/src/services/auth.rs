@@ -1,0 +1,234 @@
+//! Authentication: Argon2id passwords, opaque session tokens stored as their
+//! SHA-256, login and logout.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use sha2::{Digest, Sha256};
+
+use super::Core;
+use crate::error::{Error, Result};
+use crate::id::new_id;
+use crate::model::*;
+use crate::time::now_ms;
+
+/// Longest accepted password, to bound hashing work.
+pub const MAX_PASSWORD_LEN: usize = 256;
+
+/// The caller of a service method: a valid session and its user.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: User,
+    pub session: Session,
+}
+
+impl Actor {
+    /// The caller's user id.
+    pub fn id(&self) -> &str {
+        &self.user.id
+    }
+
+    /// Whether the caller is a system administrator.
+    pub fn is_admin(&self) -> bool {
+        self.user.is_system_admin()
+    }
+
+    /// Whether the caller is `user_id` or an administrator.
+    pub fn is_self_or_admin(&self, user_id: &str) -> bool {
+        self.user.id == user_id || self.is_admin()
+    }
+}
+
+/// What a successful login returns.
+#[derive(Debug, Clone)]
+pub struct LoginResult {
+    /// The bearer token; shown once, stored only as a hash.
+    pub token: String,
+    pub session: Session,
+    pub user: User,
+}
+
+/// Hex SHA-256 of a token, the form in which tokens are stored and looked up.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Hashes a password with Argon2id on a blocking thread.
+pub async fn hash_password(password: &str) -> Result<String> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
+    })
+    .await
+    .map_err(|e| Error::Internal(e.to_string()))?
+}
+
+/// Checks a password against a stored hash on a blocking thread.
+pub async fn verify_password(password: &str, hash: &str) -> Result<bool> {
+    let password = password.to_owned();
+    let hash = hash.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&hash)
+            .map_err(|e| Error::Internal(format!("stored password hash is malformed: {e}")))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await
+    .map_err(|e| Error::Internal(e.to_string()))?
+}
+
+impl Core {
+    /// Checks a new password against the policy.
+    pub fn check_password_policy(&self, password: &str) -> Result<()> {
+        let chars = password.chars().count();
+        let min = self.config.password_min_length;
+        if chars < min {
+            return Err(Error::invalid("password", format!("must be at least {min} characters")));
+        }
+        if password.len() > MAX_PASSWORD_LEN {
+            return Err(Error::invalid(
+                "password",
+                format!("must be at most {MAX_PASSWORD_LEN} bytes"),
+            ));
+        }
+        if password.trim().is_empty() {
+            return Err(Error::invalid("password", "must not be blank"));
+        }
+        Ok(())
+    }
+
+    /// Logs in by username or e-mail (case-insensitive) and password.
+    pub async fn login(&self, login_id: &str, password: &str, device_id: &str) -> Result<LoginResult> {
+        let bad = || Error::Unauthorized("invalid login or password".into());
+        let login = login_id.trim().to_lowercase();
+        if login.is_empty() {
+            return Err(Error::invalid("login_id", "must not be empty"));
+        }
+        if password.len() > MAX_PASSWORD_LEN {
+            return Err(bad());
+        }
+        let found = if login.contains('@') {
+            self.store.get_user_by_email(&login).await
+        } else {
+            self.store.get_user_by_username(&login).await
+        };
+        let user = match found {
+            Ok(user) => user,
+            Err(Error::NotFound { .. }) => return Err(bad()),
+            Err(e) => return Err(e),
+        };
+        let Some(hash) = self.store.get_password_hash(&user.id).await? else {
+            return Err(bad());
+        };
+        if !verify_password(password, &hash).await? {
+            return Err(bad());
+        }
+        if user.is_deleted() {
+            return Err(Error::Unauthorized("this account is deactivated".into()));
+        }
+        if user.is_bot {
+            return Err(Error::Unauthorized("bots cannot log in with a password".into()));
+        }
+        self.create_session(user, device_id).await
+    }
+
+    /// Opens a session for a user whose credentials were already checked.
+    pub async fn create_session(&self, user: User, device_id: &str) -> Result<LoginResult> {
+        let now = now_ms();
+        let token = new_id();
+        let length_ms = i64::try_from(self.config.session_length_hours)
+            .unwrap_or(i64::MAX / 3_600_000)
+            .saturating_mul(3_600_000);
+        if !device_id.is_empty() {
+            // A device keeps one session: logging in again replaces the old one.
+            for old in self.store.list_sessions(&user.id).await? {
+                if old.device_id == device_id {
+                    self.store.delete_session(&old.id).await?;
+                }
+            }
+        }
+        let session = Session {
+            id: new_id(),
+            token_hash: hash_token(&token),
+            user_id: user.id.clone(),
+            create_at: now,
+            expires_at: now.saturating_add(length_ms),
+            last_activity_at: now,
+            device_id: device_id.to_string(),
+            roles: user.roles.clone(),
+            props: [("csrf".to_string(), new_id())].into_iter().collect(),
+        };
+        self.store.create_session(&session).await?;
+        Ok(LoginResult { token, session, user })
+    }
+
+    /// Resolves a bearer token to its actor, or `Unauthorized`.
+    pub async fn authenticate(&self, token: &str) -> Result<Actor> {
+        let expired = || Error::Unauthorized("invalid or expired session, please log in again".into());
+        if token.is_empty() || token.len() > 128 {
+            return Err(expired());
+        }
+        let (session, user) = match self.store.get_session_with_user(&hash_token(token)).await {
+            Ok(found) => found,
+            Err(Error::NotFound { .. }) => return Err(expired()),
+            Err(e) => return Err(e),
+        };
+        if session.expires_at != 0 && session.expires_at < now_ms() {
+            self.store.delete_session(&session.id).await?;
+            return Err(expired());
+        }
+        if user.is_deleted() {
+            return Err(expired());
+        }
+        Ok(Actor { user, session })
+    }
+
+    /// Revokes the caller's session.
+    pub async fn logout(&self, actor: &Actor) -> Result<()> {
+        self.store.delete_session(&actor.session.id).await
+    }
+
+    /// The caller's (or, for an admin, anyone's) sessions.
+    pub async fn list_sessions(&self, actor: &Actor, user_id: &str) -> Result<Vec<Session>> {
+        if !actor.is_self_or_admin(user_id) {
+            return Err(Error::forbidden("you may only list your own sessions"));
+        }
+        self.store.list_sessions(user_id).await
+    }
+
+    /// Revokes one of the caller's sessions (or anyone's, for an admin).
+    pub async fn revoke_session(&self, actor: &Actor, user_id: &str, session_id: &str) -> Result<()> {
+        if !actor.is_self_or_admin(user_id) {
+            return Err(Error::forbidden("you may only revoke your own sessions"));
+        }
+        let sessions = self.store.list_sessions(user_id).await?;
+        if !sessions.iter().any(|s| s.id == session_id) {
+            return Err(Error::not_found("session"));
+        }
+        self.store.delete_session(session_id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn passwords_hash_with_argon2id_and_verify() {
+        let hash = hash_password("correct horse").await.expect("hash");
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(verify_password("correct horse", &hash).await.expect("verify"));
+        assert!(!verify_password("wrong horse", &hash).await.expect("verify"));
+    }
+
+    #[test]
+    fn token_hash_is_stable_hex_sha256() {
+        assert_eq!(hash_token("abc").len(), 64);
+        assert_eq!(hash_token("abc"), hash_token("abc"));
+        assert_ne!(hash_token("abc"), hash_token("abd"));
+    }
+}

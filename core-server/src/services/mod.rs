@@ -1,0 +1,85 @@
+//! The services: every rule of the product, permissions included. Both API
+//! surfaces call these and nothing below them.
+
+pub mod auth;
+mod channels;
+mod posts;
+mod preferences;
+mod reactions;
+mod status;
+mod teams;
+mod users;
+pub mod validate;
+
+use std::sync::Arc;
+
+pub use auth::{Actor, LoginResult};
+pub use channels::{ChannelPatch, NewChannel};
+pub use posts::{NewPost, PostPatch};
+pub use teams::{NewTeam, TeamPatch};
+pub use users::{NewUser, UserPatch};
+
+use crate::config::Config;
+use crate::events::EventBus;
+use crate::store::Store;
+
+/// The core: the store, the configuration and the event bus, shared by every request.
+#[derive(Clone)]
+pub struct Core {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<Config>,
+    pub events: EventBus,
+}
+
+impl Core {
+    /// A core over an opened store.
+    pub fn new(store: Arc<dyn Store>, config: Config) -> Self {
+        Core {
+            store,
+            config: Arc::new(config),
+            events: EventBus::default(),
+        }
+    }
+}
+
+/// Default page size of listings.
+pub const DEFAULT_LIMIT: i64 = 60;
+/// Largest page size of listings.
+pub const MAX_LIMIT: i64 = 200;
+
+/// Checks a requested page size, applying the default.
+pub fn page_limit(limit: Option<i64>) -> crate::Result<i64> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(crate::Error::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        )),
+    }
+}
+
+/// Checks a cursor (the id of the last record of the previous page).
+pub fn page_cursor(cursor: Option<&str>) -> crate::Result<Option<&str>> {
+    match cursor {
+        None | Some("") => Ok(None),
+        Some(c) if crate::id::is_valid_id(c) => Ok(Some(c)),
+        Some(_) => Err(crate::Error::invalid("cursor", "is not a valid cursor")),
+    }
+}
+
+/// Builds a page from `limit + 1` fetched rows: the extra row only says that more exist.
+pub fn into_page<T>(
+    mut rows: Vec<T>,
+    limit: i64,
+    key: impl Fn(&T) -> String,
+) -> crate::model::Page<T> {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next_cursor = if more { rows.last().map(key) } else { None };
+    crate::model::Page {
+        items: rows,
+        next_cursor,
+    }
+}

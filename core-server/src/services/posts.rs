@@ -1,0 +1,233 @@
+//! Posts: creating, reading, threads, editing with history, deleting.
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{page_limit, validate, Actor, Core};
+use crate::error::{Error, Result};
+use crate::events::{Audience, EventKind};
+use crate::id::new_id;
+use crate::model::*;
+use crate::store::PostCursor;
+use crate::time::now_ms;
+
+/// Largest `props` object of a post, serialized.
+const MAX_PROPS_BYTES: usize = 65_535;
+
+/// A new post.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPost {
+    pub message: String,
+    /// The thread's root post, for a reply.
+    #[serde(default)]
+    pub root_id: String,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub props: Option<serde_json::Value>,
+    #[serde(default)]
+    pub file_ids: Vec<String>,
+    /// Any client-made id; repeating it returns the first post instead of a duplicate.
+    #[serde(default)]
+    pub pending_post_id: String,
+}
+
+/// Changes to a post; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostPatch {
+    pub message: Option<String>,
+    pub is_pinned: Option<bool>,
+    #[schema(value_type = Object)]
+    pub props: Option<serde_json::Value>,
+}
+
+fn check_message(message: &str, has_files: bool) -> Result<()> {
+    if message.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(Error::invalid("message", format!("must be at most {MAX_MESSAGE_CHARS} characters")));
+    }
+    if message.trim().is_empty() && !has_files {
+        return Err(Error::invalid("message", "must not be empty"));
+    }
+    Ok(())
+}
+
+fn check_props(props: &serde_json::Value) -> Result<()> {
+    if !props.is_object() {
+        return Err(Error::invalid("props", "must be an object"));
+    }
+    if props.to_string().len() > MAX_PROPS_BYTES {
+        return Err(Error::invalid("props", format!("must be at most {MAX_PROPS_BYTES} bytes")));
+    }
+    Ok(())
+}
+
+impl Core {
+    /// Posts a message (or a reply) in a channel the actor belongs to.
+    pub async fn create_post(&self, actor: &Actor, channel_id: &str, input: NewPost) -> Result<Post> {
+        check_message(&input.message, !input.file_ids.is_empty())?;
+        if input.file_ids.len() > MAX_FILES_PER_POST {
+            return Err(Error::invalid("file_ids", format!("at most {MAX_FILES_PER_POST} files per post")));
+        }
+        for id in &input.file_ids {
+            validate::id("file_ids", id)?;
+        }
+        let props = input.props.unwrap_or_else(|| serde_json::json!({}));
+        check_props(&props)?;
+        validate::length("pending_post_id", &input.pending_post_id, 0, 64)?;
+        let (channel, _) = self.channel_for_member(actor, channel_id).await?;
+        if channel.delete_at != 0 {
+            return Err(Error::forbidden("the channel is archived"));
+        }
+        if !input.root_id.is_empty() {
+            validate::id("root_id", &input.root_id)?;
+            let root = match self.store.get_post(&input.root_id).await {
+                Ok(p) => p,
+                Err(Error::NotFound { .. }) => return Err(Error::invalid("root_id", "no such post")),
+                Err(e) => return Err(e),
+            };
+            if root.channel_id != channel.id || !root.root_id.is_empty() || root.delete_at != 0 {
+                return Err(Error::invalid("root_id", "must be a live root post of this channel"));
+            }
+        }
+        let now = now_ms();
+        let post = Post {
+            id: new_id(),
+            create_at: now,
+            update_at: now,
+            edit_at: 0,
+            delete_at: 0,
+            is_pinned: false,
+            user_id: actor.id().to_string(),
+            channel_id: channel.id.clone(),
+            root_id: input.root_id,
+            original_id: String::new(),
+            hashtags: parse_hashtags(&input.message),
+            message: input.message,
+            post_type: String::new(),
+            props,
+            file_ids: input.file_ids,
+            pending_post_id: input.pending_post_id,
+            reply_count: 0,
+            last_reply_at: 0,
+        };
+        let saved = self.store.create_post(&post).await?;
+        if saved.id == post.id {
+            self.events
+                .publish(EventKind::PostCreated(saved.clone()), Audience::Channel(channel.id));
+        }
+        Ok(saved)
+    }
+
+    /// One live post in a channel the actor may read.
+    pub async fn get_post(&self, actor: &Actor, post_id: &str) -> Result<Post> {
+        validate::id("post_id", post_id)?;
+        let post = self.store.get_post(post_id).await?;
+        if post.delete_at != 0 {
+            return Err(Error::not_found("post"));
+        }
+        self.channel_for_read(actor, &post.channel_id).await?;
+        Ok(post)
+    }
+
+    /// A channel's posts, newest first, before the post `before` when given.
+    pub async fn list_channel_posts(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+        before: Option<&str>,
+        limit: Option<i64>,
+    ) -> Result<crate::model::Page<Post>> {
+        let limit = page_limit(limit)?;
+        self.channel_for_read(actor, channel_id).await?;
+        let cursor_post = match before {
+            None | Some("") => None,
+            Some(id) => {
+                validate::id("cursor", id)?;
+                match self.store.get_post(id).await {
+                    Ok(p) if p.channel_id == channel_id => Some(p),
+                    Ok(_) | Err(Error::NotFound { .. }) => {
+                        return Err(Error::invalid("cursor", "is not a post of this channel"))
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        let cursor = cursor_post.as_ref().map(|p| PostCursor {
+            create_at: p.create_at,
+            id: &p.id,
+        });
+        let rows = self.store.list_channel_posts(channel_id, cursor, limit + 1).await?;
+        Ok(super::into_page(rows, limit, |p| p.id.clone()))
+    }
+
+    /// A thread, root first, for a post id of any post in it.
+    pub async fn get_thread(&self, actor: &Actor, post_id: &str) -> Result<Vec<Post>> {
+        let post = self.get_post(actor, post_id).await?;
+        let root = if post.root_id.is_empty() { post.id } else { post.root_id };
+        self.store.list_thread(&root).await
+    }
+
+    /// Edits a post's message or props (own posts, or any for admins), keeping
+    /// the old version; pins and unpins for any channel member.
+    pub async fn patch_post(&self, actor: &Actor, post_id: &str, patch: PostPatch) -> Result<Post> {
+        let mut post = self.get_post(actor, post_id).await?;
+        let (channel, member) = self.channel_for_read(actor, &post.channel_id).await?;
+        let is_admin = self.is_channel_admin(actor, &channel, member.as_ref()).await?;
+        let changes_content = patch.message.is_some() || patch.props.is_some();
+        if changes_content && post.user_id != actor.id() && !is_admin {
+            return Err(Error::forbidden("you may only edit your own posts"));
+        }
+        if member.is_none() && !is_admin {
+            return Err(Error::forbidden("you are not a member of this channel"));
+        }
+        let now = now_ms();
+        if changes_content {
+            let history = Post {
+                id: new_id(),
+                delete_at: now,
+                update_at: now,
+                original_id: post.id.clone(),
+                pending_post_id: String::new(),
+                is_pinned: false,
+                ..post.clone()
+            };
+            if let Some(message) = patch.message {
+                check_message(&message, !post.file_ids.is_empty())?;
+                post.hashtags = parse_hashtags(&message);
+                post.message = message;
+            }
+            if let Some(props) = patch.props {
+                check_props(&props)?;
+                post.props = props;
+            }
+            post.edit_at = now;
+            post.update_at = now;
+            self.store.edit_post(&history, &post).await?;
+        }
+        if let Some(pinned) = patch.is_pinned {
+            post.is_pinned = pinned;
+            post.update_at = now;
+            self.store.update_post(&post).await?;
+        }
+        self.events
+            .publish(EventKind::PostEdited(post.clone()), Audience::Channel(post.channel_id.clone()));
+        Ok(post)
+    }
+
+    /// Deletes a post (and its replies if it is a root): the author, or a channel admin.
+    pub async fn delete_post(&self, actor: &Actor, post_id: &str) -> Result<Post> {
+        let mut post = self.get_post(actor, post_id).await?;
+        let (channel, member) = self.channel_for_read(actor, &post.channel_id).await?;
+        if post.user_id != actor.id() && !self.is_channel_admin(actor, &channel, member.as_ref()).await? {
+            return Err(Error::forbidden("you may only delete your own posts"));
+        }
+        let now = now_ms();
+        self.store.delete_post(&post, now).await?;
+        post.delete_at = now;
+        post.update_at = now;
+        self.events
+            .publish(EventKind::PostDeleted(post.clone()), Audience::Channel(post.channel_id.clone()));
+        Ok(post)
+    }
+}

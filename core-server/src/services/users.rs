@@ -1,0 +1,286 @@
+//! Users: sign-up, profiles, deactivation, passwords.
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::auth::{hash_password, verify_password};
+use super::{into_page, page_cursor, page_limit, validate, Actor, Core};
+use crate::error::{Error, Result};
+use crate::events::{Audience, EventKind};
+use crate::id::new_id;
+use crate::model::*;
+use crate::time::now_ms;
+
+/// A new account.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: String,
+    pub email: String,
+    pub password: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    #[serde(default)]
+    pub nickname: String,
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+/// Changes to a profile; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub nickname: Option<String>,
+    pub position: Option<String>,
+    pub locale: Option<String>,
+    pub props: Option<StringMap>,
+    pub notify_props: Option<StringMap>,
+    pub timezone: Option<StringMap>,
+}
+
+fn check_profile_text(field: &str, value: &str, max: usize) -> Result<()> {
+    validate::length(field, value, 0, max)
+}
+
+fn check_map(field: &str, map: &StringMap) -> Result<()> {
+    if map.len() > 64 || map.iter().any(|(k, v)| k.len() > 64 || v.len() > 4096) {
+        return Err(Error::invalid(field, "has too many or too long entries"));
+    }
+    Ok(())
+}
+
+impl Core {
+    /// Creates an account. The first account of the server becomes a system
+    /// admin; otherwise sign-up must be open or the caller an admin.
+    /// `make_admin` is honoured only for admins and the command line.
+    pub async fn create_user(
+        &self,
+        actor: Option<&Actor>,
+        input: NewUser,
+        make_admin: bool,
+        trusted: bool,
+    ) -> Result<User> {
+        let username = input.username.trim().to_lowercase();
+        let email = input.email.trim().to_lowercase();
+        validate::username(&username)?;
+        validate::email(&email)?;
+        self.check_password_policy(&input.password)?;
+        check_profile_text("first_name", &input.first_name, 64)?;
+        check_profile_text("last_name", &input.last_name, 64)?;
+        check_profile_text("nickname", &input.nickname, 64)?;
+        let locale = input.locale.unwrap_or_else(|| "en".into());
+        validate::length("locale", &locale, 2, 5)?;
+
+        let caller_is_admin = actor.is_some_and(Actor::is_admin);
+        let first = self.store.count_users().await? == 0;
+        if !first && !trusted && !caller_is_admin && !self.config.enable_open_signup {
+            return Err(Error::forbidden("sign-up is closed on this server"));
+        }
+        if make_admin && !first && !trusted && !caller_is_admin {
+            return Err(Error::forbidden("only a system admin can create system admins"));
+        }
+        let mut roles = roles::SYSTEM_USER.to_string();
+        if first || make_admin {
+            roles.push(' ');
+            roles.push_str(roles::SYSTEM_ADMIN);
+        }
+        let now = now_ms();
+        let user = User {
+            id: new_id(),
+            create_at: now,
+            update_at: now,
+            delete_at: 0,
+            username,
+            email,
+            email_verified: false,
+            nickname: input.nickname,
+            first_name: input.first_name,
+            last_name: input.last_name,
+            position: String::new(),
+            roles,
+            props: StringMap::new(),
+            notify_props: default_user_notify_props(),
+            timezone: default_timezone(),
+            locale,
+            last_password_update: now,
+            last_picture_update: 0,
+            last_activity_at: 0,
+            is_bot: false,
+            bot_description: String::new(),
+            auth_service: String::new(),
+            auth_data: String::new(),
+            mfa_active: false,
+        };
+        let hash = hash_password(&input.password).await?;
+        self.store.create_user(&user, Some(&hash)).await?;
+        self.events
+            .publish(EventKind::UserCreated(user.clone()), Audience::All);
+        Ok(user)
+    }
+
+    /// A user as the caller may see it: others' e-mail addresses are hidden
+    /// unless the caller is an admin.
+    pub fn user_for(&self, actor: &Actor, mut user: User) -> User {
+        if !actor.is_self_or_admin(&user.id) {
+            user.email = String::new();
+            user.notify_props = StringMap::new();
+            user.last_password_update = 0;
+        }
+        user
+    }
+
+    /// One user.
+    pub async fn get_user(&self, actor: &Actor, id: &str) -> Result<User> {
+        validate::id("user_id", id)?;
+        let user = self.store.get_user(id).await?;
+        Ok(self.user_for(actor, user))
+    }
+
+    /// One user by username.
+    pub async fn get_user_by_username(&self, actor: &Actor, username: &str) -> Result<User> {
+        let user = self.store.get_user_by_username(&username.to_lowercase()).await?;
+        Ok(self.user_for(actor, user))
+    }
+
+    /// Several users by id; unknown ids are skipped.
+    pub async fn get_users_by_ids(&self, actor: &Actor, ids: &[String]) -> Result<Vec<User>> {
+        if ids.len() > 200 {
+            return Err(Error::invalid("user_ids", "at most 200 ids per request"));
+        }
+        for id in ids {
+            validate::id("user_ids", id)?;
+        }
+        let users = self.store.get_users_by_ids(ids).await?;
+        Ok(users.into_iter().map(|u| self.user_for(actor, u)).collect())
+    }
+
+    /// All users, a page at a time, ordered by id.
+    pub async fn list_users(
+        &self,
+        actor: &Actor,
+        cursor: Option<&str>,
+        limit: Option<i64>,
+    ) -> Result<Page<User>> {
+        let limit = page_limit(limit)?;
+        let cursor = page_cursor(cursor)?;
+        let rows = self.store.list_users(cursor, limit + 1).await?;
+        let page = into_page(rows, limit, |u| u.id.clone());
+        Ok(Page {
+            items: page.items.into_iter().map(|u| self.user_for(actor, u)).collect(),
+            next_cursor: page.next_cursor,
+        })
+    }
+
+    /// Changes a profile: one's own, or anyone's for an admin.
+    pub async fn patch_user(&self, actor: &Actor, id: &str, patch: UserPatch) -> Result<User> {
+        validate::id("user_id", id)?;
+        if !actor.is_self_or_admin(id) {
+            return Err(Error::forbidden("you may only change your own profile"));
+        }
+        let mut user = self.store.get_user(id).await?;
+        if let Some(username) = patch.username {
+            let username = username.trim().to_lowercase();
+            validate::username(&username)?;
+            user.username = username;
+        }
+        if let Some(email) = patch.email {
+            let email = email.trim().to_lowercase();
+            validate::email(&email)?;
+            user.email = email;
+        }
+        let texts = [
+            ("first_name", patch.first_name, &mut user.first_name, 64),
+            ("last_name", patch.last_name, &mut user.last_name, 64),
+            ("nickname", patch.nickname, &mut user.nickname, 64),
+            ("position", patch.position, &mut user.position, 128),
+        ];
+        for (field, value, slot, max) in texts {
+            if let Some(value) = value {
+                check_profile_text(field, &value, max)?;
+                *slot = value;
+            }
+        }
+        if let Some(locale) = patch.locale {
+            validate::length("locale", &locale, 2, 5)?;
+            user.locale = locale;
+        }
+        if let Some(props) = patch.props {
+            check_map("props", &props)?;
+            user.props = props;
+        }
+        if let Some(notify) = patch.notify_props {
+            check_map("notify_props", &notify)?;
+            user.notify_props.extend(notify);
+        }
+        if let Some(tz) = patch.timezone {
+            check_map("timezone", &tz)?;
+            user.timezone.extend(tz);
+        }
+        user.update_at = now_ms();
+        self.store.update_user(&user).await?;
+        self.events
+            .publish(EventKind::UserUpdated(user.clone()), Audience::All);
+        Ok(self.user_for(actor, user))
+    }
+
+    /// Deactivates an account and revokes its sessions.
+    pub async fn deactivate_user(&self, actor: &Actor, id: &str) -> Result<User> {
+        validate::id("user_id", id)?;
+        if !actor.is_self_or_admin(id) {
+            return Err(Error::forbidden("you may only deactivate your own account"));
+        }
+        let mut user = self.store.get_user(id).await?;
+        if user.is_deleted() {
+            return Ok(self.user_for(actor, user));
+        }
+        let now = now_ms();
+        user.delete_at = now;
+        user.update_at = now;
+        self.store.update_user(&user).await?;
+        self.store.delete_user_sessions(id).await?;
+        self.events
+            .publish(EventKind::UserUpdated(user.clone()), Audience::All);
+        Ok(self.user_for(actor, user))
+    }
+
+    /// Sets a new password. Users must give their current one; admins need not.
+    pub async fn update_password(
+        &self,
+        actor: &Actor,
+        id: &str,
+        current: Option<&str>,
+        new_password: &str,
+    ) -> Result<()> {
+        validate::id("user_id", id)?;
+        if !actor.is_self_or_admin(id) {
+            return Err(Error::forbidden("you may only change your own password"));
+        }
+        self.check_password_policy(new_password)?;
+        if actor.id() == id {
+            let current = current.ok_or_else(|| Error::invalid("current_password", "is required"))?;
+            let stored = self.store.get_password_hash(id).await?;
+            let ok = match stored {
+                Some(hash) => verify_password(current, &hash).await?,
+                None => false,
+            };
+            if !ok {
+                return Err(Error::invalid("current_password", "is incorrect"));
+            }
+        }
+        let hash = hash_password(new_password).await?;
+        self.store.set_password_hash(id, &hash, now_ms()).await
+    }
+
+    /// Sets a password without the current one: for the command line and imports.
+    pub async fn set_password_trusted(&self, id: &str, new_password: &str) -> Result<()> {
+        self.check_password_policy(new_password)?;
+        let hash = hash_password(new_password).await?;
+        self.store.set_password_hash(id, &hash, now_ms()).await
+    }
+}

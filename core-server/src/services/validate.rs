@@ -1,0 +1,113 @@
+//! Field checks shared by the services. Each error names the field.
+
+use crate::error::{Error, Result};
+
+/// Checks that `value` has between `min` and `max` characters.
+pub fn length(field: &str, value: &str, min: usize, max: usize) -> Result<()> {
+    let n = value.chars().count();
+    if n < min {
+        return Err(if min == 1 {
+            Error::invalid(field, "must not be empty")
+        } else {
+            Error::invalid(field, format!("must be at least {min} characters"))
+        });
+    }
+    if n > max {
+        return Err(Error::invalid(field, format!("must be at most {max} characters")));
+    }
+    Ok(())
+}
+
+/// Checks that `value` is an id.
+pub fn id(field: &str, value: &str) -> Result<()> {
+    if crate::id::is_valid_id(value) {
+        Ok(())
+    } else {
+        Err(Error::invalid(field, "is not a valid id"))
+    }
+}
+
+/// Usernames: 3–22 characters, a lower-case letter first, then letters, digits, `.`, `-`, `_`.
+pub fn username(value: &str) -> Result<()> {
+    length("username", value, 3, 22)?;
+    let mut chars = value.chars();
+    if !chars.next().is_some_and(|c| c.is_ascii_lowercase()) {
+        return Err(Error::invalid("username", "must start with a lower-case letter"));
+    }
+    if !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c)) {
+        return Err(Error::invalid(
+            "username",
+            "may contain only lower-case letters, digits, '.', '-' and '_'",
+        ));
+    }
+    const RESERVED: &[&str] = &["all", "channel", "here", "matterbot", "system", "admin"];
+    if RESERVED.contains(&value) {
+        return Err(Error::invalid("username", "is reserved"));
+    }
+    Ok(())
+}
+
+/// E-mail addresses: one `@` with text on both sides, at most 128 characters.
+pub fn email(value: &str) -> Result<()> {
+    length("email", value, 3, 128)?;
+    let mut parts = value.split('@');
+    let (local, domain) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    if local.is_empty() || domain.is_empty() || parts.next().is_some() || value.contains(char::is_whitespace) {
+        return Err(Error::invalid("email", "is not an e-mail address"));
+    }
+    Ok(())
+}
+
+/// Team and channel names (URL slugs): lower-case letters, digits, `-` and `_`.
+pub fn slug(field: &str, value: &str, min: usize, max: usize) -> Result<()> {
+    length(field, value, min, max)?;
+    if !value
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    {
+        return Err(Error::invalid(
+            field,
+            "may contain only lower-case letters, digits, '-' and '_'",
+        ));
+    }
+    if value.starts_with('-') || value.ends_with('-') {
+        return Err(Error::invalid(field, "must not start or end with '-'"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn usernames() {
+        assert!(username("alice.b-c_1").is_ok());
+        for bad in ["al", "1alice", "Alice", "al ice", "all", &"a".repeat(23)] {
+            let err = username(bad).expect_err(bad);
+            assert!(err.to_string().contains("username"), "{err}");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        assert!(email("a@b.c").is_ok());
+        for bad in ["ab", "a@", "@b", "a@b@c", "a b@c"] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn length_counts_characters(s in "\\PC{0,30}") {
+            let n = s.chars().count();
+            prop_assert_eq!(length("f", &s, 1, 20).is_ok(), (1..=20).contains(&n));
+        }
+
+        #[test]
+        fn slugs_never_accept_upper_case(s in "[A-Z][a-z]{1,10}") {
+            prop_assert!(slug("name", &s, 1, 64).is_err());
+        }
+    }
+}
