@@ -12,3 +12,5 @@ pub mod time;
 pub use error::{Error, Result};
 pub mod events;
 pub mod services;
+pub mod api;
+pub mod server;

@@ -1,1 +1,9 @@
+//! The Mattermost REST API v4 surface, translated onto `core-server`.
+//! This crate never touches SQL, Redis or S3: it calls core services and
+//! encodes their results and errors in Mattermost's wire format.
 
+mod error;
+mod routes;
+
+pub use error::MmError;
+pub use routes::router;

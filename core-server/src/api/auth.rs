@@ -1,0 +1,70 @@
+//! Login, logout and sessions.
+
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::error::ApiResult;
+use super::extract::{ApiJson, ApiPath, Auth};
+use super::Ok as OkBody;
+use crate::model::{Session, User};
+use crate::services::Core;
+
+/// Credentials.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Username or e-mail address, case-insensitive.
+    pub login_id: String,
+    pub password: String,
+    /// Push device id of a mobile app, if any.
+    #[serde(default)]
+    pub device_id: String,
+}
+
+/// A new session.
+#[derive(Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub user: User,
+}
+
+/// `POST /api/v1/auth/login`
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = super::error::ErrorBody)))]
+pub async fn login(State(core): State<Core>, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Json<LoginResponse>> {
+    let result = core.login(&req.login_id, &req.password, &req.device_id).await?;
+    Ok(Json(LoginResponse {
+        token: result.token,
+        user: result.user,
+    }))
+}
+
+/// `POST /api/v1/auth/logout`
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = super::Ok)))]
+pub async fn logout(State(core): State<Core>, Auth(actor): Auth) -> ApiResult<Json<OkBody>> {
+    core.logout(&actor).await?;
+    Ok(Json(OkBody::default()))
+}
+
+/// `GET /api/v1/auth/sessions`
+#[utoipa::path(get, path = "/api/v1/auth/sessions", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Session>)))]
+pub async fn list_sessions(State(core): State<Core>, Auth(actor): Auth) -> ApiResult<Json<Vec<Session>>> {
+    Ok(Json(core.list_sessions(&actor, actor.id()).await?))
+}
+
+/// `DELETE /api/v1/auth/sessions/{session_id}`
+#[utoipa::path(delete, path = "/api/v1/auth/sessions/{session_id}", tag = "auth", security(("bearer" = [])),
+    params(("session_id" = String, Path)), responses((status = 200, body = super::Ok)))]
+pub async fn revoke_session(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(session_id): ApiPath<String>,
+) -> ApiResult<Json<OkBody>> {
+    core.revoke_session(&actor, &actor.user.id.clone(), &session_id).await?;
+    Ok(Json(OkBody::default()))
+}

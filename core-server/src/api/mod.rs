@@ -1,0 +1,128 @@
+//! The native API, `/api/v1`: JSON, snake_case, cursor pagination. The route
+//! table below is also the source of the OpenAPI document at `/api/v1/openapi.json`.
+
+mod auth;
+mod channels;
+pub mod error;
+pub mod extract;
+mod posts;
+mod system;
+mod teams;
+mod users;
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::services::Core;
+use error::ApiError;
+
+/// A plain success with nothing else to say.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ok {
+    /// Always `OK`.
+    pub status: &'static str,
+}
+
+impl Default for Ok {
+    fn default() -> Self {
+        Ok { status: "OK" }
+    }
+}
+
+/// Cursor pagination: `limit` records after `cursor`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PageQuery {
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 60).
+    pub limit: Option<i64>,
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "rustchat native API", description = "The native API of rustchat, used by its web app."),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+/// The v1 routes and their OpenAPI description.
+pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(system::health))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::list_sessions))
+        .routes(routes!(auth::revoke_session))
+        .routes(routes!(users::create_user, users::list_users))
+        .routes(routes!(users::get_users_by_ids))
+        .routes(routes!(users::get_me))
+        .routes(routes!(users::get_user, users::patch_user, users::deactivate_user))
+        .routes(routes!(users::update_password))
+        .routes(routes!(users::get_user_by_username))
+        .routes(routes!(users::list_user_teams))
+        .routes(routes!(users::list_user_channels))
+        .routes(routes!(users::list_unreads))
+        .routes(routes!(users::list_preferences, users::save_preferences))
+        .routes(routes!(users::delete_preferences))
+        .routes(routes!(users::get_status, users::set_status))
+        .routes(routes!(teams::create_team, teams::list_teams))
+        .routes(routes!(teams::get_team, teams::patch_team, teams::delete_team))
+        .routes(routes!(teams::get_team_by_name))
+        .routes(routes!(teams::list_team_members, teams::add_team_member))
+        .routes(routes!(teams::get_team_member, teams::remove_team_member))
+        .routes(routes!(teams::list_team_channels, teams::create_channel))
+        .routes(routes!(teams::get_channel_by_name))
+        .routes(routes!(channels::create_direct))
+        .routes(routes!(channels::create_group))
+        .routes(routes!(channels::get_channel, channels::patch_channel, channels::delete_channel))
+        .routes(routes!(channels::list_channel_members, channels::add_channel_member))
+        .routes(routes!(channels::get_channel_member, channels::remove_channel_member))
+        .routes(routes!(channels::view_channel))
+        .routes(routes!(posts::list_channel_posts, posts::create_post))
+        .routes(routes!(posts::get_post, posts::patch_post, posts::delete_post))
+        .routes(routes!(posts::get_thread))
+        .routes(routes!(posts::list_reactions))
+        .routes(routes!(posts::add_reaction, posts::remove_reaction))
+        .split_for_parts()
+}
+
+/// The `/api/v1` router, with the OpenAPI document and a JSON 404 for unknown paths.
+pub fn router() -> Router<Core> {
+    let (routes, mut openapi) = routes();
+    openapi.info.version = env!("CARGO_PKG_VERSION").to_string();
+    let document = Arc::new(openapi);
+    routes
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let document = document.clone();
+                async move { Json(document.as_ref().clone()) }
+            }),
+        )
+        .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
+}
+
+async fn unknown_route() -> impl IntoResponse {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API route")
+}

@@ -1,0 +1,98 @@
+//! Posts, threads and reactions.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+
+use super::error::ApiResult;
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth};
+use super::{Ok as OkBody, PageQuery};
+use crate::model::*;
+use crate::services::{Core, NewPost, PostPatch};
+
+/// `GET /api/v1/channels/{channel_id}/posts`: newest first; `cursor` is the last post id seen.
+#[utoipa::path(get, path = "/api/v1/channels/{channel_id}/posts", tag = "posts", security(("bearer" = [])),
+    params(("channel_id" = String, Path), PageQuery), responses((status = 200, body = Page<Post>)))]
+pub async fn list_channel_posts(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page<Post>>> {
+    Ok(Json(core.list_channel_posts(&actor, &id, q.cursor.as_deref(), q.limit).await?))
+}
+
+/// `POST /api/v1/channels/{channel_id}/posts`
+#[utoipa::path(post, path = "/api/v1/channels/{channel_id}/posts", tag = "posts", security(("bearer" = [])),
+    params(("channel_id" = String, Path)), request_body = NewPost, responses((status = 201, body = Post)))]
+pub async fn create_post(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<NewPost>,
+) -> ApiResult<(StatusCode, Json<Post>)> {
+    Ok((StatusCode::CREATED, Json(core.create_post(&actor, &id, input).await?)))
+}
+
+/// `GET /api/v1/posts/{post_id}`
+#[utoipa::path(get, path = "/api/v1/posts/{post_id}", tag = "posts", security(("bearer" = [])),
+    params(("post_id" = String, Path)), responses((status = 200, body = Post)))]
+pub async fn get_post(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Post>> {
+    Ok(Json(core.get_post(&actor, &id).await?))
+}
+
+/// `PATCH /api/v1/posts/{post_id}`: edit (own posts) or pin.
+#[utoipa::path(patch, path = "/api/v1/posts/{post_id}", tag = "posts", security(("bearer" = [])),
+    params(("post_id" = String, Path)), request_body = PostPatch, responses((status = 200, body = Post)))]
+pub async fn patch_post(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(patch): ApiJson<PostPatch>,
+) -> ApiResult<Json<Post>> {
+    Ok(Json(core.patch_post(&actor, &id, patch).await?))
+}
+
+/// `DELETE /api/v1/posts/{post_id}`
+#[utoipa::path(delete, path = "/api/v1/posts/{post_id}", tag = "posts", security(("bearer" = [])),
+    params(("post_id" = String, Path)), responses((status = 200, body = Post)))]
+pub async fn delete_post(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Post>> {
+    Ok(Json(core.delete_post(&actor, &id).await?))
+}
+
+/// `GET /api/v1/posts/{post_id}/thread`: the root and its replies, oldest first.
+#[utoipa::path(get, path = "/api/v1/posts/{post_id}/thread", tag = "posts", security(("bearer" = [])),
+    params(("post_id" = String, Path)), responses((status = 200, body = Vec<Post>)))]
+pub async fn get_thread(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Vec<Post>>> {
+    Ok(Json(core.get_thread(&actor, &id).await?))
+}
+
+/// `GET /api/v1/posts/{post_id}/reactions`
+#[utoipa::path(get, path = "/api/v1/posts/{post_id}/reactions", tag = "reactions", security(("bearer" = [])),
+    params(("post_id" = String, Path)), responses((status = 200, body = Vec<Reaction>)))]
+pub async fn list_reactions(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Vec<Reaction>>> {
+    Ok(Json(core.list_reactions(&actor, &id).await?))
+}
+
+/// `PUT /api/v1/posts/{post_id}/reactions/{emoji_name}`
+#[utoipa::path(put, path = "/api/v1/posts/{post_id}/reactions/{emoji_name}", tag = "reactions", security(("bearer" = [])),
+    params(("post_id" = String, Path), ("emoji_name" = String, Path)), responses((status = 200, body = Reaction)))]
+pub async fn add_reaction(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath((post_id, emoji)): ApiPath<(String, String)>,
+) -> ApiResult<Json<Reaction>> {
+    Ok(Json(core.add_reaction(&actor, &post_id, &emoji).await?))
+}
+
+/// `DELETE /api/v1/posts/{post_id}/reactions/{emoji_name}`
+#[utoipa::path(delete, path = "/api/v1/posts/{post_id}/reactions/{emoji_name}", tag = "reactions", security(("bearer" = [])),
+    params(("post_id" = String, Path), ("emoji_name" = String, Path)), responses((status = 200, body = super::Ok)))]
+pub async fn remove_reaction(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath((post_id, emoji)): ApiPath<(String, String)>,
+) -> ApiResult<Json<OkBody>> {
+    core.remove_reaction(&actor, &post_id, &emoji).await?;
+    Ok(Json(OkBody::default()))
+}

@@ -1,0 +1,75 @@
+//! The HTTP server: middleware around the API routers, and graceful shutdown.
+
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
+use tower_http::trace::TraceLayer;
+
+use crate::services::Core;
+
+/// The header carrying each request's id, on the request and the response.
+pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Gives every request a fresh id, visible to handlers, logs and the client.
+async fn request_id(mut req: Request, next: Next) -> Response {
+    let id = crate::id::new_id();
+    let value = HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("invalid"));
+    req.headers_mut().insert(REQUEST_ID.clone(), value.clone());
+    let mut response = next.run(req).await;
+    response.headers_mut().insert(REQUEST_ID.clone(), value);
+    response
+}
+
+/// The whole application: the native API plus `extra` routes (the v4 bridge).
+pub fn app(core: Core, extra: Router<Core>) -> Router {
+    let body_limit = core.config.max_body_bytes;
+    Router::new()
+        .merge(crate::api::router())
+        .merge(extra)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req
+                .headers()
+                .get(&REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(middleware::from_fn(request_id))
+        .with_state(core)
+}
+
+/// Serves `app` on `listener` until Ctrl-C or SIGTERM, then drains for up to 10 s.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+    // Give in-flight requests a moment; axum stops accepting immediately.
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}

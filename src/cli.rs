@@ -1,0 +1,197 @@
+//! Command-line interface. Every command reads the same configuration as the
+//! server, so it works on the same data dir or database, even while it runs.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use core_server::config::Config;
+use core_server::services::{Core, NewTeam, NewUser};
+
+/// rustchat: a self-hosted team-chat server that speaks the Mattermost protocol.
+#[derive(Parser)]
+#[command(version, about)]
+pub struct Cli {
+    /// Configuration file (default: ./rustchat.toml when it exists).
+    #[arg(long, global = true, env = "RUSTCHAT_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default command).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage teams.
+    Team {
+        #[command(subcommand)]
+        command: TeamCommand,
+    },
+    /// Print the configuration reference as a Markdown table.
+    Config,
+    /// Load generators for benchmarks (run against a running server).
+    Bench {
+        #[command(subcommand)]
+        command: crate::bench::BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user with a password.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        /// Make the user a system administrator.
+        #[arg(long)]
+        system_admin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TeamCommand {
+    /// Create a team with its default channels.
+    Create {
+        /// URL name (slug) of the team.
+        #[arg(long)]
+        name: String,
+        /// Name shown to users.
+        #[arg(long)]
+        display_name: String,
+        /// Username or e-mail of the team's first admin (default: the first system admin).
+        #[arg(long)]
+        owner: Option<String>,
+    },
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+async fn open_core(config: Config) -> anyhow::Result<Core> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create the data dir {}", config.data_dir.display()))?;
+    let url = config.effective_database_url();
+    let store = core_server::store::open(&url, config.database_max_connections)
+        .await
+        .with_context(|| format!("cannot open the database ({})", redact(&url)))?;
+    Ok(Core::new(store, config))
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Runs the command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Config = command {
+        print!("{}", Config::markdown_table());
+        return Ok(());
+    }
+    if let Command::Bench { command } = command {
+        return crate::bench::run(command).await;
+    }
+    let config = Config::load(cli.config.as_deref())?;
+    init_logging(&config.log);
+    match command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            let core = open_core(config).await?;
+            println!("migrations applied ({})", core.store.backend());
+            Ok(())
+        }
+        Command::User { command: UserCommand::Create { username, email, password, system_admin } } => {
+            let core = open_core(config).await?;
+            let input = NewUser {
+                username,
+                email,
+                password,
+                first_name: String::new(),
+                last_name: String::new(),
+                nickname: String::new(),
+                locale: None,
+            };
+            let user = core.create_user(None, input, system_admin, true).await?;
+            println!("created user {} ({}) with roles \"{}\"", user.username, user.id, user.roles);
+            Ok(())
+        }
+        Command::Team { command: TeamCommand::Create { name, display_name, owner } } => {
+            let core = open_core(config).await?;
+            let owner = find_owner(&core, owner.as_deref()).await?;
+            let actor = core.create_session(owner, "").await?;
+            let actor = core_server::services::Actor { user: actor.user, session: actor.session };
+            let team = core
+                .create_team(&actor, NewTeam { name, display_name, description: String::new(), team_type: None })
+                .await;
+            // The session existed only to act as the owner.
+            core.logout(&actor).await?;
+            let team = team?;
+            println!("created team {} ({}) owned by {}", team.name, team.id, actor.user.username);
+            Ok(())
+        }
+        Command::Config | Command::Bench { .. } => Ok(()),
+    }
+}
+
+async fn find_owner(core: &Core, owner: Option<&str>) -> anyhow::Result<core_server::model::User> {
+    if let Some(login) = owner {
+        let login = login.to_lowercase();
+        let found = if login.contains('@') {
+            core.store.get_user_by_email(&login).await
+        } else {
+            core.store.get_user_by_username(&login).await
+        };
+        return found.with_context(|| format!("no user {login}"));
+    }
+    let mut cursor: Option<String> = None;
+    loop {
+        let users = core.store.list_users(cursor.as_deref(), 200).await?;
+        if let Some(admin) = users.iter().find(|u| u.is_system_admin() && !u.is_deleted()) {
+            return Ok(admin.clone());
+        }
+        match users.last() {
+            Some(last) => cursor = Some(last.id.clone()),
+            None => anyhow::bail!("no system admin exists: create one with `rustchat user create --system-admin` or pass --owner"),
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let addr = config.listen_addr()?;
+    let core = open_core(config).await?;
+    let app = core_server::server::app(core.clone(), mm_bridge::router());
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (RUSTCHAT_LISTEN)"))?;
+    tracing::info!(
+        "rustchat {} listening on http://{} (database: {}, data dir: {})",
+        env!("CARGO_PKG_VERSION"),
+        listener.local_addr()?,
+        core.store.backend(),
+        core.config.data_dir.display()
+    );
+    core_server::server::serve(listener, app).await?;
+    Ok(())
+}
