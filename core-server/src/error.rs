@@ -87,8 +87,9 @@ fn unique_field(message: &str) -> String {
     // SQLite: "UNIQUE constraint failed: users.username"; PostgreSQL names the index,
     // which we name "<table>_<column>_key" or "<table>_<column>_idx".
     if let Some(rest) = message.strip_prefix("UNIQUE constraint failed: ") {
-        let first = rest.split(',').next().unwrap_or(rest).trim();
-        return first.rsplit('.').next().unwrap_or(first).to_string();
+        // For a composite key the last column is the one users choose (a name within a team).
+        let last = rest.split(',').next_back().unwrap_or(rest).trim();
+        return last.rsplit('.').next().unwrap_or(last).to_string();
     }
     if let Some(start) = message.find('"') {
         let name = message[start + 1..].split('"').next().unwrap_or("");
@@ -115,6 +116,10 @@ mod tests {
                 "duplicate key value violates unique constraint \"users_email_key\""
             ),
             "email"
+        );
+        assert_eq!(
+            unique_field("UNIQUE constraint failed: channels.team_id, channels.name"),
+            "name"
         );
         assert_eq!(unique_field("something else"), "record");
     }
