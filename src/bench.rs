@@ -34,8 +34,21 @@ pub enum BenchCommand {
 /// Runs a benchmark command.
 pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
     match command {
-        BenchCommand::Posts { url, clients, seconds, warmup, rounds } => {
-            posts(&url, clients, Duration::from_secs(seconds), Duration::from_secs(warmup), rounds).await
+        BenchCommand::Posts {
+            url,
+            clients,
+            seconds,
+            warmup,
+            rounds,
+        } => {
+            posts(
+                &url,
+                clients,
+                Duration::from_secs(seconds),
+                Duration::from_secs(warmup),
+                rounds,
+            )
+            .await
         }
     }
 }
@@ -46,7 +59,13 @@ struct Api {
 }
 
 impl Api {
-    async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>) -> anyhow::Result<Value> {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> anyhow::Result<Value> {
         let mut req = self.http.request(method, format!("{}{path}", self.base));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -78,12 +97,20 @@ struct Round {
     histogram: Histogram<u64>,
 }
 
-async fn posts(url: &str, clients: usize, seconds: Duration, warmup: Duration, rounds: usize) -> anyhow::Result<()> {
+async fn posts(
+    url: &str,
+    clients: usize,
+    seconds: Duration,
+    warmup: Duration,
+    rounds: usize,
+) -> anyhow::Result<()> {
     if clients == 0 || rounds == 0 {
         bail!("--clients and --rounds must be at least 1");
     }
     let api = std::sync::Arc::new(Api {
-        http: reqwest::Client::builder().pool_max_idle_per_host(clients * 2).build()?,
+        http: reqwest::Client::builder()
+            .pool_max_idle_per_host(clients * 2)
+            .build()?,
         base: url.trim_end_matches('/').to_string(),
     });
     let tag = core_server::id::new_id()[..8].to_string();
@@ -99,20 +126,40 @@ async fn posts(url: &str, clients: usize, seconds: Duration, warmup: Duration, r
         )
         .await?;
         let login = api
-            .call(reqwest::Method::POST, "/api/v1/auth/login", None, Some(json!({"login_id": username, "password": password})))
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"login_id": username, "password": password})),
+            )
             .await?;
         tokens.push(field(&login, "token")?);
     }
     let team = api
-        .call(reqwest::Method::POST, "/api/v1/teams", Some(&tokens[0]), Some(json!({"name": format!("bench-{tag}"), "display_name": "Bench"})))
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/teams",
+            Some(&tokens[0]),
+            Some(json!({"name": format!("bench-{tag}"), "display_name": "Bench"})),
+        )
         .await?;
     let team_id = field(&team, "id")?;
     for token in &tokens[1..] {
-        api.call(reqwest::Method::POST, &format!("/api/v1/teams/{team_id}/members"), Some(token), Some(json!({"user_id": "me"})))
-            .await?;
+        api.call(
+            reqwest::Method::POST,
+            &format!("/api/v1/teams/{team_id}/members"),
+            Some(token),
+            Some(json!({"user_id": "me"})),
+        )
+        .await?;
     }
     let channel = api
-        .call(reqwest::Method::GET, &format!("/api/v1/teams/{team_id}/channels/name/town-square"), Some(&tokens[0]), None)
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/teams/{team_id}/channels/name/town-square"),
+            Some(&tokens[0]),
+            None,
+        )
         .await?;
     let channel_id = field(&channel, "id")?;
     println!("bench posts: {clients} clients into one channel at {url}; warm-up {warmup:?}, {rounds} rounds of {seconds:?}");
@@ -137,9 +184,24 @@ async fn posts(url: &str, clients: usize, seconds: Duration, warmup: Duration, r
         v.sort_by(|a, b| a.total_cmp(b));
         v[v.len() / 2]
     };
-    let rate = median(results.iter().map(|r| r.posts as f64 / r.elapsed.as_secs_f64()).collect());
-    let p50 = median(results.iter().map(|r| ms(r.histogram.value_at_quantile(0.50))).collect());
-    let p99 = median(results.iter().map(|r| ms(r.histogram.value_at_quantile(0.99))).collect());
+    let rate = median(
+        results
+            .iter()
+            .map(|r| r.posts as f64 / r.elapsed.as_secs_f64())
+            .collect(),
+    );
+    let p50 = median(
+        results
+            .iter()
+            .map(|r| ms(r.histogram.value_at_quantile(0.50)))
+            .collect(),
+    );
+    let p99 = median(
+        results
+            .iter()
+            .map(|r| ms(r.histogram.value_at_quantile(0.99)))
+            .collect(),
+    );
     let errors: u64 = results.iter().map(|r| r.errors).sum();
     println!("median of {rounds} rounds: {rate:.0} posts/s, p50 {p50:.1} ms, p99 {p99:.1} ms, errors {errors}");
     Ok(())
@@ -149,7 +211,12 @@ fn ms(micros: u64) -> f64 {
     micros as f64 / 1000.0
 }
 
-async fn run_round(api: &std::sync::Arc<Api>, tokens: &[String], channel_id: &str, length: Duration) -> anyhow::Result<Round> {
+async fn run_round(
+    api: &std::sync::Arc<Api>,
+    tokens: &[String],
+    channel_id: &str,
+    length: Duration,
+) -> anyhow::Result<Round> {
     let start = Instant::now();
     let deadline = start + length;
     let mut tasks = Vec::new();
@@ -164,7 +231,10 @@ async fn run_round(api: &std::sync::Arc<Api>, tokens: &[String], channel_id: &st
                 n += 1;
                 let t0 = Instant::now();
                 let body = json!({"message": format!("client {i} message {n}")});
-                let ok = api.call(reqwest::Method::POST, &path, Some(&token), Some(body)).await.is_ok();
+                let ok = api
+                    .call(reqwest::Method::POST, &path, Some(&token), Some(body))
+                    .await
+                    .is_ok();
                 let micros = u64::try_from(t0.elapsed().as_micros()).unwrap_or(u64::MAX);
                 let _ = histogram.record(micros);
                 if ok {

@@ -122,7 +122,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied ({})", core.store.backend());
             Ok(())
         }
-        Command::User { command: UserCommand::Create { username, email, password, system_admin } } => {
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    email,
+                    password,
+                    system_admin,
+                },
+        } => {
             let core = open_core(config).await?;
             let input = NewUser {
                 username,
@@ -134,21 +142,45 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 locale: None,
             };
             let user = core.create_user(None, input, system_admin, true).await?;
-            println!("created user {} ({}) with roles \"{}\"", user.username, user.id, user.roles);
+            println!(
+                "created user {} ({}) with roles \"{}\"",
+                user.username, user.id, user.roles
+            );
             Ok(())
         }
-        Command::Team { command: TeamCommand::Create { name, display_name, owner } } => {
+        Command::Team {
+            command:
+                TeamCommand::Create {
+                    name,
+                    display_name,
+                    owner,
+                },
+        } => {
             let core = open_core(config).await?;
             let owner = find_owner(&core, owner.as_deref()).await?;
             let actor = core.create_session(owner, "").await?;
-            let actor = core_server::services::Actor { user: actor.user, session: actor.session };
+            let actor = core_server::services::Actor {
+                user: actor.user,
+                session: actor.session,
+            };
             let team = core
-                .create_team(&actor, NewTeam { name, display_name, description: String::new(), team_type: None })
+                .create_team(
+                    &actor,
+                    NewTeam {
+                        name,
+                        display_name,
+                        description: String::new(),
+                        team_type: None,
+                    },
+                )
                 .await;
             // The session existed only to act as the owner.
             core.logout(&actor).await?;
             let team = team?;
-            println!("created team {} ({}) owned by {}", team.name, team.id, actor.user.username);
+            println!(
+                "created team {} ({}) owned by {}",
+                team.name, team.id, actor.user.username
+            );
             Ok(())
         }
         Command::Config | Command::Bench { .. } => Ok(()),
@@ -168,7 +200,10 @@ async fn find_owner(core: &Core, owner: Option<&str>) -> anyhow::Result<core_ser
     let mut cursor: Option<String> = None;
     loop {
         let users = core.store.list_users(cursor.as_deref(), 200).await?;
-        if let Some(admin) = users.iter().find(|u| u.is_system_admin() && !u.is_deleted()) {
+        if let Some(admin) = users
+            .iter()
+            .find(|u| u.is_system_admin() && !u.is_deleted())
+        {
             return Ok(admin.clone());
         }
         match users.last() {

@@ -90,7 +90,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("listen", "RUSTCHAT_LISTEN"),
     ("data_dir", "RUSTCHAT_DATA_DIR"),
     ("database_url", "RUSTCHAT_DATABASE_URL"),
-    ("database_max_connections", "RUSTCHAT_DATABASE_MAX_CONNECTIONS"),
+    (
+        "database_max_connections",
+        "RUSTCHAT_DATABASE_MAX_CONNECTIONS",
+    ),
     ("redis_url", "RUSTCHAT_REDIS_URL"),
     ("s3_bucket", "RUSTCHAT_S3_BUCKET"),
     ("s3_endpoint", "RUSTCHAT_S3_ENDPOINT"),
@@ -163,21 +166,30 @@ impl Config {
             };
             table.insert((*key).to_string(), value);
         }
-        let config: Config = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| {
-            config_error(
-                file.as_deref().map(|p| p.display().to_string()).as_deref().unwrap_or("configuration"),
-                e.message().to_string(),
-            )
-        })?;
+        let config: Config =
+            toml::Value::Table(table)
+                .try_into()
+                .map_err(|e: toml::de::Error| {
+                    config_error(
+                        file.as_deref()
+                            .map(|p| p.display().to_string())
+                            .as_deref()
+                            .unwrap_or("configuration"),
+                        e.message().to_string(),
+                    )
+                })?;
         config.validate()?;
         Ok(config)
     }
 
     /// Checks every value, naming the environment variable of the first bad one.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        self.listen
-            .parse::<SocketAddr>()
-            .map_err(|_| config_error("RUSTCHAT_LISTEN", format!("`{}` is not host:port", self.listen)))?;
+        self.listen.parse::<SocketAddr>().map_err(|_| {
+            config_error(
+                "RUSTCHAT_LISTEN",
+                format!("`{}` is not host:port", self.listen),
+            )
+        })?;
         if self.data_dir.as_os_str().is_empty() {
             return Err(config_error("RUSTCHAT_DATA_DIR", "must not be empty"));
         }
@@ -185,24 +197,59 @@ impl Config {
             database_kind(url)?;
         }
         if self.database_max_connections == 0 {
-            return Err(config_error("RUSTCHAT_DATABASE_MAX_CONNECTIONS", "must be at least 1"));
+            return Err(config_error(
+                "RUSTCHAT_DATABASE_MAX_CONNECTIONS",
+                "must be at least 1",
+            ));
         }
-        check_url("RUSTCHAT_REDIS_URL", self.redis_url.as_deref(), &["redis", "rediss"])?;
-        check_url("RUSTCHAT_S3_ENDPOINT", self.s3_endpoint.as_deref(), &["http", "https"])?;
-        check_url("RUSTCHAT_SITE_URL", self.site_url.as_deref(), &["http", "https"])?;
-        check_url("RUSTCHAT_PUSH_PROXY_URL", self.push_proxy_url.as_deref(), &["http", "https"])?;
-        check_url("RUSTCHAT_SMTP_URL", self.smtp_url.as_deref(), &["smtp", "smtps"])?;
+        check_url(
+            "RUSTCHAT_REDIS_URL",
+            self.redis_url.as_deref(),
+            &["redis", "rediss"],
+        )?;
+        check_url(
+            "RUSTCHAT_S3_ENDPOINT",
+            self.s3_endpoint.as_deref(),
+            &["http", "https"],
+        )?;
+        check_url(
+            "RUSTCHAT_SITE_URL",
+            self.site_url.as_deref(),
+            &["http", "https"],
+        )?;
+        check_url(
+            "RUSTCHAT_PUSH_PROXY_URL",
+            self.push_proxy_url.as_deref(),
+            &["http", "https"],
+        )?;
+        check_url(
+            "RUSTCHAT_SMTP_URL",
+            self.smtp_url.as_deref(),
+            &["smtp", "smtps"],
+        )?;
         if self.s3_bucket.as_deref() == Some("") {
-            return Err(config_error("RUSTCHAT_S3_BUCKET", "must not be empty when set"));
+            return Err(config_error(
+                "RUSTCHAT_S3_BUCKET",
+                "must not be empty when set",
+            ));
         }
         if self.session_length_hours == 0 {
-            return Err(config_error("RUSTCHAT_SESSION_LENGTH_HOURS", "must be at least 1"));
+            return Err(config_error(
+                "RUSTCHAT_SESSION_LENGTH_HOURS",
+                "must be at least 1",
+            ));
         }
         if self.max_body_bytes < 1024 {
-            return Err(config_error("RUSTCHAT_MAX_BODY_BYTES", "must be at least 1024"));
+            return Err(config_error(
+                "RUSTCHAT_MAX_BODY_BYTES",
+                "must be at least 1024",
+            ));
         }
         if !(6..=72).contains(&self.password_min_length) {
-            return Err(config_error("RUSTCHAT_PASSWORD_MIN_LENGTH", "must be between 6 and 72"));
+            return Err(config_error(
+                "RUSTCHAT_PASSWORD_MIN_LENGTH",
+                "must be between 6 and 72",
+            ));
         }
         Ok(())
     }
@@ -217,16 +264,20 @@ impl Config {
 
     /// The listen address (validated by [`Config::validate`]).
     pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {
-        self.listen
-            .parse()
-            .map_err(|_| config_error("RUSTCHAT_LISTEN", format!("`{}` is not host:port", self.listen)))
+        self.listen.parse().map_err(|_| {
+            config_error(
+                "RUSTCHAT_LISTEN",
+                format!("`{}` is not host:port", self.listen),
+            )
+        })
     }
 
     /// The configuration as Markdown: key, variable, default and meaning.
     pub fn markdown_table() -> String {
         let defaults = toml::Table::try_from(Config::default()).unwrap_or_default();
         let docs = field_docs();
-        let mut out = String::from("| key | environment variable | default | meaning |\n|---|---|---|---|\n");
+        let mut out =
+            String::from("| key | environment variable | default | meaning |\n|---|---|---|---|\n");
         for (key, var) in KEYS {
             let default = match defaults.get(*key) {
                 Some(toml::Value::String(s)) => format!("`{s}`"),
@@ -268,8 +319,12 @@ pub fn database_kind(url: &str) -> Result<DatabaseKind, ConfigError> {
     match scheme {
         "sqlite" => Ok(DatabaseKind::Sqlite),
         "postgres" | "postgresql" => {
-            url::Url::parse(url)
-                .map_err(|e| config_error("RUSTCHAT_DATABASE_URL", format!("`{url}` is not a URL: {e}")))?;
+            url::Url::parse(url).map_err(|e| {
+                config_error(
+                    "RUSTCHAT_DATABASE_URL",
+                    format!("`{url}` is not a URL: {e}"),
+                )
+            })?;
             Ok(DatabaseKind::Postgres)
         }
         _ => Err(config_error(
@@ -281,12 +336,16 @@ pub fn database_kind(url: &str) -> Result<DatabaseKind, ConfigError> {
 
 fn check_url(key: &str, value: Option<&str>, schemes: &[&str]) -> Result<(), ConfigError> {
     let Some(value) = value else { return Ok(()) };
-    let parsed =
-        url::Url::parse(value).map_err(|e| config_error(key, format!("`{value}` is not a URL: {e}")))?;
+    let parsed = url::Url::parse(value)
+        .map_err(|e| config_error(key, format!("`{value}` is not a URL: {e}")))?;
     if !schemes.contains(&parsed.scheme()) {
         return Err(config_error(
             key,
-            format!("scheme `{}` is not one of {}", parsed.scheme(), schemes.join(", ")),
+            format!(
+                "scheme `{}` is not one of {}",
+                parsed.scheme(),
+                schemes.join(", ")
+            ),
         ));
     }
     Ok(())
@@ -297,7 +356,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -365,7 +427,10 @@ mod tests {
             assert!(docs.contains_key(key), "{key} has no doc comment");
         }
         for key in defaults.keys() {
-            assert!(KEYS.iter().any(|(k, _)| k == key), "{key} missing from KEYS");
+            assert!(
+                KEYS.iter().any(|(k, _)| k == key),
+                "{key} missing from KEYS"
+            );
         }
         assert_eq!(docs.len(), KEYS.len());
     }

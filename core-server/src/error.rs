@@ -74,9 +74,10 @@ impl From<sqlx::Error> for Error {
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                 Error::Unavailable(err.to_string())
             }
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                Error::conflict(unique_field(db.message()), "a record with this value exists")
-            }
+            sqlx::Error::Database(db) if db.is_unique_violation() => Error::conflict(
+                unique_field(db.message()),
+                "a record with this value exists",
+            ),
             _ => Error::Internal(err.to_string()),
         }
     }
@@ -112,9 +113,7 @@ mod tests {
             "username"
         );
         assert_eq!(
-            unique_field(
-                "duplicate key value violates unique constraint \"users_email_key\""
-            ),
+            unique_field("duplicate key value violates unique constraint \"users_email_key\""),
             "email"
         );
         assert_eq!(

@@ -10,7 +10,7 @@ pub mod store;
 pub mod time;
 
 pub use error::{Error, Result};
-pub mod events;
-pub mod services;
 pub mod api;
+pub mod events;
 pub mod server;
+pub mod services;

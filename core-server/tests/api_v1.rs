@@ -15,12 +15,22 @@ const DELETE: Method = Method::DELETE;
 /// Creates a team as `token` and returns (team id, town-square id).
 async fn team(http: &Http, token: &str, name: &str) -> (String, String) {
     let (status, team) = http
-        .call(POST, "/api/v1/teams", Some(token), Some(json!({"name": name, "display_name": name})))
+        .call(
+            POST,
+            "/api/v1/teams",
+            Some(token),
+            Some(json!({"name": name, "display_name": name})),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{team}");
     let id = s(&team, "id");
     let (status, ts) = http
-        .call(GET, &format!("/api/v1/teams/{id}/channels/name/town-square"), Some(token), None)
+        .call(
+            GET,
+            &format!("/api/v1/teams/{id}/channels/name/town-square"),
+            Some(token),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{ts}");
     (id, s(&ts, "id"))
@@ -28,7 +38,12 @@ async fn team(http: &Http, token: &str, name: &str) -> (String, String) {
 
 async fn post(http: &Http, token: &str, channel: &str, message: &str) -> Value {
     let (status, p) = http
-        .call(POST, &format!("/api/v1/channels/{channel}/posts"), Some(token), Some(json!({"message": message})))
+        .call(
+            POST,
+            &format!("/api/v1/channels/{channel}/posts"),
+            Some(token),
+            Some(json!({"message": message})),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{p}");
     p
@@ -42,9 +57,21 @@ async fn auth_login_logout(ctx: Ctx) {
 
     let (admin_id, _) = http.user("alice").await;
     let (_, bob_token) = http.user("bob").await;
-    let (_, me) = http.call(GET, "/api/v1/users/me", Some(&bob_token), None).await;
-    assert_eq!(me["roles"], "system_user", "only the first user is an admin");
-    let (_, admin) = http.call(GET, &format!("/api/v1/users/{admin_id}"), Some(&bob_token), None).await;
+    let (_, me) = http
+        .call(GET, "/api/v1/users/me", Some(&bob_token), None)
+        .await;
+    assert_eq!(
+        me["roles"], "system_user",
+        "only the first user is an admin"
+    );
+    let (_, admin) = http
+        .call(
+            GET,
+            &format!("/api/v1/users/{admin_id}"),
+            Some(&bob_token),
+            None,
+        )
+        .await;
     assert_eq!(admin["roles"], "system_user system_admin");
     assert_eq!(admin["email"], "", "other users' e-mail is hidden");
     assert!(admin.get("password_hash").is_none() && admin.get("auth_data").is_none());
@@ -52,24 +79,40 @@ async fn auth_login_logout(ctx: Ctx) {
     // Login is case-insensitive, by username or e-mail.
     for login_id in ["BOB", "Bob@Example.com"] {
         let (status, body) = http
-            .call(POST, "/api/v1/auth/login", None, Some(json!({"login_id": login_id, "password": "password1"})))
+            .call(
+                POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"login_id": login_id, "password": "password1"})),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{login_id}: {body}");
         assert_eq!(body["user"]["username"], "bob");
     }
     let (status, body) = http
-        .call(POST, "/api/v1/auth/login", None, Some(json!({"login_id": "bob", "password": "wrong-password"})))
+        .call(
+            POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"login_id": "bob", "password": "wrong-password"})),
+        )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["code"], "unauthorized");
 
-    let (status, _) = http.call(POST, "/api/v1/auth/logout", Some(&bob_token), None).await;
+    let (status, _) = http
+        .call(POST, "/api/v1/auth/logout", Some(&bob_token), None)
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = http.call(GET, "/api/v1/users/me", Some(&bob_token), None).await;
+    let (status, body) = http
+        .call(GET, "/api/v1/users/me", Some(&bob_token), None)
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "logout revokes: {body}");
     let (status, _) = http.call(GET, "/api/v1/users/me", None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = http.call(GET, "/api/v1/users/me", Some("not-a-token"), None).await;
+    let (status, _) = http
+        .call(GET, "/api/v1/users/me", Some("not-a-token"), None)
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
@@ -78,16 +121,40 @@ async fn teams_channels_posts_flow(ctx: Ctx) {
     let (_, alice) = http.user("alice").await;
     let (bob_id, bob) = http.user("bob").await;
     let (team_id, town) = team(&http, &alice, "eng").await;
-    let (_, channels) = http.call(GET, &format!("/api/v1/teams/{team_id}/channels"), Some(&alice), None).await;
-    let names: Vec<&str> = channels.as_array().expect("list").iter().filter_map(|c| c["name"].as_str()).collect();
+    let (_, channels) = http
+        .call(
+            GET,
+            &format!("/api/v1/teams/{team_id}/channels"),
+            Some(&alice),
+            None,
+        )
+        .await;
+    let names: Vec<&str> = channels
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
     assert_eq!(names, vec!["off-topic", "town-square"]);
 
     // Joining the team joins town-square.
     let (status, m) = http
-        .call(POST, &format!("/api/v1/teams/{team_id}/members"), Some(&bob), Some(json!({"user_id": "me"})))
+        .call(
+            POST,
+            &format!("/api/v1/teams/{team_id}/members"),
+            Some(&bob),
+            Some(json!({"user_id": "me"})),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{m}");
-    let (status, _) = http.call(GET, &format!("/api/v1/channels/{town}/members/{bob_id}"), Some(&bob), None).await;
+    let (status, _) = http
+        .call(
+            GET,
+            &format!("/api/v1/channels/{town}/members/{bob_id}"),
+            Some(&bob),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
 
     let first = post(&http, &alice, &town, "hello #rust").await;
@@ -96,18 +163,52 @@ async fn teams_channels_posts_flow(ctx: Ctx) {
         post(&http, &alice, &town, &format!("message {i}")).await;
     }
     // Bob has 5 unread posts, then reads them.
-    let (_, unreads) = http.call(GET, &format!("/api/v1/users/me/unreads?team_id={team_id}"), Some(&bob), None).await;
-    let town_unread = unreads.as_array().expect("list").iter().find(|u| u["channel_id"] == town.as_str()).cloned().expect("town");
+    let (_, unreads) = http
+        .call(
+            GET,
+            &format!("/api/v1/users/me/unreads?team_id={team_id}"),
+            Some(&bob),
+            None,
+        )
+        .await;
+    let town_unread = unreads
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|u| u["channel_id"] == town.as_str())
+        .cloned()
+        .expect("town");
     assert_eq!(town_unread["msg_count"], 5);
-    let (status, viewed) = http.call(POST, &format!("/api/v1/channels/{town}/read"), Some(&bob), None).await;
+    let (status, viewed) = http
+        .call(
+            POST,
+            &format!("/api/v1/channels/{town}/read"),
+            Some(&bob),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{viewed}");
     assert_eq!(viewed["msg_count"], 5);
 
     // Cursor pagination, newest first.
-    let (_, page1) = http.call(GET, &format!("/api/v1/channels/{town}/posts?limit=3"), Some(&bob), None).await;
+    let (_, page1) = http
+        .call(
+            GET,
+            &format!("/api/v1/channels/{town}/posts?limit=3"),
+            Some(&bob),
+            None,
+        )
+        .await;
     assert_eq!(page1["items"].as_array().expect("items").len(), 3);
     let cursor = page1["next_cursor"].as_str().expect("cursor").to_string();
-    let (_, page2) = http.call(GET, &format!("/api/v1/channels/{town}/posts?limit=3&cursor={cursor}"), Some(&bob), None).await;
+    let (_, page2) = http
+        .call(
+            GET,
+            &format!("/api/v1/channels/{town}/posts?limit=3&cursor={cursor}"),
+            Some(&bob),
+            None,
+        )
+        .await;
     let items = page2["items"].as_array().expect("items");
     assert_eq!(items.len(), 2);
     assert_eq!(items[1]["id"], first["id"]);
@@ -116,36 +217,92 @@ async fn teams_channels_posts_flow(ctx: Ctx) {
     // Thread, edit, reactions.
     let root = s(&first, "id");
     let (status, reply) = http
-        .call(POST, &format!("/api/v1/channels/{town}/posts"), Some(&bob), Some(json!({"message": "reply", "root_id": root})))
+        .call(
+            POST,
+            &format!("/api/v1/channels/{town}/posts"),
+            Some(&bob),
+            Some(json!({"message": "reply", "root_id": root})),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{reply}");
-    let (_, thread) = http.call(GET, &format!("/api/v1/posts/{root}/thread"), Some(&bob), None).await;
+    let (_, thread) = http
+        .call(
+            GET,
+            &format!("/api/v1/posts/{root}/thread"),
+            Some(&bob),
+            None,
+        )
+        .await;
     assert_eq!(thread.as_array().expect("thread").len(), 2);
-    let (_, root_now) = http.call(GET, &format!("/api/v1/posts/{root}"), Some(&bob), None).await;
+    let (_, root_now) = http
+        .call(GET, &format!("/api/v1/posts/{root}"), Some(&bob), None)
+        .await;
     assert_eq!(root_now["reply_count"], 1);
     let (status, edited) = http
-        .call(PATCH, &format!("/api/v1/posts/{root}"), Some(&alice), Some(json!({"message": "hello, edited"})))
+        .call(
+            PATCH,
+            &format!("/api/v1/posts/{root}"),
+            Some(&alice),
+            Some(json!({"message": "hello, edited"})),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(edited["edit_at"].as_i64().expect("edit_at") > 0);
-    let (status, _) = http.call(PUT, &format!("/api/v1/posts/{root}/reactions/tada"), Some(&bob), None).await;
+    let (status, _) = http
+        .call(
+            PUT,
+            &format!("/api/v1/posts/{root}/reactions/tada"),
+            Some(&bob),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (_, reactions) = http.call(GET, &format!("/api/v1/posts/{root}/reactions"), Some(&alice), None).await;
+    let (_, reactions) = http
+        .call(
+            GET,
+            &format!("/api/v1/posts/{root}/reactions"),
+            Some(&alice),
+            None,
+        )
+        .await;
     assert_eq!(reactions[0]["emoji_name"], "tada");
 
     // Direct and group messages.
-    let (status, dm) = http.call(POST, "/api/v1/channels/direct", Some(&alice), Some(json!({"user_id": bob_id}))).await;
+    let (status, dm) = http
+        .call(
+            POST,
+            "/api/v1/channels/direct",
+            Some(&alice),
+            Some(json!({"user_id": bob_id})),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{dm}");
     assert_eq!(dm["type"], "D");
     let alice_id = s(&me_id(&http, &alice).await, "id");
     let mut pair = [alice_id.clone(), bob_id.clone()];
     pair.sort();
     assert_eq!(dm["name"], format!("{}__{}", pair[0], pair[1]));
-    let (status, again) = http.call(POST, "/api/v1/channels/direct", Some(&bob), Some(json!({"user_id": alice_id}))).await;
-    assert_eq!((status, &again["id"]), (StatusCode::OK, &dm["id"]), "opening it again finds it");
+    let (status, again) = http
+        .call(
+            POST,
+            "/api/v1/channels/direct",
+            Some(&bob),
+            Some(json!({"user_id": alice_id})),
+        )
+        .await;
+    assert_eq!(
+        (status, &again["id"]),
+        (StatusCode::OK, &dm["id"]),
+        "opening it again finds it"
+    );
     let (carol_id, _) = http.user("carol").await;
     let (status, gm) = http
-        .call(POST, "/api/v1/channels/group", Some(&alice), Some(json!({"user_ids": [bob_id, carol_id]})))
+        .call(
+            POST,
+            "/api/v1/channels/group",
+            Some(&alice),
+            Some(json!({"user_ids": [bob_id, carol_id]})),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{gm}");
     assert_eq!(gm["display_name"], "alice, bob, carol");
@@ -153,17 +310,30 @@ async fn teams_channels_posts_flow(ctx: Ctx) {
     // Preferences and status.
     let me = me_id(&http, &bob).await;
     let pref = json!([{"user_id": s(&me, "id"), "category": "display_settings", "name": "theme", "value": "dark"}]);
-    let (status, _) = http.call(PUT, "/api/v1/users/me/preferences", Some(&bob), Some(pref)).await;
+    let (status, _) = http
+        .call(PUT, "/api/v1/users/me/preferences", Some(&bob), Some(pref))
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (_, prefs) = http.call(GET, "/api/v1/users/me/preferences", Some(&bob), None).await;
+    let (_, prefs) = http
+        .call(GET, "/api/v1/users/me/preferences", Some(&bob), None)
+        .await;
     assert_eq!(prefs[0]["value"], "dark");
-    let (status, st) = http.call(PUT, "/api/v1/users/me/status", Some(&bob), Some(json!({"status": "dnd", "dnd_end_time": 4102444800i64}))).await;
+    let (status, st) = http
+        .call(
+            PUT,
+            "/api/v1/users/me/status",
+            Some(&bob),
+            Some(json!({"status": "dnd", "dnd_end_time": 4102444800i64})),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{st}");
     assert_eq!(st["status"], "dnd");
 }
 
 async fn me_id(http: &Http, token: &str) -> Value {
-    http.call(GET, "/api/v1/users/me", Some(token), None).await.1
+    http.call(GET, "/api/v1/users/me", Some(token), None)
+        .await
+        .1
 }
 
 /// Each representative bad request gets a 4xx JSON error naming the problem.
@@ -175,56 +345,305 @@ async fn bad_input_is_a_clear_4xx(ctx: Ctx) {
     let unknown = core_server::id::new_id();
     let cases: Vec<(Method, String, Option<String>, StatusCode, &str)> = vec![
         // users
-        (POST, "/api/v1/users".into(), Some("{not json".into()), StatusCode::BAD_REQUEST, "body"),
-        (POST, "/api/v1/users".into(), Some(json!({"username": "zed", "email": "z@e.com"}).to_string()), StatusCode::BAD_REQUEST, "password"),
-        (POST, "/api/v1/users".into(), Some(json!({"username": 7, "email": "z@e.com", "password": "password1"}).to_string()), StatusCode::BAD_REQUEST, "username"),
-        (POST, "/api/v1/users".into(), Some(json!({"username": "a".repeat(100), "email": "z@e.com", "password": "password1"}).to_string()), StatusCode::BAD_REQUEST, "username"),
-        (POST, "/api/v1/users".into(), Some(json!({"username": "zed", "email": "nope", "password": "password1"}).to_string()), StatusCode::BAD_REQUEST, "email"),
-        (POST, "/api/v1/users".into(), Some(json!({"username": "zed", "email": "z@e.com", "password": "short"}).to_string()), StatusCode::BAD_REQUEST, "password"),
-        (POST, "/api/v1/users".into(), Some(json!({"username": "alice", "email": "z@e.com", "password": "password1"}).to_string()), StatusCode::CONFLICT, "username"),
-        (GET, format!("/api/v1/users/{unknown}"), None, StatusCode::NOT_FOUND, ""),
-        (GET, "/api/v1/users/not-an-id".into(), None, StatusCode::BAD_REQUEST, "user_id"),
-        (PATCH, format!("/api/v1/users/{alice_id}"), Some(json!({"nickname": long}).to_string()), StatusCode::BAD_REQUEST, "nickname"),
-        (GET, "/api/v1/users?limit=0".into(), None, StatusCode::BAD_REQUEST, "limit"),
-        (GET, "/api/v1/users?limit=201".into(), None, StatusCode::BAD_REQUEST, "limit"),
-        (GET, "/api/v1/users?limit=abc".into(), None, StatusCode::BAD_REQUEST, "query"),
-        (GET, "/api/v1/users?cursor=zzz".into(), None, StatusCode::BAD_REQUEST, "cursor"),
-        (POST, "/api/v1/auth/login".into(), Some(json!({"login_id": "alice"}).to_string()), StatusCode::BAD_REQUEST, "password"),
+        (
+            POST,
+            "/api/v1/users".into(),
+            Some("{not json".into()),
+            StatusCode::BAD_REQUEST,
+            "body",
+        ),
+        (
+            POST,
+            "/api/v1/users".into(),
+            Some(json!({"username": "zed", "email": "z@e.com"}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "password",
+        ),
+        (
+            POST,
+            "/api/v1/users".into(),
+            Some(json!({"username": 7, "email": "z@e.com", "password": "password1"}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "username",
+        ),
+        (
+            POST,
+            "/api/v1/users".into(),
+            Some(
+                json!({"username": "a".repeat(100), "email": "z@e.com", "password": "password1"})
+                    .to_string(),
+            ),
+            StatusCode::BAD_REQUEST,
+            "username",
+        ),
+        (
+            POST,
+            "/api/v1/users".into(),
+            Some(json!({"username": "zed", "email": "nope", "password": "password1"}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "email",
+        ),
+        (
+            POST,
+            "/api/v1/users".into(),
+            Some(json!({"username": "zed", "email": "z@e.com", "password": "short"}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "password",
+        ),
+        (
+            POST,
+            "/api/v1/users".into(),
+            Some(
+                json!({"username": "alice", "email": "z@e.com", "password": "password1"})
+                    .to_string(),
+            ),
+            StatusCode::CONFLICT,
+            "username",
+        ),
+        (
+            GET,
+            format!("/api/v1/users/{unknown}"),
+            None,
+            StatusCode::NOT_FOUND,
+            "",
+        ),
+        (
+            GET,
+            "/api/v1/users/not-an-id".into(),
+            None,
+            StatusCode::BAD_REQUEST,
+            "user_id",
+        ),
+        (
+            PATCH,
+            format!("/api/v1/users/{alice_id}"),
+            Some(json!({"nickname": long}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "nickname",
+        ),
+        (
+            GET,
+            "/api/v1/users?limit=0".into(),
+            None,
+            StatusCode::BAD_REQUEST,
+            "limit",
+        ),
+        (
+            GET,
+            "/api/v1/users?limit=201".into(),
+            None,
+            StatusCode::BAD_REQUEST,
+            "limit",
+        ),
+        (
+            GET,
+            "/api/v1/users?limit=abc".into(),
+            None,
+            StatusCode::BAD_REQUEST,
+            "query",
+        ),
+        (
+            GET,
+            "/api/v1/users?cursor=zzz".into(),
+            None,
+            StatusCode::BAD_REQUEST,
+            "cursor",
+        ),
+        (
+            POST,
+            "/api/v1/auth/login".into(),
+            Some(json!({"login_id": "alice"}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "password",
+        ),
         // teams
-        (POST, "/api/v1/teams".into(), Some(json!({"name": "Bad Name", "display_name": "x"}).to_string()), StatusCode::BAD_REQUEST, "name"),
-        (POST, "/api/v1/teams".into(), Some(json!({"name": "ok-name", "display_name": long}).to_string()), StatusCode::BAD_REQUEST, "display_name"),
-        (POST, "/api/v1/teams".into(), Some(json!({"name": "eng", "display_name": "dup"}).to_string()), StatusCode::CONFLICT, "name"),
-        (POST, "/api/v1/teams".into(), Some(json!({"name": "ok-name", "display_name": "x", "type": "Z"}).to_string()), StatusCode::BAD_REQUEST, "type"),
-        (GET, format!("/api/v1/teams/{unknown}"), None, StatusCode::NOT_FOUND, ""),
-        (GET, format!("/api/v1/teams/{team_id}/members?limit=-1"), None, StatusCode::BAD_REQUEST, "limit"),
+        (
+            POST,
+            "/api/v1/teams".into(),
+            Some(json!({"name": "Bad Name", "display_name": "x"}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "name",
+        ),
+        (
+            POST,
+            "/api/v1/teams".into(),
+            Some(json!({"name": "ok-name", "display_name": long}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "display_name",
+        ),
+        (
+            POST,
+            "/api/v1/teams".into(),
+            Some(json!({"name": "eng", "display_name": "dup"}).to_string()),
+            StatusCode::CONFLICT,
+            "name",
+        ),
+        (
+            POST,
+            "/api/v1/teams".into(),
+            Some(json!({"name": "ok-name", "display_name": "x", "type": "Z"}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "type",
+        ),
+        (
+            GET,
+            format!("/api/v1/teams/{unknown}"),
+            None,
+            StatusCode::NOT_FOUND,
+            "",
+        ),
+        (
+            GET,
+            format!("/api/v1/teams/{team_id}/members?limit=-1"),
+            None,
+            StatusCode::BAD_REQUEST,
+            "limit",
+        ),
         // channels
-        (POST, format!("/api/v1/teams/{team_id}/channels"), Some(json!({"name": "x", "display_name": "x", "type": "D"}).to_string()), StatusCode::BAD_REQUEST, "type"),
-        (POST, format!("/api/v1/teams/{team_id}/channels"), Some(json!({"name": "x", "display_name": "x", "header": long}).to_string()), StatusCode::BAD_REQUEST, "header"),
-        (POST, format!("/api/v1/teams/{team_id}/channels"), Some(json!({"name": "town-square", "display_name": "again"}).to_string()), StatusCode::CONFLICT, "name"),
-        (GET, format!("/api/v1/channels/{unknown}"), None, StatusCode::NOT_FOUND, ""),
-        (POST, "/api/v1/channels/group".into(), Some(json!({"user_ids": [alice_id]}).to_string()), StatusCode::BAD_REQUEST, "user_ids"),
-        (POST, "/api/v1/channels/direct".into(), Some(json!({"user_id": unknown}).to_string()), StatusCode::NOT_FOUND, ""),
+        (
+            POST,
+            format!("/api/v1/teams/{team_id}/channels"),
+            Some(json!({"name": "x", "display_name": "x", "type": "D"}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "type",
+        ),
+        (
+            POST,
+            format!("/api/v1/teams/{team_id}/channels"),
+            Some(json!({"name": "x", "display_name": "x", "header": long}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "header",
+        ),
+        (
+            POST,
+            format!("/api/v1/teams/{team_id}/channels"),
+            Some(json!({"name": "town-square", "display_name": "again"}).to_string()),
+            StatusCode::CONFLICT,
+            "name",
+        ),
+        (
+            GET,
+            format!("/api/v1/channels/{unknown}"),
+            None,
+            StatusCode::NOT_FOUND,
+            "",
+        ),
+        (
+            POST,
+            "/api/v1/channels/group".into(),
+            Some(json!({"user_ids": [alice_id]}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "user_ids",
+        ),
+        (
+            POST,
+            "/api/v1/channels/direct".into(),
+            Some(json!({"user_id": unknown}).to_string()),
+            StatusCode::NOT_FOUND,
+            "",
+        ),
         // posts
-        (POST, format!("/api/v1/channels/{town}/posts"), Some(json!({"message": long}).to_string()), StatusCode::BAD_REQUEST, "message"),
-        (POST, format!("/api/v1/channels/{town}/posts"), Some(json!({"message": "  "}).to_string()), StatusCode::BAD_REQUEST, "message"),
-        (POST, format!("/api/v1/channels/{town}/posts"), Some(json!({"message": "hi", "root_id": unknown}).to_string()), StatusCode::BAD_REQUEST, "root_id"),
-        (POST, format!("/api/v1/channels/{town}/posts"), Some(json!({"message": "hi", "props": []}).to_string()), StatusCode::BAD_REQUEST, "props"),
-        (POST, format!("/api/v1/channels/{town}/posts"), Some(json!({"message": ["hi"]}).to_string()), StatusCode::BAD_REQUEST, "message"),
-        (GET, format!("/api/v1/channels/{town}/posts?cursor={unknown}"), None, StatusCode::BAD_REQUEST, "cursor"),
-        (GET, format!("/api/v1/channels/{town}/posts?limit=1000"), None, StatusCode::BAD_REQUEST, "limit"),
-        (GET, format!("/api/v1/posts/{unknown}"), None, StatusCode::NOT_FOUND, ""),
-        (PUT, format!("/api/v1/posts/{unknown}/reactions/tada"), None, StatusCode::NOT_FOUND, ""),
+        (
+            POST,
+            format!("/api/v1/channels/{town}/posts"),
+            Some(json!({"message": long}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "message",
+        ),
+        (
+            POST,
+            format!("/api/v1/channels/{town}/posts"),
+            Some(json!({"message": "  "}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "message",
+        ),
+        (
+            POST,
+            format!("/api/v1/channels/{town}/posts"),
+            Some(json!({"message": "hi", "root_id": unknown}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "root_id",
+        ),
+        (
+            POST,
+            format!("/api/v1/channels/{town}/posts"),
+            Some(json!({"message": "hi", "props": []}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "props",
+        ),
+        (
+            POST,
+            format!("/api/v1/channels/{town}/posts"),
+            Some(json!({"message": ["hi"]}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "message",
+        ),
+        (
+            GET,
+            format!("/api/v1/channels/{town}/posts?cursor={unknown}"),
+            None,
+            StatusCode::BAD_REQUEST,
+            "cursor",
+        ),
+        (
+            GET,
+            format!("/api/v1/channels/{town}/posts?limit=1000"),
+            None,
+            StatusCode::BAD_REQUEST,
+            "limit",
+        ),
+        (
+            GET,
+            format!("/api/v1/posts/{unknown}"),
+            None,
+            StatusCode::NOT_FOUND,
+            "",
+        ),
+        (
+            PUT,
+            format!("/api/v1/posts/{unknown}/reactions/tada"),
+            None,
+            StatusCode::NOT_FOUND,
+            "",
+        ),
         // preferences and status
-        (PUT, "/api/v1/users/me/preferences".into(), Some(json!([]).to_string()), StatusCode::BAD_REQUEST, "preferences"),
-        (PUT, "/api/v1/users/me/status".into(), Some(json!({"status": "sleeping"}).to_string()), StatusCode::BAD_REQUEST, "status"),
+        (
+            PUT,
+            "/api/v1/users/me/preferences".into(),
+            Some(json!([]).to_string()),
+            StatusCode::BAD_REQUEST,
+            "preferences",
+        ),
+        (
+            PUT,
+            "/api/v1/users/me/status".into(),
+            Some(json!({"status": "sleeping"}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "status",
+        ),
         // oversize body
-        (POST, format!("/api/v1/channels/{town}/posts"), Some(json!({"message": "x".repeat(400_000)}).to_string()), StatusCode::PAYLOAD_TOO_LARGE, "body"),
-        (GET, "/api/v1/no/such/route".into(), None, StatusCode::NOT_FOUND, ""),
+        (
+            POST,
+            format!("/api/v1/channels/{town}/posts"),
+            Some(json!({"message": "x".repeat(400_000)}).to_string()),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body",
+        ),
+        (
+            GET,
+            "/api/v1/no/such/route".into(),
+            None,
+            StatusCode::NOT_FOUND,
+            "",
+        ),
     ];
     for (method, path, body, expected, field) in cases {
         let (status, err) = http.raw(method.clone(), &path, Some(&alice), body).await;
         assert_eq!(status, expected, "{method} {path}: {err}");
-        assert!(err["code"].is_string() && err["message"].is_string(), "{method} {path}: error body {err}");
+        assert!(
+            err["code"].is_string() && err["message"].is_string(),
+            "{method} {path}: error body {err}"
+        );
         if !field.is_empty() {
             assert_eq!(err["field"], field, "{method} {path}: {err}");
         }
@@ -240,11 +659,23 @@ async fn permissions_are_enforced(ctx: Ctx) {
     let (_, dave) = http.user("dave").await;
     let (team_id, town) = team(&http, &bob, "bobs").await;
     for t in [&carol] {
-        let (status, _) = http.call(POST, &format!("/api/v1/teams/{team_id}/members"), Some(t), Some(json!({"user_id": "me"}))).await;
+        let (status, _) = http
+            .call(
+                POST,
+                &format!("/api/v1/teams/{team_id}/members"),
+                Some(t),
+                Some(json!({"user_id": "me"})),
+            )
+            .await;
         assert_eq!(status, StatusCode::CREATED);
     }
     let (status, private) = http
-        .call(POST, &format!("/api/v1/teams/{team_id}/channels"), Some(&bob), Some(json!({"name": "secret", "display_name": "Secret", "type": "P"})))
+        .call(
+            POST,
+            &format!("/api/v1/teams/{team_id}/channels"),
+            Some(&bob),
+            Some(json!({"name": "secret", "display_name": "Secret", "type": "P"})),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let private = s(&private, "id");
@@ -263,68 +694,223 @@ async fn permissions_are_enforced(ctx: Ctx) {
         let (status, body) = http.call(method.clone(), &path, Some(&carol), None).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: {body}");
     }
-    let (status, _) = http.call(POST, &format!("/api/v1/channels/{private}/posts"), Some(&carol), Some(json!({"message": "let me in"}))).await;
+    let (status, _) = http
+        .call(
+            POST,
+            &format!("/api/v1/channels/{private}/posts"),
+            Some(&carol),
+            Some(json!({"message": "let me in"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = http.call(POST, &format!("/api/v1/channels/{private}/members"), Some(&carol), Some(json!({"user_id": "me"}))).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "private channels cannot be self-joined");
-    let (_, listed) = http.call(GET, &format!("/api/v1/teams/{team_id}/channels"), Some(&carol), None).await;
-    assert!(listed.as_array().expect("list").iter().all(|c| c["id"] != private.as_str()), "private channel listed to a non-member");
+    let (status, _) = http
+        .call(
+            POST,
+            &format!("/api/v1/channels/{private}/members"),
+            Some(&carol),
+            Some(json!({"user_id": "me"})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "private channels cannot be self-joined"
+    );
+    let (_, listed) = http
+        .call(
+            GET,
+            &format!("/api/v1/teams/{team_id}/channels"),
+            Some(&carol),
+            None,
+        )
+        .await;
+    assert!(
+        listed
+            .as_array()
+            .expect("list")
+            .iter()
+            .all(|c| c["id"] != private.as_str()),
+        "private channel listed to a non-member"
+    );
 
     // Nobody edits or deletes someone else's post (the author's channel admin rights aside).
     let bobs_post = s(&post(&http, &bob, &town, "bob's words").await, "id");
-    let (status, _) = http.call(PATCH, &format!("/api/v1/posts/{bobs_post}"), Some(&carol), Some(json!({"message": "carol's words"}))).await;
+    let (status, _) = http
+        .call(
+            PATCH,
+            &format!("/api/v1/posts/{bobs_post}"),
+            Some(&carol),
+            Some(json!({"message": "carol's words"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = http.call(DELETE, &format!("/api/v1/posts/{bobs_post}"), Some(&carol), None).await;
+    let (status, _) = http
+        .call(
+            DELETE,
+            &format!("/api/v1/posts/{bobs_post}"),
+            Some(&carol),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (_, still) = http.call(GET, &format!("/api/v1/posts/{bobs_post}"), Some(&carol), None).await;
+    let (_, still) = http
+        .call(
+            GET,
+            &format!("/api/v1/posts/{bobs_post}"),
+            Some(&carol),
+            None,
+        )
+        .await;
     assert_eq!(still["message"], "bob's words");
     let carols_post = s(&post(&http, &carol, &town, "mine").await, "id");
-    let (status, _) = http.call(DELETE, &format!("/api/v1/posts/{carols_post}"), Some(&carol), None).await;
+    let (status, _) = http
+        .call(
+            DELETE,
+            &format!("/api/v1/posts/{carols_post}"),
+            Some(&carol),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "authors delete their own posts");
 
     // Dave is in no team: he cannot act in Bob's.
     let outside = [
         (GET, format!("/api/v1/teams/{team_id}/channels"), None),
         (GET, format!("/api/v1/teams/{team_id}/members"), None),
-        (POST, format!("/api/v1/teams/{team_id}/channels"), Some(json!({"name": "mine", "display_name": "Mine"}))),
+        (
+            POST,
+            format!("/api/v1/teams/{team_id}/channels"),
+            Some(json!({"name": "mine", "display_name": "Mine"})),
+        ),
         (GET, format!("/api/v1/channels/{town}/posts"), None),
-        (POST, format!("/api/v1/channels/{town}/posts"), Some(json!({"message": "hi"}))),
-        (PATCH, format!("/api/v1/teams/{team_id}"), Some(json!({"display_name": "Dave's"}))),
+        (
+            POST,
+            format!("/api/v1/channels/{town}/posts"),
+            Some(json!({"message": "hi"})),
+        ),
+        (
+            PATCH,
+            format!("/api/v1/teams/{team_id}"),
+            Some(json!({"display_name": "Dave's"})),
+        ),
     ];
     for (method, path, body) in outside {
         let (status, resp) = http.call(method.clone(), &path, Some(&dave), body).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: {resp}");
     }
     // Invite-only teams can't be seen or joined by outsiders.
-    let (status, _) = http.call(PATCH, &format!("/api/v1/teams/{team_id}"), Some(&bob), Some(json!({"allow_open_invite": false}))).await;
+    let (status, _) = http
+        .call(
+            PATCH,
+            &format!("/api/v1/teams/{team_id}"),
+            Some(&bob),
+            Some(json!({"allow_open_invite": false})),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = http.call(GET, &format!("/api/v1/teams/{team_id}"), Some(&dave), None).await;
+    let (status, _) = http
+        .call(GET, &format!("/api/v1/teams/{team_id}"), Some(&dave), None)
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = http.call(POST, &format!("/api/v1/teams/{team_id}/members"), Some(&dave), Some(json!({"user_id": "me"}))).await;
+    let (status, _) = http
+        .call(
+            POST,
+            &format!("/api/v1/teams/{team_id}/members"),
+            Some(&dave),
+            Some(json!({"user_id": "me"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // A member who is not team admin cannot change the team or remove others.
-    let (status, _) = http.call(PATCH, &format!("/api/v1/teams/{team_id}"), Some(&carol), Some(json!({"display_name": "Carol's"}))).await;
+    let (status, _) = http
+        .call(
+            PATCH,
+            &format!("/api/v1/teams/{team_id}"),
+            Some(&carol),
+            Some(json!({"display_name": "Carol's"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = http.call(DELETE, &format!("/api/v1/teams/{team_id}/members/{bob_id}"), Some(&carol), None).await;
+    let (status, _) = http
+        .call(
+            DELETE,
+            &format!("/api/v1/teams/{team_id}/members/{bob_id}"),
+            Some(&carol),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // Other users' profiles, preferences and statuses are theirs.
-    let (status, _) = http.call(PATCH, &format!("/api/v1/users/{bob_id}"), Some(&carol), Some(json!({"nickname": "hacked"}))).await;
+    let (status, _) = http
+        .call(
+            PATCH,
+            &format!("/api/v1/users/{bob_id}"),
+            Some(&carol),
+            Some(json!({"nickname": "hacked"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = http.call(GET, &format!("/api/v1/users/{bob_id}/preferences"), Some(&carol), None).await;
+    let (status, _) = http
+        .call(
+            GET,
+            &format!("/api/v1/users/{bob_id}/preferences"),
+            Some(&carol),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let pref = json!([{"user_id": bob_id, "category": "c", "name": "n", "value": "v"}]);
-    let (status, _) = http.call(PUT, &format!("/api/v1/users/{bob_id}/preferences"), Some(&carol), Some(pref.clone())).await;
+    let (status, _) = http
+        .call(
+            PUT,
+            &format!("/api/v1/users/{bob_id}/preferences"),
+            Some(&carol),
+            Some(pref.clone()),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = http.call(PUT, "/api/v1/users/me/preferences", Some(&carol), Some(pref)).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "preferences of another user inside one's own path");
-    let (status, _) = http.call(PUT, &format!("/api/v1/users/{bob_id}/status"), Some(&carol), Some(json!({"status": "away"}))).await;
+    let (status, _) = http
+        .call(
+            PUT,
+            "/api/v1/users/me/preferences",
+            Some(&carol),
+            Some(pref),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "preferences of another user inside one's own path"
+    );
+    let (status, _) = http
+        .call(
+            PUT,
+            &format!("/api/v1/users/{bob_id}/status"),
+            Some(&carol),
+            Some(json!({"status": "away"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = http.call(DELETE, &format!("/api/v1/users/{carol_id}"), Some(&dave), None).await;
+    let (status, _) = http
+        .call(
+            DELETE,
+            &format!("/api/v1/users/{carol_id}"),
+            Some(&dave),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // The system admin may read the private channel.
-    let (status, _) = http.call(GET, &format!("/api/v1/channels/{private}"), Some(&alice), None).await;
+    let (status, _) = http
+        .call(
+            GET,
+            &format!("/api/v1/channels/{private}"),
+            Some(&alice),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -334,8 +920,16 @@ async fn openapi_document_lists_the_routes(ctx: Ctx) {
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().expect("version").starts_with("3."));
     let paths = doc["paths"].as_object().expect("paths");
-    for p in ["/api/v1/auth/login", "/api/v1/users/me", "/api/v1/channels/{channel_id}/posts", "/api/v1/posts/{post_id}/reactions/{emoji_name}"] {
-        assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
+    for p in [
+        "/api/v1/auth/login",
+        "/api/v1/users/me",
+        "/api/v1/channels/{channel_id}/posts",
+        "/api/v1/posts/{post_id}/reactions/{emoji_name}",
+    ] {
+        assert!(
+            paths.contains_key(p),
+            "{p} missing from the OpenAPI document"
+        );
     }
     assert!(paths.len() >= 30, "only {} paths", paths.len());
 }
@@ -361,7 +955,12 @@ async fn sqlite_data_survives_a_restart() {
     let store = core_server::store::open(&url, 2).await.expect("reopen");
     let http = Http::new(&core_server::services::Core::new(store, Default::default()));
     let (status, body) = http
-        .call(POST, "/api/v1/auth/login", None, Some(json!({"login_id": "persist", "password": "password1"})))
+        .call(
+            POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"login_id": "persist", "password": "password1"})),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }

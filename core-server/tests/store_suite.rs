@@ -138,7 +138,12 @@ async fn fixture(ctx: &Ctx) -> (Team, Channel, User) {
     let t = team(&format!("t{}", &new_id()[..10]));
     let c = channel(&t.id, "town-square", "O");
     ctx.store
-        .create_team(&t, std::slice::from_ref(&c), &team_member(&t.id, &u.id), &[member(&c.id, &u.id)])
+        .create_team(
+            &t,
+            std::slice::from_ref(&c),
+            &team_member(&t.id, &u.id),
+            &[member(&c.id, &u.id)],
+        )
         .await
         .expect("team");
     (t, c, u)
@@ -148,16 +153,45 @@ async fn users_round_trip_and_unique(ctx: Ctx) {
     let mut u = user("alice");
     ctx.store.create_user(&u, Some("h1")).await.expect("create");
     assert_eq!(ctx.store.get_user(&u.id).await.expect("get"), u);
-    assert_eq!(ctx.store.get_user_by_username("alice").await.expect("by name").id, u.id);
-    assert_eq!(ctx.store.get_user_by_email("alice@example.com").await.expect("by email").id, u.id);
-    assert_eq!(ctx.store.get_password_hash(&u.id).await.expect("hash").as_deref(), Some("h1"));
+    assert_eq!(
+        ctx.store
+            .get_user_by_username("alice")
+            .await
+            .expect("by name")
+            .id,
+        u.id
+    );
+    assert_eq!(
+        ctx.store
+            .get_user_by_email("alice@example.com")
+            .await
+            .expect("by email")
+            .id,
+        u.id
+    );
+    assert_eq!(
+        ctx.store
+            .get_password_hash(&u.id)
+            .await
+            .expect("hash")
+            .as_deref(),
+        Some("h1")
+    );
 
-    let clash = User { id: new_id(), email: "other@example.com".into(), ..user("alice") };
+    let clash = User {
+        id: new_id(),
+        email: "other@example.com".into(),
+        ..user("alice")
+    };
     match ctx.store.create_user(&clash, None).await {
         Err(Error::Conflict { field, .. }) => assert_eq!(field, "username"),
         other => panic!("expected a username conflict, got {other:?}"),
     }
-    let clash = User { id: new_id(), username: "other".into(), ..user("alice") };
+    let clash = User {
+        id: new_id(),
+        username: "other".into(),
+        ..user("alice")
+    };
     match ctx.store.create_user(&clash, None).await {
         Err(Error::Conflict { field, .. }) => assert_eq!(field, "email"),
         other => panic!("expected an email conflict, got {other:?}"),
@@ -168,15 +202,26 @@ async fn users_round_trip_and_unique(ctx: Ctx) {
     u.update_at = 2;
     ctx.store.update_user(&u).await.expect("update");
     assert_eq!(ctx.store.get_user(&u.id).await.expect("get"), u);
-    assert!(matches!(ctx.store.get_user(&new_id()).await, Err(Error::NotFound { .. })));
+    assert!(matches!(
+        ctx.store.get_user(&new_id()).await,
+        Err(Error::NotFound { .. })
+    ));
     assert_eq!(ctx.store.count_users().await.expect("count"), 1);
 
     let b = user("bob");
     ctx.store.create_user(&b, None).await.expect("bob");
-    let both = ctx.store.get_users_by_ids(&[u.id.clone(), b.id.clone(), new_id()]).await.expect("ids");
+    let both = ctx
+        .store
+        .get_users_by_ids(&[u.id.clone(), b.id.clone(), new_id()])
+        .await
+        .expect("ids");
     assert_eq!(both.len(), 2);
     let first = ctx.store.list_users(None, 1).await.expect("page 1");
-    let second = ctx.store.list_users(Some(&first[0].id), 10).await.expect("page 2");
+    let second = ctx
+        .store
+        .list_users(Some(&first[0].id), 10)
+        .await
+        .expect("page 2");
     assert_eq!(first.len() + second.len(), 2);
     assert_ne!(first[0].id, second[0].id);
 }
@@ -193,39 +238,107 @@ async fn sessions_by_token_hash(ctx: Ctx) {
         last_activity_at: 1,
         device_id: "android:xyz".into(),
         roles: u.roles.clone(),
-        props: [("csrf".to_string(), "t".to_string())].into_iter().collect(),
+        props: [("csrf".to_string(), "t".to_string())]
+            .into_iter()
+            .collect(),
     };
     ctx.store.create_session(&s).await.expect("session");
-    let (found, owner) = ctx.store.get_session_with_user("abc").await.expect("lookup");
+    let (found, owner) = ctx
+        .store
+        .get_session_with_user("abc")
+        .await
+        .expect("lookup");
     assert_eq!(found, s);
     assert_eq!(owner.id, u.id);
     assert_eq!(ctx.store.list_sessions(&u.id).await.expect("list").len(), 1);
     ctx.store.delete_session(&s.id).await.expect("delete");
-    assert!(matches!(ctx.store.get_session_with_user("abc").await, Err(Error::NotFound { .. })));
+    assert!(matches!(
+        ctx.store.get_session_with_user("abc").await,
+        Err(Error::NotFound { .. })
+    ));
 }
 
 async fn teams_and_membership(ctx: Ctx) {
     let (t, c, u) = fixture(&ctx).await;
     assert_eq!(ctx.store.get_team(&t.id).await.expect("team"), t);
-    assert_eq!(ctx.store.get_team_by_name(&t.name).await.expect("by name").id, t.id);
-    assert_eq!(ctx.store.list_user_teams(&u.id).await.expect("mine").len(), 1);
-    assert_eq!(ctx.store.get_channel_member(&c.id, &u.id).await.expect("member").roles, "channel_user");
+    assert_eq!(
+        ctx.store
+            .get_team_by_name(&t.name)
+            .await
+            .expect("by name")
+            .id,
+        t.id
+    );
+    assert_eq!(
+        ctx.store.list_user_teams(&u.id).await.expect("mine").len(),
+        1
+    );
+    assert_eq!(
+        ctx.store
+            .get_channel_member(&c.id, &u.id)
+            .await
+            .expect("member")
+            .roles,
+        "channel_user"
+    );
 
     let v = user("victor");
     ctx.store.create_user(&v, None).await.expect("user");
-    ctx.store.save_team_member(&team_member(&t.id, &v.id), &[member(&c.id, &v.id)]).await.expect("join");
-    assert_eq!(ctx.store.list_team_members(&t.id, None, 10).await.expect("members").len(), 2);
-    ctx.store.remove_team_member(&t.id, &v.id, 5).await.expect("leave");
-    assert_eq!(ctx.store.get_team_member(&t.id, &v.id).await.expect("kept").delete_at, 5);
-    assert!(matches!(ctx.store.get_channel_member(&c.id, &v.id).await, Err(Error::NotFound { .. })));
-    assert_eq!(ctx.store.list_team_members(&t.id, None, 10).await.expect("members").len(), 1);
+    ctx.store
+        .save_team_member(&team_member(&t.id, &v.id), &[member(&c.id, &v.id)])
+        .await
+        .expect("join");
+    assert_eq!(
+        ctx.store
+            .list_team_members(&t.id, None, 10)
+            .await
+            .expect("members")
+            .len(),
+        2
+    );
+    ctx.store
+        .remove_team_member(&t.id, &v.id, 5)
+        .await
+        .expect("leave");
+    assert_eq!(
+        ctx.store
+            .get_team_member(&t.id, &v.id)
+            .await
+            .expect("kept")
+            .delete_at,
+        5
+    );
+    assert!(matches!(
+        ctx.store.get_channel_member(&c.id, &v.id).await,
+        Err(Error::NotFound { .. })
+    ));
+    assert_eq!(
+        ctx.store
+            .list_team_members(&t.id, None, 10)
+            .await
+            .expect("members")
+            .len(),
+        1
+    );
     // Rejoining revives the membership row.
-    ctx.store.save_team_member(&team_member(&t.id, &v.id), &[]).await.expect("rejoin");
-    assert_eq!(ctx.store.get_team_member(&t.id, &v.id).await.expect("back").delete_at, 0);
+    ctx.store
+        .save_team_member(&team_member(&t.id, &v.id), &[])
+        .await
+        .expect("rejoin");
+    assert_eq!(
+        ctx.store
+            .get_team_member(&t.id, &v.id)
+            .await
+            .expect("back")
+            .delete_at,
+        0
+    );
 
     let clash = team(&t.name);
     assert!(matches!(
-        ctx.store.create_team(&clash, &[], &team_member(&clash.id, &u.id), &[]).await,
+        ctx.store
+            .create_team(&clash, &[], &team_member(&clash.id, &u.id), &[])
+            .await,
         Err(Error::Conflict { .. })
     ));
 }
@@ -235,17 +348,59 @@ async fn channel_visibility(ctx: Ctx) {
     let outsider = user("oscar");
     ctx.store.create_user(&outsider, None).await.expect("user");
     let private = channel(&t.id, "secret", "P");
-    ctx.store.create_channel(&private, &[member(&private.id, &u.id)]).await.expect("private");
-    let seen_by_member = ctx.store.list_team_channels(&t.id, &u.id).await.expect("list");
+    ctx.store
+        .create_channel(&private, &[member(&private.id, &u.id)])
+        .await
+        .expect("private");
+    let seen_by_member = ctx
+        .store
+        .list_team_channels(&t.id, &u.id)
+        .await
+        .expect("list");
     assert_eq!(seen_by_member.len(), 2);
-    let seen_by_outsider = ctx.store.list_team_channels(&t.id, &outsider.id).await.expect("list");
-    assert_eq!(seen_by_outsider.iter().map(|c| c.id.clone()).collect::<Vec<_>>(), vec![open.id.clone()]);
-    assert_eq!(ctx.store.get_channel(&private.id).await.expect("get"), private);
-    assert_eq!(ctx.store.get_channel_by_name(&t.id, "secret").await.expect("by name").id, private.id);
-    assert_eq!(ctx.store.list_user_channels(&u.id, Some(&t.id)).await.expect("mine").len(), 2);
-    assert_eq!(ctx.store.count_channel_members(&private.id).await.expect("count"), 1);
+    let seen_by_outsider = ctx
+        .store
+        .list_team_channels(&t.id, &outsider.id)
+        .await
+        .expect("list");
+    assert_eq!(
+        seen_by_outsider
+            .iter()
+            .map(|c| c.id.clone())
+            .collect::<Vec<_>>(),
+        vec![open.id.clone()]
+    );
+    assert_eq!(
+        ctx.store.get_channel(&private.id).await.expect("get"),
+        private
+    );
+    assert_eq!(
+        ctx.store
+            .get_channel_by_name(&t.id, "secret")
+            .await
+            .expect("by name")
+            .id,
+        private.id
+    );
+    assert_eq!(
+        ctx.store
+            .list_user_channels(&u.id, Some(&t.id))
+            .await
+            .expect("mine")
+            .len(),
+        2
+    );
+    assert_eq!(
+        ctx.store
+            .count_channel_members(&private.id)
+            .await
+            .expect("count"),
+        1
+    );
     assert!(matches!(
-        ctx.store.create_channel(&channel(&t.id, "secret", "O"), &[]).await,
+        ctx.store
+            .create_channel(&channel(&t.id, "secret", "O"), &[])
+            .await,
         Err(Error::Conflict { .. })
     ));
 }
@@ -254,45 +409,114 @@ async fn posts_threads_edits_and_deletes(ctx: Ctx) {
     let (_, c, u) = fixture(&ctx).await;
     let mut ids = Vec::new();
     for at in 10..15 {
-        ids.push(ctx.store.create_post(&post(&c.id, &u.id, at, "")).await.expect("post").id);
+        ids.push(
+            ctx.store
+                .create_post(&post(&c.id, &u.id, at, ""))
+                .await
+                .expect("post")
+                .id,
+        );
     }
-    let newest = ctx.store.list_channel_posts(&c.id, None, 2).await.expect("page");
-    assert_eq!(newest.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), vec![ids[4].clone(), ids[3].clone()]);
-    let cursor = PostCursor { create_at: newest[1].create_at, id: &newest[1].id };
-    let older = ctx.store.list_channel_posts(&c.id, Some(cursor), 10).await.expect("older");
+    let newest = ctx
+        .store
+        .list_channel_posts(&c.id, None, 2)
+        .await
+        .expect("page");
+    assert_eq!(
+        newest.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
+        vec![ids[4].clone(), ids[3].clone()]
+    );
+    let cursor = PostCursor {
+        create_at: newest[1].create_at,
+        id: &newest[1].id,
+    };
+    let older = ctx
+        .store
+        .list_channel_posts(&c.id, Some(cursor), 10)
+        .await
+        .expect("older");
     assert_eq!(older.len(), 3);
     assert_eq!(older[0].id, ids[2]);
 
     let root = ctx.store.get_post(&ids[0]).await.expect("root");
     assert_eq!(root.props, serde_json::json!({"from_test": true}));
     assert_eq!(root.file_ids.len(), 1);
-    let reply = ctx.store.create_post(&post(&c.id, &u.id, 20, &root.id)).await.expect("reply");
+    let reply = ctx
+        .store
+        .create_post(&post(&c.id, &u.id, 20, &root.id))
+        .await
+        .expect("reply");
     let root_after = ctx.store.get_post(&root.id).await.expect("root");
     assert_eq!(root_after.reply_count, 1);
     assert_eq!(root_after.last_reply_at, 20);
-    assert_eq!(ctx.store.list_thread(&root.id).await.expect("thread").len(), 2);
+    assert_eq!(
+        ctx.store.list_thread(&root.id).await.expect("thread").len(),
+        2
+    );
 
     let chan = ctx.store.get_channel(&c.id).await.expect("channel");
     assert_eq!(chan.total_msg_count, 6);
     assert_eq!(chan.total_msg_count_root, 5);
     assert_eq!(chan.last_post_at, 20);
-    let mine = ctx.store.get_channel_member(&c.id, &u.id).await.expect("member");
+    let mine = ctx
+        .store
+        .get_channel_member(&c.id, &u.id)
+        .await
+        .expect("member");
     assert_eq!(mine.msg_count, 6, "the poster has read their own posts");
 
     let mut edited = root_after.clone();
     edited.message = "edited".into();
     edited.edit_at = 30;
-    let history = Post { id: new_id(), original_id: root.id.clone(), delete_at: 30, ..root_after.clone() };
+    let history = Post {
+        id: new_id(),
+        original_id: root.id.clone(),
+        delete_at: 30,
+        ..root_after.clone()
+    };
     ctx.store.edit_post(&history, &edited).await.expect("edit");
     let now = ctx.store.get_post(&root.id).await.expect("edited");
-    assert_eq!((now.message.as_str(), now.edit_at, now.update_at), ("edited", 30, 30));
-    assert_eq!(ctx.store.get_post(&history.id).await.expect("history").original_id, root.id);
+    assert_eq!(
+        (now.message.as_str(), now.edit_at, now.update_at),
+        ("edited", 30, 30)
+    );
+    assert_eq!(
+        ctx.store
+            .get_post(&history.id)
+            .await
+            .expect("history")
+            .original_id,
+        root.id
+    );
 
     ctx.store.delete_post(&now, 40).await.expect("delete root");
-    assert_eq!(ctx.store.get_post(&reply.id).await.expect("reply").delete_at, 40, "replies follow their root");
-    assert!(ctx.store.list_thread(&root.id).await.expect("thread").is_empty());
-    assert_eq!(ctx.store.list_channel_posts(&c.id, None, 10).await.expect("live").len(), 4);
-    assert!(matches!(ctx.store.delete_post(&now, 41).await, Err(Error::NotFound { .. })));
+    assert_eq!(
+        ctx.store
+            .get_post(&reply.id)
+            .await
+            .expect("reply")
+            .delete_at,
+        40,
+        "replies follow their root"
+    );
+    assert!(ctx
+        .store
+        .list_thread(&root.id)
+        .await
+        .expect("thread")
+        .is_empty());
+    assert_eq!(
+        ctx.store
+            .list_channel_posts(&c.id, None, 10)
+            .await
+            .expect("live")
+            .len(),
+        4
+    );
+    assert!(matches!(
+        ctx.store.delete_post(&now, 41).await,
+        Err(Error::NotFound { .. })
+    ));
 }
 
 async fn pending_post_id_is_idempotent(ctx: Ctx) {
@@ -300,17 +524,33 @@ async fn pending_post_id_is_idempotent(ctx: Ctx) {
     let mut p = post(&c.id, &u.id, 10, "");
     p.pending_post_id = "client-1".into();
     let first = ctx.store.create_post(&p).await.expect("first");
-    let again = Post { id: new_id(), ..p.clone() };
+    let again = Post {
+        id: new_id(),
+        ..p.clone()
+    };
     let second = ctx.store.create_post(&again).await.expect("second");
     assert_eq!(first.id, second.id);
-    assert_eq!(ctx.store.get_channel(&c.id).await.expect("channel").total_msg_count, 1);
+    assert_eq!(
+        ctx.store
+            .get_channel(&c.id)
+            .await
+            .expect("channel")
+            .total_msg_count,
+        1
+    );
 }
 
 async fn counters_are_exact_under_concurrent_posting(ctx: Ctx) {
     let (t, c, u) = fixture(&ctx).await;
     let reader = user("reader");
     ctx.store.create_user(&reader, None).await.expect("user");
-    ctx.store.save_team_member(&team_member(&t.id, &reader.id), &[member(&c.id, &reader.id)]).await.expect("join");
+    ctx.store
+        .save_team_member(
+            &team_member(&t.id, &reader.id),
+            &[member(&c.id, &reader.id)],
+        )
+        .await
+        .expect("join");
     let mut tasks = Vec::new();
     for i in 0..40 {
         let store = ctx.store.clone();
@@ -323,17 +563,36 @@ async fn counters_are_exact_under_concurrent_posting(ctx: Ctx) {
     let chan = ctx.store.get_channel(&c.id).await.expect("channel");
     assert_eq!(chan.total_msg_count, 40);
     assert_eq!(chan.last_post_at, 139);
-    let unread = ctx.store.list_unreads(&reader.id, Some(&t.id)).await.expect("unreads");
+    let unread = ctx
+        .store
+        .list_unreads(&reader.id, Some(&t.id))
+        .await
+        .expect("unreads");
     assert_eq!(unread.len(), 1);
     assert_eq!(unread[0].msg_count, 40);
-    let viewed = ctx.store.view_channel(&c.id, &reader.id, 500).await.expect("view");
+    let viewed = ctx
+        .store
+        .view_channel(&c.id, &reader.id, 500)
+        .await
+        .expect("view");
     assert_eq!((viewed.msg_count, viewed.last_viewed_at), (40, 500));
-    assert_eq!(ctx.store.list_unreads(&reader.id, None).await.expect("unreads")[0].msg_count, 0);
+    assert_eq!(
+        ctx.store
+            .list_unreads(&reader.id, None)
+            .await
+            .expect("unreads")[0]
+            .msg_count,
+        0
+    );
 }
 
 async fn reactions_preferences_statuses(ctx: Ctx) {
     let (_, c, u) = fixture(&ctx).await;
-    let p = ctx.store.create_post(&post(&c.id, &u.id, 10, "")).await.expect("post");
+    let p = ctx
+        .store
+        .create_post(&post(&c.id, &u.id, 10, ""))
+        .await
+        .expect("post");
     let r = Reaction {
         user_id: u.id.clone(),
         post_id: p.id.clone(),
@@ -345,20 +604,63 @@ async fn reactions_preferences_statuses(ctx: Ctx) {
     };
     ctx.store.save_reaction(&r).await.expect("react");
     ctx.store.save_reaction(&r).await.expect("react twice");
-    assert_eq!(ctx.store.list_reactions(&p.id).await.expect("list"), vec![r.clone()]);
-    ctx.store.delete_reaction(&p.id, &u.id, "tada", 2).await.expect("unreact");
-    assert!(ctx.store.list_reactions(&p.id).await.expect("list").is_empty());
-    assert!(matches!(ctx.store.delete_reaction(&p.id, &u.id, "tada", 3).await, Err(Error::NotFound { .. })));
+    assert_eq!(
+        ctx.store.list_reactions(&p.id).await.expect("list"),
+        vec![r.clone()]
+    );
+    ctx.store
+        .delete_reaction(&p.id, &u.id, "tada", 2)
+        .await
+        .expect("unreact");
+    assert!(ctx
+        .store
+        .list_reactions(&p.id)
+        .await
+        .expect("list")
+        .is_empty());
+    assert!(matches!(
+        ctx.store.delete_reaction(&p.id, &u.id, "tada", 3).await,
+        Err(Error::NotFound { .. })
+    ));
 
-    let pref = |v: &str| Preference { user_id: u.id.clone(), category: "display_settings".into(), name: "theme".into(), value: v.into() };
-    ctx.store.save_preferences(&[pref("dark")]).await.expect("save");
-    ctx.store.save_preferences(&[pref("light")]).await.expect("replace");
-    assert_eq!(ctx.store.list_preferences(&u.id).await.expect("list"), vec![pref("light")]);
-    ctx.store.delete_preferences(&u.id, &[("display_settings".into(), "theme".into())]).await.expect("delete");
-    assert!(ctx.store.list_preferences(&u.id).await.expect("list").is_empty());
+    let pref = |v: &str| Preference {
+        user_id: u.id.clone(),
+        category: "display_settings".into(),
+        name: "theme".into(),
+        value: v.into(),
+    };
+    ctx.store
+        .save_preferences(&[pref("dark")])
+        .await
+        .expect("save");
+    ctx.store
+        .save_preferences(&[pref("light")])
+        .await
+        .expect("replace");
+    assert_eq!(
+        ctx.store.list_preferences(&u.id).await.expect("list"),
+        vec![pref("light")]
+    );
+    ctx.store
+        .delete_preferences(&u.id, &[("display_settings".into(), "theme".into())])
+        .await
+        .expect("delete");
+    assert!(ctx
+        .store
+        .list_preferences(&u.id)
+        .await
+        .expect("list")
+        .is_empty());
 
     assert_eq!(ctx.store.get_status(&u.id).await.expect("none"), None);
-    let s = Status { user_id: u.id.clone(), status: "dnd".into(), manual: true, last_activity_at: 5, dnd_end_time: 99, prev_status: "online".into() };
+    let s = Status {
+        user_id: u.id.clone(),
+        status: "dnd".into(),
+        manual: true,
+        last_activity_at: 5,
+        dnd_end_time: 99,
+        prev_status: "online".into(),
+    };
     ctx.store.save_status(&s).await.expect("status");
     assert_eq!(ctx.store.get_status(&u.id).await.expect("get"), Some(s));
 }

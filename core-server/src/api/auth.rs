@@ -34,8 +34,13 @@ pub struct LoginResponse {
 /// `POST /api/v1/auth/login`
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = super::error::ErrorBody)))]
-pub async fn login(State(core): State<Core>, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Json<LoginResponse>> {
-    let result = core.login(&req.login_id, &req.password, &req.device_id).await?;
+pub async fn login(
+    State(core): State<Core>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    let result = core
+        .login(&req.login_id, &req.password, &req.device_id)
+        .await?;
     Ok(Json(LoginResponse {
         token: result.token,
         user: result.user,
@@ -53,7 +58,10 @@ pub async fn logout(State(core): State<Core>, Auth(actor): Auth) -> ApiResult<Js
 /// `GET /api/v1/auth/sessions`
 #[utoipa::path(get, path = "/api/v1/auth/sessions", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Vec<Session>)))]
-pub async fn list_sessions(State(core): State<Core>, Auth(actor): Auth) -> ApiResult<Json<Vec<Session>>> {
+pub async fn list_sessions(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+) -> ApiResult<Json<Vec<Session>>> {
     Ok(Json(core.list_sessions(&actor, actor.id()).await?))
 }
 
@@ -65,6 +73,7 @@ pub async fn revoke_session(
     Auth(actor): Auth,
     ApiPath(session_id): ApiPath<String>,
 ) -> ApiResult<Json<OkBody>> {
-    core.revoke_session(&actor, &actor.user.id.clone(), &session_id).await?;
+    core.revoke_session(&actor, &actor.user.id.clone(), &session_id)
+        .await?;
     Ok(Json(OkBody::default()))
 }

@@ -14,14 +14,22 @@ use crate::model::*;
 use crate::services::{ChannelPatch, Core};
 
 fn created_or_found(channel: Channel, created: bool) -> (StatusCode, Json<Channel>) {
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     (status, Json(channel))
 }
 
 /// `POST /api/v1/channels/direct`: opens the DM with a user (idempotent).
 #[utoipa::path(post, path = "/api/v1/channels/direct", tag = "channels", security(("bearer" = [])),
     request_body = MemberRequest, responses((status = 201, body = Channel), (status = 200, body = Channel)))]
-pub async fn create_direct(State(core): State<Core>, Auth(actor): Auth, ApiJson(body): ApiJson<MemberRequest>) -> ApiResult<(StatusCode, Json<Channel>)> {
+pub async fn create_direct(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiJson(body): ApiJson<MemberRequest>,
+) -> ApiResult<(StatusCode, Json<Channel>)> {
     let other = user_param(&actor, &body.user_id);
     let (channel, created) = core.create_direct_channel(&actor, &other).await?;
     Ok(created_or_found(channel, created))
@@ -37,7 +45,11 @@ pub struct GroupRequest {
 /// `POST /api/v1/channels/group`: opens the group message among users (idempotent).
 #[utoipa::path(post, path = "/api/v1/channels/group", tag = "channels", security(("bearer" = [])),
     request_body = GroupRequest, responses((status = 201, body = Channel), (status = 200, body = Channel)))]
-pub async fn create_group(State(core): State<Core>, Auth(actor): Auth, ApiJson(body): ApiJson<GroupRequest>) -> ApiResult<(StatusCode, Json<Channel>)> {
+pub async fn create_group(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiJson(body): ApiJson<GroupRequest>,
+) -> ApiResult<(StatusCode, Json<Channel>)> {
     let (channel, created) = core.create_group_channel(&actor, &body.user_ids).await?;
     Ok(created_or_found(channel, created))
 }
@@ -45,7 +57,11 @@ pub async fn create_group(State(core): State<Core>, Auth(actor): Auth, ApiJson(b
 /// `GET /api/v1/channels/{channel_id}`
 #[utoipa::path(get, path = "/api/v1/channels/{channel_id}", tag = "channels", security(("bearer" = [])),
     params(("channel_id" = String, Path)), responses((status = 200, body = Channel), (status = 403, body = super::error::ErrorBody)))]
-pub async fn get_channel(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Channel>> {
+pub async fn get_channel(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Channel>> {
     Ok(Json(core.get_channel(&actor, &id).await?))
 }
 
@@ -64,7 +80,11 @@ pub async fn patch_channel(
 /// `DELETE /api/v1/channels/{channel_id}`: archives the channel.
 #[utoipa::path(delete, path = "/api/v1/channels/{channel_id}", tag = "channels", security(("bearer" = [])),
     params(("channel_id" = String, Path)), responses((status = 200, body = Channel)))]
-pub async fn delete_channel(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Channel>> {
+pub async fn delete_channel(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Channel>> {
     Ok(Json(core.delete_channel(&actor, &id).await?))
 }
 
@@ -77,7 +97,10 @@ pub async fn list_channel_members(
     ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<ChannelMember>>> {
-    Ok(Json(core.list_channel_members(&actor, &id, q.cursor.as_deref(), q.limit).await?))
+    Ok(Json(
+        core.list_channel_members(&actor, &id, q.cursor.as_deref(), q.limit)
+            .await?,
+    ))
 }
 
 /// `POST /api/v1/channels/{channel_id}/members`: join, or add a team member.
@@ -90,7 +113,10 @@ pub async fn add_channel_member(
     ApiJson(body): ApiJson<MemberRequest>,
 ) -> ApiResult<(StatusCode, Json<ChannelMember>)> {
     let user_id = user_param(&actor, &body.user_id);
-    Ok((StatusCode::CREATED, Json(core.add_channel_member(&actor, &id, &user_id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(core.add_channel_member(&actor, &id, &user_id).await?),
+    ))
 }
 
 /// `GET /api/v1/channels/{channel_id}/members/{user_id}`
@@ -102,7 +128,10 @@ pub async fn get_channel_member(
     ApiPath((channel_id, user_id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<ChannelMember>> {
     let user_id = user_param(&actor, &user_id);
-    Ok(Json(core.get_channel_member(&actor, &channel_id, &user_id).await?))
+    Ok(Json(
+        core.get_channel_member(&actor, &channel_id, &user_id)
+            .await?,
+    ))
 }
 
 /// `DELETE /api/v1/channels/{channel_id}/members/{user_id}`: leave, or remove someone.
@@ -114,13 +143,18 @@ pub async fn remove_channel_member(
     ApiPath((channel_id, user_id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<OkBody>> {
     let user_id = user_param(&actor, &user_id);
-    core.remove_channel_member(&actor, &channel_id, &user_id).await?;
+    core.remove_channel_member(&actor, &channel_id, &user_id)
+        .await?;
     Ok(Json(OkBody::default()))
 }
 
 /// `POST /api/v1/channels/{channel_id}/read`: marks the channel read.
 #[utoipa::path(post, path = "/api/v1/channels/{channel_id}/read", tag = "channels", security(("bearer" = [])),
     params(("channel_id" = String, Path)), responses((status = 200, body = ChannelMember)))]
-pub async fn view_channel(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<ChannelMember>> {
+pub async fn view_channel(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<ChannelMember>> {
     Ok(Json(core.view_channel(&actor, &id).await?))
 }

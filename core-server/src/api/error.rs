@@ -90,7 +90,11 @@ impl From<Error> for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         let status = rejection.status();
-        let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "too_large" } else { "invalid" };
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "too_large"
+        } else {
+            "invalid"
+        };
         let text = rejection.body_text();
         let mut err = ApiError::new(status, code, text.clone());
         err.body.field = Some(json_error_field(&text).unwrap_or_else(|| "body".into()));
@@ -111,7 +115,10 @@ fn json_error_field(text: &str) -> Option<String> {
     }
     let detail = text.split("target type: ").nth(1)?;
     let (path, _) = detail.split_once(": ")?;
-    let plausible = !path.is_empty() && path.chars().all(|c| c.is_alphanumeric() || "_.[]".contains(c));
+    let plausible = !path.is_empty()
+        && path
+            .chars()
+            .all(|c| c.is_alphanumeric() || "_.[]".contains(c));
     plausible.then(|| path.to_string())
 }
 

@@ -25,7 +25,12 @@ pub struct ApiPath<T>(pub T);
 /// The bearer token of a request: `Authorization: Bearer <token>` (or the
 /// older `Token <token>`), scheme matched case-insensitively.
 pub fn bearer_token(parts: &Parts) -> Option<&str> {
-    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let value = parts
+        .headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .trim();
     let (scheme, token) = value.split_once(' ')?;
     if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token") {
         Some(token.trim())

@@ -77,7 +77,11 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::create_user, users::list_users))
         .routes(routes!(users::get_users_by_ids))
         .routes(routes!(users::get_me))
-        .routes(routes!(users::get_user, users::patch_user, users::deactivate_user))
+        .routes(routes!(
+            users::get_user,
+            users::patch_user,
+            users::deactivate_user
+        ))
         .routes(routes!(users::update_password))
         .routes(routes!(users::get_user_by_username))
         .routes(routes!(users::list_user_teams))
@@ -87,7 +91,11 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::delete_preferences))
         .routes(routes!(users::get_status, users::set_status))
         .routes(routes!(teams::create_team, teams::list_teams))
-        .routes(routes!(teams::get_team, teams::patch_team, teams::delete_team))
+        .routes(routes!(
+            teams::get_team,
+            teams::patch_team,
+            teams::delete_team
+        ))
         .routes(routes!(teams::get_team_by_name))
         .routes(routes!(teams::list_team_members, teams::add_team_member))
         .routes(routes!(teams::get_team_member, teams::remove_team_member))
@@ -95,12 +103,26 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
         .routes(routes!(teams::get_channel_by_name))
         .routes(routes!(channels::create_direct))
         .routes(routes!(channels::create_group))
-        .routes(routes!(channels::get_channel, channels::patch_channel, channels::delete_channel))
-        .routes(routes!(channels::list_channel_members, channels::add_channel_member))
-        .routes(routes!(channels::get_channel_member, channels::remove_channel_member))
+        .routes(routes!(
+            channels::get_channel,
+            channels::patch_channel,
+            channels::delete_channel
+        ))
+        .routes(routes!(
+            channels::list_channel_members,
+            channels::add_channel_member
+        ))
+        .routes(routes!(
+            channels::get_channel_member,
+            channels::remove_channel_member
+        ))
         .routes(routes!(channels::view_channel))
         .routes(routes!(posts::list_channel_posts, posts::create_post))
-        .routes(routes!(posts::get_post, posts::patch_post, posts::delete_post))
+        .routes(routes!(
+            posts::get_post,
+            posts::patch_post,
+            posts::delete_post
+        ))
         .routes(routes!(posts::get_thread))
         .routes(routes!(posts::list_reactions))
         .routes(routes!(posts::add_reaction, posts::remove_reaction))

@@ -19,7 +19,10 @@ pub async fn list_channel_posts(
     ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Post>>> {
-    Ok(Json(core.list_channel_posts(&actor, &id, q.cursor.as_deref(), q.limit).await?))
+    Ok(Json(
+        core.list_channel_posts(&actor, &id, q.cursor.as_deref(), q.limit)
+            .await?,
+    ))
 }
 
 /// `POST /api/v1/channels/{channel_id}/posts`
@@ -31,13 +34,20 @@ pub async fn create_post(
     ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<NewPost>,
 ) -> ApiResult<(StatusCode, Json<Post>)> {
-    Ok((StatusCode::CREATED, Json(core.create_post(&actor, &id, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(core.create_post(&actor, &id, input).await?),
+    ))
 }
 
 /// `GET /api/v1/posts/{post_id}`
 #[utoipa::path(get, path = "/api/v1/posts/{post_id}", tag = "posts", security(("bearer" = [])),
     params(("post_id" = String, Path)), responses((status = 200, body = Post)))]
-pub async fn get_post(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Post>> {
+pub async fn get_post(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Post>> {
     Ok(Json(core.get_post(&actor, &id).await?))
 }
 
@@ -56,21 +66,33 @@ pub async fn patch_post(
 /// `DELETE /api/v1/posts/{post_id}`
 #[utoipa::path(delete, path = "/api/v1/posts/{post_id}", tag = "posts", security(("bearer" = [])),
     params(("post_id" = String, Path)), responses((status = 200, body = Post)))]
-pub async fn delete_post(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Post>> {
+pub async fn delete_post(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Post>> {
     Ok(Json(core.delete_post(&actor, &id).await?))
 }
 
 /// `GET /api/v1/posts/{post_id}/thread`: the root and its replies, oldest first.
 #[utoipa::path(get, path = "/api/v1/posts/{post_id}/thread", tag = "posts", security(("bearer" = [])),
     params(("post_id" = String, Path)), responses((status = 200, body = Vec<Post>)))]
-pub async fn get_thread(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Vec<Post>>> {
+pub async fn get_thread(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Vec<Post>>> {
     Ok(Json(core.get_thread(&actor, &id).await?))
 }
 
 /// `GET /api/v1/posts/{post_id}/reactions`
 #[utoipa::path(get, path = "/api/v1/posts/{post_id}/reactions", tag = "reactions", security(("bearer" = [])),
     params(("post_id" = String, Path)), responses((status = 200, body = Vec<Reaction>)))]
-pub async fn list_reactions(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Vec<Reaction>>> {
+pub async fn list_reactions(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Vec<Reaction>>> {
     Ok(Json(core.list_reactions(&actor, &id).await?))
 }
 

@@ -15,28 +15,50 @@ use crate::services::{Core, NewChannel, NewTeam, TeamPatch};
 /// `POST /api/v1/teams`
 #[utoipa::path(post, path = "/api/v1/teams", tag = "teams", security(("bearer" = [])),
     request_body = NewTeam, responses((status = 201, body = Team), (status = 409, body = super::error::ErrorBody)))]
-pub async fn create_team(State(core): State<Core>, Auth(actor): Auth, ApiJson(input): ApiJson<NewTeam>) -> ApiResult<(StatusCode, Json<Team>)> {
-    Ok((StatusCode::CREATED, Json(core.create_team(&actor, input).await?)))
+pub async fn create_team(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<NewTeam>,
+) -> ApiResult<(StatusCode, Json<Team>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(core.create_team(&actor, input).await?),
+    ))
 }
 
 /// `GET /api/v1/teams`: teams one can see (open ones and one's own; all for admins).
 #[utoipa::path(get, path = "/api/v1/teams", tag = "teams", security(("bearer" = [])),
     params(PageQuery), responses((status = 200, body = Page<Team>)))]
-pub async fn list_teams(State(core): State<Core>, Auth(actor): Auth, ApiQuery(q): ApiQuery<PageQuery>) -> ApiResult<Json<Page<Team>>> {
-    Ok(Json(core.list_teams(&actor, q.cursor.as_deref(), q.limit).await?))
+pub async fn list_teams(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page<Team>>> {
+    Ok(Json(
+        core.list_teams(&actor, q.cursor.as_deref(), q.limit)
+            .await?,
+    ))
 }
 
 /// `GET /api/v1/teams/{team_id}`
 #[utoipa::path(get, path = "/api/v1/teams/{team_id}", tag = "teams", security(("bearer" = [])),
     params(("team_id" = String, Path)), responses((status = 200, body = Team), (status = 403, body = super::error::ErrorBody)))]
-pub async fn get_team(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Team>> {
+pub async fn get_team(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Team>> {
     Ok(Json(core.get_team(&actor, &id).await?))
 }
 
 /// `GET /api/v1/teams/name/{name}`
 #[utoipa::path(get, path = "/api/v1/teams/name/{name}", tag = "teams", security(("bearer" = [])),
     params(("name" = String, Path)), responses((status = 200, body = Team)))]
-pub async fn get_team_by_name(State(core): State<Core>, Auth(actor): Auth, ApiPath(name): ApiPath<String>) -> ApiResult<Json<Team>> {
+pub async fn get_team_by_name(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(name): ApiPath<String>,
+) -> ApiResult<Json<Team>> {
     Ok(Json(core.get_team_by_name(&actor, &name).await?))
 }
 
@@ -55,7 +77,11 @@ pub async fn patch_team(
 /// `DELETE /api/v1/teams/{team_id}`: archives the team.
 #[utoipa::path(delete, path = "/api/v1/teams/{team_id}", tag = "teams", security(("bearer" = [])),
     params(("team_id" = String, Path)), responses((status = 200, body = Team)))]
-pub async fn delete_team(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Team>> {
+pub async fn delete_team(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Team>> {
     Ok(Json(core.delete_team(&actor, &id).await?))
 }
 
@@ -68,7 +94,10 @@ pub async fn list_team_members(
     ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<TeamMember>>> {
-    Ok(Json(core.list_team_members(&actor, &id, q.cursor.as_deref(), q.limit).await?))
+    Ok(Json(
+        core.list_team_members(&actor, &id, q.cursor.as_deref(), q.limit)
+            .await?,
+    ))
 }
 
 /// Whom to add.
@@ -88,7 +117,10 @@ pub async fn add_team_member(
     ApiJson(body): ApiJson<MemberRequest>,
 ) -> ApiResult<(StatusCode, Json<TeamMember>)> {
     let user_id = user_param(&actor, &body.user_id);
-    Ok((StatusCode::CREATED, Json(core.add_team_member(&actor, &id, &user_id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(core.add_team_member(&actor, &id, &user_id).await?),
+    ))
 }
 
 /// `GET /api/v1/teams/{team_id}/members/{user_id}`
@@ -100,7 +132,9 @@ pub async fn get_team_member(
     ApiPath((team_id, user_id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<TeamMember>> {
     let user_id = user_param(&actor, &user_id);
-    Ok(Json(core.get_team_member(&actor, &team_id, &user_id).await?))
+    Ok(Json(
+        core.get_team_member(&actor, &team_id, &user_id).await?,
+    ))
 }
 
 /// `DELETE /api/v1/teams/{team_id}/members/{user_id}`: leave, or remove someone.
@@ -119,7 +153,11 @@ pub async fn remove_team_member(
 /// `GET /api/v1/teams/{team_id}/channels`: public channels and one's private ones.
 #[utoipa::path(get, path = "/api/v1/teams/{team_id}/channels", tag = "channels", security(("bearer" = [])),
     params(("team_id" = String, Path)), responses((status = 200, body = Vec<Channel>)))]
-pub async fn list_team_channels(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Vec<Channel>>> {
+pub async fn list_team_channels(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Vec<Channel>>> {
     Ok(Json(core.list_team_channels(&actor, &id).await?))
 }
 
@@ -132,7 +170,10 @@ pub async fn create_channel(
     ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<NewChannel>,
 ) -> ApiResult<(StatusCode, Json<Channel>)> {
-    Ok((StatusCode::CREATED, Json(core.create_channel(&actor, &id, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(core.create_channel(&actor, &id, input).await?),
+    ))
 }
 
 /// `GET /api/v1/teams/{team_id}/channels/name/{name}`
@@ -143,6 +184,7 @@ pub async fn get_channel_by_name(
     Auth(actor): Auth,
     ApiPath((team_id, name)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<Channel>> {
-    Ok(Json(core.get_channel_by_name(&actor, &team_id, &name).await?))
+    Ok(Json(
+        core.get_channel_by_name(&actor, &team_id, &name).await?,
+    ))
 }
-

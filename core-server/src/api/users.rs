@@ -20,21 +20,34 @@ pub async fn create_user(
     MaybeAuth(actor): MaybeAuth,
     ApiJson(input): ApiJson<NewUser>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
-    let user = core.create_user(actor.as_ref(), input, false, false).await?;
+    let user = core
+        .create_user(actor.as_ref(), input, false, false)
+        .await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
 /// `GET /api/v1/users`
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])),
     params(PageQuery), responses((status = 200, body = Page<User>)))]
-pub async fn list_users(State(core): State<Core>, Auth(actor): Auth, ApiQuery(q): ApiQuery<PageQuery>) -> ApiResult<Json<Page<User>>> {
-    Ok(Json(core.list_users(&actor, q.cursor.as_deref(), q.limit).await?))
+pub async fn list_users(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page<User>>> {
+    Ok(Json(
+        core.list_users(&actor, q.cursor.as_deref(), q.limit)
+            .await?,
+    ))
 }
 
 /// `POST /api/v1/users/ids`: several users by id.
 #[utoipa::path(post, path = "/api/v1/users/ids", tag = "users", security(("bearer" = [])),
     request_body = Vec<String>, responses((status = 200, body = Vec<User>)))]
-pub async fn get_users_by_ids(State(core): State<Core>, Auth(actor): Auth, ApiJson(ids): ApiJson<Vec<String>>) -> ApiResult<Json<Vec<User>>> {
+pub async fn get_users_by_ids(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiJson(ids): ApiJson<Vec<String>>,
+) -> ApiResult<Json<Vec<User>>> {
     Ok(Json(core.get_users_by_ids(&actor, &ids).await?))
 }
 
@@ -48,7 +61,11 @@ pub async fn get_me(Auth(actor): Auth) -> Json<User> {
 /// `GET /api/v1/users/{user_id}` (`me` for oneself)
 #[utoipa::path(get, path = "/api/v1/users/{user_id}", tag = "users", security(("bearer" = [])),
     params(("user_id" = String, Path)), responses((status = 200, body = User), (status = 404, body = super::error::ErrorBody)))]
-pub async fn get_user(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<User>> {
+pub async fn get_user(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<User>> {
     Ok(Json(core.get_user(&actor, &user_param(&actor, &id)).await?))
 }
 
@@ -61,14 +78,24 @@ pub async fn patch_user(
     ApiPath(id): ApiPath<String>,
     ApiJson(patch): ApiJson<UserPatch>,
 ) -> ApiResult<Json<User>> {
-    Ok(Json(core.patch_user(&actor, &user_param(&actor, &id), patch).await?))
+    Ok(Json(
+        core.patch_user(&actor, &user_param(&actor, &id), patch)
+            .await?,
+    ))
 }
 
 /// `DELETE /api/v1/users/{user_id}`: deactivates the account.
 #[utoipa::path(delete, path = "/api/v1/users/{user_id}", tag = "users", security(("bearer" = [])),
     params(("user_id" = String, Path)), responses((status = 200, body = User)))]
-pub async fn deactivate_user(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<User>> {
-    Ok(Json(core.deactivate_user(&actor, &user_param(&actor, &id)).await?))
+pub async fn deactivate_user(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<User>> {
+    Ok(Json(
+        core.deactivate_user(&actor, &user_param(&actor, &id))
+            .await?,
+    ))
 }
 
 /// A password change.
@@ -90,15 +117,24 @@ pub async fn update_password(
     ApiJson(body): ApiJson<PasswordChange>,
 ) -> ApiResult<Json<OkBody>> {
     let id = user_param(&actor, &id);
-    core.update_password(&actor, &id, body.current_password.as_deref(), &body.new_password)
-        .await?;
+    core.update_password(
+        &actor,
+        &id,
+        body.current_password.as_deref(),
+        &body.new_password,
+    )
+    .await?;
     Ok(Json(OkBody::default()))
 }
 
 /// `GET /api/v1/users/username/{username}`
 #[utoipa::path(get, path = "/api/v1/users/username/{username}", tag = "users", security(("bearer" = [])),
     params(("username" = String, Path)), responses((status = 200, body = User)))]
-pub async fn get_user_by_username(State(core): State<Core>, Auth(actor): Auth, ApiPath(name): ApiPath<String>) -> ApiResult<Json<User>> {
+pub async fn get_user_by_username(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(name): ApiPath<String>,
+) -> ApiResult<Json<User>> {
     Ok(Json(core.get_user_by_username(&actor, &name).await?))
 }
 
@@ -113,7 +149,11 @@ fn only_self(actor_id: &str, user_id: &str) -> ApiResult<()> {
 /// `GET /api/v1/users/{user_id}/teams`: the teams one belongs to.
 #[utoipa::path(get, path = "/api/v1/users/{user_id}/teams", tag = "users", security(("bearer" = [])),
     params(("user_id" = String, Path)), responses((status = 200, body = Vec<Team>)))]
-pub async fn list_user_teams(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Vec<Team>>> {
+pub async fn list_user_teams(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Vec<Team>>> {
     only_self(actor.id(), &user_param(&actor, &id))?;
     Ok(Json(core.list_my_teams(&actor).await?))
 }
@@ -135,7 +175,10 @@ pub async fn list_user_channels(
     ApiQuery(filter): ApiQuery<TeamFilter>,
 ) -> ApiResult<Json<Vec<Channel>>> {
     only_self(actor.id(), &user_param(&actor, &id))?;
-    Ok(Json(core.list_my_channels(&actor, filter.team_id.as_deref()).await?))
+    Ok(Json(
+        core.list_my_channels(&actor, filter.team_id.as_deref())
+            .await?,
+    ))
 }
 
 /// `GET /api/v1/users/{user_id}/unreads`: unread and mention counts per channel.
@@ -148,14 +191,23 @@ pub async fn list_unreads(
     ApiQuery(filter): ApiQuery<TeamFilter>,
 ) -> ApiResult<Json<Vec<ChannelUnread>>> {
     only_self(actor.id(), &user_param(&actor, &id))?;
-    Ok(Json(core.list_unreads(&actor, filter.team_id.as_deref()).await?))
+    Ok(Json(
+        core.list_unreads(&actor, filter.team_id.as_deref()).await?,
+    ))
 }
 
 /// `GET /api/v1/users/{user_id}/preferences`
 #[utoipa::path(get, path = "/api/v1/users/{user_id}/preferences", tag = "preferences", security(("bearer" = [])),
     params(("user_id" = String, Path)), responses((status = 200, body = Vec<Preference>)))]
-pub async fn list_preferences(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Vec<Preference>>> {
-    Ok(Json(core.list_preferences(&actor, &user_param(&actor, &id)).await?))
+pub async fn list_preferences(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Vec<Preference>>> {
+    Ok(Json(
+        core.list_preferences(&actor, &user_param(&actor, &id))
+            .await?,
+    ))
 }
 
 /// `PUT /api/v1/users/{user_id}/preferences`: saves (replaces) preferences.
@@ -167,7 +219,8 @@ pub async fn save_preferences(
     ApiPath(id): ApiPath<String>,
     ApiJson(prefs): ApiJson<Vec<Preference>>,
 ) -> ApiResult<Json<OkBody>> {
-    core.save_preferences(&actor, &user_param(&actor, &id), prefs).await?;
+    core.save_preferences(&actor, &user_param(&actor, &id), prefs)
+        .await?;
     Ok(Json(OkBody::default()))
 }
 
@@ -180,15 +233,22 @@ pub async fn delete_preferences(
     ApiPath(id): ApiPath<String>,
     ApiJson(prefs): ApiJson<Vec<Preference>>,
 ) -> ApiResult<Json<OkBody>> {
-    core.delete_preferences(&actor, &user_param(&actor, &id), prefs).await?;
+    core.delete_preferences(&actor, &user_param(&actor, &id), prefs)
+        .await?;
     Ok(Json(OkBody::default()))
 }
 
 /// `GET /api/v1/users/{user_id}/status`
 #[utoipa::path(get, path = "/api/v1/users/{user_id}/status", tag = "status", security(("bearer" = [])),
     params(("user_id" = String, Path)), responses((status = 200, body = Status)))]
-pub async fn get_status(State(core): State<Core>, Auth(actor): Auth, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Status>> {
-    Ok(Json(core.get_status(&actor, &user_param(&actor, &id)).await?))
+pub async fn get_status(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Status>> {
+    Ok(Json(
+        core.get_status(&actor, &user_param(&actor, &id)).await?,
+    ))
 }
 
 /// A manual status.
@@ -211,6 +271,8 @@ pub async fn set_status(
     ApiJson(body): ApiJson<StatusUpdate>,
 ) -> ApiResult<Json<Status>> {
     let id = user_param(&actor, &id);
-    Ok(Json(core.set_status(&actor, &id, &body.status, body.dnd_end_time).await?))
+    Ok(Json(
+        core.set_status(&actor, &id, &body.status, body.dnd_end_time)
+            .await?,
+    ))
 }
-

@@ -57,10 +57,14 @@ pub const MAX_FILES_PER_POST: usize = 10;
 pub fn parse_hashtags(message: &str) -> String {
     let mut tags: Vec<&str> = Vec::new();
     for word in message.split(|c: char| c.is_whitespace() || ",;.!?()[]{}\"'".contains(c)) {
-        let Some(rest) = word.strip_prefix('#') else { continue };
+        let Some(rest) = word.strip_prefix('#') else {
+            continue;
+        };
         let valid = rest.len() >= 2
             && rest.chars().next().is_some_and(|c| c.is_alphabetic())
-            && rest.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+            && rest
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
         if valid && !tags.contains(&word) {
             tags.push(word);
         }
@@ -74,7 +78,10 @@ mod tests {
 
     #[test]
     fn hashtags_are_found_once_each() {
-        assert_eq!(parse_hashtags("ship #rust and #rust, then #go."), "#rust #go");
+        assert_eq!(
+            parse_hashtags("ship #rust and #rust, then #go."),
+            "#rust #go"
+        );
         assert_eq!(parse_hashtags("no #1 tags # here #a"), "");
     }
 }

@@ -1,7 +1,9 @@
 //! Authentication: Argon2id passwords, opaque session tokens stored as their
 //! SHA-256, login and logout.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use sha2::{Digest, Sha256};
 
@@ -87,7 +89,10 @@ impl Core {
         let chars = password.chars().count();
         let min = self.config.password_min_length;
         if chars < min {
-            return Err(Error::invalid("password", format!("must be at least {min} characters")));
+            return Err(Error::invalid(
+                "password",
+                format!("must be at least {min} characters"),
+            ));
         }
         if password.len() > MAX_PASSWORD_LEN {
             return Err(Error::invalid(
@@ -102,7 +107,12 @@ impl Core {
     }
 
     /// Logs in by username or e-mail (case-insensitive) and password.
-    pub async fn login(&self, login_id: &str, password: &str, device_id: &str) -> Result<LoginResult> {
+    pub async fn login(
+        &self,
+        login_id: &str,
+        password: &str,
+        device_id: &str,
+    ) -> Result<LoginResult> {
         let bad = || Error::Unauthorized("invalid login or password".into());
         let login = login_id.trim().to_lowercase();
         if login.is_empty() {
@@ -131,7 +141,9 @@ impl Core {
             return Err(Error::Unauthorized("this account is deactivated".into()));
         }
         if user.is_bot {
-            return Err(Error::Unauthorized("bots cannot log in with a password".into()));
+            return Err(Error::Unauthorized(
+                "bots cannot log in with a password".into(),
+            ));
         }
         self.create_session(user, device_id).await
     }
@@ -163,12 +175,17 @@ impl Core {
             props: [("csrf".to_string(), new_id())].into_iter().collect(),
         };
         self.store.create_session(&session).await?;
-        Ok(LoginResult { token, session, user })
+        Ok(LoginResult {
+            token,
+            session,
+            user,
+        })
     }
 
     /// Resolves a bearer token to its actor, or `Unauthorized`.
     pub async fn authenticate(&self, token: &str) -> Result<Actor> {
-        let expired = || Error::Unauthorized("invalid or expired session, please log in again".into());
+        let expired =
+            || Error::Unauthorized("invalid or expired session, please log in again".into());
         if token.is_empty() || token.len() > 128 {
             return Err(expired());
         }
@@ -201,7 +218,12 @@ impl Core {
     }
 
     /// Revokes one of the caller's sessions (or anyone's, for an admin).
-    pub async fn revoke_session(&self, actor: &Actor, user_id: &str, session_id: &str) -> Result<()> {
+    pub async fn revoke_session(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        session_id: &str,
+    ) -> Result<()> {
         if !actor.is_self_or_admin(user_id) {
             return Err(Error::forbidden("you may only revoke your own sessions"));
         }
@@ -221,7 +243,9 @@ mod tests {
     async fn passwords_hash_with_argon2id_and_verify() {
         let hash = hash_password("correct horse").await.expect("hash");
         assert!(hash.starts_with("$argon2id$"), "{hash}");
-        assert!(verify_password("correct horse", &hash).await.expect("verify"));
+        assert!(verify_password("correct horse", &hash)
+            .await
+            .expect("verify"));
         assert!(!verify_password("wrong horse", &hash).await.expect("verify"));
     }
 

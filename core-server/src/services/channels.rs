@@ -62,7 +62,11 @@ impl Core {
 
     /// The channel, if the actor may read it: members always; for public
     /// channels also members of the team; system admins everything.
-    pub(crate) async fn channel_for_read(&self, actor: &Actor, channel_id: &str) -> Result<(Channel, Option<ChannelMember>)> {
+    pub(crate) async fn channel_for_read(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+    ) -> Result<(Channel, Option<ChannelMember>)> {
         validate::id("channel_id", channel_id)?;
         let channel = self.store.get_channel(channel_id).await?;
         let member = self.membership(channel_id, actor.id()).await?;
@@ -78,7 +82,11 @@ impl Core {
     }
 
     /// The channel and the actor's membership, which is required.
-    pub(crate) async fn channel_for_member(&self, actor: &Actor, channel_id: &str) -> Result<(Channel, ChannelMember)> {
+    pub(crate) async fn channel_for_member(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+    ) -> Result<(Channel, ChannelMember)> {
         let (channel, member) = self.channel_for_read(actor, channel_id).await?;
         match member {
             Some(m) => Ok((channel, m)),
@@ -87,7 +95,12 @@ impl Core {
     }
 
     /// Whether the actor administers the channel (channel, team or system admin).
-    pub(crate) async fn is_channel_admin(&self, actor: &Actor, channel: &Channel, member: Option<&ChannelMember>) -> Result<bool> {
+    pub(crate) async fn is_channel_admin(
+        &self,
+        actor: &Actor,
+        channel: &Channel,
+        member: Option<&ChannelMember>,
+    ) -> Result<bool> {
         if actor.is_admin() {
             return Ok(true);
         }
@@ -101,7 +114,12 @@ impl Core {
     }
 
     /// Creates a public or private channel in a team the actor belongs to.
-    pub async fn create_channel(&self, actor: &Actor, team_id: &str, input: NewChannel) -> Result<Channel> {
+    pub async fn create_channel(
+        &self,
+        actor: &Actor,
+        team_id: &str,
+        input: NewChannel,
+    ) -> Result<Channel> {
         self.team_for_member(actor, team_id).await?;
         let name = input.name.trim().to_lowercase();
         validate::slug("name", &name, 1, 64)?;
@@ -111,7 +129,9 @@ impl Core {
         validate::length("display_name", input.display_name.trim(), 1, 64)?;
         validate::length("purpose", &input.purpose, 0, 250)?;
         validate::length("header", &input.header, 0, 1024)?;
-        let channel_type = input.channel_type.unwrap_or_else(|| channel_types::OPEN.into());
+        let channel_type = input
+            .channel_type
+            .unwrap_or_else(|| channel_types::OPEN.into());
         if channel_type != channel_types::OPEN && channel_type != channel_types::PRIVATE {
             return Err(Error::invalid("type", "must be O or P"));
         }
@@ -149,13 +169,18 @@ impl Core {
         } else {
             Audience::User(actor.id().to_string())
         };
-        self.events.publish(EventKind::ChannelCreated(channel.clone()), audience);
+        self.events
+            .publish(EventKind::ChannelCreated(channel.clone()), audience);
         Ok(channel)
     }
 
     /// Opens (or returns the existing) direct message with another user.
     /// The flag says whether it was created now.
-    pub async fn create_direct_channel(&self, actor: &Actor, other_id: &str) -> Result<(Channel, bool)> {
+    pub async fn create_direct_channel(
+        &self,
+        actor: &Actor,
+        other_id: &str,
+    ) -> Result<(Channel, bool)> {
         validate::id("user_id", other_id)?;
         let other = self.store.get_user(other_id).await?;
         let name = direct_channel_name(actor.id(), &other.id);
@@ -168,7 +193,11 @@ impl Core {
     }
 
     /// Opens (or returns the existing) group message among the actor and others.
-    pub async fn create_group_channel(&self, actor: &Actor, user_ids: &[String]) -> Result<(Channel, bool)> {
+    pub async fn create_group_channel(
+        &self,
+        actor: &Actor,
+        user_ids: &[String],
+    ) -> Result<(Channel, bool)> {
         let mut ids: Vec<String> = user_ids.to_vec();
         ids.push(actor.id().to_string());
         ids.sort();
@@ -179,7 +208,9 @@ impl Core {
         if !(MIN_GROUP_MEMBERS..=MAX_GROUP_MEMBERS).contains(&ids.len()) {
             return Err(Error::invalid(
                 "user_ids",
-                format!("a group has {MIN_GROUP_MEMBERS} to {MAX_GROUP_MEMBERS} members, you included"),
+                format!(
+                    "a group has {MIN_GROUP_MEMBERS} to {MAX_GROUP_MEMBERS} members, you included"
+                ),
             ));
         }
         let users = self.store.get_users_by_ids(&ids).await?;
@@ -233,12 +264,16 @@ impl Core {
         match self.store.create_channel(&channel, &rows).await {
             Ok(()) => {}
             // Both users opened the conversation at the same moment.
-            Err(Error::Conflict { .. }) => return Ok((self.store.get_channel_by_name("", &name).await?, false)),
+            Err(Error::Conflict { .. }) => {
+                return Ok((self.store.get_channel_by_name("", &name).await?, false))
+            }
             Err(e) => return Err(e),
         }
         for user_id in members {
-            self.events
-                .publish(EventKind::ChannelCreated(channel.clone()), Audience::User(user_id.clone()));
+            self.events.publish(
+                EventKind::ChannelCreated(channel.clone()),
+                Audience::User(user_id.clone()),
+            );
         }
         Ok((channel, true))
     }
@@ -249,9 +284,17 @@ impl Core {
     }
 
     /// A channel by team and name.
-    pub async fn get_channel_by_name(&self, actor: &Actor, team_id: &str, name: &str) -> Result<Channel> {
+    pub async fn get_channel_by_name(
+        &self,
+        actor: &Actor,
+        team_id: &str,
+        name: &str,
+    ) -> Result<Channel> {
         self.team_for_member(actor, team_id).await?;
-        let channel = self.store.get_channel_by_name(team_id, &name.to_lowercase()).await?;
+        let channel = self
+            .store
+            .get_channel_by_name(team_id, &name.to_lowercase())
+            .await?;
         self.get_channel(actor, &channel.id).await
     }
 
@@ -262,7 +305,11 @@ impl Core {
     }
 
     /// Every channel the actor belongs to, optionally one team's (plus DMs and GMs).
-    pub async fn list_my_channels(&self, actor: &Actor, team_id: Option<&str>) -> Result<Vec<Channel>> {
+    pub async fn list_my_channels(
+        &self,
+        actor: &Actor,
+        team_id: Option<&str>,
+    ) -> Result<Vec<Channel>> {
         if let Some(team_id) = team_id {
             self.team_for_member(actor, team_id).await?;
         }
@@ -271,7 +318,12 @@ impl Core {
 
     /// Changes a channel's name, display name, purpose or header. Any member
     /// may (as on Mattermost by default); in DMs and GMs only the header.
-    pub async fn patch_channel(&self, actor: &Actor, channel_id: &str, patch: ChannelPatch) -> Result<Channel> {
+    pub async fn patch_channel(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+        patch: ChannelPatch,
+    ) -> Result<Channel> {
         let (mut channel, member) = self.channel_for_read(actor, channel_id).await?;
         if member.is_none() && !self.is_channel_admin(actor, &channel, None).await? {
             return Err(Error::forbidden("you are not a member of this channel"));
@@ -282,13 +334,19 @@ impl Core {
         if channel.is_direct_or_group()
             && (patch.name.is_some() || patch.display_name.is_some() || patch.purpose.is_some())
         {
-            return Err(Error::invalid("name", "only the header of a direct or group message can change"));
+            return Err(Error::invalid(
+                "name",
+                "only the header of a direct or group message can change",
+            ));
         }
         if let Some(name) = patch.name {
             let name = name.trim().to_lowercase();
             validate::slug("name", &name, 1, 64)?;
             if channel.name == "town-square" && name != channel.name {
-                return Err(Error::invalid("name", "the default channel cannot be renamed"));
+                return Err(Error::invalid(
+                    "name",
+                    "the default channel cannot be renamed",
+                ));
             }
             channel.name = name;
         }
@@ -306,8 +364,10 @@ impl Core {
         }
         channel.update_at = now_ms();
         self.store.update_channel(&channel).await?;
-        self.events
-            .publish(EventKind::ChannelUpdated(channel.clone()), Audience::Channel(channel.id.clone()));
+        self.events.publish(
+            EventKind::ChannelUpdated(channel.clone()),
+            Audience::Channel(channel.id.clone()),
+        );
         Ok(channel)
     }
 
@@ -315,14 +375,25 @@ impl Core {
     /// DMs and GMs cannot be archived.
     pub async fn delete_channel(&self, actor: &Actor, channel_id: &str) -> Result<Channel> {
         let (mut channel, member) = self.channel_for_read(actor, channel_id).await?;
-        if !self.is_channel_admin(actor, &channel, member.as_ref()).await? {
-            return Err(Error::forbidden("only a channel admin can archive this channel"));
+        if !self
+            .is_channel_admin(actor, &channel, member.as_ref())
+            .await?
+        {
+            return Err(Error::forbidden(
+                "only a channel admin can archive this channel",
+            ));
         }
         if channel.is_direct_or_group() {
-            return Err(Error::invalid("channel_id", "direct and group messages cannot be archived"));
+            return Err(Error::invalid(
+                "channel_id",
+                "direct and group messages cannot be archived",
+            ));
         }
         if channel.name == "town-square" {
-            return Err(Error::invalid("channel_id", "the default channel cannot be archived"));
+            return Err(Error::invalid(
+                "channel_id",
+                "the default channel cannot be archived",
+            ));
         }
         if channel.delete_at != 0 {
             return Ok(channel);
@@ -331,18 +402,28 @@ impl Core {
         channel.delete_at = now;
         channel.update_at = now;
         self.store.update_channel(&channel).await?;
-        self.events
-            .publish(EventKind::ChannelDeleted(channel.clone()), Audience::Channel(channel.id.clone()));
+        self.events.publish(
+            EventKind::ChannelDeleted(channel.clone()),
+            Audience::Channel(channel.id.clone()),
+        );
         Ok(channel)
     }
 
     /// Adds a user to a channel. Users may join public channels of their
     /// teams; members may add other team members; DMs and GMs are fixed.
-    pub async fn add_channel_member(&self, actor: &Actor, channel_id: &str, user_id: &str) -> Result<ChannelMember> {
+    pub async fn add_channel_member(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+        user_id: &str,
+    ) -> Result<ChannelMember> {
         validate::id("user_id", user_id)?;
         let (channel, member) = self.channel_for_read(actor, channel_id).await?;
         if channel.is_direct_or_group() {
-            return Err(Error::invalid("channel_id", "members of direct and group messages cannot change"));
+            return Err(Error::invalid(
+                "channel_id",
+                "members of direct and group messages cannot change",
+            ));
         }
         if channel.delete_at != 0 {
             return Err(Error::invalid("channel_id", "the channel is archived"));
@@ -356,7 +437,10 @@ impl Core {
             return Err(Error::invalid("user_id", "the user is deactivated"));
         }
         if !self.is_team_member(&channel.team_id, user_id).await? {
-            return Err(Error::invalid("user_id", "the user is not a member of the channel's team"));
+            return Err(Error::invalid(
+                "user_id",
+                "the user is not a member of the channel's team",
+            ));
         }
         if let Some(existing) = self.membership(channel_id, user_id).await? {
             return Ok(existing);
@@ -374,19 +458,38 @@ impl Core {
     }
 
     /// Removes a member (or leaves): oneself, or anyone for a channel admin.
-    pub async fn remove_channel_member(&self, actor: &Actor, channel_id: &str, user_id: &str) -> Result<()> {
+    pub async fn remove_channel_member(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+        user_id: &str,
+    ) -> Result<()> {
         validate::id("user_id", user_id)?;
         let (channel, member) = self.channel_for_read(actor, channel_id).await?;
         if channel.is_direct_or_group() {
-            return Err(Error::invalid("channel_id", "members of direct and group messages cannot change"));
+            return Err(Error::invalid(
+                "channel_id",
+                "members of direct and group messages cannot change",
+            ));
         }
         if channel.name == "town-square" {
-            return Err(Error::invalid("channel_id", "nobody can leave the default channel"));
+            return Err(Error::invalid(
+                "channel_id",
+                "nobody can leave the default channel",
+            ));
         }
-        if actor.id() != user_id && !self.is_channel_admin(actor, &channel, member.as_ref()).await? {
-            return Err(Error::forbidden("only a channel admin can remove other members"));
+        if actor.id() != user_id
+            && !self
+                .is_channel_admin(actor, &channel, member.as_ref())
+                .await?
+        {
+            return Err(Error::forbidden(
+                "only a channel admin can remove other members",
+            ));
         }
-        self.store.delete_channel_member(channel_id, user_id).await?;
+        self.store
+            .delete_channel_member(channel_id, user_id)
+            .await?;
         self.events.publish(
             EventKind::ChannelMemberRemoved {
                 channel: channel.clone(),
@@ -415,7 +518,12 @@ impl Core {
     }
 
     /// One membership of a channel the actor may read.
-    pub async fn get_channel_member(&self, actor: &Actor, channel_id: &str, user_id: &str) -> Result<ChannelMember> {
+    pub async fn get_channel_member(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+        user_id: &str,
+    ) -> Result<ChannelMember> {
         validate::id("user_id", user_id)?;
         self.channel_for_read(actor, channel_id).await?;
         self.store.get_channel_member(channel_id, user_id).await
@@ -424,7 +532,10 @@ impl Core {
     /// Marks a channel read for the actor.
     pub async fn view_channel(&self, actor: &Actor, channel_id: &str) -> Result<ChannelMember> {
         self.channel_for_member(actor, channel_id).await?;
-        let member = self.store.view_channel(channel_id, actor.id(), now_ms()).await?;
+        let member = self
+            .store
+            .view_channel(channel_id, actor.id(), now_ms())
+            .await?;
         self.events.publish(
             EventKind::ChannelViewed {
                 channel_id: channel_id.to_string(),
@@ -436,7 +547,11 @@ impl Core {
     }
 
     /// The actor's unread counts per channel, optionally in one team.
-    pub async fn list_unreads(&self, actor: &Actor, team_id: Option<&str>) -> Result<Vec<ChannelUnread>> {
+    pub async fn list_unreads(
+        &self,
+        actor: &Actor,
+        team_id: Option<&str>,
+    ) -> Result<Vec<ChannelUnread>> {
         if let Some(team_id) = team_id {
             self.team_for_member(actor, team_id).await?;
         }

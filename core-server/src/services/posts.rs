@@ -44,7 +44,10 @@ pub struct PostPatch {
 
 fn check_message(message: &str, has_files: bool) -> Result<()> {
     if message.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(Error::invalid("message", format!("must be at most {MAX_MESSAGE_CHARS} characters")));
+        return Err(Error::invalid(
+            "message",
+            format!("must be at most {MAX_MESSAGE_CHARS} characters"),
+        ));
     }
     if message.trim().is_empty() && !has_files {
         return Err(Error::invalid("message", "must not be empty"));
@@ -57,17 +60,28 @@ fn check_props(props: &serde_json::Value) -> Result<()> {
         return Err(Error::invalid("props", "must be an object"));
     }
     if props.to_string().len() > MAX_PROPS_BYTES {
-        return Err(Error::invalid("props", format!("must be at most {MAX_PROPS_BYTES} bytes")));
+        return Err(Error::invalid(
+            "props",
+            format!("must be at most {MAX_PROPS_BYTES} bytes"),
+        ));
     }
     Ok(())
 }
 
 impl Core {
     /// Posts a message (or a reply) in a channel the actor belongs to.
-    pub async fn create_post(&self, actor: &Actor, channel_id: &str, input: NewPost) -> Result<Post> {
+    pub async fn create_post(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+        input: NewPost,
+    ) -> Result<Post> {
         check_message(&input.message, !input.file_ids.is_empty())?;
         if input.file_ids.len() > MAX_FILES_PER_POST {
-            return Err(Error::invalid("file_ids", format!("at most {MAX_FILES_PER_POST} files per post")));
+            return Err(Error::invalid(
+                "file_ids",
+                format!("at most {MAX_FILES_PER_POST} files per post"),
+            ));
         }
         for id in &input.file_ids {
             validate::id("file_ids", id)?;
@@ -83,11 +97,16 @@ impl Core {
             validate::id("root_id", &input.root_id)?;
             let root = match self.store.get_post(&input.root_id).await {
                 Ok(p) => p,
-                Err(Error::NotFound { .. }) => return Err(Error::invalid("root_id", "no such post")),
+                Err(Error::NotFound { .. }) => {
+                    return Err(Error::invalid("root_id", "no such post"))
+                }
                 Err(e) => return Err(e),
             };
             if root.channel_id != channel.id || !root.root_id.is_empty() || root.delete_at != 0 {
-                return Err(Error::invalid("root_id", "must be a live root post of this channel"));
+                return Err(Error::invalid(
+                    "root_id",
+                    "must be a live root post of this channel",
+                ));
             }
         }
         let now = now_ms();
@@ -113,8 +132,10 @@ impl Core {
         };
         let saved = self.store.create_post(&post).await?;
         if saved.id == post.id {
-            self.events
-                .publish(EventKind::PostCreated(saved.clone()), Audience::Channel(channel.id));
+            self.events.publish(
+                EventKind::PostCreated(saved.clone()),
+                Audience::Channel(channel.id),
+            );
         }
         Ok(saved)
     }
@@ -157,14 +178,21 @@ impl Core {
             create_at: p.create_at,
             id: &p.id,
         });
-        let rows = self.store.list_channel_posts(channel_id, cursor, limit + 1).await?;
+        let rows = self
+            .store
+            .list_channel_posts(channel_id, cursor, limit + 1)
+            .await?;
         Ok(super::into_page(rows, limit, |p| p.id.clone()))
     }
 
     /// A thread, root first, for a post id of any post in it.
     pub async fn get_thread(&self, actor: &Actor, post_id: &str) -> Result<Vec<Post>> {
         let post = self.get_post(actor, post_id).await?;
-        let root = if post.root_id.is_empty() { post.id } else { post.root_id };
+        let root = if post.root_id.is_empty() {
+            post.id
+        } else {
+            post.root_id
+        };
         self.store.list_thread(&root).await
     }
 
@@ -173,7 +201,9 @@ impl Core {
     pub async fn patch_post(&self, actor: &Actor, post_id: &str, patch: PostPatch) -> Result<Post> {
         let mut post = self.get_post(actor, post_id).await?;
         let (channel, member) = self.channel_for_read(actor, &post.channel_id).await?;
-        let is_admin = self.is_channel_admin(actor, &channel, member.as_ref()).await?;
+        let is_admin = self
+            .is_channel_admin(actor, &channel, member.as_ref())
+            .await?;
         let changes_content = patch.message.is_some() || patch.props.is_some();
         if changes_content && post.user_id != actor.id() && !is_admin {
             return Err(Error::forbidden("you may only edit your own posts"));
@@ -210,8 +240,10 @@ impl Core {
             post.update_at = now;
             self.store.update_post(&post).await?;
         }
-        self.events
-            .publish(EventKind::PostEdited(post.clone()), Audience::Channel(post.channel_id.clone()));
+        self.events.publish(
+            EventKind::PostEdited(post.clone()),
+            Audience::Channel(post.channel_id.clone()),
+        );
         Ok(post)
     }
 
@@ -219,15 +251,21 @@ impl Core {
     pub async fn delete_post(&self, actor: &Actor, post_id: &str) -> Result<Post> {
         let mut post = self.get_post(actor, post_id).await?;
         let (channel, member) = self.channel_for_read(actor, &post.channel_id).await?;
-        if post.user_id != actor.id() && !self.is_channel_admin(actor, &channel, member.as_ref()).await? {
+        if post.user_id != actor.id()
+            && !self
+                .is_channel_admin(actor, &channel, member.as_ref())
+                .await?
+        {
             return Err(Error::forbidden("you may only delete your own posts"));
         }
         let now = now_ms();
         self.store.delete_post(&post, now).await?;
         post.delete_at = now;
         post.update_at = now;
-        self.events
-            .publish(EventKind::PostDeleted(post.clone()), Audience::Channel(post.channel_id.clone()));
+        self.events.publish(
+            EventKind::PostDeleted(post.clone()),
+            Audience::Channel(post.channel_id.clone()),
+        );
         Ok(post)
     }
 }

@@ -13,11 +13,17 @@ fn check(actor: &Actor, user_id: &str, prefs: &[Preference]) -> Result<()> {
         return Err(Error::forbidden("you may only change your own preferences"));
     }
     if prefs.is_empty() || prefs.len() > MAX_BATCH {
-        return Err(Error::invalid("preferences", format!("send 1 to {MAX_BATCH} preferences")));
+        return Err(Error::invalid(
+            "preferences",
+            format!("send 1 to {MAX_BATCH} preferences"),
+        ));
     }
     for p in prefs {
         if p.user_id != user_id {
-            return Err(Error::invalid("user_id", "every preference must belong to the user in the path"));
+            return Err(Error::invalid(
+                "user_id",
+                "every preference must belong to the user in the path",
+            ));
         }
         validate::length("category", &p.category, 1, 32)?;
         validate::length("name", &p.name, 0, 32)?;
@@ -36,21 +42,38 @@ impl Core {
     }
 
     /// Saves preferences, replacing values under the same category and name.
-    pub async fn save_preferences(&self, actor: &Actor, user_id: &str, prefs: Vec<Preference>) -> Result<()> {
+    pub async fn save_preferences(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        prefs: Vec<Preference>,
+    ) -> Result<()> {
         check(actor, user_id, &prefs)?;
         self.store.save_preferences(&prefs).await?;
-        self.events
-            .publish(EventKind::PreferencesChanged(prefs), Audience::User(user_id.to_string()));
+        self.events.publish(
+            EventKind::PreferencesChanged(prefs),
+            Audience::User(user_id.to_string()),
+        );
         Ok(())
     }
 
     /// Deletes preferences by category and name.
-    pub async fn delete_preferences(&self, actor: &Actor, user_id: &str, prefs: Vec<Preference>) -> Result<()> {
+    pub async fn delete_preferences(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        prefs: Vec<Preference>,
+    ) -> Result<()> {
         check(actor, user_id, &prefs)?;
-        let keys: Vec<(String, String)> = prefs.iter().map(|p| (p.category.clone(), p.name.clone())).collect();
+        let keys: Vec<(String, String)> = prefs
+            .iter()
+            .map(|p| (p.category.clone(), p.name.clone()))
+            .collect();
         self.store.delete_preferences(user_id, &keys).await?;
-        self.events
-            .publish(EventKind::PreferencesDeleted(prefs), Audience::User(user_id.to_string()));
+        self.events.publish(
+            EventKind::PreferencesDeleted(prefs),
+            Audience::User(user_id.to_string()),
+        );
         Ok(())
     }
 }

@@ -13,14 +13,22 @@ fn check_emoji_name(name: &str) -> Result<()> {
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-+".contains(c))
     {
-        return Err(Error::invalid("emoji_name", "may contain only a-z, 0-9, '_', '-' and '+'"));
+        return Err(Error::invalid(
+            "emoji_name",
+            "may contain only a-z, 0-9, '_', '-' and '+'",
+        ));
     }
     Ok(())
 }
 
 impl Core {
     /// Adds the actor's reaction to a post in a channel they belong to.
-    pub async fn add_reaction(&self, actor: &Actor, post_id: &str, emoji_name: &str) -> Result<Reaction> {
+    pub async fn add_reaction(
+        &self,
+        actor: &Actor,
+        post_id: &str,
+        emoji_name: &str,
+    ) -> Result<Reaction> {
         check_emoji_name(emoji_name)?;
         let post = self.get_post(actor, post_id).await?;
         let (channel, _) = self.channel_for_member(actor, &post.channel_id).await?;
@@ -38,13 +46,20 @@ impl Core {
             delete_at: 0,
         };
         self.store.save_reaction(&reaction).await?;
-        self.events
-            .publish(EventKind::ReactionAdded(reaction.clone()), Audience::Channel(post.channel_id));
+        self.events.publish(
+            EventKind::ReactionAdded(reaction.clone()),
+            Audience::Channel(post.channel_id),
+        );
         Ok(reaction)
     }
 
     /// Removes the actor's own reaction.
-    pub async fn remove_reaction(&self, actor: &Actor, post_id: &str, emoji_name: &str) -> Result<()> {
+    pub async fn remove_reaction(
+        &self,
+        actor: &Actor,
+        post_id: &str,
+        emoji_name: &str,
+    ) -> Result<()> {
         check_emoji_name(emoji_name)?;
         let post = self.get_post(actor, post_id).await?;
         let now = now_ms();
@@ -60,8 +75,10 @@ impl Core {
             update_at: now,
             delete_at: now,
         };
-        self.events
-            .publish(EventKind::ReactionRemoved(reaction), Audience::Channel(post.channel_id));
+        self.events.publish(
+            EventKind::ReactionRemoved(reaction),
+            Audience::Channel(post.channel_id),
+        );
         Ok(())
     }
 

@@ -22,17 +22,29 @@ impl Core {
     }
 
     /// Sets a status by hand. `dnd_end_time` (seconds) applies to `dnd` only.
-    pub async fn set_status(&self, actor: &Actor, user_id: &str, status: &str, dnd_end_time: Option<i64>) -> Result<Status> {
+    pub async fn set_status(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        status: &str,
+        dnd_end_time: Option<i64>,
+    ) -> Result<Status> {
         validate::id("user_id", user_id)?;
         if !actor.is_self_or_admin(user_id) {
             return Err(Error::forbidden("you may only set your own status"));
         }
         if !STATUSES.contains(&status) {
-            return Err(Error::invalid("status", format!("must be one of {}", STATUSES.join(", "))));
+            return Err(Error::invalid(
+                "status",
+                format!("must be one of {}", STATUSES.join(", ")),
+            ));
         }
         let end = dnd_end_time.unwrap_or(0);
         if end < 0 || (end != 0 && status != "dnd") {
-            return Err(Error::invalid("dnd_end_time", "must be a future time in seconds, with status dnd"));
+            return Err(Error::invalid(
+                "dnd_end_time",
+                "must be a future time in seconds, with status dnd",
+            ));
         }
         let previous = self.get_status(actor, user_id).await?;
         let next = Status {
@@ -41,7 +53,11 @@ impl Core {
             manual: true,
             last_activity_at: now_ms(),
             dnd_end_time: end,
-            prev_status: if status == "dnd" { previous.status } else { String::new() },
+            prev_status: if status == "dnd" {
+                previous.status
+            } else {
+                String::new()
+            },
         };
         self.store.save_status(&next).await?;
         self.events

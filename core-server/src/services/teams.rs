@@ -11,10 +11,13 @@ use crate::model::*;
 use crate::time::now_ms;
 
 /// Channels every team starts with and every new member joins.
-pub const DEFAULT_CHANNELS: &[(&str, &str)] = &[("town-square", "Town Square"), ("off-topic", "Off-Topic")];
+pub const DEFAULT_CHANNELS: &[(&str, &str)] =
+    &[("town-square", "Town Square"), ("off-topic", "Off-Topic")];
 
 /// Team names that would clash with the web app's routes.
-const RESERVED_TEAM_NAMES: &[&str] = &["admin", "api", "channel", "login", "logout", "oauth", "plugins", "signup", "static"];
+const RESERVED_TEAM_NAMES: &[&str] = &[
+    "admin", "api", "channel", "login", "logout", "oauth", "plugins", "signup", "static",
+];
 
 /// A new team.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -183,7 +186,12 @@ impl Core {
     }
 
     /// Teams the actor can see: all for admins, else open ones and their own.
-    pub async fn list_teams(&self, actor: &Actor, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<Team>> {
+    pub async fn list_teams(
+        &self,
+        actor: &Actor,
+        cursor: Option<&str>,
+        limit: Option<i64>,
+    ) -> Result<Page<Team>> {
         let limit = page_limit(limit)?;
         let mut after = page_cursor(cursor)?.map(str::to_string);
         let mine: Vec<String> = self
@@ -239,8 +247,10 @@ impl Core {
         }
         team.update_at = now_ms();
         self.store.update_team(&team).await?;
-        self.events
-            .publish(EventKind::TeamUpdated(team.clone()), Audience::Team(team.id.clone()));
+        self.events.publish(
+            EventKind::TeamUpdated(team.clone()),
+            Audience::Team(team.id.clone()),
+        );
         Ok(team)
     }
 
@@ -254,14 +264,21 @@ impl Core {
         team.delete_at = now;
         team.update_at = now;
         self.store.update_team(&team).await?;
-        self.events
-            .publish(EventKind::TeamDeleted(team.clone()), Audience::Team(team.id.clone()));
+        self.events.publish(
+            EventKind::TeamDeleted(team.clone()),
+            Audience::Team(team.id.clone()),
+        );
         Ok(team)
     }
 
     /// Adds a user to a team and to its default channels. Users may join open
     /// teams themselves; team admins may add anyone.
-    pub async fn add_team_member(&self, actor: &Actor, team_id: &str, user_id: &str) -> Result<TeamMember> {
+    pub async fn add_team_member(
+        &self,
+        actor: &Actor,
+        team_id: &str,
+        user_id: &str,
+    ) -> Result<TeamMember> {
         validate::id("team_id", team_id)?;
         validate::id("user_id", user_id)?;
         let team = self.store.get_team(team_id).await?;
@@ -271,7 +288,9 @@ impl Core {
         let is_admin = self.is_team_admin(actor, team_id).await?;
         let self_join = actor.id() == user_id && team.allow_open_invite;
         if !is_admin && !self_join {
-            return Err(Error::forbidden("only a team admin can add members to this team"));
+            return Err(Error::forbidden(
+                "only a team admin can add members to this team",
+            ));
         }
         let user = self.store.get_user(user_id).await?;
         if user.is_deleted() {
@@ -281,7 +300,12 @@ impl Core {
     }
 
     /// Makes `user_id` a member with `roles` and joins the default channels.
-    pub(crate) async fn join_team(&self, team_id: &str, user_id: &str, role_list: &str) -> Result<TeamMember> {
+    pub(crate) async fn join_team(
+        &self,
+        team_id: &str,
+        user_id: &str,
+        role_list: &str,
+    ) -> Result<TeamMember> {
         if let Ok(existing) = self.store.get_team_member(team_id, user_id).await {
             if existing.is_active() {
                 return Ok(existing);
@@ -299,14 +323,19 @@ impl Core {
         let mut channel_members = Vec::new();
         for (name, _) in DEFAULT_CHANNELS {
             match self.store.get_channel_by_name(team_id, name).await {
-                Ok(c) if c.delete_at == 0 => {
-                    channel_members.push(new_channel_member(&c.id, user_id, roles::CHANNEL_USER, now))
-                }
+                Ok(c) if c.delete_at == 0 => channel_members.push(new_channel_member(
+                    &c.id,
+                    user_id,
+                    roles::CHANNEL_USER,
+                    now,
+                )),
                 Ok(_) | Err(Error::NotFound { .. }) => {}
                 Err(e) => return Err(e),
             }
         }
-        self.store.save_team_member(&member, &channel_members).await?;
+        self.store
+            .save_team_member(&member, &channel_members)
+            .await?;
         self.events.publish(
             EventKind::TeamMemberAdded {
                 team_id: team_id.to_string(),
@@ -318,14 +347,23 @@ impl Core {
     }
 
     /// Removes a member (or leaves): oneself, or anyone for a team admin.
-    pub async fn remove_team_member(&self, actor: &Actor, team_id: &str, user_id: &str) -> Result<()> {
+    pub async fn remove_team_member(
+        &self,
+        actor: &Actor,
+        team_id: &str,
+        user_id: &str,
+    ) -> Result<()> {
         validate::id("team_id", team_id)?;
         validate::id("user_id", user_id)?;
         self.store.get_team(team_id).await?;
         if actor.id() != user_id && !self.is_team_admin(actor, team_id).await? {
-            return Err(Error::forbidden("only a team admin can remove other members"));
+            return Err(Error::forbidden(
+                "only a team admin can remove other members",
+            ));
         }
-        self.store.remove_team_member(team_id, user_id, now_ms()).await?;
+        self.store
+            .remove_team_member(team_id, user_id, now_ms())
+            .await?;
         self.events.publish(
             EventKind::TeamMemberRemoved {
                 team_id: team_id.to_string(),
@@ -354,7 +392,12 @@ impl Core {
     }
 
     /// One membership, for the team's members.
-    pub async fn get_team_member(&self, actor: &Actor, team_id: &str, user_id: &str) -> Result<TeamMember> {
+    pub async fn get_team_member(
+        &self,
+        actor: &Actor,
+        team_id: &str,
+        user_id: &str,
+    ) -> Result<TeamMember> {
         self.team_for_member(actor, team_id).await?;
         validate::id("user_id", user_id)?;
         let m = self.store.get_team_member(team_id, user_id).await?;
@@ -366,7 +409,12 @@ impl Core {
 }
 
 /// A fresh channel membership with default read state and notify props.
-pub(crate) fn new_channel_member(channel_id: &str, user_id: &str, role_list: &str, now: i64) -> ChannelMember {
+pub(crate) fn new_channel_member(
+    channel_id: &str,
+    user_id: &str,
+    role_list: &str,
+    now: i64,
+) -> ChannelMember {
     ChannelMember {
         channel_id: channel_id.to_string(),
         user_id: user_id.to_string(),

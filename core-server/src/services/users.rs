@@ -83,7 +83,9 @@ impl Core {
             return Err(Error::forbidden("sign-up is closed on this server"));
         }
         if make_admin && !first && !trusted && !caller_is_admin {
-            return Err(Error::forbidden("only a system admin can create system admins"));
+            return Err(Error::forbidden(
+                "only a system admin can create system admins",
+            ));
         }
         let mut roles = roles::SYSTEM_USER.to_string();
         if first || make_admin {
@@ -144,7 +146,10 @@ impl Core {
 
     /// One user by username.
     pub async fn get_user_by_username(&self, actor: &Actor, username: &str) -> Result<User> {
-        let user = self.store.get_user_by_username(&username.to_lowercase()).await?;
+        let user = self
+            .store
+            .get_user_by_username(&username.to_lowercase())
+            .await?;
         Ok(self.user_for(actor, user))
     }
 
@@ -172,7 +177,11 @@ impl Core {
         let rows = self.store.list_users(cursor, limit + 1).await?;
         let page = into_page(rows, limit, |u| u.id.clone());
         Ok(Page {
-            items: page.items.into_iter().map(|u| self.user_for(actor, u)).collect(),
+            items: page
+                .items
+                .into_iter()
+                .map(|u| self.user_for(actor, u))
+                .collect(),
             next_cursor: page.next_cursor,
         })
     }
@@ -263,7 +272,8 @@ impl Core {
         }
         self.check_password_policy(new_password)?;
         if actor.id() == id {
-            let current = current.ok_or_else(|| Error::invalid("current_password", "is required"))?;
+            let current =
+                current.ok_or_else(|| Error::invalid("current_password", "is required"))?;
             let stored = self.store.get_password_hash(id).await?;
             let ok = match stored {
                 Some(hash) => verify_password(current, &hash).await?,

@@ -13,7 +13,10 @@ pub fn length(field: &str, value: &str, min: usize, max: usize) -> Result<()> {
         });
     }
     if n > max {
-        return Err(Error::invalid(field, format!("must be at most {max} characters")));
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     Ok(())
 }
@@ -32,7 +35,10 @@ pub fn username(value: &str) -> Result<()> {
     length("username", value, 3, 22)?;
     let mut chars = value.chars();
     if !chars.next().is_some_and(|c| c.is_ascii_lowercase()) {
-        return Err(Error::invalid("username", "must start with a lower-case letter"));
+        return Err(Error::invalid(
+            "username",
+            "must start with a lower-case letter",
+        ));
     }
     if !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c)) {
         return Err(Error::invalid(
@@ -52,7 +58,11 @@ pub fn email(value: &str) -> Result<()> {
     length("email", value, 3, 128)?;
     let mut parts = value.split('@');
     let (local, domain) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    if local.is_empty() || domain.is_empty() || parts.next().is_some() || value.contains(char::is_whitespace) {
+    if local.is_empty()
+        || domain.is_empty()
+        || parts.next().is_some()
+        || value.contains(char::is_whitespace)
+    {
         return Err(Error::invalid("email", "is not an e-mail address"));
     }
     Ok(())

@@ -1,9 +1,9 @@
 //! Persistence. One [`Store`] trait; two backends (SQLite, PostgreSQL) built from
 //! one body of SQL written to the subset both dialects share.
 
+mod postgres;
 mod rows;
 mod sqlite;
-mod postgres;
 
 use async_trait::async_trait;
 
@@ -97,7 +97,11 @@ pub trait Store: Send + Sync + 'static {
     /// A team's public channels plus the private ones `user_id` belongs to.
     async fn list_team_channels(&self, team_id: &str, user_id: &str) -> Result<Vec<Channel>>;
     /// Every channel the user belongs to, optionally only one team's (DMs and GMs always).
-    async fn list_user_channels(&self, user_id: &str, team_id: Option<&str>) -> Result<Vec<Channel>>;
+    async fn list_user_channels(
+        &self,
+        user_id: &str,
+        team_id: Option<&str>,
+    ) -> Result<Vec<Channel>>;
     /// Inserts or replaces a channel membership.
     async fn save_channel_member(&self, member: &ChannelMember) -> Result<()>;
     async fn get_channel_member(&self, channel_id: &str, user_id: &str) -> Result<ChannelMember>;
@@ -111,9 +115,14 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<ChannelMember>>;
     async fn count_channel_members(&self, channel_id: &str) -> Result<i64>;
     /// Marks the channel read for the user: counts caught up, mentions cleared.
-    async fn view_channel(&self, channel_id: &str, user_id: &str, at: i64) -> Result<ChannelMember>;
+    async fn view_channel(&self, channel_id: &str, user_id: &str, at: i64)
+        -> Result<ChannelMember>;
     /// Unread state of each channel the user belongs to, optionally within one team.
-    async fn list_unreads(&self, user_id: &str, team_id: Option<&str>) -> Result<Vec<ChannelUnread>>;
+    async fn list_unreads(
+        &self,
+        user_id: &str,
+        team_id: Option<&str>,
+    ) -> Result<Vec<ChannelUnread>>;
 
     // ---- posts
     /// Saves a new post, bumps the channel's counters and the thread's reply
@@ -139,7 +148,13 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- reactions
     async fn save_reaction(&self, reaction: &Reaction) -> Result<()>;
-    async fn delete_reaction(&self, post_id: &str, user_id: &str, emoji: &str, at: i64) -> Result<()>;
+    async fn delete_reaction(
+        &self,
+        post_id: &str,
+        user_id: &str,
+        emoji: &str,
+        at: i64,
+    ) -> Result<()>;
     /// Live reactions to a post, oldest first.
     async fn list_reactions(&self, post_id: &str) -> Result<Vec<Reaction>>;
 

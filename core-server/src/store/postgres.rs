@@ -58,11 +58,17 @@ async fn create_database_if_missing(options: &PgConnectOptions) -> Result<()> {
                 .await;
             match created {
                 // Another node may have created it at the same moment.
-                Err(sqlx::Error::Database(db)) if matches!(db.code().as_deref(), Some("42P04" | "23505")) => Ok(()),
+                Err(sqlx::Error::Database(db))
+                    if matches!(db.code().as_deref(), Some("42P04" | "23505")) =>
+                {
+                    Ok(())
+                }
                 other => other.map(|_| ()).map_err(Error::from),
             }
         }
-        Err(e) => Err(Error::Unavailable(format!("cannot connect to PostgreSQL: {e}"))),
+        Err(e) => Err(Error::Unavailable(format!(
+            "cannot connect to PostgreSQL: {e}"
+        ))),
     }
 }
 

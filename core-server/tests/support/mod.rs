@@ -32,7 +32,9 @@ fn test_config() -> Config {
 pub async fn sqlite() -> Ctx {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let store = core_server::store::open(&url, 4).await.expect("open sqlite");
+    let store = core_server::store::open(&url, 4)
+        .await
+        .expect("open sqlite");
     Ctx {
         core: Core::new(store.clone(), test_config()),
         store,
@@ -42,7 +44,8 @@ pub async fn sqlite() -> Ctx {
 
 /// Base URL of the test PostgreSQL server.
 pub fn postgres_base() -> String {
-    std::env::var("RUSTCHAT_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("RUSTCHAT_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 /// A core on a new PostgreSQL database, or `None` (with a note) when no server
@@ -60,7 +63,10 @@ pub async fn postgres() -> Option<Ctx> {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
                 panic!("PostgreSQL is required under CI=true but unavailable: {e}");
             }
-            eprintln!("SKIPPED: PostgreSQL unavailable at {}: {e}", postgres_base());
+            eprintln!(
+                "SKIPPED: PostgreSQL unavailable at {}: {e}",
+                postgres_base()
+            );
             None
         }
     }
@@ -105,26 +111,41 @@ impl Http {
     }
 
     /// Sends a request; returns the status and the body parsed as JSON (or a string).
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let raw = body.map(|b| b.to_string());
         self.raw(method, path, token, raw).await
     }
 
     /// Like [`Http::call`] with a raw body, for malformed input.
-    pub async fn raw(&self, method: Method, path: &str, token: Option<&str>, body: Option<String>) -> (StatusCode, Value) {
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<String>,
+    ) -> (StatusCode, Value) {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
         }
         let req = match body {
-            Some(b) => req.header("content-type", "application/json").body(Body::from(b)),
+            Some(b) => req
+                .header("content-type", "application/json")
+                .body(Body::from(b)),
             None => req.body(Body::empty()),
         }
         .expect("request");
         let resp = self.router.clone().oneshot(req).await.expect("infallible");
         let status = resp.status();
         let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-        let value = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+        let value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
         (status, value)
     }
 
@@ -154,5 +175,8 @@ impl Http {
 
 /// A string field of a JSON value.
 pub fn s(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_else(|| panic!("no string {key} in {v}")).to_string()
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("no string {key} in {v}"))
+        .to_string()
 }
