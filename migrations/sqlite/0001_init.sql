@@ -165,3 +165,26 @@ CREATE TABLE statuses (
     dnd_end_time INTEGER NOT NULL DEFAULT 0,
     prev_status TEXT NOT NULL DEFAULT ''
 );
+
+-- A new post bumps its thread's reply count and its channel's counters, and
+-- marks the channel read for the poster, inside the INSERT itself: one
+-- statement per post keeps SQLite's single writer busy for the least time.
+-- (PostgreSQL does the same in one statement from the store; see postgres.rs.)
+-- Edit-history copies (original_id set) count for nothing.
+CREATE TRIGGER posts_count_new AFTER INSERT ON posts WHEN NEW.original_id = ''
+BEGIN
+    UPDATE posts SET reply_count = reply_count + 1, update_at = NEW.create_at,
+        last_reply_at = MAX(last_reply_at, NEW.create_at)
+        WHERE NEW.root_id <> '' AND id = NEW.root_id;
+    UPDATE channels SET total_msg_count = total_msg_count + 1,
+        total_msg_count_root = total_msg_count_root + (NEW.root_id = ''),
+        last_post_at = MAX(last_post_at, NEW.create_at),
+        last_root_post_at = CASE WHEN NEW.root_id = ''
+            THEN MAX(last_root_post_at, NEW.create_at) ELSE last_root_post_at END
+        WHERE id = NEW.channel_id;
+    UPDATE channel_members SET
+        msg_count = (SELECT total_msg_count FROM channels WHERE id = NEW.channel_id),
+        msg_count_root = (SELECT total_msg_count_root FROM channels WHERE id = NEW.channel_id),
+        last_viewed_at = NEW.create_at, last_update_at = NEW.create_at
+        WHERE channel_id = NEW.channel_id AND user_id = NEW.user_id;
+END;

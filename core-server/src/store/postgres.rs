@@ -28,6 +28,9 @@ impl PostgresStore {
         create_database_if_missing(&options).await?;
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
+            // A ping before every checkout would double the round trips of short queries;
+            // a broken connection still fails its query and is replaced.
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
@@ -69,6 +72,34 @@ async fn create_database_if_missing(options: &PgConnectOptions) -> Result<()> {
         Err(e) => Err(Error::Unavailable(format!(
             "cannot connect to PostgreSQL: {e}"
         ))),
+    }
+}
+
+impl PostgresStore {
+    /// Saves a post and bumps the counters in one statement (one round trip,
+    /// no explicit transaction), so the channel row, which every poster
+    /// updates, stays locked only for that statement's commit.
+    async fn insert_post_and_counters(&self, p: &crate::model::Post) -> Result<()> {
+        let sql = format!(
+            "WITH inserted AS ({} RETURNING id), \
+             thread AS (UPDATE posts SET reply_count = reply_count + 1, update_at = $2, \
+               last_reply_at = CASE WHEN last_reply_at < $2 THEN $2 ELSE last_reply_at END \
+               WHERE id = $9 AND EXISTS (SELECT 1 FROM inserted)), \
+             counters AS (UPDATE channels SET total_msg_count = total_msg_count + 1, \
+               total_msg_count_root = total_msg_count_root + CASE WHEN $9 = '' THEN 1 ELSE 0 END, \
+               last_post_at = CASE WHEN last_post_at < $2 THEN $2 ELSE last_post_at END, \
+               last_root_post_at = CASE WHEN $9 = '' AND last_root_post_at < $2 THEN $2 \
+               ELSE last_root_post_at END \
+               WHERE id = $8 AND EXISTS (SELECT 1 FROM inserted) \
+               RETURNING total_msg_count, total_msg_count_root) \
+             UPDATE channel_members SET msg_count = counters.total_msg_count, \
+               msg_count_root = counters.total_msg_count_root, \
+               last_viewed_at = $2, last_update_at = $2 \
+             FROM counters WHERE channel_id = $8 AND user_id = $7",
+            insert_post_sql()
+        );
+        bind_post(sqlx::query(&sql), p).execute(&self.write).await?;
+        Ok(())
     }
 }
 

@@ -140,6 +140,57 @@ impl From<SessionRow> for Session {
     }
 }
 
+/// A session and its user, read in one query; session columns carry an `s_` prefix.
+#[derive(FromRow)]
+pub(crate) struct SessionUserRow {
+    s_id: String,
+    s_token_hash: String,
+    s_user_id: String,
+    s_create_at: i64,
+    s_expires_at: i64,
+    s_last_activity_at: i64,
+    s_device_id: String,
+    s_roles: String,
+    s_props: String,
+    #[sqlx(flatten)]
+    user: UserRow,
+}
+
+/// The `SELECT` list of [`SessionUserRow`], for `sessions s JOIN users u`.
+pub(crate) fn session_user_cols() -> String {
+    let session = SESSION_COLS
+        .split(", ")
+        .map(|c| format!("s.{c} AS s_{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("{session}, {}", prefixed(USER_COLS, "u"))
+}
+
+/// A column list with each column qualified by a table alias.
+pub(crate) fn prefixed(cols: &str, alias: &str) -> String {
+    cols.split(',')
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl From<SessionUserRow> for (Session, User) {
+    fn from(r: SessionUserRow) -> Self {
+        let session = Session {
+            id: r.s_id,
+            token_hash: r.s_token_hash,
+            user_id: r.s_user_id,
+            create_at: r.s_create_at,
+            expires_at: r.s_expires_at,
+            last_activity_at: r.s_last_activity_at,
+            device_id: r.s_device_id,
+            roles: r.s_roles,
+            props: from_json(&r.s_props),
+        };
+        (session, r.user.into())
+    }
+}
+
 #[derive(FromRow)]
 pub(crate) struct TeamRow {
     id: String,
@@ -281,6 +332,56 @@ impl From<ChannelMemberRow> for ChannelMember {
             notify_props: from_json(&r.notify_props),
             last_update_at: r.last_update_at,
         }
+    }
+}
+
+/// A channel and (when there is one) a user's membership, read in one query;
+/// membership columns carry an `m_` prefix and are null without a membership.
+#[derive(FromRow)]
+pub(crate) struct ChannelWithMemberRow {
+    #[sqlx(flatten)]
+    channel: ChannelRow,
+    m_user_id: Option<String>,
+    m_roles: Option<String>,
+    m_last_viewed_at: Option<i64>,
+    m_msg_count: Option<i64>,
+    m_mention_count: Option<i64>,
+    m_mention_count_root: Option<i64>,
+    m_urgent_mention_count: Option<i64>,
+    m_msg_count_root: Option<i64>,
+    m_notify_props: Option<String>,
+    m_last_update_at: Option<i64>,
+}
+
+/// The `SELECT` list of [`ChannelWithMemberRow`], for `channels c LEFT JOIN channel_members m`.
+pub(crate) fn channel_with_member_cols() -> String {
+    let member = CHANNEL_MEMBER_COLS
+        .split(',')
+        .map(str::trim)
+        .filter(|c| *c != "channel_id")
+        .map(|c| format!("m.{c} AS m_{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("{}, {member}", prefixed(CHANNEL_COLS, "c"))
+}
+
+impl From<ChannelWithMemberRow> for (Channel, Option<ChannelMember>) {
+    fn from(r: ChannelWithMemberRow) -> Self {
+        let channel: Channel = r.channel.into();
+        let member = r.m_user_id.map(|user_id| ChannelMember {
+            channel_id: channel.id.clone(),
+            user_id,
+            roles: r.m_roles.unwrap_or_default(),
+            last_viewed_at: r.m_last_viewed_at.unwrap_or_default(),
+            msg_count: r.m_msg_count.unwrap_or_default(),
+            mention_count: r.m_mention_count.unwrap_or_default(),
+            mention_count_root: r.m_mention_count_root.unwrap_or_default(),
+            urgent_mention_count: r.m_urgent_mention_count.unwrap_or_default(),
+            msg_count_root: r.m_msg_count_root.unwrap_or_default(),
+            notify_props: from_json(r.m_notify_props.as_deref().unwrap_or("{}")),
+            last_update_at: r.m_last_update_at.unwrap_or_default(),
+        });
+        (channel, member)
     }
 }
 

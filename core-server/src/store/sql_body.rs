@@ -89,6 +89,40 @@ async fn upsert_team_member<'c>(tx: &mut sqlx::Transaction<'c, Db>, m: &TeamMemb
     Ok(())
 }
 
+/// `INSERT` of a whole post; bind with [`bind_post`].
+fn insert_post_sql() -> String {
+    format!(
+        "INSERT INTO posts ({POST_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+         $12, $13, $14, $15, $16, $17, $18)"
+    )
+}
+
+/// Binds a post's columns as `$1`–`$18` in [`POST_COLS`] order.
+fn bind_post<'q>(
+    query: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>,
+    p: &'q Post,
+) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>> {
+    query
+        .bind(&p.id)
+        .bind(p.create_at)
+        .bind(p.update_at)
+        .bind(p.edit_at)
+        .bind(p.delete_at)
+        .bind(p.is_pinned)
+        .bind(&p.user_id)
+        .bind(&p.channel_id)
+        .bind(&p.root_id)
+        .bind(&p.original_id)
+        .bind(&p.message)
+        .bind(&p.post_type)
+        .bind(to_json(&p.props))
+        .bind(&p.hashtags)
+        .bind(to_json(&p.file_ids))
+        .bind(&p.pending_post_id)
+        .bind(p.reply_count)
+        .bind(p.last_reply_at)
+}
+
 async fn find_pending_post(pool: &sqlx::Pool<Db>, user_id: &str, pending: &str) -> Result<Option<Post>> {
     let row: Option<PostRow> = sqlx::query_as(&format!(
         "SELECT {POST_COLS} FROM posts WHERE user_id = $1 AND pending_post_id = $2"
@@ -290,16 +324,15 @@ impl Store for Backend {
     }
 
     async fn get_session_with_user(&self, token_hash: &str) -> Result<(Session, User)> {
-        let session: SessionRow = sqlx::query_as(&format!(
-            "SELECT {SESSION_COLS} FROM sessions WHERE token_hash = $1"
+        let row: SessionUserRow = sqlx::query_as(&format!(
+            "SELECT {} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+            session_user_cols()
         ))
         .bind(token_hash)
         .fetch_one(&self.read)
         .await
         .map_err(missing("session"))?;
-        let session = Session::from(session);
-        let user = self.get_user(&session.user_id).await?;
-        Ok((session, user))
+        Ok(row.into())
     }
 
     async fn list_sessions(&self, user_id: &str) -> Result<Vec<Session>> {
@@ -540,6 +573,20 @@ impl Store for Backend {
         Ok(row.into())
     }
 
+    async fn get_channel_with_member(&self, channel_id: &str, user_id: &str) -> Result<(Channel, Option<ChannelMember>)> {
+        let row: ChannelWithMemberRow = sqlx::query_as(&format!(
+            "SELECT {} FROM channels c LEFT JOIN channel_members m \
+             ON m.channel_id = c.id AND m.user_id = $2 WHERE c.id = $1",
+            channel_with_member_cols()
+        ))
+        .bind(channel_id)
+        .bind(user_id)
+        .fetch_one(&self.read)
+        .await
+        .map_err(missing("channel"))?;
+        Ok(row.into())
+    }
+
     async fn update_channel(&self, c: &Channel) -> Result<()> {
         let done = sqlx::query(
             "UPDATE channels SET update_at = $2, delete_at = $3, channel_type = $4, \
@@ -713,35 +760,7 @@ impl Store for Backend {
                 return Ok(existing);
             }
         }
-        let is_root = p.root_id.is_empty();
-        let mut tx = self.write.begin().await?;
-        let inserted = sqlx::query(&format!(
-            "INSERT INTO posts ({POST_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-             $12, $13, $14, $15, $16, $17, $18)"
-        ))
-        .bind(&p.id)
-        .bind(p.create_at)
-        .bind(p.update_at)
-        .bind(p.edit_at)
-        .bind(p.delete_at)
-        .bind(p.is_pinned)
-        .bind(&p.user_id)
-        .bind(&p.channel_id)
-        .bind(&p.root_id)
-        .bind(&p.original_id)
-        .bind(&p.message)
-        .bind(&p.post_type)
-        .bind(to_json(&p.props))
-        .bind(&p.hashtags)
-        .bind(to_json(&p.file_ids))
-        .bind(&p.pending_post_id)
-        .bind(p.reply_count)
-        .bind(p.last_reply_at)
-        .execute(&mut *tx)
-        .await;
-        if let Err(err) = inserted {
-            let err = Error::from(err);
-            drop(tx);
+        if let Err(err) = self.insert_post_and_counters(p).await {
             // Two identical creates raced: the loser answers with the winner's post.
             if matches!(err, Error::Conflict { .. }) && !p.pending_post_id.is_empty() {
                 if let Some(existing) =
@@ -752,42 +771,6 @@ impl Store for Backend {
             }
             return Err(err);
         }
-        if !is_root {
-            sqlx::query(
-                "UPDATE posts SET reply_count = reply_count + 1, update_at = $2, \
-                 last_reply_at = CASE WHEN last_reply_at < $2 THEN $2 ELSE last_reply_at END \
-                 WHERE id = $1",
-            )
-            .bind(&p.root_id)
-            .bind(p.create_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let root_inc: i64 = if is_root { 1 } else { 0 };
-        sqlx::query(
-            "UPDATE channels SET total_msg_count = total_msg_count + 1, \
-             total_msg_count_root = total_msg_count_root + $3, \
-             last_post_at = CASE WHEN last_post_at < $2 THEN $2 ELSE last_post_at END, \
-             last_root_post_at = CASE WHEN $3 = 1 AND last_root_post_at < $2 THEN $2 \
-             ELSE last_root_post_at END WHERE id = $1",
-        )
-        .bind(&p.channel_id)
-        .bind(p.create_at)
-        .bind(root_inc)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE channel_members SET \
-             msg_count = (SELECT total_msg_count FROM channels WHERE id = $1), \
-             msg_count_root = (SELECT total_msg_count_root FROM channels WHERE id = $1), \
-             last_viewed_at = $3, last_update_at = $3 WHERE channel_id = $1 AND user_id = $2",
-        )
-        .bind(&p.channel_id)
-        .bind(&p.user_id)
-        .bind(p.create_at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
         Ok(p.clone())
     }
 

@@ -39,8 +39,11 @@ impl SqliteStore {
                 })?;
             }
         }
+        // Each statement is a round trip to the connection's worker thread, so
+        // the pool does not add a ping before every checkout.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("../migrations/sqlite")
@@ -49,9 +52,20 @@ impl SqliteStore {
             .map_err(|e| Error::Unavailable(format!("migration failed: {e}")))?;
         let read = SqlitePoolOptions::new()
             .max_connections(max_connections.max(2))
+            .test_before_acquire(false)
             .connect_with(options.read_only(true))
             .await?;
         Ok(SqliteStore { read, write })
+    }
+}
+
+impl SqliteStore {
+    /// Saves a post. The `posts_count_new` trigger (see the migrations) bumps
+    /// the counters inside the same statement.
+    async fn insert_post_and_counters(&self, p: &crate::model::Post) -> Result<()> {
+        let sql = insert_post_sql();
+        bind_post(sqlx::query(&sql), p).execute(&self.write).await?;
+        Ok(())
     }
 }
 
