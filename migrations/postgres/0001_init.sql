@@ -165,3 +165,35 @@ CREATE TABLE statuses (
     dnd_end_time BIGINT NOT NULL DEFAULT 0,
     prev_status TEXT NOT NULL DEFAULT ''
 );
+
+-- Message counters of busy channels, split in shards. Every post bumps its
+-- channel's counters; with one counter row, concurrent posters would queue on
+-- that row's lock. Each connection bumps its own shard instead, and readers add
+-- the shards to the base values kept on the channel row.
+CREATE TABLE channel_counters (
+    channel_id TEXT NOT NULL,
+    shard INTEGER NOT NULL,
+    msg_count BIGINT NOT NULL DEFAULT 0,
+    msg_count_root BIGINT NOT NULL DEFAULT 0,
+    last_post_at BIGINT NOT NULL DEFAULT 0,
+    last_root_post_at BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (channel_id, shard)
+);
+
+-- Channels as the store reads them: the row plus its counter shards.
+CREATE VIEW channel_view AS
+SELECT c.id, c.create_at, c.update_at, c.delete_at, c.team_id, c.channel_type,
+       c.display_name, c.name, c.header, c.purpose,
+       GREATEST(c.last_post_at, COALESCE(k.last_post_at, 0)) AS last_post_at,
+       GREATEST(c.last_root_post_at, COALESCE(k.last_root_post_at, 0)) AS last_root_post_at,
+       c.total_msg_count + COALESCE(k.msg_count, 0) AS total_msg_count,
+       c.total_msg_count_root + COALESCE(k.msg_count_root, 0) AS total_msg_count_root,
+       c.creator_id, c.props, c.extra_update_at, c.group_constrained, c.shared
+FROM channels c
+LEFT JOIN LATERAL (
+    SELECT SUM(n.msg_count)::BIGINT AS msg_count,
+           SUM(n.msg_count_root)::BIGINT AS msg_count_root,
+           MAX(n.last_post_at) AS last_post_at,
+           MAX(n.last_root_post_at) AS last_root_post_at
+    FROM channel_counters n WHERE n.channel_id = c.id
+) k ON TRUE;

@@ -188,3 +188,7 @@ BEGIN
         last_viewed_at = NEW.create_at, last_update_at = NEW.create_at
         WHERE channel_id = NEW.channel_id AND user_id = NEW.user_id;
 END;
+
+-- Channels as the store reads them. SQLite keeps the counters on the channel
+-- row (its single writer never contends); PostgreSQL adds sharded counters.
+CREATE VIEW channel_view AS SELECT * FROM channels;

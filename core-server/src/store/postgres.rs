@@ -75,28 +75,43 @@ async fn create_database_if_missing(options: &PgConnectOptions) -> Result<()> {
     }
 }
 
+/// Counter shards per channel: enough that concurrent posters from different
+/// connections rarely share one.
+const COUNTER_SHARDS: i32 = 32;
+
 impl PostgresStore {
-    /// Saves a post and bumps the counters in one statement (one round trip,
-    /// no explicit transaction), so the channel row, which every poster
-    /// updates, stays locked only for that statement's commit.
+    /// Saves a post and bumps the counters in one statement (one round trip).
+    /// The channel's counters are bumped in the shard of this connection (see
+    /// `channel_counters` in the migrations), so concurrent posters do not
+    /// queue on one row; the poster's read state becomes the new total.
     async fn insert_post_and_counters(&self, p: &crate::model::Post) -> Result<()> {
         let sql = format!(
-            "WITH inserted AS ({} RETURNING id), \
+            "WITH inserted AS ({insert} RETURNING id), \
              thread AS (UPDATE posts SET reply_count = reply_count + 1, update_at = $2, \
-               last_reply_at = CASE WHEN last_reply_at < $2 THEN $2 ELSE last_reply_at END \
+               last_reply_at = GREATEST(last_reply_at, $2) \
                WHERE id = $9 AND EXISTS (SELECT 1 FROM inserted)), \
-             counters AS (UPDATE channels SET total_msg_count = total_msg_count + 1, \
-               total_msg_count_root = total_msg_count_root + CASE WHEN $9 = '' THEN 1 ELSE 0 END, \
-               last_post_at = CASE WHEN last_post_at < $2 THEN $2 ELSE last_post_at END, \
-               last_root_post_at = CASE WHEN $9 = '' AND last_root_post_at < $2 THEN $2 \
-               ELSE last_root_post_at END \
-               WHERE id = $8 AND EXISTS (SELECT 1 FROM inserted) \
-               RETURNING total_msg_count, total_msg_count_root) \
-             UPDATE channel_members SET msg_count = counters.total_msg_count, \
-               msg_count_root = counters.total_msg_count_root, \
+             bumped AS (INSERT INTO channel_counters \
+                 (channel_id, shard, msg_count, msg_count_root, last_post_at, last_root_post_at) \
+               SELECT $8, pg_backend_pid() % {COUNTER_SHARDS}, 1, \
+                 CASE WHEN $9 = '' THEN 1 ELSE 0 END, $2, CASE WHEN $9 = '' THEN $2 ELSE 0 END \
+               FROM inserted \
+               ON CONFLICT (channel_id, shard) DO UPDATE SET \
+                 msg_count = channel_counters.msg_count + 1, \
+                 msg_count_root = channel_counters.msg_count_root + excluded.msg_count_root, \
+                 last_post_at = GREATEST(channel_counters.last_post_at, excluded.last_post_at), \
+                 last_root_post_at = GREATEST(channel_counters.last_root_post_at, excluded.last_root_post_at) \
+               RETURNING shard, msg_count, msg_count_root), \
+             others AS (SELECT COALESCE(SUM(n.msg_count), 0)::BIGINT AS msg_count, \
+                 COALESCE(SUM(n.msg_count_root), 0)::BIGINT AS msg_count_root \
+               FROM channel_counters n WHERE n.channel_id = $8 \
+               AND n.shard <> (SELECT shard FROM bumped)) \
+             UPDATE channel_members m SET \
+               msg_count = c.total_msg_count + others.msg_count + bumped.msg_count, \
+               msg_count_root = c.total_msg_count_root + others.msg_count_root + bumped.msg_count_root, \
                last_viewed_at = $2, last_update_at = $2 \
-             FROM counters WHERE channel_id = $8 AND user_id = $7",
-            insert_post_sql()
+             FROM bumped, others, channels c \
+             WHERE c.id = $8 AND m.channel_id = $8 AND m.user_id = $7",
+            insert = insert_post_sql()
         );
         bind_post(sqlx::query(&sql), p).execute(&self.write).await?;
         Ok(())

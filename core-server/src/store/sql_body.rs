@@ -553,7 +553,7 @@ impl Store for Backend {
 
     async fn get_channel(&self, id: &str) -> Result<Channel> {
         let row: ChannelRow =
-            sqlx::query_as(&format!("SELECT {CHANNEL_COLS} FROM channels WHERE id = $1"))
+            sqlx::query_as(&format!("SELECT {CHANNEL_COLS} FROM channel_view WHERE id = $1"))
                 .bind(id)
                 .fetch_one(&self.read)
                 .await
@@ -563,7 +563,7 @@ impl Store for Backend {
 
     async fn get_channel_by_name(&self, team_id: &str, name: &str) -> Result<Channel> {
         let row: ChannelRow = sqlx::query_as(&format!(
-            "SELECT {CHANNEL_COLS} FROM channels WHERE team_id = $1 AND name = $2"
+            "SELECT {CHANNEL_COLS} FROM channel_view WHERE team_id = $1 AND name = $2"
         ))
         .bind(team_id)
         .bind(name)
@@ -575,7 +575,7 @@ impl Store for Backend {
 
     async fn get_channel_with_member(&self, channel_id: &str, user_id: &str) -> Result<(Channel, Option<ChannelMember>)> {
         let row: ChannelWithMemberRow = sqlx::query_as(&format!(
-            "SELECT {} FROM channels c LEFT JOIN channel_members m \
+            "SELECT {} FROM channel_view c LEFT JOIN channel_members m \
              ON m.channel_id = c.id AND m.user_id = $2 WHERE c.id = $1",
             channel_with_member_cols()
         ))
@@ -615,7 +615,7 @@ impl Store for Backend {
 
     async fn list_team_channels(&self, team_id: &str, user_id: &str) -> Result<Vec<Channel>> {
         let rows: Vec<ChannelRow> = sqlx::query_as(&format!(
-            "SELECT {CHANNEL_COLS} FROM channels c WHERE c.team_id = $1 AND (c.channel_type = 'O' \
+            "SELECT {CHANNEL_COLS} FROM channel_view c WHERE c.team_id = $1 AND (c.channel_type = 'O' \
              OR EXISTS (SELECT 1 FROM channel_members m WHERE m.channel_id = c.id AND m.user_id = $2)) \
              ORDER BY c.display_name, c.id"
         ))
@@ -628,7 +628,7 @@ impl Store for Backend {
 
     async fn list_user_channels(&self, user_id: &str, team_id: Option<&str>) -> Result<Vec<Channel>> {
         let base = format!(
-            "SELECT {CHANNEL_COLS} FROM channels WHERE id IN \
+            "SELECT {CHANNEL_COLS} FROM channel_view WHERE id IN \
              (SELECT channel_id FROM channel_members WHERE user_id = $1)"
         );
         let rows: Vec<ChannelRow> = match team_id {
@@ -712,8 +712,8 @@ impl Store for Backend {
     async fn view_channel(&self, channel_id: &str, user_id: &str, at: i64) -> Result<ChannelMember> {
         let row: ChannelMemberRow = sqlx::query_as(&format!(
             "UPDATE channel_members SET \
-             msg_count = (SELECT total_msg_count FROM channels WHERE id = $1), \
-             msg_count_root = (SELECT total_msg_count_root FROM channels WHERE id = $1), \
+             msg_count = (SELECT total_msg_count FROM channel_view WHERE id = $1), \
+             msg_count_root = (SELECT total_msg_count_root FROM channel_view WHERE id = $1), \
              mention_count = 0, mention_count_root = 0, urgent_mention_count = 0, \
              last_viewed_at = $3, last_update_at = $3 \
              WHERE channel_id = $1 AND user_id = $2 RETURNING {CHANNEL_MEMBER_COLS}"
@@ -730,7 +730,7 @@ impl Store for Backend {
     async fn list_unreads(&self, user_id: &str, team_id: Option<&str>) -> Result<Vec<ChannelUnread>> {
         let base = "SELECT c.id AS channel_id, c.team_id, c.total_msg_count, c.total_msg_count_root, \
              m.msg_count, m.msg_count_root, m.mention_count, m.mention_count_root, m.last_viewed_at \
-             FROM channel_members m JOIN channels c ON c.id = m.channel_id \
+             FROM channel_members m JOIN channel_view c ON c.id = m.channel_id \
              WHERE m.user_id = $1 AND c.delete_at = 0";
         let rows: Vec<UnreadRow> = match team_id {
             Some(team_id) => {
