@@ -25,7 +25,11 @@ fn rustchat(dir: &Path, db: Option<&str>) -> Command {
 fn run_ok(cmd: &mut Command) -> String {
     let out = cmd.output().expect("run rustchat");
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(out.status.success(), "failed: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     stdout
 }
 
@@ -55,7 +59,10 @@ fn start(dir: &Path, db: Option<&str>) -> Server {
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
     let base = loop {
-        let line = lines.next().expect("server exited before listening").expect("read");
+        let line = lines
+            .next()
+            .expect("server exited before listening")
+            .expect("read");
         if let Some(rest) = line.split("listening on ").nth(1) {
             break rest.split_whitespace().next().expect("address").to_string();
         }
@@ -91,8 +98,16 @@ async fn me(base: &str, token: &str) -> Value {
 #[test]
 fn a_bad_setting_exits_nonzero_naming_the_key() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for (key, value) in [("RUSTCHAT_DATABASE_URL", "bogus://x"), ("RUSTCHAT_LISTEN", "nowhere"), ("RUSTCHAT_MAX_BODY_BYTES", "lots")] {
-        let out = rustchat(dir.path(), None).env(key, value).arg("serve").output().expect("run");
+    for (key, value) in [
+        ("RUSTCHAT_DATABASE_URL", "bogus://x"),
+        ("RUSTCHAT_LISTEN", "nowhere"),
+        ("RUSTCHAT_MAX_BODY_BYTES", "lots"),
+    ] {
+        let out = rustchat(dir.path(), None)
+            .env(key, value)
+            .arg("serve")
+            .output()
+            .expect("run");
         assert!(!out.status.success(), "{key}={value} was accepted");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(key), "{key}: {stderr}");
@@ -101,10 +116,20 @@ fn a_bad_setting_exits_nonzero_naming_the_key() {
 
 #[test]
 fn every_command_has_help() {
-    for args in [vec!["--help"], vec!["serve", "--help"], vec!["migrate", "--help"], vec!["user", "create", "--help"], vec!["team", "create", "--help"], vec!["bench", "posts", "--help"]] {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["user", "create", "--help"],
+        vec!["team", "create", "--help"],
+        vec!["bench", "posts", "--help"],
+    ] {
         let out = Command::new(BIN).args(&args).output().expect("run");
         assert!(out.status.success(), "{args:?}");
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage"),
+            "{args:?}"
+        );
     }
 }
 
@@ -113,9 +138,26 @@ async fn serve_cli_and_restart(db: Option<&str>) {
     run_ok(rustchat(dir.path(), db).arg("migrate"));
     let server = start(dir.path(), db);
     // The CLI works against the same database while the server runs.
-    let created = run_ok(rustchat(dir.path(), db).args(["user", "create", "--username", "root", "--email", "root@example.com", "--password", "password1", "--system-admin"]));
+    let created = run_ok(rustchat(dir.path(), db).args([
+        "user",
+        "create",
+        "--username",
+        "root",
+        "--email",
+        "root@example.com",
+        "--password",
+        "password1",
+        "--system-admin",
+    ]));
     assert!(created.contains("system_admin"), "{created}");
-    let team = run_ok(rustchat(dir.path(), db).args(["team", "create", "--name", "ops", "--display-name", "Ops"]));
+    let team = run_ok(rustchat(dir.path(), db).args([
+        "team",
+        "create",
+        "--name",
+        "ops",
+        "--display-name",
+        "Ops",
+    ]));
     assert!(team.contains("created team ops"), "{team}");
     let (status, body) = login(&server.base, "root", "password1").await;
     assert_eq!(status, 200, "{body}");
@@ -135,9 +177,15 @@ async fn serve_cli_and_restart(db: Option<&str>) {
         .json()
         .await
         .expect("json");
-    assert_eq!(teams[0]["name"], "ops", "sessions and data survive the restart: {teams}");
+    assert_eq!(
+        teams[0]["name"], "ops",
+        "sessions and data survive the restart: {teams}"
+    );
     if db.is_none() {
-        assert!(dir.path().join("data").join("rustchat.db").exists(), "the data dir holds the SQLite file");
+        assert!(
+            dir.path().join("data").join("rustchat.db").exists(),
+            "the data dir holds the SQLite file"
+        );
     }
 }
 
@@ -148,9 +196,18 @@ async fn sqlite_serve_cli_and_restart() {
 
 #[tokio::test]
 async fn postgres_serve_cli_and_restart() {
-    let base = std::env::var("RUSTCHAT_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-    let url = format!("{}/rustchat_test_{}", base.trim_end_matches('/'), core_server::id::new_id());
-    let reachable = std::net::TcpStream::connect_timeout(&"127.0.0.1:5432".parse().expect("addr"), Duration::from_secs(2)).is_ok();
+    let base = std::env::var("RUSTCHAT_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let url = format!(
+        "{}/rustchat_test_{}",
+        base.trim_end_matches('/'),
+        core_server::id::new_id()
+    );
+    let reachable = std::net::TcpStream::connect_timeout(
+        &"127.0.0.1:5432".parse().expect("addr"),
+        Duration::from_secs(2),
+    )
+    .is_ok();
     if !reachable && std::env::var("CI").as_deref() != Ok("true") {
         eprintln!("SKIPPED: PostgreSQL unavailable");
         return;

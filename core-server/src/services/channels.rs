@@ -68,7 +68,10 @@ impl Core {
         channel_id: &str,
     ) -> Result<(Channel, Option<ChannelMember>)> {
         validate::id("channel_id", channel_id)?;
-        let (channel, member) = self.store.get_channel_with_member(channel_id, actor.id()).await?;
+        let (channel, member) = self
+            .store
+            .get_channel_with_member(channel_id, actor.id())
+            .await?;
         if member.is_some() || actor.is_admin() {
             return Ok((channel, member));
         }

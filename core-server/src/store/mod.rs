@@ -94,7 +94,11 @@ pub trait Store: Send + Sync + 'static {
     async fn get_channel(&self, id: &str) -> Result<Channel>;
     async fn get_channel_by_name(&self, team_id: &str, name: &str) -> Result<Channel>;
     /// A channel and `user_id`'s membership of it (if any), in one read.
-    async fn get_channel_with_member(&self, channel_id: &str, user_id: &str) -> Result<(Channel, Option<ChannelMember>)>;
+    async fn get_channel_with_member(
+        &self,
+        channel_id: &str,
+        user_id: &str,
+    ) -> Result<(Channel, Option<ChannelMember>)>;
     async fn update_channel(&self, channel: &Channel) -> Result<()>;
     /// A team's public channels plus the private ones `user_id` belongs to.
     async fn list_team_channels(&self, team_id: &str, user_id: &str) -> Result<Vec<Channel>>;
