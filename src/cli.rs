@@ -36,7 +36,11 @@ enum Command {
         command: TeamCommand,
     },
     /// Print the configuration reference as a Markdown table.
-    Config,
+    Config {
+        /// Print a commented example `rustchat.toml` instead.
+        #[arg(long)]
+        example: bool,
+    },
     /// Load generators for benchmarks (run against a running server).
     Bench {
         #[command(subcommand)]
@@ -110,8 +114,12 @@ fn redact(url: &str) -> String {
 /// Runs the command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let command = cli.command.unwrap_or(Command::Serve);
-    if let Command::Config = command {
-        print!("{}", Config::markdown_table());
+    if let Command::Config { example } = command {
+        if example {
+            print!("{}", Config::example_toml());
+        } else {
+            print!("{}", Config::markdown_table());
+        }
         return Ok(());
     }
     if let Command::Bench { command } = command {
@@ -187,7 +195,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Config | Command::Bench { .. } => Ok(()),
+        Command::Config { .. } | Command::Bench { .. } => Ok(()),
     }
 }
 

@@ -291,6 +291,29 @@ impl Config {
     }
 }
 
+impl Config {
+    /// A commented `rustchat.toml` with every setting at its default.
+    pub fn example_toml() -> String {
+        let defaults = toml::Table::try_from(Config::default()).unwrap_or_default();
+        let docs = field_docs();
+        let mut out = String::from(
+            "# rustchat configuration. Every setting is optional; the values shown are the\n\
+             # defaults. Environment variables (named beside each key) override this file.\n",
+        );
+        for (key, var) in KEYS {
+            out.push_str(&format!(
+                "\n# {} ({var})\n",
+                docs.get(key).copied().unwrap_or("")
+            ));
+            match defaults.get(*key) {
+                Some(value) => out.push_str(&format!("{key} = {value}\n")),
+                None => out.push_str(&format!("# {key} = \"\"\n")),
+            }
+        }
+        out
+    }
+}
+
 /// The doc comment of each field, read from this file so the table cannot drift.
 fn field_docs() -> BTreeMap<&'static str, &'static str> {
     let source = include_str!("config.rs");
@@ -413,6 +436,21 @@ mod tests {
         std::fs::write(&path, "listne = \"x\"\n").expect("write");
         let err = Config::load_from(Some(&path), &env(&[])).expect_err("unknown key");
         assert!(err.reason.contains("listne"), "{err}");
+    }
+
+    #[test]
+    fn the_example_file_is_current_and_loads() {
+        let committed = include_str!("../../rustchat.example.toml");
+        assert_eq!(
+            committed,
+            Config::example_toml(),
+            "rustchat.example.toml is stale: run `rustchat config --example > rustchat.example.toml`"
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("rustchat.toml");
+        std::fs::write(&path, committed).expect("write");
+        let loaded = Config::load_from(Some(&path), &env(&[])).expect("the example loads");
+        assert_eq!(loaded.listen, Config::default().listen);
     }
 
     #[test]

@@ -934,7 +934,36 @@ async fn openapi_document_lists_the_routes(ctx: Ctx) {
     assert!(paths.len() >= 30, "only {} paths", paths.len());
 }
 
+/// An expired session is refused and removed.
+async fn expired_sessions_are_refused(ctx: Ctx) {
+    let http = Http::new(&ctx.core);
+    let (user_id, _) = http.user("erin").await;
+    let token = core_server::id::new_id();
+    let session = core_server::model::Session {
+        id: core_server::id::new_id(),
+        token_hash: core_server::services::auth::hash_token(&token),
+        user_id,
+        create_at: 1,
+        expires_at: 2,
+        last_activity_at: 1,
+        device_id: String::new(),
+        roles: String::new(),
+        props: Default::default(),
+    };
+    ctx.store.create_session(&session).await.expect("session");
+    let (status, body) = http.call(GET, "/api/v1/users/me", Some(&token), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert!(
+        ctx.store
+            .get_session_with_user(&session.token_hash)
+            .await
+            .is_err(),
+        "the expired session is deleted"
+    );
+}
+
 on_both_backends!(
+    expired_sessions_are_refused,
     auth_login_logout,
     teams_channels_posts_flow,
     bad_input_is_a_clear_4xx,
