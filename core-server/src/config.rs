@@ -63,7 +63,7 @@ impl Default for Config {
             max_body_bytes: 300_000,
             enable_open_signup: true,
             password_min_length: 8,
-            log: "info".into(),
+            log: "info,sqlx=warn".into(),
         }
     }
 }

@@ -51,6 +51,38 @@ pub fn group_channel_name(user_ids: &[String]) -> String {
     hex::encode(Sha1::digest(ids.concat().as_bytes()))
 }
 
+/// A new, empty channel with default settings.
+pub(crate) fn new_channel(
+    team_id: &str,
+    channel_type: &str,
+    name: String,
+    display_name: String,
+    creator_id: &str,
+    now: i64,
+) -> Channel {
+    Channel {
+        id: new_id(),
+        create_at: now,
+        update_at: now,
+        delete_at: 0,
+        team_id: team_id.to_string(),
+        channel_type: channel_type.to_string(),
+        display_name,
+        name,
+        header: String::new(),
+        purpose: String::new(),
+        last_post_at: now,
+        last_root_post_at: now,
+        total_msg_count: 0,
+        total_msg_count_root: 0,
+        creator_id: creator_id.to_string(),
+        props: serde_json::json!({}),
+        extra_update_at: 0,
+        group_constrained: false,
+        shared: false,
+    }
+}
+
 impl Core {
     async fn membership(&self, channel_id: &str, user_id: &str) -> Result<Option<ChannelMember>> {
         match self.store.get_channel_member(channel_id, user_id).await {
@@ -139,25 +171,16 @@ impl Core {
         }
         let now = now_ms();
         let channel = Channel {
-            id: new_id(),
-            create_at: now,
-            update_at: now,
-            delete_at: 0,
-            team_id: team_id.to_string(),
-            channel_type,
-            display_name: input.display_name.trim().to_string(),
-            name,
             header: input.header,
             purpose: input.purpose,
-            last_post_at: now,
-            last_root_post_at: now,
-            total_msg_count: 0,
-            total_msg_count_root: 0,
-            creator_id: actor.id().to_string(),
-            props: serde_json::json!({}),
-            extra_update_at: 0,
-            group_constrained: false,
-            shared: false,
+            ..new_channel(
+                team_id,
+                &channel_type,
+                name,
+                input.display_name.trim().to_string(),
+                actor.id(),
+                now,
+            )
         };
         let member = new_channel_member(
             &channel.id,
@@ -238,27 +261,14 @@ impl Core {
             return Ok((existing, false));
         }
         let now = now_ms();
-        let channel = Channel {
-            id: new_id(),
-            create_at: now,
-            update_at: now,
-            delete_at: 0,
-            team_id: String::new(),
-            channel_type: channel_type.to_string(),
+        let channel = new_channel(
+            "",
+            channel_type,
+            name.clone(),
             display_name,
-            name: name.clone(),
-            header: String::new(),
-            purpose: String::new(),
-            last_post_at: now,
-            last_root_post_at: now,
-            total_msg_count: 0,
-            total_msg_count_root: 0,
-            creator_id: actor.id().to_string(),
-            props: serde_json::json!({}),
-            extra_update_at: 0,
-            group_constrained: false,
-            shared: false,
-        };
+            actor.id(),
+            now,
+        );
         let rows: Vec<ChannelMember> = members
             .iter()
             .map(|u| new_channel_member(&channel.id, u, roles::CHANNEL_USER, now))

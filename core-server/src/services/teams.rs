@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::channels::new_channel;
 use super::{into_page, page_cursor, page_limit, validate, Actor, Core};
 use crate::error::{Error, Result};
 use crate::events::{Audience, EventKind};
@@ -117,26 +118,15 @@ impl Core {
         };
         let channels: Vec<Channel> = DEFAULT_CHANNELS
             .iter()
-            .map(|(name, display)| Channel {
-                id: new_id(),
-                create_at: now,
-                update_at: now,
-                delete_at: 0,
-                team_id: team.id.clone(),
-                channel_type: channel_types::OPEN.into(),
-                display_name: (*display).into(),
-                name: (*name).into(),
-                header: String::new(),
-                purpose: String::new(),
-                last_post_at: now,
-                last_root_post_at: now,
-                total_msg_count: 0,
-                total_msg_count_root: 0,
-                creator_id: String::new(),
-                props: serde_json::json!({}),
-                extra_update_at: 0,
-                group_constrained: false,
-                shared: false,
+            .map(|(name, display)| {
+                new_channel(
+                    &team.id,
+                    channel_types::OPEN,
+                    (*name).into(),
+                    (*display).into(),
+                    "",
+                    now,
+                )
             })
             .collect();
         let member = TeamMember {
