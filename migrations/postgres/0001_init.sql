@@ -197,3 +197,9 @@ LEFT JOIN LATERAL (
            MAX(n.last_root_post_at) AS last_root_post_at
     FROM channel_counters n WHERE n.channel_id = c.id
 ) k ON TRUE;
+
+-- Server-wide values that must survive restarts (the server's identity, …).
+CREATE TABLE systems (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

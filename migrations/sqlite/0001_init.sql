@@ -192,3 +192,9 @@ END;
 -- Channels as the store reads them. SQLite keeps the counters on the channel
 -- row (its single writer never contends); PostgreSQL adds sharded counters.
 CREATE VIEW channel_view AS SELECT * FROM channels;
+
+-- Server-wide values that must survive restarts (the server's identity, …).
+CREATE TABLE systems (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

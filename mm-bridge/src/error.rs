@@ -1,8 +1,12 @@
-//! Mattermost's error body: `{id, message, detailed_error, request_id, status_code}`.
+//! Mattermost's error body, `{id, message, detailed_error, request_id,
+//! status_code}`, and the one mapping from core errors to it.
 
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+
+use core_server::Error;
 
 /// A v4 error response.
 #[derive(Debug, Serialize)]
@@ -22,9 +26,165 @@ impl MmError {
             id: id.to_string(),
             message: message.into(),
             detailed_error: String::new(),
-            request_id: String::new(),
+            request_id: crate::context::request_id(),
             status_code: status.as_u16(),
         }
+    }
+
+    /// 400 for a bad or missing URL or query parameter.
+    pub fn invalid_param(name: &str) -> Self {
+        MmError::new(
+            StatusCode::BAD_REQUEST,
+            "api.context.invalid_url_param.app_error",
+            format!("Invalid or missing {name} parameter in request URL."),
+        )
+    }
+
+    /// 400 for a bad or missing body field.
+    pub fn invalid_body(name: &str) -> Self {
+        MmError::new(
+            StatusCode::BAD_REQUEST,
+            "api.context.invalid_body_param.app_error",
+            format!("Invalid or missing {name} in request body."),
+        )
+    }
+
+    /// 403 for a permission the session lacks.
+    pub fn forbidden() -> Self {
+        MmError::new(
+            StatusCode::FORBIDDEN,
+            "api.context.permissions.app_error",
+            "You do not have the appropriate permissions.",
+        )
+    }
+
+    /// 401 for a missing or invalid session: the apps log out on it.
+    pub fn session_expired() -> Self {
+        MmError::new(
+            StatusCode::UNAUTHORIZED,
+            "api.context.session_expired.app_error",
+            "Invalid or expired session, please login again.",
+        )
+    }
+
+    /// 501 for what this server does not do.
+    pub fn not_implemented() -> Self {
+        MmError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "api.context.not_implemented.app_error",
+            "This API endpoint is not implemented by this server.",
+        )
+    }
+}
+
+impl From<Error> for MmError {
+    fn from(err: Error) -> Self {
+        match err {
+            Error::NotFound { entity } => {
+                let (id, message) = match entity {
+                    "user" => ("app.user.missing_account.const", "Unable to find the user."),
+                    "channel" => (
+                        "app.channel.get.existing.app_error",
+                        "Unable to find the existing channel.",
+                    ),
+                    "post" => ("app.post.get.app_error", "Unable to get the post."),
+                    "team" => (
+                        "app.team.get.find.app_error",
+                        "Unable to find the existing team.",
+                    ),
+                    "team member" => (
+                        "app.team.get_member.missing.app_error",
+                        "No team member found for that user ID and team ID.",
+                    ),
+                    "channel member" => (
+                        "app.channel.get_member.missing.app_error",
+                        "No channel member found for that user ID and channel ID.",
+                    ),
+                    "reaction" => (
+                        "app.reaction.get_for_post.app_error",
+                        "Unable to get the reaction.",
+                    ),
+                    "session" => ("app.session.get.app_error", "Unable to find the session."),
+                    _ => ("app.record.get.app_error", "Unable to find the record."),
+                };
+                MmError::new(StatusCode::NOT_FOUND, id, message)
+            }
+            Error::Forbidden(_) => MmError::forbidden(),
+            Error::Unauthorized(message) => {
+                let mut e = MmError::session_expired();
+                if message.contains("login or password") {
+                    e.id = "api.user.login.invalid_credentials_email_username".into();
+                    e.message = "Enter a valid email or username and/or password.".into();
+                } else if message.contains("deactivated") {
+                    e.id = "api.user.login.inactive.app_error".into();
+                    e.message = "Login failed because your account has been deactivated.".into();
+                } else if message.contains("bots") {
+                    e.id = "api.user.login.bot_login_forbidden.app_error".into();
+                    e.message = "Bot login is forbidden.".into();
+                }
+                e
+            }
+            Error::Invalid { field, reason } => {
+                let mut e = MmError::invalid_body(&field);
+                e.detailed_error = format!("{field}: {reason}");
+                e
+            }
+            Error::Conflict { field, .. } => MmError::new(
+                StatusCode::BAD_REQUEST,
+                &format!("app.{field}.save.exists.app_error"),
+                format!("A record with that {field} already exists."),
+            ),
+            Error::TooLarge(message) => MmError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "api.context.request_too_large.app_error",
+                message,
+            ),
+            Error::RateLimited => MmError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "api.context.rate_limited.app_error",
+                "Too many requests.",
+            ),
+            Error::NotImplemented(_) => MmError::not_implemented(),
+            Error::Unavailable(detail) | Error::Internal(detail) => {
+                tracing::error!(error = %detail, request_id = %crate::context::request_id(), "v4 request failed");
+                MmError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "app.internal_error",
+                    "An internal error occurred.",
+                )
+            }
+        }
+    }
+}
+
+impl From<JsonRejection> for MmError {
+    fn from(rejection: JsonRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return MmError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "api.context.request_too_large.app_error",
+                "The request body is too large.",
+            );
+        }
+        let mut e = MmError::invalid_body("body");
+        e.detailed_error = rejection.body_text();
+        e
+    }
+}
+
+impl From<QueryRejection> for MmError {
+    fn from(rejection: QueryRejection) -> Self {
+        let mut e = MmError::invalid_param("query");
+        e.detailed_error = rejection.body_text();
+        e
+    }
+}
+
+impl From<PathRejection> for MmError {
+    fn from(rejection: PathRejection) -> Self {
+        let mut e = MmError::invalid_param("path");
+        e.detailed_error = rejection.body_text();
+        e
     }
 }
 
@@ -41,3 +201,6 @@ impl IntoResponse for MmError {
         response
     }
 }
+
+/// The result type of every v4 handler.
+pub type MmResult<T> = Result<T, MmError>;

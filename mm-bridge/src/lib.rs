@@ -2,8 +2,11 @@
 //! This crate never touches SQL, Redis or S3: it calls core services and
 //! encodes their results and errors in Mattermost's wire format.
 
+mod context;
+pub mod convert;
 mod error;
+mod extract;
 mod routes;
 
 pub use error::MmError;
-pub use routes::router;
+pub use routes::{router, ROUTES};

@@ -82,7 +82,7 @@ pub fn default_user_notify_props() -> StringMap {
         ("desktop_sound", "true"),
         ("mention_keys", ""),
         ("channel", "true"),
-        ("push_status", "online"),
+        ("push_status", "away"),
         ("comments", "never"),
         ("first_name", "false"),
         ("desktop_threads", "all"),

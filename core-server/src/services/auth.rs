@@ -204,6 +204,20 @@ impl Core {
         Ok(Actor { user, session })
     }
 
+    /// Attaches a push device to the caller's session; other sessions of the
+    /// same device are revoked, as a device belongs to one login.
+    pub async fn attach_device(&self, actor: &Actor, device_id: &str) -> Result<()> {
+        crate::services::validate::length("device_id", device_id, 1, 512)?;
+        for other in self.store.list_sessions(actor.id()).await? {
+            if other.device_id == device_id && other.id != actor.session.id {
+                self.store.delete_session(&other.id).await?;
+            }
+        }
+        self.store
+            .set_session_device(&actor.session.id, device_id)
+            .await
+    }
+
     /// Revokes the caller's session.
     pub async fn logout(&self, actor: &Actor) -> Result<()> {
         self.store.delete_session(&actor.session.id).await

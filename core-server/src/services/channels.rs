@@ -569,4 +569,51 @@ impl Core {
         }
         self.store.list_unreads(actor.id(), team_id).await
     }
+
+    /// The actor's memberships of a team's channels (plus DMs and GMs).
+    pub async fn list_my_channel_members(
+        &self,
+        actor: &Actor,
+        team_id: Option<&str>,
+    ) -> Result<Vec<ChannelMember>> {
+        if let Some(team_id) = team_id {
+            self.team_for_member(actor, team_id).await?;
+        }
+        self.store
+            .list_user_channel_members(actor.id(), team_id)
+            .await
+    }
+
+    /// Brings an archived channel back: channel, team or system admins.
+    pub async fn restore_channel(&self, actor: &Actor, channel_id: &str) -> Result<Channel> {
+        let (mut channel, member) = self.channel_for_read(actor, channel_id).await?;
+        if !self
+            .is_channel_admin(actor, &channel, member.as_ref())
+            .await?
+        {
+            return Err(Error::forbidden(
+                "only a channel admin can restore this channel",
+            ));
+        }
+        if channel.delete_at == 0 {
+            return Err(Error::invalid("channel_id", "the channel is not archived"));
+        }
+        channel.delete_at = 0;
+        channel.update_at = now_ms();
+        self.store.update_channel(&channel).await?;
+        self.events.publish(
+            EventKind::ChannelUpdated(channel.clone()),
+            Audience::Channel(channel.id.clone()),
+        );
+        Ok(channel)
+    }
+
+    /// Member and pinned-post counts of a channel the actor may read.
+    pub async fn channel_stats(&self, actor: &Actor, channel_id: &str) -> Result<(i64, i64)> {
+        self.channel_for_read(actor, channel_id).await?;
+        let members = self.store.count_channel_members(channel_id).await?;
+        let pinned = i64::try_from(self.store.list_pinned_posts(channel_id).await?.len())
+            .unwrap_or(i64::MAX);
+        Ok((members, pinned))
+    }
 }

@@ -32,6 +32,17 @@ pub struct Core {
 }
 
 impl Core {
+    /// This server's permanent identity, made on first use (Mattermost clients
+    /// call it the diagnostic id and key their local data on it).
+    pub async fn server_id(&self) -> crate::Result<String> {
+        if let Some(id) = self.store.get_system_value("server_id").await? {
+            return Ok(id);
+        }
+        self.store
+            .init_system_value("server_id", &crate::id::new_id())
+            .await
+    }
+
     /// A core over an opened store.
     pub fn new(store: Arc<dyn Store>, config: Config) -> Self {
         Core {

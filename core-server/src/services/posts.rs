@@ -268,4 +268,142 @@ impl Core {
         );
         Ok(post)
     }
+
+    /// A page of a channel's posts, newest first, skipping `offset`.
+    pub async fn posts_page(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Post>> {
+        self.channel_for_read(actor, channel_id).await?;
+        self.store
+            .list_channel_posts_offset(channel_id, offset, limit)
+            .await
+    }
+
+    /// Posts of a channel changed after `since`, deleted ones included.
+    pub async fn posts_since(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+        since: i64,
+    ) -> Result<Vec<Post>> {
+        self.channel_for_read(actor, channel_id).await?;
+        self.store
+            .list_channel_posts_since(channel_id, since, 1000)
+            .await
+    }
+
+    /// Posts of a channel older than the post `before`, newest first, skipping `offset`.
+    pub async fn posts_before(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+        before: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Post>> {
+        let cursor = self.cursor_post(actor, channel_id, before).await?;
+        let mut rows = self
+            .store
+            .list_channel_posts(
+                channel_id,
+                Some(PostCursor {
+                    create_at: cursor.create_at,
+                    id: &cursor.id,
+                }),
+                offset + limit,
+            )
+            .await?;
+        Ok(rows.split_off(usize::try_from(offset).unwrap_or(0).min(rows.len())))
+    }
+
+    /// Posts of a channel newer than the post `after`, oldest first, skipping `offset`.
+    pub async fn posts_after(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+        after: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Post>> {
+        let cursor = self.cursor_post(actor, channel_id, after).await?;
+        let mut rows = self
+            .store
+            .list_channel_posts_after(
+                channel_id,
+                PostCursor {
+                    create_at: cursor.create_at,
+                    id: &cursor.id,
+                },
+                offset + limit,
+            )
+            .await?;
+        Ok(rows.split_off(usize::try_from(offset).unwrap_or(0).min(rows.len())))
+    }
+
+    async fn cursor_post(&self, actor: &Actor, channel_id: &str, id: &str) -> Result<Post> {
+        self.channel_for_read(actor, channel_id).await?;
+        validate::id("post_id", id)?;
+        match self.store.get_post(id).await {
+            Ok(p) if p.channel_id == channel_id => Ok(p),
+            Ok(_) | Err(Error::NotFound { .. }) => {
+                Err(Error::invalid("post_id", "is not a post of this channel"))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A channel's pinned posts, newest first.
+    pub async fn pinned_posts(&self, actor: &Actor, channel_id: &str) -> Result<Vec<Post>> {
+        self.channel_for_read(actor, channel_id).await?;
+        self.store.list_pinned_posts(channel_id).await
+    }
+
+    /// The posts among `ids` that the actor may read.
+    pub async fn get_posts_by_ids(&self, actor: &Actor, ids: &[String]) -> Result<Vec<Post>> {
+        if ids.len() > 200 {
+            return Err(Error::invalid("post_ids", "at most 200 ids per request"));
+        }
+        for id in ids {
+            validate::id("post_ids", id)?;
+        }
+        let mut readable = Vec::new();
+        let mut allowed: std::collections::HashMap<String, bool> = Default::default();
+        for post in self.store.get_posts_by_ids(ids).await? {
+            let ok = match allowed.get(&post.channel_id) {
+                Some(ok) => *ok,
+                None => {
+                    let ok = self.channel_for_read(actor, &post.channel_id).await.is_ok();
+                    allowed.insert(post.channel_id.clone(), ok);
+                    ok
+                }
+            };
+            if ok {
+                readable.push(post);
+            }
+        }
+        Ok(readable)
+    }
+
+    /// Live reactions of posts the caller has already been allowed to read.
+    pub async fn reactions_of(&self, posts: &[Post]) -> Result<Vec<Reaction>> {
+        let ids: Vec<String> = posts.iter().map(|p| p.id.clone()).collect();
+        self.store.list_reactions_for_posts(&ids).await
+    }
+
+    /// Pins or unpins a post: any member of its channel.
+    pub async fn set_pinned(&self, actor: &Actor, post_id: &str, pinned: bool) -> Result<Post> {
+        self.patch_post(
+            actor,
+            post_id,
+            PostPatch {
+                is_pinned: Some(pinned),
+                ..Default::default()
+            },
+        )
+        .await
+    }
 }

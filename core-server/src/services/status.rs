@@ -64,4 +64,20 @@ impl Core {
             .publish(EventKind::StatusChanged(next.clone()), Audience::All);
         Ok(next)
     }
+
+    /// Statuses of several users; unknown ids are skipped.
+    pub async fn get_statuses(&self, actor: &Actor, user_ids: &[String]) -> Result<Vec<Status>> {
+        if user_ids.len() > 200 {
+            return Err(Error::invalid("user_ids", "at most 200 ids per request"));
+        }
+        let mut out = Vec::with_capacity(user_ids.len());
+        for id in user_ids {
+            match self.get_status(actor, id).await {
+                Ok(s) => out.push(s),
+                Err(Error::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
 }

@@ -396,6 +396,17 @@ impl Core {
         }
         Ok(m)
     }
+
+    /// The actor's memberships in every team.
+    pub async fn list_my_team_members(&self, actor: &Actor) -> Result<Vec<TeamMember>> {
+        self.store.list_user_team_members(actor.id()).await
+    }
+
+    /// Number of members of a team, for its members.
+    pub async fn team_member_count(&self, actor: &Actor, team_id: &str) -> Result<i64> {
+        self.team_for_member(actor, team_id).await?;
+        self.store.count_team_members(team_id).await
+    }
 }
 
 /// A fresh channel membership with default read state and notify props.

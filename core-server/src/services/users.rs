@@ -293,4 +293,70 @@ impl Core {
         let hash = hash_password(new_password).await?;
         self.store.set_password_hash(id, &hash, now_ms()).await
     }
+
+    /// Users by username; unknown names are skipped.
+    pub async fn get_users_by_usernames(
+        &self,
+        actor: &Actor,
+        usernames: &[String],
+    ) -> Result<Vec<User>> {
+        if usernames.len() > 200 {
+            return Err(Error::invalid(
+                "usernames",
+                "at most 200 usernames per request",
+            ));
+        }
+        let names: Vec<String> = usernames.iter().map(|u| u.to_lowercase()).collect();
+        let users = self.store.get_users_by_usernames(&names).await?;
+        Ok(users.into_iter().map(|u| self.user_for(actor, u)).collect())
+    }
+
+    /// Members of a team, for its members.
+    pub async fn list_team_users(
+        &self,
+        actor: &Actor,
+        team_id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<User>> {
+        self.team_for_member(actor, team_id).await?;
+        let users = self.store.list_team_users(team_id, offset, limit).await?;
+        Ok(users.into_iter().map(|u| self.user_for(actor, u)).collect())
+    }
+
+    /// Members of a channel, for whoever may read it.
+    pub async fn list_channel_users(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<User>> {
+        self.channel_for_read(actor, channel_id).await?;
+        let users = self
+            .store
+            .list_channel_users(channel_id, offset, limit)
+            .await?;
+        Ok(users.into_iter().map(|u| self.user_for(actor, u)).collect())
+    }
+
+    /// Active users whose username or names start with `term`, optionally within a team.
+    pub async fn search_users(
+        &self,
+        actor: &Actor,
+        term: &str,
+        team_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<User>> {
+        let term = term.trim().trim_start_matches('@').to_lowercase();
+        validate::length("term", &term, 0, 64)?;
+        if let Some(team_id) = team_id {
+            self.team_for_member(actor, team_id).await?;
+        }
+        let users = self
+            .store
+            .search_users(&term, team_id, limit.clamp(1, 200))
+            .await?;
+        Ok(users.into_iter().map(|u| self.user_for(actor, u)).collect())
+    }
 }

@@ -31,6 +31,12 @@ pub trait Store: Send + Sync + 'static {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<()>;
 
+    // ---- server-wide values
+    /// A server-wide value, if set.
+    async fn get_system_value(&self, name: &str) -> Result<Option<String>>;
+    /// Sets a server-wide value unless it is already set; returns the value in force.
+    async fn init_system_value(&self, name: &str, value: &str) -> Result<String>;
+
     // ---- users
     /// Inserts a user, with a password hash for password accounts.
     async fn create_user(&self, user: &User, password_hash: Option<&str>) -> Result<()>;
@@ -46,6 +52,25 @@ pub trait Store: Send + Sync + 'static {
     async fn get_password_hash(&self, user_id: &str) -> Result<Option<String>>;
     async fn set_password_hash(&self, user_id: &str, hash: &str, at: i64) -> Result<()>;
     async fn count_users(&self) -> Result<i64>;
+    /// Users among `usernames` (lower-case) that exist.
+    async fn get_users_by_usernames(&self, usernames: &[String]) -> Result<Vec<User>>;
+    /// Active members of a team, ordered by username.
+    async fn list_team_users(&self, team_id: &str, offset: i64, limit: i64) -> Result<Vec<User>>;
+    /// Members of a channel, ordered by username.
+    async fn list_channel_users(
+        &self,
+        channel_id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<User>>;
+    /// Active users whose username, names or nickname start with `term`
+    /// (lower-case), optionally only members of a team; ordered by username.
+    async fn search_users(
+        &self,
+        term: &str,
+        team_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<User>>;
 
     // ---- sessions
     async fn create_session(&self, session: &Session) -> Result<()>;
@@ -53,6 +78,8 @@ pub trait Store: Send + Sync + 'static {
     async fn get_session_with_user(&self, token_hash: &str) -> Result<(Session, User)>;
     async fn list_sessions(&self, user_id: &str) -> Result<Vec<Session>>;
     async fn delete_session(&self, id: &str) -> Result<()>;
+    /// Sets the push device of a session.
+    async fn set_session_device(&self, id: &str, device_id: &str) -> Result<()>;
     async fn delete_user_sessions(&self, user_id: &str) -> Result<()>;
 
     // ---- teams
@@ -85,6 +112,10 @@ pub trait Store: Send + Sync + 'static {
         after_user_id: Option<&str>,
         limit: i64,
     ) -> Result<Vec<TeamMember>>;
+    /// The user's current memberships in every team.
+    async fn list_user_team_members(&self, user_id: &str) -> Result<Vec<TeamMember>>;
+    /// Number of current members of a team.
+    async fn count_team_members(&self, team_id: &str) -> Result<i64>;
     /// Marks the membership removed and leaves every channel of the team.
     async fn remove_team_member(&self, team_id: &str, user_id: &str, at: i64) -> Result<()>;
 
@@ -120,6 +151,12 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
     ) -> Result<Vec<ChannelMember>>;
     async fn count_channel_members(&self, channel_id: &str) -> Result<i64>;
+    /// The user's memberships of the channels of one team (and of DMs and GMs).
+    async fn list_user_channel_members(
+        &self,
+        user_id: &str,
+        team_id: Option<&str>,
+    ) -> Result<Vec<ChannelMember>>;
     /// Marks the channel read for the user: counts caught up, mentions cleared.
     async fn view_channel(&self, channel_id: &str, user_id: &str, at: i64)
         -> Result<ChannelMember>;
@@ -151,6 +188,33 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Post>>;
     /// A thread's live root and replies, oldest first.
     async fn list_thread(&self, root_id: &str) -> Result<Vec<Post>>;
+    /// Live posts of a channel, newest first, skipping `offset`.
+    async fn list_channel_posts_offset(
+        &self,
+        channel_id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Post>>;
+    /// Live posts of a channel, oldest first, newer than `after`.
+    async fn list_channel_posts_after(
+        &self,
+        channel_id: &str,
+        after: PostCursor<'_>,
+        limit: i64,
+    ) -> Result<Vec<Post>>;
+    /// Posts of a channel changed after `since` (deleted ones included), oldest change first.
+    async fn list_channel_posts_since(
+        &self,
+        channel_id: &str,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<Post>>;
+    /// Live pinned posts of a channel, newest first.
+    async fn list_pinned_posts(&self, channel_id: &str) -> Result<Vec<Post>>;
+    /// Live posts among `ids`.
+    async fn get_posts_by_ids(&self, ids: &[String]) -> Result<Vec<Post>>;
+    /// Live reactions to any of `post_ids`, oldest first.
+    async fn list_reactions_for_posts(&self, post_ids: &[String]) -> Result<Vec<Reaction>>;
 
     // ---- reactions
     async fn save_reaction(&self, reaction: &Reaction) -> Result<()>;

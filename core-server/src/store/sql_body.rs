@@ -145,6 +145,27 @@ impl Store for Backend {
         Ok(())
     }
 
+    // ---- server-wide values
+
+    async fn get_system_value(&self, name: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT value FROM systems WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.read)
+            .await?)
+    }
+
+    async fn init_system_value(&self, name: &str, value: &str) -> Result<String> {
+        sqlx::query("INSERT INTO systems (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(value)
+            .execute(&self.write)
+            .await?;
+        Ok(sqlx::query_scalar("SELECT value FROM systems WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.write)
+            .await?)
+    }
+
     // ---- users
 
     async fn create_user(&self, u: &User, password_hash: Option<&str>) -> Result<()> {
@@ -303,6 +324,81 @@ impl Store for Backend {
             .await?)
     }
 
+    async fn get_users_by_usernames(&self, usernames: &[String]) -> Result<Vec<User>> {
+        if usernames.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query =
+            QueryBuilder::<Db>::new(format!("SELECT {USER_COLS} FROM users WHERE username IN ("));
+        let mut list = query.separated(", ");
+        for name in usernames {
+            list.push_bind(name);
+        }
+        list.push_unseparated(")");
+        let rows: Vec<UserRow> = query.build_query_as().fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(User::from).collect())
+    }
+
+    async fn list_team_users(&self, team_id: &str, offset: i64, limit: i64) -> Result<Vec<User>> {
+        let rows: Vec<UserRow> = sqlx::query_as(&format!(
+            "SELECT {USER_COLS} FROM users WHERE id IN \
+             (SELECT user_id FROM team_members WHERE team_id = $1 AND delete_at = 0) \
+             ORDER BY username LIMIT $2 OFFSET $3"
+        ))
+        .bind(team_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(User::from).collect())
+    }
+
+    async fn list_channel_users(&self, channel_id: &str, offset: i64, limit: i64) -> Result<Vec<User>> {
+        let rows: Vec<UserRow> = sqlx::query_as(&format!(
+            "SELECT {USER_COLS} FROM users WHERE id IN \
+             (SELECT user_id FROM channel_members WHERE channel_id = $1) \
+             ORDER BY username LIMIT $2 OFFSET $3"
+        ))
+        .bind(channel_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(User::from).collect())
+    }
+
+    async fn search_users(&self, term: &str, team_id: Option<&str>, limit: i64) -> Result<Vec<User>> {
+        // LIKE wildcards in the term are matched literally.
+        let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let pattern = format!("{escaped}%");
+        let base = format!(
+            "SELECT {USER_COLS} FROM users WHERE delete_at = 0 AND (username LIKE $1 ESCAPE '\\' \
+             OR LOWER(first_name) LIKE $1 ESCAPE '\\' OR LOWER(last_name) LIKE $1 ESCAPE '\\' \
+             OR LOWER(nickname) LIKE $1 ESCAPE '\\')"
+        );
+        let rows: Vec<UserRow> = match team_id {
+            Some(team_id) => {
+                sqlx::query_as(&format!(
+                    "{base} AND id IN (SELECT user_id FROM team_members WHERE team_id = $3 \
+                     AND delete_at = 0) ORDER BY username LIMIT $2"
+                ))
+                .bind(&pattern)
+                .bind(limit)
+                .bind(team_id)
+                .fetch_all(&self.read)
+                .await?
+            }
+            None => {
+                sqlx::query_as(&format!("{base} ORDER BY username LIMIT $2"))
+                    .bind(&pattern)
+                    .bind(limit)
+                    .fetch_all(&self.read)
+                    .await?
+            }
+        };
+        Ok(rows.into_iter().map(User::from).collect())
+    }
+
     // ---- sessions
 
     async fn create_session(&self, s: &Session) -> Result<()> {
@@ -348,6 +444,15 @@ impl Store for Backend {
     async fn delete_session(&self, id: &str) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_session_device(&self, id: &str, device_id: &str) -> Result<()> {
+        sqlx::query("UPDATE sessions SET device_id = $2 WHERE id = $1")
+            .bind(id)
+            .bind(device_id)
             .execute(&self.write)
             .await?;
         Ok(())
@@ -511,6 +616,26 @@ impl Store for Backend {
         .fetch_all(&self.read)
         .await?;
         Ok(rows.into_iter().map(TeamMember::from).collect())
+    }
+
+    async fn list_user_team_members(&self, user_id: &str) -> Result<Vec<TeamMember>> {
+        let rows: Vec<TeamMemberRow> = sqlx::query_as(&format!(
+            "SELECT {TEAM_MEMBER_COLS} FROM team_members WHERE user_id = $1 AND delete_at = 0 \
+             AND team_id IN (SELECT id FROM teams WHERE delete_at = 0) ORDER BY team_id"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(TeamMember::from).collect())
+    }
+
+    async fn count_team_members(&self, team_id: &str) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM team_members WHERE team_id = $1 AND delete_at = 0",
+        )
+        .bind(team_id)
+        .fetch_one(&self.read)
+        .await?)
     }
 
     async fn remove_team_member(&self, team_id: &str, user_id: &str, at: i64) -> Result<()> {
@@ -707,6 +832,29 @@ impl Store for Backend {
                 .fetch_one(&self.read)
                 .await?,
         )
+    }
+
+    async fn list_user_channel_members(&self, user_id: &str, team_id: Option<&str>) -> Result<Vec<ChannelMember>> {
+        let base = format!(
+            "SELECT {CHANNEL_MEMBER_COLS} FROM channel_members WHERE user_id = $1 AND channel_id IN \
+             (SELECT id FROM channels WHERE "
+        );
+        let rows: Vec<ChannelMemberRow> = match team_id {
+            Some(team_id) => {
+                sqlx::query_as(&format!("{base} team_id = $2 OR team_id = '') ORDER BY channel_id"))
+                    .bind(user_id)
+                    .bind(team_id)
+                    .fetch_all(&self.read)
+                    .await?
+            }
+            None => {
+                sqlx::query_as(&format!("{base} 1 = 1) ORDER BY channel_id"))
+                    .bind(user_id)
+                    .fetch_all(&self.read)
+                    .await?
+            }
+        };
+        Ok(rows.into_iter().map(ChannelMember::from).collect())
     }
 
     async fn view_channel(&self, channel_id: &str, user_id: &str, at: i64) -> Result<ChannelMember> {
@@ -908,6 +1056,91 @@ impl Store for Backend {
         .fetch_all(&self.read)
         .await?;
         Ok(rows.into_iter().map(Post::from).collect())
+    }
+
+    async fn list_channel_posts_offset(&self, channel_id: &str, offset: i64, limit: i64) -> Result<Vec<Post>> {
+        let rows: Vec<PostRow> = sqlx::query_as(&format!(
+            "SELECT {POST_COLS} FROM posts WHERE channel_id = $1 AND delete_at = 0 \
+             ORDER BY create_at DESC, id DESC LIMIT $2 OFFSET $3"
+        ))
+        .bind(channel_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Post::from).collect())
+    }
+
+    async fn list_channel_posts_after(&self, channel_id: &str, after: PostCursor<'_>, limit: i64) -> Result<Vec<Post>> {
+        let rows: Vec<PostRow> = sqlx::query_as(&format!(
+            "SELECT {POST_COLS} FROM posts WHERE channel_id = $1 AND delete_at = 0 \
+             AND (create_at > $2 OR (create_at = $2 AND id > $3)) \
+             ORDER BY create_at, id LIMIT $4"
+        ))
+        .bind(channel_id)
+        .bind(after.create_at)
+        .bind(after.id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Post::from).collect())
+    }
+
+    async fn list_channel_posts_since(&self, channel_id: &str, since: i64, limit: i64) -> Result<Vec<Post>> {
+        let rows: Vec<PostRow> = sqlx::query_as(&format!(
+            "SELECT {POST_COLS} FROM posts WHERE channel_id = $1 AND update_at > $2 \
+             AND original_id = '' ORDER BY update_at, id LIMIT $3"
+        ))
+        .bind(channel_id)
+        .bind(since)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Post::from).collect())
+    }
+
+    async fn list_pinned_posts(&self, channel_id: &str) -> Result<Vec<Post>> {
+        let rows: Vec<PostRow> = sqlx::query_as(&format!(
+            "SELECT {POST_COLS} FROM posts WHERE channel_id = $1 AND delete_at = 0 \
+             AND is_pinned = $2 ORDER BY create_at DESC, id DESC"
+        ))
+        .bind(channel_id)
+        .bind(true)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Post::from).collect())
+    }
+
+    async fn get_posts_by_ids(&self, ids: &[String]) -> Result<Vec<Post>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = QueryBuilder::<Db>::new(format!(
+            "SELECT {POST_COLS} FROM posts WHERE delete_at = 0 AND id IN ("
+        ));
+        let mut list = query.separated(", ");
+        for id in ids {
+            list.push_bind(id);
+        }
+        list.push_unseparated(")");
+        let rows: Vec<PostRow> = query.build_query_as().fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(Post::from).collect())
+    }
+
+    async fn list_reactions_for_posts(&self, post_ids: &[String]) -> Result<Vec<Reaction>> {
+        if post_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = QueryBuilder::<Db>::new(format!(
+            "SELECT {REACTION_COLS} FROM reactions WHERE delete_at = 0 AND post_id IN ("
+        ));
+        let mut list = query.separated(", ");
+        for id in post_ids {
+            list.push_bind(id);
+        }
+        list.push_unseparated(") ORDER BY create_at, user_id, emoji_name");
+        let rows: Vec<ReactionRow> = query.build_query_as().fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(Reaction::from).collect())
     }
 
     // ---- reactions

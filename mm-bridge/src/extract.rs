@@ -1,0 +1,160 @@
+//! Request extractors for the v4 surface, rejecting in Mattermost's error shape.
+
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{header, Method};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use core_server::services::{Actor, Core};
+
+use crate::error::MmError;
+
+/// A JSON body.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(MmError))]
+pub struct MmJson<T>(pub T);
+
+/// Query parameters.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(MmError))]
+pub struct MmQuery<T>(pub T);
+
+/// Path parameters.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(MmError))]
+pub struct MmPath<T>(pub T);
+
+/// `{"status":"OK"}`, Mattermost's plain success.
+#[derive(Serialize)]
+pub struct StatusOk {
+    status: &'static str,
+}
+
+/// The plain success body.
+pub fn status_ok() -> Json<StatusOk> {
+    Json(StatusOk { status: "OK" })
+}
+
+/// Where the session token came from; cookie sessions need the CSRF check.
+enum TokenSource {
+    Cookie,
+    Header,
+}
+
+fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The session token, in Mattermost's order: the `MMAUTHTOKEN` cookie, then
+/// `Authorization: Bearer|Token <token>` (scheme in any case).
+fn session_token(parts: &Parts) -> Option<(String, TokenSource)> {
+    if let Some(token) = cookie(parts, "MMAUTHTOKEN").filter(|t| !t.is_empty()) {
+        return Some((token.to_string(), TokenSource::Cookie));
+    }
+    let value = parts
+        .headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .trim();
+    let (scheme, token) = value.split_once(' ')?;
+    if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token") {
+        Some((token.trim().to_string(), TokenSource::Header))
+    } else {
+        None
+    }
+}
+
+/// Cookie sessions must prove the request is not forged on anything but GET:
+/// `X-CSRF-Token` equal to the session's token, or (as Mattermost still
+/// accepts) `X-Requested-With: XMLHttpRequest`.
+fn csrf_ok(parts: &Parts, actor: &Actor) -> bool {
+    if parts.method == Method::GET || parts.method == Method::HEAD {
+        return true;
+    }
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    if let (Some(sent), Some(expected)) = (header("x-csrf-token"), actor.session.props.get("csrf"))
+    {
+        if sent == expected {
+            return true;
+        }
+    }
+    header("x-requested-with") == Some("XMLHttpRequest")
+}
+
+/// The authenticated caller; anything else is a 401 (which logs mobile out).
+pub struct MmAuth(pub Actor);
+
+impl FromRequestParts<Core> for MmAuth {
+    type Rejection = MmError;
+
+    async fn from_request_parts(parts: &mut Parts, core: &Core) -> Result<Self, Self::Rejection> {
+        let Some((token, source)) = session_token(parts) else {
+            return Err(MmError::session_expired());
+        };
+        let actor = match core.authenticate(&token).await {
+            Ok(actor) => actor,
+            Err(core_server::Error::Unauthorized(_)) => return Err(MmError::session_expired()),
+            Err(e) => return Err(e.into()),
+        };
+        if matches!(source, TokenSource::Cookie) && !csrf_ok(parts, &actor) {
+            return Err(MmError::session_expired());
+        }
+        Ok(MmAuth(actor))
+    }
+}
+
+impl MmAuth {
+    /// Resolves `me` in a user id path segment.
+    pub fn user_id(&self, raw: &str) -> String {
+        if raw == "me" {
+            self.0.user.id.clone()
+        } else {
+            raw.to_string()
+        }
+    }
+}
+
+/// Mattermost's page parameters: `page` from 0, `per_page` 60 by default and
+/// silently capped at 200.
+#[derive(Debug, Deserialize, Default)]
+pub struct Paging {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+impl Paging {
+    /// The page size in force.
+    pub fn per_page(&self) -> i64 {
+        match self.per_page {
+            Some(n) if n > 0 => n.min(200),
+            _ => 60,
+        }
+    }
+
+    /// The number of records to skip.
+    pub fn offset(&self) -> i64 {
+        self.page
+            .unwrap_or(0)
+            .max(0)
+            .saturating_mul(self.per_page())
+    }
+}
+
+/// Rejects a path id that is not an id, as Mattermost does, with a 400.
+pub fn check_id(name: &str, value: &str) -> Result<(), MmError> {
+    if core_server::id::is_valid_id(value) {
+        Ok(())
+    } else {
+        Err(MmError::invalid_param(name))
+    }
+}

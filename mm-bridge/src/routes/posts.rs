@@ -1,0 +1,438 @@
+//! Posts, threads, pins and reactions.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::Value;
+
+use core_server::model::Post;
+use core_server::services::{Actor, Core, NewPost, PostPatch};
+use core_server::store::PostCursor;
+
+use crate::convert::{self, MmPost, MmPostList, MmReaction};
+use crate::error::{MmError, MmResult};
+use crate::extract::{check_id, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging};
+
+/// Reactions of posts, grouped by post id.
+async fn reactions_by_post(
+    core: &Core,
+    posts: &[Post],
+) -> MmResult<HashMap<String, Vec<MmReaction>>> {
+    let mut map: HashMap<String, Vec<MmReaction>> = HashMap::new();
+    for r in core.reactions_of(posts).await? {
+        map.entry(r.post_id.clone())
+            .or_default()
+            .push(convert::reaction(r));
+    }
+    Ok(map)
+}
+
+/// A post as the client sees it; a deleted one loses its message.
+fn client_post(mut p: Post, reactions: Vec<MmReaction>) -> MmPost {
+    if p.delete_at != 0 {
+        p.message = String::new();
+        return convert::post(p, Vec::new());
+    }
+    convert::post(p, reactions)
+}
+
+/// A post list in Mattermost's order (newest first).
+async fn list_of(core: &Core, mut posts: Vec<Post>) -> MmResult<MmPostList> {
+    posts.sort_by(|a, b| b.create_at.cmp(&a.create_at).then_with(|| b.id.cmp(&a.id)));
+    let mut reactions = reactions_by_post(core, &posts).await?;
+    let mut list = MmPostList::default();
+    for p in posts {
+        list.order.push(p.id.clone());
+        let r = reactions.remove(&p.id).unwrap_or_default();
+        list.posts.insert(p.id.clone(), client_post(p, r));
+    }
+    Ok(list)
+}
+
+async fn one_post(core: &Core, post: Post) -> MmResult<MmPost> {
+    let mut reactions = reactions_by_post(core, std::slice::from_ref(&post)).await?;
+    let r = reactions.remove(&post.id).unwrap_or_default();
+    Ok(client_post(post, r))
+}
+
+/// The post right after the newest and right before the oldest of a page.
+async fn neighbours(core: &Core, channel_id: &str, posts: &[Post]) -> MmResult<(String, String)> {
+    let newest = posts
+        .iter()
+        .max_by(|a, b| a.create_at.cmp(&b.create_at).then_with(|| a.id.cmp(&b.id)));
+    let oldest = posts
+        .iter()
+        .min_by(|a, b| a.create_at.cmp(&b.create_at).then_with(|| a.id.cmp(&b.id)));
+    let next = match newest {
+        Some(p) => core
+            .store
+            .list_channel_posts_after(
+                channel_id,
+                PostCursor {
+                    create_at: p.create_at,
+                    id: &p.id,
+                },
+                1,
+            )
+            .await?
+            .pop()
+            .map(|p| p.id)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let prev = match oldest {
+        Some(p) => core
+            .store
+            .list_channel_posts(
+                channel_id,
+                Some(PostCursor {
+                    create_at: p.create_at,
+                    id: &p.id,
+                }),
+                1,
+            )
+            .await?
+            .pop()
+            .map(|p| p.id)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    Ok((next, prev))
+}
+
+#[derive(Deserialize)]
+pub struct PostsQuery {
+    #[serde(flatten)]
+    paging: Paging,
+    since: Option<i64>,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+/// `GET /api/v4/channels/{channel_id}/posts`: `since` wins, then `after`, then `before`, then the page.
+pub async fn for_channel(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(channel): MmPath<String>,
+    MmQuery(q): MmQuery<PostsQuery>,
+) -> MmResult<Json<MmPostList>> {
+    check_id("channel_id", &channel)?;
+    let (offset, per_page) = (q.paging.offset(), q.paging.per_page());
+    let first_page = q.paging.page.unwrap_or(0) == 0;
+    if let Some(since) = q.since.filter(|s| *s > 0) {
+        let posts = core.posts_since(&actor, &channel, since).await?;
+        return Ok(Json(list_of(&core, posts).await?));
+    }
+    if let Some(after) = q.after.filter(|s| !s.is_empty()) {
+        check_id("after", &after)?;
+        let posts = core
+            .posts_after(&actor, &channel, &after, offset, per_page)
+            .await?;
+        let short = i64::try_from(posts.len()).unwrap_or(0) < per_page;
+        let (next, prev) = neighbours(&core, &channel, &posts).await?;
+        let mut list = list_of(&core, posts).await?;
+        list.prev_post_id = if first_page { after } else { prev };
+        list.next_post_id = if short { String::new() } else { next };
+        return Ok(Json(list));
+    }
+    if let Some(before) = q.before.filter(|s| !s.is_empty()) {
+        check_id("before", &before)?;
+        let posts = core
+            .posts_before(&actor, &channel, &before, offset, per_page)
+            .await?;
+        let short = i64::try_from(posts.len()).unwrap_or(0) < per_page;
+        let (next, prev) = neighbours(&core, &channel, &posts).await?;
+        let mut list = list_of(&core, posts).await?;
+        list.next_post_id = if first_page { before } else { next };
+        list.prev_post_id = if short { String::new() } else { prev };
+        return Ok(Json(list));
+    }
+    let posts = core.posts_page(&actor, &channel, offset, per_page).await?;
+    let (next, prev) = neighbours(&core, &channel, &posts).await?;
+    let mut list = list_of(&core, posts).await?;
+    list.next_post_id = next;
+    list.prev_post_id = prev;
+    Ok(Json(list))
+}
+
+/// The fields of a new post that this server reads.
+#[derive(Deserialize)]
+pub struct CreatePost {
+    channel_id: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    root_id: String,
+    #[serde(default)]
+    file_ids: Option<Vec<String>>,
+    #[serde(default)]
+    props: Option<Value>,
+    #[serde(default)]
+    pending_post_id: String,
+}
+
+/// `POST /api/v4/posts` (201)
+pub async fn create(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmJson(b): MmJson<CreatePost>,
+) -> MmResult<(StatusCode, Json<MmPost>)> {
+    check_id("channel_id", &b.channel_id).map_err(|_| MmError::invalid_body("channel_id"))?;
+    let props = b.props.filter(|p| !p.is_null());
+    let input = NewPost {
+        message: b.message,
+        root_id: b.root_id,
+        props,
+        file_ids: b.file_ids.unwrap_or_default(),
+        pending_post_id: b.pending_post_id,
+    };
+    let post = core.create_post(&actor, &b.channel_id, input).await?;
+    Ok((StatusCode::CREATED, Json(convert::post(post, Vec::new()))))
+}
+
+/// `GET /api/v4/posts/{post_id}`
+pub async fn get(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Json<MmPost>> {
+    check_id("post_id", &id)?;
+    let post = core.get_post(&actor, &id).await?;
+    Ok(Json(one_post(&core, post).await?))
+}
+
+/// Mattermost answers edits of posts it cannot find with 403, not 404.
+fn missing_is_forbidden(e: core_server::Error) -> MmError {
+    match e {
+        core_server::Error::NotFound { .. } => MmError::forbidden(),
+        other => other.into(),
+    }
+}
+
+async fn apply_patch(
+    core: &Core,
+    actor: &Actor,
+    id: &str,
+    patch: PostPatch,
+) -> MmResult<Json<MmPost>> {
+    check_id("post_id", id)?;
+    let post = core
+        .patch_post(actor, id, patch)
+        .await
+        .map_err(missing_is_forbidden)?;
+    Ok(Json(one_post(core, post).await?))
+}
+
+#[derive(Deserialize)]
+pub struct PatchBody {
+    message: Option<String>,
+    is_pinned: Option<bool>,
+    props: Option<Value>,
+}
+
+/// `PUT /api/v4/posts/{post_id}/patch`
+pub async fn patch(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+    MmJson(b): MmJson<PatchBody>,
+) -> MmResult<Json<MmPost>> {
+    apply_patch(
+        &core,
+        &actor,
+        &id,
+        PostPatch {
+            message: b.message,
+            is_pinned: b.is_pinned,
+            props: b.props.filter(|p| !p.is_null()),
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct UpdateBody {
+    id: String,
+    #[serde(default)]
+    message: String,
+    props: Option<Value>,
+}
+
+/// `PUT /api/v4/posts/{post_id}`: replaces the message (and props).
+pub async fn update(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+    MmJson(b): MmJson<UpdateBody>,
+) -> MmResult<Json<MmPost>> {
+    if b.id != id {
+        return Err(MmError::invalid_body("id"));
+    }
+    apply_patch(
+        &core,
+        &actor,
+        &id,
+        PostPatch {
+            message: Some(b.message),
+            is_pinned: None,
+            props: b.props.filter(|p| !p.is_null()),
+        },
+    )
+    .await
+}
+
+/// `DELETE /api/v4/posts/{post_id}`
+pub async fn delete(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Response> {
+    check_id("post_id", &id)?;
+    core.delete_post(&actor, &id).await?;
+    Ok(status_ok().into_response())
+}
+
+/// `GET /api/v4/posts/{post_id}/thread`
+pub async fn thread(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Json<MmPostList>> {
+    check_id("post_id", &id)?;
+    let posts = core.get_thread(&actor, &id).await?;
+    Ok(Json(list_of(&core, posts).await?))
+}
+
+/// `POST /api/v4/posts/ids`
+pub async fn by_ids(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmJson(ids): MmJson<Vec<String>>,
+) -> MmResult<Json<Vec<MmPost>>> {
+    let posts = core.get_posts_by_ids(&actor, &ids).await?;
+    let mut reactions = reactions_by_post(&core, &posts).await?;
+    Ok(Json(
+        posts
+            .into_iter()
+            .map(|p| {
+                let r = reactions.remove(&p.id).unwrap_or_default();
+                client_post(p, r)
+            })
+            .collect(),
+    ))
+}
+
+/// `GET /api/v4/channels/{channel_id}/pinned`
+pub async fn pinned(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(channel): MmPath<String>,
+) -> MmResult<Json<MmPostList>> {
+    check_id("channel_id", &channel)?;
+    let posts = core.pinned_posts(&actor, &channel).await?;
+    Ok(Json(list_of(&core, posts).await?))
+}
+
+/// `POST /api/v4/posts/{post_id}/pin`
+pub async fn pin(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Response> {
+    check_id("post_id", &id)?;
+    core.set_pinned(&actor, &id, true)
+        .await
+        .map_err(missing_is_forbidden)?;
+    Ok(status_ok().into_response())
+}
+
+/// `POST /api/v4/posts/{post_id}/unpin`
+pub async fn unpin(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Response> {
+    check_id("post_id", &id)?;
+    core.set_pinned(&actor, &id, false)
+        .await
+        .map_err(missing_is_forbidden)?;
+    Ok(status_ok().into_response())
+}
+
+/// `GET /api/v4/posts/{post_id}/reactions`
+pub async fn reactions(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Json<Vec<MmReaction>>> {
+    check_id("post_id", &id)?;
+    Ok(Json(
+        core.list_reactions(&actor, &id)
+            .await?
+            .into_iter()
+            .map(convert::reaction)
+            .collect(),
+    ))
+}
+
+/// `POST /api/v4/posts/ids/reactions`: reactions of several posts, by post id.
+pub async fn reactions_for_posts(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmJson(ids): MmJson<Vec<String>>,
+) -> MmResult<Json<BTreeMap<String, Vec<MmReaction>>>> {
+    let posts = core.get_posts_by_ids(&actor, &ids).await?;
+    let mut grouped = reactions_by_post(&core, &posts).await?;
+    Ok(Json(
+        posts
+            .iter()
+            .map(|p| (p.id.clone(), grouped.remove(&p.id).unwrap_or_default()))
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ReactionBody {
+    user_id: String,
+    post_id: String,
+    emoji_name: String,
+}
+
+/// `POST /api/v4/reactions` (200): one's own reaction only.
+pub async fn add_reaction(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmJson(b): MmJson<ReactionBody>,
+) -> MmResult<Json<MmReaction>> {
+    if b.user_id != actor.user.id {
+        return Err(MmError::new(
+            StatusCode::FORBIDDEN,
+            "api.reaction.save_reaction.user_id.app_error",
+            "You cannot save reaction for the other user.",
+        ));
+    }
+    check_id("post_id", &b.post_id).map_err(|_| MmError::invalid_body("post_id"))?;
+    Ok(Json(convert::reaction(
+        core.add_reaction(&actor, &b.post_id, &b.emoji_name).await?,
+    )))
+}
+
+/// `DELETE /api/v4/users/{user_id}/posts/{post_id}/reactions/{emoji_name}`
+pub async fn remove_reaction(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath((user, post, emoji)): MmPath<(String, String, String)>,
+) -> MmResult<Response> {
+    let user = auth.user_id(&user);
+    check_id("user_id", &user)?;
+    check_id("post_id", &post)?;
+    if user != auth.0.user.id {
+        return Err(MmError::forbidden());
+    }
+    core.remove_reaction(&auth.0, &post, &emoji).await?;
+    Ok(status_ok().into_response())
+}

@@ -1,0 +1,369 @@
+//! Teams and team membership.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use core_server::model::Team;
+use core_server::services::{Actor, Core, NewTeam, TeamPatch};
+
+use crate::convert::{self, MmTeam, MmTeamMember};
+use crate::error::{MmError, MmResult};
+use crate::extract::{check_id, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging};
+
+/// Converts a team, showing invite id and e-mail to its admins only.
+async fn team_for(core: &Core, actor: &Actor, team: Team) -> MmResult<MmTeam> {
+    let privileged = actor.is_admin()
+        || matches!(core.store.get_team_member(&team.id, &actor.user.id).await,
+            Ok(m) if m.is_active() && core_server::model::roles::has(&m.roles, "team_admin"));
+    Ok(convert::team(team, privileged))
+}
+
+fn only_self(auth: &MmAuth, raw: &str) -> MmResult<()> {
+    let id = auth.user_id(raw);
+    check_id("user_id", &id)?;
+    if id == auth.0.user.id {
+        Ok(())
+    } else {
+        Err(MmError::forbidden())
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CreateTeam {
+    name: String,
+    display_name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(rename = "type")]
+    team_type: Option<String>,
+}
+
+/// `POST /api/v4/teams` (201)
+pub async fn create(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmJson(b): MmJson<CreateTeam>,
+) -> MmResult<(StatusCode, Json<MmTeam>)> {
+    let team = core
+        .create_team(
+            &actor,
+            NewTeam {
+                name: b.name,
+                display_name: b.display_name,
+                description: b.description,
+                team_type: b.team_type,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(convert::team(team, true))))
+}
+
+#[derive(Deserialize)]
+pub struct TeamsQuery {
+    #[serde(flatten)]
+    paging: Paging,
+    include_total_count: Option<bool>,
+}
+
+/// Teams with their total, when `include_total_count=true`.
+#[derive(Serialize)]
+pub struct TeamsWithCount {
+    teams: Vec<MmTeam>,
+    total_count: i64,
+}
+
+/// `GET /api/v4/teams`: the teams the caller can see.
+pub async fn list(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmQuery(q): MmQuery<TeamsQuery>,
+) -> MmResult<Response> {
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = core
+            .list_teams(&actor, cursor.as_deref(), Some(200))
+            .await?;
+        all.extend(page.items);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
+    let start = usize::try_from(q.paging.offset())
+        .unwrap_or(usize::MAX)
+        .min(all.len());
+    let mut teams = Vec::new();
+    for team in all
+        .into_iter()
+        .skip(start)
+        .take(usize::try_from(q.paging.per_page()).unwrap_or(0))
+    {
+        teams.push(team_for(&core, &actor, team).await?);
+    }
+    if q.include_total_count == Some(true) {
+        return Ok(Json(TeamsWithCount {
+            teams,
+            total_count: total,
+        })
+        .into_response());
+    }
+    Ok(Json(teams).into_response())
+}
+
+/// `GET /api/v4/teams/{team_id}`
+pub async fn get(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Json<MmTeam>> {
+    check_id("team_id", &id)?;
+    let team = core.get_team(&actor, &id).await?;
+    Ok(Json(team_for(&core, &actor, team).await?))
+}
+
+/// `GET /api/v4/teams/name/{name}`
+pub async fn by_name(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(name): MmPath<String>,
+) -> MmResult<Json<MmTeam>> {
+    let team = core.get_team_by_name(&actor, &name).await?;
+    Ok(Json(team_for(&core, &actor, team).await?))
+}
+
+#[derive(Deserialize)]
+pub struct PatchTeam {
+    display_name: Option<String>,
+    description: Option<String>,
+    company_name: Option<String>,
+    allowed_domains: Option<String>,
+    allow_open_invite: Option<bool>,
+}
+
+/// `PUT /api/v4/teams/{team_id}/patch`
+pub async fn patch(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+    MmJson(b): MmJson<PatchTeam>,
+) -> MmResult<Json<MmTeam>> {
+    check_id("team_id", &id)?;
+    let patch = TeamPatch {
+        display_name: b.display_name,
+        description: b.description,
+        allow_open_invite: b.allow_open_invite,
+        company_name: b.company_name,
+        allowed_domains: b.allowed_domains,
+    };
+    Ok(Json(convert::team(
+        core.patch_team(&actor, &id, patch).await?,
+        true,
+    )))
+}
+
+/// `DELETE /api/v4/teams/{team_id}`: archives the team.
+pub async fn delete(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Response> {
+    check_id("team_id", &id)?;
+    core.delete_team(&actor, &id).await?;
+    Ok(status_ok().into_response())
+}
+
+/// `GET /api/v4/users/{user_id}/teams`
+pub async fn mine(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(user): MmPath<String>,
+) -> MmResult<Json<Vec<MmTeam>>> {
+    only_self(&auth, &user)?;
+    let mut out = Vec::new();
+    for team in core.list_my_teams(&auth.0).await? {
+        out.push(team_for(&core, &auth.0, team).await?);
+    }
+    Ok(Json(out))
+}
+
+/// `GET /api/v4/users/{user_id}/teams/members`
+pub async fn my_memberships(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(user): MmPath<String>,
+) -> MmResult<Json<Vec<MmTeamMember>>> {
+    only_self(&auth, &user)?;
+    Ok(Json(
+        core.list_my_team_members(&auth.0)
+            .await?
+            .into_iter()
+            .map(convert::team_member)
+            .collect(),
+    ))
+}
+
+/// Mattermost's `TeamUnread`.
+#[derive(Serialize, Default)]
+pub struct TeamUnread {
+    team_id: String,
+    msg_count: i64,
+    mention_count: i64,
+    mention_count_root: i64,
+    msg_count_root: i64,
+    thread_count: i64,
+    thread_mention_count: i64,
+    thread_urgent_mention_count: i64,
+}
+
+/// `GET /api/v4/users/{user_id}/teams/unread`: unread totals per team (DMs excluded).
+pub async fn my_unreads(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(user): MmPath<String>,
+) -> MmResult<Json<Vec<TeamUnread>>> {
+    only_self(&auth, &user)?;
+    let teams = core.list_my_teams(&auth.0).await?;
+    let unreads = core.list_unreads(&auth.0, None).await?;
+    let out = teams
+        .into_iter()
+        .map(|t| {
+            let mut u = TeamUnread {
+                team_id: t.id.clone(),
+                ..Default::default()
+            };
+            for c in unreads.iter().filter(|c| c.team_id == t.id) {
+                u.msg_count += c.msg_count;
+                u.mention_count += c.mention_count;
+                u.msg_count_root += c.msg_count_root;
+                u.mention_count_root += c.mention_count_root;
+            }
+            u
+        })
+        .collect();
+    Ok(Json(out))
+}
+
+/// `GET /api/v4/teams/{team_id}/stats`
+pub async fn stats(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Json<serde_json::Value>> {
+    check_id("team_id", &id)?;
+    let count = core.team_member_count(&actor, &id).await?;
+    Ok(Json(
+        serde_json::json!({"team_id": id, "total_member_count": count, "active_member_count": count}),
+    ))
+}
+
+/// `GET /api/v4/teams/{team_id}/members`
+pub async fn members(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+    MmQuery(p): MmQuery<Paging>,
+) -> MmResult<Json<Vec<MmTeamMember>>> {
+    check_id("team_id", &id)?;
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    let wanted = usize::try_from(p.offset() + p.per_page()).unwrap_or(usize::MAX);
+    while all.len() < wanted {
+        let page = core
+            .list_team_members(&actor, &id, cursor.as_deref(), Some(200))
+            .await?;
+        all.extend(page.items);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    let start = usize::try_from(p.offset())
+        .unwrap_or(usize::MAX)
+        .min(all.len());
+    let page = all
+        .into_iter()
+        .skip(start)
+        .take(usize::try_from(p.per_page()).unwrap_or(0));
+    Ok(Json(page.map(convert::team_member).collect()))
+}
+
+#[derive(Deserialize)]
+pub struct AddMember {
+    user_id: String,
+    team_id: Option<String>,
+}
+
+/// `POST /api/v4/teams/{team_id}/members` (201)
+pub async fn add_member(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+    MmJson(b): MmJson<AddMember>,
+) -> MmResult<(StatusCode, Json<MmTeamMember>)> {
+    check_id("team_id", &id)?;
+    if b.team_id
+        .as_deref()
+        .is_some_and(|t| !t.is_empty() && t != id)
+    {
+        return Err(MmError::invalid_body("team_id"));
+    }
+    let user_id = auth.user_id(&b.user_id);
+    check_id("user_id", &user_id).map_err(|_| MmError::invalid_body("user_id"))?;
+    let member = core.add_team_member(&auth.0, &id, &user_id).await?;
+    Ok((StatusCode::CREATED, Json(convert::team_member(member))))
+}
+
+/// `POST /api/v4/teams/{team_id}/members/ids`
+pub async fn members_by_ids(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+    MmJson(ids): MmJson<Vec<String>>,
+) -> MmResult<Json<Vec<MmTeamMember>>> {
+    check_id("team_id", &id)?;
+    if ids.len() > 200 {
+        return Err(MmError::invalid_body("user_ids"));
+    }
+    let mut out = Vec::new();
+    for user_id in ids {
+        check_id("user_ids", &user_id).map_err(|_| MmError::invalid_body("user_ids"))?;
+        match core.get_team_member(&actor, &id, &user_id).await {
+            Ok(m) => out.push(convert::team_member(m)),
+            Err(core_server::Error::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Json(out))
+}
+
+/// `GET /api/v4/teams/{team_id}/members/{user_id}`
+pub async fn member(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath((id, user)): MmPath<(String, String)>,
+) -> MmResult<Json<MmTeamMember>> {
+    check_id("team_id", &id)?;
+    let user = auth.user_id(&user);
+    check_id("user_id", &user)?;
+    Ok(Json(convert::team_member(
+        core.get_team_member(&auth.0, &id, &user).await?,
+    )))
+}
+
+/// `DELETE /api/v4/teams/{team_id}/members/{user_id}`
+pub async fn remove_member(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath((id, user)): MmPath<(String, String)>,
+) -> MmResult<Response> {
+    check_id("team_id", &id)?;
+    let user = auth.user_id(&user);
+    check_id("user_id", &user)?;
+    core.remove_team_member(&auth.0, &id, &user).await?;
+    Ok(status_ok().into_response())
+}

@@ -1,0 +1,635 @@
+//! Users: login and sessions, profiles, statuses, preferences.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use core_server::model::{Preference, StringMap};
+use core_server::services::{Core, NewUser, UserPatch};
+
+use crate::convert::{self, MmStatus, MmUser};
+use crate::error::{MmError, MmResult};
+use crate::extract::{check_id, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging};
+
+fn str_field(body: &Map<String, Value>, key: &str) -> String {
+    body.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn cookie(name: &str, value: &str, max_age: i64, http_only: bool) -> Option<HeaderValue> {
+    let flags = if http_only { "; HttpOnly" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Max-Age={max_age}; SameSite=Lax{flags}"
+    ))
+    .ok()
+}
+
+/// `POST /api/v4/users/login`: by `login_id` (username or e-mail) or by `id`.
+pub async fn login(
+    State(core): State<Core>,
+    headers: HeaderMap,
+    MmJson(body): MmJson<Map<String, Value>>,
+) -> MmResult<Response> {
+    let password = str_field(&body, "password");
+    let device_id = str_field(&body, "device_id");
+    let mut login_id = str_field(&body, "login_id");
+    if login_id.is_empty() {
+        let id = str_field(&body, "id");
+        if id.is_empty() {
+            return Err(MmError::invalid_body("login_id"));
+        }
+        check_id("id", &id)?;
+        login_id = match core.store.get_user(&id).await {
+            Ok(u) => u.username,
+            Err(core_server::Error::NotFound { .. }) => {
+                return Err(
+                    core_server::Error::Unauthorized("invalid login or password".into()).into(),
+                )
+            }
+            Err(e) => return Err(e.into()),
+        };
+    }
+    let result = core.login(&login_id, &password, &device_id).await?;
+    let max_age = (result.session.expires_at - result.session.create_at) / 1000;
+    let csrf = result
+        .session
+        .props
+        .get("csrf")
+        .cloned()
+        .unwrap_or_default();
+    let mut response = Json(convert::user(result.user.clone())).into_response();
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&result.token) {
+        h.insert("token", v);
+    }
+    if headers
+        .get("x-requested-with")
+        .and_then(|v| v.to_str().ok())
+        == Some("XMLHttpRequest")
+    {
+        for c in [
+            cookie("MMAUTHTOKEN", &result.token, max_age, true),
+            cookie("MMUSERID", &result.user.id, max_age, false),
+            cookie("MMCSRF", &csrf, max_age, false),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            h.append(header::SET_COOKIE, c);
+        }
+    }
+    Ok(response)
+}
+
+/// `POST /api/v4/users/logout`: revokes the session if there is one.
+pub async fn logout(State(core): State<Core>, auth: Result<MmAuth, MmError>) -> MmResult<Response> {
+    if let Ok(MmAuth(actor)) = auth {
+        core.logout(&actor).await?;
+    }
+    let mut response = status_ok().into_response();
+    for name in ["MMAUTHTOKEN", "MMUSERID", "MMCSRF"] {
+        if let Some(c) = cookie(name, "", 0, name == "MMAUTHTOKEN") {
+            response.headers_mut().append(header::SET_COOKIE, c);
+        }
+    }
+    Ok(response)
+}
+
+/// The fields of a new user that this server reads; the rest of Mattermost's User is ignored.
+#[derive(Deserialize)]
+pub struct CreateUser {
+    username: String,
+    email: String,
+    password: String,
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+    #[serde(default)]
+    nickname: String,
+    locale: Option<String>,
+}
+
+/// `POST /api/v4/users`: sign-up (201). The first user becomes a system admin.
+pub async fn create(
+    State(core): State<Core>,
+    auth: Result<MmAuth, MmError>,
+    MmJson(body): MmJson<CreateUser>,
+) -> MmResult<(StatusCode, Json<MmUser>)> {
+    let actor = auth.ok().map(|a| a.0);
+    let input = NewUser {
+        username: body.username,
+        email: body.email,
+        password: body.password,
+        first_name: body.first_name,
+        last_name: body.last_name,
+        nickname: body.nickname,
+        locale: body.locale.filter(|l| !l.is_empty()),
+    };
+    let user = core
+        .create_user(actor.as_ref(), input, false, false)
+        .await?;
+    let user = match &actor {
+        Some(a) => core.user_for(a, user),
+        None => user,
+    };
+    Ok((StatusCode::CREATED, Json(convert::user(user))))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    in_team: Option<String>,
+    in_channel: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+/// `GET /api/v4/users`: all users, or those of a team or channel.
+pub async fn list(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmQuery(q): MmQuery<ListQuery>,
+) -> MmResult<Json<Vec<MmUser>>> {
+    let (offset, limit) = (q.paging.offset(), q.paging.per_page());
+    let users = if let Some(channel_id) = q.in_channel.filter(|s| !s.is_empty()) {
+        check_id("in_channel", &channel_id)?;
+        core.list_channel_users(&actor, &channel_id, offset, limit)
+            .await?
+    } else if let Some(team_id) = q.in_team.filter(|s| !s.is_empty()) {
+        check_id("in_team", &team_id)?;
+        core.list_team_users(&actor, &team_id, offset, limit)
+            .await?
+    } else {
+        let mut cursor: Option<String> = None;
+        let mut skipped = 0;
+        loop {
+            let page = core
+                .list_users(&actor, cursor.as_deref(), Some(200))
+                .await?;
+            let n = i64::try_from(page.items.len()).unwrap_or(0);
+            if skipped + n > offset || page.next_cursor.is_none() {
+                let start = usize::try_from(offset - skipped)
+                    .unwrap_or(0)
+                    .min(page.items.len());
+                let mut rest: Vec<_> = page.items.into_iter().skip(start).collect();
+                rest.truncate(usize::try_from(limit).unwrap_or(0));
+                break rest;
+            }
+            skipped += n;
+            cursor = page.next_cursor;
+        }
+    };
+    Ok(Json(users.into_iter().map(convert::user).collect()))
+}
+
+/// `POST /api/v4/users/ids`
+pub async fn by_ids(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmJson(ids): MmJson<Vec<String>>,
+) -> MmResult<Json<Vec<MmUser>>> {
+    for id in &ids {
+        check_id("user_ids", id).map_err(|_| MmError::invalid_body("user_ids"))?;
+    }
+    Ok(Json(
+        core.get_users_by_ids(&actor, &ids)
+            .await?
+            .into_iter()
+            .map(convert::user)
+            .collect(),
+    ))
+}
+
+/// `POST /api/v4/users/usernames`
+pub async fn by_usernames(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmJson(names): MmJson<Vec<String>>,
+) -> MmResult<Json<Vec<MmUser>>> {
+    Ok(Json(
+        core.get_users_by_usernames(&actor, &names)
+            .await?
+            .into_iter()
+            .map(convert::user)
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct AutocompleteQuery {
+    in_team: Option<String>,
+    in_channel: Option<String>,
+    #[serde(default)]
+    name: String,
+    limit: Option<i64>,
+}
+
+/// Users matching a prefix, split by channel membership when a channel is given.
+#[derive(Serialize)]
+pub struct Autocomplete {
+    users: Vec<MmUser>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    out_of_channel: Option<Vec<MmUser>>,
+}
+
+/// `GET /api/v4/users/autocomplete`
+pub async fn autocomplete(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmQuery(q): MmQuery<AutocompleteQuery>,
+) -> MmResult<Json<Autocomplete>> {
+    let team = q.in_team.filter(|s| !s.is_empty());
+    if let Some(t) = &team {
+        check_id("in_team", t)?;
+    }
+    let limit = q.limit.unwrap_or(100).clamp(1, 200);
+    let found = core
+        .search_users(&actor, &q.name, team.as_deref(), limit)
+        .await?;
+    let Some(channel_id) = q.in_channel.filter(|s| !s.is_empty()) else {
+        return Ok(Json(Autocomplete {
+            users: found.into_iter().map(convert::user).collect(),
+            out_of_channel: None,
+        }));
+    };
+    check_id("in_channel", &channel_id)?;
+    core.get_channel(&actor, &channel_id).await?;
+    let (mut inside, mut outside) = (Vec::new(), Vec::new());
+    for user in found {
+        match core.store.get_channel_member(&channel_id, &user.id).await {
+            Ok(_) => inside.push(convert::user(user)),
+            Err(core_server::Error::NotFound { .. }) => outside.push(convert::user(user)),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Json(Autocomplete {
+        users: inside,
+        out_of_channel: Some(outside),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct SearchBody {
+    #[serde(default)]
+    term: String,
+    team_id: Option<String>,
+    limit: Option<i64>,
+}
+
+/// `POST /api/v4/users/search`
+pub async fn search(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmJson(body): MmJson<SearchBody>,
+) -> MmResult<Json<Vec<MmUser>>> {
+    let team = body.team_id.filter(|s| !s.is_empty());
+    let users = core
+        .search_users(
+            &actor,
+            &body.term,
+            team.as_deref(),
+            body.limit.unwrap_or(100),
+        )
+        .await?;
+    Ok(Json(users.into_iter().map(convert::user).collect()))
+}
+
+/// `GET /api/v4/users/{user_id}` (`me` for oneself)
+pub async fn get(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Json<MmUser>> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    Ok(Json(convert::user(core.get_user(&auth.0, &id).await?)))
+}
+
+/// `GET /api/v4/users/username/{username}`
+pub async fn by_username(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(name): MmPath<String>,
+) -> MmResult<Json<MmUser>> {
+    Ok(Json(convert::user(
+        core.get_user_by_username(&actor, &name).await?,
+    )))
+}
+
+/// `GET /api/v4/users/email/{email}`
+pub async fn by_email(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(email): MmPath<String>,
+) -> MmResult<Json<MmUser>> {
+    let user = core.store.get_user_by_email(&email.to_lowercase()).await?;
+    if !actor.is_admin() && user.id != actor.user.id {
+        // E-mail addresses are private here, so looking users up by them is too.
+        return Err(MmError::forbidden());
+    }
+    Ok(Json(convert::user(core.user_for(&actor, user))))
+}
+
+/// The fields of Mattermost's UserPatch.
+#[derive(Deserialize)]
+pub struct PatchBody {
+    username: Option<String>,
+    nickname: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    position: Option<String>,
+    email: Option<String>,
+    props: Option<StringMap>,
+    notify_props: Option<StringMap>,
+    locale: Option<String>,
+    timezone: Option<StringMap>,
+}
+
+/// `PUT /api/v4/users/{user_id}/patch`
+pub async fn patch(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+    MmJson(b): MmJson<PatchBody>,
+) -> MmResult<Json<MmUser>> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    let patch = UserPatch {
+        username: b.username,
+        email: b.email,
+        first_name: b.first_name,
+        last_name: b.last_name,
+        nickname: b.nickname,
+        position: b.position,
+        locale: b.locale,
+        props: b.props,
+        notify_props: b.notify_props,
+        timezone: b.timezone,
+    };
+    Ok(Json(convert::user(
+        core.patch_user(&auth.0, &id, patch).await?,
+    )))
+}
+
+/// `DELETE /api/v4/users/{user_id}`: deactivates the account.
+pub async fn deactivate(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Response> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    core.deactivate_user(&auth.0, &id).await?;
+    Ok(status_ok().into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PasswordBody {
+    current_password: Option<String>,
+    new_password: String,
+}
+
+/// `PUT /api/v4/users/{user_id}/password`
+pub async fn password(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+    MmJson(b): MmJson<PasswordBody>,
+) -> MmResult<Response> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    core.update_password(&auth.0, &id, b.current_password.as_deref(), &b.new_password)
+        .await?;
+    Ok(status_ok().into_response())
+}
+
+/// Mattermost's `Session`, with the token blanked.
+#[derive(Serialize)]
+pub struct MmSession {
+    id: String,
+    token: String,
+    create_at: i64,
+    expires_at: i64,
+    last_activity_at: i64,
+    user_id: String,
+    device_id: String,
+    roles: String,
+    is_oauth: bool,
+    expired_notify: bool,
+    props: StringMap,
+    team_members: Vec<Value>,
+    local: bool,
+}
+
+/// `GET /api/v4/users/{user_id}/sessions`
+pub async fn sessions(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Json<Vec<MmSession>>> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    let list = core.list_sessions(&auth.0, &id).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|s| {
+                let core_server::model::Session {
+                    id,
+                    token_hash: _,
+                    user_id,
+                    create_at,
+                    expires_at,
+                    last_activity_at,
+                    device_id,
+                    roles,
+                    mut props,
+                } = s;
+                props.remove("csrf");
+                MmSession {
+                    id,
+                    token: String::new(),
+                    create_at,
+                    expires_at,
+                    last_activity_at,
+                    user_id,
+                    device_id,
+                    roles,
+                    is_oauth: false,
+                    expired_notify: false,
+                    props,
+                    team_members: Vec::new(),
+                    local: false,
+                }
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct RevokeBody {
+    session_id: String,
+}
+
+/// `POST /api/v4/users/{user_id}/sessions/revoke`
+pub async fn revoke_session(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+    MmJson(b): MmJson<RevokeBody>,
+) -> MmResult<Response> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    check_id("session_id", &b.session_id).map_err(|_| MmError::invalid_body("session_id"))?;
+    core.revoke_session(&auth.0, &id, &b.session_id).await?;
+    Ok(status_ok().into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DeviceBody {
+    device_id: String,
+}
+
+/// `PUT /api/v4/users/sessions/device`: the mobile app registers its push token.
+pub async fn attach_device(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmJson(b): MmJson<DeviceBody>,
+) -> MmResult<Response> {
+    core.attach_device(&actor, &b.device_id).await?;
+    Ok(status_ok().into_response())
+}
+
+/// `GET /api/v4/users/{user_id}/status`
+pub async fn status(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Json<MmStatus>> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    Ok(Json(convert::status(core.get_status(&auth.0, &id).await?)))
+}
+
+#[derive(Deserialize)]
+pub struct StatusBody {
+    user_id: Option<String>,
+    status: String,
+    dnd_end_time: Option<i64>,
+}
+
+/// `PUT /api/v4/users/{user_id}/status`
+pub async fn set_status(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+    MmJson(b): MmJson<StatusBody>,
+) -> MmResult<Json<MmStatus>> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    if b.user_id.as_deref().is_some_and(|u| u != id) {
+        return Err(MmError::invalid_body("user_id"));
+    }
+    let end = b.dnd_end_time.filter(|t| *t > 0);
+    Ok(Json(convert::status(
+        core.set_status(&auth.0, &id, &b.status, end).await?,
+    )))
+}
+
+/// `POST /api/v4/users/status/ids`
+pub async fn statuses(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmJson(ids): MmJson<Vec<String>>,
+) -> MmResult<Json<Vec<MmStatus>>> {
+    for id in &ids {
+        check_id("user_ids", id).map_err(|_| MmError::invalid_body("user_ids"))?;
+    }
+    Ok(Json(
+        core.get_statuses(&actor, &ids)
+            .await?
+            .into_iter()
+            .map(convert::status)
+            .collect(),
+    ))
+}
+
+/// `GET /api/v4/users/{user_id}/preferences`
+pub async fn preferences(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Json<Vec<Preference>>> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    Ok(Json(core.list_preferences(&auth.0, &id).await?))
+}
+
+/// `GET /api/v4/users/{user_id}/preferences/{category}`
+pub async fn preferences_in(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath((id, category)): MmPath<(String, String)>,
+) -> MmResult<Json<Vec<Preference>>> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    let all = core.list_preferences(&auth.0, &id).await?;
+    Ok(Json(
+        all.into_iter().filter(|p| p.category == category).collect(),
+    ))
+}
+
+/// `PUT /api/v4/users/{user_id}/preferences`
+pub async fn save_preferences(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+    MmJson(prefs): MmJson<Vec<Preference>>,
+) -> MmResult<Response> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    core.save_preferences(&auth.0, &id, prefs).await?;
+    Ok(status_ok().into_response())
+}
+
+/// `POST /api/v4/users/{user_id}/preferences/delete`
+pub async fn delete_preferences(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+    MmJson(prefs): MmJson<Vec<Preference>>,
+) -> MmResult<Response> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    core.delete_preferences(&auth.0, &id, prefs).await?;
+    Ok(status_ok().into_response())
+}
+
+/// `POST /api/v4/users/group_channels`: the other members of each group message.
+pub async fn group_channel_members(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmJson(channel_ids): MmJson<Vec<String>>,
+) -> MmResult<Json<BTreeMap<String, Vec<MmUser>>>> {
+    if channel_ids.len() > 200 {
+        return Err(MmError::invalid_body("channel_ids"));
+    }
+    let mut out = BTreeMap::new();
+    for channel_id in channel_ids {
+        check_id("channel_ids", &channel_id).map_err(|_| MmError::invalid_body("channel_ids"))?;
+        let users = core.list_channel_users(&actor, &channel_id, 0, 200).await?;
+        let others = users
+            .into_iter()
+            .filter(|u| u.id != actor.user.id)
+            .map(convert::user)
+            .collect();
+        out.insert(channel_id, others);
+    }
+    Ok(Json(out))
+}
