@@ -125,17 +125,27 @@ impl MmAuth {
 }
 
 /// Mattermost's page parameters: `page` from 0, `per_page` 60 by default and
-/// silently capped at 200.
+/// silently capped at 200; unreadable values fall back to the defaults, as
+/// Mattermost does. (Kept as text so the struct can be flattened into others.)
 #[derive(Debug, Deserialize, Default)]
 pub struct Paging {
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
+    page: Option<String>,
+    per_page: Option<String>,
 }
 
 impl Paging {
+    /// The page number, from 0.
+    pub fn page(&self) -> i64 {
+        self.page
+            .as_deref()
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(0)
+            .max(0)
+    }
+
     /// The page size in force.
     pub fn per_page(&self) -> i64 {
-        match self.per_page {
+        match self.per_page.as_deref().and_then(|p| p.parse::<i64>().ok()) {
             Some(n) if n > 0 => n.min(200),
             _ => 60,
         }
@@ -143,10 +153,7 @@ impl Paging {
 
     /// The number of records to skip.
     pub fn offset(&self) -> i64 {
-        self.page
-            .unwrap_or(0)
-            .max(0)
-            .saturating_mul(self.per_page())
+        self.page().saturating_mul(self.per_page())
     }
 }
 

@@ -108,7 +108,7 @@ async fn neighbours(core: &Core, channel_id: &str, posts: &[Post]) -> MmResult<(
 pub struct PostsQuery {
     #[serde(flatten)]
     paging: Paging,
-    since: Option<i64>,
+    since: Option<String>,
     before: Option<String>,
     after: Option<String>,
 }
@@ -122,8 +122,14 @@ pub async fn for_channel(
 ) -> MmResult<Json<MmPostList>> {
     check_id("channel_id", &channel)?;
     let (offset, per_page) = (q.paging.offset(), q.paging.per_page());
-    let first_page = q.paging.page.unwrap_or(0) == 0;
-    if let Some(since) = q.since.filter(|s| *s > 0) {
+    let first_page = q.paging.page() == 0;
+    let since = match q.since.as_deref() {
+        None | Some("") => 0,
+        Some(s) => s
+            .parse::<i64>()
+            .map_err(|_| MmError::invalid_param("since"))?,
+    };
+    if since > 0 {
         let posts = core.posts_since(&actor, &channel, since).await?;
         return Ok(Json(list_of(&core, posts).await?));
     }

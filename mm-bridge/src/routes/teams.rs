@@ -65,7 +65,7 @@ pub async fn create(
 pub struct TeamsQuery {
     #[serde(flatten)]
     paging: Paging,
-    include_total_count: Option<bool>,
+    include_total_count: Option<String>,
 }
 
 /// Teams with their total, when `include_total_count=true`.
@@ -105,7 +105,7 @@ pub async fn list(
     {
         teams.push(team_for(&core, &actor, team).await?);
     }
-    if q.include_total_count == Some(true) {
+    if q.include_total_count.as_deref() == Some("true") {
         return Ok(Json(TeamsWithCount {
             teams,
             total_count: total,

@@ -1,0 +1,543 @@
+//! Walks every implemented v4 route as an anonymous caller, as a user outside
+//! the team, as a team member outside a private channel, and as the owner,
+//! asserting Mattermost's status for each: no route hands out what it should not.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use axum::Router;
+use core_server::services::Core;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+struct App {
+    router: Router,
+    _dir: tempfile::TempDir,
+}
+
+impl App {
+    async fn new() -> App {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = core_server::store::open(&url, 4).await.expect("store");
+        let core = Core::new(store, Default::default());
+        App {
+            router: core_server::server::app(core, mm_bridge::router()),
+            _dir: dir,
+        }
+    }
+
+    async fn call(
+        &self,
+        method: &Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value, axum::http::HeaderMap) {
+        let mut req = Request::builder().method(method.clone()).uri(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req
+                .header("content-type", "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .expect("request");
+        let resp = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            headers,
+        )
+    }
+
+    /// Signs up and logs in; returns (id, token).
+    async fn user(&self, name: &str) -> (String, String) {
+        let body = json!({"username": name, "email": format!("{name}@example.com"), "password": "password1"});
+        let (status, user, _) = self
+            .call(&Method::POST, "/api/v4/users", None, Some(&body))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{user}");
+        let (status, _, headers) = self
+            .call(
+                &Method::POST,
+                "/api/v4/users/login",
+                None,
+                Some(&json!({"login_id": name, "password": "password1"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let token = headers
+            .get("token")
+            .and_then(|v| v.to_str().ok())
+            .expect("Token header")
+            .to_string();
+        (user["id"].as_str().expect("id").to_string(), token)
+    }
+}
+
+fn id(v: &Value) -> String {
+    v["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {v}"))
+        .to_string()
+}
+
+/// Routes anyone may call without a session.
+const PUBLIC: &[&str] = &[
+    "/api/v4/system/ping",
+    "/api/v4/config/client",
+    "/api/v4/license/client",
+    "/api/v4/plugins/webapp",
+    "/api/v4/users/login",
+    "/api/v4/users/logout",
+];
+
+#[tokio::test]
+async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
+    let app = App::new().await;
+    let (root_id, _root) = app.user("root").await; // the first user: system admin, left out below
+    let (owner_id, owner) = app.user("owner").await;
+    let (member_id, member) = app.user("member").await;
+    let (outsider_id, outsider) = app.user("outsider").await;
+
+    let (_, team, _) = app
+        .call(
+            &Method::POST,
+            "/api/v4/teams",
+            Some(&owner),
+            Some(&json!({"name": "own", "display_name": "Own", "type": "I"})),
+        )
+        .await;
+    let team = id(&team);
+    let (status, _, _) = app
+        .call(
+            &Method::POST,
+            &format!("/api/v4/teams/{team}/members"),
+            Some(&owner),
+            Some(&json!({"team_id": team, "user_id": member_id})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, town, _) = app
+        .call(
+            &Method::GET,
+            &format!("/api/v4/teams/{team}/channels/name/town-square"),
+            Some(&owner),
+            None,
+        )
+        .await;
+    let public = id(&town);
+    let (_, private, _) = app
+        .call(
+            &Method::POST,
+            "/api/v4/channels",
+            Some(&owner),
+            Some(
+                &json!({"team_id": team, "name": "secret", "display_name": "Secret", "type": "P"}),
+            ),
+        )
+        .await;
+    let private = id(&private);
+    let (_, secret_post, _) = app
+        .call(
+            &Method::POST,
+            "/api/v4/posts",
+            Some(&owner),
+            Some(&json!({"channel_id": private, "message": "classified"})),
+        )
+        .await;
+    let secret_post = id(&secret_post);
+    let (_, public_post, _) = app
+        .call(
+            &Method::POST,
+            "/api/v4/posts",
+            Some(&owner),
+            Some(&json!({"channel_id": public, "message": "hello"})),
+        )
+        .await;
+    let public_post = id(&public_post);
+
+    let fill = |path: &str, user: &str| {
+        path.replace("{user_id}", user)
+            .replace("{team_id}", &team)
+            .replace("{channel_id}", &private)
+            .replace("{post_id}", &secret_post)
+            .replace("{name}", "own")
+            .replace("{team_name}", "own")
+            .replace("{channel_name}", "secret")
+            .replace("{username}", "owner")
+            .replace("{email}", "owner@example.com")
+            .replace("{category}", "display_settings")
+            .replace("{role_name}", "system_user")
+            .replace("{emoji_name}", "tada")
+    };
+    let body_for = |method: &str, path: &str, user: &str| -> Option<Value> {
+        if method == "GET" || method == "DELETE" {
+            return None;
+        }
+        Some(match path {
+            "/api/v4/users/login" => json!({"login_id": "nobody", "password": "password1"}),
+            "/api/v4/users" => {
+                json!({"username": "late", "email": "late@example.com", "password": "password1"})
+            }
+            "/api/v4/posts" => json!({"channel_id": private, "message": "intrusion"}),
+            "/api/v4/reactions" => {
+                json!({"user_id": user, "post_id": secret_post, "emoji_name": "tada"})
+            }
+            "/api/v4/channels" => json!({"team_id": team, "name": "mine", "display_name": "Mine"}),
+            "/api/v4/channels/direct" => json!([user, owner_id]),
+            "/api/v4/teams" => json!({"name": format!("t{}", &user[..6]), "display_name": "T"}),
+            p if p.ends_with("/members") && p.contains("/teams/") => {
+                json!({"team_id": team, "user_id": user})
+            }
+            p if p.ends_with("/members") => json!({"user_id": user}),
+            p if p.ends_with("/view") => json!({"channel_id": private}),
+            p if p.ends_with("/patch") => json!({"display_name": "Changed", "message": "changed"}),
+            p if p.ends_with("/preferences") || p.ends_with("/preferences/delete") => {
+                json!([{"user_id": owner_id, "category": "c", "name": "n", "value": "v"}])
+            }
+            p if p.ends_with("/status") => json!({"user_id": owner_id, "status": "away"}),
+            p if p.ends_with("/password") => {
+                json!({"current_password": "password1", "new_password": "password2"})
+            }
+            p if p.ends_with("/sessions/revoke") => json!({"session_id": owner_id}),
+            p if p.ends_with("/sessions/device") => json!({"device_id": "android:abc"}),
+            "/api/v4/posts/{post_id}" => json!({"id": secret_post, "message": "changed"}),
+            "/api/v4/roles/names" => json!(["system_user"]),
+            "/api/v4/users/search" => json!({"term": "o"}),
+            "/api/v4/users/group_channels" => json!([]),
+            "/api/v4/channels/group" => json!([root_id, member_id]),
+            _ => json!([owner_id]),
+        })
+    };
+
+    // Anonymous: only the public routes answer without a 401.
+    for (method, path) in mm_bridge::ROUTES {
+        let m = Method::from_bytes(method.as_bytes()).expect("method");
+        let (status, body, _) = app
+            .call(
+                &m,
+                &format!("{}?format=old", fill(path, &owner_id)),
+                None,
+                body_for(method, path, &owner_id).as_ref(),
+            )
+            .await;
+        if PUBLIC.contains(path) || (*path == "/api/v4/users" && *method == "POST") {
+            // (A failed login is a 401 too, but never a "session expired" one.)
+            assert_ne!(
+                body["id"], "api.context.session_expired.app_error",
+                "anonymous {method} {path}: {status} {body}"
+            );
+        } else {
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "anonymous {method} {path}: {body}"
+            );
+            assert_eq!(
+                body["id"], "api.context.session_expired.app_error",
+                "{method} {path}"
+            );
+        }
+    }
+
+    // An outsider acting on the owner's team, private channel, post or account is refused.
+    let refused_for_outsider: &[(&str, &str)] = &[
+        ("GET", "/api/v4/teams/{team_id}"),
+        ("PUT", "/api/v4/teams/{team_id}/patch"),
+        ("DELETE", "/api/v4/teams/{team_id}"),
+        ("GET", "/api/v4/teams/name/{name}"),
+        ("GET", "/api/v4/teams/{team_id}/stats"),
+        ("GET", "/api/v4/teams/{team_id}/members"),
+        ("POST", "/api/v4/teams/{team_id}/members"),
+        ("POST", "/api/v4/teams/{team_id}/members/ids"),
+        ("GET", "/api/v4/teams/{team_id}/members/{user_id}"),
+        ("DELETE", "/api/v4/teams/{team_id}/members/{user_id}"),
+        ("GET", "/api/v4/teams/{team_id}/channels"),
+        (
+            "GET",
+            "/api/v4/teams/{team_id}/channels/name/{channel_name}",
+        ),
+        (
+            "GET",
+            "/api/v4/teams/name/{team_name}/channels/name/{channel_name}",
+        ),
+        ("POST", "/api/v4/channels"),
+        ("GET", "/api/v4/channels/{channel_id}"),
+        ("DELETE", "/api/v4/channels/{channel_id}"),
+        ("PUT", "/api/v4/channels/{channel_id}/patch"),
+        ("POST", "/api/v4/channels/{channel_id}/restore"),
+        ("GET", "/api/v4/channels/{channel_id}/stats"),
+        ("GET", "/api/v4/channels/{channel_id}/pinned"),
+        ("GET", "/api/v4/channels/{channel_id}/members"),
+        ("POST", "/api/v4/channels/{channel_id}/members"),
+        ("POST", "/api/v4/channels/{channel_id}/members/ids"),
+        ("GET", "/api/v4/channels/{channel_id}/members/{user_id}"),
+        ("DELETE", "/api/v4/channels/{channel_id}/members/{user_id}"),
+        ("GET", "/api/v4/channels/{channel_id}/posts"),
+        ("POST", "/api/v4/posts"),
+        ("GET", "/api/v4/posts/{post_id}"),
+        ("PUT", "/api/v4/posts/{post_id}"),
+        ("DELETE", "/api/v4/posts/{post_id}"),
+        ("PUT", "/api/v4/posts/{post_id}/patch"),
+        ("GET", "/api/v4/posts/{post_id}/thread"),
+        ("POST", "/api/v4/posts/{post_id}/pin"),
+        ("POST", "/api/v4/posts/{post_id}/unpin"),
+        ("GET", "/api/v4/posts/{post_id}/reactions"),
+        ("POST", "/api/v4/reactions"),
+        ("PUT", "/api/v4/users/{user_id}/patch"),
+        ("DELETE", "/api/v4/users/{user_id}"),
+        ("PUT", "/api/v4/users/{user_id}/password"),
+        ("GET", "/api/v4/users/{user_id}/sessions"),
+        ("POST", "/api/v4/users/{user_id}/sessions/revoke"),
+        ("PUT", "/api/v4/users/{user_id}/status"),
+        ("GET", "/api/v4/users/{user_id}/preferences"),
+        ("PUT", "/api/v4/users/{user_id}/preferences"),
+        ("POST", "/api/v4/users/{user_id}/preferences/delete"),
+        ("GET", "/api/v4/users/{user_id}/preferences/{category}"),
+        ("GET", "/api/v4/users/{user_id}/teams"),
+        ("GET", "/api/v4/users/{user_id}/teams/members"),
+        ("GET", "/api/v4/users/{user_id}/teams/unread"),
+        ("GET", "/api/v4/users/{user_id}/teams/{team_id}/channels"),
+        (
+            "GET",
+            "/api/v4/users/{user_id}/teams/{team_id}/channels/members",
+        ),
+        (
+            "GET",
+            "/api/v4/users/{user_id}/teams/{team_id}/channels/categories",
+        ),
+        ("GET", "/api/v4/users/{user_id}/channels"),
+        (
+            "GET",
+            "/api/v4/users/{user_id}/channels/{channel_id}/unread",
+        ),
+        ("POST", "/api/v4/channels/members/{user_id}/view"),
+        (
+            "DELETE",
+            "/api/v4/users/{user_id}/posts/{post_id}/reactions/{emoji_name}",
+        ),
+        ("GET", "/api/v4/users/email/{email}"),
+    ];
+    for (method, path) in refused_for_outsider {
+        assert!(
+            mm_bridge::ROUTES.contains(&(*method, *path)),
+            "{method} {path} is not a served route"
+        );
+        let m = Method::from_bytes(method.as_bytes()).expect("method");
+        let target = fill(path, &owner_id);
+        let body = body_for(method, path, &outsider_id);
+        let (status, resp, _) = app.call(&m, &target, Some(&outsider), body.as_ref()).await;
+        assert!(
+            status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
+            "outsider {method} {path}: {status} {resp}"
+        );
+        assert!(
+            resp["id"].is_string() && resp["status_code"] == status.as_u16(),
+            "{method} {path}: {resp}"
+        );
+    }
+
+    // Every other authenticated route is open to any signed-in user; it must still answer 2xx for the outsider.
+    for (method, path) in mm_bridge::ROUTES {
+        if refused_for_outsider.contains(&(*method, *path)) || PUBLIC.contains(path) {
+            continue;
+        }
+        let m = Method::from_bytes(method.as_bytes()).expect("method");
+        let target = fill(path, &outsider_id).replace(&team, "unused");
+        if target.contains("unused") {
+            continue;
+        }
+        let body = body_for(method, path, &outsider_id).map(|b| {
+            let text = b
+                .to_string()
+                .replace(&owner_id, &outsider_id)
+                .replace("late", "later");
+            serde_json::from_str::<Value>(&text).expect("json")
+        });
+        let (status, resp, _) = app.call(&m, &target, Some(&outsider), body.as_ref()).await;
+        assert!(
+            status.is_success(),
+            "outsider on own or public route {method} {path}: {status} {resp}"
+        );
+    }
+
+    // A team member outside the private channel reads the public channel only.
+    for (path, expected) in [
+        (format!("/api/v4/channels/{public}/posts"), StatusCode::OK),
+        (format!("/api/v4/posts/{public_post}"), StatusCode::OK),
+        (
+            format!("/api/v4/channels/{private}/posts"),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            format!("/api/v4/posts/{secret_post}"),
+            StatusCode::FORBIDDEN,
+        ),
+        (format!("/api/v4/channels/{private}"), StatusCode::FORBIDDEN),
+    ] {
+        let (status, body, _) = app.call(&Method::GET, &path, Some(&member), None).await;
+        assert_eq!(status, expected, "member GET {path}: {body}");
+    }
+    let (status, _, _) = app
+        .call(
+            &Method::DELETE,
+            &format!("/api/v4/posts/{public_post}"),
+            Some(&member),
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a member cannot delete the owner's post"
+    );
+
+    // And the owner gets everything that is theirs.
+    for path in [
+        format!("/api/v4/channels/{private}/posts"),
+        format!("/api/v4/posts/{secret_post}/thread"),
+        format!("/api/v4/teams/{team}/members"),
+        format!("/api/v4/users/{owner_id}/teams/{team}/channels/categories"),
+    ] {
+        let (status, body, _) = app.call(&Method::GET, &path, Some(&owner), None).await;
+        assert_eq!(status, StatusCode::OK, "owner GET {path}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn bad_input_gets_mattermost_error_bodies() {
+    let app = App::new().await;
+    let (_, token) = app.user("alice").await;
+    let unknown = core_server::id::new_id();
+    let cases: Vec<(Method, String, Option<&str>, StatusCode)> = vec![
+        (
+            Method::POST,
+            "/api/v4/posts".into(),
+            Some("{not json"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::POST,
+            "/api/v4/posts".into(),
+            Some(r#"{"channel_id": 5, "message": "x"}"#),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::POST,
+            "/api/v4/teams".into(),
+            Some(r#"{"name": "x"}"#),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::GET,
+            format!("/api/v4/posts/{unknown}"),
+            None,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::GET,
+            format!("/api/v4/channels/{unknown}"),
+            None,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::GET,
+            format!("/api/v4/teams/{unknown}"),
+            None,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::GET,
+            format!("/api/v4/users/{unknown}"),
+            None,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::GET,
+            "/api/v4/users/not-an-id".into(),
+            None,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::GET,
+            "/api/v4/config/client".into(),
+            None,
+            StatusCode::NOT_IMPLEMENTED,
+        ),
+        (
+            Method::GET,
+            "/api/v4/config/client?format=new".into(),
+            None,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::GET,
+            "/api/v4/no/such/route".into(),
+            None,
+            StatusCode::NOT_IMPLEMENTED,
+        ),
+    ];
+    for (method, path, body, expected) in cases {
+        let mut req = Request::builder()
+            .method(method.clone())
+            .uri(&path)
+            .header("authorization", format!("Bearer {token}"));
+        if body.is_some() {
+            req = req.header("content-type", "application/json");
+        }
+        let req = req
+            .body(
+                body.map(|b| Body::from(b.to_string()))
+                    .unwrap_or_else(Body::empty),
+            )
+            .expect("request");
+        let resp = app.router.clone().oneshot(req).await.expect("infallible");
+        let status = resp.status();
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        let err: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        assert_eq!(status, expected, "{method} {path}: {err}");
+        assert_eq!(content_type, "application/json", "{method} {path}");
+        for key in [
+            "id",
+            "message",
+            "detailed_error",
+            "request_id",
+            "status_code",
+        ] {
+            assert!(!err[key].is_null(), "{method} {path}: no {key} in {err}");
+        }
+        assert_eq!(err["status_code"], expected.as_u16());
+        assert_eq!(err["request_id"].as_str().map(str::len), Some(26), "{err}");
+    }
+    // per_page above 200 is capped, not refused.
+    let (status, users, _) = app
+        .call(
+            &Method::GET,
+            "/api/v4/users?per_page=1000",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(users.as_array().is_some());
+    // An oversize body is a 413 in Mattermost's shape.
+    let huge = json!({"channel_id": unknown, "message": "x".repeat(400_000)});
+    let (status, err, _) = app
+        .call(&Method::POST, "/api/v4/posts", Some(&token), Some(&huge))
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{err}");
+    assert_eq!(err["status_code"], 413);
+}
