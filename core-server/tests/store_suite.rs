@@ -665,7 +665,65 @@ async fn reactions_preferences_statuses(ctx: Ctx) {
     assert_eq!(ctx.store.get_status(&u.id).await.expect("get"), Some(s));
 }
 
+async fn search_finds_only_readable_matching_posts(ctx: Ctx) {
+    let (t, c, u) = fixture(&ctx).await;
+    let other = user("other");
+    ctx.store.create_user(&other, None).await.expect("user");
+    let private = channel(&t.id, "hidden", "P");
+    ctx.store
+        .create_channel(&private, &[member(&private.id, &other.id)])
+        .await
+        .expect("private");
+    let mut p1 = post(&c.id, &u.id, 10, "");
+    p1.message = "Deploy the Release Notes today".into();
+    let mut p2 = post(&c.id, &u.id, 20, "");
+    p2.message = "release 100% done_ish".into();
+    let mut hidden = post(&private.id, &other.id, 30, "");
+    hidden.message = "release secrets".into();
+    for p in [&p1, &p2, &hidden] {
+        ctx.store.create_post(p).await.expect("post");
+    }
+    let search = |terms: &[&str], excluded: &[&str]| {
+        let terms: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
+        let excluded: Vec<String> = excluded.iter().map(|t| t.to_string()).collect();
+        let (store, user_id, team_id) = (ctx.store.clone(), u.id.clone(), t.id.clone());
+        async move {
+            let s = core_server::store::PostSearch {
+                user_id: &user_id,
+                team_id: &team_id,
+                terms: &terms,
+                excluded: &excluded,
+                from_user_ids: &[],
+                channel_ids: &[],
+                before: None,
+                after: None,
+                limit: 10,
+            };
+            store
+                .search_posts(&s)
+                .await
+                .expect("search")
+                .into_iter()
+                .map(|p| p.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        search(&["release"], &[]).await,
+        vec![p2.id.clone(), p1.id.clone()],
+        "newest first, never the private channel"
+    );
+    assert_eq!(search(&["release notes"], &[]).await, vec![p1.id.clone()]);
+    assert_eq!(
+        search(&["100%"], &[]).await,
+        vec![p2.id.clone()],
+        "wildcards are literal"
+    );
+    assert_eq!(search(&["release"], &["deploy"]).await, vec![p2.id.clone()]);
+}
+
 on_both_backends!(
+    search_finds_only_readable_matching_posts,
     users_round_trip_and_unique,
     sessions_by_token_hash,
     teams_and_membership,

@@ -211,6 +211,7 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             "/api/v4/posts/{post_id}" => json!({"id": secret_post, "message": "changed"}),
             "/api/v4/roles/names" => json!(["system_user"]),
             "/api/v4/users/search" => json!({"term": "o"}),
+            "/api/v4/teams/{team_id}/posts/search" => json!({"terms": "classified"}),
             "/api/v4/users/group_channels" => json!([]),
             "/api/v4/channels/group" => json!([root_id, member_id]),
             _ => json!([owner_id]),
@@ -324,6 +325,7 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             "/api/v4/users/{user_id}/posts/{post_id}/reactions/{emoji_name}",
         ),
         ("GET", "/api/v4/users/email/{email}"),
+        ("POST", "/api/v4/teams/{team_id}/posts/search"),
     ];
     for (method, path) in refused_for_outsider {
         assert!(
@@ -398,6 +400,33 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         StatusCode::FORBIDDEN,
         "a member cannot delete the owner's post"
     );
+
+    // Search finds only what the searcher may read.
+    let search = json!({"terms": "classified OR hello"});
+    let (_, found, _) = app
+        .call(
+            &Method::POST,
+            &format!("/api/v4/teams/{team}/posts/search"),
+            Some(&member),
+            Some(&json!({"terms": "classified"})),
+        )
+        .await;
+    assert_eq!(
+        found["order"].as_array().map(Vec::len),
+        Some(0),
+        "a member finds nothing of the private channel: {found}"
+    );
+    let (_, found, _) = app
+        .call(
+            &Method::POST,
+            &format!("/api/v4/teams/{team}/posts/search"),
+            Some(&owner),
+            Some(&json!({"terms": "classified"})),
+        )
+        .await;
+    assert_eq!(found["order"][0], secret_post.as_str(), "{found}");
+    assert_eq!(found["matches"][&secret_post][0], "classified", "{found}");
+    let _ = search;
 
     // And the owner gets everything that is theirs.
     for path in [

@@ -6,6 +6,7 @@ mod channels;
 mod posts;
 mod preferences;
 mod reactions;
+mod search;
 mod status;
 mod teams;
 mod users;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 pub use auth::{Actor, LoginResult};
 pub use channels::{ChannelPatch, NewChannel};
 pub use posts::{NewPost, PostPatch};
+pub use search::{parse_search, SearchQuery};
 pub use teams::{NewTeam, TeamPatch};
 pub use users::{NewUser, UserPatch};
 

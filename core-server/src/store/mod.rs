@@ -23,6 +23,28 @@ pub struct PostCursor<'a> {
     pub id: &'a str,
 }
 
+/// What a post search asks the store for.
+#[derive(Debug, Clone, Copy)]
+pub struct PostSearch<'a> {
+    /// The searcher: only channels they belong to are searched.
+    pub user_id: &'a str,
+    /// The team whose channels (plus the searcher's DMs and GMs) are searched.
+    pub team_id: &'a str,
+    /// Lower-case words or phrases every result contains.
+    pub terms: &'a [String],
+    /// Lower-case words no result contains.
+    pub excluded: &'a [String],
+    /// Only posts by these users, when not empty.
+    pub from_user_ids: &'a [String],
+    /// Only posts in these channels, when not empty.
+    pub channel_ids: &'a [String],
+    /// Only posts created before this time, ms.
+    pub before: Option<i64>,
+    /// Only posts created after this time, ms.
+    pub after: Option<i64>,
+    pub limit: i64,
+}
+
 /// Everything the services read and write. Each method is one atomic step.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -213,6 +235,8 @@ pub trait Store: Send + Sync + 'static {
     async fn list_pinned_posts(&self, channel_id: &str) -> Result<Vec<Post>>;
     /// Live posts among `ids`.
     async fn get_posts_by_ids(&self, ids: &[String]) -> Result<Vec<Post>>;
+    /// Live posts matching a search, newest first.
+    async fn search_posts(&self, search: &PostSearch<'_>) -> Result<Vec<Post>>;
     /// Live reactions to any of `post_ids`, oldest first.
     async fn list_reactions_for_posts(&self, post_ids: &[String]) -> Result<Vec<Reaction>>;
 

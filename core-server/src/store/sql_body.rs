@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use sqlx::QueryBuilder;
 
 use super::rows::*;
-use super::{PostCursor, Store};
+use super::{PostCursor, PostSearch, Store};
 use crate::model::*;
 
 /// A row was expected to exist but did not.
@@ -1124,6 +1124,58 @@ impl Store for Backend {
         }
         list.push_unseparated(")");
         let rows: Vec<PostRow> = query.build_query_as().fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(Post::from).collect())
+    }
+
+    async fn search_posts(&self, search: &PostSearch<'_>) -> Result<Vec<Post>> {
+        // Terms match anywhere in the message, case-insensitively; LIKE
+        // wildcards in them are matched literally.
+        let like = |t: &str| format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let mut q = QueryBuilder::<Db>::new(format!(
+            "SELECT {} FROM posts p JOIN channel_members m ON m.channel_id = p.channel_id AND m.user_id = ",
+            prefixed(POST_COLS, "p")
+        ));
+        q.push_bind(search.user_id);
+        q.push(" JOIN channels c ON c.id = p.channel_id WHERE p.delete_at = 0 AND p.original_id = '' AND (c.team_id = ");
+        q.push_bind(search.team_id);
+        q.push(" OR c.team_id = '')");
+        for term in search.terms {
+            q.push(" AND LOWER(p.message) LIKE ");
+            q.push_bind(like(term));
+            q.push(" ESCAPE '\\'");
+        }
+        for term in search.excluded {
+            q.push(" AND LOWER(p.message) NOT LIKE ");
+            q.push_bind(like(term));
+            q.push(" ESCAPE '\\'");
+        }
+        if !search.from_user_ids.is_empty() {
+            q.push(" AND p.user_id IN (");
+            let mut list = q.separated(", ");
+            for id in search.from_user_ids {
+                list.push_bind(id);
+            }
+            list.push_unseparated(")");
+        }
+        if !search.channel_ids.is_empty() {
+            q.push(" AND p.channel_id IN (");
+            let mut list = q.separated(", ");
+            for id in search.channel_ids {
+                list.push_bind(id);
+            }
+            list.push_unseparated(")");
+        }
+        if let Some(before) = search.before {
+            q.push(" AND p.create_at < ");
+            q.push_bind(before);
+        }
+        if let Some(after) = search.after {
+            q.push(" AND p.create_at > ");
+            q.push_bind(after);
+        }
+        q.push(" ORDER BY p.create_at DESC, p.id DESC LIMIT ");
+        q.push_bind(search.limit);
+        let rows: Vec<PostRow> = q.build_query_as().fetch_all(&self.read).await?;
         Ok(rows.into_iter().map(Post::from).collect())
     }
 

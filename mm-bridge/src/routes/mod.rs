@@ -118,6 +118,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v4/posts/{post_id}/reactions"),
     ("POST", "/api/v4/posts/ids/reactions"),
     ("POST", "/api/v4/reactions"),
+    ("POST", "/api/v4/teams/{team_id}/posts/search"),
 ];
 
 /// The `/api/v4` router.
@@ -283,6 +284,7 @@ pub fn router() -> Router<Core> {
             post(posts::reactions_for_posts),
         )
         .route("/api/v4/reactions", post(posts::add_reaction))
+        .route("/api/v4/teams/{team_id}/posts/search", post(posts::search))
         .route("/api/v4/{*rest}", any(not_implemented))
         .layer(axum::middleware::from_fn(crate::context::wire))
 }

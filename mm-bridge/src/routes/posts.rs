@@ -442,3 +442,57 @@ pub async fn remove_reaction(
     core.remove_reaction(&auth.0, &post, &emoji).await?;
     Ok(status_ok().into_response())
 }
+
+#[derive(Deserialize)]
+pub struct SearchBody {
+    #[serde(default)]
+    terms: String,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+/// A post list with the terms that matched each post.
+#[derive(serde::Serialize)]
+pub struct SearchResults {
+    #[serde(flatten)]
+    list: MmPostList,
+    matches: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// `POST /api/v4/teams/{team_id}/posts/search`
+pub async fn search(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(team): MmPath<String>,
+    MmJson(b): MmJson<SearchBody>,
+) -> MmResult<Json<SearchResults>> {
+    check_id("team_id", &team)?;
+    let per_page = b.per_page.filter(|n| *n > 0).unwrap_or(60).min(200);
+    let page = b.page.unwrap_or(0).max(0);
+    let (found, terms) = core
+        .search_posts(&actor, &team, &b.terms, (page + 1) * per_page)
+        .await?;
+    let start = usize::try_from(page * per_page)
+        .unwrap_or(usize::MAX)
+        .min(found.len());
+    let posts: Vec<Post> = found.into_iter().skip(start).collect();
+    let matches = posts
+        .iter()
+        .map(|p| {
+            let message = p.message.to_lowercase();
+            (
+                p.id.clone(),
+                terms
+                    .iter()
+                    .filter(|t| message.contains(t.as_str()))
+                    .cloned()
+                    .collect(),
+            )
+        })
+        .collect();
+    let list = list_of(&core, posts).await?;
+    Ok(Json(SearchResults {
+        list,
+        matches: Some(matches),
+    }))
+}
