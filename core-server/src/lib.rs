@@ -11,6 +11,7 @@ pub mod time;
 
 pub use error::{Error, Result};
 pub mod api;
+pub mod avatar;
 pub mod events;
 pub mod server;
 pub mod services;

@@ -119,6 +119,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v4/posts/ids/reactions"),
     ("POST", "/api/v4/reactions"),
     ("POST", "/api/v4/teams/{team_id}/posts/search"),
+    ("GET", "/api/v4/users/{user_id}/image"),
+    ("GET", "/api/v4/users/{user_id}/image/default"),
 ];
 
 /// The `/api/v4` router.
@@ -285,6 +287,8 @@ pub fn router() -> Router<Core> {
         )
         .route("/api/v4/reactions", post(posts::add_reaction))
         .route("/api/v4/teams/{team_id}/posts/search", post(posts::search))
+        .route("/api/v4/users/{user_id}/image", get(users::image))
+        .route("/api/v4/users/{user_id}/image/default", get(users::image))
         .route("/api/v4/{*rest}", any(not_implemented))
         .layer(axum::middleware::from_fn(crate::context::wire))
 }

@@ -633,3 +633,31 @@ pub async fn group_channel_members(
     }
     Ok(Json(out))
 }
+
+/// `GET /api/v4/users/{user_id}/image` and `/image/default`: the generated picture
+/// (uploaded pictures arrive with file storage).
+pub async fn image(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Response> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    let user = core.get_user(&auth.0, &id).await?;
+    let png = core_server::avatar::default_avatar_png(&user.id, &user.username);
+    let mut response = png.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("max-age=86400, private"),
+    );
+    if let Ok(etag) = HeaderValue::from_str(&format!(
+        "{}.{}",
+        crate::context::VERSION,
+        user.last_picture_update
+    )) {
+        h.insert(header::ETAG, etag);
+    }
+    Ok(response)
+}
