@@ -105,6 +105,11 @@ impl From<Error> for MmError {
                         "Unable to get the reaction.",
                     ),
                     "session" => ("app.session.get.app_error", "Unable to find the session."),
+                    "bot" => ("store.sql_bot.get.missing.app_error", "Bot does not exist."),
+                    "access token" => (
+                        "app.user_access_token.get_by_user.app_error",
+                        "Unable to get the user access token.",
+                    ),
                     _ => ("app.record.get.app_error", "Unable to find the record."),
                 };
                 MmError::new(StatusCode::NOT_FOUND, id, message)

@@ -101,10 +101,20 @@ const PUBLIC: &[&str] = &[
 #[tokio::test]
 async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
     let app = App::new().await;
-    let (root_id, _root) = app.user("root").await; // the first user: system admin, left out below
+    let (root_id, root) = app.user("root").await; // the first user: system admin, left out below
     let (owner_id, owner) = app.user("owner").await;
     let (member_id, member) = app.user("member").await;
     let (outsider_id, outsider) = app.user("outsider").await;
+    let theme = json!([{"user_id": outsider_id, "category": "display_settings", "name": "theme", "value": "dark"}]);
+    let (status, _, _) = app
+        .call(
+            &Method::PUT,
+            "/api/v4/users/me/preferences",
+            Some(&outsider),
+            Some(&theme),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
 
     let (_, team, _) = app
         .call(
@@ -163,6 +173,37 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         .await;
     let public_post = id(&public_post);
 
+    // The admin's bot, and an access token of the owner's.
+    let (status, robot, _) = app
+        .call(
+            &Method::POST,
+            "/api/v4/bots",
+            Some(&root),
+            Some(&json!({"username": "robot", "display_name": "Robot"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{robot}");
+    let robot = robot["user_id"].as_str().expect("bot id").to_string();
+    let (status, owner_token, _) = app
+        .call(
+            &Method::POST,
+            &format!("/api/v4/users/{owner_id}/tokens"),
+            Some(&root),
+            Some(&json!({"description": "ci"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{owner_token}");
+    let token_id = id(&owner_token);
+    let pat = owner_token["token"].as_str().expect("token").to_string();
+    let (status, me, _) = app
+        .call(&Method::GET, "/api/v4/users/me", Some(&pat), None)
+        .await;
+    assert_eq!(
+        (status, me["id"].as_str()),
+        (StatusCode::OK, Some(owner_id.as_str())),
+        "a personal access token authenticates"
+    );
+
     let fill = |path: &str, user: &str| {
         path.replace("{user_id}", user)
             .replace("{team_id}", &team)
@@ -174,8 +215,11 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             .replace("{username}", "owner")
             .replace("{email}", "owner@example.com")
             .replace("{category}", "display_settings")
+            .replace("{preference_name}", "theme")
             .replace("{role_name}", "system_user")
             .replace("{emoji_name}", "tada")
+            .replace("{bot_user_id}", &robot)
+            .replace("{token_id}", &token_id)
     };
     let body_for = |method: &str, path: &str, user: &str| -> Option<Value> {
         if method == "GET" || method == "DELETE" {
@@ -213,6 +257,10 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             "/api/v4/users/search" => json!({"term": "o"}),
             "/api/v4/teams/{team_id}/posts/search" => json!({"terms": "classified"}),
             "/api/v4/users/group_channels" => json!([]),
+            "/api/v4/users/{user_id}/tokens" => json!({"description": "mine"}),
+            p if p.starts_with("/api/v4/users/tokens/") => json!({"token_id": token_id}),
+            "/api/v4/bots" => json!({"username": format!("bot{}", &user[..6])}),
+            "/api/v4/bots/{bot_user_id}" => json!({"display_name": "Renamed"}),
             "/api/v4/channels/group" => json!([root_id, member_id]),
             _ => json!([owner_id]),
         })
@@ -302,6 +350,10 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         ("PUT", "/api/v4/users/{user_id}/preferences"),
         ("POST", "/api/v4/users/{user_id}/preferences/delete"),
         ("GET", "/api/v4/users/{user_id}/preferences/{category}"),
+        (
+            "GET",
+            "/api/v4/users/{user_id}/preferences/{category}/name/{preference_name}",
+        ),
         ("GET", "/api/v4/users/{user_id}/teams"),
         ("GET", "/api/v4/users/{user_id}/teams/members"),
         ("GET", "/api/v4/users/{user_id}/teams/unread"),
@@ -326,6 +378,19 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         ),
         ("GET", "/api/v4/users/email/{email}"),
         ("POST", "/api/v4/teams/{team_id}/posts/search"),
+        // Tokens and bots are for admins, and for the token's user or the bot's owner.
+        ("POST", "/api/v4/users/{user_id}/tokens"),
+        ("GET", "/api/v4/users/{user_id}/tokens"),
+        ("GET", "/api/v4/users/tokens/{token_id}"),
+        ("POST", "/api/v4/users/tokens/revoke"),
+        ("POST", "/api/v4/users/tokens/disable"),
+        ("POST", "/api/v4/users/tokens/enable"),
+        ("POST", "/api/v4/bots"),
+        ("GET", "/api/v4/bots/{bot_user_id}"),
+        ("PUT", "/api/v4/bots/{bot_user_id}"),
+        ("POST", "/api/v4/bots/{bot_user_id}/disable"),
+        ("POST", "/api/v4/bots/{bot_user_id}/enable"),
+        ("POST", "/api/v4/bots/{bot_user_id}/assign/{user_id}"),
     ];
     for (method, path) in refused_for_outsider {
         assert!(
@@ -402,7 +467,6 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
     );
 
     // Search finds only what the searcher may read.
-    let search = json!({"terms": "classified OR hello"});
     let (_, found, _) = app
         .call(
             &Method::POST,
@@ -426,7 +490,12 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         .await;
     assert_eq!(found["order"][0], secret_post.as_str(), "{found}");
     assert_eq!(found["matches"][&secret_post][0], "classified", "{found}");
-    let _ = search;
+
+    // A revoked access token stops working at once.
+    let (status, _, _) = app.call(&Method::POST, "/api/v4/users/tokens/revoke", Some(&root), Some(&json!({"token_id": token_id}))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = app.call(&Method::GET, "/api/v4/users/me", Some(&pat), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a revoked token is refused");
 
     // And the owner gets everything that is theirs.
     for path in [

@@ -21,3 +21,32 @@ pub struct Session {
     /// Free properties: `csrf`, `platform`, `os`, `browser`, `type` (`UserAccessToken` for PATs).
     pub props: StringMap,
 }
+
+/// A personal access token: a long-lived bearer token for scripts and bots.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UserAccessToken {
+    pub id: String,
+    /// Hex SHA-256 of the token; the token itself is shown once, at creation.
+    #[serde(skip_serializing, default)]
+    pub token_hash: String,
+    pub user_id: String,
+    pub description: String,
+    pub is_active: bool,
+    pub create_at: i64,
+}
+
+/// A bot account: a user with `is_bot` plus an owner and a display name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Bot {
+    pub user_id: String,
+    /// The bot user's username.
+    pub username: String,
+    pub display_name: String,
+    pub description: String,
+    /// The user who created or was assigned the bot.
+    pub owner_id: String,
+    pub create_at: i64,
+    pub update_at: i64,
+    pub delete_at: i64,
+    pub last_icon_update: i64,
+}

@@ -2,6 +2,7 @@
 //! surfaces call these and nothing below them.
 
 pub mod auth;
+mod bots;
 mod channels;
 mod posts;
 mod preferences;
@@ -9,12 +10,14 @@ mod reactions;
 mod search;
 mod status;
 mod teams;
+mod tokens;
 mod users;
 pub mod validate;
 
 use std::sync::Arc;
 
 pub use auth::{Actor, LoginResult};
+pub use bots::{BotPatch, NewBot};
 pub use channels::{ChannelPatch, NewChannel};
 pub use posts::{NewPost, PostPatch};
 pub use search::{parse_search, SearchQuery};

@@ -39,7 +39,9 @@ impl Core {
                 format!("must be one of {}", STATUSES.join(", ")),
             ));
         }
+        // Kept to the whole minute, as Mattermost does.
         let end = dnd_end_time.unwrap_or(0);
+        let end = end - end.rem_euclid(60);
         if end < 0 || (end != 0 && status != "dnd") {
             return Err(Error::invalid(
                 "dnd_end_time",
@@ -66,17 +68,23 @@ impl Core {
     }
 
     /// Statuses of several users; unknown ids are skipped.
-    pub async fn get_statuses(&self, actor: &Actor, user_ids: &[String]) -> Result<Vec<Status>> {
+    pub async fn get_statuses(&self, _actor: &Actor, user_ids: &[String]) -> Result<Vec<Status>> {
         if user_ids.len() > 200 {
             return Err(Error::invalid("user_ids", "at most 200 ids per request"));
         }
         let mut out = Vec::with_capacity(user_ids.len());
         for id in user_ids {
-            match self.get_status(actor, id).await {
-                Ok(s) => out.push(s),
-                Err(Error::NotFound { .. }) => {}
-                Err(e) => return Err(e),
-            }
+            validate::id("user_ids", id)?;
+            // Unknown users read as offline, as on Mattermost.
+            let status = self.store.get_status(id).await?.unwrap_or(Status {
+                user_id: id.clone(),
+                status: "offline".into(),
+                manual: false,
+                last_activity_at: 0,
+                dnd_end_time: 0,
+                prev_status: String::new(),
+            });
+            out.push(status);
         }
         Ok(out)
     }

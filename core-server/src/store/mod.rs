@@ -104,6 +104,35 @@ pub trait Store: Send + Sync + 'static {
     async fn set_session_device(&self, id: &str, device_id: &str) -> Result<()>;
     async fn delete_user_sessions(&self, user_id: &str) -> Result<()>;
 
+    // ---- personal access tokens and bots
+    /// Saves a token together with the never-expiring session that authenticates it.
+    async fn create_access_token(&self, token: &UserAccessToken, session: &Session) -> Result<()>;
+    async fn get_access_token(&self, id: &str) -> Result<UserAccessToken>;
+    /// A user's tokens, newest first.
+    async fn list_access_tokens(&self, user_id: &str) -> Result<Vec<UserAccessToken>>;
+    /// Activates (recreating `session`) or deactivates (dropping its session) a token.
+    async fn set_access_token_active(
+        &self,
+        id: &str,
+        active: bool,
+        session: Option<&Session>,
+    ) -> Result<()>;
+    /// Deletes a token and its session.
+    async fn delete_access_token(&self, id: &str) -> Result<()>;
+    /// Creates a bot: its user row and its bot row.
+    async fn create_bot(&self, user: &User, bot: &Bot) -> Result<()>;
+    async fn get_bot(&self, user_id: &str) -> Result<Bot>;
+    /// Bots ordered by username; `owner_id` limits to one owner's.
+    async fn list_bots(
+        &self,
+        owner_id: Option<&str>,
+        include_deleted: bool,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Bot>>;
+    /// Writes a bot's own fields (display name, description, owner, times).
+    async fn update_bot(&self, bot: &Bot) -> Result<()>;
+
     // ---- teams
     /// Creates a team with its default channels and its creator's memberships.
     async fn create_team(
@@ -182,6 +211,9 @@ pub trait Store: Send + Sync + 'static {
     /// Marks the channel read for the user: counts caught up, mentions cleared.
     async fn view_channel(&self, channel_id: &str, user_id: &str, at: i64)
         -> Result<ChannelMember>;
+    /// Counts one more mention for each of `user_ids` in the channel (and a root
+    /// mention when the post is a root post).
+    async fn add_mentions(&self, channel_id: &str, user_ids: &[String], root: bool) -> Result<()>;
     /// Unread state of each channel the user belongs to, optionally within one team.
     async fn list_unreads(
         &self,

@@ -525,3 +525,62 @@ impl From<UnreadRow> for ChannelUnread {
         }
     }
 }
+
+pub(crate) const TOKEN_COLS: &str = "id, token_hash, user_id, description, is_active, create_at";
+
+#[derive(FromRow)]
+pub(crate) struct TokenRow {
+    id: String,
+    token_hash: String,
+    user_id: String,
+    description: String,
+    is_active: bool,
+    create_at: i64,
+}
+
+impl From<TokenRow> for UserAccessToken {
+    fn from(r: TokenRow) -> Self {
+        UserAccessToken {
+            id: r.id,
+            token_hash: r.token_hash,
+            user_id: r.user_id,
+            description: r.description,
+            is_active: r.is_active,
+            create_at: r.create_at,
+        }
+    }
+}
+
+/// `SELECT` list of [`BotRow`], for `bots b JOIN users u ON u.id = b.user_id`.
+pub(crate) const BOT_COLS: &str =
+    "b.user_id, u.username, b.display_name, b.description, b.owner_id, \
+    b.create_at, b.update_at, b.delete_at, b.last_icon_update";
+
+#[derive(FromRow)]
+pub(crate) struct BotRow {
+    user_id: String,
+    username: String,
+    display_name: String,
+    description: String,
+    owner_id: String,
+    create_at: i64,
+    update_at: i64,
+    delete_at: i64,
+    last_icon_update: i64,
+}
+
+impl From<BotRow> for Bot {
+    fn from(r: BotRow) -> Self {
+        Bot {
+            user_id: r.user_id,
+            username: r.username,
+            display_name: r.display_name,
+            description: r.description,
+            owner_id: r.owner_id,
+            create_at: r.create_at,
+            update_at: r.update_at,
+            delete_at: r.delete_at,
+            last_icon_update: r.last_icon_update,
+        }
+    }
+}

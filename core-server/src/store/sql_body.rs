@@ -134,6 +134,24 @@ async fn find_pending_post(pool: &sqlx::Pool<Db>, user_id: &str, pending: &str) 
     Ok(row.map(Post::from))
 }
 
+async fn insert_session<'c>(tx: &mut sqlx::Transaction<'c, Db>, s: &Session) -> Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO sessions ({SESSION_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    ))
+    .bind(&s.id)
+    .bind(&s.token_hash)
+    .bind(&s.user_id)
+    .bind(s.create_at)
+    .bind(s.expires_at)
+    .bind(s.last_activity_at)
+    .bind(&s.device_id)
+    .bind(&s.roles)
+    .bind(to_json(&s.props))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 #[async_trait]
 impl Store for Backend {
     fn backend(&self) -> &'static str {
@@ -402,20 +420,9 @@ impl Store for Backend {
     // ---- sessions
 
     async fn create_session(&self, s: &Session) -> Result<()> {
-        sqlx::query(&format!(
-            "INSERT INTO sessions ({SESSION_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-        ))
-        .bind(&s.id)
-        .bind(&s.token_hash)
-        .bind(&s.user_id)
-        .bind(s.create_at)
-        .bind(s.expires_at)
-        .bind(s.last_activity_at)
-        .bind(&s.device_id)
-        .bind(&s.roles)
-        .bind(to_json(&s.props))
-        .execute(&self.write)
-        .await?;
+        let mut tx = self.write.begin().await?;
+        insert_session(&mut tx, s).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -463,6 +470,161 @@ impl Store for Backend {
             .bind(user_id)
             .execute(&self.write)
             .await?;
+        Ok(())
+    }
+
+    // ---- personal access tokens and bots
+
+    async fn create_access_token(&self, t: &UserAccessToken, session: &Session) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(&format!(
+            "INSERT INTO user_access_tokens ({TOKEN_COLS}) VALUES ($1, $2, $3, $4, $5, $6)"
+        ))
+        .bind(&t.id)
+        .bind(&t.token_hash)
+        .bind(&t.user_id)
+        .bind(&t.description)
+        .bind(t.is_active)
+        .bind(t.create_at)
+        .execute(&mut *tx)
+        .await?;
+        insert_session(&mut tx, session).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_access_token(&self, id: &str) -> Result<UserAccessToken> {
+        let row: TokenRow = sqlx::query_as(&format!(
+            "SELECT {TOKEN_COLS} FROM user_access_tokens WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_one(&self.read)
+        .await
+        .map_err(missing("access token"))?;
+        Ok(row.into())
+    }
+
+    async fn list_access_tokens(&self, user_id: &str) -> Result<Vec<UserAccessToken>> {
+        let rows: Vec<TokenRow> = sqlx::query_as(&format!(
+            "SELECT {TOKEN_COLS} FROM user_access_tokens WHERE user_id = $1 ORDER BY create_at DESC, id"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(UserAccessToken::from).collect())
+    }
+
+    async fn set_access_token_active(&self, id: &str, active: bool, session: Option<&Session>) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let hash: Option<String> =
+            sqlx::query_scalar("UPDATE user_access_tokens SET is_active = $2 WHERE id = $1 RETURNING token_hash")
+                .bind(id)
+                .bind(active)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(hash) = hash else {
+            return Err(Error::not_found("access token"));
+        };
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(&hash)
+            .execute(&mut *tx)
+            .await?;
+        if let (true, Some(s)) = (active, session) {
+            insert_session(&mut tx, s).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_access_token(&self, id: &str) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let hash: Option<String> =
+            sqlx::query_scalar("DELETE FROM user_access_tokens WHERE id = $1 RETURNING token_hash")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(hash) = hash else {
+            return Err(Error::not_found("access token"));
+        };
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(&hash)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_bot(&self, u: &User, bot: &Bot) -> Result<()> {
+        self.create_user(u, None).await?;
+        let saved = sqlx::query(
+            "INSERT INTO bots (user_id, display_name, description, owner_id, create_at, update_at, \
+             delete_at, last_icon_update) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&bot.user_id)
+        .bind(&bot.display_name)
+        .bind(&bot.description)
+        .bind(&bot.owner_id)
+        .bind(bot.create_at)
+        .bind(bot.update_at)
+        .bind(bot.delete_at)
+        .bind(bot.last_icon_update)
+        .execute(&self.write)
+        .await;
+        if let Err(e) = saved {
+            // Keep no user without its bot row.
+            sqlx::query("DELETE FROM users WHERE id = $1").bind(&u.id).execute(&self.write).await?;
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    async fn get_bot(&self, user_id: &str) -> Result<Bot> {
+        let row: BotRow = sqlx::query_as(&format!(
+            "SELECT {BOT_COLS} FROM bots b JOIN users u ON u.id = b.user_id WHERE b.user_id = $1"
+        ))
+        .bind(user_id)
+        .fetch_one(&self.read)
+        .await
+        .map_err(missing("bot"))?;
+        Ok(row.into())
+    }
+
+    async fn list_bots(&self, owner_id: Option<&str>, include_deleted: bool, offset: i64, limit: i64) -> Result<Vec<Bot>> {
+        let mut q = QueryBuilder::<Db>::new(format!(
+            "SELECT {BOT_COLS} FROM bots b JOIN users u ON u.id = b.user_id WHERE 1 = 1"
+        ));
+        if let Some(owner) = owner_id {
+            q.push(" AND b.owner_id = ");
+            q.push_bind(owner);
+        }
+        if !include_deleted {
+            q.push(" AND b.delete_at = 0");
+        }
+        q.push(" ORDER BY u.username LIMIT ");
+        q.push_bind(limit);
+        q.push(" OFFSET ");
+        q.push_bind(offset);
+        let rows: Vec<BotRow> = q.build_query_as().fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(Bot::from).collect())
+    }
+
+    async fn update_bot(&self, bot: &Bot) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE bots SET display_name = $2, description = $3, owner_id = $4, update_at = $5, \
+             delete_at = $6, last_icon_update = $7 WHERE user_id = $1",
+        )
+        .bind(&bot.user_id)
+        .bind(&bot.display_name)
+        .bind(&bot.description)
+        .bind(&bot.owner_id)
+        .bind(bot.update_at)
+        .bind(bot.delete_at)
+        .bind(bot.last_icon_update)
+        .execute(&self.write)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("bot"));
+        }
         Ok(())
     }
 
@@ -873,6 +1035,26 @@ impl Store for Backend {
         .await
         .map_err(missing("channel member"))?;
         Ok(row.into())
+    }
+
+    async fn add_mentions(&self, channel_id: &str, user_ids: &[String], root: bool) -> Result<()> {
+        if user_ids.is_empty() {
+            return Ok(());
+        }
+        let mut q = QueryBuilder::<Db>::new(
+            "UPDATE channel_members SET mention_count = mention_count + 1, mention_count_root = mention_count_root + ",
+        );
+        q.push_bind(i64::from(root));
+        q.push(" WHERE channel_id = ");
+        q.push_bind(channel_id);
+        q.push(" AND user_id IN (");
+        let mut list = q.separated(", ");
+        for id in user_ids {
+            list.push_bind(id);
+        }
+        list.push_unseparated(")");
+        q.build().execute(&self.write).await?;
+        Ok(())
     }
 
     async fn list_unreads(&self, user_id: &str, team_id: Option<&str>) -> Result<Vec<ChannelUnread>> {

@@ -1,6 +1,7 @@
 //! The v4 route table, one module per area. Every path not listed answers
 //! 501 in Mattermost's error shape.
 
+mod bots;
 mod channels;
 mod posts;
 mod roles;
@@ -47,6 +48,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v4/users/{user_id}/preferences"),
     ("POST", "/api/v4/users/{user_id}/preferences/delete"),
     ("GET", "/api/v4/users/{user_id}/preferences/{category}"),
+    (
+        "GET",
+        "/api/v4/users/{user_id}/preferences/{category}/name/{preference_name}",
+    ),
     ("GET", "/api/v4/users/{user_id}/teams"),
     ("GET", "/api/v4/users/{user_id}/teams/members"),
     ("GET", "/api/v4/users/{user_id}/teams/unread"),
@@ -121,6 +126,19 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v4/teams/{team_id}/posts/search"),
     ("GET", "/api/v4/users/{user_id}/image"),
     ("GET", "/api/v4/users/{user_id}/image/default"),
+    ("POST", "/api/v4/users/{user_id}/tokens"),
+    ("GET", "/api/v4/users/{user_id}/tokens"),
+    ("GET", "/api/v4/users/tokens/{token_id}"),
+    ("POST", "/api/v4/users/tokens/revoke"),
+    ("POST", "/api/v4/users/tokens/disable"),
+    ("POST", "/api/v4/users/tokens/enable"),
+    ("POST", "/api/v4/bots"),
+    ("GET", "/api/v4/bots"),
+    ("GET", "/api/v4/bots/{bot_user_id}"),
+    ("PUT", "/api/v4/bots/{bot_user_id}"),
+    ("POST", "/api/v4/bots/{bot_user_id}/disable"),
+    ("POST", "/api/v4/bots/{bot_user_id}/enable"),
+    ("POST", "/api/v4/bots/{bot_user_id}/assign/{user_id}"),
 ];
 
 /// The `/api/v4` router.
@@ -169,6 +187,10 @@ pub fn router() -> Router<Core> {
         .route(
             "/api/v4/users/{user_id}/preferences/{category}",
             get(users::preferences_in),
+        )
+        .route(
+            "/api/v4/users/{user_id}/preferences/{category}/name/{preference_name}",
+            get(users::preference),
         )
         .route("/api/v4/users/{user_id}/teams", get(teams::mine))
         .route(
@@ -289,12 +311,48 @@ pub fn router() -> Router<Core> {
         .route("/api/v4/teams/{team_id}/posts/search", post(posts::search))
         .route("/api/v4/users/{user_id}/image", get(users::image))
         .route("/api/v4/users/{user_id}/image/default", get(users::image))
+        .route(
+            "/api/v4/users/{user_id}/tokens",
+            post(bots::create_token).get(bots::tokens),
+        )
+        .route("/api/v4/users/tokens/{token_id}", get(bots::get_token))
+        .route("/api/v4/users/tokens/revoke", post(bots::revoke_token))
+        .route("/api/v4/users/tokens/disable", post(bots::disable_token))
+        .route("/api/v4/users/tokens/enable", post(bots::enable_token))
+        .route("/api/v4/bots", post(bots::create).get(bots::list))
+        .route(
+            "/api/v4/bots/{bot_user_id}",
+            get(bots::get).put(bots::patch),
+        )
+        .route("/api/v4/bots/{bot_user_id}/disable", post(bots::disable))
+        .route("/api/v4/bots/{bot_user_id}/enable", post(bots::enable))
+        .route(
+            "/api/v4/bots/{bot_user_id}/assign/{user_id}",
+            post(bots::assign),
+        )
         .route("/api/v4/{*rest}", any(not_implemented))
         .layer(axum::middleware::from_fn(crate::context::wire))
 }
 
-async fn not_implemented() -> MmError {
-    MmError::not_implemented()
+/// Unserved paths answer 501; a path with doubled slashes is first redirected
+/// to its clean form, as Mattermost's router does (some clients build such paths).
+async fn not_implemented(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let path = uri.path();
+    if path.contains("//") {
+        let mut clean = String::with_capacity(path.len());
+        for c in path.chars() {
+            if !(c == '/' && clean.ends_with('/')) {
+                clean.push(c);
+            }
+        }
+        if let Some(q) = uri.query() {
+            clean.push('?');
+            clean.push_str(q);
+        }
+        return axum::response::Redirect::permanent(&clean).into_response();
+    }
+    MmError::not_implemented().into_response()
 }
 
 #[cfg(test)]

@@ -585,6 +585,27 @@ pub async fn preferences_in(
     ))
 }
 
+/// `GET /api/v4/users/{user_id}/preferences/{category}/name/{preference_name}`: one preference.
+pub async fn preference(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath((id, category, name)): MmPath<(String, String, String)>,
+) -> MmResult<Json<Preference>> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    let all = core.list_preferences(&auth.0, &id).await?;
+    all.into_iter()
+        .find(|p| p.category == category && p.name == name)
+        .map(Json)
+        .ok_or_else(|| {
+            MmError::new(
+                StatusCode::NOT_FOUND,
+                "app.preference.get.app_error",
+                "Unable to get the preference.",
+            )
+        })
+}
+
 /// `PUT /api/v4/users/{user_id}/preferences`
 pub async fn save_preferences(
     State(core): State<Core>,

@@ -1,0 +1,162 @@
+//! Bot accounts: users with `is_bot`, an owner and a display name, that
+//! authenticate with access tokens only. System admins create and manage them;
+//! owners manage their own.
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{validate, Actor, Core};
+use crate::error::{Error, Result};
+use crate::id::new_id;
+use crate::model::*;
+use crate::time::now_ms;
+
+/// A new bot.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewBot {
+    pub username: String,
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Changes to a bot; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct BotPatch {
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+}
+
+impl Core {
+    async fn bot_for_manager(&self, actor: &Actor, bot_id: &str) -> Result<Bot> {
+        validate::id("bot_user_id", bot_id)?;
+        let bot = self.store.get_bot(bot_id).await?;
+        if !actor.is_admin() && bot.owner_id != actor.id() {
+            return Err(Error::forbidden("you do not manage this bot"));
+        }
+        Ok(bot)
+    }
+
+    /// Creates a bot owned by the actor (system admins only).
+    pub async fn create_bot(&self, actor: &Actor, input: NewBot) -> Result<Bot> {
+        if !actor.is_admin() {
+            return Err(Error::forbidden("only a system admin can create bots"));
+        }
+        let username = input.username.trim().to_lowercase();
+        validate::username(&username)?;
+        validate::length("display_name", &input.display_name, 0, 64)?;
+        validate::length("description", &input.description, 0, 1024)?;
+        let now = now_ms();
+        let id = new_id();
+        let user = User {
+            id: id.clone(),
+            create_at: now,
+            update_at: now,
+            delete_at: 0,
+            username: username.clone(),
+            email: format!("{username}@localhost"),
+            email_verified: true,
+            nickname: String::new(),
+            first_name: input.display_name.clone(),
+            last_name: String::new(),
+            position: String::new(),
+            roles: roles::SYSTEM_USER.to_string(),
+            props: StringMap::new(),
+            notify_props: default_user_notify_props(),
+            timezone: default_timezone(),
+            locale: "en".into(),
+            last_password_update: 0,
+            last_picture_update: 0,
+            last_activity_at: 0,
+            is_bot: true,
+            bot_description: input.description.clone(),
+            auth_service: String::new(),
+            auth_data: String::new(),
+            mfa_active: false,
+        };
+        let bot = Bot {
+            user_id: id,
+            username,
+            display_name: input.display_name,
+            description: input.description,
+            owner_id: actor.id().to_string(),
+            create_at: now,
+            update_at: now,
+            delete_at: 0,
+            last_icon_update: 0,
+        };
+        self.store.create_bot(&user, &bot).await?;
+        Ok(bot)
+    }
+
+    /// One bot, for its owner or an admin.
+    pub async fn get_bot(&self, actor: &Actor, bot_id: &str) -> Result<Bot> {
+        self.bot_for_manager(actor, bot_id).await
+    }
+
+    /// Bots: all of them for admins, one's own for others.
+    pub async fn list_bots(
+        &self,
+        actor: &Actor,
+        include_deleted: bool,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Bot>> {
+        let owner = if actor.is_admin() {
+            None
+        } else {
+            Some(actor.id())
+        };
+        self.store
+            .list_bots(owner, include_deleted, offset, limit)
+            .await
+    }
+
+    /// Changes a bot's display name or description.
+    pub async fn patch_bot(&self, actor: &Actor, bot_id: &str, patch: BotPatch) -> Result<Bot> {
+        let mut bot = self.bot_for_manager(actor, bot_id).await?;
+        if let Some(v) = patch.display_name {
+            validate::length("display_name", &v, 0, 64)?;
+            bot.display_name = v;
+        }
+        if let Some(v) = patch.description {
+            validate::length("description", &v, 0, 1024)?;
+            bot.description = v;
+        }
+        bot.update_at = now_ms();
+        self.store.update_bot(&bot).await?;
+        Ok(bot)
+    }
+
+    /// Disables a bot (its user is deactivated and its sessions revoked) or enables it again.
+    pub async fn set_bot_active(&self, actor: &Actor, bot_id: &str, active: bool) -> Result<Bot> {
+        let mut bot = self.bot_for_manager(actor, bot_id).await?;
+        let mut user = self.store.get_user(bot_id).await?;
+        let now = now_ms();
+        bot.delete_at = if active { 0 } else { now };
+        bot.update_at = now;
+        user.delete_at = bot.delete_at;
+        user.update_at = now;
+        self.store.update_bot(&bot).await?;
+        self.store.update_user(&user).await?;
+        if !active {
+            self.store.delete_user_sessions(bot_id).await?;
+        }
+        Ok(bot)
+    }
+
+    /// Gives a bot to another owner (system admins only).
+    pub async fn assign_bot(&self, actor: &Actor, bot_id: &str, owner_id: &str) -> Result<Bot> {
+        if !actor.is_admin() {
+            return Err(Error::forbidden("only a system admin can reassign bots"));
+        }
+        validate::id("user_id", owner_id)?;
+        self.store.get_user(owner_id).await?;
+        let mut bot = self.bot_for_manager(actor, bot_id).await?;
+        bot.owner_id = owner_id.to_string();
+        bot.update_at = now_ms();
+        self.store.update_bot(&bot).await?;
+        Ok(bot)
+    }
+}
