@@ -41,6 +41,12 @@ enum Command {
         #[arg(long)]
         example: bool,
     },
+    /// Print the Mattermost v4 routes this server serves (every other v4 path answers 501).
+    Routes {
+        /// As JSON: `[{"method": …, "path": …}]`.
+        #[arg(long)]
+        json: bool,
+    },
     /// Load generators for benchmarks (run against a running server).
     Bench {
         #[command(subcommand)]
@@ -122,6 +128,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    if let Command::Routes { json } = command {
+        if json {
+            let routes: Vec<serde_json::Value> = mm_bridge::ROUTES
+                .iter()
+                .map(|(method, path)| serde_json::json!({"method": method, "path": path}))
+                .collect();
+            println!("{}", serde_json::Value::Array(routes));
+        } else {
+            for (method, path) in mm_bridge::ROUTES {
+                println!("{method:6} {path}");
+            }
+        }
+        return Ok(());
+    }
     if let Command::Bench { command } = command {
         return crate::bench::run(command).await;
     }
@@ -195,7 +215,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Config { .. } | Command::Bench { .. } => Ok(()),
+        Command::Config { .. } | Command::Bench { .. } | Command::Routes { .. } => Ok(()),
     }
 }
 

@@ -115,6 +115,21 @@ fn a_bad_setting_exits_nonzero_naming_the_key() {
 }
 
 #[test]
+fn routes_lists_the_v4_table_as_json() {
+    let out = Command::new(BIN)
+        .args(["routes", "--json"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let routes: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let routes = routes.as_array().expect("array");
+    assert!(routes.len() >= 80, "{} routes", routes.len());
+    assert!(routes
+        .iter()
+        .any(|r| r["method"] == "POST" && r["path"] == "/api/v4/users/login"));
+}
+
+#[test]
 fn every_command_has_help() {
     for args in [
         vec!["--help"],

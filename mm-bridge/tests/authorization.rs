@@ -492,10 +492,23 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
     assert_eq!(found["matches"][&secret_post][0], "classified", "{found}");
 
     // A revoked access token stops working at once.
-    let (status, _, _) = app.call(&Method::POST, "/api/v4/users/tokens/revoke", Some(&root), Some(&json!({"token_id": token_id}))).await;
+    let (status, _, _) = app
+        .call(
+            &Method::POST,
+            "/api/v4/users/tokens/revoke",
+            Some(&root),
+            Some(&json!({"token_id": token_id})),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _, _) = app.call(&Method::GET, "/api/v4/users/me", Some(&pat), None).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "a revoked token is refused");
+    let (status, _, _) = app
+        .call(&Method::GET, "/api/v4/users/me", Some(&pat), None)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a revoked token is refused"
+    );
 
     // And the owner gets everything that is theirs.
     for path in [
