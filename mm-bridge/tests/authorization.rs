@@ -96,6 +96,7 @@ const PUBLIC: &[&str] = &[
     "/api/v4/plugins/webapp",
     "/api/v4/users/login",
     "/api/v4/users/logout",
+    "/hooks/{hook_id}",
 ];
 
 #[tokio::test]
@@ -204,6 +205,18 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         "a personal access token authenticates"
     );
 
+    // The owner's incoming webhook for the private channel.
+    let (status, owner_hook, _) = app
+        .call(
+            &Method::POST,
+            "/api/v4/hooks/incoming",
+            Some(&owner),
+            Some(&json!({"channel_id": private, "display_name": "CI"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{owner_hook}");
+    let hook_id = id(&owner_hook);
+
     let fill = |path: &str, user: &str| {
         path.replace("{user_id}", user)
             .replace("{team_id}", &team)
@@ -220,6 +233,7 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             .replace("{emoji_name}", "tada")
             .replace("{bot_user_id}", &robot)
             .replace("{token_id}", &token_id)
+            .replace("{hook_id}", &hook_id)
     };
     let body_for = |method: &str, path: &str, user: &str| -> Option<Value> {
         if method == "GET" || method == "DELETE" {
@@ -261,6 +275,10 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             p if p.starts_with("/api/v4/users/tokens/") => json!({"token_id": token_id}),
             "/api/v4/bots" => json!({"username": format!("bot{}", &user[..6])}),
             "/api/v4/bots/{bot_user_id}" => json!({"display_name": "Renamed"}),
+            "/api/v4/hooks/incoming" | "/api/v4/hooks/incoming/{hook_id}" => {
+                json!({"channel_id": private})
+            }
+            "/hooks/{hook_id}" => json!({"text": "from a hook"}),
             "/api/v4/channels/group" => json!([root_id, member_id]),
             _ => json!([owner_id]),
         })
@@ -391,6 +409,12 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         ("POST", "/api/v4/bots/{bot_user_id}/disable"),
         ("POST", "/api/v4/bots/{bot_user_id}/enable"),
         ("POST", "/api/v4/bots/{bot_user_id}/assign/{user_id}"),
+        // Incoming webhooks are managed by team admins.
+        ("POST", "/api/v4/hooks/incoming"),
+        ("GET", "/api/v4/hooks/incoming"),
+        ("GET", "/api/v4/hooks/incoming/{hook_id}"),
+        ("PUT", "/api/v4/hooks/incoming/{hook_id}"),
+        ("DELETE", "/api/v4/hooks/incoming/{hook_id}"),
     ];
     for (method, path) in refused_for_outsider {
         assert!(
@@ -490,6 +514,74 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         .await;
     assert_eq!(found["order"][0], secret_post.as_str(), "{found}");
     assert_eq!(found["matches"][&secret_post][0], "classified", "{found}");
+
+    // The hook posts into its channel as its creator, from JSON or a form.
+    let (status, _, _) = app
+        .call(
+            &Method::POST,
+            &format!("/hooks/{hook_id}"),
+            None,
+            Some(&json!({"text": "deployed", "username": "ci-bot"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let form = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/hooks/{hook_id}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(
+            "payload=%7B%22text%22%3A%22from%20a%20form%22%7D",
+        ))
+        .expect("request");
+    let resp = app.router.clone().oneshot(form).await.expect("infallible");
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        resp.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("text/plain")
+    );
+    let (_, posts, _) = app
+        .call(
+            &Method::GET,
+            &format!("/api/v4/channels/{private}/posts"),
+            Some(&owner),
+            None,
+        )
+        .await;
+    let hooked: Vec<&Value> = posts["posts"]
+        .as_object()
+        .expect("posts")
+        .values()
+        .filter(|p| p["props"]["from_webhook"] == "true")
+        .collect();
+    assert_eq!(
+        hooked.len(),
+        3,
+        "the anonymous walk, the JSON call and the form call: {posts}"
+    );
+    assert!(hooked.iter().all(|p| p["user_id"] == owner_id.as_str()));
+    assert!(hooked
+        .iter()
+        .any(|p| p["message"] == "deployed" && p["props"]["override_username"] == "ci-bot"));
+    let (status, _, _) = app
+        .call(
+            &Method::POST,
+            &format!("/hooks/{}", core_server::id::new_id()),
+            None,
+            Some(&json!({"text": "x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = app
+        .call(
+            &Method::POST,
+            &format!("/hooks/{hook_id}"),
+            None,
+            Some(&json!({"text": ""})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 
     // A revoked access token stops working at once.
     let (status, _, _) = app

@@ -7,12 +7,14 @@ mod post;
 mod session;
 mod team;
 mod user;
+mod webhook;
 
 pub use channel::*;
 pub use post::*;
 pub use session::*;
 pub use team::*;
 pub use user::*;
+pub use webhook::*;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

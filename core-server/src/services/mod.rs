@@ -13,6 +13,7 @@ mod teams;
 mod tokens;
 mod users;
 pub mod validate;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -23,6 +24,7 @@ pub use posts::{NewPost, PostPatch};
 pub use search::{parse_search, SearchQuery};
 pub use teams::{NewTeam, TeamPatch};
 pub use users::{NewUser, UserPatch};
+pub use webhooks::{HookInput, HookPayload};
 
 use crate::config::Config;
 use crate::events::EventBus;

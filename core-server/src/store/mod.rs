@@ -133,6 +133,19 @@ pub trait Store: Send + Sync + 'static {
     /// Writes a bot's own fields (display name, description, owner, times).
     async fn update_bot(&self, bot: &Bot) -> Result<()>;
 
+    // ---- incoming webhooks
+    async fn create_incoming_webhook(&self, hook: &IncomingWebhook) -> Result<()>;
+    async fn get_incoming_webhook(&self, id: &str) -> Result<IncomingWebhook>;
+    /// Live hooks, optionally of one team, ordered by creation.
+    async fn list_incoming_webhooks(
+        &self,
+        team_id: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<IncomingWebhook>>;
+    /// Writes every field of the hook.
+    async fn update_incoming_webhook(&self, hook: &IncomingWebhook) -> Result<()>;
+
     // ---- teams
     /// Creates a team with its default channels and its creator's memberships.
     async fn create_team(

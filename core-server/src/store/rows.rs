@@ -584,3 +584,42 @@ impl From<BotRow> for Bot {
         }
     }
 }
+
+pub(crate) const HOOK_COLS: &str =
+    "id, create_at, update_at, delete_at, user_id, channel_id, team_id, \
+    display_name, description, username, icon_url, channel_locked";
+
+#[derive(FromRow)]
+pub(crate) struct HookRow {
+    id: String,
+    create_at: i64,
+    update_at: i64,
+    delete_at: i64,
+    user_id: String,
+    channel_id: String,
+    team_id: String,
+    display_name: String,
+    description: String,
+    username: String,
+    icon_url: String,
+    channel_locked: bool,
+}
+
+impl From<HookRow> for IncomingWebhook {
+    fn from(r: HookRow) -> Self {
+        IncomingWebhook {
+            id: r.id,
+            create_at: r.create_at,
+            update_at: r.update_at,
+            delete_at: r.delete_at,
+            user_id: r.user_id,
+            channel_id: r.channel_id,
+            team_id: r.team_id,
+            display_name: r.display_name,
+            description: r.description,
+            username: r.username,
+            icon_url: r.icon_url,
+            channel_locked: r.channel_locked,
+        }
+    }
+}

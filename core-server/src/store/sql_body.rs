@@ -628,6 +628,74 @@ impl Store for Backend {
         Ok(())
     }
 
+    // ---- incoming webhooks
+
+    async fn create_incoming_webhook(&self, h: &IncomingWebhook) -> Result<()> {
+        sqlx::query(&format!(
+            "INSERT INTO incoming_webhooks ({HOOK_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        ))
+        .bind(&h.id)
+        .bind(h.create_at)
+        .bind(h.update_at)
+        .bind(h.delete_at)
+        .bind(&h.user_id)
+        .bind(&h.channel_id)
+        .bind(&h.team_id)
+        .bind(&h.display_name)
+        .bind(&h.description)
+        .bind(&h.username)
+        .bind(&h.icon_url)
+        .bind(h.channel_locked)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_incoming_webhook(&self, id: &str) -> Result<IncomingWebhook> {
+        let row: HookRow = sqlx::query_as(&format!("SELECT {HOOK_COLS} FROM incoming_webhooks WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&self.read)
+            .await
+            .map_err(missing("incoming webhook"))?;
+        Ok(row.into())
+    }
+
+    async fn list_incoming_webhooks(&self, team_id: Option<&str>, offset: i64, limit: i64) -> Result<Vec<IncomingWebhook>> {
+        let mut q = QueryBuilder::<Db>::new(format!("SELECT {HOOK_COLS} FROM incoming_webhooks WHERE delete_at = 0"));
+        if let Some(team) = team_id {
+            q.push(" AND team_id = ");
+            q.push_bind(team);
+        }
+        q.push(" ORDER BY create_at, id LIMIT ");
+        q.push_bind(limit);
+        q.push(" OFFSET ");
+        q.push_bind(offset);
+        let rows: Vec<HookRow> = q.build_query_as().fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(IncomingWebhook::from).collect())
+    }
+
+    async fn update_incoming_webhook(&self, h: &IncomingWebhook) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE incoming_webhooks SET update_at = $2, delete_at = $3, channel_id = $4, display_name = $5, \
+             description = $6, username = $7, icon_url = $8, channel_locked = $9 WHERE id = $1",
+        )
+        .bind(&h.id)
+        .bind(h.update_at)
+        .bind(h.delete_at)
+        .bind(&h.channel_id)
+        .bind(&h.display_name)
+        .bind(&h.description)
+        .bind(&h.username)
+        .bind(&h.icon_url)
+        .bind(h.channel_locked)
+        .execute(&self.write)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("incoming webhook"));
+        }
+        Ok(())
+    }
+
     // ---- teams
 
     async fn create_team(

@@ -3,6 +3,7 @@
 
 mod bots;
 mod channels;
+mod hooks;
 mod posts;
 mod roles;
 pub mod system;
@@ -139,6 +140,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v4/bots/{bot_user_id}/disable"),
     ("POST", "/api/v4/bots/{bot_user_id}/enable"),
     ("POST", "/api/v4/bots/{bot_user_id}/assign/{user_id}"),
+    ("POST", "/api/v4/hooks/incoming"),
+    ("GET", "/api/v4/hooks/incoming"),
+    ("GET", "/api/v4/hooks/incoming/{hook_id}"),
+    ("PUT", "/api/v4/hooks/incoming/{hook_id}"),
+    ("DELETE", "/api/v4/hooks/incoming/{hook_id}"),
+    ("POST", "/hooks/{hook_id}"),
 ];
 
 /// The `/api/v4` router.
@@ -330,6 +337,15 @@ pub fn router() -> Router<Core> {
             "/api/v4/bots/{bot_user_id}/assign/{user_id}",
             post(bots::assign),
         )
+        .route(
+            "/api/v4/hooks/incoming",
+            post(hooks::create).get(hooks::list),
+        )
+        .route(
+            "/api/v4/hooks/incoming/{hook_id}",
+            get(hooks::get).put(hooks::update).delete(hooks::delete),
+        )
+        .route("/hooks/{hook_id}", post(hooks::execute))
         .route("/api/v4/{*rest}", any(not_implemented))
         .layer(axum::middleware::from_fn(crate::context::wire))
 }

@@ -171,8 +171,8 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
         set("EnableMobileFileUpload", t(false));
         set("EnableMobileFileDownload", t(false));
         set("EnableCustomUserStatuses", t(false));
-        set("EnablePostUsernameOverride", t(false));
-        set("EnablePostIconOverride", t(false));
+        set("EnablePostUsernameOverride", t(true));
+        set("EnablePostIconOverride", t(true));
         set("EnableLinkPreviews", t(false));
         set("EnablePermalinkPreviews", t(false));
         set("ExperimentalViewArchivedChannels", t(true));
@@ -204,10 +204,10 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
         set("EnableEmojiPicker", t(true));
         set("EnableCommands", t(false));
         set("EnableOnlyAdminIntegrations", t(true));
-        set("EnableIncomingWebhooks", t(false));
+        set("EnableIncomingWebhooks", t(true));
         set("EnableOutgoingWebhooks", t(false));
-        set("EnableBotAccountCreation", t(false));
-        set("EnableUserAccessTokens", t(false));
+        set("EnableBotAccountCreation", t(true));
+        set("EnableUserAccessTokens", t(true));
         set("EnableConfirmNotificationsToChannel", t(true));
         set("ExperimentalEnableAutomaticReplies", t(false));
         set("SchemaVersion", "1".into());
