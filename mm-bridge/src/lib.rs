@@ -5,6 +5,7 @@
 mod context;
 pub mod convert;
 mod error;
+mod etag;
 mod extract;
 mod routes;
 

@@ -744,3 +744,104 @@ async fn bad_input_gets_mattermost_error_bodies() {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{err}");
     assert_eq!(err["status_code"], 413);
 }
+
+#[tokio::test]
+async fn etags_answer_304_until_the_data_changes() {
+    let app = App::new().await;
+    let (me, token) = app.user("etag").await;
+    let (_, team, _) = app
+        .call(
+            &Method::POST,
+            "/api/v4/teams",
+            Some(&token),
+            Some(&json!({"name": "et", "display_name": "Et"})),
+        )
+        .await;
+    let (_, town, _) = app
+        .call(
+            &Method::GET,
+            &format!("/api/v4/teams/{}/channels/name/town-square", id(&team)),
+            Some(&token),
+            None,
+        )
+        .await;
+    let town = id(&town);
+    let (_, post, _) = app
+        .call(
+            &Method::POST,
+            "/api/v4/posts",
+            Some(&token),
+            Some(&json!({"channel_id": town, "message": "v1"})),
+        )
+        .await;
+    let post = id(&post);
+
+    for path in [
+        format!("/api/v4/posts/{post}"),
+        format!("/api/v4/channels/{town}/posts"),
+        format!("/api/v4/users/{me}"),
+    ] {
+        let get = |etag: Option<String>| {
+            let mut req = Request::builder()
+                .method(Method::GET)
+                .uri(&path)
+                .header("authorization", format!("Bearer {token}"));
+            if let Some(tag) = etag {
+                req = req.header("if-none-match", tag);
+            }
+            app.router
+                .clone()
+                .oneshot(req.body(Body::empty()).expect("request"))
+        };
+        let first = get(None).await.expect("infallible");
+        assert_eq!(first.status(), StatusCode::OK, "{path}");
+        let tag = first
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .expect("an ETag")
+            .to_string();
+        assert!(!tag.starts_with('"'), "ETags are unquoted: {tag}");
+        let again = get(Some(tag.clone())).await.expect("infallible");
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
+        assert!(again
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .is_empty());
+        // A change makes the old tag stale.
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        if path.contains("/users/") {
+            app.call(
+                &Method::PUT,
+                "/api/v4/users/me/patch",
+                Some(&token),
+                Some(&json!({"nickname": "changed"})),
+            )
+            .await;
+        } else {
+            let emoji = if path.contains("/channels/") {
+                "tada"
+            } else {
+                "smile"
+            };
+            let (status, _, _) = app
+                .call(
+                    &Method::POST,
+                    "/api/v4/reactions",
+                    Some(&token),
+                    Some(&json!({"user_id": me, "post_id": post, "emoji_name": emoji})),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK);
+        }
+        let changed = get(Some(tag.clone())).await.expect("infallible");
+        assert_eq!(changed.status(), StatusCode::OK, "{path} after a change");
+        assert_ne!(
+            changed.headers().get("etag").and_then(|v| v.to_str().ok()),
+            Some(tag.as_str())
+        );
+    }
+}

@@ -422,6 +422,12 @@ impl Core {
         }
     }
 
+    /// A value that changes whenever any post of the channel changes (for ETags).
+    pub async fn channel_posts_version(&self, actor: &Actor, channel_id: &str) -> Result<i64> {
+        self.channel_for_read(actor, channel_id).await?;
+        self.store.last_post_update(channel_id).await
+    }
+
     /// A channel's pinned posts, newest first.
     pub async fn pinned_posts(&self, actor: &Actor, channel_id: &str) -> Result<Vec<Post>> {
         self.channel_for_read(actor, channel_id).await?;

@@ -276,6 +276,9 @@ pub trait Store: Send + Sync + 'static {
         since: i64,
         limit: i64,
     ) -> Result<Vec<Post>>;
+    /// The latest `update_at` of any post of a channel (0 without posts): what
+    /// changes whenever a listing of the channel's posts would.
+    async fn last_post_update(&self, channel_id: &str) -> Result<i64>;
     /// Live pinned posts of a channel, newest first.
     async fn list_pinned_posts(&self, channel_id: &str) -> Result<Vec<Post>>;
     /// Live posts among `ids`.

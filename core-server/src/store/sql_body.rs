@@ -1349,6 +1349,14 @@ impl Store for Backend {
         Ok(rows.into_iter().map(Post::from).collect())
     }
 
+    async fn last_post_update(&self, channel_id: &str) -> Result<i64> {
+        let at: Option<i64> = sqlx::query_scalar("SELECT MAX(update_at) FROM posts WHERE channel_id = $1")
+            .bind(channel_id)
+            .fetch_one(&self.read)
+            .await?;
+        Ok(at.unwrap_or(0))
+    }
+
     async fn list_pinned_posts(&self, channel_id: &str) -> Result<Vec<Post>> {
         let rows: Vec<PostRow> = sqlx::query_as(&format!(
             "SELECT {POST_COLS} FROM posts WHERE channel_id = $1 AND delete_at = 0 \
@@ -1448,6 +1456,7 @@ impl Store for Backend {
     // ---- reactions
 
     async fn save_reaction(&self, r: &Reaction) -> Result<()> {
+        let mut tx = self.write.begin().await?;
         sqlx::query(&format!(
             "INSERT INTO reactions ({REACTION_COLS}) VALUES ($1, $2, $3, $4, $5, $6, 0) \
              ON CONFLICT (post_id, user_id, emoji_name) DO UPDATE SET delete_at = 0, \
@@ -1459,12 +1468,20 @@ impl Store for Backend {
         .bind(&r.channel_id)
         .bind(r.create_at)
         .bind(r.update_at)
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await?;
+        // A post's reactions are part of it: clients syncing by update_at must see them change.
+        sqlx::query("UPDATE posts SET update_at = $2 WHERE id = $1 AND update_at < $2")
+            .bind(&r.post_id)
+            .bind(r.update_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 
     async fn delete_reaction(&self, post_id: &str, user_id: &str, emoji: &str, at: i64) -> Result<()> {
+        let mut tx = self.write.begin().await?;
         let done = sqlx::query(
             "UPDATE reactions SET delete_at = $4, update_at = $4 \
              WHERE post_id = $1 AND user_id = $2 AND emoji_name = $3 AND delete_at = 0",
@@ -1473,11 +1490,17 @@ impl Store for Backend {
         .bind(user_id)
         .bind(emoji)
         .bind(at)
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(Error::not_found("reaction"));
         }
+        sqlx::query("UPDATE posts SET update_at = $2 WHERE id = $1 AND update_at < $2")
+            .bind(post_id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -113,16 +113,17 @@ pub struct PostsQuery {
     after: Option<String>,
 }
 
-/// `GET /api/v4/channels/{channel_id}/posts`: `since` wins, then `after`, then `before`, then the page.
+/// `GET /api/v4/channels/{channel_id}/posts`: `since` wins, then `after`, then
+/// `before`, then the page. All but `since` carry an ETag that changes with any
+/// post of the channel.
 pub async fn for_channel(
     State(core): State<Core>,
+    headers: axum::http::HeaderMap,
     MmAuth(actor): MmAuth,
     MmPath(channel): MmPath<String>,
     MmQuery(q): MmQuery<PostsQuery>,
-) -> MmResult<Json<MmPostList>> {
+) -> MmResult<Response> {
     check_id("channel_id", &channel)?;
-    let (offset, per_page) = (q.paging.offset(), q.paging.per_page());
-    let first_page = q.paging.page() == 0;
     let since = match q.since.as_deref() {
         None | Some("") => 0,
         Some(s) => s
@@ -131,38 +132,66 @@ pub async fn for_channel(
     };
     if since > 0 {
         let posts = core.posts_since(&actor, &channel, since).await?;
-        return Ok(Json(list_of(&core, posts).await?));
+        return Ok(Json(list_of(&core, posts).await?).into_response());
     }
-    if let Some(after) = q.after.filter(|s| !s.is_empty()) {
+    let version = core.channel_posts_version(&actor, &channel).await?;
+    let (before, after) = (
+        q.before.clone().unwrap_or_default(),
+        q.after.clone().unwrap_or_default(),
+    );
+    let tag = crate::etag::etag(&[
+        &channel,
+        &version,
+        &q.paging.page(),
+        &q.paging.per_page(),
+        &before,
+        &after,
+    ]);
+    if crate::etag::not_modified(&headers, &tag) {
+        return Ok(crate::etag::respond(&headers, tag, || ()));
+    }
+    let list = posts_for_channel(&core, &actor, &channel, &q).await?;
+    Ok(crate::etag::respond(&headers, tag, || list))
+}
+
+async fn posts_for_channel(
+    core: &Core,
+    actor: &Actor,
+    channel: &str,
+    q: &PostsQuery,
+) -> MmResult<MmPostList> {
+    let (offset, per_page) = (q.paging.offset(), q.paging.per_page());
+    let first_page = q.paging.page() == 0;
+    if let Some(after) = q.after.clone().filter(|s| !s.is_empty()) {
         check_id("after", &after)?;
         let posts = core
-            .posts_after(&actor, &channel, &after, offset, per_page)
+            .posts_after(actor, channel, &after, offset, per_page)
             .await?;
         let short = i64::try_from(posts.len()).unwrap_or(0) < per_page;
-        let (next, prev) = neighbours(&core, &channel, &posts).await?;
-        let mut list = list_of(&core, posts).await?;
+        let (next, prev) = neighbours(core, channel, &posts).await?;
+        let mut list = list_of(core, posts).await?;
         list.prev_post_id = if first_page { after } else { prev };
         list.next_post_id = if short { String::new() } else { next };
-        return Ok(Json(list));
+        return Ok(list);
     }
-    if let Some(before) = q.before.filter(|s| !s.is_empty()) {
+    if let Some(before) = q.before.clone().filter(|s| !s.is_empty()) {
         check_id("before", &before)?;
         let posts = core
-            .posts_before(&actor, &channel, &before, offset, per_page)
+            .posts_before(actor, channel, &before, offset, per_page)
             .await?;
         let short = i64::try_from(posts.len()).unwrap_or(0) < per_page;
-        let (next, prev) = neighbours(&core, &channel, &posts).await?;
-        let mut list = list_of(&core, posts).await?;
+        let (next, prev) = neighbours(core, channel, &posts).await?;
+        let mut list = list_of(core, posts).await?;
         list.next_post_id = if first_page { before } else { next };
         list.prev_post_id = if short { String::new() } else { prev };
-        return Ok(Json(list));
+        return Ok(list);
     }
-    let posts = core.posts_page(&actor, &channel, offset, per_page).await?;
-    let (next, prev) = neighbours(&core, &channel, &posts).await?;
-    let mut list = list_of(&core, posts).await?;
+    let posts = core.posts_page(actor, channel, offset, per_page).await?;
+    let (next, prev) = neighbours(core, channel, &posts).await?;
+    let mut list = list_of(core, posts).await?;
     list.next_post_id = next;
     list.prev_post_id = prev;
-    Ok(Json(list))
+    Ok(list)
 }
 
 /// The fields of a new post that this server reads.
@@ -200,15 +229,21 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(convert::post(post, Vec::new()))))
 }
 
-/// `GET /api/v4/posts/{post_id}`
+/// `GET /api/v4/posts/{post_id}`, with an ETag.
 pub async fn get(
     State(core): State<Core>,
+    headers: axum::http::HeaderMap,
     MmAuth(actor): MmAuth,
     MmPath(id): MmPath<String>,
-) -> MmResult<Json<MmPost>> {
+) -> MmResult<Response> {
     check_id("post_id", &id)?;
     let post = core.get_post(&actor, &id).await?;
-    Ok(Json(one_post(&core, post).await?))
+    let tag = crate::etag::etag(&[&post.id, &post.update_at]);
+    if crate::etag::not_modified(&headers, &tag) {
+        return Ok(crate::etag::respond(&headers, tag, || ()));
+    }
+    let body = one_post(&core, post).await?;
+    Ok(crate::etag::respond(&headers, tag, || body))
 }
 
 /// Mattermost answers edits of posts it cannot find with 403, not 404.

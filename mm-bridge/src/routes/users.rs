@@ -301,15 +301,18 @@ pub async fn search(
     Ok(Json(users.into_iter().map(convert::user).collect()))
 }
 
-/// `GET /api/v4/users/{user_id}` (`me` for oneself)
+/// `GET /api/v4/users/{user_id}` (`me` for oneself), with an ETag.
 pub async fn get(
     State(core): State<Core>,
+    headers: HeaderMap,
     auth: MmAuth,
     MmPath(id): MmPath<String>,
-) -> MmResult<Json<MmUser>> {
+) -> MmResult<Response> {
     let id = auth.user_id(&id);
     check_id("user_id", &id)?;
-    Ok(Json(convert::user(core.get_user(&auth.0, &id).await?)))
+    let user = core.get_user(&auth.0, &id).await?;
+    let tag = crate::etag::etag(&[&user.id, &user.update_at]);
+    Ok(crate::etag::respond(&headers, tag, || convert::user(user)))
 }
 
 /// `GET /api/v4/users/username/{username}`
