@@ -248,7 +248,7 @@ async fn find_owner(core: &Core, owner: Option<&str>) -> anyhow::Result<core_ser
 async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = config.listen_addr()?;
     let core = open_core(config).await?;
-    let app = core_server::server::app(core.clone(), mm_bridge::router());
+    let app = core_server::server::app(core.clone(), mm_bridge::router(core.clone()));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr} (RUSTCHAT_LISTEN)"))?;

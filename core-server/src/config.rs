@@ -37,6 +37,10 @@ pub struct Config {
     pub session_length_hours: u64,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// Requests per second allowed to one client address; 0 turns rate limiting off.
+    pub rate_limit_per_second: u32,
+    /// Requests one client address may make in a burst.
+    pub rate_limit_burst: u32,
     /// Whether anyone may sign up; the first user can always be created.
     pub enable_open_signup: bool,
     /// Shortest accepted password, in characters.
@@ -61,6 +65,8 @@ impl Default for Config {
             smtp_url: None,
             session_length_hours: 24 * 30,
             max_body_bytes: 300_000,
+            rate_limit_per_second: 0,
+            rate_limit_burst: 100,
             enable_open_signup: true,
             password_min_length: 8,
             log: "info,sqlx=warn".into(),
@@ -103,6 +109,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("smtp_url", "RUSTCHAT_SMTP_URL"),
     ("session_length_hours", "RUSTCHAT_SESSION_LENGTH_HOURS"),
     ("max_body_bytes", "RUSTCHAT_MAX_BODY_BYTES"),
+    ("rate_limit_per_second", "RUSTCHAT_RATE_LIMIT_PER_SECOND"),
+    ("rate_limit_burst", "RUSTCHAT_RATE_LIMIT_BURST"),
     ("enable_open_signup", "RUSTCHAT_ENABLE_OPEN_SIGNUP"),
     ("password_min_length", "RUSTCHAT_PASSWORD_MIN_LENGTH"),
     ("log", "RUSTCHAT_LOG"),
@@ -243,6 +251,12 @@ impl Config {
             return Err(config_error(
                 "RUSTCHAT_MAX_BODY_BYTES",
                 "must be at least 1024",
+            ));
+        }
+        if self.rate_limit_burst == 0 {
+            return Err(config_error(
+                "RUSTCHAT_RATE_LIMIT_BURST",
+                "must be at least 1",
             ));
         }
         if !(6..=72).contains(&self.password_min_length) {

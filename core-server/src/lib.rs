@@ -6,6 +6,7 @@ pub mod config;
 pub mod error;
 pub mod id;
 pub mod model;
+pub mod ratelimit;
 pub mod store;
 pub mod time;
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -24,11 +24,55 @@ async fn request_id(mut req: Request, next: Next) -> Response {
     response
 }
 
+/// The key requests are rate-limited by: the client's address.
+pub fn client_key(req: &Request) -> String {
+    req.extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_else(|| "local".to_string())
+}
+
+/// Puts the `X-RateLimit-*` headers of a decision on a response.
+pub fn add_rate_limit_headers(response: &mut Response, d: &crate::ratelimit::Decision) {
+    let h = response.headers_mut();
+    for (name, value) in [
+        ("x-ratelimit-limit", d.limit.to_string()),
+        ("x-ratelimit-remaining", d.remaining.to_string()),
+        ("x-ratelimit-reset", d.reset_seconds.to_string()),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            h.insert(name, v);
+        }
+    }
+    if !d.allowed {
+        if let Ok(v) = HeaderValue::from_str(&d.retry_after_seconds.to_string()) {
+            h.insert(axum::http::header::RETRY_AFTER, v);
+        }
+    }
+}
+
+/// Rate limiting of the native API (when configured).
+async fn rate_limit_v1(State(core): State<Core>, req: Request, next: Next) -> Response {
+    if !core.limiter.enabled() {
+        return next.run(req).await;
+    }
+    let decision = core.limiter.check(&client_key(&req));
+    let mut response = if decision.allowed {
+        next.run(req).await
+    } else {
+        axum::response::IntoResponse::into_response(crate::api::error::ApiError::from(
+            crate::Error::RateLimited,
+        ))
+    };
+    add_rate_limit_headers(&mut response, &decision);
+    response
+}
+
 /// The whole application: the native API plus `extra` routes (the v4 bridge).
 pub fn app(core: Core, extra: Router<Core>) -> Router {
     let body_limit = core.config.max_body_bytes;
     Router::new()
-        .merge(crate::api::router())
+        .merge(crate::api::router().layer(middleware::from_fn_with_state(core.clone(), rate_limit_v1)))
         .merge(extra)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -45,9 +89,12 @@ pub fn app(core: Core, extra: Router<Core>) -> Router {
 
 /// Serves `app` on `listener` until Ctrl-C or SIGTERM, then drains for up to 10 s.
 pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

@@ -1,10 +1,12 @@
 //! Per-request context of the v4 surface: the request id (for error bodies)
 //! and the headers Mattermost puts on every API response.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
+use axum::response::IntoResponse;
 use axum::response::Response;
+use core_server::services::Core;
 
 /// The Mattermost server version we present; clients gate features on it.
 pub const VERSION: &str = "10.11.0";
@@ -20,15 +22,37 @@ pub fn request_id() -> String {
     REQUEST_ID.try_with(Clone::clone).unwrap_or_default()
 }
 
-/// Sets Mattermost's response headers and makes the request id available to errors.
-pub async fn wire(req: Request, next: Next) -> Response {
+/// Sets Mattermost's response headers, makes the request id available to
+/// errors, and applies the rate limit (with its `X-RateLimit-*` headers).
+pub async fn wire(State(core): State<Core>, req: Request, next: Next) -> Response {
     let id = req
         .headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    let mut response = REQUEST_ID.scope(id, next.run(req)).await;
+    let decision = core
+        .limiter
+        .enabled()
+        .then(|| core.limiter.check(&core_server::server::client_key(&req)));
+    let mut response = match decision {
+        Some(d) if !d.allowed => {
+            REQUEST_ID
+                .scope(id, async {
+                    crate::error::MmError::new(
+                        axum::http::StatusCode::TOO_MANY_REQUESTS,
+                        "api.context.rate_limited.app_error",
+                        "Too many requests, please try again later.",
+                    )
+                    .into_response()
+                })
+                .await
+        }
+        _ => REQUEST_ID.scope(id, next.run(req)).await,
+    };
+    if let Some(d) = decision {
+        core_server::server::add_rate_limit_headers(&mut response, &d);
+    }
     let headers = response.headers_mut();
     let version = format!(
         "{VERSION}.{BUILD_NUMBER}.{}.false",

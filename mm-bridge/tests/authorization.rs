@@ -17,12 +17,16 @@ struct App {
 
 impl App {
     async fn new() -> App {
+        App::with_config(Default::default()).await
+    }
+
+    async fn with_config(config: core_server::config::Config) -> App {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let store = core_server::store::open(&url, 4).await.expect("store");
-        let core = Core::new(store, Default::default());
+        let core = Core::new(store, config);
         App {
-            router: core_server::server::app(core, mm_bridge::router()),
+            router: core_server::server::app(core.clone(), mm_bridge::router(core)),
             _dir: dir,
         }
     }
@@ -844,4 +848,49 @@ async fn etags_answer_304_until_the_data_changes() {
             Some(tag.as_str())
         );
     }
+}
+
+#[tokio::test]
+async fn rate_limits_answer_429_with_mattermost_headers() {
+    let config = core_server::config::Config {
+        rate_limit_per_second: 1,
+        rate_limit_burst: 3,
+        ..Default::default()
+    };
+    let app = App::with_config(config).await;
+    let mut remaining = Vec::new();
+    for _ in 0..3 {
+        let (status, _, headers) = app
+            .call(&Method::GET, "/api/v4/system/ping", None, None)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            headers
+                .get("x-ratelimit-limit")
+                .and_then(|v| v.to_str().ok()),
+            Some("3")
+        );
+        remaining.push(
+            headers
+                .get("x-ratelimit-remaining")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string(),
+        );
+    }
+    assert_eq!(remaining, vec!["2", "1", "0"]);
+    let (status, body, headers) = app
+        .call(&Method::GET, "/api/v4/system/ping", None, None)
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["status_code"], 429, "{body}");
+    assert_eq!(
+        headers.get("retry-after").and_then(|v| v.to_str().ok()),
+        Some("1")
+    );
+    assert!(headers.get("x-ratelimit-reset").is_some());
+    // The native API shares the limit and says so in its own error shape.
+    let (status, body, _) = app.call(&Method::GET, "/api/v1/health", None, None).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["code"], "rate_limited", "{body}");
 }

@@ -36,6 +36,8 @@ pub struct Core {
     pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
     pub events: EventBus,
+    /// Request rate limits, shared by both API surfaces.
+    pub limiter: Arc<crate::ratelimit::RateLimiter>,
 }
 
 impl Core {
@@ -52,10 +54,15 @@ impl Core {
 
     /// A core over an opened store.
     pub fn new(store: Arc<dyn Store>, config: Config) -> Self {
+        let limiter = crate::ratelimit::RateLimiter::new(
+            config.rate_limit_per_second,
+            config.rate_limit_burst,
+        );
         Core {
             store,
             config: Arc::new(config),
             events: EventBus::default(),
+            limiter: Arc::new(limiter),
         }
     }
 }

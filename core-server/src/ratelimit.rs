@@ -1,0 +1,121 @@
+//! Request rate limiting: a token bucket per client address, refilled at
+//! `rate_limit_per_second` up to `rate_limit_burst`. Off when the rate is 0.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// What a check decided, with what the `X-RateLimit-*` headers report.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Decision {
+    /// Whether the request may proceed.
+    pub allowed: bool,
+    /// Requests allowed in a burst.
+    pub limit: u32,
+    /// Requests left now.
+    pub remaining: u32,
+    /// Seconds until the bucket is full again.
+    pub reset_seconds: u64,
+    /// When refused: seconds until one request is allowed.
+    pub retry_after_seconds: u64,
+}
+
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// Per-key token buckets.
+pub struct RateLimiter {
+    per_second: f64,
+    burst: f64,
+    buckets: Mutex<HashMap<String, Bucket>>,
+}
+
+/// Keys kept before idle ones are swept, so the map cannot grow without bound.
+const SWEEP_AT: usize = 100_000;
+
+impl RateLimiter {
+    /// A limiter; `per_second == 0` disables it.
+    pub fn new(per_second: u32, burst: u32) -> Self {
+        RateLimiter {
+            per_second: f64::from(per_second),
+            burst: f64::from(burst.max(1)),
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether limiting is on.
+    pub fn enabled(&self) -> bool {
+        self.per_second > 0.0
+    }
+
+    /// Takes one request from `key`'s bucket.
+    pub fn check(&self, key: &str) -> Decision {
+        self.check_at(key, Instant::now())
+    }
+
+    fn check_at(&self, key: &str, now: Instant) -> Decision {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        if buckets.len() >= SWEEP_AT {
+            let full_after = self.burst / self.per_second;
+            buckets.retain(|_, b| now.duration_since(b.at).as_secs_f64() < full_after);
+        }
+        let bucket = buckets.entry(key.to_string()).or_insert(Bucket {
+            tokens: self.burst,
+            at: now,
+        });
+        let elapsed = now.saturating_duration_since(bucket.at).as_secs_f64();
+        bucket.tokens = (bucket.tokens + elapsed * self.per_second).min(self.burst);
+        bucket.at = now;
+        let allowed = bucket.tokens >= 1.0;
+        if allowed {
+            bucket.tokens -= 1.0;
+        }
+        let missing = self.burst - bucket.tokens;
+        Decision {
+            allowed,
+            limit: self.burst as u32,
+            remaining: bucket.tokens.floor().max(0.0) as u32,
+            reset_seconds: (missing / self.per_second).ceil() as u64,
+            retry_after_seconds: if allowed {
+                0
+            } else {
+                ((1.0 - bucket.tokens) / self.per_second).ceil().max(1.0) as u64
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_burst_is_allowed_then_refused_then_refilled() {
+        let limiter = RateLimiter::new(2, 3);
+        let t0 = Instant::now();
+        for left in [2, 1, 0] {
+            let d = limiter.check_at("ip", t0);
+            assert!(d.allowed);
+            assert_eq!(d.remaining, left);
+        }
+        let refused = limiter.check_at("ip", t0);
+        assert!(!refused.allowed);
+        assert_eq!(refused.retry_after_seconds, 1);
+        assert!(
+            limiter.check_at("other", t0).allowed,
+            "keys are independent"
+        );
+        let later = limiter.check_at("ip", t0 + Duration::from_millis(600));
+        assert!(later.allowed, "half a second refills one request at 2/s");
+        assert_eq!(later.limit, 3);
+    }
+
+    #[test]
+    fn zero_rate_means_off() {
+        assert!(!RateLimiter::new(0, 10).enabled());
+        assert!(RateLimiter::new(5, 10).enabled());
+    }
+}
