@@ -157,6 +157,40 @@ impl Paging {
     }
 }
 
+/// Reads cursor pages from the core until Mattermost's `page`/`per_page` window
+/// is covered, and returns that window.
+pub async fn page_from_cursor<T, F, Fut>(paging: &Paging, mut fetch: F) -> Result<Vec<T>, MmError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = core_server::Result<core_server::model::Page<T>>>,
+{
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    let wanted = usize::try_from(paging.offset() + paging.per_page()).unwrap_or(usize::MAX);
+    while all.len() < wanted {
+        let page = fetch(cursor.take()).await?;
+        all.extend(page.items);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    let start = usize::try_from(paging.offset())
+        .unwrap_or(usize::MAX)
+        .min(all.len());
+    let size = usize::try_from(paging.per_page()).unwrap_or(0);
+    Ok(all.into_iter().skip(start).take(size).collect())
+}
+
+/// Rejects a list of ids holding a non-id, with a 400 naming the body field.
+pub fn check_ids(name: &str, ids: &[String]) -> Result<(), MmError> {
+    if ids.iter().all(|id| core_server::id::is_valid_id(id)) {
+        Ok(())
+    } else {
+        Err(MmError::invalid_body(name))
+    }
+}
+
 /// Rejects a path id that is not an id, as Mattermost does, with a 400.
 pub fn check_id(name: &str, value: &str) -> Result<(), MmError> {
     if core_server::id::is_valid_id(value) {

@@ -14,7 +14,9 @@ use core_server::services::{ChannelPatch, Core, NewChannel};
 
 use crate::convert::{self, MmChannel, MmChannelMember};
 use crate::error::{MmError, MmResult};
-use crate::extract::{check_id, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging};
+use crate::extract::{
+    check_id, page_from_cursor, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging,
+};
 
 fn only_self(auth: &MmAuth, raw: &str) -> MmResult<()> {
     let id = auth.user_id(raw);
@@ -402,27 +404,15 @@ pub async fn members(
     MmQuery(p): MmQuery<Paging>,
 ) -> MmResult<Json<Vec<MmChannelMember>>> {
     check_id("channel_id", &id)?;
-    let mut all = Vec::new();
-    let mut cursor: Option<String> = None;
-    let wanted = usize::try_from(p.offset() + p.per_page()).unwrap_or(usize::MAX);
-    while all.len() < wanted {
-        let page = core
-            .list_channel_members(&actor, &id, cursor.as_deref(), Some(200))
-            .await?;
-        all.extend(page.items);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => break,
-        }
-    }
-    let start = usize::try_from(p.offset())
-        .unwrap_or(usize::MAX)
-        .min(all.len());
-    let page = all
-        .into_iter()
-        .skip(start)
-        .take(usize::try_from(p.per_page()).unwrap_or(0));
-    Ok(Json(page.map(convert::channel_member).collect()))
+    let (core, actor, id) = (&core, &actor, &id);
+    let page = page_from_cursor(&p, move |cursor| async move {
+        core.list_channel_members(actor, id, cursor.as_deref(), Some(200))
+            .await
+    })
+    .await?;
+    Ok(Json(
+        page.into_iter().map(convert::channel_member).collect(),
+    ))
 }
 
 #[derive(Deserialize)]

@@ -11,7 +11,9 @@ use core_server::services::{Actor, Core, NewTeam, TeamPatch};
 
 use crate::convert::{self, MmTeam, MmTeamMember};
 use crate::error::{MmError, MmResult};
-use crate::extract::{check_id, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging};
+use crate::extract::{
+    check_id, page_from_cursor, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging,
+};
 
 /// Converts a team, showing invite id and e-mail to its admins only.
 async fn team_for(core: &Core, actor: &Actor, team: Team) -> MmResult<MmTeam> {
@@ -269,27 +271,13 @@ pub async fn members(
     MmQuery(p): MmQuery<Paging>,
 ) -> MmResult<Json<Vec<MmTeamMember>>> {
     check_id("team_id", &id)?;
-    let mut all = Vec::new();
-    let mut cursor: Option<String> = None;
-    let wanted = usize::try_from(p.offset() + p.per_page()).unwrap_or(usize::MAX);
-    while all.len() < wanted {
-        let page = core
-            .list_team_members(&actor, &id, cursor.as_deref(), Some(200))
-            .await?;
-        all.extend(page.items);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => break,
-        }
-    }
-    let start = usize::try_from(p.offset())
-        .unwrap_or(usize::MAX)
-        .min(all.len());
-    let page = all
-        .into_iter()
-        .skip(start)
-        .take(usize::try_from(p.per_page()).unwrap_or(0));
-    Ok(Json(page.map(convert::team_member).collect()))
+    let (core, actor, id) = (&core, &actor, &id);
+    let page = page_from_cursor(&p, move |cursor| async move {
+        core.list_team_members(actor, id, cursor.as_deref(), Some(200))
+            .await
+    })
+    .await?;
+    Ok(Json(page.into_iter().map(convert::team_member).collect()))
 }
 
 #[derive(Deserialize)]

@@ -14,7 +14,9 @@ use core_server::services::{Core, NewUser, UserPatch};
 
 use crate::convert::{self, MmStatus, MmUser};
 use crate::error::{MmError, MmResult};
-use crate::extract::{check_id, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging};
+use crate::extract::{
+    check_id, check_ids, page_from_cursor, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging,
+};
 
 fn str_field(body: &Map<String, Value>, key: &str) -> String {
     body.get(key)
@@ -167,24 +169,11 @@ pub async fn list(
         core.list_team_users(&actor, &team_id, offset, limit)
             .await?
     } else {
-        let mut cursor: Option<String> = None;
-        let mut skipped = 0;
-        loop {
-            let page = core
-                .list_users(&actor, cursor.as_deref(), Some(200))
-                .await?;
-            let n = i64::try_from(page.items.len()).unwrap_or(0);
-            if skipped + n > offset || page.next_cursor.is_none() {
-                let start = usize::try_from(offset - skipped)
-                    .unwrap_or(0)
-                    .min(page.items.len());
-                let mut rest: Vec<_> = page.items.into_iter().skip(start).collect();
-                rest.truncate(usize::try_from(limit).unwrap_or(0));
-                break rest;
-            }
-            skipped += n;
-            cursor = page.next_cursor;
-        }
+        let (core, actor) = (&core, &actor);
+        page_from_cursor(&q.paging, move |cursor| async move {
+            core.list_users(actor, cursor.as_deref(), Some(200)).await
+        })
+        .await?
     };
     Ok(Json(users.into_iter().map(convert::user).collect()))
 }
@@ -195,9 +184,7 @@ pub async fn by_ids(
     MmAuth(actor): MmAuth,
     MmJson(ids): MmJson<Vec<String>>,
 ) -> MmResult<Json<Vec<MmUser>>> {
-    for id in &ids {
-        check_id("user_ids", id).map_err(|_| MmError::invalid_body("user_ids"))?;
-    }
+    check_ids("user_ids", &ids)?;
     Ok(Json(
         core.get_users_by_ids(&actor, &ids)
             .await?
@@ -551,9 +538,7 @@ pub async fn statuses(
     MmAuth(actor): MmAuth,
     MmJson(ids): MmJson<Vec<String>>,
 ) -> MmResult<Json<Vec<MmStatus>>> {
-    for id in &ids {
-        check_id("user_ids", id).map_err(|_| MmError::invalid_body("user_ids"))?;
-    }
+    check_ids("user_ids", &ids)?;
     Ok(Json(
         core.get_statuses(&actor, &ids)
             .await?
