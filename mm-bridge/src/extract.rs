@@ -10,10 +10,43 @@ use core_server::services::{Actor, Core};
 
 use crate::error::MmError;
 
-/// A JSON body.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(MmError))]
+/// A JSON body. Like Mattermost, the body is read as JSON whatever its
+/// `Content-Type` says.
 pub struct MmJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for MmJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = MmError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    MmError::new(
+                        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                        "api.context.request_too_large.app_error",
+                        "The request body is too large.",
+                    )
+                } else {
+                    MmError::invalid_body("body")
+                }
+            })?;
+        serde_json::from_slice(&bytes).map(MmJson).map_err(|e| {
+            let mut err = MmError::invalid_body("body");
+            err.detailed_error = e.to_string();
+            err
+        })
+    }
+}
+
+/// A boolean query value as Go's `strconv.ParseBool` reads it (`1`, `t`, `true`, `TRUE`, `True`, …).
+pub fn query_bool(value: Option<&str>) -> bool {
+    matches!(value, Some("1" | "t" | "T" | "true" | "TRUE" | "True"))
+}
 
 /// Query parameters.
 #[derive(FromRequestParts)]

@@ -568,7 +568,7 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
     assert!(hooked
         .iter()
         .any(|p| p["message"] == "deployed" && p["props"]["override_username"] == "ci-bot"));
-    let (status, _, _) = app
+    let (status, body, _) = app
         .call(
             &Method::POST,
             &format!("/hooks/{}", core_server::id::new_id()),
@@ -576,7 +576,14 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             Some(&json!({"text": "x"})),
         )
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        (status, body["id"].as_str()),
+        (
+            StatusCode::BAD_REQUEST,
+            Some("web.incoming_webhook.invalid.app_error")
+        ),
+        "Mattermost answers unknown hooks with 400"
+    );
     let (status, _, _) = app
         .call(
             &Method::POST,

@@ -189,9 +189,24 @@ impl Core {
         if token.is_empty() || token.len() > 128 {
             return Err(expired());
         }
-        let (session, user) = match self.store.get_session_with_user(&hash_token(token)).await {
+        let hash = hash_token(token);
+        let (session, user) = match self.store.get_session_with_user(&hash).await {
             Ok(found) => found,
-            Err(Error::NotFound { .. }) => return Err(expired()),
+            // An active access token whose session was dropped (its user was
+            // deactivated and came back) gets a new session, as on Mattermost.
+            Err(Error::NotFound { .. }) => {
+                match self.store.get_access_token_by_hash(&hash).await? {
+                    Some(t) if t.is_active => {
+                        self.restore_token_session(&t).await?;
+                        match self.store.get_session_with_user(&hash).await {
+                            Ok(found) => found,
+                            Err(Error::NotFound { .. }) => return Err(expired()),
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    _ => return Err(expired()),
+                }
+            }
             Err(e) => return Err(e),
         };
         if session.expires_at != 0 && session.expires_at < now_ms() {

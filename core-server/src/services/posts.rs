@@ -106,8 +106,14 @@ impl Core {
         for id in &input.file_ids {
             validate::id("file_ids", id)?;
         }
-        let props = input.props.unwrap_or_else(|| serde_json::json!({}));
+        let mut props = input.props.unwrap_or_else(|| serde_json::json!({}));
         check_props(&props)?;
+        if actor.user.is_bot {
+            // Clients mark bot posts by this prop, as Mattermost sets it.
+            if let Some(map) = props.as_object_mut() {
+                map.insert("from_bot".into(), "true".into());
+            }
+        }
         validate::length("pending_post_id", &input.pending_post_id, 0, 64)?;
         let (channel, _) = self.channel_for_member(actor, channel_id).await?;
         if channel.delete_at != 0 {

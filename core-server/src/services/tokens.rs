@@ -87,6 +87,23 @@ impl Core {
         Ok(token)
     }
 
+    /// Recreates the session of an active token for an active user.
+    pub(crate) async fn restore_token_session(&self, token: &UserAccessToken) -> Result<()> {
+        let user = self.store.get_user(&token.user_id).await?;
+        if user.is_deleted() {
+            return Ok(());
+        }
+        match self
+            .store
+            .create_session(&token_session(token, &user))
+            .await
+        {
+            // Two requests raced to restore it; either session serves.
+            Ok(()) | Err(Error::Conflict { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Revokes a token for good.
     pub async fn revoke_access_token(&self, actor: &Actor, token_id: &str) -> Result<()> {
         let token = self.get_access_token(actor, token_id).await?;

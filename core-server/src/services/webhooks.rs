@@ -225,13 +225,18 @@ impl Core {
             _ => serde_json::Map::new(),
         };
         props.insert("from_webhook".into(), "true".into());
-        let username = if payload.username.is_empty() {
-            hook.username.clone()
-        } else {
-            payload.username
-        };
-        if !username.is_empty() {
-            props.insert("override_username".into(), username.into());
+        // As on Mattermost with username overrides on: the payload's name, else
+        // the hook's, else "webhook".
+        let username = [payload.username, hook.username.clone()]
+            .into_iter()
+            .find(|u| !u.is_empty())
+            .unwrap_or_else(|| "webhook".to_string());
+        props.insert("override_username".into(), username.into());
+        if !hook.display_name.is_empty() {
+            props.insert(
+                "webhook_display_name".into(),
+                hook.display_name.clone().into(),
+            );
         }
         let icon = if payload.icon_url.is_empty() {
             hook.icon_url.clone()

@@ -108,6 +108,8 @@ pub trait Store: Send + Sync + 'static {
     /// Saves a token together with the never-expiring session that authenticates it.
     async fn create_access_token(&self, token: &UserAccessToken, session: &Session) -> Result<()>;
     async fn get_access_token(&self, id: &str) -> Result<UserAccessToken>;
+    /// The token with this hash, if any.
+    async fn get_access_token_by_hash(&self, token_hash: &str) -> Result<Option<UserAccessToken>>;
     /// A user's tokens, newest first.
     async fn list_access_tokens(&self, user_id: &str) -> Result<Vec<UserAccessToken>>;
     /// Activates (recreating `session`) or deactivates (dropping its session) a token.

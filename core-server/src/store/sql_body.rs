@@ -504,6 +504,16 @@ impl Store for Backend {
         Ok(row.into())
     }
 
+    async fn get_access_token_by_hash(&self, token_hash: &str) -> Result<Option<UserAccessToken>> {
+        let row: Option<TokenRow> = sqlx::query_as(&format!(
+            "SELECT {TOKEN_COLS} FROM user_access_tokens WHERE token_hash = $1"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.map(UserAccessToken::from))
+    }
+
     async fn list_access_tokens(&self, user_id: &str) -> Result<Vec<UserAccessToken>> {
         let rows: Vec<TokenRow> = sqlx::query_as(&format!(
             "SELECT {TOKEN_COLS} FROM user_access_tokens WHERE user_id = $1 ORDER BY create_at DESC, id"

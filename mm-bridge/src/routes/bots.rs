@@ -10,7 +10,7 @@ use core_server::model::{Bot, UserAccessToken};
 use core_server::services::{BotPatch, Core, NewBot};
 
 use crate::error::{MmError, MmResult};
-use crate::extract::{check_id, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging};
+use crate::extract::{check_id, query_bool, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging};
 
 /// Mattermost's `UserAccessToken`; `token` only in the answer to its creation.
 #[derive(Serialize)]
@@ -198,7 +198,7 @@ pub async fn list(
     MmAuth(actor): MmAuth,
     MmQuery(q): MmQuery<BotsQuery>,
 ) -> MmResult<Json<Vec<MmBot>>> {
-    let include_deleted = q.include_deleted.as_deref() == Some("true");
+    let include_deleted = query_bool(q.include_deleted.as_deref());
     let bots = core
         .list_bots(
             &actor,

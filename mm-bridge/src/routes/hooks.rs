@@ -114,17 +114,16 @@ pub async fn get(
     Ok(Json(hook(core.get_incoming_webhook(&actor, &id).await?)))
 }
 
-/// `PUT /api/v4/hooks/incoming/{hook_id}`
+/// `PUT /api/v4/hooks/incoming/{hook_id}` (201, as Mattermost answers)
 pub async fn update(
     State(core): State<Core>,
     MmAuth(actor): MmAuth,
     MmPath(id): MmPath<String>,
     MmJson(b): MmJson<HookInput>,
-) -> MmResult<Json<MmHook>> {
+) -> MmResult<(StatusCode, Json<MmHook>)> {
     check_id("hook_id", &id)?;
-    Ok(Json(hook(
-        core.update_incoming_webhook(&actor, &id, b).await?,
-    )))
+    let updated = core.update_incoming_webhook(&actor, &id, b).await?;
+    Ok((StatusCode::CREATED, Json(hook(updated))))
 }
 
 /// `DELETE /api/v4/hooks/incoming/{hook_id}`
@@ -164,7 +163,22 @@ pub async fn execute(
             .map_err(|_| MmError::invalid_body("payload"))?;
         serde_json::from_slice(&bytes).map_err(|_| MmError::invalid_body("payload"))?
     };
-    core.execute_incoming_webhook(&id, payload).await?;
+    core.execute_incoming_webhook(&id, payload)
+        .await
+        .map_err(|e| match e {
+            // Mattermost answers unknown and deleted hooks, and empty payloads, with 400s of their own.
+            core_server::Error::NotFound { .. } => MmError::new(
+                StatusCode::BAD_REQUEST,
+                "web.incoming_webhook.invalid.app_error",
+                "Invalid webhook.",
+            ),
+            core_server::Error::Invalid { field, .. } if field == "text" => MmError::new(
+                StatusCode::BAD_REQUEST,
+                "web.incoming_webhook.text.app_error",
+                "No text specified.",
+            ),
+            other => other.into(),
+        })?;
     let mut response = "ok".into_response();
     response
         .headers_mut()
