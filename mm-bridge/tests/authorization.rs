@@ -238,6 +238,8 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             .replace("{bot_user_id}", &robot)
             .replace("{token_id}", &token_id)
             .replace("{hook_id}", &hook_id)
+            .replace("{thread_id}", &secret_post)
+            .replace("{timestamp}", "1")
     };
     let body_for = |method: &str, path: &str, user: &str| -> Option<Value> {
         if method == "GET" || method == "DELETE" {
@@ -413,6 +415,28 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         ("POST", "/api/v4/bots/{bot_user_id}/disable"),
         ("POST", "/api/v4/bots/{bot_user_id}/enable"),
         ("POST", "/api/v4/bots/{bot_user_id}/assign/{user_id}"),
+        // Threads are listed and marked by their follower only.
+        ("GET", "/api/v4/users/{user_id}/teams/{team_id}/threads"),
+        (
+            "PUT",
+            "/api/v4/users/{user_id}/teams/{team_id}/threads/read",
+        ),
+        (
+            "GET",
+            "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}",
+        ),
+        (
+            "PUT",
+            "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/read/{timestamp}",
+        ),
+        (
+            "PUT",
+            "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/following",
+        ),
+        (
+            "DELETE",
+            "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/following",
+        ),
         // Incoming webhooks are managed by team admins.
         ("POST", "/api/v4/hooks/incoming"),
         ("GET", "/api/v4/hooks/incoming"),
@@ -900,4 +924,113 @@ async fn rate_limits_answer_429_with_mattermost_headers() {
     let (status, body, _) = app.call(&Method::GET, "/api/v1/health", None, None).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(body["code"], "rate_limited", "{body}");
+}
+
+#[tokio::test]
+async fn followed_threads_count_unread_replies_and_mentions() {
+    let app = App::new().await;
+    let (_, _root) = app.user("sysadmin").await;
+    let (author_id, author) = app.user("author").await;
+    let (replier_id, replier) = app.user("replier").await;
+    let (_, team, _) = app
+        .call(
+            &Method::POST,
+            "/api/v4/teams",
+            Some(&author),
+            Some(&json!({"name": "th", "display_name": "Th"})),
+        )
+        .await;
+    let team = id(&team);
+    app.call(
+        &Method::POST,
+        &format!("/api/v4/teams/{team}/members"),
+        Some(&author),
+        Some(&json!({"team_id": team, "user_id": replier_id})),
+    )
+    .await;
+    let (_, town, _) = app
+        .call(
+            &Method::GET,
+            &format!("/api/v4/teams/{team}/channels/name/town-square"),
+            Some(&author),
+            None,
+        )
+        .await;
+    let town = id(&town);
+    let (_, root, _) = app
+        .call(
+            &Method::POST,
+            "/api/v4/posts",
+            Some(&author),
+            Some(&json!({"channel_id": town, "message": "question"})),
+        )
+        .await;
+    let root = id(&root);
+    for message in ["answer one", "answer two for @author"] {
+        let (status, _, _) = app
+            .call(
+                &Method::POST,
+                "/api/v4/posts",
+                Some(&replier),
+                Some(&json!({"channel_id": town, "root_id": root, "message": message})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let threads_path = format!("/api/v4/users/me/teams/{team}/threads");
+    let (status, threads, _) = app
+        .call(&Method::GET, &threads_path, Some(&author), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{threads}");
+    assert_eq!(threads["total"], 1);
+    let t = &threads["threads"][0];
+    assert_eq!(
+        (t["id"].as_str(), t["reply_count"].as_i64()),
+        (Some(root.as_str()), Some(2))
+    );
+    assert_eq!(
+        (t["unread_replies"].as_i64(), t["unread_mentions"].as_i64()),
+        (Some(2), Some(1)),
+        "{t}"
+    );
+    assert_eq!(t["participants"][0]["id"], replier_id.as_str());
+    assert_eq!(threads["total_unread_threads"], 1);
+
+    // The replier follows too, with nothing unread.
+    let (_, theirs, _) = app
+        .call(&Method::GET, &threads_path, Some(&replier), None)
+        .await;
+    assert_eq!(theirs["threads"][0]["unread_replies"], 0, "{theirs}");
+
+    // Reading clears the counts; unfollowing hides the thread; following brings it back.
+    let now = 4_102_444_800_000i64;
+    let (status, read, _) = app
+        .call(
+            &Method::PUT,
+            &format!("/api/v4/users/{author_id}/teams/{team}/threads/{root}/read/{now}"),
+            Some(&author),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    assert_eq!(
+        (
+            read["unread_replies"].as_i64(),
+            read["unread_mentions"].as_i64()
+        ),
+        (Some(0), Some(0))
+    );
+    let following = format!("/api/v4/users/me/teams/{team}/threads/{root}/following");
+    app.call(&Method::DELETE, &following, Some(&author), None)
+        .await;
+    let (_, none, _) = app
+        .call(&Method::GET, &threads_path, Some(&author), None)
+        .await;
+    assert_eq!(none["total"], 0, "{none}");
+    app.call(&Method::PUT, &following, Some(&author), None)
+        .await;
+    let (_, back, _) = app
+        .call(&Method::GET, &threads_path, Some(&author), None)
+        .await;
+    assert_eq!(back["total"], 1, "{back}");
 }

@@ -85,3 +85,31 @@ mod tests {
         assert_eq!(parse_hashtags("no #1 tags # here #a"), "");
     }
 }
+
+/// A user's relation to a thread (a root post): whether they follow it and how
+/// far they have read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ThreadMember {
+    /// The thread's root post.
+    pub post_id: String,
+    pub user_id: String,
+    pub following: bool,
+    /// When the user last read the thread, ms.
+    pub last_viewed: i64,
+    /// When the membership last changed, ms.
+    pub last_updated: i64,
+    /// Mentions of the user in the thread since `last_viewed`.
+    pub unread_mentions: i64,
+}
+
+/// A followed thread as its follower sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ThreadView {
+    /// The root post (with `reply_count` and `last_reply_at`).
+    pub root: Post,
+    pub member: ThreadMember,
+    /// Replies by others since the follower last read the thread.
+    pub unread_replies: i64,
+    /// Everyone who replied, oldest first.
+    pub participants: Vec<String>,
+}

@@ -10,6 +10,7 @@ mod reactions;
 mod search;
 mod status;
 mod teams;
+mod threads;
 mod tokens;
 mod users;
 pub mod validate;
@@ -23,6 +24,7 @@ pub use channels::{ChannelPatch, NewChannel};
 pub use posts::{NewPost, PostPatch};
 pub use search::{parse_search, SearchQuery};
 pub use teams::{NewTeam, TeamPatch};
+pub use threads::ThreadList;
 pub use users::{NewUser, UserPatch};
 pub use webhooks::{HookInput, HookPayload};
 

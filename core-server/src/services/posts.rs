@@ -158,7 +158,11 @@ impl Core {
         };
         let saved = self.store.create_post(&post).await?;
         if saved.id == post.id {
-            self.count_mentions(&channel, &saved).await?;
+            let mentioned = self.count_mentions(&channel, &saved).await?;
+            if !saved.root_id.is_empty() {
+                let root_author = self.store.get_post(&saved.root_id).await?.user_id;
+                self.track_reply(&saved, &root_author, &mentioned).await?;
+            }
             self.events.publish(
                 EventKind::PostCreated(saved.clone()),
                 Audience::Channel(channel.id),
@@ -169,7 +173,7 @@ impl Core {
 
     /// Counts the mentions a new post makes: everyone else in a DM or GM,
     /// `@username` of members, and `@channel`/`@all`/`@here` for all members.
-    async fn count_mentions(&self, channel: &Channel, post: &Post) -> Result<()> {
+    async fn count_mentions(&self, channel: &Channel, post: &Post) -> Result<Vec<String>> {
         let words = mention_words(&post.message);
         let everyone = channel.is_direct_or_group()
             || words
@@ -209,7 +213,8 @@ impl Core {
         }
         self.store
             .add_mentions(&channel.id, &mentioned, post.root_id.is_empty())
-            .await
+            .await?;
+        Ok(mentioned)
     }
 
     /// One live post in a channel the actor may read.

@@ -290,6 +290,31 @@ pub trait Store: Send + Sync + 'static {
     /// Live reactions to any of `post_ids`, oldest first.
     async fn list_reactions_for_posts(&self, post_ids: &[String]) -> Result<Vec<Reaction>>;
 
+    // ---- threads
+    /// Creates or changes a thread membership: `following` and `viewed_at`
+    /// replace the stored values when given; `mentions` adds to the unread mentions
+    /// (a view resets them first).
+    async fn upsert_thread_member(
+        &self,
+        post_id: &str,
+        user_id: &str,
+        following: Option<bool>,
+        viewed_at: Option<i64>,
+        mentions: i64,
+        at: i64,
+    ) -> Result<()>;
+    async fn get_thread_member(&self, post_id: &str, user_id: &str)
+        -> Result<Option<ThreadMember>>;
+    /// Threads the user follows in a team's channels (and their DMs and GMs),
+    /// most recently replied first; `before` is a `last_reply_at` cursor.
+    async fn list_user_threads(
+        &self,
+        user_id: &str,
+        team_id: &str,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<ThreadView>>;
+
     // ---- reactions
     async fn save_reaction(&self, reaction: &Reaction) -> Result<()>;
     async fn delete_reaction(

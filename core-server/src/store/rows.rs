@@ -407,6 +407,12 @@ pub(crate) struct PostRow {
     last_reply_at: i64,
 }
 
+impl PostRow {
+    pub(crate) fn id(&self) -> &str {
+        &self.id
+    }
+}
+
 impl From<PostRow> for Post {
     fn from(r: PostRow) -> Self {
         Post {
@@ -620,6 +626,68 @@ impl From<HookRow> for IncomingWebhook {
             username: r.username,
             icon_url: r.icon_url,
             channel_locked: r.channel_locked,
+        }
+    }
+}
+
+pub(crate) const THREAD_MEMBER_COLS: &str =
+    "post_id, user_id, following, last_viewed, last_updated, unread_mentions";
+
+#[derive(FromRow)]
+pub(crate) struct ThreadMemberRow {
+    post_id: String,
+    user_id: String,
+    following: bool,
+    last_viewed: i64,
+    last_updated: i64,
+    unread_mentions: i64,
+}
+
+impl From<ThreadMemberRow> for ThreadMember {
+    fn from(r: ThreadMemberRow) -> Self {
+        ThreadMember {
+            post_id: r.post_id,
+            user_id: r.user_id,
+            following: r.following,
+            last_viewed: r.last_viewed,
+            last_updated: r.last_updated,
+            unread_mentions: r.unread_mentions,
+        }
+    }
+}
+
+/// A root post, the reader's membership (`t_` columns) and the unread reply count.
+#[derive(FromRow)]
+pub(crate) struct ThreadRow {
+    #[sqlx(flatten)]
+    root: PostRow,
+    t_user_id: String,
+    t_following: bool,
+    t_last_viewed: i64,
+    t_last_updated: i64,
+    t_unread_mentions: i64,
+    unread_replies: i64,
+}
+
+impl ThreadRow {
+    pub(crate) fn root_id(&self) -> &str {
+        self.root.id()
+    }
+
+    pub(crate) fn into_view(self, participants: Vec<String>) -> ThreadView {
+        let root: Post = self.root.into();
+        ThreadView {
+            member: ThreadMember {
+                post_id: root.id.clone(),
+                user_id: self.t_user_id,
+                following: self.t_following,
+                last_viewed: self.t_last_viewed,
+                last_updated: self.t_last_updated,
+                unread_mentions: self.t_unread_mentions,
+            },
+            root,
+            unread_replies: self.unread_replies,
+            participants,
         }
     }
 }

@@ -1463,6 +1463,87 @@ impl Store for Backend {
         Ok(rows.into_iter().map(Reaction::from).collect())
     }
 
+    // ---- threads
+
+    async fn upsert_thread_member(
+        &self,
+        post_id: &str,
+        user_id: &str,
+        following: Option<bool>,
+        viewed_at: Option<i64>,
+        mentions: i64,
+        at: i64,
+    ) -> Result<()> {
+        // Insert with defaults, or update only what was given.
+        sqlx::query(
+            "INSERT INTO thread_memberships (post_id, user_id, following, last_viewed, last_updated, unread_mentions) \
+             VALUES ($1, $2, $3, $4, $6, $5) \
+             ON CONFLICT (post_id, user_id) DO UPDATE SET \
+             following = CASE WHEN $7 THEN excluded.following ELSE thread_memberships.following END, \
+             last_viewed = CASE WHEN $8 THEN excluded.last_viewed ELSE thread_memberships.last_viewed END, \
+             unread_mentions = CASE WHEN $8 THEN 0 ELSE thread_memberships.unread_mentions END + $5, \
+             last_updated = excluded.last_updated",
+        )
+        .bind(post_id)
+        .bind(user_id)
+        .bind(following.unwrap_or(true))
+        .bind(viewed_at.unwrap_or(0))
+        .bind(mentions)
+        .bind(at)
+        .bind(following.is_some())
+        .bind(viewed_at.is_some())
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_thread_member(&self, post_id: &str, user_id: &str) -> Result<Option<ThreadMember>> {
+        let row: Option<ThreadMemberRow> = sqlx::query_as(&format!(
+            "SELECT {THREAD_MEMBER_COLS} FROM thread_memberships WHERE post_id = $1 AND user_id = $2"
+        ))
+        .bind(post_id)
+        .bind(user_id)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.map(ThreadMember::from))
+    }
+
+    async fn list_user_threads(&self, user_id: &str, team_id: &str, before: Option<i64>, limit: i64) -> Result<Vec<ThreadView>> {
+        let rows: Vec<ThreadRow> = sqlx::query_as(&format!(
+            "SELECT {}, t.user_id AS t_user_id, t.following AS t_following, t.last_viewed AS t_last_viewed, \
+             t.last_updated AS t_last_updated, t.unread_mentions AS t_unread_mentions, \
+             (SELECT COUNT(*) FROM posts r WHERE r.root_id = p.id AND r.delete_at = 0 \
+              AND r.create_at > t.last_viewed AND r.user_id <> t.user_id) AS unread_replies \
+             FROM thread_memberships t JOIN posts p ON p.id = t.post_id \
+             JOIN channels c ON c.id = p.channel_id \
+             JOIN channel_members m ON m.channel_id = p.channel_id AND m.user_id = t.user_id \
+             WHERE t.user_id = $1 AND t.following = $2 AND p.delete_at = 0 \
+             AND (c.team_id = $3 OR c.team_id = '') AND p.last_reply_at < $4 \
+             ORDER BY p.last_reply_at DESC, p.id DESC LIMIT $5",
+            prefixed(POST_COLS, "p")
+        ))
+        .bind(user_id)
+        .bind(true)
+        .bind(team_id)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        let mut views = Vec::with_capacity(rows.len());
+        for row in rows {
+            let root_id = row.root_id().to_string();
+            let participants: Vec<String> = sqlx::query_scalar(
+                "SELECT user_id FROM posts WHERE root_id = $1 AND delete_at = 0 \
+                 GROUP BY user_id ORDER BY MIN(create_at)",
+            )
+            .bind(&root_id)
+            .fetch_all(&self.read)
+            .await?;
+            views.push(row.into_view(participants));
+        }
+        Ok(views)
+    }
+
     // ---- reactions
 
     async fn save_reaction(&self, r: &Reaction) -> Result<()> {

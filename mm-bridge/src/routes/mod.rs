@@ -8,6 +8,7 @@ mod posts;
 mod roles;
 pub mod system;
 mod teams;
+mod threads;
 mod users;
 
 use axum::routing::{any, delete, get, post, put};
@@ -146,6 +147,27 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v4/hooks/incoming/{hook_id}"),
     ("DELETE", "/api/v4/hooks/incoming/{hook_id}"),
     ("POST", "/hooks/{hook_id}"),
+    ("GET", "/api/v4/users/{user_id}/teams/{team_id}/threads"),
+    (
+        "PUT",
+        "/api/v4/users/{user_id}/teams/{team_id}/threads/read",
+    ),
+    (
+        "GET",
+        "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}",
+    ),
+    (
+        "PUT",
+        "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/read/{timestamp}",
+    ),
+    (
+        "PUT",
+        "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/following",
+    ),
+    (
+        "DELETE",
+        "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/following",
+    ),
 ];
 
 /// The `/api/v4` router (and `/hooks`).
@@ -346,6 +368,26 @@ pub fn router(core: Core) -> Router<Core> {
             get(hooks::get).put(hooks::update).delete(hooks::delete),
         )
         .route("/hooks/{hook_id}", post(hooks::execute))
+        .route(
+            "/api/v4/users/{user_id}/teams/{team_id}/threads",
+            get(threads::list),
+        )
+        .route(
+            "/api/v4/users/{user_id}/teams/{team_id}/threads/read",
+            put(threads::read_all),
+        )
+        .route(
+            "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}",
+            get(threads::get),
+        )
+        .route(
+            "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/read/{timestamp}",
+            put(threads::read),
+        )
+        .route(
+            "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/following",
+            put(threads::follow).delete(threads::unfollow),
+        )
         .route("/api/v4/{*rest}", any(not_implemented))
         .layer(axum::middleware::from_fn_with_state(
             core,

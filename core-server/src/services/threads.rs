@@ -1,0 +1,173 @@
+//! Threads (collapsed reply threads): who follows which thread, how far they
+//! have read it, and the per-thread unread counts.
+
+use super::{validate, Actor, Core};
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::time::now_ms;
+
+/// Most threads read at once for lists and totals.
+const MAX_THREADS: i64 = 1000;
+
+/// Followed threads with their totals.
+#[derive(Debug, Clone, Default)]
+pub struct ThreadList {
+    pub threads: Vec<ThreadView>,
+    /// Threads followed in total.
+    pub total: i64,
+    /// Threads with unread replies.
+    pub total_unread_threads: i64,
+    /// Unread mentions across threads.
+    pub total_unread_mentions: i64,
+}
+
+impl Core {
+    /// Updates thread memberships after a reply: the replier follows and has
+    /// read it; the root's author follows unless they unfollowed; mentioned
+    /// members follow and get an unread mention.
+    pub(crate) async fn track_reply(
+        &self,
+        reply: &Post,
+        root_author: &str,
+        mentioned: &[String],
+    ) -> Result<()> {
+        let root = &reply.root_id;
+        let now = reply.create_at;
+        self.store
+            .upsert_thread_member(root, &reply.user_id, Some(true), Some(now), 0, now)
+            .await?;
+        if root_author != reply.user_id {
+            let mentions = i64::from(mentioned.iter().any(|m| m == root_author));
+            self.store
+                .upsert_thread_member(root, root_author, None, None, mentions, now)
+                .await?;
+        }
+        for user in mentioned
+            .iter()
+            .filter(|u| **u != reply.user_id && *u != root_author)
+        {
+            self.store
+                .upsert_thread_member(root, user, None, None, 1, now)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The threads the actor follows in a team, most recently active first.
+    pub async fn list_threads(
+        &self,
+        actor: &Actor,
+        team_id: &str,
+        before: Option<i64>,
+        limit: i64,
+        unread_only: bool,
+    ) -> Result<ThreadList> {
+        self.team_for_member(actor, team_id).await?;
+        let all = self
+            .store
+            .list_user_threads(actor.id(), team_id, None, MAX_THREADS)
+            .await?;
+        let mut list = ThreadList {
+            total: i64::try_from(all.len()).unwrap_or(i64::MAX),
+            ..Default::default()
+        };
+        for t in &all {
+            if t.unread_replies > 0 {
+                list.total_unread_threads += 1;
+            }
+            list.total_unread_mentions += t.member.unread_mentions;
+        }
+        list.threads = all
+            .into_iter()
+            .filter(|t| before.is_none_or(|b| t.root.last_reply_at < b))
+            .filter(|t| !unread_only || t.unread_replies > 0 || t.member.unread_mentions > 0)
+            .take(usize::try_from(limit.clamp(1, 200)).unwrap_or(60))
+            .collect();
+        Ok(list)
+    }
+
+    /// One followed thread of the actor's.
+    pub async fn get_thread_view(
+        &self,
+        actor: &Actor,
+        team_id: &str,
+        root_id: &str,
+    ) -> Result<ThreadView> {
+        validate::id("thread_id", root_id)?;
+        let list = self.list_threads(actor, team_id, None, 200, false).await?;
+        if let Some(found) = list.threads.into_iter().find(|t| t.root.id == root_id) {
+            return Ok(found);
+        }
+        // Not among the first page: read it directly.
+        let all = self
+            .store
+            .list_user_threads(actor.id(), team_id, None, MAX_THREADS)
+            .await?;
+        all.into_iter()
+            .find(|t| t.root.id == root_id)
+            .ok_or_else(|| Error::not_found("thread"))
+    }
+
+    async fn thread_root(&self, actor: &Actor, root_id: &str) -> Result<Post> {
+        let root = self.get_post(actor, root_id).await?;
+        if !root.root_id.is_empty() {
+            return Err(Error::invalid(
+                "thread_id",
+                "is not the root post of a thread",
+            ));
+        }
+        Ok(root)
+    }
+
+    /// Follows or unfollows a thread the actor can read.
+    pub async fn set_thread_following(
+        &self,
+        actor: &Actor,
+        root_id: &str,
+        following: bool,
+    ) -> Result<()> {
+        let root = self.thread_root(actor, root_id).await?;
+        self.store
+            .upsert_thread_member(&root.id, actor.id(), Some(following), None, 0, now_ms())
+            .await
+    }
+
+    /// Marks a thread read up to `at` (ms); its unread mentions are cleared.
+    pub async fn mark_thread_read(&self, actor: &Actor, root_id: &str, at: i64) -> Result<()> {
+        if at < 0 {
+            return Err(Error::invalid("timestamp", "must not be negative"));
+        }
+        let root = self.thread_root(actor, root_id).await?;
+        let following = self
+            .store
+            .get_thread_member(&root.id, actor.id())
+            .await?
+            .map(|m| m.following);
+        self.store
+            .upsert_thread_member(
+                &root.id,
+                actor.id(),
+                following.or(Some(true)),
+                Some(at),
+                0,
+                now_ms(),
+            )
+            .await
+    }
+
+    /// Marks every followed thread of a team read now.
+    pub async fn mark_all_threads_read(&self, actor: &Actor, team_id: &str) -> Result<()> {
+        self.team_for_member(actor, team_id).await?;
+        let now = now_ms();
+        for t in self
+            .store
+            .list_user_threads(actor.id(), team_id, None, MAX_THREADS)
+            .await?
+        {
+            self.store
+                .upsert_thread_member(&t.root.id, actor.id(), Some(true), Some(now), 0, now)
+                .await?;
+        }
+        Ok(())
+    }
+}
