@@ -106,6 +106,10 @@ impl From<Error> for MmError {
                     ),
                     "session" => ("app.session.get.app_error", "Unable to find the session."),
                     "bot" => ("store.sql_bot.get.missing.app_error", "Bot does not exist."),
+                    "category" => (
+                        "app.channel.sidebar_categories.app_error",
+                        "Unable to find the category.",
+                    ),
                     "thread" => (
                         "app.thread.get_for_user.app_error",
                         "Unable to get the thread.",

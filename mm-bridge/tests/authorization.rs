@@ -239,6 +239,7 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             .replace("{token_id}", &token_id)
             .replace("{hook_id}", &hook_id)
             .replace("{thread_id}", &secret_post)
+            .replace("{category_id}", &format!("channels_{owner_id}_{team}"))
             .replace("{timestamp}", "1")
     };
     let body_for = |method: &str, path: &str, user: &str| -> Option<Value> {
@@ -277,6 +278,15 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             "/api/v4/users/search" => json!({"term": "o"}),
             "/api/v4/teams/{team_id}/posts/search" => json!({"terms": "classified"}),
             "/api/v4/users/group_channels" => json!([]),
+            p if p.ends_with("/channels/categories") && method == "PUT" => json!([]),
+            "/api/v4/users/{user_id}/teams/{team_id}/channels/categories" => {
+                json!({"user_id": user, "team_id": team, "display_name": "Mine"})
+            }
+            "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/order" => json!([]),
+            "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/{category_id}" => json!({
+                "id": format!("channels_{owner_id}_{team}"), "user_id": owner_id, "team_id": team, "sort_order": 10,
+                "sorting": "", "type": "channels", "display_name": "Channels", "muted": false, "collapsed": true, "channel_ids": []
+            }),
             "/api/v4/users/{user_id}/tokens" => json!({"description": "mine"}),
             p if p.starts_with("/api/v4/users/tokens/") => json!({"token_id": token_id}),
             "/api/v4/bots" => json!({"username": format!("bot{}", &user[..6])}),
@@ -415,6 +425,35 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         ("POST", "/api/v4/bots/{bot_user_id}/disable"),
         ("POST", "/api/v4/bots/{bot_user_id}/enable"),
         ("POST", "/api/v4/bots/{bot_user_id}/assign/{user_id}"),
+        // Sidebars are their user's.
+        (
+            "PUT",
+            "/api/v4/users/{user_id}/teams/{team_id}/channels/categories",
+        ),
+        (
+            "POST",
+            "/api/v4/users/{user_id}/teams/{team_id}/channels/categories",
+        ),
+        (
+            "GET",
+            "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/order",
+        ),
+        (
+            "PUT",
+            "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/order",
+        ),
+        (
+            "GET",
+            "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/{category_id}",
+        ),
+        (
+            "PUT",
+            "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/{category_id}",
+        ),
+        (
+            "DELETE",
+            "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/{category_id}",
+        ),
         // Threads are listed and marked by their follower only.
         ("GET", "/api/v4/users/{user_id}/teams/{team_id}/threads"),
         (
@@ -1033,4 +1072,142 @@ async fn followed_threads_count_unread_replies_and_mentions() {
         .call(&Method::GET, &threads_path, Some(&author), None)
         .await;
     assert_eq!(back["total"], 1, "{back}");
+}
+
+#[tokio::test]
+async fn sidebar_categories_can_be_created_filled_reordered_and_deleted() {
+    let app = App::new().await;
+    let (me, token) = app.user("sorter").await;
+    let (_, team, _) = app
+        .call(
+            &Method::POST,
+            "/api/v4/teams",
+            Some(&token),
+            Some(&json!({"name": "sb", "display_name": "Sb"})),
+        )
+        .await;
+    let team = id(&team);
+    let (_, town, _) = app
+        .call(
+            &Method::GET,
+            &format!("/api/v4/teams/{team}/channels/name/town-square"),
+            Some(&token),
+            None,
+        )
+        .await;
+    let town = id(&town);
+    let base = format!("/api/v4/users/me/teams/{team}/channels/categories");
+    let (_, sidebar, _) = app.call(&Method::GET, &base, Some(&token), None).await;
+    let kinds: Vec<&str> = sidebar["categories"]
+        .as_array()
+        .expect("categories")
+        .iter()
+        .filter_map(|c| c["type"].as_str())
+        .collect();
+    assert_eq!(kinds, vec!["favorites", "channels", "direct_messages"]);
+    assert!(sidebar["categories"][1]["channel_ids"]
+        .as_array()
+        .expect("ids")
+        .contains(&json!(town)));
+
+    let (status, custom, _) = app
+        .call(&Method::POST, &base, Some(&token), Some(&json!({"user_id": me, "team_id": team, "display_name": "Work", "channel_ids": [town]})))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{custom}");
+    let custom_id = id(&custom);
+    let (_, sidebar, _) = app.call(&Method::GET, &base, Some(&token), None).await;
+    let names: Vec<&str> = sidebar["categories"]
+        .as_array()
+        .expect("categories")
+        .iter()
+        .filter_map(|c| c["display_name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["Favorites", "Work", "Channels", "Direct Messages"],
+        "a new category comes right after Favorites"
+    );
+    assert!(
+        !sidebar["categories"][2]["channel_ids"]
+            .as_array()
+            .expect("ids")
+            .contains(&json!(town)),
+        "the channel moved out of Channels"
+    );
+
+    // Move it to Favorites and collapse the custom one.
+    let mut fav = sidebar["categories"][0].clone();
+    fav["channel_ids"] = json!([town]);
+    let mut work = sidebar["categories"][1].clone();
+    work["collapsed"] = json!(true);
+    work["channel_ids"] = json!([]);
+    let (status, changed, _) = app
+        .call(&Method::PUT, &base, Some(&token), Some(&json!([fav, work])))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed.as_array().map(Vec::len), Some(2));
+    let (_, one, _) = app
+        .call(
+            &Method::GET,
+            &format!("{base}/{custom_id}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (
+            one["collapsed"].as_bool(),
+            one["channel_ids"].as_array().map(Vec::len)
+        ),
+        (Some(true), Some(0))
+    );
+
+    // Reorder, then delete the custom category.
+    let (_, order, _) = app
+        .call(&Method::GET, &format!("{base}/order"), Some(&token), None)
+        .await;
+    let mut reversed: Vec<Value> = order.as_array().expect("order").clone();
+    reversed.reverse();
+    let (status, _, _) = app
+        .call(
+            &Method::PUT,
+            &format!("{base}/order"),
+            Some(&token),
+            Some(&json!(reversed)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, sidebar, _) = app.call(&Method::GET, &base, Some(&token), None).await;
+    assert_eq!(sidebar["order"], json!(reversed));
+    let (status, _, _) = app
+        .call(
+            &Method::PUT,
+            &format!("{base}/order"),
+            Some(&token),
+            Some(&json!(["bogus"])),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "an order must list every category"
+    );
+    let (status, _, _) = app
+        .call(
+            &Method::DELETE,
+            &format!("{base}/{custom_id}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = app
+        .call(
+            &Method::DELETE,
+            &format!("{base}/favorites_{me}_{team}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "default categories stay");
 }

@@ -315,6 +315,11 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
     ) -> Result<Vec<ThreadView>>;
 
+    // ---- sidebars
+    /// A user's stored sidebar document for a team, if any.
+    async fn get_sidebar(&self, user_id: &str, team_id: &str) -> Result<Option<String>>;
+    async fn save_sidebar(&self, user_id: &str, team_id: &str, doc: &str) -> Result<()>;
+
     // ---- reactions
     async fn save_reaction(&self, reaction: &Reaction) -> Result<()>;
     async fn delete_reaction(

@@ -1544,6 +1544,29 @@ impl Store for Backend {
         Ok(views)
     }
 
+    // ---- sidebars
+
+    async fn get_sidebar(&self, user_id: &str, team_id: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT doc FROM sidebars WHERE user_id = $1 AND team_id = $2")
+            .bind(user_id)
+            .bind(team_id)
+            .fetch_optional(&self.read)
+            .await?)
+    }
+
+    async fn save_sidebar(&self, user_id: &str, team_id: &str, doc: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sidebars (user_id, team_id, doc) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id, team_id) DO UPDATE SET doc = excluded.doc",
+        )
+        .bind(user_id)
+        .bind(team_id)
+        .bind(doc)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
     // ---- reactions
 
     async fn save_reaction(&self, r: &Reaction) -> Result<()> {

@@ -6,6 +6,7 @@ mod channels;
 mod hooks;
 mod posts;
 mod roles;
+mod sidebar;
 pub mod system;
 mod teams;
 mod threads;
@@ -147,6 +148,34 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v4/hooks/incoming/{hook_id}"),
     ("DELETE", "/api/v4/hooks/incoming/{hook_id}"),
     ("POST", "/hooks/{hook_id}"),
+    (
+        "PUT",
+        "/api/v4/users/{user_id}/teams/{team_id}/channels/categories",
+    ),
+    (
+        "POST",
+        "/api/v4/users/{user_id}/teams/{team_id}/channels/categories",
+    ),
+    (
+        "GET",
+        "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/order",
+    ),
+    (
+        "PUT",
+        "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/order",
+    ),
+    (
+        "GET",
+        "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/{category_id}",
+    ),
+    (
+        "PUT",
+        "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/{category_id}",
+    ),
+    (
+        "DELETE",
+        "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/{category_id}",
+    ),
     ("GET", "/api/v4/users/{user_id}/teams/{team_id}/threads"),
     (
         "PUT",
@@ -240,7 +269,9 @@ pub fn router(core: Core) -> Router<Core> {
         )
         .route(
             "/api/v4/users/{user_id}/teams/{team_id}/channels/categories",
-            get(channels::categories),
+            get(sidebar::list)
+                .put(sidebar::update)
+                .post(sidebar::create),
         )
         .route("/api/v4/users/{user_id}/channels", get(channels::mine))
         .route(
@@ -368,6 +399,16 @@ pub fn router(core: Core) -> Router<Core> {
             get(hooks::get).put(hooks::update).delete(hooks::delete),
         )
         .route("/hooks/{hook_id}", post(hooks::execute))
+        .route(
+            "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/order",
+            get(sidebar::order).put(sidebar::set_order),
+        )
+        .route(
+            "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/{category_id}",
+            get(sidebar::get)
+                .put(sidebar::update_one)
+                .delete(sidebar::delete),
+        )
         .route(
             "/api/v4/users/{user_id}/teams/{team_id}/threads",
             get(threads::list),
