@@ -110,6 +110,7 @@ impl From<Error> for MmError {
                         "app.channel.sidebar_categories.app_error",
                         "Unable to find the category.",
                     ),
+                    "emoji" => ("app.emoji.get.no_result", "Unable to find the emoji."),
                     "thread" => (
                         "app.thread.get_for_user.app_error",
                         "Unable to get the thread.",

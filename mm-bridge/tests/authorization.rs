@@ -85,6 +85,42 @@ impl App {
     }
 }
 
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// `POST /api/v4/emoji` as Mattermost's clients send it: multipart `image` and `emoji` JSON.
+async fn create_emoji(app: &App, token: &str, name: &str, image: &[u8]) -> (StatusCode, Value) {
+    let boundary = "rustchatboundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"e.png\"\r\nContent-Type: image/png\r\n\r\n").as_bytes());
+    body.extend_from_slice(image);
+    body.extend_from_slice(format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"emoji\"\r\n\r\n{{\"name\":\"{name}\"}}\r\n--{boundary}--\r\n").as_bytes());
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v4/emoji")
+        .header("authorization", format!("Bearer {token}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("content-length", body.len().to_string())
+        .body(Body::from(body))
+        .expect("request");
+    let resp = app.router.clone().oneshot(req).await.expect("infallible");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
 fn id(v: &Value) -> String {
     v["id"]
         .as_str()
@@ -221,6 +257,13 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
     assert_eq!(status, StatusCode::CREATED, "{owner_hook}");
     let hook_id = id(&owner_hook);
 
+    let (status, emoji, _) = {
+        let (s, e) = create_emoji(&app, &owner, "tada", PNG).await;
+        (s, e, ())
+    };
+    assert_eq!(status, StatusCode::OK, "{emoji}");
+    let emoji_id = id(&emoji);
+
     let fill = |path: &str, user: &str| {
         path.replace("{user_id}", user)
             .replace("{team_id}", &team)
@@ -240,6 +283,7 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             .replace("{hook_id}", &hook_id)
             .replace("{thread_id}", &secret_post)
             .replace("{category_id}", &format!("channels_{owner_id}_{team}"))
+            .replace("{emoji_id}", &emoji_id)
             .replace("{timestamp}", "1")
     };
     let body_for = |method: &str, path: &str, user: &str| -> Option<Value> {
@@ -278,6 +322,8 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             "/api/v4/users/search" => json!({"term": "o"}),
             "/api/v4/teams/{team_id}/posts/search" => json!({"terms": "classified"}),
             "/api/v4/users/group_channels" => json!([]),
+            "/api/v4/emoji/search" => json!({"term": "ta"}),
+            "/api/v4/emoji/names" => json!(["tada", "unknown"]),
             p if p.ends_with("/channels/categories") && method == "PUT" => json!([]),
             "/api/v4/users/{user_id}/teams/{team_id}/channels/categories" => {
                 json!({"user_id": user, "team_id": team, "display_name": "Mine"})
@@ -425,6 +471,8 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         ("POST", "/api/v4/bots/{bot_user_id}/disable"),
         ("POST", "/api/v4/bots/{bot_user_id}/enable"),
         ("POST", "/api/v4/bots/{bot_user_id}/assign/{user_id}"),
+        // Custom emoji are deleted by their creator (or an admin).
+        ("DELETE", "/api/v4/emoji/{emoji_id}"),
         // Sidebars are their user's.
         (
             "PUT",
@@ -506,6 +554,9 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
     for (method, path) in mm_bridge::ROUTES {
         if refused_for_outsider.contains(&(*method, *path)) || PUBLIC.contains(path) {
             continue;
+        }
+        if (*method, *path) == ("POST", "/api/v4/emoji") {
+            continue; // multipart: covered by its own test
         }
         let m = Method::from_bytes(method.as_bytes()).expect("method");
         let target = fill(path, &outsider_id).replace(&team, "unused");
@@ -1210,4 +1261,91 @@ async fn sidebar_categories_can_be_created_filled_reordered_and_deleted() {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "default categories stay");
+}
+
+#[tokio::test]
+async fn custom_emoji_are_created_served_listed_and_deleted() {
+    let app = App::new().await;
+    let (_, admin) = app.user("emojiadmin").await;
+    let (_, user) = app.user("emojiuser").await;
+    let (status, emoji, _) = {
+        let (s, e) = create_emoji(&app, &user, "Parrot", PNG).await;
+        (s, e, ())
+    };
+    assert_eq!(status, StatusCode::OK, "{emoji}");
+    assert_eq!(emoji["name"], "parrot");
+    let emoji_id = id(&emoji);
+    let (status, dup) = create_emoji(&app, &user, "parrot", PNG).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "names are unique: {dup}");
+    let (status, _) = create_emoji(
+        &app,
+        &user,
+        "svg",
+        b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "only raster images");
+    let (status, big) =
+        create_emoji(&app, &user, "big", &[PNG, &vec![0u8; 600 * 1024]].concat()).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{big}");
+
+    let req = Request::builder()
+        .uri(format!("/api/v4/emoji/{emoji_id}/image"))
+        .header("authorization", format!("Bearer {admin}"))
+        .body(Body::empty())
+        .expect("request");
+    let resp = app.router.clone().oneshot(req).await.expect("infallible");
+    assert_eq!(
+        resp.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("image/png")
+    );
+    assert_eq!(
+        resp.into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .as_ref(),
+        PNG,
+        "the same bytes come back"
+    );
+
+    let (_, by_name, _) = app
+        .call(
+            &Method::GET,
+            "/api/v4/emoji/name/parrot",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(by_name["id"], emoji_id.as_str());
+    let (_, found, _) = app
+        .call(
+            &Method::GET,
+            "/api/v4/emoji/autocomplete?name=par",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(found.as_array().map(Vec::len), Some(1));
+    let (status, _, _) = app
+        .call(
+            &Method::DELETE,
+            &format!("/api/v4/emoji/{emoji_id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "an admin may delete anyone's emoji");
+    let (status, _, _) = app
+        .call(
+            &Method::GET,
+            "/api/v4/emoji/name/parrot",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -113,3 +113,15 @@ pub struct ThreadView {
     /// Everyone who replied, oldest first.
     pub participants: Vec<String>,
 }
+
+/// A custom emoji. Its image is read separately.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Emoji {
+    pub id: String,
+    pub create_at: i64,
+    pub update_at: i64,
+    pub delete_at: i64,
+    pub creator_id: String,
+    /// Unique among live emoji: 1–64 of `a-z`, `0-9`, `_`, `-`, `+`.
+    pub name: String,
+}

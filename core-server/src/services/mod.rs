@@ -4,6 +4,7 @@
 pub mod auth;
 mod bots;
 mod channels;
+mod emoji;
 mod posts;
 mod preferences;
 mod reactions;
@@ -22,6 +23,7 @@ use std::sync::Arc;
 pub use auth::{Actor, LoginResult};
 pub use bots::{BotPatch, NewBot};
 pub use channels::{ChannelPatch, NewChannel};
+pub use emoji::MAX_EMOJI_BYTES;
 pub use posts::{NewPost, PostPatch};
 pub use search::{parse_search, SearchQuery};
 pub use sidebar::SidebarCategory;

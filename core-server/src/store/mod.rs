@@ -315,6 +315,17 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
     ) -> Result<Vec<ThreadView>>;
 
+    // ---- custom emoji
+    /// Saves an emoji with its image.
+    async fn create_emoji(&self, emoji: &Emoji, content_type: &str, image: &[u8]) -> Result<()>;
+    /// A live emoji by id or (when `by_name`) by name.
+    async fn get_emoji(&self, key: &str, by_name: bool) -> Result<Emoji>;
+    /// A live emoji's image and its content type.
+    async fn get_emoji_image(&self, id: &str) -> Result<(String, Vec<u8>)>;
+    /// Live emoji whose name starts with `prefix` (all when empty), by name.
+    async fn list_emoji(&self, prefix: &str, offset: i64, limit: i64) -> Result<Vec<Emoji>>;
+    async fn delete_emoji(&self, id: &str, at: i64) -> Result<()>;
+
     // ---- sidebars
     /// A user's stored sidebar document for a team, if any.
     async fn get_sidebar(&self, user_id: &str, team_id: &str) -> Result<Option<String>>;

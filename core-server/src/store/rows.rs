@@ -691,3 +691,28 @@ impl ThreadRow {
         }
     }
 }
+
+pub(crate) const EMOJI_COLS: &str = "id, create_at, update_at, delete_at, creator_id, name";
+
+#[derive(FromRow)]
+pub(crate) struct EmojiRow {
+    id: String,
+    create_at: i64,
+    update_at: i64,
+    delete_at: i64,
+    creator_id: String,
+    name: String,
+}
+
+impl From<EmojiRow> for Emoji {
+    fn from(r: EmojiRow) -> Self {
+        Emoji {
+            id: r.id,
+            create_at: r.create_at,
+            update_at: r.update_at,
+            delete_at: r.delete_at,
+            creator_id: r.creator_id,
+            name: r.name,
+        }
+    }
+}

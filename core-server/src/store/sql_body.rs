@@ -1544,6 +1544,73 @@ impl Store for Backend {
         Ok(views)
     }
 
+    // ---- custom emoji
+
+    async fn create_emoji(&self, e: &Emoji, content_type: &str, image: &[u8]) -> Result<()> {
+        sqlx::query(&format!(
+            "INSERT INTO emoji ({EMOJI_COLS}, content_type, image) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        ))
+        .bind(&e.id)
+        .bind(e.create_at)
+        .bind(e.update_at)
+        .bind(e.delete_at)
+        .bind(&e.creator_id)
+        .bind(&e.name)
+        .bind(content_type)
+        .bind(image)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_emoji(&self, key: &str, by_name: bool) -> Result<Emoji> {
+        let column = if by_name { "name" } else { "id" };
+        let row: EmojiRow = sqlx::query_as(&format!(
+            "SELECT {EMOJI_COLS} FROM emoji WHERE {column} = $1 AND delete_at = 0"
+        ))
+        .bind(key)
+        .fetch_one(&self.read)
+        .await
+        .map_err(missing("emoji"))?;
+        Ok(row.into())
+    }
+
+    async fn get_emoji_image(&self, id: &str) -> Result<(String, Vec<u8>)> {
+        let row: (String, Vec<u8>) =
+            sqlx::query_as("SELECT content_type, image FROM emoji WHERE id = $1 AND delete_at = 0")
+                .bind(id)
+                .fetch_one(&self.read)
+                .await
+                .map_err(missing("emoji"))?;
+        Ok(row)
+    }
+
+    async fn list_emoji(&self, prefix: &str, offset: i64, limit: i64) -> Result<Vec<Emoji>> {
+        let escaped = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let rows: Vec<EmojiRow> = sqlx::query_as(&format!(
+            "SELECT {EMOJI_COLS} FROM emoji WHERE delete_at = 0 AND name LIKE $1 ESCAPE '\\' \
+             ORDER BY name LIMIT $2 OFFSET $3"
+        ))
+        .bind(format!("{escaped}%"))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Emoji::from).collect())
+    }
+
+    async fn delete_emoji(&self, id: &str, at: i64) -> Result<()> {
+        let done = sqlx::query("UPDATE emoji SET delete_at = $2, update_at = $2 WHERE id = $1 AND delete_at = 0")
+            .bind(id)
+            .bind(at)
+            .execute(&self.write)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("emoji"));
+        }
+        Ok(())
+    }
+
     // ---- sidebars
 
     async fn get_sidebar(&self, user_id: &str, team_id: &str) -> Result<Option<String>> {

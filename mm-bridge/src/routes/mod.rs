@@ -3,6 +3,7 @@
 
 mod bots;
 mod channels;
+mod emoji;
 mod hooks;
 mod posts;
 mod roles;
@@ -176,6 +177,15 @@ pub const ROUTES: &[(&str, &str)] = &[
         "DELETE",
         "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/{category_id}",
     ),
+    ("POST", "/api/v4/emoji"),
+    ("GET", "/api/v4/emoji"),
+    ("GET", "/api/v4/emoji/{emoji_id}"),
+    ("DELETE", "/api/v4/emoji/{emoji_id}"),
+    ("GET", "/api/v4/emoji/name/{emoji_name}"),
+    ("GET", "/api/v4/emoji/{emoji_id}/image"),
+    ("POST", "/api/v4/emoji/search"),
+    ("GET", "/api/v4/emoji/autocomplete"),
+    ("POST", "/api/v4/emoji/names"),
     ("GET", "/api/v4/users/{user_id}/teams/{team_id}/threads"),
     (
         "PUT",
@@ -399,6 +409,24 @@ pub fn router(core: Core) -> Router<Core> {
             get(hooks::get).put(hooks::update).delete(hooks::delete),
         )
         .route("/hooks/{hook_id}", post(hooks::execute))
+        .route(
+            "/api/v4/emoji",
+            // Emoji images may be larger than ordinary API bodies.
+            post(emoji::create)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    core_server::services::MAX_EMOJI_BYTES + 64 * 1024,
+                ))
+                .get(emoji::list),
+        )
+        .route(
+            "/api/v4/emoji/{emoji_id}",
+            get(emoji::get).delete(emoji::delete),
+        )
+        .route("/api/v4/emoji/name/{emoji_name}", get(emoji::by_name))
+        .route("/api/v4/emoji/{emoji_id}/image", get(emoji::image))
+        .route("/api/v4/emoji/search", post(emoji::search))
+        .route("/api/v4/emoji/autocomplete", get(emoji::autocomplete))
+        .route("/api/v4/emoji/names", post(emoji::by_names))
         .route(
             "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/order",
             get(sidebar::order).put(sidebar::set_order),

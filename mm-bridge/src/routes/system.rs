@@ -142,7 +142,7 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
     set("PrivacyPolicyLink", String::new());
     set("AboutLink", String::new());
     set("SupportEmail", String::new());
-    set("EnableCustomEmoji", t(false));
+    set("EnableCustomEmoji", t(true));
     set("HasImageProxy", t(false));
     set("EnableGuestAccounts", t(false));
     set("HideGuestTags", t(false));
