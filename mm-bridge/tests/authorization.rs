@@ -137,6 +137,7 @@ const PUBLIC: &[&str] = &[
     "/api/v4/users/login",
     "/api/v4/users/logout",
     "/hooks/{hook_id}",
+    "/api/v4/teams/invite/{invite_id}",
 ];
 
 #[tokio::test]
@@ -165,6 +166,10 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             Some(&json!({"name": "own", "display_name": "Own", "type": "I"})),
         )
         .await;
+    let invite_id = team["invite_id"]
+        .as_str()
+        .expect("the owner sees the invite id")
+        .to_string();
     let team = id(&team);
     let (status, _, _) = app
         .call(
@@ -284,6 +289,7 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             .replace("{thread_id}", &secret_post)
             .replace("{category_id}", &format!("channels_{owner_id}_{team}"))
             .replace("{emoji_id}", &emoji_id)
+            .replace("{invite_id}", &invite_id)
             .replace("{timestamp}", "1")
     };
     let body_for = |method: &str, path: &str, user: &str| -> Option<Value> {
@@ -471,6 +477,15 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         ("POST", "/api/v4/bots/{bot_user_id}/disable"),
         ("POST", "/api/v4/bots/{bot_user_id}/enable"),
         ("POST", "/api/v4/bots/{bot_user_id}/assign/{user_id}"),
+        // Pictures, saved posts and unread views are their user's; invite ids their team admins'.
+        ("POST", "/api/v4/users/{user_id}/image"),
+        ("DELETE", "/api/v4/users/{user_id}/image"),
+        (
+            "GET",
+            "/api/v4/users/{user_id}/channels/{channel_id}/posts/unread",
+        ),
+        ("GET", "/api/v4/users/{user_id}/posts/flagged"),
+        ("POST", "/api/v4/teams/{team_id}/regenerate_invite_id"),
         // Custom emoji are deleted by their creator (or an admin).
         ("DELETE", "/api/v4/emoji/{emoji_id}"),
         // Sidebars are their user's.
@@ -555,8 +570,13 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         if refused_for_outsider.contains(&(*method, *path)) || PUBLIC.contains(path) {
             continue;
         }
-        if (*method, *path) == ("POST", "/api/v4/emoji") {
-            continue; // multipart: covered by its own test
+        if [
+            ("POST", "/api/v4/emoji"),
+            ("POST", "/api/v4/teams/members/invite"),
+        ]
+        .contains(&(*method, *path))
+        {
+            continue; // multipart, or an invitation: covered by their own tests
         }
         let m = Method::from_bytes(method.as_bytes()).expect("method");
         let target = fill(path, &outsider_id).replace(&team, "unused");
@@ -1348,4 +1368,194 @@ async fn custom_emoji_are_created_served_listed_and_deleted() {
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn invitations_pictures_unread_views_and_saved_posts() {
+    let app = App::new().await;
+    let (_, _admin) = app.user("sysadmin").await;
+    let (owner_id, owner) = app.user("inviter").await;
+    let (guest_id, guest) = app.user("invitee").await;
+    let (_, team, _) = app
+        .call(
+            &Method::POST,
+            "/api/v4/teams",
+            Some(&owner),
+            Some(&json!({"name": "inv", "display_name": "Inv", "type": "I"})),
+        )
+        .await;
+    let invite = team["invite_id"].as_str().expect("invite id").to_string();
+    let team = id(&team);
+
+    // The invite id is the invitation: it opens an invite-only team, until regenerated.
+    let (status, info, _) = app
+        .call(
+            &Method::GET,
+            &format!("/api/v4/teams/invite/{invite}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, info["name"].as_str()),
+        (StatusCode::OK, Some("inv"))
+    );
+    let (status, _, _) = app
+        .call(
+            &Method::POST,
+            &format!("/api/v4/teams/{team}/members"),
+            Some(&guest),
+            Some(&json!({"team_id": team, "user_id": guest_id})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "an invite-only team is closed without the invitation"
+    );
+    let (status, member, _) = app
+        .call(
+            &Method::POST,
+            &format!("/api/v4/teams/members/invite?invite_id={invite}"),
+            Some(&guest),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, member["user_id"].as_str()),
+        (StatusCode::CREATED, Some(guest_id.as_str()))
+    );
+    let (_, renewed, _) = app
+        .call(
+            &Method::POST,
+            &format!("/api/v4/teams/{team}/regenerate_invite_id"),
+            Some(&owner),
+            None,
+        )
+        .await;
+    assert_ne!(renewed["invite_id"].as_str(), Some(invite.as_str()));
+    let (status, _, _) = app
+        .call(
+            &Method::GET,
+            &format!("/api/v4/teams/invite/{invite}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the old invitation is void");
+
+    // Unread view: the guest has read nothing in town-square yet.
+    let (_, town, _) = app
+        .call(
+            &Method::GET,
+            &format!("/api/v4/teams/{team}/channels/name/town-square"),
+            Some(&owner),
+            None,
+        )
+        .await;
+    let town = id(&town);
+    let mut posted = Vec::new();
+    for i in 0..3 {
+        let (_, p, _) = app
+            .call(
+                &Method::POST,
+                "/api/v4/posts",
+                Some(&owner),
+                Some(&json!({"channel_id": town, "message": format!("news {i}")})),
+            )
+            .await;
+        posted.push(id(&p));
+    }
+    let (status, around, _) = app
+        .call(
+            &Method::GET,
+            &format!(
+                "/api/v4/users/me/channels/{town}/posts/unread?limit_before=10&limit_after=10"
+            ),
+            Some(&guest),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{around}");
+    assert_eq!(around["order"].as_array().map(Vec::len), Some(3));
+    assert_eq!(around["order"][0], posted[2].as_str(), "newest first");
+
+    // Saved posts come from the flagged_post preferences.
+    let flag = json!([{"user_id": guest_id, "category": "flagged_post", "name": posted[1], "value": "true"}]);
+    app.call(
+        &Method::PUT,
+        "/api/v4/users/me/preferences",
+        Some(&guest),
+        Some(&flag),
+    )
+    .await;
+    let (_, saved, _) = app
+        .call(
+            &Method::GET,
+            "/api/v4/users/me/posts/flagged",
+            Some(&guest),
+            None,
+        )
+        .await;
+    assert_eq!(saved["order"], json!([posted[1]]), "{saved}");
+
+    // An uploaded picture replaces the generated one; deleting it brings that back.
+    let boundary = "pic";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"me.png\"\r\nContent-Type: image/png\r\n\r\n").into_bytes();
+    body.extend_from_slice(PNG);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let upload = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/v4/users/{owner_id}/image"))
+        .header("authorization", format!("Bearer {owner}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .expect("request");
+    let resp = app
+        .router
+        .clone()
+        .oneshot(upload)
+        .await
+        .expect("infallible");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let picture = |token: String| {
+        let req = Request::builder()
+            .uri(format!("/api/v4/users/{owner_id}/image"))
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .expect("request");
+        app.router.clone().oneshot(req)
+    };
+    let bytes = picture(guest.clone())
+        .await
+        .expect("infallible")
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    assert_eq!(bytes.as_ref(), PNG, "others see the uploaded picture");
+    let (_, me, _) = app
+        .call(&Method::GET, "/api/v4/users/me", Some(&owner), None)
+        .await;
+    assert!(me["last_picture_update"].as_i64().unwrap_or(0) > 0);
+    app.call(
+        &Method::DELETE,
+        &format!("/api/v4/users/{owner_id}/image"),
+        Some(&owner),
+        None,
+    )
+    .await;
+    let bytes = picture(guest)
+        .await
+        .expect("infallible")
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    assert_ne!(bytes.as_ref(), PNG, "the generated picture is back");
 }

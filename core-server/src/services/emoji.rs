@@ -11,7 +11,7 @@ use crate::time::now_ms;
 pub const MAX_EMOJI_BYTES: usize = 512 * 1024;
 
 /// The image types an emoji may have, told by their first bytes.
-fn image_type(bytes: &[u8]) -> Option<&'static str> {
+pub(crate) fn image_type(bytes: &[u8]) -> Option<&'static str> {
     match bytes {
         [0x89, b'P', b'N', b'G', ..] => Some("image/png"),
         [0xff, 0xd8, 0xff, ..] => Some("image/jpeg"),

@@ -29,7 +29,7 @@ pub use search::{parse_search, SearchQuery};
 pub use sidebar::SidebarCategory;
 pub use teams::{NewTeam, TeamPatch};
 pub use threads::ThreadList;
-pub use users::{NewUser, UserPatch};
+pub use users::{NewUser, UserPatch, MAX_PICTURE_BYTES};
 pub use webhooks::{HookInput, HookPayload};
 
 use crate::config::Config;

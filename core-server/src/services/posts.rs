@@ -489,6 +489,65 @@ impl Core {
         )
         .await
     }
+
+    /// The posts around where the actor stopped reading a channel: up to
+    /// `before` read ones (newest first) and `after` unread ones (oldest first).
+    pub async fn posts_around_unread(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+        before: i64,
+        after: i64,
+    ) -> Result<(Vec<Post>, Vec<Post>)> {
+        let (_, member) = self.channel_for_member(actor, channel_id).await?;
+        let seen = member.last_viewed_at;
+        let read = self
+            .store
+            .list_channel_posts(
+                channel_id,
+                Some(PostCursor {
+                    create_at: seen.saturating_add(1),
+                    id: "",
+                }),
+                before.clamp(0, 200),
+            )
+            .await?;
+        let unread = self
+            .store
+            .list_channel_posts_after(
+                channel_id,
+                PostCursor {
+                    create_at: seen,
+                    id: "~",
+                },
+                after.clamp(0, 200),
+            )
+            .await?;
+        Ok((read, unread))
+    }
+
+    /// The posts the actor saved (the `flagged_post` preferences) that they can still read.
+    pub async fn flagged_posts(
+        &self,
+        actor: &Actor,
+        channel_id: Option<&str>,
+    ) -> Result<Vec<Post>> {
+        let ids: Vec<String> = self
+            .store
+            .list_preferences(actor.id())
+            .await?
+            .into_iter()
+            .filter(|p| p.category == "flagged_post" && p.value == "true")
+            .map(|p| p.name)
+            .filter(|id| crate::id::is_valid_id(id))
+            .take(200)
+            .collect();
+        let mut posts = self.get_posts_by_ids(actor, &ids).await?;
+        if let Some(channel) = channel_id {
+            posts.retain(|p| p.channel_id == channel);
+        }
+        Ok(posts)
+    }
 }
 
 #[cfg(test)]

@@ -407,6 +407,34 @@ impl Core {
         self.team_for_member(actor, team_id).await?;
         self.store.count_team_members(team_id).await
     }
+
+    /// Joins the team an invite id belongs to (invite-only teams included:
+    /// the id is the invitation).
+    pub async fn join_by_invite(&self, actor: &Actor, invite_id: &str) -> Result<TeamMember> {
+        validate::id("invite_id", invite_id)?;
+        let team = self.store.get_team_by_invite(invite_id).await?;
+        self.join_team(&team.id, actor.id(), roles::TEAM_USER).await
+    }
+
+    /// The public face of an invitation: which team it is for.
+    pub async fn team_for_invite(&self, invite_id: &str) -> Result<Team> {
+        validate::id("invite_id", invite_id)?;
+        self.store.get_team_by_invite(invite_id).await
+    }
+
+    /// Replaces a team's invite id, voiding old invitations (team admins).
+    pub async fn regenerate_invite_id(&self, actor: &Actor, team_id: &str) -> Result<Team> {
+        let mut team = self.team_for_member(actor, team_id).await?;
+        if !self.is_team_admin(actor, team_id).await? {
+            return Err(Error::forbidden(
+                "only a team admin can change the invite link",
+            ));
+        }
+        team.invite_id = new_id();
+        team.update_at = now_ms();
+        self.store.update_team(&team).await?;
+        Ok(team)
+    }
 }
 
 /// A fresh channel membership with default read state and notify props.

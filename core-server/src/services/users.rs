@@ -44,6 +44,9 @@ pub struct UserPatch {
     pub timezone: Option<StringMap>,
 }
 
+/// Largest uploaded profile picture, in bytes.
+pub const MAX_PICTURE_BYTES: usize = 2 * 1024 * 1024;
+
 fn check_profile_text(field: &str, value: &str, max: usize) -> Result<()> {
     validate::length(field, value, 0, max)
 }
@@ -358,5 +361,56 @@ impl Core {
             .search_users(&term, team_id, limit.clamp(1, 200))
             .await?;
         Ok(users.into_iter().map(|u| self.user_for(actor, u)).collect())
+    }
+
+    /// Sets one's own (or, for an admin, anyone's) picture: PNG, JPEG, GIF or
+    /// WebP of at most `MAX_PICTURE_BYTES`.
+    pub async fn set_picture(&self, actor: &Actor, user_id: &str, image: &[u8]) -> Result<()> {
+        validate::id("user_id", user_id)?;
+        if !actor.is_self_or_admin(user_id) {
+            return Err(Error::forbidden("you may only change your own picture"));
+        }
+        if image.len() > MAX_PICTURE_BYTES {
+            return Err(Error::TooLarge(format!(
+                "a picture may be at most {MAX_PICTURE_BYTES} bytes"
+            )));
+        }
+        let content_type = super::emoji::image_type(image)
+            .ok_or_else(|| Error::invalid("image", "must be a PNG, JPEG, GIF or WebP image"))?;
+        let mut user = self.store.get_user(user_id).await?;
+        self.store
+            .save_picture(user_id, content_type, image)
+            .await?;
+        let now = now_ms();
+        user.last_picture_update = now;
+        user.update_at = now;
+        self.store.update_user(&user).await?;
+        self.events
+            .publish(EventKind::UserUpdated(user), Audience::All);
+        Ok(())
+    }
+
+    /// Returns to the generated picture.
+    pub async fn reset_picture(&self, actor: &Actor, user_id: &str) -> Result<()> {
+        validate::id("user_id", user_id)?;
+        if !actor.is_self_or_admin(user_id) {
+            return Err(Error::forbidden("you may only change your own picture"));
+        }
+        let mut user = self.store.get_user(user_id).await?;
+        self.store.delete_picture(user_id).await?;
+        user.last_picture_update = 0;
+        user.update_at = now_ms();
+        self.store.update_user(&user).await?;
+        Ok(())
+    }
+
+    /// A user's picture: the uploaded one, else the generated one (PNG).
+    pub async fn picture(&self, actor: &Actor, user_id: &str) -> Result<(String, Vec<u8>, i64)> {
+        let user = self.get_user(actor, user_id).await?;
+        if let Some((content_type, bytes)) = self.store.get_picture(&user.id).await? {
+            return Ok((content_type, bytes, user.last_picture_update));
+        }
+        let png = crate::avatar::default_avatar_png(&user.id, &user.username);
+        Ok(("image/png".into(), png, 0))
     }
 }

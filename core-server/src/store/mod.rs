@@ -159,6 +159,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
     async fn get_team(&self, id: &str) -> Result<Team>;
     async fn get_team_by_name(&self, name: &str) -> Result<Team>;
+    /// The live team with this invite id.
+    async fn get_team_by_invite(&self, invite_id: &str) -> Result<Team>;
     async fn update_team(&self, team: &Team) -> Result<()>;
     /// Teams ordered by id, after `after_id`.
     async fn list_teams(&self, after_id: Option<&str>, limit: i64) -> Result<Vec<Team>>;
@@ -314,6 +316,13 @@ pub trait Store: Send + Sync + 'static {
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<ThreadView>>;
+
+    // ---- profile pictures
+    /// Stores (or replaces) a user's picture.
+    async fn save_picture(&self, user_id: &str, content_type: &str, image: &[u8]) -> Result<()>;
+    /// A user's uploaded picture, if any.
+    async fn get_picture(&self, user_id: &str) -> Result<Option<(String, Vec<u8>)>>;
+    async fn delete_picture(&self, user_id: &str) -> Result<()>;
 
     // ---- custom emoji
     /// Saves an emoji with its image.

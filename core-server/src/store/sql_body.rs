@@ -765,6 +765,17 @@ impl Store for Backend {
         Ok(row.into())
     }
 
+    async fn get_team_by_invite(&self, invite_id: &str) -> Result<Team> {
+        let row: TeamRow = sqlx::query_as(&format!(
+            "SELECT {TEAM_COLS} FROM teams WHERE invite_id = $1 AND delete_at = 0"
+        ))
+        .bind(invite_id)
+        .fetch_one(&self.read)
+        .await
+        .map_err(missing("team"))?;
+        Ok(row.into())
+    }
+
     async fn update_team(&self, t: &Team) -> Result<()> {
         let done = sqlx::query(
             "UPDATE teams SET update_at = $2, delete_at = $3, display_name = $4, description = $5, \
@@ -1542,6 +1553,36 @@ impl Store for Backend {
             views.push(row.into_view(participants));
         }
         Ok(views)
+    }
+
+    // ---- profile pictures
+
+    async fn save_picture(&self, user_id: &str, content_type: &str, image: &[u8]) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO user_pictures (user_id, content_type, image) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET content_type = excluded.content_type, image = excluded.image",
+        )
+        .bind(user_id)
+        .bind(content_type)
+        .bind(image)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_picture(&self, user_id: &str) -> Result<Option<(String, Vec<u8>)>> {
+        Ok(sqlx::query_as("SELECT content_type, image FROM user_pictures WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.read)
+            .await?)
+    }
+
+    async fn delete_picture(&self, user_id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM user_pictures WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
     }
 
     // ---- custom emoji

@@ -24,8 +24,9 @@ pub async fn create(
     State(core): State<Core>,
     MmAuth(actor): MmAuth,
     headers: axum::http::HeaderMap,
-    mut form: Multipart,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> MmResult<Json<Emoji>> {
+    let mut form = form.map_err(|_| MmError::invalid_body("image"))?;
     let too_large = || {
         MmError::from(core_server::Error::TooLarge(
             "the emoji image is too large".into(),

@@ -186,6 +186,16 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v4/emoji/search"),
     ("GET", "/api/v4/emoji/autocomplete"),
     ("POST", "/api/v4/emoji/names"),
+    ("POST", "/api/v4/users/{user_id}/image"),
+    ("DELETE", "/api/v4/users/{user_id}/image"),
+    ("POST", "/api/v4/teams/members/invite"),
+    ("GET", "/api/v4/teams/invite/{invite_id}"),
+    ("POST", "/api/v4/teams/{team_id}/regenerate_invite_id"),
+    (
+        "GET",
+        "/api/v4/users/{user_id}/channels/{channel_id}/posts/unread",
+    ),
+    ("GET", "/api/v4/users/{user_id}/posts/flagged"),
     ("GET", "/api/v4/users/{user_id}/teams/{team_id}/threads"),
     (
         "PUT",
@@ -379,8 +389,22 @@ pub fn router(core: Core) -> Router<Core> {
         )
         .route("/api/v4/reactions", post(posts::add_reaction))
         .route("/api/v4/teams/{team_id}/posts/search", post(posts::search))
-        .route("/api/v4/users/{user_id}/image", get(users::image))
-        .route("/api/v4/users/{user_id}/image/default", get(users::image))
+        .route(
+            "/api/v4/users/{user_id}/image",
+            get(users::image)
+                .delete(users::reset_image)
+                .post(users::set_image)
+                .layer(
+                    // Pictures may be larger than ordinary API bodies.
+                    axum::extract::DefaultBodyLimit::max(
+                        core_server::services::MAX_PICTURE_BYTES + 64 * 1024,
+                    ),
+                ),
+        )
+        .route(
+            "/api/v4/users/{user_id}/image/default",
+            get(users::default_image),
+        )
         .route(
             "/api/v4/users/{user_id}/tokens",
             post(bots::create_token).get(bots::tokens),
@@ -409,6 +433,17 @@ pub fn router(core: Core) -> Router<Core> {
             get(hooks::get).put(hooks::update).delete(hooks::delete),
         )
         .route("/hooks/{hook_id}", post(hooks::execute))
+        .route("/api/v4/teams/members/invite", post(teams::join_by_invite))
+        .route("/api/v4/teams/invite/{invite_id}", get(teams::invite_info))
+        .route(
+            "/api/v4/teams/{team_id}/regenerate_invite_id",
+            post(teams::regenerate_invite),
+        )
+        .route(
+            "/api/v4/users/{user_id}/channels/{channel_id}/posts/unread",
+            get(posts::around_unread),
+        )
+        .route("/api/v4/users/{user_id}/posts/flagged", get(posts::flagged))
         .route(
             "/api/v4/emoji",
             // Emoji images may be larger than ordinary API bodies.

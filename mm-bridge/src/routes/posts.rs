@@ -531,3 +531,67 @@ pub async fn search(
         matches: Some(matches),
     }))
 }
+
+#[derive(Deserialize)]
+pub struct UnreadQuery {
+    limit_before: Option<String>,
+    limit_after: Option<String>,
+}
+
+/// `GET /api/v4/users/{user_id}/channels/{channel_id}/posts/unread`: the posts
+/// around the first unread one.
+pub async fn around_unread(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath((user, channel)): MmPath<(String, String)>,
+    MmQuery(q): MmQuery<UnreadQuery>,
+) -> MmResult<Json<MmPostList>> {
+    let user = auth.user_id(&user);
+    check_id("user_id", &user)?;
+    check_id("channel_id", &channel)?;
+    if user != auth.0.user.id {
+        return Err(MmError::forbidden());
+    }
+    let limit = |v: Option<String>| {
+        v.and_then(|v| v.parse::<i64>().ok())
+            .filter(|n| *n >= 0)
+            .unwrap_or(60)
+            .min(200)
+    };
+    let (read, unread) = core
+        .posts_around_unread(
+            &auth.0,
+            &channel,
+            limit(q.limit_before),
+            limit(q.limit_after),
+        )
+        .await?;
+    let posts: Vec<Post> = read.into_iter().chain(unread).collect();
+    let (next, prev) = neighbours(&core, &channel, &posts).await?;
+    let mut list = list_of(&core, posts).await?;
+    list.next_post_id = next;
+    list.prev_post_id = prev;
+    Ok(Json(list))
+}
+
+#[derive(Deserialize)]
+pub struct FlaggedQuery {
+    channel_id: Option<String>,
+}
+
+/// `GET /api/v4/users/{user_id}/posts/flagged`: the posts one saved.
+pub async fn flagged(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(user): MmPath<String>,
+    MmQuery(q): MmQuery<FlaggedQuery>,
+) -> MmResult<Json<MmPostList>> {
+    let user = auth.user_id(&user);
+    check_id("user_id", &user)?;
+    if user != auth.0.user.id {
+        return Err(MmError::forbidden());
+    }
+    let channel = q.channel_id.filter(|c| !c.is_empty());
+    let posts = core.flagged_posts(&auth.0, channel.as_deref()).await?;
+    Ok(Json(list_of(&core, posts).await?))
+}

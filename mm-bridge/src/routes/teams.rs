@@ -355,3 +355,57 @@ pub async fn remove_member(
     core.remove_team_member(&auth.0, &id, &user).await?;
     Ok(status_ok().into_response())
 }
+
+#[derive(Deserialize)]
+pub struct InviteQuery {
+    #[serde(default)]
+    invite_id: String,
+}
+
+/// `POST /api/v4/teams/members/invite?invite_id=` (201): join by invitation.
+pub async fn join_by_invite(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmQuery(q): MmQuery<InviteQuery>,
+) -> MmResult<(StatusCode, Json<MmTeamMember>)> {
+    check_id("invite_id", &q.invite_id)?;
+    let member = core.join_by_invite(&actor, &q.invite_id).await?;
+    Ok((StatusCode::CREATED, Json(convert::team_member(member))))
+}
+
+/// What an invitation says about its team.
+#[derive(Serialize)]
+pub struct InviteInfo {
+    id: String,
+    name: String,
+    display_name: String,
+    description: String,
+}
+
+/// `GET /api/v4/teams/invite/{invite_id}` (no session needed).
+pub async fn invite_info(
+    State(core): State<Core>,
+    MmPath(invite): MmPath<String>,
+) -> MmResult<Json<InviteInfo>> {
+    check_id("invite_id", &invite)?;
+    let team = core.team_for_invite(&invite).await?;
+    Ok(Json(InviteInfo {
+        id: team.id,
+        name: team.name,
+        display_name: team.display_name,
+        description: team.description,
+    }))
+}
+
+/// `POST /api/v4/teams/{team_id}/regenerate_invite_id`
+pub async fn regenerate_invite(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Json<MmTeam>> {
+    check_id("team_id", &id)?;
+    Ok(Json(convert::team(
+        core.regenerate_invite_id(&actor, &id).await?,
+        true,
+    )))
+}

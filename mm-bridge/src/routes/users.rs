@@ -643,9 +643,20 @@ pub async fn group_channel_members(
     Ok(Json(out))
 }
 
-/// `GET /api/v4/users/{user_id}/image` and `/image/default`: the generated picture
-/// (uploaded pictures arrive with file storage).
+/// `GET /api/v4/users/{user_id}/image`: the uploaded picture, else a generated one.
 pub async fn image(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Response> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    let (content_type, bytes, updated) = core.picture(&auth.0, &id).await?;
+    Ok(image_response(&content_type, bytes, updated))
+}
+
+/// `GET /api/v4/users/{user_id}/image/default`: the generated picture.
+pub async fn default_image(
     State(core): State<Core>,
     auth: MmAuth,
     MmPath(id): MmPath<String>,
@@ -654,19 +665,70 @@ pub async fn image(
     check_id("user_id", &id)?;
     let user = core.get_user(&auth.0, &id).await?;
     let png = core_server::avatar::default_avatar_png(&user.id, &user.username);
-    let mut response = png.into_response();
+    Ok(image_response("image/png", png, 0))
+}
+
+fn image_response(content_type: &str, bytes: Vec<u8>, updated: i64) -> Response {
+    let mut response = bytes.into_response();
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("max-age=86400, private"),
     );
-    if let Ok(etag) = HeaderValue::from_str(&format!(
-        "{}.{}",
-        crate::context::VERSION,
-        user.last_picture_update
-    )) {
+    if let Ok(etag) = HeaderValue::from_str(&format!("{}.{updated}", crate::context::VERSION)) {
         h.insert(header::ETAG, etag);
     }
-    Ok(response)
+    response
+}
+
+/// `POST /api/v4/users/{user_id}/image`: multipart `image`.
+pub async fn set_image(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> MmResult<Response> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    if !auth.0.is_self_or_admin(&id) {
+        return Err(MmError::forbidden());
+    }
+    let mut form = form.map_err(|_| MmError::invalid_body("image"))?;
+    let mut image = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| MmError::invalid_body("image"))?
+    {
+        if field.name() == Some("image") {
+            let bytes = field.bytes().await.map_err(|e| {
+                if e.body_text().contains("length limit") {
+                    MmError::from(core_server::Error::TooLarge(
+                        "the picture is too large".into(),
+                    ))
+                } else {
+                    MmError::invalid_body("image")
+                }
+            })?;
+            image = Some(bytes);
+        }
+    }
+    let image = image.ok_or_else(|| MmError::invalid_body("image"))?;
+    core.set_picture(&auth.0, &id, &image).await?;
+    Ok(status_ok().into_response())
+}
+
+/// `DELETE /api/v4/users/{user_id}/image`: back to the generated picture.
+pub async fn reset_image(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Response> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    core.reset_picture(&auth.0, &id).await?;
+    Ok(status_ok().into_response())
 }
