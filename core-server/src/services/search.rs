@@ -106,6 +106,9 @@ impl Core {
     ) -> Result<(Vec<Post>, Vec<String>)> {
         validate::length("terms", query, 0, 1000)?;
         self.team_for_member(actor, team_id).await?;
+        if query.trim().is_empty() {
+            return Err(Error::invalid("terms", "must not be empty"));
+        }
         let q = parse_search(query)?;
         if q.terms.is_empty() && q.from.is_empty() && q.channels.is_empty() {
             return Ok((Vec::new(), Vec::new()));

@@ -153,12 +153,9 @@ impl Core {
                     "must be \"\", manual, recent or alpha",
                 ));
             }
-            if let Some(foreign) = update.channel_ids.iter().find(|id| !mine.contains(id)) {
-                return Err(Error::invalid(
-                    "channel_ids",
-                    format!("{foreign} is not one of your channels in this team"),
-                ));
-            }
+            // Channels one is not in are dropped, as Mattermost does, not refused.
+            let mut update = update;
+            update.channel_ids.retain(|id| mine.contains(id));
             let Some(index) = categories.iter().position(|c| c.id == update.id) else {
                 return Err(Error::not_found("category"));
             };
@@ -207,12 +204,10 @@ impl Core {
             .iter()
             .flat_map(|c| c.channel_ids.clone())
             .collect();
-        if let Some(foreign) = channel_ids.iter().find(|id| !mine.contains(id)) {
-            return Err(Error::invalid(
-                "channel_ids",
-                format!("{foreign} is not one of your channels in this team"),
-            ));
-        }
+        let channel_ids: Vec<String> = channel_ids
+            .into_iter()
+            .filter(|id| mine.contains(id))
+            .collect();
         for cat in &mut categories {
             cat.channel_ids.retain(|id| !channel_ids.contains(id));
             if cat.category_type != "favorites" {
