@@ -155,6 +155,18 @@ impl MmAuth {
             raw.to_string()
         }
     }
+
+    /// Accepts a user id path segment only when it names the caller (`me` allowed):
+    /// 400 for a malformed id, 403 for someone else.
+    pub fn require_self(&self, raw: &str) -> Result<(), MmError> {
+        let id = self.user_id(raw);
+        check_id("user_id", &id)?;
+        if id == self.0.user.id {
+            Ok(())
+        } else {
+            Err(MmError::forbidden())
+        }
+    }
 }
 
 /// Mattermost's page parameters: `page` from 0, `per_page` 60 by default and

@@ -15,18 +15,8 @@ use core_server::services::{ChannelPatch, Core, NewChannel};
 use crate::convert::{self, MmChannel, MmChannelMember};
 use crate::error::{MmError, MmResult};
 use crate::extract::{
-    check_id, page_from_cursor, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging,
+    check_id, check_ids, page_from_cursor, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging,
 };
-
-fn only_self(auth: &MmAuth, raw: &str) -> MmResult<()> {
-    let id = auth.user_id(raw);
-    check_id("user_id", &id)?;
-    if id == auth.0.user.id {
-        Ok(())
-    } else {
-        Err(MmError::forbidden())
-    }
-}
 
 #[derive(Deserialize)]
 pub struct CreateChannel {
@@ -217,7 +207,7 @@ pub async fn mine_in_team(
     auth: MmAuth,
     MmPath((user, team)): MmPath<(String, String)>,
 ) -> MmResult<Json<Vec<MmChannel>>> {
-    only_self(&auth, &user)?;
+    auth.require_self(&user)?;
     check_id("team_id", &team)?;
     Ok(Json(
         core.list_my_channels(&auth.0, Some(&team))
@@ -234,7 +224,7 @@ pub async fn mine(
     auth: MmAuth,
     MmPath(user): MmPath<String>,
 ) -> MmResult<Json<Vec<MmChannel>>> {
-    only_self(&auth, &user)?;
+    auth.require_self(&user)?;
     Ok(Json(
         core.list_my_channels(&auth.0, None)
             .await?
@@ -250,7 +240,7 @@ pub async fn my_memberships(
     auth: MmAuth,
     MmPath((user, team)): MmPath<(String, String)>,
 ) -> MmResult<Json<Vec<MmChannelMember>>> {
-    only_self(&auth, &user)?;
+    auth.require_self(&user)?;
     check_id("team_id", &team)?;
     Ok(Json(
         core.list_my_channel_members(&auth.0, Some(&team))
@@ -267,7 +257,7 @@ pub async fn unread(
     auth: MmAuth,
     MmPath((user, channel)): MmPath<(String, String)>,
 ) -> MmResult<Json<Value>> {
-    only_self(&auth, &user)?;
+    auth.require_self(&user)?;
     check_id("channel_id", &channel)?;
     core.get_channel(&auth.0, &channel).await?;
     let all = core.list_unreads(&auth.0, None).await?;
@@ -307,7 +297,7 @@ pub async fn view(
     MmPath(user): MmPath<String>,
     MmJson(b): MmJson<ViewBody>,
 ) -> MmResult<Json<ViewResponse>> {
-    only_self(&auth, &user)?;
+    auth.require_self(&user)?;
     let mut times = BTreeMap::new();
     if !b.channel_id.is_empty() {
         check_id("channel_id", &b.channel_id).map_err(|_| MmError::invalid_body("channel_id"))?;
@@ -363,7 +353,6 @@ pub async fn add_member(
         (None, Some(users)) if !users.is_empty() && users.len() <= 200 => {
             let mut out = Vec::new();
             for user in users {
-                check_id("user_ids", &user).map_err(|_| MmError::invalid_body("user_ids"))?;
                 out.push(convert::channel_member(
                     core.add_channel_member(&auth.0, &id, &user).await?,
                 ));
@@ -385,9 +374,9 @@ pub async fn members_by_ids(
     if ids.len() > 200 {
         return Err(MmError::invalid_body("user_ids"));
     }
+    check_ids("user_ids", &ids)?;
     let mut out = Vec::new();
     for user in ids {
-        check_id("user_ids", &user).map_err(|_| MmError::invalid_body("user_ids"))?;
         match core.get_channel_member(&actor, &id, &user).await {
             Ok(m) => out.push(convert::channel_member(m)),
             Err(core_server::Error::NotFound { .. }) => {}

@@ -546,12 +546,8 @@ pub async fn around_unread(
     MmPath((user, channel)): MmPath<(String, String)>,
     MmQuery(q): MmQuery<UnreadQuery>,
 ) -> MmResult<Json<MmPostList>> {
-    let user = auth.user_id(&user);
-    check_id("user_id", &user)?;
+    auth.require_self(&user)?;
     check_id("channel_id", &channel)?;
-    if user != auth.0.user.id {
-        return Err(MmError::forbidden());
-    }
     let limit = |v: Option<String>| {
         v.and_then(|v| v.parse::<i64>().ok())
             .filter(|n| *n >= 0)
@@ -586,11 +582,7 @@ pub async fn flagged(
     MmPath(user): MmPath<String>,
     MmQuery(q): MmQuery<FlaggedQuery>,
 ) -> MmResult<Json<MmPostList>> {
-    let user = auth.user_id(&user);
-    check_id("user_id", &user)?;
-    if user != auth.0.user.id {
-        return Err(MmError::forbidden());
-    }
+    auth.require_self(&user)?;
     let channel = q.channel_id.filter(|c| !c.is_empty());
     let posts = core.flagged_posts(&auth.0, channel.as_deref()).await?;
     Ok(Json(list_of(&core, posts).await?))

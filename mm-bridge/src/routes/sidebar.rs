@@ -19,14 +19,8 @@ pub struct Ordered {
 
 /// The caller's own user id (`me` allowed) and a team id, checked.
 fn own(auth: &MmAuth, user: &str, team: &str) -> MmResult<()> {
-    let id = auth.user_id(user);
-    check_id("user_id", &id)?;
-    check_id("team_id", team)?;
-    if id == auth.0.user.id {
-        Ok(())
-    } else {
-        Err(MmError::forbidden())
-    }
+    auth.require_self(user)?;
+    check_id("team_id", team)
 }
 
 /// `GET /api/v4/users/{user_id}/teams/{team_id}/channels/categories`

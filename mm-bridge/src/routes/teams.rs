@@ -12,7 +12,7 @@ use core_server::services::{Actor, Core, NewTeam, TeamPatch};
 use crate::convert::{self, MmTeam, MmTeamMember};
 use crate::error::{MmError, MmResult};
 use crate::extract::{
-    check_id, page_from_cursor, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging,
+    check_id, check_ids, page_from_cursor, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging,
 };
 
 /// Converts a team, showing invite id and e-mail to its admins only.
@@ -21,16 +21,6 @@ async fn team_for(core: &Core, actor: &Actor, team: Team) -> MmResult<MmTeam> {
         || matches!(core.store.get_team_member(&team.id, &actor.user.id).await,
             Ok(m) if m.is_active() && core_server::model::roles::has(&m.roles, "team_admin"));
     Ok(convert::team(team, privileged))
-}
-
-fn only_self(auth: &MmAuth, raw: &str) -> MmResult<()> {
-    let id = auth.user_id(raw);
-    check_id("user_id", &id)?;
-    if id == auth.0.user.id {
-        Ok(())
-    } else {
-        Err(MmError::forbidden())
-    }
 }
 
 #[derive(Deserialize)]
@@ -185,7 +175,7 @@ pub async fn mine(
     auth: MmAuth,
     MmPath(user): MmPath<String>,
 ) -> MmResult<Json<Vec<MmTeam>>> {
-    only_self(&auth, &user)?;
+    auth.require_self(&user)?;
     let mut out = Vec::new();
     for team in core.list_my_teams(&auth.0).await? {
         out.push(team_for(&core, &auth.0, team).await?);
@@ -199,7 +189,7 @@ pub async fn my_memberships(
     auth: MmAuth,
     MmPath(user): MmPath<String>,
 ) -> MmResult<Json<Vec<MmTeamMember>>> {
-    only_self(&auth, &user)?;
+    auth.require_self(&user)?;
     Ok(Json(
         core.list_my_team_members(&auth.0)
             .await?
@@ -228,7 +218,7 @@ pub async fn my_unreads(
     auth: MmAuth,
     MmPath(user): MmPath<String>,
 ) -> MmResult<Json<Vec<TeamUnread>>> {
-    only_self(&auth, &user)?;
+    auth.require_self(&user)?;
     let teams = core.list_my_teams(&auth.0).await?;
     let unreads = core.list_unreads(&auth.0, None).await?;
     let out = teams
@@ -317,9 +307,9 @@ pub async fn members_by_ids(
     if ids.len() > 200 {
         return Err(MmError::invalid_body("user_ids"));
     }
+    check_ids("user_ids", &ids)?;
     let mut out = Vec::new();
     for user_id in ids {
-        check_id("user_ids", &user_id).map_err(|_| MmError::invalid_body("user_ids"))?;
         match core.get_team_member(&actor, &id, &user_id).await {
             Ok(m) => out.push(convert::team_member(m)),
             Err(core_server::Error::NotFound { .. }) => {}

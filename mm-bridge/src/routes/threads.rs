@@ -73,16 +73,6 @@ pub struct ThreadsQuery {
     totals_only: Option<String>,
 }
 
-fn only_self(auth: &MmAuth, raw: &str) -> MmResult<()> {
-    let id = auth.user_id(raw);
-    check_id("user_id", &id)?;
-    if id == auth.0.user.id {
-        Ok(())
-    } else {
-        Err(MmError::forbidden())
-    }
-}
-
 /// `GET /api/v4/users/{user_id}/teams/{team_id}/threads`
 pub async fn list(
     State(core): State<Core>,
@@ -90,7 +80,7 @@ pub async fn list(
     MmPath((user, team)): MmPath<(String, String)>,
     MmQuery(q): MmQuery<ThreadsQuery>,
 ) -> MmResult<Json<MmThreads>> {
-    only_self(&auth, &user)?;
+    auth.require_self(&user)?;
     check_id("team_id", &team)?;
     let per_page = q
         .per_page
@@ -135,7 +125,7 @@ pub async fn get(
     auth: MmAuth,
     MmPath((user, team, id)): MmPath<(String, String, String)>,
 ) -> MmResult<Json<MmThread>> {
-    only_self(&auth, &user)?;
+    auth.require_self(&user)?;
     check_id("team_id", &team)?;
     check_id("thread_id", &id)?;
     Ok(Json(thread(
@@ -149,7 +139,7 @@ pub async fn read_all(
     auth: MmAuth,
     MmPath((user, team)): MmPath<(String, String)>,
 ) -> MmResult<Response> {
-    only_self(&auth, &user)?;
+    auth.require_self(&user)?;
     check_id("team_id", &team)?;
     core.mark_all_threads_read(&auth.0, &team).await?;
     Ok(status_ok().into_response())
@@ -161,7 +151,7 @@ pub async fn read(
     auth: MmAuth,
     MmPath((user, team, id, at)): MmPath<(String, String, String, String)>,
 ) -> MmResult<Json<MmThread>> {
-    only_self(&auth, &user)?;
+    auth.require_self(&user)?;
     check_id("team_id", &team)?;
     check_id("thread_id", &id)?;
     let at = at
@@ -199,7 +189,7 @@ async fn set_following(
     id: String,
     following: bool,
 ) -> MmResult<Response> {
-    only_self(&auth, &user)?;
+    auth.require_self(&user)?;
     check_id("team_id", &team)?;
     check_id("thread_id", &id)?;
     core.set_thread_following(&auth.0, &id, following).await?;
