@@ -29,6 +29,14 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         rounds: usize,
     },
+    /// Idle WebSockets opened in steps: the server's memory per connection
+    /// (Mattermost API v4 only, so it also measures Mattermost). Run
+    /// `ulimit -n 65536` first.
+    WsIdle(crate::bench_ws::IdleArgs),
+    /// One poster, many WebSocket receivers in one channel: delivery
+    /// completeness and post-to-delivery latency (Mattermost API v4 only).
+    /// Run `ulimit -n 65536` first.
+    WsFanout(crate::bench_ws::FanoutArgs),
 }
 
 /// Runs a benchmark command.
@@ -50,6 +58,8 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
             )
             .await
         }
+        BenchCommand::WsIdle(args) => crate::bench_ws::idle(args).await,
+        BenchCommand::WsFanout(args) => crate::bench_ws::fanout(args).await,
     }
 }
 

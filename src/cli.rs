@@ -248,16 +248,23 @@ async fn find_owner(core: &Core, owner: Option<&str>) -> anyhow::Result<core_ser
 async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = config.listen_addr()?;
     let core = open_core(config).await?;
+    core_server::realtime::cluster::connect(&core).context("cannot use RUSTCHAT_REDIS_URL")?;
+    core.start_background();
     let app = core_server::server::app(core.clone(), mm_bridge::router(core.clone()));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr} (RUSTCHAT_LISTEN)"))?;
     tracing::info!(
-        "rustchat {} listening on http://{} (database: {}, data dir: {})",
+        "rustchat {} listening on http://{} (database: {}, data dir: {}, fan-out: {})",
         env!("CARGO_PKG_VERSION"),
         listener.local_addr()?,
         core.store.backend(),
-        core.config.data_dir.display()
+        core.config.data_dir.display(),
+        if core.config.redis_url.is_some() {
+            "redis"
+        } else {
+            "in-process"
+        }
     );
     core_server::server::serve(listener, app).await?;
     Ok(())

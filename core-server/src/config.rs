@@ -21,6 +21,8 @@ pub struct Config {
     pub database_max_connections: u32,
     /// Redis URL (`redis://…`) for fan-out between nodes; unset keeps everything in-process.
     pub redis_url: Option<String>,
+    /// Redis pub/sub channel the nodes of one cluster share.
+    pub redis_channel: String,
     /// S3 bucket for uploaded files; unset keeps files in the data dir.
     pub s3_bucket: Option<String>,
     /// S3 endpoint URL for S3-compatible stores other than AWS.
@@ -45,6 +47,12 @@ pub struct Config {
     pub enable_open_signup: bool,
     /// Shortest accepted password, in characters.
     pub password_min_length: usize,
+    /// Live WebSocket connections one node accepts.
+    pub ws_max_connections: usize,
+    /// Live WebSocket connections one user may hold on one node.
+    pub ws_max_connections_per_user: usize,
+    /// Seconds without activity after which an online user shows as away.
+    pub away_after_seconds: u64,
     /// Log filter, in `tracing` env-filter syntax (`info`, `rustchat=debug`, …).
     pub log: String,
 }
@@ -57,6 +65,7 @@ impl Default for Config {
             database_url: None,
             database_max_connections: 16,
             redis_url: None,
+            redis_channel: "rustchat:events".into(),
             s3_bucket: None,
             s3_endpoint: None,
             s3_region: None,
@@ -69,6 +78,9 @@ impl Default for Config {
             rate_limit_burst: 100,
             enable_open_signup: true,
             password_min_length: 8,
+            ws_max_connections: 50_000,
+            ws_max_connections_per_user: 100,
+            away_after_seconds: 300,
             log: "info,sqlx=warn".into(),
         }
     }
@@ -101,6 +113,7 @@ pub const KEYS: &[(&str, &str)] = &[
         "RUSTCHAT_DATABASE_MAX_CONNECTIONS",
     ),
     ("redis_url", "RUSTCHAT_REDIS_URL"),
+    ("redis_channel", "RUSTCHAT_REDIS_CHANNEL"),
     ("s3_bucket", "RUSTCHAT_S3_BUCKET"),
     ("s3_endpoint", "RUSTCHAT_S3_ENDPOINT"),
     ("s3_region", "RUSTCHAT_S3_REGION"),
@@ -113,6 +126,12 @@ pub const KEYS: &[(&str, &str)] = &[
     ("rate_limit_burst", "RUSTCHAT_RATE_LIMIT_BURST"),
     ("enable_open_signup", "RUSTCHAT_ENABLE_OPEN_SIGNUP"),
     ("password_min_length", "RUSTCHAT_PASSWORD_MIN_LENGTH"),
+    ("ws_max_connections", "RUSTCHAT_WS_MAX_CONNECTIONS"),
+    (
+        "ws_max_connections_per_user",
+        "RUSTCHAT_WS_MAX_CONNECTIONS_PER_USER",
+    ),
+    ("away_after_seconds", "RUSTCHAT_AWAY_AFTER_SECONDS"),
     ("log", "RUSTCHAT_LOG"),
 ];
 
@@ -256,6 +275,27 @@ impl Config {
         if self.rate_limit_burst == 0 {
             return Err(config_error(
                 "RUSTCHAT_RATE_LIMIT_BURST",
+                "must be at least 1",
+            ));
+        }
+        if self.redis_channel.trim().is_empty() {
+            return Err(config_error("RUSTCHAT_REDIS_CHANNEL", "must not be empty"));
+        }
+        if self.ws_max_connections == 0 {
+            return Err(config_error(
+                "RUSTCHAT_WS_MAX_CONNECTIONS",
+                "must be at least 1",
+            ));
+        }
+        if self.ws_max_connections_per_user == 0 {
+            return Err(config_error(
+                "RUSTCHAT_WS_MAX_CONNECTIONS_PER_USER",
+                "must be at least 1",
+            ));
+        }
+        if self.away_after_seconds == 0 {
+            return Err(config_error(
+                "RUSTCHAT_AWAY_AFTER_SECONDS",
                 "must be at least 1",
             ));
         }

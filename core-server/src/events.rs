@@ -1,14 +1,23 @@
 //! Core events: what changed, and who may hear of it. Services publish; the
-//! realtime hub, notifications and the two wire encoders subscribe.
+//! realtime hub delivers to local sockets, the cluster link carries events to
+//! the other nodes, and later subscribers (notifications) listen on the bus.
+//!
+//! Events carry everything a wire encoder needs (a post's channel, its
+//! sender's name), so encoding never goes back to the store.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 use crate::model::*;
+use crate::realtime::Hub;
+use crate::services::SidebarCategory;
 
-/// Who an event is for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Who an event is for. The hub only delivers to users that belong to the
+/// channel or team named here, so an audience is also a permission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Audience {
     /// Members of one channel.
     Channel(String),
@@ -21,71 +30,279 @@ pub enum Audience {
 }
 
 /// What happened.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum EventKind {
-    PostCreated(Post),
-    PostEdited(Post),
-    PostDeleted(Post),
-    ReactionAdded(Reaction),
-    ReactionRemoved(Reaction),
-    ChannelCreated(Channel),
-    ChannelUpdated(Channel),
-    ChannelDeleted(Channel),
-    ChannelMemberAdded { channel: Channel, user_id: String },
-    ChannelMemberRemoved { channel: Channel, user_id: String },
-    ChannelViewed { channel_id: String, user_id: String },
-    TeamCreated(Team),
-    TeamUpdated(Team),
-    TeamDeleted(Team),
-    TeamMemberAdded { team_id: String, user_id: String },
-    TeamMemberRemoved { team_id: String, user_id: String },
-    UserCreated(User),
-    UserUpdated(User),
-    PreferencesChanged(Vec<Preference>),
-    PreferencesDeleted(Vec<Preference>),
-    StatusChanged(Status),
+    PostCreated {
+        post: Post,
+        channel: Channel,
+        /// Display name of the sender, per the server's display setting.
+        sender_name: String,
+        /// Users the post mentions.
+        mentions: Vec<String>,
+        /// Users following the thread the post belongs to.
+        followers: Vec<String>,
+    },
+    PostEdited {
+        post: Post,
+    },
+    PostDeleted {
+        post: Post,
+        deleted_by: String,
+    },
+    ReactionAdded {
+        reaction: Reaction,
+    },
+    ReactionRemoved {
+        reaction: Reaction,
+    },
+    ChannelCreated {
+        channel: Channel,
+        creator_id: String,
+        /// Everyone who became a member with the creation.
+        member_ids: Vec<String>,
+    },
+    ChannelUpdated {
+        channel: Channel,
+    },
+    ChannelConverted {
+        channel: Channel,
+    },
+    ChannelDeleted {
+        channel: Channel,
+    },
+    ChannelRestored {
+        channel: Channel,
+    },
+    ChannelMemberAdded {
+        channel: Channel,
+        user_id: String,
+    },
+    ChannelMemberRemoved {
+        channel: Channel,
+        user_id: String,
+        remover_id: String,
+    },
+    ChannelMemberUpdated {
+        member: ChannelMember,
+    },
+    ChannelViewed {
+        user_id: String,
+        channel_id: String,
+    },
+    ChannelsViewed {
+        user_id: String,
+        /// Channel id → the time it was viewed, ms.
+        times: BTreeMap<String, i64>,
+    },
+    TeamUpdated {
+        team: Team,
+    },
+    TeamDeleted {
+        team: Team,
+    },
+    TeamRestored {
+        team: Team,
+    },
+    TeamMemberAdded {
+        team_id: String,
+        user_id: String,
+        /// The team's channels the user joined with it.
+        channel_ids: Vec<String>,
+    },
+    TeamMemberRemoved {
+        team_id: String,
+        user_id: String,
+    },
+    TeamMemberUpdated {
+        member: TeamMember,
+    },
+    UserCreated {
+        user: User,
+    },
+    UserUpdated {
+        user: User,
+    },
+    UserRolesUpdated {
+        user_id: String,
+        roles: String,
+    },
+    StatusChanged {
+        status: Status,
+    },
+    Typing {
+        channel_id: String,
+        parent_id: String,
+        user_id: String,
+    },
+    PreferencesChanged {
+        user_id: String,
+        preferences: Vec<Preference>,
+    },
+    PreferencesDeleted {
+        user_id: String,
+        preferences: Vec<Preference>,
+    },
+    SidebarCategoryCreated {
+        user_id: String,
+        team_id: String,
+        category_id: String,
+    },
+    SidebarCategoryUpdated {
+        user_id: String,
+        team_id: String,
+        categories: Vec<SidebarCategory>,
+    },
+    SidebarCategoryDeleted {
+        user_id: String,
+        team_id: String,
+        category_id: String,
+    },
+    SidebarCategoryOrderUpdated {
+        user_id: String,
+        team_id: String,
+        order: Vec<String>,
+    },
+    ThreadUpdated {
+        user_id: String,
+        team_id: String,
+        thread: ThreadView,
+        previous_unread_replies: i64,
+        previous_unread_mentions: i64,
+    },
+    ThreadReadChanged {
+        user_id: String,
+        team_id: String,
+        channel_id: String,
+        /// `None` when every thread of the team was marked read.
+        thread_id: Option<String>,
+        timestamp: i64,
+        unread_replies: i64,
+        unread_mentions: i64,
+        previous_unread_replies: i64,
+        previous_unread_mentions: i64,
+    },
+    ThreadFollowChanged {
+        user_id: String,
+        thread_id: String,
+        following: bool,
+        reply_count: i64,
+    },
+    EmojiAdded {
+        emoji: Emoji,
+    },
+    /// The client-visible configuration changed (the new client configuration).
+    ConfigChanged {
+        config: BTreeMap<String, String>,
+    },
+    /// The license changed (rustchat has none; the event exists for completeness).
+    LicenseChanged,
+    /// A session ended (logout, revocation): its sockets are closed.
+    SessionRevoked {
+        user_id: String,
+        session_id: String,
+    },
+}
+
+impl EventKind {
+    /// Events a connection may miss when it is falling behind, as on
+    /// Mattermost: the client recovers their state by polling.
+    pub fn is_droppable(&self) -> bool {
+        matches!(
+            self,
+            EventKind::Typing { .. }
+                | EventKind::StatusChanged { .. }
+                | EventKind::ChannelsViewed { .. }
+        )
+    }
 }
 
 /// One published event.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CoreEvent {
     pub kind: EventKind,
     pub audience: Audience,
-    /// A user who must not receive it (usually the actor, for echo suppression).
-    pub omit_user: Option<String>,
+    /// Users who must not receive it (usually the actor, for echo suppression).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub omit_users: Vec<String>,
     /// When it happened, ms.
     pub at: i64,
 }
 
-/// In-process fan-out of core events; the cluster bus bridges it between nodes.
-#[derive(Clone)]
-pub struct EventBus {
-    sender: broadcast::Sender<Arc<CoreEvent>>,
-}
-
-impl Default for EventBus {
-    fn default() -> Self {
-        EventBus::new(4096)
-    }
-}
-
-impl EventBus {
-    /// A bus that keeps up to `capacity` events for slow subscribers.
-    pub fn new(capacity: usize) -> Self {
-        EventBus {
-            sender: broadcast::channel(capacity).0,
+impl CoreEvent {
+    /// An event for `audience`, now.
+    pub fn new(kind: EventKind, audience: Audience) -> Self {
+        CoreEvent {
+            kind,
+            audience,
+            omit_users: Vec::new(),
+            at: crate::time::now_ms(),
         }
     }
 
-    /// Publishes an event; having no subscriber is not an error.
+    /// The same event, not delivered to `user_id`.
+    pub fn omit(mut self, user_id: &str) -> Self {
+        self.omit_users.push(user_id.to_string());
+        self
+    }
+}
+
+/// Where published events go beyond this node (the Redis link).
+pub trait ClusterSink: Send + Sync {
+    /// Hands an event over for the other nodes; must not block.
+    fn forward(&self, event: &Arc<CoreEvent>);
+}
+
+/// Fan-out of core events: straight to this node's hub, to the other nodes
+/// through the cluster link when there is one, and to in-process subscribers.
+#[derive(Clone)]
+pub struct EventBus {
+    sender: broadcast::Sender<Arc<CoreEvent>>,
+    hub: Arc<Hub>,
+    cluster: Arc<OnceLock<Arc<dyn ClusterSink>>>,
+}
+
+impl EventBus {
+    /// A bus delivering to `hub`, keeping up to `capacity` events for slow subscribers.
+    pub fn new(hub: Arc<Hub>, capacity: usize) -> Self {
+        EventBus {
+            sender: broadcast::channel(capacity).0,
+            hub,
+            cluster: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// The node's realtime hub.
+    pub fn hub(&self) -> &Arc<Hub> {
+        &self.hub
+    }
+
+    /// Connects the bus to the other nodes; only the first link counts.
+    pub fn set_cluster(&self, sink: Arc<dyn ClusterSink>) {
+        let _ = self.cluster.set(sink);
+    }
+
+    /// Publishes an event to `audience`.
     pub fn publish(&self, kind: EventKind, audience: Audience) {
-        let event = CoreEvent {
-            kind,
-            audience,
-            omit_user: None,
-            at: crate::time::now_ms(),
-        };
-        let _ = self.sender.send(Arc::new(event));
+        self.publish_event(CoreEvent::new(kind, audience));
+    }
+
+    /// Publishes a prepared event. Local sockets get it first, so a node
+    /// keeps serving its own users whatever happens to the cluster link.
+    pub fn publish_event(&self, event: CoreEvent) {
+        let event = Arc::new(event);
+        self.hub.dispatch(&event);
+        if let Some(cluster) = self.cluster.get() {
+            cluster.forward(&event);
+        }
+        let _ = self.sender.send(event);
+    }
+
+    /// Delivers an event that another node published (it is not forwarded again).
+    pub fn deliver_remote(&self, event: CoreEvent) {
+        let event = Arc::new(event);
+        self.hub.dispatch(&event);
+        let _ = self.sender.send(event);
     }
 
     /// A new subscription, receiving events published from now on.

@@ -14,5 +14,6 @@ pub use error::{Error, Result};
 pub mod api;
 pub mod avatar;
 pub mod events;
+pub mod realtime;
 pub mod server;
 pub mod services;

@@ -8,6 +8,7 @@ mod error;
 mod etag;
 mod extract;
 mod routes;
+pub mod ws;
 
 pub use error::MmError;
 pub use routes::{router, ROUTES};

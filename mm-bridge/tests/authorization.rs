@@ -131,6 +131,8 @@ fn id(v: &Value) -> String {
 /// Routes anyone may call without a session.
 const PUBLIC: &[&str] = &[
     "/api/v4/system/ping",
+    // Authenticates by header, cookie or a challenge frame after the upgrade.
+    "/api/v4/websocket",
     "/api/v4/config/client",
     "/api/v4/license/client",
     "/api/v4/plugins/webapp",

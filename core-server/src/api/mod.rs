@@ -9,6 +9,7 @@ mod posts;
 mod system;
 mod teams;
 mod users;
+pub mod ws;
 
 use std::sync::Arc;
 
@@ -135,6 +136,7 @@ pub fn router() -> Router<Core> {
     openapi.info.version = env!("CARGO_PKG_VERSION").to_string();
     let document = Arc::new(openapi);
     routes
+        .route("/api/v1/ws", get(ws::upgrade))
         .route(
             "/api/v1/openapi.json",
             get(move || {

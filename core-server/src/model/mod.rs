@@ -63,3 +63,12 @@ pub struct Page<T> {
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
 }
+
+/// Where a user belongs: what the realtime hub filters events by.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Memberships {
+    /// `(channel_id, team_id)`; the team is `""` for direct and group messages.
+    pub channels: Vec<(String, String)>,
+    /// Team ids.
+    pub teams: Vec<String>,
+}

@@ -235,7 +235,20 @@ impl Core {
 
     /// Revokes the caller's session.
     pub async fn logout(&self, actor: &Actor) -> Result<()> {
-        self.store.delete_session(&actor.session.id).await
+        self.store.delete_session(&actor.session.id).await?;
+        self.session_ended(actor.id(), &actor.session.id);
+        Ok(())
+    }
+
+    /// Closes the sockets of an ended session, on every node.
+    pub(crate) fn session_ended(&self, user_id: &str, session_id: &str) {
+        self.events.publish(
+            crate::events::EventKind::SessionRevoked {
+                user_id: user_id.to_string(),
+                session_id: session_id.to_string(),
+            },
+            crate::events::Audience::User(user_id.to_string()),
+        );
     }
 
     /// The caller's (or, for an admin, anyone's) sessions.
@@ -260,7 +273,9 @@ impl Core {
         if !sessions.iter().any(|s| s.id == session_id) {
             return Err(Error::not_found("session"));
         }
-        self.store.delete_session(session_id).await
+        self.store.delete_session(session_id).await?;
+        self.session_ended(user_id, session_id);
+        Ok(())
     }
 }
 

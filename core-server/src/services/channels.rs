@@ -189,13 +189,15 @@ impl Core {
             now,
         );
         self.store.create_channel(&channel, &[member]).await?;
-        let audience = if channel.channel_type == channel_types::OPEN {
-            Audience::Team(team_id.to_string())
-        } else {
-            Audience::User(actor.id().to_string())
-        };
-        self.events
-            .publish(EventKind::ChannelCreated(channel.clone()), audience);
+        // The creator's other clients hear of it; others find it when they look.
+        self.events.publish(
+            EventKind::ChannelCreated {
+                channel: channel.clone(),
+                creator_id: actor.id().to_string(),
+                member_ids: vec![actor.id().to_string()],
+            },
+            Audience::User(actor.id().to_string()),
+        );
         Ok(channel)
     }
 
@@ -281,12 +283,14 @@ impl Core {
             }
             Err(e) => return Err(e),
         }
-        for user_id in members {
-            self.events.publish(
-                EventKind::ChannelCreated(channel.clone()),
-                Audience::User(user_id.clone()),
-            );
-        }
+        self.events.publish(
+            EventKind::ChannelCreated {
+                channel: channel.clone(),
+                creator_id: actor.id().to_string(),
+                member_ids: members.to_vec(),
+            },
+            Audience::Channel(channel.id.clone()),
+        );
         Ok((channel, true))
     }
 
@@ -377,7 +381,9 @@ impl Core {
         channel.update_at = now_ms();
         self.store.update_channel(&channel).await?;
         self.events.publish(
-            EventKind::ChannelUpdated(channel.clone()),
+            EventKind::ChannelUpdated {
+                channel: channel.clone(),
+            },
             Audience::Channel(channel.id.clone()),
         );
         Ok(channel)
@@ -414,9 +420,17 @@ impl Core {
         channel.delete_at = now;
         channel.update_at = now;
         self.store.update_channel(&channel).await?;
+        // Everyone in the team may see a public channel; a private one only its members.
+        let audience = if channel.channel_type == channel_types::OPEN {
+            Audience::Team(channel.team_id.clone())
+        } else {
+            Audience::Channel(channel.id.clone())
+        };
         self.events.publish(
-            EventKind::ChannelDeleted(channel.clone()),
-            Audience::Channel(channel.id.clone()),
+            EventKind::ChannelDeleted {
+                channel: channel.clone(),
+            },
+            audience,
         );
         Ok(channel)
     }
@@ -502,13 +516,16 @@ impl Core {
         self.store
             .delete_channel_member(channel_id, user_id)
             .await?;
-        self.events.publish(
-            EventKind::ChannelMemberRemoved {
-                channel: channel.clone(),
-                user_id: user_id.to_string(),
-            },
-            Audience::Channel(channel.id.clone()),
-        );
+        // The removed user hears first (while still indexed as a member), then the channel.
+        let removed = EventKind::ChannelMemberRemoved {
+            channel: channel.clone(),
+            user_id: user_id.to_string(),
+            remover_id: actor.id().to_string(),
+        };
+        self.events
+            .publish(removed.clone(), Audience::User(user_id.to_string()));
+        self.events
+            .publish(removed, Audience::Channel(channel.id.clone()));
         Ok(())
     }
 
@@ -601,9 +618,16 @@ impl Core {
         channel.delete_at = 0;
         channel.update_at = now_ms();
         self.store.update_channel(&channel).await?;
+        let audience = if channel.channel_type == channel_types::OPEN {
+            Audience::Team(channel.team_id.clone())
+        } else {
+            Audience::Channel(channel.id.clone())
+        };
         self.events.publish(
-            EventKind::ChannelUpdated(channel.clone()),
-            Audience::Channel(channel.id.clone()),
+            EventKind::ChannelRestored {
+                channel: channel.clone(),
+            },
+            audience,
         );
         Ok(channel)
     }

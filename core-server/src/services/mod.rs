@@ -44,6 +44,8 @@ pub struct Core {
     pub events: EventBus,
     /// Request rate limits, shared by both API surfaces.
     pub limiter: Arc<crate::ratelimit::RateLimiter>,
+    /// Set once the node's background work has started.
+    pub(crate) background: Arc<std::sync::OnceLock<()>>,
 }
 
 impl Core {
@@ -64,11 +66,17 @@ impl Core {
             config.rate_limit_per_second,
             config.rate_limit_burst,
         );
+        let hub = crate::realtime::Hub::new(crate::realtime::HubLimits {
+            max_connections: config.ws_max_connections,
+            max_per_user: config.ws_max_connections_per_user,
+            ..Default::default()
+        });
         Core {
             store,
             config: Arc::new(config),
-            events: EventBus::default(),
+            events: EventBus::new(Arc::new(hub), 4096),
             limiter: Arc::new(limiter),
+            background: Arc::new(std::sync::OnceLock::new()),
         }
     }
 }

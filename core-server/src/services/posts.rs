@@ -164,7 +164,13 @@ impl Core {
                 self.track_reply(&saved, &root_author, &mentioned).await?;
             }
             self.events.publish(
-                EventKind::PostCreated(saved.clone()),
+                EventKind::PostCreated {
+                    post: saved.clone(),
+                    sender_name: format!("@{}", actor.user.username),
+                    channel: channel.clone(),
+                    mentions: mentioned,
+                    followers: Vec::new(),
+                },
                 Audience::Channel(channel.id),
             );
         }
@@ -318,7 +324,7 @@ impl Core {
             self.store.update_post(&post).await?;
         }
         self.events.publish(
-            EventKind::PostEdited(post.clone()),
+            EventKind::PostEdited { post: post.clone() },
             Audience::Channel(post.channel_id.clone()),
         );
         Ok(post)
@@ -340,7 +346,10 @@ impl Core {
         post.delete_at = now;
         post.update_at = now;
         self.events.publish(
-            EventKind::PostDeleted(post.clone()),
+            EventKind::PostDeleted {
+                post: post.clone(),
+                deleted_by: actor.id().to_string(),
+            },
             Audience::Channel(post.channel_id.clone()),
         );
         Ok(post)

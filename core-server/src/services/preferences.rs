@@ -51,7 +51,10 @@ impl Core {
         check(actor, user_id, &prefs)?;
         self.store.save_preferences(&prefs).await?;
         self.events.publish(
-            EventKind::PreferencesChanged(prefs),
+            EventKind::PreferencesChanged {
+                user_id: user_id.to_string(),
+                preferences: prefs,
+            },
             Audience::User(user_id.to_string()),
         );
         Ok(())
@@ -71,7 +74,10 @@ impl Core {
             .collect();
         self.store.delete_preferences(user_id, &keys).await?;
         self.events.publish(
-            EventKind::PreferencesDeleted(prefs),
+            EventKind::PreferencesDeleted {
+                user_id: user_id.to_string(),
+                preferences: prefs,
+            },
             Audience::User(user_id.to_string()),
         );
         Ok(())

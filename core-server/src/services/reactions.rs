@@ -47,7 +47,9 @@ impl Core {
         };
         self.store.save_reaction(&reaction).await?;
         self.events.publish(
-            EventKind::ReactionAdded(reaction.clone()),
+            EventKind::ReactionAdded {
+                reaction: reaction.clone(),
+            },
             Audience::Channel(post.channel_id),
         );
         Ok(reaction)
@@ -76,7 +78,7 @@ impl Core {
             delete_at: now,
         };
         self.events.publish(
-            EventKind::ReactionRemoved(reaction),
+            EventKind::ReactionRemoved { reaction },
             Audience::Channel(post.channel_id),
         );
         Ok(())

@@ -62,8 +62,12 @@ impl Core {
             },
         };
         self.store.save_status(&next).await?;
-        self.events
-            .publish(EventKind::StatusChanged(next.clone()), Audience::All);
+        self.events.publish(
+            EventKind::StatusChanged {
+                status: next.clone(),
+            },
+            Audience::User(user_id.to_string()),
+        );
         Ok(next)
     }
 

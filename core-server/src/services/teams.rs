@@ -144,8 +144,13 @@ impl Core {
         self.store
             .create_team(&team, &channels, &member, &channel_members)
             .await?;
+        // The creator's clients learn of their new team as of any other they join.
         self.events.publish(
-            EventKind::TeamCreated(team.clone()),
+            EventKind::TeamMemberAdded {
+                team_id: team.id.clone(),
+                user_id: actor.id().to_string(),
+                channel_ids: channels.iter().map(|c| c.id.clone()).collect(),
+            },
             Audience::User(actor.id().to_string()),
         );
         Ok(team)
@@ -238,7 +243,7 @@ impl Core {
         team.update_at = now_ms();
         self.store.update_team(&team).await?;
         self.events.publish(
-            EventKind::TeamUpdated(team.clone()),
+            EventKind::TeamUpdated { team: team.clone() },
             Audience::Team(team.id.clone()),
         );
         Ok(team)
@@ -255,7 +260,7 @@ impl Core {
         team.update_at = now;
         self.store.update_team(&team).await?;
         self.events.publish(
-            EventKind::TeamDeleted(team.clone()),
+            EventKind::TeamDeleted { team: team.clone() },
             Audience::Team(team.id.clone()),
         );
         Ok(team)
@@ -311,14 +316,18 @@ impl Core {
             update_at: now,
         };
         let mut channel_members = Vec::new();
+        let mut joined = Vec::new();
         for (name, _) in DEFAULT_CHANNELS {
             match self.store.get_channel_by_name(team_id, name).await {
-                Ok(c) if c.delete_at == 0 => channel_members.push(new_channel_member(
-                    &c.id,
-                    user_id,
-                    roles::CHANNEL_USER,
-                    now,
-                )),
+                Ok(c) if c.delete_at == 0 => {
+                    channel_members.push(new_channel_member(
+                        &c.id,
+                        user_id,
+                        roles::CHANNEL_USER,
+                        now,
+                    ));
+                    joined.push(c);
+                }
                 Ok(_) | Err(Error::NotFound { .. }) => {}
                 Err(e) => return Err(e),
             }
@@ -330,9 +339,20 @@ impl Core {
             EventKind::TeamMemberAdded {
                 team_id: team_id.to_string(),
                 user_id: user_id.to_string(),
+                channel_ids: joined.iter().map(|c| c.id.clone()).collect(),
             },
-            Audience::Team(team_id.to_string()),
+            Audience::User(user_id.to_string()),
         );
+        for channel in joined {
+            let channel_id = channel.id.clone();
+            self.events.publish(
+                EventKind::ChannelMemberAdded {
+                    channel,
+                    user_id: user_id.to_string(),
+                },
+                Audience::Channel(channel_id),
+            );
+        }
         Ok(member)
     }
 

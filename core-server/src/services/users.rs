@@ -125,12 +125,28 @@ impl Core {
         let hash = hash_password(&input.password).await?;
         self.store.create_user(&user, Some(&hash)).await?;
         self.events
-            .publish(EventKind::UserCreated(user.clone()), Audience::All);
+            .publish(EventKind::UserCreated { user: user.clone() }, Audience::All);
         Ok(user)
     }
 
     /// A user as the caller may see it: others' e-mail addresses are hidden
     /// unless the caller is an admin.
+    /// Tells everyone a user changed: others get a sanitized copy, the user
+    /// (on all of their clients) the whole record.
+    pub(crate) fn user_updated(&self, user: &User) {
+        self.events.publish_event(
+            crate::events::CoreEvent::new(
+                EventKind::UserUpdated { user: user.clone() },
+                Audience::All,
+            )
+            .omit(&user.id),
+        );
+        self.events.publish(
+            EventKind::UserUpdated { user: user.clone() },
+            Audience::User(user.id.clone()),
+        );
+    }
+
     pub fn user_for(&self, actor: &Actor, mut user: User) -> User {
         if !actor.is_self_or_admin(&user.id) {
             user.email = String::new();
@@ -236,8 +252,7 @@ impl Core {
         }
         user.update_at = now_ms();
         self.store.update_user(&user).await?;
-        self.events
-            .publish(EventKind::UserUpdated(user.clone()), Audience::All);
+        self.user_updated(&user);
         Ok(self.user_for(actor, user))
     }
 
@@ -256,8 +271,7 @@ impl Core {
         user.update_at = now;
         self.store.update_user(&user).await?;
         self.store.delete_user_sessions(id).await?;
-        self.events
-            .publish(EventKind::UserUpdated(user.clone()), Audience::All);
+        self.user_updated(&user);
         Ok(self.user_for(actor, user))
     }
 
@@ -385,8 +399,7 @@ impl Core {
         user.last_picture_update = now;
         user.update_at = now;
         self.store.update_user(&user).await?;
-        self.events
-            .publish(EventKind::UserUpdated(user), Audience::All);
+        self.user_updated(&user);
         Ok(())
     }
 

@@ -359,6 +359,10 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- statuses
     async fn save_status(&self, status: &Status) -> Result<()>;
+    /// Statuses in do-not-disturb whose end time (seconds) has passed.
+    async fn list_expired_dnd(&self, now_seconds: i64) -> Result<Vec<Status>>;
+    /// The channels (with their team, `""` for DMs and GMs) and teams a user belongs to.
+    async fn list_memberships(&self, user_id: &str) -> Result<Memberships>;
     async fn get_status(&self, user_id: &str) -> Result<Option<Status>>;
 }
 

@@ -1803,6 +1803,37 @@ impl Store for Backend {
         Ok(())
     }
 
+    async fn list_expired_dnd(&self, now_seconds: i64) -> Result<Vec<Status>> {
+        let rows: Vec<StatusRow> = sqlx::query_as(
+            "SELECT user_id, status, manual, last_activity_at, dnd_end_time, prev_status \
+             FROM statuses WHERE status = 'dnd' AND dnd_end_time > 0 AND dnd_end_time <= $1",
+        )
+        .bind(now_seconds)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Status::from).collect())
+    }
+
+    async fn list_memberships(&self, user_id: &str) -> Result<Memberships> {
+        let channels: Vec<(String, String)> = sqlx::query_as(
+            "SELECT c.id, c.team_id FROM channel_members m JOIN channels c ON c.id = m.channel_id \
+             WHERE m.user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?;
+        let teams: Vec<(String,)> = sqlx::query_as(
+            "SELECT team_id FROM team_members WHERE user_id = $1 AND delete_at = 0",
+        )
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(Memberships {
+            channels,
+            teams: teams.into_iter().map(|(t,)| t).collect(),
+        })
+    }
+
     async fn get_status(&self, user_id: &str) -> Result<Option<Status>> {
         let row: Option<StatusRow> = sqlx::query_as(
             "SELECT user_id, status, manual, last_activity_at, dnd_end_time, prev_status \

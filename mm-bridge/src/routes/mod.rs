@@ -10,7 +10,7 @@ mod roles;
 mod sidebar;
 pub mod system;
 mod teams;
-mod threads;
+pub(crate) mod threads;
 mod users;
 
 use axum::routing::{any, delete, get, post, put};
@@ -23,6 +23,7 @@ use crate::error::MmError;
 /// Every v4 route this server serves: (method, path). Tools read this table.
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v4/system/ping"),
+    ("GET", "/api/v4/websocket"),
     ("GET", "/api/v4/config/client"),
     ("GET", "/api/v4/license/client"),
     ("GET", "/api/v4/plugins/webapp"),
@@ -223,6 +224,8 @@ pub const ROUTES: &[(&str, &str)] = &[
 pub fn router(core: Core) -> Router<Core> {
     Router::new()
         .route("/api/v4/system/ping", get(system::ping))
+        .route("/api/v4/websocket", get(crate::ws::upgrade))
+        .route("/api/v4/websocket/", get(crate::ws::upgrade))
         .route("/api/v4/config/client", get(system::client_config))
         .route("/api/v4/license/client", get(system::client_license))
         .route("/api/v4/plugins/webapp", get(system::webapp_plugins))

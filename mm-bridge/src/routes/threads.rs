@@ -28,7 +28,7 @@ pub struct MmThread {
     delete_at: i64,
 }
 
-fn thread(t: ThreadView) -> MmThread {
+pub(crate) fn thread(t: ThreadView) -> MmThread {
     let ThreadView {
         root,
         member,

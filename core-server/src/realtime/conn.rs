@@ -1,0 +1,173 @@
+//! One attached WebSocket: writes what the hub queues for it, hands client
+//! frames to its protocol, keeps it alive with pings, and leaves the hub
+//! when the socket goes (its connection stays resumable for a while).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures::SinkExt;
+
+use super::hub::{Attached, Kick};
+use crate::services::{Actor, Core};
+
+/// A WebSocket Ping frame goes out this often.
+pub const PING_INTERVAL: Duration = Duration::from_secs(60);
+/// A socket that sent nothing (not even a Pong) for this long is dead.
+pub const READ_DEADLINE: Duration = Duration::from_secs(100);
+/// A write that takes longer than this means the peer is gone.
+pub const WRITE_DEADLINE: Duration = Duration::from_secs(30);
+/// Queued frames written in one batch before flushing.
+const WRITE_BATCH: usize = 64;
+
+/// Close codes the server uses.
+pub mod close {
+    /// Normal closure (session ended, replaced by a newer socket).
+    pub const NORMAL: u16 = 1000;
+    /// Policy violation (a bad frame, too many connections for one user).
+    pub const POLICY: u16 = 1008;
+    /// Try again later (the node is full, the client read too slowly).
+    pub const TRY_AGAIN_LATER: u16 = 1013;
+}
+
+/// What an attached socket knows about itself.
+pub struct ConnContext {
+    pub core: Core,
+    pub actor: Actor,
+    pub connection_id: Arc<str>,
+}
+
+/// What to do after a client frame.
+pub enum Reply {
+    /// Nothing to send.
+    Nothing,
+    /// Send this text frame.
+    Text(String),
+    /// Close the socket with this code and reason.
+    Close(u16, &'static str),
+}
+
+/// A wire protocol's handling of client frames on an authenticated socket.
+#[async_trait]
+pub trait Protocol: Send + Sync + 'static {
+    /// Handles one text frame from the client.
+    async fn on_text(&self, ctx: &ConnContext, text: &str) -> Reply;
+}
+
+/// Closes a socket with a code and a reason.
+pub async fn close_with(socket: &mut WebSocket, code: u16, reason: &'static str) {
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let _ = tokio::time::timeout(WRITE_DEADLINE, socket.send(Message::Close(Some(frame)))).await;
+}
+
+/// Runs an attached socket until it closes, then detaches it from the hub.
+pub async fn drive(
+    mut socket: WebSocket,
+    attached: Attached,
+    ctx: ConnContext,
+    protocol: Arc<dyn Protocol>,
+) {
+    let Attached {
+        connection_id,
+        generation,
+        mut queue,
+        mut kick,
+        first_for_user,
+        ..
+    } = attached;
+    let hub = ctx.core.events.hub().clone();
+    if first_for_user {
+        ctx.core.presence_connected(ctx.actor.id()).await;
+    }
+    let mut ping =
+        tokio::time::interval_at(tokio::time::Instant::now() + PING_INTERVAL, PING_INTERVAL);
+    let mut last_read = Instant::now();
+    loop {
+        tokio::select! {
+            biased;
+            why = &mut kick => {
+                let (code, reason) = match why {
+                    Ok(Kick::TooSlow) => (close::TRY_AGAIN_LATER, "too slow: reconnect to resume"),
+                    Ok(Kick::Replaced) => (close::NORMAL, "resumed on a newer socket"),
+                    Ok(Kick::SessionEnded) | Err(_) => (close::NORMAL, "session ended"),
+                };
+                close_with(&mut socket, code, reason).await;
+                break;
+            }
+            next = queue.recv() => {
+                let Some(first) = next else { break };
+                if !write_batch(&mut socket, first.text(), &mut queue).await {
+                    break;
+                }
+            }
+            incoming = socket.recv() => {
+                match incoming {
+                    Some(Ok(Message::Text(text))) => {
+                        last_read = Instant::now();
+                        match protocol.on_text(&ctx, text.as_str()).await {
+                            Reply::Nothing => {}
+                            Reply::Text(reply) => {
+                                if !send(&mut socket, Message::Text(reply.into())).await {
+                                    break;
+                                }
+                            }
+                            Reply::Close(code, reason) => {
+                                close_with(&mut socket, code, reason).await;
+                                break;
+                            }
+                        }
+                    }
+                    Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Binary(_))) => {
+                        last_read = Instant::now();
+                    }
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                }
+            }
+            _ = ping.tick() => {
+                if last_read.elapsed() > READ_DEADLINE {
+                    break;
+                }
+                if !send(&mut socket, Message::Ping(Default::default())).await {
+                    break;
+                }
+            }
+        }
+    }
+    let remaining = hub.detach(&connection_id, generation);
+    if remaining == 0 {
+        ctx.core.presence_disconnected(ctx.actor.id()).await;
+    }
+}
+
+async fn send(socket: &mut WebSocket, message: Message) -> bool {
+    matches!(
+        tokio::time::timeout(WRITE_DEADLINE, socket.send(message)).await,
+        Ok(Ok(()))
+    )
+}
+
+/// Writes a frame and whatever else is already queued, then flushes once.
+async fn write_batch(
+    socket: &mut WebSocket,
+    first: String,
+    queue: &mut tokio::sync::mpsc::Receiver<super::Delivery>,
+) -> bool {
+    let write = async {
+        socket.feed(Message::Text(first.into())).await?;
+        for _ in 1..WRITE_BATCH {
+            match queue.try_recv() {
+                Ok(next) => socket.feed(Message::Text(next.text().into())).await?,
+                Err(_) => break,
+            }
+        }
+        socket.flush().await
+    };
+    matches!(
+        tokio::time::timeout(WRITE_DEADLINE, write).await,
+        Ok(Ok(()))
+    )
+}

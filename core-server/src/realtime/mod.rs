@@ -1,0 +1,90 @@
+//! Realtime: the node's event hub, the socket driver shared by both
+//! WebSocket endpoints, presence, and the link between nodes.
+
+pub mod cluster;
+pub mod conn;
+mod frame;
+mod hub;
+mod presence;
+
+use std::sync::Arc;
+
+pub use conn::{close, drive, ConnContext, Protocol, Reply};
+pub use frame::{Delivery, Frame, WireFormat};
+pub use hub::{Attach, Attached, Hub, HubLimits, HubStats, Kick, Refused, Resume};
+
+use crate::services::{Actor, Core};
+
+/// Why a socket could not attach.
+#[derive(Debug, thiserror::Error)]
+pub enum AttachError {
+    #[error(transparent)]
+    Refused(#[from] Refused),
+    #[error(transparent)]
+    Core(#[from] crate::Error),
+}
+
+impl Core {
+    /// Attaches an authenticated socket to this node's hub: a fresh
+    /// connection, or the resumption of a dropped one.
+    pub async fn realtime_attach(
+        &self,
+        actor: &Actor,
+        format: Arc<dyn WireFormat>,
+        resume: Option<Resume>,
+    ) -> Result<Attached, AttachError> {
+        self.start_background();
+        let memberships = self.store.list_memberships(actor.id()).await?;
+        Ok(self.events.hub().attach(Attach {
+            user_id: actor.id().to_string(),
+            session_id: actor.session.id.clone(),
+            admin: actor.is_admin(),
+            format,
+            memberships,
+            resume,
+        })?)
+    }
+
+    /// Statuses of every user with a socket on this node (Mattermost's
+    /// "cached" statuses).
+    pub async fn connected_statuses(&self) -> crate::Result<Vec<crate::model::Status>> {
+        let mut out = Vec::new();
+        for user_id in self.events.hub().connected_users() {
+            if let Some(status) = self.store.get_status(&user_id).await? {
+                out.push(status);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Publishes that `actor` is typing in a channel (or a thread of it);
+    /// only members who may post there can.
+    pub async fn user_typing(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+        parent_id: &str,
+    ) -> crate::Result<()> {
+        crate::services::validate::id("channel_id", channel_id)?;
+        if !parent_id.is_empty() {
+            crate::services::validate::id("parent_id", parent_id)?;
+        }
+        let (channel, _) = self.channel_for_member(actor, channel_id).await?;
+        if channel.delete_at != 0 {
+            return Err(crate::Error::forbidden("the channel is archived"));
+        }
+        self.presence_activity(actor.id()).await;
+        self.events.publish_event(
+            crate::events::CoreEvent::new(
+                crate::events::EventKind::Typing {
+                    channel_id: channel.id.clone(),
+                    parent_id: parent_id.to_string(),
+                    user_id: actor.id().to_string(),
+                },
+                crate::events::Audience::Channel(channel.id),
+            )
+            .omit(actor.id()),
+        );
+        Ok(())
+    }
+}
