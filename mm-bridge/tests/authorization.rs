@@ -315,6 +315,11 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             }
             p if p.ends_with("/members") => json!({"user_id": user}),
             p if p.ends_with("/view") => json!({"channel_id": private}),
+            p if p.ends_with("/schemeRoles") => json!({"scheme_admin": true, "scheme_user": true}),
+            "/api/v4/users/{user_id}/roles" => json!({"roles": "system_user system_admin"}),
+            p if p.ends_with("/roles") => json!({"roles": "channel_user channel_admin"}),
+            p if p.ends_with("/notify_props") => json!({"desktop": "all"}),
+            p if p.ends_with("/privacy") => json!({"privacy": "O"}),
             p if p.ends_with("/patch") => json!({"display_name": "Changed", "message": "changed"}),
             p if p.ends_with("/preferences") || p.ends_with("/preferences/delete") => {
                 json!([{"user_id": owner_id, "category": "c", "name": "n", "value": "v"}])
@@ -417,6 +422,25 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         ("POST", "/api/v4/channels/{channel_id}/members/ids"),
         ("GET", "/api/v4/channels/{channel_id}/members/{user_id}"),
         ("DELETE", "/api/v4/channels/{channel_id}/members/{user_id}"),
+        (
+            "PUT",
+            "/api/v4/channels/{channel_id}/members/{user_id}/roles",
+        ),
+        (
+            "PUT",
+            "/api/v4/channels/{channel_id}/members/{user_id}/schemeRoles",
+        ),
+        (
+            "PUT",
+            "/api/v4/channels/{channel_id}/members/{user_id}/notify_props",
+        ),
+        ("PUT", "/api/v4/channels/{channel_id}/privacy"),
+        ("PUT", "/api/v4/teams/{team_id}/members/{user_id}/roles"),
+        (
+            "PUT",
+            "/api/v4/teams/{team_id}/members/{user_id}/schemeRoles",
+        ),
+        ("PUT", "/api/v4/users/{user_id}/roles"),
         ("GET", "/api/v4/channels/{channel_id}/posts"),
         ("POST", "/api/v4/posts"),
         ("GET", "/api/v4/posts/{post_id}"),

@@ -798,3 +798,107 @@ async fn when_redis_goes_away_each_node_serves_its_own_sockets_and_the_link_come
         "after the outage"
     );
 }
+
+#[tokio::test]
+async fn role_privacy_thread_and_sidebar_changes_reach_the_users_they_concern() {
+    let w = world(Config::default()).await;
+    let mut bob = w.node.socket(&w.bob_token, "").await;
+    let mut carol = w.node.socket(&w.carol_token, "").await;
+    next_event(&mut bob, Duration::from_secs(5)).await;
+    next_event(&mut carol, Duration::from_secs(5)).await;
+    let bob_actor = w.node.core.authenticate(&w.bob_token).await.expect("bob");
+    let carol_actor = w
+        .node
+        .core
+        .authenticate(&w.carol_token)
+        .await
+        .expect("carol");
+
+    // A channel member's roles: only that member hears.
+    w.node
+        .core
+        .set_channel_member_roles(&w.alice, &w.private, bob_actor.id(), "", true)
+        .await
+        .expect("roles");
+    let updated = events_until(&mut bob, "channel_member_updated").await;
+    let member: Value = serde_json::from_str(
+        updated.last().expect("one")["data"]["channelMember"]
+            .as_str()
+            .expect("a JSON string"),
+    )
+    .expect("member JSON");
+    assert_eq!(member["roles"], "channel_user channel_admin");
+
+    // Converting a channel: the whole team hears, carol included.
+    w.node
+        .core
+        .set_channel_privacy(&w.alice, &w.private, "O")
+        .await
+        .expect("convert");
+    let converted = events_until(&mut carol, "channel_converted").await;
+    assert_eq!(
+        converted.last().expect("one")["data"]["channel_id"],
+        w.private.as_str()
+    );
+
+    // A reply: followers of the thread get thread_updated, others nothing.
+    let input: NewPost = serde_json::from_value(json!({"message": "root"})).expect("post");
+    let root = w
+        .node
+        .core
+        .create_post(&bob_actor, &w.town_square, input)
+        .await
+        .expect("root");
+    let input: NewPost =
+        serde_json::from_value(json!({"message": "reply", "root_id": root.id})).expect("post");
+    w.node
+        .core
+        .create_post(&w.alice, &w.town_square, input)
+        .await
+        .expect("reply");
+    let thread = events_until(&mut bob, "thread_updated").await;
+    let thread = thread.last().expect("one");
+    let view: Value =
+        serde_json::from_str(thread["data"]["thread"].as_str().expect("a JSON string"))
+            .expect("thread JSON");
+    assert_eq!(view["id"], root.id.as_str());
+    assert_eq!(view["reply_count"], 1);
+    assert_eq!(view["unread_replies"], 1);
+    assert_eq!(thread["broadcast"]["user_id"], bob_actor.id());
+    let carol_saw: Vec<Value> = {
+        let mut seen = Vec::new();
+        while let Some(e) = next_event(&mut carol, Duration::from_millis(500)).await {
+            seen.push(e);
+        }
+        seen
+    };
+    assert!(
+        carol_saw.iter().all(|e| e["event"] != "thread_updated"),
+        "carol follows no thread"
+    );
+
+    // A sidebar category of one's own: only oneself hears.
+    let team_id = w
+        .node
+        .core
+        .get_channel(&carol_actor, &w.town_square)
+        .await
+        .expect("channel")
+        .team_id;
+    let category = w
+        .node
+        .core
+        .create_category(&carol_actor, &team_id, "Mine", Vec::new())
+        .await
+        .expect("category");
+    let created = events_until(&mut carol, "sidebar_category_created").await;
+    let created = created.last().expect("one");
+    assert_eq!(created["data"]["category_id"], category.id.as_str());
+    assert_eq!(created["broadcast"]["team_id"], team_id.as_str());
+    while let Some(e) = next_event(&mut bob, Duration::from_millis(300)).await {
+        assert_ne!(
+            e["event"], "sidebar_category_created",
+            "bob got carol's sidebar"
+        );
+    }
+}

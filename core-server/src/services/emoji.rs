@@ -57,6 +57,12 @@ impl Core {
             name,
         };
         self.store.create_emoji(&emoji, content_type, image).await?;
+        self.events.publish(
+            crate::events::EventKind::EmojiAdded {
+                emoji: emoji.clone(),
+            },
+            crate::events::Audience::All,
+        );
         Ok(emoji)
     }
 

@@ -5,6 +5,7 @@ pub mod auth;
 mod bots;
 mod channels;
 mod emoji;
+mod member_updates;
 mod posts;
 mod preferences;
 mod reactions;

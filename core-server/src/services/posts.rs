@@ -159,20 +159,40 @@ impl Core {
         let saved = self.store.create_post(&post).await?;
         if saved.id == post.id {
             let mentioned = self.count_mentions(&channel, &saved).await?;
+            let mut followers = Vec::new();
             if !saved.root_id.is_empty() {
                 let root_author = self.store.get_post(&saved.root_id).await?.user_id;
                 self.track_reply(&saved, &root_author, &mentioned).await?;
+                followers = self.store.list_thread_followers(&saved.root_id).await?;
             }
             self.events.publish(
                 EventKind::PostCreated {
                     post: saved.clone(),
                     sender_name: format!("@{}", actor.user.username),
                     channel: channel.clone(),
-                    mentions: mentioned,
-                    followers: Vec::new(),
+                    mentions: mentioned.clone(),
+                    followers: followers.iter().map(|f| f.member.user_id.clone()).collect(),
                 },
-                Audience::Channel(channel.id),
+                Audience::Channel(channel.id.clone()),
             );
+            for view in followers {
+                // What the follower's counts were before this reply.
+                let own = view.member.user_id == saved.user_id;
+                let mentioned_them = !own && mentioned.contains(&view.member.user_id);
+                let user_id = view.member.user_id.clone();
+                self.events.publish(
+                    EventKind::ThreadUpdated {
+                        user_id: user_id.clone(),
+                        team_id: channel.team_id.clone(),
+                        previous_unread_replies: (view.unread_replies - i64::from(!own)).max(0),
+                        previous_unread_mentions: (view.member.unread_mentions
+                            - i64::from(mentioned_them))
+                        .max(0),
+                        thread: view,
+                    },
+                    Audience::User(user_id),
+                );
+            }
         }
         Ok(saved)
     }

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::{validate, Actor, Core};
 use crate::error::{Error, Result};
+use crate::events::{Audience, EventKind};
 use crate::id::new_id;
 use crate::model::Channel;
 
@@ -178,10 +179,19 @@ impl Core {
             changed.push(cat.id.clone());
         }
         self.save_sidebar(actor, team_id, &categories).await?;
-        Ok(categories
+        let changed: Vec<SidebarCategory> = categories
             .into_iter()
             .filter(|c| changed.contains(&c.id))
-            .collect())
+            .collect();
+        self.events.publish(
+            EventKind::SidebarCategoryUpdated {
+                user_id: actor.id().to_string(),
+                team_id: team_id.to_string(),
+                categories: changed.clone(),
+            },
+            Audience::User(actor.id().to_string()),
+        );
+        Ok(changed)
     }
 
     /// Adds a custom category right after Favorites, holding `channel_ids`.
@@ -229,6 +239,14 @@ impl Core {
         categories.push(category.clone());
         categories.sort_by_key(|c| c.sort_order);
         self.save_sidebar(actor, team_id, &categories).await?;
+        self.events.publish(
+            EventKind::SidebarCategoryCreated {
+                user_id: actor.id().to_string(),
+                team_id: team_id.to_string(),
+                category_id: category.id.clone(),
+            },
+            Audience::User(actor.id().to_string()),
+        );
         Ok(category)
     }
 
@@ -250,7 +268,16 @@ impl Core {
             ));
         }
         categories.remove(index);
-        self.save_sidebar(actor, team_id, &categories).await
+        self.save_sidebar(actor, team_id, &categories).await?;
+        self.events.publish(
+            EventKind::SidebarCategoryDeleted {
+                user_id: actor.id().to_string(),
+                team_id: team_id.to_string(),
+                category_id: category_id.to_string(),
+            },
+            Audience::User(actor.id().to_string()),
+        );
+        Ok(())
     }
 
     /// Puts the categories in the given order (every category id, once).
@@ -277,6 +304,14 @@ impl Core {
         }
         categories.sort_by_key(|c| c.sort_order);
         self.save_sidebar(actor, team_id, &categories).await?;
+        self.events.publish(
+            EventKind::SidebarCategoryOrderUpdated {
+                user_id: actor.id().to_string(),
+                team_id: team_id.to_string(),
+                order: order.to_vec(),
+            },
+            Audience::User(actor.id().to_string()),
+        );
         Ok(order.to_vec())
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{validate, Actor, Core};
 use crate::error::{Error, Result};
+use crate::events::{Audience, EventKind};
 use crate::model::*;
 use crate::time::now_ms;
 
@@ -129,7 +130,17 @@ impl Core {
         let root = self.thread_root(actor, root_id).await?;
         self.store
             .upsert_thread_member(&root.id, actor.id(), Some(following), None, 0, now_ms())
-            .await
+            .await?;
+        self.events.publish(
+            EventKind::ThreadFollowChanged {
+                user_id: actor.id().to_string(),
+                thread_id: root.id.clone(),
+                following,
+                reply_count: root.reply_count,
+            },
+            Audience::User(actor.id().to_string()),
+        );
+        Ok(())
     }
 
     /// Marks a thread read up to `at` (ms); its unread mentions are cleared.
@@ -138,11 +149,8 @@ impl Core {
             return Err(Error::invalid("timestamp", "must not be negative"));
         }
         let root = self.thread_root(actor, root_id).await?;
-        let following = self
-            .store
-            .get_thread_member(&root.id, actor.id())
-            .await?
-            .map(|m| m.following);
+        let before = self.store.get_thread_member(&root.id, actor.id()).await?;
+        let following = before.as_ref().map(|m| m.following);
         self.store
             .upsert_thread_member(
                 &root.id,
@@ -152,7 +160,27 @@ impl Core {
                 0,
                 now_ms(),
             )
+            .await?;
+        let channel = self.store.get_channel(&root.channel_id).await?;
+        let (unread_replies, unread_mentions) = self
+            .get_thread_view(actor, &channel.team_id, &root.id)
             .await
+            .map_or((0, 0), |v| (v.unread_replies, v.member.unread_mentions));
+        self.events.publish(
+            EventKind::ThreadReadChanged {
+                user_id: actor.id().to_string(),
+                team_id: channel.team_id.clone(),
+                channel_id: channel.id.clone(),
+                thread_id: Some(root.id.clone()),
+                timestamp: at,
+                unread_replies,
+                unread_mentions,
+                previous_unread_replies: 0,
+                previous_unread_mentions: before.map_or(0, |m| m.unread_mentions),
+            },
+            Audience::User(actor.id().to_string()),
+        );
+        Ok(())
     }
 
     /// Marks every followed thread of a team read now.
@@ -168,6 +196,20 @@ impl Core {
                 .upsert_thread_member(&t.root.id, actor.id(), Some(true), Some(now), 0, now)
                 .await?;
         }
+        self.events.publish(
+            EventKind::ThreadReadChanged {
+                user_id: actor.id().to_string(),
+                team_id: team_id.to_string(),
+                channel_id: String::new(),
+                thread_id: None,
+                timestamp: now,
+                unread_replies: 0,
+                unread_mentions: 0,
+                previous_unread_replies: 0,
+                previous_unread_mentions: 0,
+            },
+            Audience::User(actor.id().to_string()),
+        );
         Ok(())
     }
 }

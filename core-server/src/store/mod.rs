@@ -305,6 +305,8 @@ pub trait Store: Send + Sync + 'static {
         mentions: i64,
         at: i64,
     ) -> Result<()>;
+    /// Every follower's view of a thread (members of its channel only).
+    async fn list_thread_followers(&self, root_id: &str) -> Result<Vec<ThreadView>>;
     async fn get_thread_member(&self, post_id: &str, user_id: &str)
         -> Result<Option<ThreadMember>>;
     /// Threads the user follows in a team's channels (and their DMs and GMs),

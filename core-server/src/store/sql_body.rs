@@ -1555,6 +1555,37 @@ impl Store for Backend {
         Ok(views)
     }
 
+    async fn list_thread_followers(&self, root_id: &str) -> Result<Vec<ThreadView>> {
+        let rows: Vec<ThreadRow> = sqlx::query_as(&format!(
+            "SELECT {}, t.user_id AS t_user_id, t.following AS t_following, t.last_viewed AS t_last_viewed, \
+             t.last_updated AS t_last_updated, t.unread_mentions AS t_unread_mentions, \
+             (SELECT COUNT(*) FROM posts r WHERE r.root_id = p.id AND r.delete_at = 0 \
+              AND r.create_at > t.last_viewed AND r.user_id <> t.user_id) AS unread_replies \
+             FROM thread_memberships t JOIN posts p ON p.id = t.post_id \
+             JOIN channel_members m ON m.channel_id = p.channel_id AND m.user_id = t.user_id \
+             WHERE t.post_id = $1 AND t.following = $2 AND p.delete_at = 0",
+            prefixed(POST_COLS, "p")
+        ))
+        .bind(root_id)
+        .bind(true)
+        .fetch_all(&self.read)
+        .await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let participants: Vec<String> = sqlx::query_scalar(
+            "SELECT user_id FROM posts WHERE root_id = $1 AND delete_at = 0 \
+             GROUP BY user_id ORDER BY MIN(create_at)",
+        )
+        .bind(root_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| row.into_view(participants.clone()))
+            .collect())
+    }
+
     // ---- profile pictures
 
     async fn save_picture(&self, user_id: &str, content_type: &str, image: &[u8]) -> Result<()> {
