@@ -6,6 +6,10 @@ mod cli;
 
 use clap::Parser;
 
+/// The process allocator: see the note on the dependency in Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let args = cli::Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
