@@ -902,3 +902,80 @@ async fn role_privacy_thread_and_sidebar_changes_reach_the_users_they_concern() 
         );
     }
 }
+
+#[tokio::test]
+async fn presence_goes_away_when_idle_and_do_not_disturb_ends_on_time() {
+    let w = world(Config {
+        away_after_seconds: 1,
+        ..Config::default()
+    })
+    .await;
+    let bob_actor = w.node.core.authenticate(&w.bob_token).await.expect("bob");
+    let status = |core: Core, id: String| {
+        let reader = bob_actor.clone();
+        async move { core.get_status(&reader, &id).await.expect("status") }
+    };
+    let mut bob = w.node.socket(&w.bob_token, "").await;
+    let online = events_until(&mut bob, "status_change").await;
+    assert_eq!(online.last().expect("one")["data"]["status"], "online");
+
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    w.node.core.sweep_presence().await;
+    let away = events_until(&mut bob, "status_change").await;
+    assert_eq!(away.last().expect("one")["data"]["status"], "away");
+    assert_eq!(
+        status(w.node.core.clone(), bob_actor.id().to_string())
+            .await
+            .status,
+        "away"
+    );
+
+    // Activity brings bob back online.
+    bob.send(Message::Text(
+        json!({"seq": 1, "action": "user_update_active_status", "data": {"user_is_active": true}})
+            .to_string()
+            .into(),
+    ))
+    .await
+    .expect("send");
+    let back = events_until(&mut bob, "status_change").await;
+    assert_eq!(back.last().expect("one")["data"]["status"], "online");
+
+    // Do not disturb until a time that has passed ends at the next sweep.
+    let past = core_server::time::now_ms() / 1000 - 120;
+    w.node
+        .core
+        .set_status(&bob_actor, bob_actor.id(), "dnd", None)
+        .await
+        .expect("dnd");
+    w.node
+        .core
+        .store
+        .save_status(&core_server::model::Status {
+            dnd_end_time: past - past % 60,
+            ..status(w.node.core.clone(), bob_actor.id().to_string()).await
+        })
+        .await
+        .expect("save");
+    w.node.core.sweep_presence().await;
+    let after = status(w.node.core.clone(), bob_actor.id().to_string()).await;
+    assert_eq!(
+        after.status, "online",
+        "do not disturb outlived its end time"
+    );
+    assert_eq!(after.dnd_end_time, 0);
+    // A manual status is not overridden by the idle sweep.
+    w.node
+        .core
+        .set_status(&bob_actor, bob_actor.id(), "dnd", None)
+        .await
+        .expect("dnd");
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    w.node.core.sweep_presence().await;
+    assert_eq!(
+        status(w.node.core.clone(), bob_actor.id().to_string())
+            .await
+            .status,
+        "dnd"
+    );
+}
