@@ -103,7 +103,8 @@ async fn open_core(config: Config) -> anyhow::Result<Core> {
     let store = core_server::store::open(&url, config.database_max_connections)
         .await
         .with_context(|| format!("cannot open the database ({})", redact(&url)))?;
-    Ok(Core::new(store, config))
+    let blobs = core_server::files::open_blob_store(&config).await;
+    Ok(Core::new(store, config).with_blobs(blobs))
 }
 
 /// A database URL without its password, for messages.

@@ -29,6 +29,14 @@ pub struct Config {
     pub s3_endpoint: Option<String>,
     /// S3 region.
     pub s3_region: Option<String>,
+    /// Address buckets by path (`endpoint/bucket/key`), as most S3-compatible servers want.
+    pub s3_path_style: bool,
+    /// Largest uploaded file, in bytes.
+    pub max_file_size: u64,
+    /// Largest image, in pixels (width × height), that is accepted and previewed.
+    pub max_image_pixels: u64,
+    /// Whether users may create public links to files.
+    pub enable_public_link: bool,
     /// Public URL of this server, used in links, e-mails and push notifications.
     pub site_url: Option<String>,
     /// URL of a Mattermost-compatible push proxy for mobile notifications.
@@ -69,6 +77,10 @@ impl Default for Config {
             s3_bucket: None,
             s3_endpoint: None,
             s3_region: None,
+            s3_path_style: false,
+            max_file_size: 100 * 1024 * 1024,
+            max_image_pixels: 7680 * 4320,
+            enable_public_link: false,
             site_url: None,
             push_proxy_url: None,
             smtp_url: None,
@@ -117,6 +129,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("s3_bucket", "RUSTCHAT_S3_BUCKET"),
     ("s3_endpoint", "RUSTCHAT_S3_ENDPOINT"),
     ("s3_region", "RUSTCHAT_S3_REGION"),
+    ("s3_path_style", "RUSTCHAT_S3_PATH_STYLE"),
+    ("max_file_size", "RUSTCHAT_MAX_FILE_SIZE"),
+    ("max_image_pixels", "RUSTCHAT_MAX_IMAGE_PIXELS"),
+    ("enable_public_link", "RUSTCHAT_ENABLE_PUBLIC_LINK"),
     ("site_url", "RUSTCHAT_SITE_URL"),
     ("push_proxy_url", "RUSTCHAT_PUSH_PROXY_URL"),
     ("smtp_url", "RUSTCHAT_SMTP_URL"),
@@ -275,6 +291,15 @@ impl Config {
         if self.rate_limit_burst == 0 {
             return Err(config_error(
                 "RUSTCHAT_RATE_LIMIT_BURST",
+                "must be at least 1",
+            ));
+        }
+        if self.max_file_size == 0 {
+            return Err(config_error("RUSTCHAT_MAX_FILE_SIZE", "must be at least 1"));
+        }
+        if self.max_image_pixels == 0 {
+            return Err(config_error(
+                "RUSTCHAT_MAX_IMAGE_PIXELS",
                 "must be at least 1",
             ));
         }

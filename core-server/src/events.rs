@@ -30,6 +30,9 @@ pub enum Audience {
 }
 
 /// What happened.
+// Each event is built once and shared behind an `Arc`, so the size of the
+// largest variant costs nothing per delivery.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum EventKind {
@@ -42,6 +45,9 @@ pub enum EventKind {
         mentions: Vec<String>,
         /// Users following the thread the post belongs to.
         followers: Vec<String>,
+        /// The files attached to the post.
+        #[serde(default)]
+        files: Vec<FileInfo>,
     },
     PostEdited {
         post: Post,

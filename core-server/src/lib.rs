@@ -14,6 +14,7 @@ pub use error::{Error, Result};
 pub mod api;
 pub mod avatar;
 pub mod events;
+pub mod files;
 pub mod realtime;
 pub mod server;
 pub mod services;

@@ -111,6 +111,10 @@ impl From<Error> for MmError {
                         "Unable to find the category.",
                     ),
                     "emoji" => ("app.emoji.get.no_result", "Unable to find the emoji."),
+                    "file" => (
+                        "app.file_info.get.app_error",
+                        "Unable to get the file info.",
+                    ),
                     "thread" => (
                         "app.thread.get_for_user.app_error",
                         "Unable to get the thread.",
@@ -163,7 +167,15 @@ impl From<Error> for MmError {
                 "Too many requests.",
             ),
             Error::NotImplemented(_) => MmError::not_implemented(),
-            Error::Unavailable(detail) | Error::Internal(detail) => {
+            Error::Unavailable(detail) => {
+                tracing::error!(error = %detail, request_id = %crate::context::request_id(), "a backend is unavailable");
+                MmError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "api.server.service_unavailable.app_error",
+                    "A storage service is unavailable. Please try again shortly.",
+                )
+            }
+            Error::Internal(detail) => {
                 tracing::error!(error = %detail, request_id = %crate::context::request_id(), "v4 request failed");
                 MmError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -139,6 +139,8 @@ const PUBLIC: &[&str] = &[
     "/api/v4/users/login",
     "/api/v4/users/logout",
     "/hooks/{hook_id}",
+    // The hash in the link is the credential.
+    "/files/{file_id}/public",
     "/api/v4/teams/invite/{invite_id}",
 ];
 
@@ -220,6 +222,19 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         )
         .await;
     let public_post = id(&public_post);
+    let (status, uploaded, _) = app
+        .call(
+            &Method::POST,
+            &format!("/api/v4/files?channel_id={private}&filename=secret.json"),
+            Some(&owner),
+            Some(&json!({"classified": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{uploaded}");
+    let secret_file = uploaded["file_infos"][0]["id"]
+        .as_str()
+        .expect("file id")
+        .to_string();
 
     // The admin's bot, and an access token of the owner's.
     let (status, robot, _) = app
@@ -293,6 +308,7 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             .replace("{emoji_id}", &emoji_id)
             .replace("{invite_id}", &invite_id)
             .replace("{timestamp}", "1")
+            .replace("{file_id}", &secret_file)
     };
     let body_for = |method: &str, path: &str, user: &str| -> Option<Value> {
         if method == "GET" || method == "DELETE" {
@@ -336,6 +352,7 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             "/api/v4/teams/{team_id}/posts/search" => json!({"terms": "classified"}),
             "/api/v4/users/group_channels" => json!([]),
             "/api/v4/emoji/search" => json!({"term": "ta"}),
+            "/api/v4/teams/{team_id}/files/search" => json!({"terms": "secret"}),
             "/api/v4/emoji/names" => json!(["tada", "unknown"]),
             p if p.ends_with("/channels/categories") && method == "PUT" => json!([]),
             "/api/v4/users/{user_id}/teams/{team_id}/channels/categories" => {
@@ -442,6 +459,13 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         ),
         ("PUT", "/api/v4/users/{user_id}/roles"),
         ("GET", "/api/v4/channels/{channel_id}/posts"),
+        ("GET", "/api/v4/files/{file_id}"),
+        ("GET", "/api/v4/files/{file_id}/thumbnail"),
+        ("GET", "/api/v4/files/{file_id}/preview"),
+        ("GET", "/api/v4/files/{file_id}/info"),
+        ("GET", "/api/v4/files/{file_id}/link"),
+        ("GET", "/api/v4/posts/{post_id}/files/info"),
+        ("POST", "/api/v4/teams/{team_id}/files/search"),
         ("POST", "/api/v4/posts"),
         ("GET", "/api/v4/posts/{post_id}"),
         ("PUT", "/api/v4/posts/{post_id}"),
@@ -599,6 +623,7 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         if [
             ("POST", "/api/v4/emoji"),
             ("POST", "/api/v4/teams/members/invite"),
+            ("POST", "/api/v4/files"),
         ]
         .contains(&(*method, *path))
         {

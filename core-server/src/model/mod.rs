@@ -3,6 +3,7 @@
 //! translates shapes.
 
 mod channel;
+mod file;
 mod post;
 mod session;
 mod team;
@@ -10,6 +11,7 @@ mod user;
 mod webhook;
 
 pub use channel::*;
+pub use file::*;
 pub use post::*;
 pub use session::*;
 pub use team::*;

@@ -23,10 +23,22 @@ impl Core {
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(SWEEP_INTERVAL);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut ticks: u64 = 0;
             loop {
                 tick.tick().await;
                 core.events.hub().reap();
                 core.sweep_presence().await;
+                // Hourly: files uploaded a day ago and never posted.
+                if ticks.is_multiple_of(120) {
+                    match core.clean_orphan_files().await {
+                        Ok(0) => {}
+                        Ok(n) => {
+                            tracing::info!(removed = n, "removed files that were never posted")
+                        }
+                        Err(e) => tracing::warn!(error = %e, "could not clean up unposted files"),
+                    }
+                }
+                ticks += 1;
             }
         });
     }

@@ -47,6 +47,8 @@ pub struct Core {
     pub limiter: Arc<crate::ratelimit::RateLimiter>,
     /// Set once the node's background work has started.
     pub(crate) background: Arc<std::sync::OnceLock<()>>,
+    /// Where file bytes live.
+    pub blobs: Arc<dyn crate::files::BlobStore>,
 }
 
 impl Core {
@@ -61,6 +63,12 @@ impl Core {
             .await
     }
 
+    /// The same core with its files in `blobs` (S3, or another directory).
+    pub fn with_blobs(mut self, blobs: Arc<dyn crate::files::BlobStore>) -> Self {
+        self.blobs = blobs;
+        self
+    }
+
     /// A core over an opened store.
     pub fn new(store: Arc<dyn Store>, config: Config) -> Self {
         let limiter = crate::ratelimit::RateLimiter::new(
@@ -72,8 +80,12 @@ impl Core {
             max_per_user: config.ws_max_connections_per_user,
             ..Default::default()
         });
+        let blobs: Arc<dyn crate::files::BlobStore> = Arc::new(crate::files::LocalBlobStore::new(
+            config.data_dir.join("files"),
+        ));
         Core {
             store,
+            blobs,
             config: Arc::new(config),
             events: EventBus::new(Arc::new(hub), 4096),
             limiter: Arc::new(limiter),

@@ -119,6 +119,7 @@ impl Core {
         if channel.delete_at != 0 {
             return Err(Error::forbidden("the channel is archived"));
         }
+        let file_ids = self.usable_file_ids(actor, &input.file_ids).await?;
         if !input.root_id.is_empty() {
             validate::id("root_id", &input.root_id)?;
             let root = match self.store.get_post(&input.root_id).await {
@@ -151,13 +152,21 @@ impl Core {
             message: input.message,
             post_type: String::new(),
             props,
-            file_ids: input.file_ids,
+            file_ids,
             pending_post_id: input.pending_post_id,
             reply_count: 0,
             last_reply_at: 0,
         };
         let saved = self.store.create_post(&post).await?;
         if saved.id == post.id {
+            self.store
+                .attach_files(&saved.id, &channel.id, actor.id(), &saved.file_ids, now)
+                .await?;
+            let files = if saved.file_ids.is_empty() {
+                Vec::new()
+            } else {
+                self.store.list_post_files(&saved.id, false).await?
+            };
             let mentioned = self.count_mentions(&channel, &saved).await?;
             let mut followers = Vec::new();
             if !saved.root_id.is_empty() {
@@ -172,6 +181,7 @@ impl Core {
                     channel: channel.clone(),
                     mentions: mentioned.clone(),
                     followers: followers.iter().map(|f| f.member.user_id.clone()).collect(),
+                    files,
                 },
                 Audience::Channel(channel.id.clone()),
             );

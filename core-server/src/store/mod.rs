@@ -361,6 +361,35 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- statuses
     async fn save_status(&self, status: &Status) -> Result<()>;
+    /// Saves a new file record.
+    async fn create_file_info(&self, file: &FileInfo) -> Result<()>;
+    /// One file record (deleted ones too).
+    async fn get_file_info(&self, id: &str) -> Result<FileInfo>;
+    /// A post's files, oldest first.
+    async fn list_post_files(&self, post_id: &str, include_deleted: bool) -> Result<Vec<FileInfo>>;
+    /// The live files of several posts.
+    async fn list_posts_files(&self, post_ids: &[String]) -> Result<Vec<FileInfo>>;
+    /// Attaches the creator's unattached files of a channel to a post; returns how many.
+    async fn attach_files(
+        &self,
+        post_id: &str,
+        channel_id: &str,
+        creator_id: &str,
+        file_ids: &[String],
+        at: i64,
+    ) -> Result<u64>;
+    /// Files never attached to a post, uploaded before `before` (ms).
+    async fn list_orphan_files(&self, before: i64, limit: i64) -> Result<Vec<FileInfo>>;
+    /// Forgets a file record.
+    async fn remove_file_info(&self, id: &str) -> Result<()>;
+    /// Posted files in a user's channels of a team (and DMs/GMs) whose names contain every term.
+    async fn search_files(
+        &self,
+        user_id: &str,
+        team_id: &str,
+        terms: &[String],
+        limit: i64,
+    ) -> Result<Vec<FileInfo>>;
     /// Statuses in do-not-disturb whose end time (seconds) has passed.
     async fn list_expired_dnd(&self, now_seconds: i64) -> Result<Vec<Status>>;
     /// The channels (with their team, `""` for DMs and GMs) and teams a user belongs to.

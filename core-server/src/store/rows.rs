@@ -716,3 +716,49 @@ impl From<EmojiRow> for Emoji {
         }
     }
 }
+
+pub(crate) const FILE_COLS: &str = "id, creator_id, post_id, channel_id, create_at, update_at, delete_at, \
+     name, extension, size, mime_type, width, height, has_preview_image, has_thumbnail, mini_preview";
+
+#[derive(FromRow)]
+pub(crate) struct FileRow {
+    id: String,
+    creator_id: String,
+    post_id: String,
+    channel_id: String,
+    create_at: i64,
+    update_at: i64,
+    delete_at: i64,
+    name: String,
+    extension: String,
+    size: i64,
+    mime_type: String,
+    width: i64,
+    height: i64,
+    has_preview_image: bool,
+    has_thumbnail: bool,
+    mini_preview: Option<Vec<u8>>,
+}
+
+impl From<FileRow> for FileInfo {
+    fn from(r: FileRow) -> Self {
+        FileInfo {
+            id: r.id,
+            creator_id: r.creator_id,
+            post_id: r.post_id,
+            channel_id: r.channel_id,
+            create_at: r.create_at,
+            update_at: r.update_at,
+            delete_at: r.delete_at,
+            name: r.name,
+            extension: r.extension,
+            size: r.size,
+            mime_type: r.mime_type,
+            width: r.width,
+            height: r.height,
+            has_preview_image: r.has_preview_image,
+            has_thumbnail: r.has_thumbnail,
+            mini_preview: r.mini_preview,
+        }
+    }
+}

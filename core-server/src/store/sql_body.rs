@@ -1272,6 +1272,15 @@ impl Store for Backend {
         if done.rows_affected() == 0 {
             return Err(Error::not_found("post"));
         }
+        // Files follow their post (and a root's replies) into deletion.
+        sqlx::query(
+            "UPDATE file_infos SET delete_at = $2, update_at = $2 WHERE delete_at = 0 \
+             AND (post_id = $1 OR post_id IN (SELECT id FROM posts WHERE root_id = $1))",
+        )
+        .bind(&p.id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
         if p.root_id.is_empty() {
             sqlx::query(
                 "UPDATE posts SET delete_at = $2, update_at = $2 WHERE root_id = $1 AND delete_at = 0",
@@ -1584,6 +1593,131 @@ impl Store for Backend {
             .into_iter()
             .map(|row| row.into_view(participants.clone()))
             .collect())
+    }
+
+    // ---- files
+
+    async fn create_file_info(&self, f: &FileInfo) -> Result<()> {
+        sqlx::query(&format!(
+            "INSERT INTO file_infos ({FILE_COLS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+        ))
+        .bind(&f.id)
+        .bind(&f.creator_id)
+        .bind(&f.post_id)
+        .bind(&f.channel_id)
+        .bind(f.create_at)
+        .bind(f.update_at)
+        .bind(f.delete_at)
+        .bind(&f.name)
+        .bind(&f.extension)
+        .bind(f.size)
+        .bind(&f.mime_type)
+        .bind(f.width)
+        .bind(f.height)
+        .bind(f.has_preview_image)
+        .bind(f.has_thumbnail)
+        .bind(&f.mini_preview)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_file_info(&self, id: &str) -> Result<FileInfo> {
+        let row: FileRow = sqlx::query_as(&format!("SELECT {FILE_COLS} FROM file_infos WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&self.read)
+            .await
+            .map_err(missing("file"))?;
+        Ok(row.into())
+    }
+
+    async fn list_post_files(&self, post_id: &str, include_deleted: bool) -> Result<Vec<FileInfo>> {
+        let rows: Vec<FileRow> = sqlx::query_as(&format!(
+            "SELECT {FILE_COLS} FROM file_infos WHERE post_id = $1 AND (delete_at = 0 OR $2) \
+             ORDER BY create_at, id"
+        ))
+        .bind(post_id)
+        .bind(include_deleted)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(FileInfo::from).collect())
+    }
+
+    async fn list_posts_files(&self, post_ids: &[String]) -> Result<Vec<FileInfo>> {
+        if post_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::<Db>::new(format!(
+            "SELECT {FILE_COLS} FROM file_infos WHERE delete_at = 0 AND post_id IN ("
+        ));
+        let mut list = q.separated(", ");
+        for id in post_ids {
+            list.push_bind(id);
+        }
+        q.push(") ORDER BY create_at, id");
+        let rows: Vec<FileRow> = q.build_query_as().fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(FileInfo::from).collect())
+    }
+
+    async fn attach_files(&self, post_id: &str, channel_id: &str, creator_id: &str, file_ids: &[String], at: i64) -> Result<u64> {
+        let mut attached = 0;
+        for id in file_ids {
+            // As Mattermost: the poster's unattached files move to the post's channel.
+            let done = sqlx::query(
+                "UPDATE file_infos SET post_id = $1, channel_id = $4, update_at = $5 \
+                 WHERE id = $2 AND creator_id = $3 AND post_id = '' AND delete_at = 0",
+            )
+            .bind(post_id)
+            .bind(id)
+            .bind(creator_id)
+            .bind(channel_id)
+            .bind(at)
+            .execute(&self.write)
+            .await?;
+            attached += done.rows_affected();
+        }
+        Ok(attached)
+    }
+
+    async fn list_orphan_files(&self, before: i64, limit: i64) -> Result<Vec<FileInfo>> {
+        let rows: Vec<FileRow> = sqlx::query_as(&format!(
+            "SELECT {FILE_COLS} FROM file_infos WHERE post_id = '' AND create_at < $1 \
+             ORDER BY create_at LIMIT $2"
+        ))
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(FileInfo::from).collect())
+    }
+
+    async fn remove_file_info(&self, id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM file_infos WHERE id = $1")
+            .bind(id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn search_files(&self, user_id: &str, team_id: &str, terms: &[String], limit: i64) -> Result<Vec<FileInfo>> {
+        let mut q = QueryBuilder::<Db>::new(format!(
+            "SELECT {} FROM file_infos f JOIN channels c ON c.id = f.channel_id \
+             JOIN channel_members m ON m.channel_id = f.channel_id AND m.user_id = ",
+            prefixed(FILE_COLS, "f")
+        ));
+        q.push_bind(user_id);
+        q.push(" WHERE f.delete_at = 0 AND f.post_id <> '' AND (c.team_id = ");
+        q.push_bind(team_id);
+        q.push(" OR c.team_id = '')");
+        for term in terms {
+            q.push(" AND LOWER(f.name) LIKE ");
+            q.push_bind(format!("%{}%", term.to_lowercase().replace(['%', '_'], "")));
+        }
+        q.push(" ORDER BY f.create_at DESC, f.id LIMIT ");
+        q.push_bind(limit);
+        let rows: Vec<FileRow> = q.build_query_as().fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(FileInfo::from).collect())
     }
 
     // ---- profile pictures

@@ -2,11 +2,13 @@
 //! destructures its input so a new core field cannot go unnoticed.
 
 mod channel;
+mod file;
 mod post;
 mod team;
 mod user;
 
 pub use channel::*;
+pub use file::*;
 pub use post::*;
 pub use team::*;
 pub use user::*;

@@ -14,7 +14,7 @@ pub struct MmPostMetadata {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub emojis: Vec<serde_json::Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub files: Vec<serde_json::Value>,
+    pub files: Vec<super::MmFileInfo>,
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     pub images: serde_json::Map<String, serde_json::Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -4,9 +4,10 @@
 mod bots;
 mod channels;
 mod emoji;
+mod files;
 mod hooks;
 mod member_roles;
-mod posts;
+pub(crate) mod posts;
 mod roles;
 mod sidebar;
 pub mod system;
@@ -25,6 +26,15 @@ use crate::error::MmError;
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v4/system/ping"),
     ("GET", "/api/v4/websocket"),
+    ("POST", "/api/v4/files"),
+    ("GET", "/api/v4/files/{file_id}"),
+    ("GET", "/api/v4/files/{file_id}/thumbnail"),
+    ("GET", "/api/v4/files/{file_id}/preview"),
+    ("GET", "/api/v4/files/{file_id}/info"),
+    ("GET", "/api/v4/files/{file_id}/link"),
+    ("GET", "/files/{file_id}/public"),
+    ("GET", "/api/v4/posts/{post_id}/files/info"),
+    ("POST", "/api/v4/teams/{team_id}/files/search"),
     ("GET", "/api/v4/config/client"),
     ("GET", "/api/v4/license/client"),
     ("GET", "/api/v4/plugins/webapp"),
@@ -246,6 +256,19 @@ pub fn router(core: Core) -> Router<Core> {
         .route("/api/v4/system/ping", get(system::ping))
         .route("/api/v4/websocket", get(crate::ws::upgrade))
         .route("/api/v4/websocket/", get(crate::ws::upgrade))
+        .route(
+            "/api/v4/files",
+            // Each file is limited while it streams (max_file_size), not the request.
+            post(files::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/api/v4/files/{file_id}", get(files::get))
+        .route("/api/v4/files/{file_id}/thumbnail", get(files::thumbnail))
+        .route("/api/v4/files/{file_id}/preview", get(files::preview))
+        .route("/api/v4/files/{file_id}/info", get(files::info))
+        .route("/api/v4/files/{file_id}/link", get(files::link))
+        .route("/files/{file_id}/public", get(files::public))
+        .route("/api/v4/posts/{post_id}/files/info", get(files::of_post))
+        .route("/api/v4/teams/{team_id}/files/search", post(files::search))
         .route(
             "/api/v4/channels/{channel_id}/members/{user_id}/roles",
             put(member_roles::channel_member_roles),

@@ -44,19 +44,49 @@ fn client_post(mut p: Post, reactions: Vec<MmReaction>) -> MmPost {
 async fn list_of(core: &Core, mut posts: Vec<Post>) -> MmResult<MmPostList> {
     posts.sort_by(|a, b| b.create_at.cmp(&a.create_at).then_with(|| b.id.cmp(&a.id)));
     let mut reactions = reactions_by_post(core, &posts).await?;
+    let mut files = files_by_post(core, &posts).await?;
     let mut list = MmPostList::default();
     for p in posts {
         list.order.push(p.id.clone());
         let r = reactions.remove(&p.id).unwrap_or_default();
-        list.posts.insert(p.id.clone(), client_post(p, r));
+        let f = files.remove(&p.id).unwrap_or_default();
+        list.posts
+            .insert(p.id.clone(), with_files(client_post(p, r), f));
     }
     Ok(list)
 }
 
 async fn one_post(core: &Core, post: Post) -> MmResult<MmPost> {
     let mut reactions = reactions_by_post(core, std::slice::from_ref(&post)).await?;
+    let mut files = files_by_post(core, std::slice::from_ref(&post)).await?;
     let r = reactions.remove(&post.id).unwrap_or_default();
-    Ok(client_post(post, r))
+    let f = files.remove(&post.id).unwrap_or_default();
+    Ok(with_files(client_post(post, r), f))
+}
+
+/// The live files of the posts that have any, grouped by post id.
+pub(crate) async fn files_by_post(
+    core: &Core,
+    posts: &[Post],
+) -> MmResult<HashMap<String, Vec<convert::MmFileInfo>>> {
+    let ids: Vec<String> = posts
+        .iter()
+        .filter(|p| !p.file_ids.is_empty() && p.delete_at == 0)
+        .map(|p| p.id.clone())
+        .collect();
+    let mut map: HashMap<String, Vec<convert::MmFileInfo>> = HashMap::new();
+    for f in core.files_of_posts(&ids).await? {
+        map.entry(f.post_id.clone())
+            .or_default()
+            .push(convert::file_info(f));
+    }
+    Ok(map)
+}
+
+/// A post with its files in `metadata.files`, as clients render attachments.
+pub(crate) fn with_files(mut post: MmPost, files: Vec<convert::MmFileInfo>) -> MmPost {
+    post.metadata.files = files;
+    post
 }
 
 /// The post right after the newest and right before the oldest of a page.
@@ -226,7 +256,7 @@ pub async fn create(
         pending_post_id: b.pending_post_id,
     };
     let post = core.create_post(&actor, &b.channel_id, input).await?;
-    Ok((StatusCode::CREATED, Json(convert::post(post, Vec::new()))))
+    Ok((StatusCode::CREATED, Json(one_post(&core, post).await?)))
 }
 
 /// `GET /api/v4/posts/{post_id}`, with an ETag.
@@ -356,12 +386,14 @@ pub async fn by_ids(
 ) -> MmResult<Json<Vec<MmPost>>> {
     let posts = core.get_posts_by_ids(&actor, &ids).await?;
     let mut reactions = reactions_by_post(&core, &posts).await?;
+    let mut files = files_by_post(&core, &posts).await?;
     Ok(Json(
         posts
             .into_iter()
             .map(|p| {
                 let r = reactions.remove(&p.id).unwrap_or_default();
-                client_post(p, r)
+                let f = files.remove(&p.id).unwrap_or_default();
+                with_files(client_post(p, r), f)
             })
             .collect(),
     ))

@@ -146,6 +146,7 @@ impl WireFormat for V4Wire {
                 sender_name,
                 mentions,
                 followers,
+                files,
             } => {
                 let display_name = if channel.channel_type == channel_types::DIRECT {
                     sender_name.clone()
@@ -153,7 +154,10 @@ impl WireFormat for V4Wire {
                     channel.display_name.clone()
                 };
                 let mut data = json!({
-                    "post": json_string(&convert::post(post.clone(), Vec::new())),
+                    "post": json_string(&crate::routes::posts::with_files(
+                        convert::post(post.clone(), Vec::new()),
+                        files.iter().cloned().map(convert::file_info).collect(),
+                    )),
                     "channel_type": channel.channel_type,
                     "channel_display_name": display_name,
                     "channel_name": channel.name,
@@ -166,6 +170,13 @@ impl WireFormat for V4Wire {
                 }
                 if !followers.is_empty() {
                     data["followers"] = json_string(followers);
+                }
+                // Notifications say "sent an image" or "sent a file" by these.
+                if files.iter().any(|f| f.mime_type.starts_with("image/")) {
+                    data["image"] = "true".into();
+                }
+                if files.iter().any(|f| !f.mime_type.starts_with("image/")) {
+                    data["otherFile"] = "true".into();
                 }
                 ("posted", data)
             }

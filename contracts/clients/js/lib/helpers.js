@@ -8,9 +8,39 @@
 
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
+const fs = require('node:fs');
 
 // Client4's WebSocket client expects a browser-style global.
 globalThis.WebSocket = require('ws');
+
+// ---------------------------------------------------------------------------
+// Contract recording. When CONTRACTS_RECORD names a file, every HTTP exchange
+// and every WebSocket frame received is appended to it as one JSON line, for
+// contracts/tests/schemas.rs to validate against contracts/schemas/. Unset, this
+// does nothing.
+
+const RECORD_FILE = process.env.CONTRACTS_RECORD || '';
+
+function record(entry) {
+    if (RECORD_FILE) {
+        fs.appendFileSync(RECORD_FILE, JSON.stringify({client: 'js', ...entry}) + '\n');
+    }
+}
+
+// Every socket, the official WebSocketClient's and the tests' raw ones alike, is
+// a `ws` WebSocket, and `ws` hands each incoming message to emit('message').
+if (RECORD_FILE) {
+    const WebSocketClass = require('ws');
+    const emit = WebSocketClass.prototype.emit;
+    WebSocketClass.prototype.emit = function (event, ...args) {
+        if (event === 'message' && !args[1]) {
+            const data = args[0];
+            const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+            record({ws: true, frame: bytes.toString('utf8')});
+        }
+        return emit.call(this, event, ...args);
+    };
+}
 
 const {Client4, ClientError} = require('@mattermost/client');
 
@@ -36,6 +66,8 @@ globalThis.fetch = async (input, init = {}) => {
         body = `<unreadable body: ${err}>`;
     }
     exchanges.push({url, method, status: response.status, headers: response.headers, body});
+    // After followed redirects the status and body are the final URL's.
+    record({method, url: response.url || url, status: response.status, body});
     return response;
 };
 

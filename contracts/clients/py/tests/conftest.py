@@ -1,12 +1,74 @@
 """Fixtures for the mattermostdriver suite: the shared admin account and
 factories for users and teams. See helpers.py for the request helpers."""
 
+import functools
+import json
+import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 from mattermostdriver.exceptions import NoAccessTokenProvided
+from mattermostdriver.websocket import Websocket
 
 from helpers import ADMIN, PASSWORD, logged_in, new_driver, rand
+
+# Contract recording. When CONTRACTS_RECORD names a file, every HTTP exchange
+# (the driver's and the tests' own `requests` calls alike) and every WebSocket
+# frame the driver receives is appended to it as one JSON line, for
+# contracts/tests/schemas.rs to validate against contracts/schemas/. Unset,
+# nothing is patched.
+RECORD_FILE = os.environ.get("CONTRACTS_RECORD", "")
+_record_lock = threading.Lock()
+
+
+def _record(entry):
+    line = json.dumps({"client": "py", **entry}) + "\n"
+    with _record_lock, open(RECORD_FILE, "a", encoding="utf-8") as out:
+        out.write(line)
+
+
+def _install_recording():
+    send = requests.Session.send
+
+    # requests.get/post/... and the driver all end in Session.send, which calls
+    # itself again for each redirect hop: each call records the answer to its
+    # own request, the first of the history when redirects were followed.
+    # Streamed bodies are left unread.
+    @functools.wraps(send)
+    def recording_send(self, request, **kwargs):
+        response = send(self, request, **kwargs)
+        if not kwargs.get("stream"):
+            own = response.history[0] if response.history else response
+            _record({
+                "method": request.method,
+                "url": request.url,
+                "status": own.status_code,
+                "body": own.content.decode("utf-8", "replace"),
+            })
+        return response
+
+    connect = Websocket.connect
+
+    # The driver passes every frame it receives, replies included, to the
+    # event handler given to connect(). (wraps keeps the qualified name, by
+    # which test_websocket.py finds the driver's task to cancel it.)
+    @functools.wraps(connect)
+    async def recording_connect(self, event_handler):
+        async def handler(message):
+            text = message if isinstance(message, str) else message.decode("utf-8", "replace")
+            _record({"ws": True, "frame": text})
+            return await event_handler(message)
+
+        return await connect(self, handler)
+
+    requests.Session.send = recording_send
+    Websocket.connect = recording_connect
+
+
+if RECORD_FILE:
+    _install_recording()
 
 
 class Admin:

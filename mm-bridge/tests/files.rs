@@ -1,0 +1,879 @@
+//! Files through `/api/v4` on both blob stores: the data dir and a real
+//! S3-compatible server (the test script starts one and sets
+//! `RUSTCHAT_TEST_S3_ENDPOINT`). Upload, post, download, renditions, limits,
+//! permissions, deletion, orphans and an S3 outage.
+
+use std::io::Cursor;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use axum::Router;
+use core_server::config::Config;
+use core_server::files::{BlobStore, LocalBlobStore, S3BlobStore, S3Settings};
+use core_server::services::Core;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+const BOUNDARY: &str = "rustchat-test-boundary";
+
+struct App {
+    router: Router,
+    core: Core,
+    _dir: tempfile::TempDir,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    bytes: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.bytes).unwrap_or(Value::Null)
+    }
+    fn header(&self, name: &str) -> String {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Store {
+    Local,
+    S3,
+}
+
+fn s3_endpoint() -> Option<String> {
+    match std::env::var("RUSTCHAT_TEST_S3_ENDPOINT") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!(
+                    "an S3-compatible server is required under CI=true (RUSTCHAT_TEST_S3_ENDPOINT)"
+                );
+            }
+            eprintln!("SKIPPED: RUSTCHAT_TEST_S3_ENDPOINT is not set");
+            None
+        }
+    }
+}
+
+/// A fresh bucket on the test S3 server.
+async fn s3_store(endpoint: &str) -> Arc<dyn BlobStore> {
+    if std::env::var("AWS_ACCESS_KEY_ID").is_err() {
+        std::env::set_var("AWS_ACCESS_KEY_ID", "test");
+        std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
+    }
+    let bucket = format!("rustchat-test-{}", core_server::id::new_id());
+    let shared = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .load()
+        .await;
+    let client = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&shared)
+            .endpoint_url(endpoint)
+            .force_path_style(true)
+            .build(),
+    );
+    client
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("create bucket");
+    Arc::new(
+        S3BlobStore::new(S3Settings {
+            bucket,
+            endpoint: Some(endpoint.to_string()),
+            region: Some("us-east-1".into()),
+            path_style: true,
+        })
+        .await,
+    )
+}
+
+impl App {
+    async fn new(store: Store, config: Config) -> Option<App> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let db = core_server::store::open(&url, 4).await.expect("store");
+        let blobs: Arc<dyn BlobStore> = match store {
+            Store::Local => Arc::new(LocalBlobStore::new(dir.path().join("files"))),
+            Store::S3 => s3_store(&s3_endpoint()?).await,
+        };
+        let core = Core::new(db, config).with_blobs(blobs);
+        Some(App {
+            router: core_server::server::app(core.clone(), mm_bridge::router(core.clone())),
+            core,
+            _dir: dir,
+        })
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::from(body)).expect("request"))
+            .await
+            .expect("infallible");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            bytes,
+        }
+    }
+
+    async fn json(&self, method: Method, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.send(
+            method,
+            path,
+            token,
+            Some("application/json"),
+            body.to_string().into_bytes(),
+        )
+        .await
+    }
+
+    async fn user(&self, name: &str) -> (String, String) {
+        let r = self
+            .json(Method::POST, "/api/v4/users", None, json!({"username": name, "email": format!("{name}@example.com"), "password": "password1"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        let id = r.json()["id"].as_str().expect("id").to_string();
+        let r = self
+            .json(
+                Method::POST,
+                "/api/v4/users/login",
+                None,
+                json!({"login_id": name, "password": "password1"}),
+            )
+            .await;
+        (id, r.header("token"))
+    }
+
+    /// Uploads files as one multipart request; `channel_first` puts the
+    /// channel before the files (the web app's order) or after (the mobile app's).
+    async fn upload(
+        &self,
+        token: &str,
+        channel_id: &str,
+        files: &[(&str, &[u8])],
+        channel_first: bool,
+    ) -> Reply {
+        let mut body = Vec::new();
+        let field = |body: &mut Vec<u8>, name: &str, value: &str| {
+            body.extend_from_slice(
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+            );
+        };
+        if channel_first {
+            field(&mut body, "channel_id", channel_id);
+        }
+        for (i, (name, bytes)) in files.iter().enumerate() {
+            field(&mut body, "client_ids", &format!("client-{i}"));
+            body.extend_from_slice(
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        if !channel_first {
+            field(&mut body, "channel_id", channel_id);
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        self.send(
+            Method::POST,
+            "/api/v4/files",
+            Some(token),
+            Some(&format!("multipart/form-data; boundary={BOUNDARY}")),
+            body,
+        )
+        .await
+    }
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::DynamicImage::new_rgb8(width, height);
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("png");
+    out
+}
+
+/// A team with owner and member, a private channel with both, and an outsider.
+struct World {
+    app: App,
+    owner: String,
+    member: String,
+    outsider: String,
+    private: String,
+}
+
+async fn world(store: Store, config: Config) -> Option<World> {
+    let app = App::new(store, config).await?;
+    let (_, owner) = app.user("owner").await;
+    let (member_id, member) = app.user("member").await;
+    let (_, outsider) = app.user("outsider").await;
+    let team = app
+        .json(
+            Method::POST,
+            "/api/v4/teams",
+            Some(&owner),
+            json!({"name": "team", "display_name": "Team", "type": "O"}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .expect("team")
+        .to_string();
+    app.json(
+        Method::POST,
+        &format!("/api/v4/teams/{team}/members"),
+        Some(&owner),
+        json!({"team_id": team, "user_id": member_id}),
+    )
+    .await;
+    let private = app
+        .json(
+            Method::POST,
+            "/api/v4/channels",
+            Some(&owner),
+            json!({"team_id": team, "name": "secret", "display_name": "Secret", "type": "P"}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .expect("channel")
+        .to_string();
+    app.json(
+        Method::POST,
+        &format!("/api/v4/channels/{private}/members"),
+        Some(&owner),
+        json!({"user_id": member_id}),
+    )
+    .await;
+    Some(World {
+        app,
+        owner,
+        member,
+        outsider,
+        private,
+    })
+}
+
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        mod local {
+            $( #[tokio::test] async fn $name() { super::$name(super::Store::Local).await } )*
+        }
+        mod s3 {
+            $( #[tokio::test] async fn $name() { super::$name(super::Store::S3).await } )*
+        }
+    };
+}
+
+on_both_stores!(
+    an_image_goes_through_upload_post_download_thumbnail_and_preview,
+    files_are_readable_by_the_uploader_and_the_channel_only,
+    limits_refuse_oversize_files_and_decompression_bombs,
+    risky_types_are_always_downloads,
+    files_follow_their_post_and_orphans_are_cleaned_up,
+    a_file_of_several_parts_streams_through_unchanged,
+);
+
+async fn a_file_of_several_parts_streams_through_unchanged(store: Store) {
+    let Some(w) = world(store, Config::default()).await else {
+        return;
+    };
+    // 17 MiB: three multipart parts on S3; a pattern so misplaced bytes show.
+    let data: Vec<u8> = (0..17 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+    let up = w
+        .app
+        .send(
+            Method::POST,
+            &format!("/api/v4/files?channel_id={}&filename=big.bin", w.private),
+            Some(&w.owner),
+            Some("application/octet-stream"),
+            data.clone(),
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::CREATED, "{}", up.json());
+    let info = &up.json()["file_infos"][0];
+    assert_eq!(info["size"], data.len());
+    assert_eq!(info["mime_type"], "application/octet-stream");
+    let id = info["id"].as_str().expect("id").to_string();
+    let got = w
+        .app
+        .send(
+            Method::GET,
+            &format!("/api/v4/files/{id}"),
+            Some(&w.owner),
+            None,
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(got.header("content-length"), data.len().to_string());
+    assert!(got.bytes == data, "the downloaded bytes differ");
+}
+
+async fn an_image_goes_through_upload_post_download_thumbnail_and_preview(store: Store) {
+    let Some(w) = world(store, Config::default()).await else {
+        return;
+    };
+    let image = png(600, 300);
+    // The mobile app's order: the file before the channel id.
+    let up = w
+        .app
+        .upload(
+            &w.owner,
+            &w.private,
+            &[("photo.png", &image), ("notes.txt", b"plain notes")],
+            false,
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::CREATED, "{}", up.json());
+    let body = up.json();
+    assert_eq!(body["client_ids"], json!(["client-0", "client-1"]));
+    let info = &body["file_infos"][0];
+    assert_eq!(info["name"], "photo.png");
+    assert_eq!(info["extension"], "png");
+    assert_eq!(info["mime_type"], "image/png");
+    assert_eq!(info["size"], image.len());
+    assert_eq!(
+        (info["width"].clone(), info["height"].clone()),
+        (json!(600), json!(300))
+    );
+    assert_eq!(info["has_preview_image"], true);
+    assert!(info["mini_preview"].is_string());
+    assert!(info.get("post_id").is_none(), "not posted yet");
+    assert_eq!(body["file_infos"][1]["mime_type"], "text/plain");
+    let file_id = info["id"].as_str().expect("id").to_string();
+    let text_id = body["file_infos"][1]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+
+    let post = w
+        .app
+        .json(
+            Method::POST,
+            "/api/v4/posts",
+            Some(&w.owner),
+            json!({"channel_id": w.private, "message": "look", "file_ids": [file_id, text_id]}),
+        )
+        .await;
+    assert_eq!(post.status, StatusCode::CREATED, "{}", post.json());
+    let post = post.json();
+    assert_eq!(post["metadata"]["files"].as_array().map(Vec::len), Some(2));
+    let post_id = post["id"].as_str().expect("post id");
+
+    let listed = w
+        .app
+        .send(
+            Method::GET,
+            &format!("/api/v4/posts/{post_id}/files/info"),
+            Some(&w.member),
+            None,
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert_eq!(listed.json()[0]["post_id"], post_id);
+
+    let got = w
+        .app
+        .send(
+            Method::GET,
+            &format!("/api/v4/files/{file_id}"),
+            Some(&w.member),
+            None,
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.bytes, image, "the same bytes come back");
+    assert_eq!(got.header("content-type"), "image/png");
+    assert!(got.header("content-disposition").starts_with("inline;"));
+    assert_eq!(got.header("x-content-type-options"), "nosniff");
+    let download = w
+        .app
+        .send(
+            Method::GET,
+            &format!("/api/v4/files/{file_id}?download=1"),
+            Some(&w.member),
+            None,
+            Vec::new(),
+        )
+        .await;
+    assert!(download
+        .header("content-disposition")
+        .starts_with("attachment;"));
+
+    let thumb = w
+        .app
+        .send(
+            Method::GET,
+            &format!("/api/v4/files/{file_id}/thumbnail"),
+            Some(&w.member),
+            None,
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(thumb.status, StatusCode::OK);
+    assert_eq!(thumb.header("content-type"), "image/jpeg");
+    let decoded = image::load_from_memory(&thumb.bytes).expect("jpeg thumbnail");
+    assert_eq!((decoded.width(), decoded.height()), (120, 60));
+    let preview = w
+        .app
+        .send(
+            Method::GET,
+            &format!("/api/v4/files/{file_id}/preview"),
+            Some(&w.member),
+            None,
+            Vec::new(),
+        )
+        .await;
+    let decoded = image::load_from_memory(&preview.bytes).expect("jpeg preview");
+    assert_eq!((decoded.width(), decoded.height()), (600, 300));
+    let no_thumb = w
+        .app
+        .send(
+            Method::GET,
+            &format!("/api/v4/files/{text_id}/thumbnail"),
+            Some(&w.member),
+            None,
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(no_thumb.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        no_thumb.json()["id"],
+        "api.file.get_file_thumbnail.no_thumbnail.app_error"
+    );
+
+    let found = w
+        .app
+        .json(
+            Method::POST,
+            &format!("/api/v4/teams/{}/files/search", team_of(&w).await),
+            Some(&w.member),
+            json!({"terms": "photo"}),
+        )
+        .await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert_eq!(found.json()["order"], json!([file_id]));
+}
+
+async fn team_of(w: &World) -> String {
+    w.app
+        .send(
+            Method::GET,
+            &format!("/api/v4/channels/{}", w.private),
+            Some(&w.owner),
+            None,
+            Vec::new(),
+        )
+        .await
+        .json()["team_id"]
+        .as_str()
+        .expect("team id")
+        .to_string()
+}
+
+async fn files_are_readable_by_the_uploader_and_the_channel_only(store: Store) {
+    let Some(w) = world(store, Config::default()).await else {
+        return;
+    };
+    let up = w
+        .app
+        .upload(&w.owner, &w.private, &[("plan.txt", b"the plan")], true)
+        .await;
+    assert_eq!(up.status, StatusCode::CREATED);
+    let id = up.json()["file_infos"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let paths = [
+        format!("/api/v4/files/{id}"),
+        format!("/api/v4/files/{id}/info"),
+    ];
+    // Before it is posted, only the uploader sees it.
+    for path in &paths {
+        let own = w
+            .app
+            .send(Method::GET, path, Some(&w.owner), None, Vec::new())
+            .await;
+        assert_eq!(own.status, StatusCode::OK, "uploader on {path}");
+        let member = w
+            .app
+            .send(Method::GET, path, Some(&w.member), None, Vec::new())
+            .await;
+        assert_eq!(
+            member.status,
+            StatusCode::FORBIDDEN,
+            "member before posting on {path}"
+        );
+    }
+    let theirs = w
+        .app
+        .upload(&w.owner, &w.private, &[("theirs.txt", b"theirs")], true)
+        .await;
+    let theirs = theirs.json()["file_infos"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let post = w
+        .app
+        .json(
+            Method::POST,
+            "/api/v4/posts",
+            Some(&w.owner),
+            json!({"channel_id": w.private, "message": "plan", "file_ids": [id]}),
+        )
+        .await;
+    assert_eq!(post.status, StatusCode::CREATED);
+    for path in paths {
+        let member = w
+            .app
+            .send(Method::GET, &path, Some(&w.member), None, Vec::new())
+            .await;
+        assert_eq!(member.status, StatusCode::OK, "channel member on {path}");
+        let outsider = w
+            .app
+            .send(Method::GET, &path, Some(&w.outsider), None, Vec::new())
+            .await;
+        assert_eq!(outsider.status, StatusCode::FORBIDDEN, "outsider on {path}");
+        assert_eq!(outsider.json()["status_code"], 403);
+    }
+    // An outsider cannot upload into the channel either, nor attach someone else's file.
+    let refused = w
+        .app
+        .upload(&w.outsider, &w.private, &[("x.txt", b"x")], true)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let refused = w
+        .app
+        .upload(&w.outsider, &w.private, &[("x.txt", b"x")], false)
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "files sent before the channel id are checked too"
+    );
+    let stolen = w
+        .app
+        .json(
+            Method::POST,
+            "/api/v4/posts",
+            Some(&w.member),
+            json!({"channel_id": w.private, "message": "mine now", "file_ids": [theirs]}),
+        )
+        .await;
+    assert_eq!(stolen.status, StatusCode::CREATED);
+    assert_eq!(
+        stolen.json()["file_ids"],
+        json!([]),
+        "another user's file is not attached"
+    );
+}
+
+async fn limits_refuse_oversize_files_and_decompression_bombs(store: Store) {
+    let Some(w) = world(
+        store,
+        Config {
+            max_file_size: 10 * 1024,
+            ..Config::default()
+        },
+    )
+    .await
+    else {
+        return;
+    };
+    let big = vec![7u8; 20 * 1024];
+    let refused = w
+        .app
+        .upload(&w.owner, &w.private, &[("big.bin", &big)], true)
+        .await;
+    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        refused.json()["id"],
+        "api.file.upload_file.too_large_detailed.app_error"
+    );
+    let raw = w
+        .app
+        .send(
+            Method::POST,
+            &format!("/api/v4/files?channel_id={}&filename=big.bin", w.private),
+            Some(&w.owner),
+            Some("application/octet-stream"),
+            big.clone(),
+        )
+        .await;
+    assert_eq!(raw.status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // A valid PNG header claiming 100,000 × 100,000 pixels.
+    let mut bomb = png(1, 1);
+    bomb[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+    bomb[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+    let crc = crc32(&bomb[12..29]);
+    bomb[29..33].copy_from_slice(&crc.to_be_bytes());
+    let refused = w
+        .app
+        .upload(&w.owner, &w.private, &[("bomb.png", &bomb)], true)
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        refused.json()
+    );
+    assert_eq!(
+        refused.json()["id"],
+        "api.file.upload_file.large_image_detailed.app_error"
+    );
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for b in bytes {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+async fn risky_types_are_always_downloads(store: Store) {
+    let Some(w) = world(store, Config::default()).await else {
+        return;
+    };
+    let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
+    let html = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>";
+    let up = w
+        .app
+        .upload(
+            &w.owner,
+            &w.private,
+            &[("x.svg", svg), ("x.html", html)],
+            true,
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::CREATED);
+    for info in up.json()["file_infos"].as_array().expect("infos") {
+        let id = info["id"].as_str().expect("id");
+        let got = w
+            .app
+            .send(
+                Method::GET,
+                &format!("/api/v4/files/{id}"),
+                Some(&w.owner),
+                None,
+                Vec::new(),
+            )
+            .await;
+        assert!(
+            got.header("content-disposition").starts_with("attachment;"),
+            "{}: {}",
+            info["name"],
+            got.header("content-disposition")
+        );
+        assert_ne!(
+            got.header("content-type"),
+            "text/html",
+            "HTML is never served as a page"
+        );
+        assert!(got.header("content-security-policy").contains("sandbox"));
+    }
+}
+
+async fn files_follow_their_post_and_orphans_are_cleaned_up(store: Store) {
+    let Some(w) = world(store, Config::default()).await else {
+        return;
+    };
+    let up = w
+        .app
+        .upload(
+            &w.owner,
+            &w.private,
+            &[("a.txt", b"attached"), ("b.txt", b"never posted")],
+            true,
+        )
+        .await;
+    let infos = up.json()["file_infos"].clone();
+    let attached = infos[0]["id"].as_str().expect("id").to_string();
+    let orphan = infos[1]["id"].as_str().expect("id").to_string();
+    let post = w
+        .app
+        .json(
+            Method::POST,
+            "/api/v4/posts",
+            Some(&w.owner),
+            json!({"channel_id": w.private, "message": "doc", "file_ids": [attached]}),
+        )
+        .await
+        .json();
+    let post_id = post["id"].as_str().expect("post");
+    let deleted = w
+        .app
+        .send(
+            Method::DELETE,
+            &format!("/api/v4/posts/{post_id}"),
+            Some(&w.owner),
+            None,
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::OK);
+    let gone = w
+        .app
+        .send(
+            Method::GET,
+            &format!("/api/v4/files/{attached}"),
+            Some(&w.owner),
+            None,
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(
+        gone.status,
+        StatusCode::NOT_FOUND,
+        "a deleted post's file is gone"
+    );
+
+    // Age the unposted file past the orphan limit, then clean up.
+    let mut info = w.app.core.store.get_file_info(&orphan).await.expect("info");
+    w.app
+        .core
+        .store
+        .remove_file_info(&orphan)
+        .await
+        .expect("remove");
+    info.create_at -= core_server::files::service::ORPHAN_AFTER_MS + 1000;
+    w.app
+        .core
+        .store
+        .create_file_info(&info)
+        .await
+        .expect("reinsert");
+    assert_eq!(w.app.core.clean_orphan_files().await.expect("clean"), 1);
+    assert!(matches!(
+        w.app.core.blobs.get(&info.blob_key()).await,
+        Err(core_server::Error::NotFound { .. })
+    ));
+    assert_eq!(w.app.core.clean_orphan_files().await.expect("clean"), 0);
+}
+
+#[tokio::test]
+async fn an_unreachable_s3_store_is_a_503_and_posts_still_work() {
+    // Nothing listens on this port.
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+        probe.local_addr().expect("addr").port()
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = core_server::store::open(
+        &format!("sqlite://{}", dir.path().join("t.db").display()),
+        4,
+    )
+    .await
+    .expect("store");
+    std::env::set_var(
+        "AWS_ACCESS_KEY_ID",
+        std::env::var("AWS_ACCESS_KEY_ID").unwrap_or_else(|_| "test".into()),
+    );
+    std::env::set_var(
+        "AWS_SECRET_ACCESS_KEY",
+        std::env::var("AWS_SECRET_ACCESS_KEY").unwrap_or_else(|_| "test".into()),
+    );
+    let blobs = S3BlobStore::new(S3Settings {
+        bucket: "absent".into(),
+        endpoint: Some(format!("http://127.0.0.1:{port}")),
+        region: Some("us-east-1".into()),
+        path_style: true,
+    })
+    .await;
+    let core = Core::new(db, Config::default()).with_blobs(Arc::new(blobs));
+    let app = App {
+        router: core_server::server::app(core.clone(), mm_bridge::router(core.clone())),
+        core,
+        _dir: dir,
+    };
+    let (_, owner) = app.user("owner").await;
+    let team = app
+        .json(
+            Method::POST,
+            "/api/v4/teams",
+            Some(&owner),
+            json!({"name": "team", "display_name": "Team"}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .expect("team")
+        .to_string();
+    let channel = app
+        .send(
+            Method::GET,
+            &format!("/api/v4/teams/{team}/channels/name/town-square"),
+            Some(&owner),
+            None,
+            Vec::new(),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .expect("channel")
+        .to_string();
+    let up = app
+        .upload(&owner, &channel, &[("a.txt", b"hello")], true)
+        .await;
+    assert_eq!(up.status, StatusCode::SERVICE_UNAVAILABLE, "{}", up.json());
+    assert_eq!(up.json()["status_code"], 503);
+    let post = app
+        .json(
+            Method::POST,
+            "/api/v4/posts",
+            Some(&owner),
+            json!({"channel_id": channel, "message": "still here"}),
+        )
+        .await;
+    assert_eq!(
+        post.status,
+        StatusCode::CREATED,
+        "posting does not depend on the file store"
+    );
+}
