@@ -962,7 +962,73 @@ async fn expired_sessions_are_refused(ctx: Ctx) {
     );
 }
 
+/// Files through the native API: upload into a channel, read back, attach
+/// to a post, and no access for non-members.
+async fn files_upload_read_attach_and_refuse_outsiders(ctx: Ctx) {
+    let http = Http::new(&ctx.core);
+    let (_, owner) = http.user("fiona").await;
+    let (_, outsider) = http.user("oscar").await;
+    let (_, channel) = team(&http, &owner, "files").await;
+    let (status, info) = http
+        .raw(
+            POST,
+            &format!("/api/v1/channels/{channel}/files?filename=notes.txt"),
+            Some(&owner),
+            Some("meeting notes".to_string()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{info}");
+    assert_eq!(info["name"], "notes.txt");
+    assert_eq!(info["mime_type"], "text/plain");
+    assert_eq!(info["size"], 13);
+    let id = s(&info, "id");
+    let (status, got) = http
+        .call(GET, &format!("/api/v1/files/{id}"), Some(&owner), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(got, json!("meeting notes"));
+    let (status, _) = http
+        .call(
+            GET,
+            &format!("/api/v1/files/{id}/info"),
+            Some(&outsider),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "an outsider reads nothing");
+    let (status, p) = http
+        .call(
+            POST,
+            &format!("/api/v1/channels/{channel}/posts"),
+            Some(&owner),
+            Some(json!({"message": "see notes", "file_ids": [id]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let (status, files) = http
+        .call(
+            GET,
+            &format!("/api/v1/posts/{}/files", s(&p, "id")),
+            Some(&owner),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(files[0]["id"], id.as_str());
+    assert_eq!(files[0]["post_id"], p["id"]);
+    let (status, _) = http
+        .raw(
+            POST,
+            &format!("/api/v1/channels/{channel}/files?filename=x.txt"),
+            Some(&outsider),
+            Some("x".to_string()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "an outsider cannot upload");
+}
+
 on_both_backends!(
+    files_upload_read_attach_and_refuse_outsiders,
     expired_sessions_are_refused,
     auth_login_logout,
     teams_channels_posts_flow,

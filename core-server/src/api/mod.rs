@@ -5,6 +5,7 @@ mod auth;
 mod channels;
 pub mod error;
 pub mod extract;
+mod files;
 mod posts;
 mod system;
 mod teams;
@@ -127,6 +128,20 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
         .routes(routes!(posts::get_thread))
         .routes(routes!(posts::list_reactions))
         .routes(routes!(posts::add_reaction, posts::remove_reaction))
+        .routes({
+            // Each file is limited while it streams (max_file_size), not the request.
+            let (schemas, paths, method) = routes!(files::upload);
+            (
+                schemas,
+                paths,
+                method.layer(axum::extract::DefaultBodyLimit::disable()),
+            )
+        })
+        .routes(routes!(files::download))
+        .routes(routes!(files::thumbnail))
+        .routes(routes!(files::preview))
+        .routes(routes!(files::info))
+        .routes(routes!(files::post_files))
         .split_for_parts()
 }
 

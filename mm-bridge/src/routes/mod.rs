@@ -567,6 +567,20 @@ pub fn router(core: Core) -> Router<Core> {
             put(threads::follow).delete(threads::unfollow),
         )
         .route("/api/v4/{*rest}", any(not_implemented))
+        // Upstream routes whose literal segment would otherwise be read as an id
+        // (`/users/stats` is not the user "stats"): they are simply not served.
+        .route("/api/v4/users/stats", any(not_implemented))
+        .route("/api/v4/users/known", any(not_implemented))
+        .route("/api/v4/users/tokens", any(not_implemented))
+        .route("/api/v4/users/invalid_emails", any(not_implemented))
+        .route("/api/v4/users/stats/filtered", any(not_implemented))
+        .route(
+            "/api/v4/users/{user_id}/teams/{team_id}/threads/mention_counts",
+            any(not_implemented),
+        )
+        // A method this server does not serve on a served path is an
+        // unimplemented endpoint too, not a 405.
+        .method_not_allowed_fallback(not_implemented)
         .layer(axum::middleware::from_fn_with_state(
             core,
             crate::context::wire,

@@ -160,16 +160,16 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
         set("TeammateNameDisplay", "username".into());
         set("LockTeammateNameDisplay", t(false));
         set("ExperimentalPrimaryTeam", String::new());
-        set("MaxFileSize", "104857600".into());
+        set("MaxFileSize", core.config.max_file_size.to_string());
         set(
             "MaxPostSize",
             core_server::model::MAX_MESSAGE_CHARS.to_string(),
         );
         set("MaxNotificationsPerChannel", "1000".into());
-        set("EnablePublicLink", t(false));
-        set("EnableFileAttachments", t(false));
-        set("EnableMobileFileUpload", t(false));
-        set("EnableMobileFileDownload", t(false));
+        set("EnablePublicLink", t(core.config.enable_public_link));
+        set("EnableFileAttachments", t(true));
+        set("EnableMobileFileUpload", t(true));
+        set("EnableMobileFileDownload", t(true));
         set("EnableCustomUserStatuses", t(false));
         set("EnablePostUsernameOverride", t(true));
         set("EnablePostIconOverride", t(true));
