@@ -458,6 +458,7 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             "/api/v4/teams/{team_id}/members/{user_id}/schemeRoles",
         ),
         ("PUT", "/api/v4/users/{user_id}/roles"),
+        ("GET", "/api/v4/users/{user_id}/channel_members"),
         ("GET", "/api/v4/channels/{channel_id}/posts"),
         ("GET", "/api/v4/files/{file_id}"),
         ("GET", "/api/v4/files/{file_id}/thumbnail"),

@@ -251,6 +251,28 @@ pub async fn my_memberships(
     ))
 }
 
+/// `GET /api/v4/users/{user_id}/channel_members`: one's memberships in every
+/// team (and DMs and GMs), a page at a time; older mobile apps load them at launch.
+pub async fn all_my_memberships(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(user): MmPath<String>,
+    MmQuery(paging): MmQuery<crate::extract::Paging>,
+) -> MmResult<Json<Vec<MmChannelMember>>> {
+    auth.require_self(&user)?;
+    let offset = usize::try_from(paging.offset()).unwrap_or(0);
+    let per_page = usize::try_from(paging.per_page()).unwrap_or(60);
+    Ok(Json(
+        core.list_my_channel_members(&auth.0, None)
+            .await?
+            .into_iter()
+            .skip(offset)
+            .take(per_page)
+            .map(convert::channel_member)
+            .collect(),
+    ))
+}
+
 /// `GET /api/v4/users/{user_id}/channels/{channel_id}/unread`
 pub async fn unread(
     State(core): State<Core>,
