@@ -28,6 +28,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v4/websocket"),
     ("POST", "/api/v4/files"),
     ("GET", "/api/v4/users/{user_id}/channel_members"),
+    ("GET", "/api/v4/agents"),
     ("GET", "/api/v4/files/{file_id}"),
     ("GET", "/api/v4/files/{file_id}/thumbnail"),
     ("GET", "/api/v4/files/{file_id}/preview"),
@@ -262,6 +263,7 @@ pub fn router(core: Core) -> Router<Core> {
             // Each file is limited while it streams (max_file_size), not the request.
             post(files::upload).layer(axum::extract::DefaultBodyLimit::disable()),
         )
+        .route("/api/v4/agents", get(system::agents))
         .route(
             "/api/v4/users/{user_id}/channel_members",
             get(channels::all_my_memberships),

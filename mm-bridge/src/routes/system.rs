@@ -257,6 +257,12 @@ pub async fn client_license(MmQuery(q): MmQuery<FormatQuery>) -> MmResult<Json<V
     }
 }
 
+/// `GET /api/v4/agents`: the AI agents a user may talk to. rustchat runs no
+/// AI plugin, so there are none (the apps then hide their AI features).
+pub async fn agents(_auth: crate::extract::MmAuth) -> Json<Vec<Value>> {
+    Json(Vec::new())
+}
+
 /// `GET /api/v4/plugins/webapp`: no web plugins.
 pub async fn webapp_plugins() -> Json<Vec<Value>> {
     Json(Vec::new())
