@@ -2,9 +2,8 @@
 //! by `?filename=`), read it or its thumbnail and preview, its record, and a
 //! post's files.
 
-use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use futures::TryStreamExt;
@@ -14,7 +13,7 @@ use utoipa::IntoParams;
 use super::error::ApiResult;
 use super::extract::{ApiPath, ApiQuery, Auth};
 use crate::files::service::Rendition;
-use crate::files::{sniff, ByteStream};
+use crate::files::ByteStream;
 use crate::model::FileInfo;
 use crate::services::Core;
 
@@ -64,32 +63,12 @@ async fn serve(
     download: bool,
 ) -> ApiResult<Response> {
     let (info, blob) = core.open_file(actor, id, rendition).await?;
-    let mime = match rendition {
-        Rendition::Original => info.mime_type.as_str(),
-        _ => "image/jpeg",
-    };
-    let inline = !download && sniff::is_safe_inline(mime);
-    let mut response = Response::new(Body::from_stream(blob.body));
-    let headers = response.headers_mut();
-    for (name, value) in [
-        (header::CONTENT_TYPE, sniff::served_type(mime).to_string()),
-        (header::CONTENT_LENGTH, blob.size.to_string()),
-        (
-            header::CONTENT_DISPOSITION,
-            sniff::content_disposition(&info.name, inline),
-        ),
-        (header::CACHE_CONTROL, "private, max-age=86400".to_string()),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "frame-ancestors 'none'; sandbox".to_string(),
-        ),
-    ] {
-        if let Ok(v) = HeaderValue::from_str(&value) {
-            headers.insert(name, v);
-        }
-    }
-    Ok(response)
+    Ok(crate::files::response(
+        &info.name,
+        rendition.mime_type(&info),
+        blob,
+        download,
+    ))
 }
 
 /// `GET /api/v1/files/{file_id}`

@@ -12,6 +12,7 @@ pub mod sniff;
 pub use blob::{read_all, Blob, BlobStore, ByteStream};
 pub use local::LocalBlobStore;
 pub use s3::{S3BlobStore, S3Settings};
+pub use service::Rendition;
 
 use std::sync::Arc;
 
@@ -32,4 +33,38 @@ pub async fn open_blob_store(config: &Config) -> Arc<dyn BlobStore> {
         ),
         None => Arc::new(LocalBlobStore::new(config.data_dir.join("files"))),
     }
+}
+
+/// A file download with the headers both API surfaces send: the served type,
+/// size, a safe `Content-Disposition` (risky types always download), no
+/// sniffing, no framing, and a sandboxing CSP.
+pub fn response(
+    name: &str,
+    mime: &str,
+    blob: Blob,
+    force_download: bool,
+) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    let inline = !force_download && sniff::is_safe_inline(mime);
+    let mut response = axum::response::Response::new(axum::body::Body::from_stream(blob.body));
+    let headers = response.headers_mut();
+    let mut set = |name: header::HeaderName, value: &str| {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            headers.insert(name, v);
+        }
+    };
+    set(header::CONTENT_TYPE, sniff::served_type(mime));
+    set(header::CONTENT_LENGTH, &blob.size.to_string());
+    set(
+        header::CONTENT_DISPOSITION,
+        &sniff::content_disposition(name, inline),
+    );
+    set(header::CACHE_CONTROL, "private, max-age=86400");
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    set(
+        header::CONTENT_SECURITY_POLICY,
+        "frame-ancestors 'none'; sandbox",
+    );
+    response
 }

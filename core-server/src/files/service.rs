@@ -29,6 +29,16 @@ pub enum Rendition {
     Preview,
 }
 
+impl Rendition {
+    /// The type this rendition of `info` is served as (thumbnails and previews are JPEG).
+    pub fn mime_type(self, info: &FileInfo) -> &str {
+        match self {
+            Rendition::Original => &info.mime_type,
+            Rendition::Thumbnail | Rendition::Preview => "image/jpeg",
+        }
+    }
+}
+
 /// Image decoding is memory-hungry: at most one decode per core at a time.
 async fn image_permit() -> Result<tokio::sync::SemaphorePermit<'static>> {
     static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use core_server::files::service::{Rendition, StagedFile};
-use core_server::files::{sniff, Blob, ByteStream};
+use core_server::files::ByteStream;
 use core_server::model::FileInfo;
 use core_server::services::{Actor, Core};
 
@@ -272,32 +271,6 @@ pub struct DownloadQuery {
     download: Option<String>,
 }
 
-/// A file response with Mattermost's headers; risky types always download.
-fn file_response(name: &str, mime: &str, blob: Blob, force_download: bool) -> Response {
-    let inline = !force_download && sniff::is_safe_inline(mime);
-    let mut response = Response::new(Body::from_stream(blob.body));
-    let headers = response.headers_mut();
-    let mut set = |name: header::HeaderName, value: &str| {
-        if let Ok(v) = HeaderValue::from_str(value) {
-            headers.insert(name, v);
-        }
-    };
-    set(header::CONTENT_TYPE, sniff::served_type(mime));
-    set(header::CONTENT_LENGTH, &blob.size.to_string());
-    set(
-        header::CONTENT_DISPOSITION,
-        &sniff::content_disposition(name, inline),
-    );
-    set(header::CACHE_CONTROL, "private, max-age=86400");
-    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(header::X_FRAME_OPTIONS, "DENY");
-    set(
-        header::CONTENT_SECURITY_POLICY,
-        "frame-ancestors 'none'; sandbox",
-    );
-    response
-}
-
 fn no_rendition(rendition: Rendition) -> MmError {
     match rendition {
         Rendition::Thumbnail => MmError::new(
@@ -326,11 +299,12 @@ async fn serve(
         Err(core_server::Error::Invalid { .. }) => return Err(no_rendition(rendition)),
         Err(e) => return Err(e.into()),
     };
-    let mime = match rendition {
-        Rendition::Original => info.mime_type.as_str(),
-        _ => "image/jpeg",
-    };
-    Ok(file_response(&info.name, mime, blob, download))
+    Ok(core_server::files::response(
+        &info.name,
+        rendition.mime_type(&info),
+        blob,
+        download,
+    ))
 }
 
 /// `GET /api/v4/files/{file_id}`
@@ -451,7 +425,12 @@ pub async fn public(
     }
     let hash = q.h.unwrap_or_default();
     match core.open_public_file(&id, &hash).await {
-        Ok((info, blob)) => Ok(file_response(&info.name, &info.mime_type, blob, false)),
+        Ok((info, blob)) => Ok(core_server::files::response(
+            &info.name,
+            &info.mime_type,
+            blob,
+            false,
+        )),
         Err(core_server::Error::Invalid { .. }) => Err(MmError::new(
             StatusCode::BAD_REQUEST,
             "api.file.get_file.public_invalid.app_error",
