@@ -968,7 +968,7 @@ async fn files_upload_read_attach_and_refuse_outsiders(ctx: Ctx) {
     let http = Http::new(&ctx.core);
     let (_, owner) = http.user("fiona").await;
     let (_, outsider) = http.user("oscar").await;
-    let (_, channel) = team(&http, &owner, "files").await;
+    let (team_id, channel) = team(&http, &owner, "files").await;
     let (status, info) = http
         .raw(
             POST,
@@ -1016,6 +1016,32 @@ async fn files_upload_read_attach_and_refuse_outsiders(ctx: Ctx) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(files[0]["id"], id.as_str());
     assert_eq!(files[0]["post_id"], p["id"]);
+    let search = format!("/api/v1/teams/{team_id}/files/search");
+    let (status, found) = http
+        .call(GET, &format!("{search}?terms=NOTES"), Some(&owner), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(
+        found[0]["id"],
+        id.as_str(),
+        "names match case-insensitively"
+    );
+    let (_, none) = http
+        .call(GET, &format!("{search}?terms=minutes"), Some(&owner), None)
+        .await;
+    assert_eq!(none, json!([]));
+    let (status, _) = http
+        .call(GET, &format!("{search}?terms=notes"), Some(&outsider), None)
+        .await;
+    assert!(
+        status.is_client_error(),
+        "an outsider searches nothing: {status}"
+    );
+    let (status, err) = http
+        .call(GET, &format!("{search}?terms=%20"), Some(&owner), None)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(err.to_string().contains("terms"), "{err}");
     let (status, _) = http
         .raw(
             POST,

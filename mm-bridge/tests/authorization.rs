@@ -235,6 +235,16 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         .as_str()
         .expect("file id")
         .to_string();
+    let (status, upload, _) = app
+        .call(
+            &Method::POST,
+            "/api/v4/uploads",
+            Some(&owner),
+            Some(&json!({"channel_id": private, "filename": "big.bin", "file_size": 10_000_000})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{upload}");
+    let upload_id = id(&upload);
 
     // The admin's bot, and an access token of the owner's.
     let (status, robot, _) = app
@@ -309,6 +319,7 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             .replace("{invite_id}", &invite_id)
             .replace("{timestamp}", "1")
             .replace("{file_id}", &secret_file)
+            .replace("{upload_id}", &upload_id)
     };
     let body_for = |method: &str, path: &str, user: &str| -> Option<Value> {
         if method == "GET" || method == "DELETE" {
@@ -320,6 +331,9 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
                 json!({"username": "late", "email": "late@example.com", "password": "password1"})
             }
             "/api/v4/posts" => json!({"channel_id": private, "message": "intrusion"}),
+            "/api/v4/uploads" => {
+                json!({"channel_id": private, "filename": "x.bin", "file_size": 10})
+            }
             "/api/v4/reactions" => {
                 json!({"user_id": user, "post_id": secret_post, "emoji_name": "tada"})
             }
@@ -590,6 +604,11 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             "DELETE",
             "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/following",
         ),
+        // Uploads are their uploader's; only channel members start one.
+        ("POST", "/api/v4/uploads"),
+        ("GET", "/api/v4/uploads/{upload_id}"),
+        ("POST", "/api/v4/uploads/{upload_id}"),
+        ("GET", "/api/v4/users/{user_id}/uploads"),
         // Incoming webhooks are managed by team admins.
         ("POST", "/api/v4/hooks/incoming"),
         ("GET", "/api/v4/hooks/incoming"),

@@ -133,3 +133,28 @@ pub async fn post_files(
 ) -> ApiResult<Json<Vec<FileInfo>>> {
     Ok(Json(core.post_files(&actor, &id, false).await?))
 }
+
+/// File search parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct FileSearchQuery {
+    /// Words that must all appear in the file name.
+    pub terms: String,
+    /// At most this many files (1–200, default 60).
+    pub limit: Option<i64>,
+}
+
+/// `GET /api/v1/teams/{team_id}/files/search?terms=…`: posted files in the
+/// caller's channels of a team (and their direct messages), newest first.
+#[utoipa::path(get, path = "/api/v1/teams/{team_id}/files/search", tag = "files", security(("bearer" = [])),
+    params(("team_id" = String, Path), FileSearchQuery), responses((status = 200, body = Vec<FileInfo>)))]
+pub async fn search(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(team_id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<FileSearchQuery>,
+) -> ApiResult<Json<Vec<FileInfo>>> {
+    Ok(Json(
+        core.search_files(&actor, &team_id, &q.terms, q.limit.unwrap_or(60))
+            .await?,
+    ))
+}

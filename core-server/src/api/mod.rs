@@ -142,6 +142,7 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
         .routes(routes!(files::preview))
         .routes(routes!(files::info))
         .routes(routes!(files::post_files))
+        .routes(routes!(files::search))
         .split_for_parts()
 }
 

@@ -8,6 +8,7 @@ mod local;
 mod s3;
 pub mod service;
 pub mod sniff;
+pub mod uploads;
 
 pub use blob::{read_all, Blob, BlobStore, ByteStream};
 pub use local::LocalBlobStore;

@@ -4,6 +4,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use bytes::Bytes;
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
@@ -395,7 +397,7 @@ impl Core {
             .chain_update(salt.as_bytes())
             .chain_update(file_id.as_bytes())
             .finalize();
-        base64_url(&digest)
+        URL_SAFE_NO_PAD.encode(digest)
     }
 
     /// The public link hash of a posted file the actor may read.
@@ -453,37 +455,5 @@ impl Core {
                 removed += 1;
             }
         }
-    }
-}
-
-/// Unpadded URL-safe base64 (RFC 4648 §5).
-fn base64_url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len() * 4 / 3 + 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-        let chars = chunk.len() + 1;
-        for i in 0..chars {
-            out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_url_matches_the_rfc_vectors() {
-        assert_eq!(base64_url(b""), "");
-        assert_eq!(base64_url(b"f"), "Zg");
-        assert_eq!(base64_url(b"fo"), "Zm8");
-        assert_eq!(base64_url(b"foo"), "Zm9v");
-        assert_eq!(base64_url(b"foob"), "Zm9vYg");
-        assert_eq!(base64_url(&[0xfb, 0xff]), "-_8");
     }
 }

@@ -52,3 +52,30 @@ impl FileInfo {
         format!("files/{}/preview.jpg", self.id)
     }
 }
+
+/// A resumable upload in progress: the file's announced name and size, and
+/// how many of its bytes have arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct UploadSession {
+    pub id: String,
+    /// `attachment` (a file for a channel); the only kind served.
+    pub kind: String,
+    /// The uploader; only they may send its bytes.
+    pub user_id: String,
+    pub channel_id: String,
+    /// The sanitised file name.
+    pub filename: String,
+    /// Bytes announced.
+    pub file_size: i64,
+    /// Bytes received so far; the next part starts here.
+    pub file_offset: i64,
+    pub create_at: i64,
+}
+
+/// One stored part of an upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadPart {
+    pub start_offset: i64,
+    pub size: i64,
+    pub blob_key: String,
+}

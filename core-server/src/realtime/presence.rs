@@ -28,7 +28,7 @@ impl Core {
                 tick.tick().await;
                 core.events.hub().reap();
                 core.sweep_presence().await;
-                // Hourly: files uploaded a day ago and never posted.
+                // Hourly: files uploaded a day ago and never posted, uploads never finished.
                 if ticks.is_multiple_of(120) {
                     match core.clean_orphan_files().await {
                         Ok(0) => {}
@@ -36,6 +36,13 @@ impl Core {
                             tracing::info!(removed = n, "removed files that were never posted")
                         }
                         Err(e) => tracing::warn!(error = %e, "could not clean up unposted files"),
+                    }
+                    match core.clean_stale_uploads().await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(removed = n, "removed unfinished uploads"),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "could not clean up unfinished uploads")
+                        }
                     }
                 }
                 ticks += 1;

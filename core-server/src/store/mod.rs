@@ -390,6 +390,22 @@ pub trait Store: Send + Sync + 'static {
         terms: &[String],
         limit: i64,
     ) -> Result<Vec<FileInfo>>;
+    // ---- resumable uploads
+    async fn create_upload(&self, upload: &UploadSession) -> Result<()>;
+    /// One upload session; a missing one is [`Error::NotFound`].
+    async fn get_upload(&self, id: &str) -> Result<UploadSession>;
+    /// A user's upload sessions, oldest first.
+    async fn list_user_uploads(&self, user_id: &str) -> Result<Vec<UploadSession>>;
+    /// Records a stored part at `part.start_offset` and moves the session's
+    /// offset past it, atomically; `false` (and nothing recorded) when the
+    /// session's offset is no longer `part.start_offset`.
+    async fn append_upload_part(&self, upload_id: &str, part: &UploadPart) -> Result<bool>;
+    /// An upload's parts in file order.
+    async fn list_upload_parts(&self, upload_id: &str) -> Result<Vec<UploadPart>>;
+    /// Forgets a session and its parts.
+    async fn delete_upload(&self, id: &str) -> Result<()>;
+    /// Sessions started before `before` (ms): abandoned uploads.
+    async fn list_stale_uploads(&self, before: i64, limit: i64) -> Result<Vec<UploadSession>>;
     /// Statuses in do-not-disturb whose end time (seconds) has passed.
     async fn list_expired_dnd(&self, now_seconds: i64) -> Result<Vec<Status>>;
     /// The channels (with their team, `""` for DMs and GMs) and teams a user belongs to.

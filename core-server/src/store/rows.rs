@@ -762,3 +762,33 @@ impl From<FileRow> for FileInfo {
         }
     }
 }
+
+pub(crate) const UPLOAD_COLS: &str =
+    "id, kind, user_id, channel_id, filename, file_size, file_offset, create_at";
+
+#[derive(FromRow)]
+pub(crate) struct UploadRow {
+    id: String,
+    kind: String,
+    user_id: String,
+    channel_id: String,
+    filename: String,
+    file_size: i64,
+    file_offset: i64,
+    create_at: i64,
+}
+
+impl From<UploadRow> for UploadSession {
+    fn from(r: UploadRow) -> Self {
+        UploadSession {
+            id: r.id,
+            kind: r.kind,
+            user_id: r.user_id,
+            channel_id: r.channel_id,
+            filename: r.filename,
+            file_size: r.file_size,
+            file_offset: r.file_offset,
+            create_at: r.create_at,
+        }
+    }
+}

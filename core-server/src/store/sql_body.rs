@@ -1720,6 +1720,110 @@ impl Store for Backend {
         Ok(rows.into_iter().map(FileInfo::from).collect())
     }
 
+    // ---- resumable uploads
+
+    async fn create_upload(&self, u: &UploadSession) -> Result<()> {
+        sqlx::query(&format!(
+            "INSERT INTO upload_sessions ({UPLOAD_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        ))
+        .bind(&u.id)
+        .bind(&u.kind)
+        .bind(&u.user_id)
+        .bind(&u.channel_id)
+        .bind(&u.filename)
+        .bind(u.file_size)
+        .bind(u.file_offset)
+        .bind(u.create_at)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_upload(&self, id: &str) -> Result<UploadSession> {
+        let row: UploadRow = sqlx::query_as(&format!("SELECT {UPLOAD_COLS} FROM upload_sessions WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&self.write)
+            .await
+            .map_err(missing("upload"))?;
+        Ok(row.into())
+    }
+
+    async fn list_user_uploads(&self, user_id: &str) -> Result<Vec<UploadSession>> {
+        let rows: Vec<UploadRow> = sqlx::query_as(&format!(
+            "SELECT {UPLOAD_COLS} FROM upload_sessions WHERE user_id = $1 ORDER BY create_at, id"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(UploadSession::from).collect())
+    }
+
+    async fn append_upload_part(&self, upload_id: &str, part: &UploadPart) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
+        // Compare-and-set on the offset: of two writers racing for the same
+        // offset (on any node), exactly one wins.
+        let moved = sqlx::query(
+            "UPDATE upload_sessions SET file_offset = $1 WHERE id = $2 AND file_offset = $3",
+        )
+        .bind(part.start_offset + part.size)
+        .bind(upload_id)
+        .bind(part.start_offset)
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO upload_parts (upload_id, start_offset, size, blob_key) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(upload_id)
+        .bind(part.start_offset)
+        .bind(part.size)
+        .bind(&part.blob_key)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn list_upload_parts(&self, upload_id: &str) -> Result<Vec<UploadPart>> {
+        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT start_offset, size, blob_key FROM upload_parts WHERE upload_id = $1 ORDER BY start_offset",
+        )
+        .bind(upload_id)
+        .fetch_all(&self.write)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(start_offset, size, blob_key)| UploadPart { start_offset, size, blob_key })
+            .collect())
+    }
+
+    async fn delete_upload(&self, id: &str) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query("DELETE FROM upload_parts WHERE upload_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM upload_sessions WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn list_stale_uploads(&self, before: i64, limit: i64) -> Result<Vec<UploadSession>> {
+        let rows: Vec<UploadRow> = sqlx::query_as(&format!(
+            "SELECT {UPLOAD_COLS} FROM upload_sessions WHERE create_at < $1 ORDER BY create_at LIMIT $2"
+        ))
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(UploadSession::from).collect())
+    }
+
     // ---- profile pictures
 
     async fn save_picture(&self, user_id: &str, content_type: &str, image: &[u8]) -> Result<()> {

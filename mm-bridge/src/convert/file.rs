@@ -1,5 +1,7 @@
 //! Files in Mattermost's `FileInfo` shape.
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use serde::Serialize;
 
 use core_server::model::FileInfo;
@@ -33,26 +35,6 @@ pub struct MmFileInfo {
 
 fn is_zero(n: &i64) -> bool {
     *n == 0
-}
-
-/// Standard base64 with padding, as Go encodes `[]byte` in JSON.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// Converts a file record.
@@ -90,21 +72,8 @@ pub fn file_info(f: FileInfo) -> MmFileInfo {
         width,
         height,
         has_preview_image,
-        mini_preview: mini_preview.map(|b| base64(&b)),
+        mini_preview: mini_preview.map(|b| STANDARD.encode(b)),
         remote_id: String::new(),
         archived: false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::base64;
-
-    #[test]
-    fn base64_pads_like_go() {
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(&[0xfb, 0xff, 0xfe]), "+//+");
     }
 }

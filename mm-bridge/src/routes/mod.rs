@@ -13,6 +13,7 @@ mod sidebar;
 pub mod system;
 mod teams;
 pub(crate) mod threads;
+mod uploads;
 mod users;
 
 use axum::routing::{any, delete, get, post, put};
@@ -37,6 +38,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/files/{file_id}/public"),
     ("GET", "/api/v4/posts/{post_id}/files/info"),
     ("POST", "/api/v4/teams/{team_id}/files/search"),
+    ("POST", "/api/v4/uploads"),
+    ("GET", "/api/v4/uploads/{upload_id}"),
+    ("POST", "/api/v4/uploads/{upload_id}"),
+    ("GET", "/api/v4/users/{user_id}/uploads"),
     ("GET", "/api/v4/config/client"),
     ("GET", "/api/v4/license/client"),
     ("GET", "/api/v4/plugins/webapp"),
@@ -276,6 +281,15 @@ pub fn router(core: Core) -> Router<Core> {
         .route("/files/{file_id}/public", get(files::public))
         .route("/api/v4/posts/{post_id}/files/info", get(files::of_post))
         .route("/api/v4/teams/{team_id}/files/search", post(files::search))
+        .route("/api/v4/uploads", post(uploads::create))
+        .route(
+            "/api/v4/uploads/{upload_id}",
+            // Each part is limited by what the upload still expects.
+            get(uploads::get)
+                .post(uploads::upload_data)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/api/v4/users/{user_id}/uploads", get(uploads::of_user))
         .route(
             "/api/v4/channels/{channel_id}/members/{user_id}/roles",
             put(member_roles::channel_member_roles),

@@ -751,3 +751,71 @@ test('an upload announcing more than max_file_size is refused with 413 before it
     const body = h.assertMattermostError(res, 413);
     assert.equal(body.id, 'api.file.upload_file.too_large_detailed.app_error');
 });
+
+// ---------------------------------------------------------------------------
+// Resumable uploads (api4/upload.go, app/upload.go). Client4 has no methods
+// for them; they are called here with Client4's headers and session.
+
+async function sendJson(client, method, path, body) {
+    const response = await fetch(`${h.MM_URL}${path}`, client.getOptions({method, body: body === undefined ? undefined : JSON.stringify(body)}));
+    const text = await response.text();
+    return {status: response.status, headers: response.headers, body: text, json: text ? JSON.parse(text) : null};
+}
+
+test('a resumable upload: POST /uploads, parts at file_offset (204), the last part answers the file info', async () => {
+    const w = await world();
+    const MIB = 1024 * 1024;
+    const bytes = crypto.randomBytes(5 * MIB + 4321);
+    const created = await sendJson(w.adminClient, 'post', '/api/v4/uploads', {channel_id: w.open.id, filename: 'resumed.bin', file_size: bytes.length});
+    assert.equal(created.status, 201, created.body);
+    const session = created.json;
+    h.assertId(session.id, 'upload id');
+    assert.equal(session.type, 'attachment');
+    assert.equal(session.user_id, w.adminUser.id);
+    assert.equal(session.channel_id, w.open.id);
+    assert.equal(session.file_size, bytes.length);
+    assert.equal(session.file_offset, 0);
+    assert.ok(!('path' in session), 'the storage path is never sent');
+
+    const first = await postRaw(w.adminClient, `/api/v4/uploads/${session.id}`, bytes.subarray(0, 5 * MIB), 'application/octet-stream');
+    assert.equal(first.status, 204, first.body);
+    const progress = await sendJson(w.adminClient, 'get', `/api/v4/uploads/${session.id}`);
+    assert.equal(progress.json.file_offset, 5 * MIB);
+    const mine = await sendJson(w.adminClient, 'get', '/api/v4/users/me/uploads');
+    assert.ok(mine.json.some((u) => u.id === session.id), 'the upload is listed as unfinished');
+
+    const peek = await sendJson(w.member.client, 'get', `/api/v4/uploads/${session.id}`);
+    assert.equal(peek.status, 403);
+    assert.equal(peek.json.id, 'api.upload.get_upload.forbidden.app_error');
+
+    const last = await postRaw(w.adminClient, `/api/v4/uploads/${session.id}`, bytes.subarray(5 * MIB), 'application/octet-stream');
+    assert.equal(last.status, 200, last.body);
+    assertFileInfo(last.json, {name: 'resumed.bin', size: bytes.length, channel_id: w.open.id}, 'completed upload');
+    const post = await w.adminClient.createPost({channel_id: w.open.id, message: 'resumed', file_ids: [last.json.id]});
+    assert.deepEqual(post.file_ids, [last.json.id]);
+    const got = await fetchWithClient(w.member.client, w.member.client.getFileUrl(last.json.id));
+    assert.equal(got.status, 200);
+    assert.ok(got.bytes.equals(bytes), 'the downloaded file is the bytes sent in two parts');
+    const gone = await sendJson(w.adminClient, 'get', `/api/v4/uploads/${session.id}`);
+    assert.equal(gone.status, 404);
+    assert.equal(gone.json.id, 'app.upload.get.app_error');
+});
+
+test('resumable uploads refuse an oversize file (413), a small first part and a part past the end (400)', async () => {
+    const w = await world();
+    const big = await sendJson(w.adminClient, 'post', '/api/v4/uploads', {channel_id: w.open.id, filename: 'big.bin', file_size: MAX_FILE_SIZE + 1});
+    assert.equal(big.status, 413);
+    assert.equal(h.assertMattermostError(big, 413).id, 'api.upload.create.upload_too_large.app_error');
+    const outsider = await sendJson(w.outsider.client, 'post', '/api/v4/uploads', {channel_id: w.secret.id, filename: 'x.bin', file_size: 10});
+    assert.equal(outsider.status, 403, 'no upload into a channel one is not in');
+
+    const {json: session} = await sendJson(w.adminClient, 'post', '/api/v4/uploads', {channel_id: w.open.id, filename: 'six.bin', file_size: 6 * 1024 * 1024});
+    const small = await postRaw(w.adminClient, `/api/v4/uploads/${session.id}`, Buffer.alloc(1000, 1), 'application/octet-stream');
+    assert.equal(small.status, 400);
+    assert.equal(small.json.id, 'app.upload.upload_data.first_part_too_small.app_error');
+    const res = await postDeclaringLength(w.adminClient, `/api/v4/uploads/${session.id}`, 6 * 1024 * 1024 + 1, Buffer.alloc(1024, 7));
+    assert.equal(res.status, 400, res.body);
+    assert.equal(JSON.parse(res.body).id, 'api.upload.upload_data.invalid_content_length');
+    const progress = await sendJson(w.adminClient, 'get', `/api/v4/uploads/${session.id}`);
+    assert.equal(progress.json.file_offset, 0, 'refused parts leave nothing behind');
+});

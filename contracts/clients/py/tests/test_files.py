@@ -326,6 +326,41 @@ def test_a_non_member_of_a_private_channel_gets_403(world):
 
 
 # ---------------------------------------------------------------------------
+# Resumable uploads (api4/upload.go): the driver has no methods for them; its
+# client sends them with its session.
+
+
+def test_a_resumable_upload_in_two_multipart_parts_becomes_a_file(world):
+    client = world.member.driver.client
+    data = secrets.token_bytes(5 * 1024 * 1024 + 777)
+    session = client.post("/uploads", options={"channel_id": world.open["id"], "filename": "two parts.bin", "file_size": len(data)})
+    assert_id(session["id"], "upload id")
+    assert session["file_offset"] == 0 and session["file_size"] == len(data) and session["type"] == "attachment"
+    first = client.make_request("post", f"/uploads/{session['id']}", files={"data": ("blob", data[:5 * 1024 * 1024])})
+    assert first.status_code == 204, first.text[:300]
+    assert client.get(f"/uploads/{session['id']}")["file_offset"] == 5 * 1024 * 1024
+    assert [u["id"] for u in client.get("/users/me/uploads")] == [session["id"]]
+    last = client.make_request("post", f"/uploads/{session['id']}", files={"data": ("blob", data[5 * 1024 * 1024:])})
+    assert last.status_code == 200, last.text[:300]
+    info = last.json()
+    assert_file_info(info, "completed upload", name="two parts.bin", size=len(data), channel_id=world.open["id"])
+    assert world.member.driver.files.get_file(info["id"]).content == data, "the file is the two parts joined"
+    body = assert_mattermost_error(raw(world.member.driver, "GET", f"/uploads/{session['id']}"), 404)
+    assert body["id"] == "app.upload.get.app_error"
+
+
+def test_someone_elses_upload_is_forbidden(world):
+    session = world.admin.driver.client.post(
+        "/uploads", options={"channel_id": world.open["id"], "filename": "mine.bin", "file_size": 10})
+    body = assert_mattermost_error(raw(world.member.driver, "GET", f"/uploads/{session['id']}"), 403)
+    assert body["id"] == "api.upload.get_upload.forbidden.app_error"
+    with pytest.raises(NotEnoughPermissions):
+        world.member.driver.client.make_request("post", f"/uploads/{session['id']}", data=b"0123456789")
+    body = assert_mattermost_error(raw(world.member.driver, "GET", f"/users/{world.admin.user['id']}/uploads"), 403)
+    assert body["id"] == "api.user.get_uploads_for_user.forbidden.app_error"
+
+
+# ---------------------------------------------------------------------------
 # Search
 
 
