@@ -28,6 +28,8 @@ PATH_SOURCES = {
     "invite_id": "invite_id",
     "category": "category",  # a preference category
     "preference_name": "preference_name",
+    "file_id": "file_id",
+    "upload_id": "upload_id",
 }
 
 # Values that need no seeding.
@@ -37,6 +39,7 @@ CONSTANTS = {"role_name": "system_user"}
 QUERY_SOURCES = {
     ("/api/v4/users/autocomplete", "name"): "username",
     ("/api/v4/emoji/autocomplete", "name"): "emoji_name",
+    ("/files/{file_id}/public", "h"): "public_link_hash",
 }
 QUERY_CONSTANTS = {
     "format": "old",  # config/client and license/client

@@ -8,6 +8,7 @@ the routes that needed its id are then skipped with that reason."""
 import secrets
 import struct
 import zlib
+from urllib.parse import parse_qs, urlparse
 from dataclasses import dataclass, field
 
 from .api import Api, Exchange, error_id, ok
@@ -186,6 +187,26 @@ class _Seeder:
         emoji = self._step("custom emoji", "POST", "/api/v4/emoji", files=files, data=data, makes=("emoji_id", "emoji_name"))
         if emoji:
             v.update(emoji_id=emoji["id"], emoji_name=emoji["name"])
+        self._files()
+
+    def _files(self):
+        v = self.seed.values
+        if "channel_id" not in v:
+            return
+        files = {"files": ("compat.png", tiny_png(), "image/png")}
+        uploaded = self._step("file upload", "POST", "/api/v4/files", files=files, data={"channel_id": v["channel_id"]}, makes=("file_id",))
+        infos = (uploaded or {}).get("file_infos") or []
+        if infos:
+            v["file_id"] = infos[0]["id"]
+            self._step("post with a file", "POST", "/api/v4/posts", json={"channel_id": v["channel_id"], "message": "A file", "file_ids": [v["file_id"]]})
+            link = self._step("public link", "GET", "/api/v4/files/{file_id}/link", params={"file_id": v["file_id"]}, makes=("public_link_hash",))
+            hashes = parse_qs(urlparse((link or {}).get("link", "")).query).get("h")
+            if hashes:
+                v["public_link_hash"] = hashes[0]
+        body = {"channel_id": v["channel_id"], "filename": "compat.bin", "file_size": 10 * 1024 * 1024}
+        upload = self._step("upload session", "POST", "/api/v4/uploads", json=body, makes=("upload_id",))
+        if upload:
+            v["upload_id"] = upload["id"]
 
 
 def seed(api: Api, served: set[tuple[str, str]]) -> Seed:
