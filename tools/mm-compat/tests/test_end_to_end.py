@@ -26,7 +26,8 @@ def _free_port() -> int:
 @pytest.fixture
 def server(tmp_path):
     port = _free_port()
-    env = dict(os.environ, RUSTCHAT_LISTEN=f"127.0.0.1:{port}", RUSTCHAT_DATA_DIR=str(tmp_path), RUSTCHAT_DATABASE_URL=f"sqlite://{tmp_path}/rustchat.db")
+    env = dict(os.environ, RUSTCHAT_LISTEN=f"127.0.0.1:{port}", RUSTCHAT_DATA_DIR=str(tmp_path), RUSTCHAT_DATABASE_URL=f"sqlite://{tmp_path}/rustchat.db",
+               RUSTCHAT_ENABLE_PUBLIC_LINK="true")  # so the file link routes are seeded too
     log = open(tmp_path / "server.log", "wb")
     proc = subprocess.Popen([str(Path(BIN).resolve()), "serve"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
