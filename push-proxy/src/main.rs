@@ -1,39 +1,66 @@
-//! rustchat's push proxy: receives Mattermost push-proxy requests from chat
-//! servers and forwards them to FCM and APNs. This first version only answers
-//! health checks; forwarding arrives with the notifications work.
+//! `push-proxy --config push-proxy.json [--listen 127.0.0.1:8066]`
 
-use axum::routing::get;
-use axum::{Json, Router};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
 use clap::Parser;
-use serde_json::json;
+use push_proxy::config::ProxyConfig;
+use push_proxy::server::{router, Proxy};
 
-/// Mattermost-compatible push proxy.
+/// Mattermost-compatible push proxy: forwards pushes to FCM and APNs.
 #[derive(Parser)]
 #[command(version, about)]
 struct Args {
-    /// Address and port to listen on.
-    #[arg(long, default_value = "127.0.0.1:8066")]
-    listen: String,
+    /// Configuration file (Mattermost push proxy's JSON format). Without
+    /// it the proxy runs with no apps and fails every push.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Address and port to listen on (overrides ListenAddress).
+    #[arg(long)]
+    listen: Option<String>,
 }
 
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn main() -> ExitCode {
     let args = Args::parse();
-    tracing_subscriber::fmt().init();
-    let app = Router::new().route("/healthz", get(|| async { Json(json!({"status": "OK"})) }));
-    let listener = match tokio::net::TcpListener::bind(&args.listen).await {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: cannot listen on {} (--listen): {e}", args.listen);
-            return std::process::ExitCode::FAILURE;
-        }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let config = match &args.config {
+        Some(path) => match ProxyConfig::load(path) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        None => ProxyConfig::default(),
     };
-    tracing::info!("push-proxy listening on {}", args.listen);
-    match axum::serve(listener, app).await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+    let proxy = match Proxy::new(&config) {
+        Ok(p) => Arc::new(p),
         Err(e) => {
             eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
+            return ExitCode::FAILURE;
+        }
+    };
+    let listen = args.listen.unwrap_or_else(|| config.listen_socket());
+    let listener = match tokio::net::TcpListener::bind(&listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on {listen} (--listen): {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!("push-proxy listening on {listen}");
+    match axum::serve(listener, router(proxy)).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
 }
