@@ -41,6 +41,12 @@ pub struct Config {
     pub site_url: Option<String>,
     /// URL of a Mattermost-compatible push proxy for mobile notifications.
     pub push_proxy_url: Option<String>,
+    /// What a push notification shows: `full` (sender and message), `generic`
+    /// ("X mentioned you."), `generic_no_channel` (also without the channel
+    /// name) or `id_loaded` (ids only; the app fetches the text).
+    pub push_contents: String,
+    /// `@channel`, `@all` and `@here` notify nobody in channels with at least this many members.
+    pub max_notifications_per_channel: u64,
     /// SMTP URL (`smtp://user:pass@host:port`) for e-mail notifications.
     pub smtp_url: Option<String>,
     /// How long a session lasts, in hours.
@@ -83,6 +89,8 @@ impl Default for Config {
             enable_public_link: false,
             site_url: None,
             push_proxy_url: None,
+            push_contents: "full".into(),
+            max_notifications_per_channel: 1000,
             smtp_url: None,
             session_length_hours: 24 * 30,
             max_body_bytes: 300_000,
@@ -135,6 +143,11 @@ pub const KEYS: &[(&str, &str)] = &[
     ("enable_public_link", "RUSTCHAT_ENABLE_PUBLIC_LINK"),
     ("site_url", "RUSTCHAT_SITE_URL"),
     ("push_proxy_url", "RUSTCHAT_PUSH_PROXY_URL"),
+    ("push_contents", "RUSTCHAT_PUSH_CONTENTS"),
+    (
+        "max_notifications_per_channel",
+        "RUSTCHAT_MAX_NOTIFICATIONS_PER_CHANNEL",
+    ),
     ("smtp_url", "RUSTCHAT_SMTP_URL"),
     ("session_length_hours", "RUSTCHAT_SESSION_LENGTH_HOURS"),
     ("max_body_bytes", "RUSTCHAT_MAX_BODY_BYTES"),
@@ -265,6 +278,12 @@ impl Config {
             self.push_proxy_url.as_deref(),
             &["http", "https"],
         )?;
+        if crate::notify::push::Contents::parse(&self.push_contents).is_none() {
+            return Err(config_error(
+                "RUSTCHAT_PUSH_CONTENTS",
+                "must be full, generic, generic_no_channel or id_loaded",
+            ));
+        }
         check_url(
             "RUSTCHAT_SMTP_URL",
             self.smtp_url.as_deref(),

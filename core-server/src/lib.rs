@@ -15,6 +15,7 @@ pub mod api;
 pub mod avatar;
 pub mod events;
 pub mod files;
+pub mod notify;
 pub mod realtime;
 pub mod server;
 pub mod services;

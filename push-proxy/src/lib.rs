@@ -7,3 +7,5 @@ pub mod fcm;
 pub mod metrics;
 pub mod notification;
 pub mod server;
+#[cfg(feature = "stand-ins")]
+pub mod standins;

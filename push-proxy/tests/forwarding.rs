@@ -5,175 +5,11 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::{Json, Router};
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use push_proxy::config::{AndroidSettings, AppleSettings, ProxyConfig};
 use push_proxy::server::{router, Proxy};
+use push_proxy::standins::{serve, Keys, Log, StandIns};
 use serde_json::{json, Value};
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-/// What a stand-in received: path, headers of interest, JSON body.
-#[derive(Debug, Clone)]
-struct Seen {
-    path: String,
-    headers: HeaderMap,
-    body: Value,
-}
-
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<Seen>>>);
-
-impl Log {
-    fn push(&self, seen: Seen) {
-        self.0.lock().expect("log").push(seen);
-    }
-    fn all(&self) -> Vec<Seen> {
-        self.0.lock().expect("log").clone()
-    }
-}
-
-async fn serve(app: Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    addr
-}
-
-// ---- FCM stand-in: the OAuth token endpoint and messages:send.
-
-async fn fcm_token(State(log): State<Log>, body: String) -> (StatusCode, Json<Value>) {
-    let form: Vec<(String, String)> = url_form(&body);
-    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    let assertion = get("assertion").unwrap_or_default();
-    let key =
-        DecodingKey::from_rsa_pem(&std::fs::read(fixture("fcm-test-key.pub.pem")).expect("key"))
-            .expect("rsa");
-    let mut validation = Validation::new(Algorithm::RS256);
-    // The audience is the token URI in use (checked by the test below).
-    validation.validate_aud = false;
-    let verified = jsonwebtoken::decode::<Value>(&assertion, &key, &validation);
-    log.push(Seen {
-        path: "/token".into(),
-        headers: HeaderMap::new(),
-        body: json!({"grant_type": get("grant_type"), "valid": verified.is_ok(),
-                     "claims": verified.map(|d| d.claims).unwrap_or(Value::Null)}),
-    });
-    (
-        StatusCode::OK,
-        Json(json!({"access_token": "fcm-access-1", "expires_in": 3600, "token_type": "Bearer"})),
-    )
-}
-
-fn url_form(body: &str) -> Vec<(String, String)> {
-    body.split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.replace("%3A", ":").replace("%2B", "+")))
-        .collect()
-}
-
-async fn fcm_send(
-    State(log): State<Log>,
-    Path(project): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> (StatusCode, Json<Value>) {
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let token = body["message"]["token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    log.push(Seen {
-        path: format!("/v1/projects/{project}"),
-        headers,
-        body,
-    });
-    match token.as_str() {
-        "gone-token" => (
-            StatusCode::NOT_FOUND,
-            Json(
-                json!({"error": {"code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND",
-                "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "UNREGISTERED"}]}}),
-            ),
-        ),
-        "malformed-token" => (
-            StatusCode::BAD_REQUEST,
-            Json(
-                json!({"error": {"code": 400, "message": "The registration token is not a valid FCM registration token",
-                "status": "INVALID_ARGUMENT",
-                "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "INVALID_ARGUMENT"}]}}),
-            ),
-        ),
-        _ => (
-            StatusCode::OK,
-            Json(json!({"name": format!("projects/{project}/messages/1")})),
-        ),
-    }
-}
-
-// ---- APNs stand-in: HTTP/2 (h2c), /3/device/{token}.
-
-async fn apns_send(
-    State(log): State<Log>,
-    Path(token): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> (StatusCode, Json<Value>) {
-    let bearer = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("bearer "))
-        .unwrap_or_default()
-        .to_string();
-    let key =
-        DecodingKey::from_ec_pem(&std::fs::read(fixture("apns-test-key.pub.pem")).expect("key"))
-            .expect("ec");
-    let mut validation = Validation::new(Algorithm::ES256);
-    validation.required_spec_claims.clear();
-    validation.validate_exp = false;
-    let header_ok =
-        jsonwebtoken::decode_header(&bearer).is_ok_and(|h| h.kid.as_deref() == Some("KEY123"));
-    let claims_ok = jsonwebtoken::decode::<Value>(&bearer, &key, &validation)
-        .is_ok_and(|d| d.claims["iss"] == "TEAM456" && d.claims["iat"].is_u64());
-    if !(header_ok && claims_ok) {
-        return (
-            StatusCode::FORBIDDEN,
-            Json(json!({"reason": "InvalidProviderToken"})),
-        );
-    }
-    log.push(Seen {
-        path: format!("/3/device/{token}"),
-        headers,
-        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
-    });
-    match token.as_str() {
-        "gone-token" => (
-            StatusCode::GONE,
-            Json(json!({"reason": "Unregistered", "timestamp": 1})),
-        ),
-        "wrong-app" => (
-            StatusCode::BAD_REQUEST,
-            Json(json!({"reason": "DeviceTokenNotForTopic"})),
-        ),
-        "too-big" => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            Json(json!({"reason": "PayloadTooLarge"})),
-        ),
-        _ => (StatusCode::OK, Json(json!({}))),
-    }
-}
 
 struct Rig {
     proxy: SocketAddr,
@@ -184,61 +20,19 @@ struct Rig {
 }
 
 async fn rig() -> Rig {
-    let fcm = Log::default();
-    let fcm_addr = serve(
-        Router::new()
-            .route("/token", post(fcm_token))
-            .route("/v1/projects/{project}/messages:send", post(fcm_send))
-            .with_state(fcm.clone()),
-    )
-    .await;
-    let apns = Log::default();
-    let apns_addr = serve(
-        Router::new()
-            .route("/3/device/{token}", post(apns_send))
-            .with_state(apns.clone()),
-    )
-    .await;
-    let dir = tempfile::tempdir().expect("dir");
-    let service = dir.path().join("service-account.json");
-    let private_key = std::fs::read_to_string(fixture("fcm-test-key.pem")).expect("key");
-    std::fs::write(
-        &service,
-        json!({"type": "service_account", "project_id": "chat-test", "private_key_id": "k1",
-               "private_key": private_key, "client_email": "push@chat-test.iam.example",
-               "token_uri": "http://token.test/token"})
-        .to_string(),
-    )
-    .expect("write");
-    let config = ProxyConfig {
-        android_push_settings: vec![AndroidSettings {
-            platform: "android_rn".into(),
-            service_file_location: service.display().to_string(),
-            fcm_endpoint: Some(format!("http://{fcm_addr}")),
-            token_uri: Some(format!("http://{fcm_addr}/token")),
-            android_api_key: None,
-        }],
-        apple_push_settings: vec![AppleSettings {
-            platform: "apple_rn".into(),
-            apple_push_use_development: false,
-            apple_push_topic: "com.example.chat".into(),
-            apple_push_cert_private: String::new(),
-            apple_push_cert_password: String::new(),
-            apple_auth_key_file: fixture("apns-test-key.p8").display().to_string(),
-            apple_auth_key_id: "KEY123".into(),
-            apple_team_id: "TEAM456".into(),
-            apns_endpoint: Some(format!("http://{apns_addr}")),
-        }],
-        send_timeout_sec: 10,
-        ..ProxyConfig::default()
+    let keys = Keys {
+        dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
     };
+    let stand_ins = StandIns::start(keys).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let config = stand_ins.proxy_config(dir.path());
     let state = Arc::new(Proxy::new(&config).expect("proxy"));
     let proxy = serve(router(state.clone())).await;
     Rig {
         proxy,
         state,
-        fcm,
-        apns,
+        fcm: stand_ins.fcm,
+        apns: stand_ins.apns,
         _dir: dir,
     }
 }

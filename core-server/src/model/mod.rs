@@ -4,6 +4,7 @@
 
 mod channel;
 mod file;
+mod notify;
 mod post;
 mod session;
 mod team;
@@ -12,6 +13,7 @@ mod webhook;
 
 pub use channel::*;
 pub use file::*;
+pub use notify::*;
 pub use post::*;
 pub use session::*;
 pub use team::*;
@@ -38,7 +40,7 @@ pub struct Preference {
 }
 
 /// A user's presence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Status {
     /// Whose status this is.
     pub user_id: String,

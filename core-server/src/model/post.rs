@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// A message in a channel; replies point at their thread's root with `root_id`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Post {
     pub id: String,
     pub create_at: i64,
@@ -33,6 +33,18 @@ pub struct Post {
     pub reply_count: i64,
     /// On a root post: time of the latest reply.
     pub last_reply_at: i64,
+}
+
+impl Post {
+    /// Joins, leaves, header changes and the like, written by the server.
+    pub fn is_system_message(&self) -> bool {
+        self.post_type.starts_with("system_")
+    }
+
+    /// Whether an incoming webhook made it.
+    pub fn from_webhook(&self) -> bool {
+        self.props.get("from_webhook").and_then(|v| v.as_str()) == Some("true")
+    }
 }
 
 /// A user's emoji reaction to a post.

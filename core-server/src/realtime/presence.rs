@@ -19,6 +19,7 @@ impl Core {
         if self.background.set(()).is_err() {
             return;
         }
+        self.start_push_sender();
         let core = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(SWEEP_INTERVAL);

@@ -560,11 +560,14 @@ impl Core {
 
     /// Marks a channel read for the actor.
     pub async fn view_channel(&self, actor: &Actor, channel_id: &str) -> Result<ChannelMember> {
-        self.channel_for_member(actor, channel_id).await?;
+        let (channel, before) = self.channel_for_member(actor, channel_id).await?;
         let member = self
             .store
             .view_channel(channel_id, actor.id(), now_ms())
             .await?;
+        if let Err(e) = self.queue_clear(actor, &channel, &before).await {
+            tracing::warn!(error = %e, "could not queue a clear push");
+        }
         self.events.publish(
             EventKind::ChannelViewed {
                 channel_id: channel_id.to_string(),

@@ -49,6 +49,8 @@ pub struct Core {
     pub(crate) background: Arc<std::sync::OnceLock<()>>,
     /// Where file bytes live.
     pub blobs: Arc<dyn crate::files::BlobStore>,
+    /// Wakes the push sender when jobs are queued.
+    pub(crate) push_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Core {
@@ -90,6 +92,7 @@ impl Core {
             events: EventBus::new(Arc::new(hub), 4096),
             limiter: Arc::new(limiter),
             background: Arc::new(std::sync::OnceLock::new()),
+            push_wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }

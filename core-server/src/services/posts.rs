@@ -68,26 +68,6 @@ fn check_props(props: &serde_json::Value) -> Result<()> {
     Ok(())
 }
 
-/// The lower-case names after each `@` in a message (trailing punctuation dropped).
-pub fn mention_words(message: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    for (i, _) in message.match_indices('@') {
-        let before = message[..i].chars().next_back();
-        if before.is_some_and(|c| c.is_alphanumeric()) {
-            continue; // an e-mail address, not a mention
-        }
-        let name: String = message[i + 1..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || ".-_".contains(*c))
-            .collect();
-        let name = name.trim_end_matches(['.', '-', '_']).to_lowercase();
-        if !name.is_empty() && !words.contains(&name) {
-            words.push(name);
-        }
-    }
-    words
-}
-
 impl Core {
     /// Posts a message (or a reply) in a channel the actor belongs to.
     pub async fn create_post(
@@ -167,11 +147,13 @@ impl Core {
             } else {
                 self.store.list_post_files(&saved.id, false).await?
             };
-            let mentioned = self.count_mentions(&channel, &saved).await?;
+            let mentions = self.notify_new_post(&channel, &saved, &actor.user).await?;
+            let mentioned = mentions.all();
             let mut followers = Vec::new();
             if !saved.root_id.is_empty() {
                 let root_author = self.store.get_post(&saved.root_id).await?.user_id;
-                self.track_reply(&saved, &root_author, &mentioned).await?;
+                self.track_reply(&saved, &root_author, &mentions.explicit())
+                    .await?;
                 followers = self.store.list_thread_followers(&saved.root_id).await?;
             }
             self.events.publish(
@@ -205,52 +187,6 @@ impl Core {
             }
         }
         Ok(saved)
-    }
-
-    /// Counts the mentions a new post makes: everyone else in a DM or GM,
-    /// `@username` of members, and `@channel`/`@all`/`@here` for all members.
-    async fn count_mentions(&self, channel: &Channel, post: &Post) -> Result<Vec<String>> {
-        let words = mention_words(&post.message);
-        let everyone = channel.is_direct_or_group()
-            || words
-                .iter()
-                .any(|w| matches!(w.as_str(), "channel" | "all" | "here"));
-        let mut mentioned: Vec<String> = Vec::new();
-        if everyone {
-            let mut cursor: Option<String> = None;
-            loop {
-                let page = self
-                    .store
-                    .list_channel_members(&channel.id, cursor.as_deref(), 500)
-                    .await?;
-                let last = page.last().map(|m| m.user_id.clone());
-                mentioned.extend(
-                    page.into_iter()
-                        .map(|m| m.user_id)
-                        .filter(|u| *u != post.user_id),
-                );
-                match last {
-                    Some(l) => cursor = Some(l),
-                    None => break,
-                }
-            }
-        } else if !words.is_empty() {
-            for user in self.store.get_users_by_usernames(&words).await? {
-                if user.id != post.user_id
-                    && self
-                        .store
-                        .get_channel_member(&channel.id, &user.id)
-                        .await
-                        .is_ok()
-                {
-                    mentioned.push(user.id);
-                }
-            }
-        }
-        self.store
-            .add_mentions(&channel.id, &mentioned, post.root_id.is_empty())
-            .await?;
-        Ok(mentioned)
     }
 
     /// One live post in a channel the actor may read.
@@ -586,20 +522,5 @@ impl Core {
             posts.retain(|p| p.channel_id == channel);
         }
         Ok(posts)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mentions_are_found_but_not_in_emails() {
-        assert_eq!(
-            mention_words("hi @Bob, and @alice.smith. cc bob@example.com @bob"),
-            vec!["bob", "alice.smith"]
-        );
-        assert_eq!(mention_words("@channel deploy"), vec!["channel"]);
-        assert!(mention_words("no mentions @ all").is_empty());
     }
 }

@@ -406,6 +406,24 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_upload(&self, id: &str) -> Result<()>;
     /// Sessions started before `before` (ms): abandoned uploads.
     async fn list_stale_uploads(&self, before: i64, limit: i64) -> Result<Vec<UploadSession>>;
+    // ---- notifications
+    /// The members of a channel (active accounts) with their notify settings and status.
+    async fn list_channel_recipients(&self, channel_id: &str) -> Result<Vec<ChannelRecipient>>;
+    /// The authors of a thread's live posts, the root's included.
+    async fn list_thread_authors(&self, root_id: &str) -> Result<Vec<String>>;
+    /// The badge a user's phone shows: unread messages in direct channels
+    /// plus mentions elsewhere.
+    async fn badge_count(&self, user_id: &str) -> Result<i64>;
+    /// Forgets a session's device when it is still `device_id`.
+    async fn clear_session_device(&self, session_id: &str, device_id: &str) -> Result<()>;
+    async fn enqueue_pushes(&self, jobs: &[PushJob]) -> Result<()>;
+    /// Leases up to `limit` due jobs to the caller until `lease_until`.
+    async fn claim_pushes(&self, now: i64, lease_until: i64, limit: i64) -> Result<Vec<PushJob>>;
+    async fn finish_push(&self, id: &str) -> Result<()>;
+    /// The queue as it stands, oldest first (for diagnostics).
+    async fn list_push_jobs(&self, limit: i64) -> Result<Vec<PushJob>>;
+    /// Puts a job back for another attempt at `next_attempt_at`.
+    async fn retry_push(&self, id: &str, attempts: i64, next_attempt_at: i64) -> Result<()>;
     /// Statuses in do-not-disturb whose end time (seconds) has passed.
     async fn list_expired_dnd(&self, now_seconds: i64) -> Result<Vec<Status>>;
     /// The channels (with their team, `""` for DMs and GMs) and teams a user belongs to.

@@ -792,3 +792,42 @@ impl From<UploadRow> for UploadSession {
         }
     }
 }
+
+#[derive(FromRow)]
+pub(crate) struct RecipientRow {
+    user_id: String,
+    username: String,
+    first_name: String,
+    is_bot: bool,
+    user_notify_props: String,
+    member_notify_props: String,
+    last_viewed_at: i64,
+    status: Option<String>,
+    manual: Option<bool>,
+    last_activity_at: Option<i64>,
+    dnd_end_time: Option<i64>,
+    prev_status: Option<String>,
+}
+
+impl From<RecipientRow> for ChannelRecipient {
+    fn from(r: RecipientRow) -> Self {
+        let status = r.status.map(|status| Status {
+            user_id: r.user_id.clone(),
+            status,
+            manual: r.manual.unwrap_or(false),
+            last_activity_at: r.last_activity_at.unwrap_or(0),
+            dnd_end_time: r.dnd_end_time.unwrap_or(0),
+            prev_status: r.prev_status.unwrap_or_default(),
+        });
+        ChannelRecipient {
+            user_id: r.user_id,
+            username: r.username,
+            first_name: r.first_name,
+            is_bot: r.is_bot,
+            user_notify_props: from_json(&r.user_notify_props),
+            member_notify_props: from_json(&r.member_notify_props),
+            last_viewed_at: r.last_viewed_at,
+            status,
+        }
+    }
+}

@@ -9,6 +9,20 @@ use super::rows::*;
 use super::{PostCursor, PostSearch, Store};
 use crate::model::*;
 
+type PushJobRow = (String, String, String, String, i64, i64, i64);
+
+fn push_job((id, user_id, session_id, payload, attempts, next_attempt_at, create_at): PushJobRow) -> PushJob {
+    PushJob {
+        id,
+        user_id,
+        session_id,
+        payload,
+        attempts,
+        next_attempt_at,
+        create_at,
+    }
+}
+
 /// A row was expected to exist but did not.
 fn missing(entity: &'static str) -> impl FnOnce(sqlx::Error) -> Error {
     move |e| match e {
@@ -1822,6 +1836,126 @@ impl Store for Backend {
         .fetch_all(&self.read)
         .await?;
         Ok(rows.into_iter().map(UploadSession::from).collect())
+    }
+
+    // ---- notifications
+
+    async fn list_channel_recipients(&self, channel_id: &str) -> Result<Vec<ChannelRecipient>> {
+        let rows: Vec<RecipientRow> = sqlx::query_as(
+            "SELECT u.id AS user_id, u.username, u.first_name, u.is_bot, \
+             u.notify_props AS user_notify_props, m.notify_props AS member_notify_props, \
+             m.last_viewed_at, s.status, s.manual, s.last_activity_at, s.dnd_end_time, s.prev_status \
+             FROM channel_members m JOIN users u ON u.id = m.user_id \
+             LEFT JOIN statuses s ON s.user_id = m.user_id \
+             WHERE m.channel_id = $1 AND u.delete_at = 0 ORDER BY u.id",
+        )
+        .bind(channel_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(ChannelRecipient::from).collect())
+    }
+
+    async fn list_thread_authors(&self, root_id: &str) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT user_id FROM posts WHERE (id = $1 OR root_id = $1) AND delete_at = 0",
+        )
+        .bind(root_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    async fn badge_count(&self, user_id: &str) -> Result<i64> {
+        let (count,): (Option<i64>,) = sqlx::query_as(
+            "SELECT CAST(SUM(CASE WHEN c.channel_type = 'D' THEN c.total_msg_count - m.msg_count \
+             ELSE m.mention_count END) AS BIGINT) \
+             FROM channel_members m JOIN channel_view c ON c.id = m.channel_id \
+             WHERE m.user_id = $1 AND c.delete_at = 0",
+        )
+        .bind(user_id)
+        .fetch_one(&self.write)
+        .await?;
+        Ok(count.unwrap_or(0).max(0))
+    }
+
+    async fn clear_session_device(&self, session_id: &str, device_id: &str) -> Result<()> {
+        sqlx::query("UPDATE sessions SET device_id = '' WHERE id = $1 AND device_id = $2")
+            .bind(session_id)
+            .bind(device_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn enqueue_pushes(&self, jobs: &[PushJob]) -> Result<()> {
+        if jobs.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.write.begin().await?;
+        for job in jobs {
+            sqlx::query(
+                "INSERT INTO push_jobs (id, user_id, session_id, payload, attempts, next_attempt_at, lease_until, create_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
+            )
+            .bind(&job.id)
+            .bind(&job.user_id)
+            .bind(&job.session_id)
+            .bind(&job.payload)
+            .bind(job.attempts)
+            .bind(job.next_attempt_at)
+            .bind(job.create_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn claim_pushes(&self, now: i64, lease_until: i64, limit: i64) -> Result<Vec<PushJob>> {
+        // The outer lease check is evaluated again on a row another node just
+        // claimed (PostgreSQL re-reads locked rows), so no job goes out twice.
+        let rows: Vec<PushJobRow> = sqlx::query_as(
+            "UPDATE push_jobs SET lease_until = $1 \
+             WHERE lease_until <= $2 AND next_attempt_at <= $2 AND id IN \
+             (SELECT id FROM push_jobs WHERE next_attempt_at <= $2 AND lease_until <= $2 \
+              ORDER BY next_attempt_at LIMIT $3) \
+             RETURNING id, user_id, session_id, payload, attempts, next_attempt_at, create_at",
+        )
+        .bind(lease_until)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.write)
+        .await?;
+        Ok(rows.into_iter().map(push_job).collect())
+    }
+
+    async fn list_push_jobs(&self, limit: i64) -> Result<Vec<PushJob>> {
+        let rows: Vec<PushJobRow> = sqlx::query_as(
+            "SELECT id, user_id, session_id, payload, attempts, next_attempt_at, create_at \
+             FROM push_jobs ORDER BY create_at, id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.write)
+        .await?;
+        Ok(rows.into_iter().map(push_job).collect())
+    }
+
+    async fn finish_push(&self, id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM push_jobs WHERE id = $1")
+            .bind(id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn retry_push(&self, id: &str, attempts: i64, next_attempt_at: i64) -> Result<()> {
+        sqlx::query("UPDATE push_jobs SET attempts = $2, next_attempt_at = $3, lease_until = 0 WHERE id = $1")
+            .bind(id)
+            .bind(attempts)
+            .bind(next_attempt_at)
+            .execute(&self.write)
+            .await?;
+        Ok(())
     }
 
     // ---- profile pictures

@@ -7,6 +7,7 @@ mod emoji;
 mod files;
 mod hooks;
 mod member_roles;
+mod notifications;
 pub(crate) mod posts;
 mod roles;
 mod sidebar;
@@ -64,6 +65,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v4/users/{user_id}/sessions"),
     ("POST", "/api/v4/users/{user_id}/sessions/revoke"),
     ("PUT", "/api/v4/users/sessions/device"),
+    ("POST", "/api/v4/notifications/ack"),
     ("GET", "/api/v4/users/{user_id}/status"),
     ("PUT", "/api/v4/users/{user_id}/status"),
     ("POST", "/api/v4/users/status/ids"),
@@ -344,6 +346,7 @@ pub fn router(core: Core) -> Router<Core> {
             post(users::revoke_session),
         )
         .route("/api/v4/users/sessions/device", put(users::attach_device))
+        .route("/api/v4/notifications/ack", post(notifications::ack))
         .route(
             "/api/v4/users/{user_id}/status",
             get(users::status).put(users::set_status),

@@ -1,0 +1,409 @@
+//! Who a post mentions, by Mattermost's rules: each member's keywords
+//! (`@username`, their mention keys, their first name if they asked for it,
+//! `@channel`/`@all`/`@here` unless they opted out), matched against the
+//! words of the message outside code.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// How a user came to be notified; a user keeps the strongest kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MentionKind {
+    /// Every member of a group message.
+    Group,
+    /// A reply in a thread they took part in (`comments: any`).
+    Thread,
+    /// A reply to their own root post (`comments: root` or `any`).
+    Comment,
+    /// `@channel`, `@all` or `@here`.
+    Channel,
+    /// The other member of a direct message.
+    Direct,
+    /// Their name or one of their keys.
+    Keyword,
+}
+
+impl MentionKind {
+    /// Whether this counts as being mentioned for notification levels
+    /// set to "mention" (a group message's blanket notice does not).
+    pub fn is_mention(self) -> bool {
+        self > MentionKind::Group
+    }
+
+    /// A mention by name, key or channel-wide word.
+    pub fn is_explicit(self) -> bool {
+        matches!(
+            self,
+            MentionKind::Keyword | MentionKind::Channel | MentionKind::Direct
+        )
+    }
+}
+
+/// One channel member as the parser needs them.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub user_id: String,
+    pub username: String,
+    pub first_name: String,
+    /// The user's notify props.
+    pub user_props: BTreeMap<String, String>,
+    /// The member's notify props in this channel.
+    pub member_props: BTreeMap<String, String>,
+    /// Whether the user is online right now (`@here` reaches only them).
+    pub online: bool,
+}
+
+impl Candidate {
+    fn prop<'a>(map: &'a BTreeMap<String, String>, key: &str) -> &'a str {
+        map.get(key).map_or("", String::as_str)
+    }
+
+    /// Muted: the channel only marks itself unread for mentions.
+    pub fn muted(&self) -> bool {
+        Self::prop(&self.member_props, "mark_unread") == "mention"
+    }
+
+    fn takes_channel_mentions(&self) -> bool {
+        if Self::prop(&self.user_props, "channel") == "false" {
+            return false;
+        }
+        match Self::prop(&self.member_props, "ignore_channel_mentions") {
+            "on" => false,
+            "off" => true,
+            // "default": a muted channel ignores them.
+            _ => !self.muted(),
+        }
+    }
+}
+
+/// What a message mentions.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// Users mentioned, with the strongest kind each.
+    pub users: BTreeMap<String, MentionKind>,
+    pub here: bool,
+    pub channel: bool,
+    pub all: bool,
+}
+
+impl Found {
+    /// Notes a user, keeping their strongest kind.
+    pub fn add(&mut self, user_id: &str, kind: MentionKind) {
+        let entry = self.users.entry(user_id.to_string()).or_insert(kind);
+        if kind > *entry {
+            *entry = kind;
+        }
+    }
+
+    /// Whether a channel-wide word was used.
+    pub fn channel_wide(&self) -> bool {
+        self.here || self.channel || self.all
+    }
+}
+
+/// The keywords of a channel's members, built once per post.
+pub struct Keywords {
+    /// Lower-cased keyword → users.
+    folded: HashMap<String, Vec<String>>,
+    /// First names, matched as written.
+    exact: HashMap<String, Vec<String>>,
+    channel_wide: Vec<String>,
+    here: Vec<String>,
+}
+
+impl Keywords {
+    /// `channel_mentions`: whether `@channel`, `@all` and `@here` may reach
+    /// anyone here (off in channels at or above the size limit).
+    pub fn new(members: &[Candidate], channel_mentions: bool) -> Self {
+        let mut k = Keywords {
+            folded: HashMap::new(),
+            exact: HashMap::new(),
+            channel_wide: Vec::new(),
+            here: Vec::new(),
+        };
+        for m in members {
+            let id = m.user_id.clone();
+            let add = |map: &mut HashMap<String, Vec<String>>, word: String| {
+                let users = map.entry(word).or_default();
+                if !users.contains(&id) {
+                    users.push(id.clone());
+                }
+            };
+            add(&mut k.folded, format!("@{}", m.username.to_lowercase()));
+            for key in Candidate::prop(&m.user_props, "mention_keys").split(',') {
+                let key = key.trim();
+                if !key.is_empty() {
+                    add(&mut k.folded, key.to_lowercase());
+                }
+            }
+            if Candidate::prop(&m.user_props, "first_name") == "true" && !m.first_name.is_empty() {
+                add(&mut k.exact, m.first_name.clone());
+            }
+            if channel_mentions && m.takes_channel_mentions() {
+                k.channel_wide.push(m.user_id.clone());
+                if m.online {
+                    k.here.push(m.user_id.clone());
+                }
+            }
+        }
+        k
+    }
+
+    /// The mentions in a message.
+    pub fn find(&self, message: &str) -> Found {
+        let mut found = Found::default();
+        for word in words(&without_code(message)) {
+            self.match_word(&word, &mut found);
+        }
+        found
+    }
+
+    fn match_word(&self, word: &str, found: &mut Found) {
+        if word.len() > 1 && word.starts_with(':') && word.ends_with(':') {
+            return; // an emoji
+        }
+        let word = word.trim_start_matches([':', '.', '-', '_']);
+        let mut candidate = word;
+        loop {
+            if self.hit(candidate, found) {
+                return;
+            }
+            match candidate.strip_suffix(['.', '-', ':', '_']) {
+                Some(shorter) if !shorter.is_empty() => candidate = shorter,
+                _ => break,
+            }
+        }
+        // `@alice.bob` may be `@alice` followed by punctuation and more text.
+        if word.contains(['.', '-', ':']) {
+            let mut parts = word.split(['.', '-', ':']).filter(|p| !p.is_empty());
+            if let Some(first) = parts.next() {
+                self.hit(first, found);
+            }
+            for part in parts {
+                self.hit(part, found);
+            }
+        }
+    }
+
+    fn hit(&self, word: &str, found: &mut Found) -> bool {
+        let lower = word.to_lowercase();
+        match lower.as_str() {
+            "@here" => {
+                found.here = true;
+                for id in &self.here {
+                    found.add(id, MentionKind::Channel);
+                }
+                return true;
+            }
+            "@channel" | "@all" => {
+                if lower == "@channel" {
+                    found.channel = true;
+                } else {
+                    found.all = true;
+                }
+                for id in &self.channel_wide {
+                    found.add(id, MentionKind::Channel);
+                }
+                return true;
+            }
+            _ => {}
+        }
+        let users = self.folded.get(&lower).or_else(|| self.exact.get(word));
+        match users {
+            Some(users) => {
+                for id in users {
+                    found.add(id, MentionKind::Keyword);
+                }
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// The message with fenced code blocks and inline code removed: mentions in
+/// code are not mentions.
+fn without_code(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut in_fence = false;
+    for line in message.lines() {
+        if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {
+            in_fence = !in_fence;
+            out.push('\n');
+            continue;
+        }
+        if in_fence {
+            out.push('\n');
+            continue;
+        }
+        let mut in_span = false;
+        for c in line.chars() {
+            if c == '`' {
+                in_span = !in_span;
+                out.push(' ');
+            } else if !in_span {
+                out.push(c);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Words: runs of letters, digits and `:` `.` `-` `_` `@`.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || ":.-_@".contains(c)))
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+}
+
+/// Users to notify of a reply, by their `comments` setting: with `any`,
+/// everyone who posted in the thread; with `root`, the root's author.
+/// `thread_authors` holds the thread's posts' authors, root author first.
+pub fn reply_mentions(
+    members: &HashMap<String, &Candidate>,
+    root_author: &str,
+    thread_authors: &HashSet<String>,
+    found: &mut Found,
+) {
+    for author in thread_authors {
+        let Some(m) = members.get(author) else {
+            continue;
+        };
+        match Candidate::prop(&m.user_props, "comments") {
+            "any" if author == root_author => found.add(author, MentionKind::Comment),
+            "any" => found.add(author, MentionKind::Thread),
+            "root" if author == root_author => found.add(author, MentionKind::Comment),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(id: &str, username: &str, props: &[(&str, &str)]) -> Candidate {
+        let mut user_props: BTreeMap<String, String> = crate::model::default_user_notify_props();
+        let mut member_props = crate::model::default_channel_notify_props();
+        for (k, v) in props {
+            if let Some(key) = k.strip_prefix("channel.") {
+                member_props.insert(key.into(), (*v).into());
+            } else {
+                user_props.insert((*k).into(), (*v).into());
+            }
+        }
+        Candidate {
+            user_id: id.into(),
+            username: username.into(),
+            first_name: "Alice".into(),
+            user_props,
+            member_props,
+            online: false,
+        }
+    }
+
+    fn ids(found: &Found) -> Vec<&str> {
+        found.users.keys().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn usernames_match_in_any_case_with_trailing_punctuation() {
+        let k = Keywords::new(
+            &[member("a", "alice", &[]), member("b", "bob.smith", &[])],
+            true,
+        );
+        assert_eq!(ids(&k.find("hey @ALICE, and @bob.smith.")), vec!["a", "b"]);
+        assert_eq!(ids(&k.find("mail alice@example.com")), Vec::<&str>::new());
+        assert_eq!(
+            ids(&k.find("`@alice` in code\n```\n@bob.smith\n```")),
+            Vec::<&str>::new()
+        );
+        assert_eq!(ids(&k.find("@alice's idea")), vec!["a"]);
+    }
+
+    #[test]
+    fn first_names_and_mention_keys_count_when_asked_for() {
+        let plain = Keywords::new(&[member("a", "alice", &[])], true);
+        assert!(plain.find("Alice, look").users.is_empty());
+        let k = Keywords::new(
+            &[member(
+                "a",
+                "alice",
+                &[("first_name", "true"), ("mention_keys", "Deploy, @ops")],
+            )],
+            true,
+        );
+        assert_eq!(ids(&k.find("Alice, look")), vec!["a"]);
+        assert!(
+            k.find("alice, look").users.is_empty(),
+            "first names match as written"
+        );
+        assert_eq!(ids(&k.find("the deploy failed")), vec!["a"]);
+        assert_eq!(ids(&k.find("ping @OPS")), vec!["a"]);
+    }
+
+    #[test]
+    fn channel_wide_words_respect_settings_status_and_the_size_limit() {
+        let mut online = member("on", "on", &[]);
+        online.online = true;
+        let members = [
+            online,
+            member("off", "off", &[]),
+            member("optout", "optout", &[("channel", "false")]),
+            member(
+                "ignore",
+                "ignore",
+                &[("channel.ignore_channel_mentions", "on")],
+            ),
+            member("muted", "muted", &[("channel.mark_unread", "mention")]),
+            member(
+                "muted_but_on",
+                "mbo",
+                &[
+                    ("channel.mark_unread", "mention"),
+                    ("channel.ignore_channel_mentions", "off"),
+                ],
+            ),
+        ];
+        let k = Keywords::new(&members, true);
+        let all = k.find("@channel deploy");
+        assert!(all.channel);
+        assert_eq!(ids(&all), vec!["muted_but_on", "off", "on"]);
+        assert_eq!(all.users["on"], MentionKind::Channel);
+        let here = k.find("@here now");
+        assert!(here.here);
+        assert_eq!(ids(&here), vec!["on"], "@here reaches online members only");
+        let big = Keywords::new(&members, false);
+        let none = big.find("@all hands");
+        assert!(
+            none.all && none.users.is_empty(),
+            "the word is seen but reaches nobody"
+        );
+    }
+
+    #[test]
+    fn a_user_keeps_the_strongest_kind() {
+        let k = Keywords::new(&[member("a", "alice", &[])], true);
+        let mut found = k.find("@channel and @alice");
+        assert_eq!(found.users["a"], MentionKind::Keyword);
+        found.add("a", MentionKind::Thread);
+        assert_eq!(found.users["a"], MentionKind::Keyword);
+    }
+
+    #[test]
+    fn replies_notify_by_the_comments_setting() {
+        let any = member("any", "any", &[("comments", "any")]);
+        let root = member("root", "root", &[("comments", "root")]);
+        let never = member("never", "never", &[]);
+        let members: HashMap<String, &Candidate> = [&any, &root, &never]
+            .into_iter()
+            .map(|m| (m.user_id.clone(), m))
+            .collect();
+        let authors: HashSet<String> = ["any", "root", "never"].map(String::from).into();
+        let mut found = Found::default();
+        reply_mentions(&members, "root", &authors, &mut found);
+        assert_eq!(found.users.get("any"), Some(&MentionKind::Thread));
+        assert_eq!(found.users.get("root"), Some(&MentionKind::Comment));
+        assert_eq!(found.users.get("never"), None);
+    }
+}

@@ -1,0 +1,14 @@
+//! Notifications: who a post mentions (and the unread counts that follow),
+//! which of a user's devices get a push for it and with what text, the
+//! queue that hands pushes to the push proxy with retries, `clear` pushes
+//! when a channel is read elsewhere, and the acknowledgement of id-only
+//! pushes.
+
+mod ack;
+mod fanout;
+pub mod mentions;
+pub mod push;
+mod queue;
+
+pub use ack::{AckOutcome, PushAck};
+pub use fanout::PostMentions;

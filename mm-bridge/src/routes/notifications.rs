@@ -1,0 +1,42 @@
+//! `POST /api/v4/notifications/ack`: the apps acknowledge each push; for an
+//! id-only push the answer is the notification with its text.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use core_server::notify::{AckOutcome, PushAck};
+use core_server::services::Core;
+
+use crate::error::{MmError, MmResult};
+use crate::extract::MmAuth;
+
+pub async fn ack(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    body: Bytes,
+) -> MmResult<Response> {
+    let ack: PushAck = serde_json::from_slice(&body).map_err(|e| {
+        let mut err = MmError::new(
+            StatusCode::BAD_REQUEST,
+            "api.push_notifications_ack.message.parse.app_error",
+            "Error while parsing the push notification ack.",
+        );
+        err.detailed_error = e.to_string();
+        err
+    })?;
+    match core.ack_push(&actor, ack).await {
+        Ok(AckOutcome::Ok) => Ok(Json(json!({"status": "OK"})).into_response()),
+        Ok(AckOutcome::Loaded(notification)) => Ok(Json(*notification).into_response()),
+        Ok(AckOutcome::Nothing) => Ok(StatusCode::OK.into_response()),
+        Err(core_server::Error::NotImplemented(_)) => Err(MmError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "api.push_notification.disabled.app_error",
+            "Push notifications are disabled on this server.",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
