@@ -41,9 +41,7 @@ pub struct Config {
     pub site_url: Option<String>,
     /// URL of a Mattermost-compatible push proxy for mobile notifications.
     pub push_proxy_url: Option<String>,
-    /// What a push notification shows: `full` (sender and message), `generic`
-    /// ("X mentioned you."), `generic_no_channel` (also without the channel
-    /// name) or `id_loaded` (ids only; the app fetches the text).
+    /// What pushes show: `full`, `generic` ("X mentioned you."), `generic_no_channel` or `id_loaded` (ids only).
     pub push_contents: String,
     /// `@channel`, `@all` and `@here` notify nobody in channels with at least this many members.
     pub max_notifications_per_channel: u64,
