@@ -45,8 +45,12 @@ pub struct Config {
     pub push_contents: String,
     /// `@channel`, `@all` and `@here` notify nobody in channels with at least this many members.
     pub max_notifications_per_channel: u64,
-    /// SMTP URL (`smtp://user:pass@host:port`) for e-mail notifications.
+    /// SMTP URL (`smtp://user:pass@host:port`, `?tls=required` for STARTTLS, `smtps://` for TLS) for e-mail.
     pub smtp_url: Option<String>,
+    /// Sender of rustchat's e-mails, as `Name <address>`.
+    pub email_from: String,
+    /// How long mentions of an away user wait before they are mailed as one digest, in seconds.
+    pub email_digest_seconds: u64,
     /// How long a session lasts, in hours.
     pub session_length_hours: u64,
     /// Largest accepted request body, in bytes.
@@ -90,6 +94,8 @@ impl Default for Config {
             push_contents: "full".into(),
             max_notifications_per_channel: 1000,
             smtp_url: None,
+            email_from: "rustchat <noreply@localhost>".into(),
+            email_digest_seconds: 900,
             session_length_hours: 24 * 30,
             max_body_bytes: 300_000,
             rate_limit_per_second: 0,
@@ -147,6 +153,8 @@ pub const KEYS: &[(&str, &str)] = &[
         "RUSTCHAT_MAX_NOTIFICATIONS_PER_CHANNEL",
     ),
     ("smtp_url", "RUSTCHAT_SMTP_URL"),
+    ("email_from", "RUSTCHAT_EMAIL_FROM"),
+    ("email_digest_seconds", "RUSTCHAT_EMAIL_DIGEST_SECONDS"),
     ("session_length_hours", "RUSTCHAT_SESSION_LENGTH_HOURS"),
     ("max_body_bytes", "RUSTCHAT_MAX_BODY_BYTES"),
     ("rate_limit_per_second", "RUSTCHAT_RATE_LIMIT_PER_SECOND"),
@@ -287,6 +295,12 @@ impl Config {
             self.smtp_url.as_deref(),
             &["smtp", "smtps"],
         )?;
+        if self.email_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(config_error(
+                "RUSTCHAT_EMAIL_FROM",
+                "must be an address such as `rustchat <noreply@example.com>`",
+            ));
+        }
         if self.s3_bucket.as_deref() == Some("") {
             return Err(config_error(
                 "RUSTCHAT_S3_BUCKET",

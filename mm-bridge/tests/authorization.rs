@@ -142,6 +142,11 @@ const PUBLIC: &[&str] = &[
     // The hash in the link is the credential.
     "/files/{file_id}/public",
     "/api/v4/teams/invite/{invite_id}",
+    // The mailed token is the credential.
+    "/api/v4/users/password/reset/send",
+    "/api/v4/users/password/reset",
+    "/api/v4/users/email/verify/send",
+    "/api/v4/users/email/verify",
 ];
 
 #[tokio::test]

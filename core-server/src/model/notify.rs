@@ -29,3 +29,23 @@ pub struct PushJob {
     pub next_attempt_at: i64,
     pub create_at: i64,
 }
+
+/// A mailed single-use token, by the hash of its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailToken {
+    pub token_hash: String,
+    /// `password_recovery` or `verify_email`.
+    pub kind: String,
+    pub user_id: String,
+    pub email: String,
+    pub create_at: i64,
+}
+
+/// A mention waiting for a user's next e-mail digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestEntry {
+    pub user_id: String,
+    pub post_id: String,
+    pub channel_id: String,
+    pub create_at: i64,
+}

@@ -60,6 +60,7 @@ impl Core {
         self.store
             .add_mentions(&channel.id, &ids, post.root_id.is_empty())
             .await?;
+        self.queue_mention_emails(post, &recipients, &ids).await?;
         if self.config.push_proxy_url.is_some() {
             self.queue_post_pushes(channel, post, sender, &recipients, &mentions)
                 .await?;

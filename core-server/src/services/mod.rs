@@ -51,6 +51,8 @@ pub struct Core {
     pub blobs: Arc<dyn crate::files::BlobStore>,
     /// Wakes the push sender when jobs are queued.
     pub(crate) push_wake: Arc<tokio::sync::Notify>,
+    /// Sends e-mail, when `smtp_url` is set.
+    pub(crate) mailer: Option<Arc<crate::email::Mailer>>,
 }
 
 impl Core {
@@ -85,9 +87,19 @@ impl Core {
         let blobs: Arc<dyn crate::files::BlobStore> = Arc::new(crate::files::LocalBlobStore::new(
             config.data_dir.join("files"),
         ));
+        let mailer =
+            match crate::email::Mailer::from_config(config.smtp_url.as_deref(), &config.email_from)
+            {
+                Ok(mailer) => mailer.map(Arc::new),
+                Err(e) => {
+                    tracing::error!(error = %e, "e-mail is off: the SMTP settings are not usable");
+                    None
+                }
+            };
         Core {
             store,
             blobs,
+            mailer,
             config: Arc::new(config),
             events: EventBus::new(Arc::new(hub), 4096),
             limiter: Arc::new(limiter),

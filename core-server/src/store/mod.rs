@@ -424,6 +424,16 @@ pub trait Store: Send + Sync + 'static {
     async fn list_push_jobs(&self, limit: i64) -> Result<Vec<PushJob>>;
     /// Puts a job back for another attempt at `next_attempt_at`.
     async fn retry_push(&self, id: &str, attempts: i64, next_attempt_at: i64) -> Result<()>;
+    // ---- e-mail
+    /// Saves a token, replacing the user's earlier ones of its kind.
+    async fn save_email_token(&self, token: &EmailToken) -> Result<()>;
+    /// Removes and returns a token of a kind: a token works once.
+    async fn take_email_token(&self, token_hash: &str, kind: &str) -> Result<Option<EmailToken>>;
+    async fn queue_digest(&self, entries: &[DigestEntry]) -> Result<()>;
+    /// Users with a digest entry older than `before`.
+    async fn list_digest_users(&self, before: i64, limit: i64) -> Result<Vec<String>>;
+    /// Removes and returns a user's digest entries, oldest first.
+    async fn take_digest(&self, user_id: &str) -> Result<Vec<DigestEntry>>;
     /// Statuses in do-not-disturb whose end time (seconds) has passed.
     async fn list_expired_dnd(&self, now_seconds: i64) -> Result<Vec<Status>>;
     /// The channels (with their team, `""` for DMs and GMs) and teams a user belongs to.

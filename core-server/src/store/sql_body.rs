@@ -1958,6 +1958,94 @@ impl Store for Backend {
         Ok(())
     }
 
+    // ---- e-mail
+
+    async fn save_email_token(&self, t: &EmailToken) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query("DELETE FROM email_tokens WHERE user_id = $1 AND kind = $2")
+            .bind(&t.user_id)
+            .bind(&t.kind)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO email_tokens (token_hash, kind, user_id, email, create_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&t.token_hash)
+        .bind(&t.kind)
+        .bind(&t.user_id)
+        .bind(&t.email)
+        .bind(t.create_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn take_email_token(&self, token_hash: &str, kind: &str) -> Result<Option<EmailToken>> {
+        let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
+            "DELETE FROM email_tokens WHERE token_hash = $1 AND kind = $2 \
+             RETURNING token_hash, kind, user_id, email, create_at",
+        )
+        .bind(token_hash)
+        .bind(kind)
+        .fetch_optional(&self.write)
+        .await?;
+        Ok(row.map(|(token_hash, kind, user_id, email, create_at)| EmailToken {
+            token_hash,
+            kind,
+            user_id,
+            email,
+            create_at,
+        }))
+    }
+
+    async fn queue_digest(&self, entries: &[DigestEntry]) -> Result<()> {
+        for e in entries {
+            sqlx::query(
+                "INSERT INTO email_digest (user_id, post_id, channel_id, create_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (user_id, post_id) DO NOTHING",
+            )
+            .bind(&e.user_id)
+            .bind(&e.post_id)
+            .bind(&e.channel_id)
+            .bind(e.create_at)
+            .execute(&self.write)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn list_digest_users(&self, before: i64, limit: i64) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT user_id FROM email_digest GROUP BY user_id HAVING MIN(create_at) < $1 \
+             ORDER BY MIN(create_at) LIMIT $2",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.write)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    async fn take_digest(&self, user_id: &str) -> Result<Vec<DigestEntry>> {
+        let mut rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "DELETE FROM email_digest WHERE user_id = $1 RETURNING user_id, post_id, channel_id, create_at",
+        )
+        .bind(user_id)
+        .fetch_all(&self.write)
+        .await?;
+        rows.sort_by_key(|r| r.3);
+        Ok(rows
+            .into_iter()
+            .map(|(user_id, post_id, channel_id, create_at)| DigestEntry {
+                user_id,
+                post_id,
+                channel_id,
+                create_at,
+            })
+            .collect())
+    }
+
     // ---- profile pictures
 
     async fn save_picture(&self, user_id: &str, content_type: &str, image: &[u8]) -> Result<()> {

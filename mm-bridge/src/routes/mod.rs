@@ -3,6 +3,7 @@
 
 mod bots;
 mod channels;
+mod email;
 mod emoji;
 mod files;
 mod hooks;
@@ -49,6 +50,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v4/roles/names"),
     ("GET", "/api/v4/roles/name/{role_name}"),
     ("POST", "/api/v4/users/login"),
+    ("POST", "/api/v4/users/password/reset/send"),
+    ("POST", "/api/v4/users/password/reset"),
+    ("POST", "/api/v4/users/email/verify/send"),
+    ("POST", "/api/v4/users/email/verify"),
     ("POST", "/api/v4/users/logout"),
     ("POST", "/api/v4/users"),
     ("GET", "/api/v4/users"),
@@ -326,6 +331,13 @@ pub fn router(core: Core) -> Router<Core> {
         .route("/api/v4/roles/names", post(roles::by_names))
         .route("/api/v4/roles/name/{role_name}", get(roles::by_name))
         .route("/api/v4/users/login", post(users::login))
+        .route("/api/v4/users/password/reset/send", post(email::send_reset))
+        .route("/api/v4/users/password/reset", post(email::reset))
+        .route(
+            "/api/v4/users/email/verify/send",
+            post(email::send_verification),
+        )
+        .route("/api/v4/users/email/verify", post(email::verify))
         .route("/api/v4/users/logout", post(users::logout))
         .route("/api/v4/users", post(users::create).get(users::list))
         .route("/api/v4/users/ids", post(users::by_ids))

@@ -1,0 +1,122 @@
+//! Mentions mailed to users who were away: each mention of a user who is
+//! not online (and allows e-mail for that channel) waits in `email_digest`;
+//! once the oldest has waited `email_digest_seconds`, everything still
+//! unread goes out as one message. A failed send puts the mentions back.
+
+use super::messages::{self, Missed};
+use crate::error::Result;
+use crate::model::{Channel, ChannelRecipient, DigestEntry, Post};
+use crate::services::Core;
+use crate::time::now_ms;
+
+/// Longest message excerpt in a digest, in characters.
+const EXCERPT: usize = 300;
+
+fn allows_email(r: &ChannelRecipient) -> bool {
+    let user = r.user_notify_props.get("email").map(String::as_str);
+    let channel = r.member_notify_props.get("email").map(String::as_str);
+    let wanted = match channel {
+        Some("true") => true,
+        Some("false") => false,
+        _ => user != Some("false"),
+    };
+    let muted = r.member_notify_props.get("mark_unread").map(String::as_str) == Some("mention");
+    let present = r
+        .status
+        .as_ref()
+        .is_some_and(|s| matches!(s.status.as_str(), "online" | "dnd" | "ooo"));
+    wanted && !muted && !present && !r.is_bot
+}
+
+impl Core {
+    /// Queues a post for the digests of the mentioned members who are away.
+    pub(crate) async fn queue_mention_emails(
+        &self,
+        post: &Post,
+        recipients: &[ChannelRecipient],
+        mentioned: &[String],
+    ) -> Result<()> {
+        if self.mailer.is_none() {
+            return Ok(());
+        }
+        let entries: Vec<DigestEntry> = recipients
+            .iter()
+            .filter(|r| mentioned.contains(&r.user_id) && allows_email(r))
+            .map(|r| DigestEntry {
+                user_id: r.user_id.clone(),
+                post_id: post.id.clone(),
+                channel_id: post.channel_id.clone(),
+                create_at: post.create_at,
+            })
+            .collect();
+        self.store.queue_digest(&entries).await
+    }
+
+    /// Mails the digests that are due; returns how many were sent.
+    pub async fn send_due_digests(&self) -> Result<usize> {
+        let Some(mailer) = self.mailer.as_deref() else {
+            return Ok(0);
+        };
+        let wait_ms = i64::try_from(self.config.email_digest_seconds)
+            .unwrap_or(i64::MAX / 1000)
+            .saturating_mul(1000);
+        let mut sent = 0;
+        for user_id in self
+            .store
+            .list_digest_users(now_ms() - wait_ms, 100)
+            .await?
+        {
+            let entries = self.store.take_digest(&user_id).await?;
+            let user = self.store.get_user(&user_id).await?;
+            let missed = self.still_unread(&user_id, &entries).await?;
+            if missed.is_empty() || user.is_deleted() {
+                continue;
+            }
+            match mailer
+                .send(&user.email, messages::digest(&self.site_name(), &missed))
+                .await
+            {
+                Ok(()) => sent += 1,
+                Err(e) => {
+                    tracing::warn!(error = %e, %user_id, "digest not sent; will retry");
+                    self.store.queue_digest(&entries).await?;
+                }
+            }
+        }
+        Ok(sent)
+    }
+
+    /// The entries whose post is live and whose channel the user has not read since.
+    async fn still_unread(&self, user_id: &str, entries: &[DigestEntry]) -> Result<Vec<Missed>> {
+        let site = self.site_url();
+        let mut missed = Vec::new();
+        for entry in entries {
+            let Ok(post) = self.store.get_post(&entry.post_id).await else {
+                continue;
+            };
+            let Ok(member) = self
+                .store
+                .get_channel_member(&entry.channel_id, user_id)
+                .await
+            else {
+                continue;
+            };
+            if post.delete_at != 0 || member.last_viewed_at >= post.create_at {
+                continue;
+            }
+            let channel: Channel = self.store.get_channel(&entry.channel_id).await?;
+            let sender = self.store.get_user(&post.user_id).await?;
+            missed.push(Missed {
+                sender: format!("@{}", sender.username),
+                channel: match channel.channel_type.as_str() {
+                    "D" => "a direct message".to_string(),
+                    "G" => "a group message".to_string(),
+                    _ => channel.display_name.clone(),
+                },
+                message: post.message.chars().take(EXCERPT).collect(),
+                link: format!("{site}/_redirect/pl/{}", post.id),
+            });
+        }
+        Ok(missed)
+    }
+}

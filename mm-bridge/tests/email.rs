@@ -1,0 +1,487 @@
+//! E-mail against a real SMTP server (aiosmtpd, started by the test script,
+//! delivering into a maildir these tests read): password reset end to end,
+//! single use and expiry of its token, address verification, digests of
+//! missed mentions, and a mail server that cannot be reached.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use core_server::config::Config;
+use core_server::model::EmailToken;
+use core_server::services::{Actor, Core, NewPost};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use tower::ServiceExt;
+
+/// The SMTP server and its maildir, or `None` (skipped) outside the test script.
+fn smtp() -> Option<(String, PathBuf)> {
+    match (
+        std::env::var("RUSTCHAT_TEST_SMTP_URL"),
+        std::env::var("RUSTCHAT_TEST_MAILDIR"),
+    ) {
+        (Ok(url), Ok(dir)) if !url.is_empty() => Some((url, PathBuf::from(dir))),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("an SMTP server is required under CI=true (RUSTCHAT_TEST_SMTP_URL, RUSTCHAT_TEST_MAILDIR)");
+            }
+            eprintln!("SKIPPED: RUSTCHAT_TEST_SMTP_URL is not set");
+            None
+        }
+    }
+}
+
+struct Rig {
+    core: Core,
+    maildir: PathBuf,
+    /// Makes this run's addresses unique in a maildir shared by all runs.
+    tag: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn rig(config: Config) -> Option<Rig> {
+    let (url, maildir) = smtp()?;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("t.db").display());
+    let store = core_server::store::open(&db, 4).await.expect("store");
+    let config = Config {
+        smtp_url: Some(url),
+        site_url: Some("https://chat.example.com".into()),
+        ..config
+    };
+    Some(Rig {
+        core: Core::new(store, config),
+        maildir,
+        tag: core_server::id::new_id()[..8].to_string(),
+        _dir: dir,
+    })
+}
+
+impl Rig {
+    fn email(&self, name: &str) -> String {
+        format!("{name}-{}@example.com", self.tag)
+    }
+
+    async fn user(&self, name: &str) -> (Actor, String) {
+        let input = serde_json::from_value(json!({
+            "username": format!("{name}{}", self.tag), "email": self.email(name), "password": "password1"
+        }))
+        .expect("new user");
+        self.core
+            .create_user(None, input, false, true)
+            .await
+            .expect("create user");
+        let login = self
+            .core
+            .login(&self.email(name), "password1", "")
+            .await
+            .expect("login");
+        let actor = self.core.authenticate(&login.token).await.expect("actor");
+        (actor, login.token)
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let app = core_server::server::app(self.core.clone(), mm_bridge::router(self.core.clone()));
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/json");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let response = app
+            .oneshot(request.body(Body::from(body.to_string())).expect("request"))
+            .await
+            .expect("response");
+        let status = response.status();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    /// The messages delivered to an address, decoded, waiting up to 5 s for `count`.
+    async fn mail_to(&self, address: &str, count: usize) -> Vec<String> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let mut found = Vec::new();
+            for sub in ["new", "cur"] {
+                let Ok(entries) = std::fs::read_dir(self.maildir.join(sub)) else {
+                    continue;
+                };
+                for entry in entries.flatten() {
+                    let raw = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                    let to_line = raw
+                        .lines()
+                        .find(|l| l.to_ascii_lowercase().starts_with("to:"));
+                    if to_line.is_some_and(|l| l.contains(address)) {
+                        found.push(decode_quoted_printable(&raw));
+                    }
+                }
+            }
+            if found.len() >= count || tokio::time::Instant::now() > deadline {
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// Enough of quoted-printable for these tests: soft line breaks and `=XX`.
+fn decode_quoted_printable(raw: &str) -> String {
+    let joined = raw.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn token_in(mail: &str) -> String {
+    let start = mail.find("token=").expect("a token link") + "token=".len();
+    mail[start..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_password_reset_works_once_with_the_mailed_token_only() {
+    let Some(rig) = rig(Config::default()).await else {
+        return;
+    };
+    let (alice, old_session) = rig.user("alice").await;
+    let address = rig.email("alice");
+    let (status, body) = rig
+        .call(
+            Method::POST,
+            "/api/v4/users/password/reset/send",
+            None,
+            json!({"email": address.to_uppercase()}),
+        )
+        .await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"status": "OK"})));
+    // Unknown addresses answer the same, and nothing is sent.
+    let nobody = rig.email("nobody");
+    let (status, _) = rig
+        .call(
+            Method::POST,
+            "/api/v4/users/password/reset/send",
+            None,
+            json!({"email": nobody}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = rig
+        .call(
+            Method::POST,
+            "/api/v4/users/password/reset/send",
+            None,
+            json!({"email": ""}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("email")),
+        "{body}"
+    );
+
+    let mail = rig.mail_to(&address, 1).await;
+    assert_eq!(mail.len(), 1, "one message to alice");
+    let mail = &mail[0];
+    assert!(mail.contains("Reset your password"));
+    assert!(
+        mail.contains("text/plain") && mail.contains("text/html"),
+        "text and HTML bodies"
+    );
+    assert!(mail.contains("https://chat.example.com/reset_password_complete?token="));
+    let token = token_in(mail);
+    assert_eq!(token.len(), 64);
+    assert!(rig.mail_to(&nobody, 0).await.is_empty());
+
+    let reset = |token: String, password: &str| {
+        let body = json!({"token": token, "new_password": password});
+        async {
+            rig.call(Method::POST, "/api/v4/users/password/reset", None, body)
+                .await
+        }
+    };
+    // A guess of the right shape, a malformed token, a refused password.
+    let guess: String = token.chars().rev().collect();
+    let (status, body) = reset(guess, "new-password-1").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["id"], "api.user.reset_password.invalid_link.app_error");
+    let (status, _) = reset("short".into(), "new-password-1").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = reset(token.clone(), "x").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "too short a password");
+
+    // The real one: works (the refused password did not use it up) ...
+    let (status, body) = reset(token.clone(), "new-password-1").await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"status": "OK"})));
+    assert!(
+        rig.core.authenticate(&old_session).await.is_err(),
+        "sessions are signed out"
+    );
+    assert!(rig.core.login(&address, "password1", "").await.is_err());
+    assert!(rig.core.login(&address, "new-password-1", "").await.is_ok());
+    // ... once.
+    let (status, body) = reset(token, "new-password-2").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["id"], "api.user.reset_password.invalid_link.app_error");
+    let notices = rig.mail_to(&address, 2).await;
+    assert!(
+        notices
+            .iter()
+            .any(|m| m.contains("Your password was changed")),
+        "the owner is told"
+    );
+
+    // A token older than a day has expired.
+    let old = "A".repeat(64);
+    rig.core
+        .store
+        .save_email_token(&EmailToken {
+            token_hash: hex::encode(Sha256::digest(old.as_bytes())),
+            kind: "password_recovery".into(),
+            user_id: alice.id().to_string(),
+            email: address.clone(),
+            create_at: core_server::time::now_ms() - core_server::email::TOKEN_LIFETIME_MS - 1000,
+        })
+        .await
+        .expect("token");
+    let (status, body) = reset(old, "new-password-3").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["id"], "api.user.reset_password.link_expired.app_error");
+}
+
+#[tokio::test]
+async fn an_address_is_verified_with_its_mailed_link() {
+    let Some(rig) = rig(Config::default()).await else {
+        return;
+    };
+    let (bob, token) = rig.user("bob").await;
+    let address = rig.email("bob");
+    let (status, _) = rig
+        .call(
+            Method::POST,
+            "/api/v4/users/email/verify/send",
+            None,
+            json!({"email": address}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mail = rig.mail_to(&address, 1).await;
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].contains("/do_verify_email?token="));
+    let link_token = token_in(&mail[0]);
+    let (status, body) = rig
+        .call(
+            Method::POST,
+            "/api/v4/users/email/verify",
+            None,
+            json!({"token": link_token}),
+        )
+        .await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"status": "OK"})));
+    let user = rig.core.store.get_user(bob.id()).await.expect("user");
+    assert!(user.email_verified);
+    let (status, body) = rig
+        .call(
+            Method::POST,
+            "/api/v4/users/email/verify",
+            None,
+            json!({"token": link_token}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["id"], "api.user.verify_email.bad_link.app_error");
+    // Verified addresses get no more links.
+    rig.call(
+        Method::POST,
+        "/api/v4/users/email/verify/send",
+        Some(&token),
+        json!({"email": address}),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(rig.mail_to(&address, 1).await.len(), 1);
+}
+
+async fn post(core: &Core, actor: &Actor, channel_id: &str, message: &str) {
+    let input: NewPost = serde_json::from_value(json!({"message": message})).expect("post");
+    core.create_post(actor, channel_id, input)
+        .await
+        .expect("create post");
+}
+
+#[tokio::test]
+async fn mentions_missed_while_away_arrive_as_one_digest() {
+    let Some(rig) = rig(Config {
+        email_digest_seconds: 0,
+        ..Config::default()
+    })
+    .await
+    else {
+        return;
+    };
+    let (alice, _) = rig.user("alice").await;
+    let (carol, _) = rig.user("carol").await;
+    let (dave, _) = rig.user("dave").await;
+    let (erin, _) = rig.user("erin").await;
+    let team = rig
+        .core
+        .create_team(
+            &alice,
+            serde_json::from_value(
+                json!({"name": format!("t{}", rig.tag.to_lowercase()), "display_name": "Team"}),
+            )
+            .expect("team"),
+        )
+        .await
+        .expect("team");
+    let channel = rig
+        .core
+        .create_channel(
+            &alice,
+            &team.id,
+            serde_json::from_value(json!({"name": "ops", "display_name": "Ops", "type": "O"}))
+                .expect("channel"),
+        )
+        .await
+        .expect("channel");
+    for user in [&carol, &dave, &erin] {
+        rig.core
+            .add_team_member(&alice, &team.id, user.id())
+            .await
+            .expect("team");
+        rig.core
+            .add_channel_member(&alice, &channel.id, user.id())
+            .await
+            .expect("channel");
+    }
+    rig.core
+        .set_status(&erin, erin.id(), "online", None)
+        .await
+        .expect("online");
+    let (c, d, e) = (
+        carol.user.username.clone(),
+        dave.user.username.clone(),
+        erin.user.username.clone(),
+    );
+    post(
+        &rig.core,
+        &alice,
+        &channel.id,
+        &format!("@{c} the <b>deploy</b> failed"),
+    )
+    .await;
+    post(
+        &rig.core,
+        &alice,
+        &channel.id,
+        &format!("@{c} @{d} @{e} it works again"),
+    )
+    .await;
+    // Dave reads the channel before the digest goes out.
+    rig.core
+        .view_channel(&dave, &channel.id)
+        .await
+        .expect("view");
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(
+        rig.core.send_due_digests().await.expect("digests"),
+        1,
+        "carol only"
+    );
+
+    let mail = rig.mail_to(&rig.email("carol"), 1).await;
+    assert_eq!(mail.len(), 1, "one digest for two mentions");
+    assert!(mail[0].contains("2 new messages"));
+    assert!(
+        mail[0].contains("the <b>deploy</b> failed"),
+        "the text part as written"
+    );
+    assert!(
+        mail[0].contains("&lt;b&gt;deploy&lt;/b&gt;"),
+        "the HTML part escaped"
+    );
+    assert!(mail[0].contains("https://chat.example.com/_redirect/pl/"));
+    assert!(
+        rig.mail_to(&rig.email("dave"), 0).await.is_empty(),
+        "read in time"
+    );
+    assert!(
+        rig.mail_to(&rig.email("erin"), 0).await.is_empty(),
+        "online users get no mail"
+    );
+    assert_eq!(
+        rig.core.send_due_digests().await.expect("digests"),
+        0,
+        "sent once"
+    );
+}
+
+#[tokio::test]
+async fn a_mail_server_that_cannot_be_reached_is_a_clear_error() {
+    if smtp().is_none() {
+        return;
+    }
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+        probe.local_addr().expect("addr").port()
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("t.db").display());
+    let store = core_server::store::open(&db, 4).await.expect("store");
+    let core = Core::new(
+        store,
+        Config {
+            smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+            ..Config::default()
+        },
+    );
+    let rig = Rig {
+        core,
+        maildir: PathBuf::new(),
+        tag: "down".into(),
+        _dir: dir,
+    };
+    rig.user("frank").await;
+    let (status, body) = rig
+        .call(
+            Method::POST,
+            "/api/v4/users/password/reset/send",
+            None,
+            json!({"email": rig.email("frank")}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(body["id"], "api.user.send_password_reset.send.app_error");
+}
