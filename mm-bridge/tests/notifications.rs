@@ -622,3 +622,27 @@ async fn mention_counts_follow_each_users_keywords_and_stay_exact_under_load() {
     }
     assert_eq!(counts(rig.dave.clone()).await, 50);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_webhooks_may_post_under_another_name() {
+    let rig = rig().await;
+    let input: NewPost = serde_json::from_value(json!({
+        "message": "@bob wire the money",
+        "props": {"from_webhook": "true", "override_username": "CEO", "override_icon_url": "http://x/ceo.png"}
+    }))
+    .expect("post");
+    let saved = rig
+        .core
+        .create_post(&rig.alice, &rig.channel, input)
+        .await
+        .expect("post");
+    assert!(
+        saved.props.get("override_username").is_none(),
+        "{}",
+        saved.props
+    );
+    assert!(saved.props.get("from_webhook").is_none());
+    let bob = pushes_to(&rig, "bob-token", 1).await;
+    assert_eq!(data(&bob[0])["sender_name"], "@alice");
+    assert_eq!(data(&bob[0])["override_username"], "");
+}

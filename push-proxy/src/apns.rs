@@ -132,6 +132,15 @@ impl ApnsClient {
 
     /// Sends one notification; transport errors and 5xx are retried twice.
     pub async fn send(&self, n: &PushNotification, app_version: u32) -> Delivery {
+        // Device tokens are hexadecimal; anything else must not reach the URL path.
+        if n.device_id.len() > 200
+            || !n
+                .device_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Delivery::Removed("BadDeviceToken".into());
+        }
         let url = format!("{}/3/device/{}", self.endpoint, n.device_id);
         // Background pushes (clear, badge) go as Apple asks: type background, priority 5.
         let (push_type, priority) = if n.carries_content() {

@@ -172,11 +172,13 @@ impl FcmClient {
                     last = error["error"]["message"]
                         .as_str()
                         .map_or_else(|| format!("FCM answered HTTP {status}"), String::from);
+                    if status.as_u16() == 401 {
+                        // The access token was refused (a rotated key): fetch another.
+                        *self.token.lock().await = None;
+                        continue;
+                    }
                     if status.is_client_error() && status.as_u16() != 429 {
                         return Delivery::Failed(last);
-                    }
-                    if status.as_u16() == 401 {
-                        *self.token.lock().await = None;
                     }
                 }
                 Err(e) => last = format!("FCM unreachable: {e}"),

@@ -59,6 +59,11 @@ impl Proxy {
             .map_err(|e| SetupError::Client(e.to_string()))?;
         let mut targets = HashMap::new();
         for settings in &config.android_push_settings {
+            // Mattermost's sample file lists apps without credentials: skip those.
+            if settings.service_file_location.is_empty() {
+                tracing::warn!(platform = %settings.platform, "no ServiceFileLocation: platform skipped");
+                continue;
+            }
             let client =
                 FcmClient::new(settings, http.clone()).map_err(|source| SetupError::Android {
                     platform: settings.platform.clone(),
@@ -67,6 +72,12 @@ impl Proxy {
             targets.insert(settings.platform.clone(), Target::Android(client));
         }
         for settings in &config.apple_push_settings {
+            if settings.apple_auth_key_file.is_empty()
+                && settings.apple_push_cert_private.is_empty()
+            {
+                tracing::warn!(platform = %settings.platform, "no Apple credentials: platform skipped");
+                continue;
+            }
             let client =
                 ApnsClient::new(settings, timeout).map_err(|source| SetupError::Apple {
                     platform: settings.platform.clone(),
@@ -102,10 +113,11 @@ impl Proxy {
                 n.platform, n.server_id
             ));
         };
+        // Label values are bounded: configured platforms, known types.
         let labels = format!(
             "platform=\"{}\",type=\"{}\"",
             label(&platform),
-            label(&n.kind)
+            known_type(&n.kind)
         );
         self.metrics
             .count("service_notifications_total", labels.clone());
@@ -151,6 +163,14 @@ impl Proxy {
     }
 }
 
+/// A metric label for a notification type: Mattermost's types, else `other`.
+fn known_type(kind: &str) -> &str {
+    match kind {
+        "message" | "clear" | "update_badge" | "session" | "test" => kind,
+        _ => "other",
+    }
+}
+
 fn truncate(text: &mut String, max: usize) {
     if text.len() > max {
         let mut cut = max;
@@ -182,12 +202,17 @@ async fn ack(State(proxy): State<Arc<Proxy>>, body: Bytes) -> Json<PushResponse>
             return Json(proxy.bad_request(format!("Failed because of missing ack {what}")));
         }
     }
+    let platform = match ack.platform.as_str() {
+        p @ ("ios" | "android") => p,
+        p if proxy.targets.contains_key(p) => p,
+        _ => "other",
+    };
     proxy.metrics.count(
         "service_delivered_total",
         format!(
             "platform=\"{}\",type=\"{}\"",
-            label(&ack.platform),
-            label(&ack.kind)
+            label(platform),
+            known_type(&ack.kind)
         ),
     );
     Json(PushResponse::ok())

@@ -28,7 +28,31 @@ fn allows_email(r: &ChannelRecipient) -> bool {
     wanted && !muted && !present && !r.is_bot
 }
 
+/// How often due digests are looked for.
+const DIGEST_TICK: std::time::Duration = std::time::Duration::from_secs(30);
+
 impl Core {
+    /// Sends due digests every 30 s (when e-mail is set up), apart from the
+    /// presence work so a slow mail server cannot hold that up.
+    pub(crate) fn start_digest_sender(&self) {
+        if self.mailer.is_none() {
+            return;
+        }
+        let core = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(DIGEST_TICK);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                match core.send_due_digests().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(sent = n, "mailed mention digests"),
+                    Err(e) => tracing::warn!(error = %e, "could not send mention digests"),
+                }
+            }
+        });
+    }
+
     /// Queues a post for the digests of the mentioned members who are away.
     pub(crate) async fn queue_mention_emails(
         &self,
@@ -61,25 +85,40 @@ impl Core {
             .unwrap_or(i64::MAX / 1000)
             .saturating_mul(1000);
         let mut sent = 0;
-        for user_id in self
+        let due = self
             .store
             .list_digest_users(now_ms() - wait_ms, 100)
-            .await?
-        {
+            .await?;
+        for user_id in due {
             let entries = self.store.take_digest(&user_id).await?;
-            let user = self.store.get_user(&user_id).await?;
-            let missed = self.still_unread(&user_id, &entries).await?;
-            if missed.is_empty() || user.is_deleted() {
-                continue;
+            let outcome = async {
+                let user = self.store.get_user(&user_id).await?;
+                let missed = self.still_unread(&user_id, &entries).await?;
+                if missed.is_empty() || user.is_deleted() {
+                    return Ok(false);
+                }
+                mailer
+                    .send(&user.email, messages::digest(&self.site_name(), &missed))
+                    .await
+                    .map(|()| true)
             }
-            match mailer
-                .send(&user.email, messages::digest(&self.site_name(), &missed))
-                .await
-            {
-                Ok(()) => sent += 1,
+            .await;
+            match outcome {
+                Ok(true) => sent += 1,
+                Ok(false) => {}
                 Err(e) => {
+                    // Back in line behind the others, so one bad address
+                    // cannot hold up everyone's digests.
                     tracing::warn!(error = %e, %user_id, "digest not sent; will retry");
-                    self.store.queue_digest(&entries).await?;
+                    let now = now_ms();
+                    let later: Vec<DigestEntry> = entries
+                        .into_iter()
+                        .map(|entry| DigestEntry {
+                            create_at: now,
+                            ..entry
+                        })
+                        .collect();
+                    self.store.queue_digest(&later).await?;
                 }
             }
         }

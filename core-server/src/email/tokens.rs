@@ -1,6 +1,8 @@
 //! Password resets and address checks: a random token is mailed, only its
 //! hash is stored, and using it removes it (in the same statement, so two
-//! uses at once cannot both succeed). Tokens expire after a day.
+//! uses at once cannot both succeed). Tokens expire after a day. Requests
+//! answer the same, at once, whether the address exists or the mail went
+//! out (as Mattermost's hardened mode); sending happens in the background.
 
 use rand::distributions::{Alphanumeric, DistString};
 use sha2::{Digest, Sha256};
@@ -19,6 +21,9 @@ pub const TOKEN_LIFETIME_MS: i64 = 24 * 60 * 60 * 1000;
 /// Why a token was refused (the reason of the `token` field's error).
 pub const INVALID_LINK: &str = "the link is not valid";
 pub const EXPIRED_LINK: &str = "the link has expired";
+/// One link of a kind per account per minute: requests beyond that are
+/// answered the same but send nothing (no inbox flooding).
+const RESEND_AFTER_MS: i64 = 60_000;
 const PASSWORD_RECOVERY: &str = "password_recovery";
 const VERIFY_EMAIL: &str = "verify_email";
 
@@ -63,7 +68,26 @@ impl Core {
             .ok_or_else(|| Error::NotImplemented("e-mail is not set up on this server".into()))
     }
 
-    async fn issue_token(&self, kind: &str, user_id: &str, email: &str) -> Result<String> {
+    /// Sends in the background: the answer takes as long, and says the
+    /// same, whether or not the address has an account or the mail went out.
+    fn send_later(&self, to: String, email: super::mailer::Email) {
+        let Some(mailer) = self.mailer.clone() else {
+            return;
+        };
+        tokio::spawn(async move {
+            if let Err(e) = mailer.send(&to, email).await {
+                tracing::warn!(error = %e, "an account e-mail was not sent");
+            }
+        });
+    }
+
+    /// A new token, unless one of this kind went out within the last minute.
+    async fn issue_token(&self, kind: &str, user_id: &str, email: &str) -> Result<Option<String>> {
+        if let Some(at) = self.store.email_token_issued_at(user_id, kind).await? {
+            if now_ms() - at < RESEND_AFTER_MS {
+                return Ok(None);
+            }
+        }
         let token = new_token();
         self.store
             .save_email_token(&EmailToken {
@@ -74,7 +98,7 @@ impl Core {
                 create_at: now_ms(),
             })
             .await?;
-        Ok(token)
+        Ok(Some(token))
     }
 
     /// Mails a password reset link to the account with this address. An
@@ -84,23 +108,25 @@ impl Core {
         if email.is_empty() {
             return Err(Error::invalid("email", "is required"));
         }
-        let mailer = self.mailer()?;
+        self.mailer()?;
         let user = match self.store.get_user_by_email(&email).await {
             Ok(user) if !user.is_deleted() && !user.is_bot => user,
             Ok(_) | Err(Error::NotFound { .. }) => return Ok(()),
             Err(e) => return Err(e),
         };
-        let token = self
+        let Some(token) = self
             .issue_token(PASSWORD_RECOVERY, &user.id, &user.email)
-            .await?;
-        let site = self.site_url();
-        let link = format!("{site}/reset_password_complete?token={token}");
-        mailer
-            .send(
-                &user.email,
-                messages::password_reset(&self.site_name(), &link, TOKEN_LIFETIME_MS / 3_600_000),
-            )
-            .await
+            .await?
+        else {
+            return Ok(());
+        };
+        let link = format!("{}/reset_password_complete?token={token}", self.site_url());
+        let hours = TOKEN_LIFETIME_MS / 3_600_000;
+        self.send_later(
+            user.email,
+            messages::password_reset(&self.site_name(), &link, hours),
+        );
+        Ok(())
     }
 
     /// Sets a new password with a mailed token, signs the account out
@@ -131,14 +157,7 @@ impl Core {
             self.store.delete_session(&session.id).await?;
             self.session_ended(&user.id, &session.id);
         }
-        if let Ok(mailer) = self.mailer() {
-            if let Err(e) = mailer
-                .send(&user.email, messages::password_changed(&self.site_name()))
-                .await
-            {
-                tracing::warn!(error = %e, "could not mail the password-changed notice");
-            }
-        }
+        self.send_later(user.email, messages::password_changed(&self.site_name()));
         Ok(())
     }
 
@@ -149,26 +168,28 @@ impl Core {
         if email.is_empty() {
             return Err(Error::invalid("email", "is required"));
         }
-        let mailer = self.mailer()?;
+        self.mailer()?;
         let user = match self.store.get_user_by_email(&email).await {
             Ok(user) if !user.is_deleted() && !user.email_verified => user,
             Ok(_) | Err(Error::NotFound { .. }) => return Ok(()),
             Err(e) => return Err(e),
         };
-        let token = self
+        let Some(token) = self
             .issue_token(VERIFY_EMAIL, &user.id, &user.email)
-            .await?;
-        let site = self.site_url();
+            .await?
+        else {
+            return Ok(());
+        };
         let link = format!(
-            "{site}/do_verify_email?token={token}&email={}",
+            "{}/do_verify_email?token={token}&email={}",
+            self.site_url(),
             url::form_urlencoded::byte_serialize(user.email.as_bytes()).collect::<String>()
         );
-        mailer
-            .send(
-                &user.email,
-                messages::verify_address(&self.site_name(), &link),
-            )
-            .await
+        self.send_later(
+            user.email,
+            messages::verify_address(&self.site_name(), &link),
+        );
+        Ok(())
     }
 
     /// Marks an address confirmed with a mailed token.

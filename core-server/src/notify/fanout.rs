@@ -60,11 +60,23 @@ impl Core {
         self.store
             .add_mentions(&channel.id, &ids, post.root_id.is_empty())
             .await?;
-        self.queue_mention_emails(post, &recipients, &ids).await?;
-        if self.config.push_proxy_url.is_some() {
-            self.queue_post_pushes(channel, post, sender, &recipients, &mentions)
-                .await?;
-        }
+        // Pushes and e-mails do not change the answer: queue them after it.
+        let (core, channel, post, sender) =
+            (self.clone(), channel.clone(), post.clone(), sender.clone());
+        let queued = mentions.clone();
+        tokio::spawn(async move {
+            if let Err(e) = core.queue_mention_emails(&post, &recipients, &ids).await {
+                tracing::warn!(error = %e, post_id = %post.id, "could not queue mention e-mails");
+            }
+            if core.config.push_proxy_url.is_some() {
+                if let Err(e) = core
+                    .queue_post_pushes(&channel, &post, &sender, &recipients, &queued)
+                    .await
+                {
+                    tracing::warn!(error = %e, post_id = %post.id, "could not queue pushes");
+                }
+            }
+        });
         Ok(mentions)
     }
 
@@ -165,11 +177,16 @@ impl Core {
             {
                 continue;
             }
-            let others: Vec<String> = recipients
-                .iter()
-                .filter(|o| o.user_id != r.user_id)
-                .map(|o| o.username.clone())
-                .collect();
+            // Only a group message's title names the other members.
+            let others: Vec<String> = if group {
+                recipients
+                    .iter()
+                    .filter(|o| o.user_id != r.user_id)
+                    .map(|o| o.username.clone())
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let badge = self.store.badge_count(&r.user_id).await?;
             let n = composer.message(&r.user_id, &others, kind, contents, badge);
             jobs.extend(self.jobs_for_devices(&r.user_id, &n, None, now).await?);

@@ -22,8 +22,10 @@ const POLL: Duration = Duration::from_secs(1);
 /// First retry after this long, doubling up to `MAX_BACKOFF_MS`.
 const FIRST_BACKOFF_MS: i64 = 1_000;
 const MAX_BACKOFF_MS: i64 = 5 * 60_000;
-/// After this many failed attempts (about an hour) a push is dropped.
+/// After this many failed attempts a push is dropped…
 pub const MAX_ATTEMPTS: i64 = 20;
+/// …and after this long: a push about an hour-old message only confuses.
+pub const MAX_AGE_MS: i64 = 60 * 60_000;
 
 #[derive(Deserialize)]
 struct ProxyAnswer {
@@ -141,7 +143,7 @@ impl Core {
             }
             Outcome::Retry(reason) => {
                 let attempts = job.attempts + 1;
-                if attempts >= MAX_ATTEMPTS {
+                if attempts >= MAX_ATTEMPTS || now_ms() - job.create_at > MAX_AGE_MS {
                     tracing::error!(user_id = %job.user_id, %reason, attempts, "push dropped after repeated failures");
                     self.store.finish_push(&job.id).await
                 } else {

@@ -20,6 +20,7 @@ impl Core {
             return;
         }
         self.start_push_sender();
+        self.start_digest_sender();
         let core = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(SWEEP_INTERVAL);
@@ -29,11 +30,6 @@ impl Core {
                 tick.tick().await;
                 core.events.hub().reap();
                 core.sweep_presence().await;
-                match core.send_due_digests().await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(sent = n, "mailed mention digests"),
-                    Err(e) => tracing::warn!(error = %e, "could not send mention digests"),
-                }
                 // Hourly: files uploaded a day ago and never posted, uploads never finished.
                 if ticks.is_multiple_of(120) {
                     match core.clean_orphan_files().await {

@@ -68,6 +68,15 @@ fn check_props(props: &serde_json::Value) -> Result<()> {
     Ok(())
 }
 
+/// Props only an incoming webhook may set: they change who a post appears
+/// to come from (in pushes and the apps).
+const WEBHOOK_PROPS: &[&str] = &[
+    "from_webhook",
+    "override_username",
+    "override_icon_url",
+    "webhook_display_name",
+];
+
 impl Core {
     /// Posts a message (or a reply) in a channel the actor belongs to.
     pub async fn create_post(
@@ -76,6 +85,25 @@ impl Core {
         channel_id: &str,
         input: NewPost,
     ) -> Result<Post> {
+        self.create_post_from(actor, channel_id, input, false).await
+    }
+
+    /// Posts a message; `from_hook` lets an incoming webhook's props (its
+    /// override name and icon) through, which anyone else may not set.
+    pub(crate) async fn create_post_from(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+        mut input: NewPost,
+        from_hook: bool,
+    ) -> Result<Post> {
+        if !from_hook {
+            if let Some(serde_json::Value::Object(map)) = input.props.as_mut() {
+                for key in WEBHOOK_PROPS {
+                    map.remove(*key);
+                }
+            }
+        }
         check_message(&input.message, !input.file_ids.is_empty())?;
         if input.file_ids.len() > MAX_FILES_PER_POST {
             return Err(Error::invalid(
@@ -147,13 +175,20 @@ impl Core {
             } else {
                 self.store.list_post_files(&saved.id, false).await?
             };
-            let mentions = self.notify_new_post(&channel, &saved, &actor.user).await?;
+            // The post is saved: a failure here must not keep it from being delivered.
+            let mentions = match self.notify_new_post(&channel, &saved, &actor.user).await {
+                Ok(mentions) => mentions,
+                Err(e) => {
+                    tracing::warn!(error = %e, post_id = %saved.id, "mentions and notifications failed");
+                    Default::default()
+                }
+            };
             let mentioned = mentions.all();
+            let explicit = mentions.explicit();
             let mut followers = Vec::new();
             if !saved.root_id.is_empty() {
                 let root_author = self.store.get_post(&saved.root_id).await?.user_id;
-                self.track_reply(&saved, &root_author, &mentions.explicit())
-                    .await?;
+                self.track_reply(&saved, &root_author, &explicit).await?;
                 followers = self.store.list_thread_followers(&saved.root_id).await?;
             }
             self.events.publish(
@@ -170,7 +205,7 @@ impl Core {
             for view in followers {
                 // What the follower's counts were before this reply.
                 let own = view.member.user_id == saved.user_id;
-                let mentioned_them = !own && mentioned.contains(&view.member.user_id);
+                let mentioned_them = !own && explicit.contains(&view.member.user_id);
                 let user_id = view.member.user_id.clone();
                 self.events.publish(
                     EventKind::ThreadUpdated {
@@ -276,8 +311,17 @@ impl Core {
                 post.hashtags = parse_hashtags(&message);
                 post.message = message;
             }
-            if let Some(props) = patch.props {
+            if let Some(mut props) = patch.props {
                 check_props(&props)?;
+                // An edit cannot change who the post appears to come from.
+                if let Some(map) = props.as_object_mut() {
+                    for key in WEBHOOK_PROPS {
+                        match post.props.get(*key) {
+                            Some(kept) => map.insert((*key).to_string(), kept.clone()),
+                            None => map.remove(*key),
+                        };
+                    }
+                }
                 post.props = props;
             }
             post.edit_at = now;

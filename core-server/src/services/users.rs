@@ -42,6 +42,8 @@ pub struct UserPatch {
     pub props: Option<StringMap>,
     pub notify_props: Option<StringMap>,
     pub timezone: Option<StringMap>,
+    /// The current password: needed to change one's own e-mail address.
+    pub password: Option<String>,
 }
 
 /// Largest uploaded profile picture, in bytes.
@@ -220,7 +222,25 @@ impl Core {
         if let Some(email) = patch.email {
             let email = email.trim().to_lowercase();
             validate::email(&email)?;
-            user.email = email;
+            if email != user.email {
+                // As Mattermost: a stolen session alone cannot move the
+                // account (and its password resets) to another address.
+                if actor.id() == id {
+                    let given = patch.password.as_deref().ok_or_else(|| {
+                        Error::invalid("password", "is required to change the e-mail address")
+                    })?;
+                    let stored = self.store.get_password_hash(id).await?;
+                    let ok = match stored {
+                        Some(hash) => verify_password(given, &hash).await?,
+                        None => false,
+                    };
+                    if !ok {
+                        return Err(Error::invalid("password", "is incorrect"));
+                    }
+                }
+                user.email = email;
+                user.email_verified = false;
+            }
         }
         let texts = [
             ("first_name", patch.first_name, &mut user.first_name, 64),

@@ -271,6 +271,7 @@ impl Core {
             file_ids: Vec::new(),
             pending_post_id: String::new(),
         };
-        self.create_post(&actor, &channel_id, input).await
+        self.create_post_from(&actor, &channel_id, input, true)
+            .await
     }
 }

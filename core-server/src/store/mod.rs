@@ -427,6 +427,8 @@ pub trait Store: Send + Sync + 'static {
     // ---- e-mail
     /// Saves a token, replacing the user's earlier ones of its kind.
     async fn save_email_token(&self, token: &EmailToken) -> Result<()>;
+    /// When the user's current token of a kind was issued, if there is one.
+    async fn email_token_issued_at(&self, user_id: &str, kind: &str) -> Result<Option<i64>>;
     /// Removes and returns a token of a kind: a token works once.
     async fn take_email_token(&self, token_hash: &str, kind: &str) -> Result<Option<EmailToken>>;
     async fn queue_digest(&self, entries: &[DigestEntry]) -> Result<()>;

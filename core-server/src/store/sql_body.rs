@@ -1981,6 +1981,18 @@ impl Store for Backend {
         Ok(())
     }
 
+    async fn email_token_issued_at(&self, user_id: &str, kind: &str) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT create_at FROM email_tokens WHERE user_id = $1 AND kind = $2 \
+             ORDER BY create_at DESC LIMIT 1",
+        )
+        .bind(user_id)
+        .bind(kind)
+        .fetch_optional(&self.write)
+        .await?;
+        Ok(row.map(|(at,)| at))
+    }
+
     async fn take_email_token(&self, token_hash: &str, kind: &str) -> Result<Option<EmailToken>> {
         let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
             "DELETE FROM email_tokens WHERE token_hash = $1 AND kind = $2 \

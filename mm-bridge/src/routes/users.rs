@@ -340,6 +340,8 @@ pub struct PatchBody {
     notify_props: Option<StringMap>,
     locale: Option<String>,
     timezone: Option<StringMap>,
+    /// Needed to change one's own e-mail address.
+    password: Option<String>,
 }
 
 /// `PUT /api/v4/users/{user_id}/patch`
@@ -362,6 +364,7 @@ pub async fn patch(
         props: b.props,
         notify_props: b.notify_props,
         timezone: b.timezone,
+        password: b.password,
     };
     Ok(Json(convert::user(
         core.patch_user(&auth.0, &id, patch).await?,
