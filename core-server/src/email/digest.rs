@@ -63,6 +63,7 @@ impl Core {
         if self.mailer.is_none() {
             return Ok(());
         }
+        let mentioned: std::collections::HashSet<&String> = mentioned.iter().collect();
         let entries: Vec<DigestEntry> = recipients
             .iter()
             .filter(|r| mentioned.contains(&r.user_id) && allows_email(r))

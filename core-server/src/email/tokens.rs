@@ -203,7 +203,10 @@ impl Core {
             return Err(Error::invalid("token", INVALID_LINK));
         };
         let mut user = self.store.get_user(&stored.user_id).await?;
-        if now_ms() - stored.create_at > TOKEN_LIFETIME_MS || user.email != stored.email {
+        if now_ms() - stored.create_at > TOKEN_LIFETIME_MS
+            || user.email != stored.email
+            || user.is_deleted()
+        {
             return Err(Error::invalid("token", EXPIRED_LINK));
         }
         user.email_verified = true;

@@ -172,8 +172,9 @@ impl Keywords {
                 _ => break,
             }
         }
-        // `@alice.bob` may be `@alice` followed by punctuation and more text.
-        if word.contains(['.', '-', ':']) {
+        // `alice.bob` may be two words; an unknown `@name` stays one (a
+        // user who is not here), as Mattermost reads it.
+        if !word.starts_with('@') && word.contains(['.', '-', ':']) {
             let mut parts = word.split(['.', '-', ':']).filter(|p| !p.is_empty());
             if let Some(first) = parts.next() {
                 self.hit(first, found);
@@ -207,7 +208,13 @@ impl Keywords {
             }
             _ => {}
         }
-        let users = self.folded.get(&lower).or_else(|| self.exact.get(word));
+        // As Mattermost: the lower-cased word first (which also finds a
+        // first name stored in lower case), then the word as written.
+        let users = self
+            .folded
+            .get(&lower)
+            .or_else(|| self.exact.get(&lower))
+            .or_else(|| self.exact.get(word));
         match users {
             Some(users) => {
                 for id in users {
@@ -319,6 +326,10 @@ mod tests {
             Vec::<&str>::new()
         );
         assert_eq!(ids(&k.find("@alice's idea")), vec!["a"]);
+        assert!(
+            k.find("ask @alice.unknown").users.is_empty(),
+            "an unknown @name is not split into a member's name"
+        );
     }
 
     #[test]
@@ -337,6 +348,14 @@ mod tests {
         assert!(
             k.find("alice, look").users.is_empty(),
             "first names match as written"
+        );
+        let mut lower = member("b", "bob", &[("first_name", "true")]);
+        lower.first_name = "bob".into();
+        let lower_keys = Keywords::new(&[lower], true);
+        assert_eq!(
+            ids(&lower_keys.find("Bob, look")),
+            vec!["b"],
+            "a lower-case first name matches any case"
         );
         assert_eq!(ids(&k.find("the deploy failed")), vec!["a"]);
         assert_eq!(ids(&k.find("ping @OPS")), vec!["a"]);

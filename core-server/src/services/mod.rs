@@ -90,7 +90,15 @@ impl Core {
         let mailer =
             match crate::email::Mailer::from_config(config.smtp_url.as_deref(), &config.email_from)
             {
-                Ok(mailer) => mailer.map(Arc::new),
+                Ok(mailer) => {
+                    if mailer.is_some() && config.site_url.is_none() {
+                        tracing::warn!(
+                        "e-mail is on but site_url is not set: links in e-mails will point at {}",
+                        config.listen
+                    );
+                    }
+                    mailer.map(Arc::new)
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "e-mail is off: the SMTP settings are not usable");
                     None

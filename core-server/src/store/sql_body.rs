@@ -2012,6 +2012,11 @@ impl Store for Backend {
     }
 
     async fn queue_digest(&self, entries: &[DigestEntry]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        // One transaction: one turn at SQLite's single writer.
+        let mut tx = self.write.begin().await?;
         for e in entries {
             sqlx::query(
                 "INSERT INTO email_digest (user_id, post_id, channel_id, create_at) VALUES ($1, $2, $3, $4) \
@@ -2021,9 +2026,10 @@ impl Store for Backend {
             .bind(&e.post_id)
             .bind(&e.channel_id)
             .bind(e.create_at)
-            .execute(&self.write)
+            .execute(&mut *tx)
             .await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 
