@@ -1214,6 +1214,11 @@ async fn resumable_uploads_refuse_bad_parts_and_other_users(store: Store) {
         .append_upload_part(&id, &part)
         .await
         .expect("second"));
+    // Of two requests finishing it (on two nodes), one joins the parts.
+    let store = &w.app.core.store;
+    assert!(store.claim_upload_finish(&id, true).await.expect("claim"));
+    assert!(!store.claim_upload_finish(&id, true).await.expect("claimed"));
+    assert!(store.claim_upload_finish(&id, false).await.expect("reopen"));
 }
 
 async fn a_second_part_while_one_is_arriving_is_refused(store: Store) {

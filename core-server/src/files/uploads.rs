@@ -162,9 +162,18 @@ impl Core {
         if upload.file_offset < upload.file_size {
             return Ok(PartOutcome::Incomplete(upload));
         }
-        self.finish_upload(actor, &upload)
-            .await
-            .map(PartOutcome::Complete)
+        // One finisher per upload, across nodes: the others are told so.
+        if !self.store.claim_upload_finish(&upload.id, true).await? {
+            return Err(concurrent());
+        }
+        let finished = self.finish_upload(actor, &upload).await;
+        if finished.is_err() {
+            // Still there (a storage outage): let a retry finish it.
+            if let Err(e) = self.store.claim_upload_finish(&upload.id, false).await {
+                tracing::warn!(error = %e, upload_id = %upload.id, "could not reopen an upload");
+            }
+        }
+        finished.map(PartOutcome::Complete)
     }
 
     /// Stores one part as its own blob and records it.

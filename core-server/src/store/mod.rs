@@ -400,6 +400,9 @@ pub trait Store: Send + Sync + 'static {
     /// offset past it, atomically; `false` (and nothing recorded) when the
     /// session's offset is no longer `part.start_offset`.
     async fn append_upload_part(&self, upload_id: &str, part: &UploadPart) -> Result<bool>;
+    /// Marks an upload as being joined (`finishing`), or not any more;
+    /// `false` when it already was in that state (another request has it).
+    async fn claim_upload_finish(&self, id: &str, finishing: bool) -> Result<bool>;
     /// An upload's parts in file order.
     async fn list_upload_parts(&self, upload_id: &str) -> Result<Vec<UploadPart>>;
     /// Forgets a session and its parts.

@@ -1800,6 +1800,15 @@ impl Store for Backend {
         Ok(true)
     }
 
+    async fn claim_upload_finish(&self, id: &str, finishing: bool) -> Result<bool> {
+        let done = sqlx::query("UPDATE upload_sessions SET finishing = $2 WHERE id = $1 AND finishing <> $2")
+            .bind(id)
+            .bind(finishing)
+            .execute(&self.write)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn list_upload_parts(&self, upload_id: &str) -> Result<Vec<UploadPart>> {
         let rows: Vec<(i64, i64, String)> = sqlx::query_as(
             "SELECT start_offset, size, blob_key FROM upload_parts WHERE upload_id = $1 ORDER BY start_offset",
