@@ -47,6 +47,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the OpenAPI document of the native API (`/api/v1`) as JSON.
+    Openapi,
     /// Load generators for benchmarks (run against a running server).
     Bench {
         #[command(subcommand)]
@@ -143,6 +145,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    if let Command::Openapi = command {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&core_server::api::openapi_document())?
+        );
+        return Ok(());
+    }
     if let Command::Bench { command } = command {
         return crate::bench::run(command).await;
     }
@@ -216,7 +225,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Config { .. } | Command::Bench { .. } | Command::Routes { .. } => Ok(()),
+        Command::Config { .. }
+        | Command::Bench { .. }
+        | Command::Routes { .. }
+        | Command::Openapi => Ok(()),
     }
 }
 

@@ -130,6 +130,21 @@ fn routes_lists_the_v4_table_as_json() {
 }
 
 #[test]
+fn openapi_prints_the_native_api_document() {
+    let out = Command::new(BIN).arg("openapi").output().expect("run");
+    assert!(out.status.success());
+    let document: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(document["openapi"]
+        .as_str()
+        .is_some_and(|v| v.starts_with("3.")));
+    assert_eq!(document["info"]["version"], env!("CARGO_PKG_VERSION"));
+    assert!(
+        document["paths"]["/api/v1/channels/{channel_id}/posts"]["post"].is_object(),
+        "the post route is documented"
+    );
+}
+
+#[test]
 fn every_command_has_help() {
     for args in [
         vec!["--help"],

@@ -1053,7 +1053,148 @@ async fn files_upload_read_attach_and_refuse_outsiders(ctx: Ctx) {
     assert_eq!(status, StatusCode::FORBIDDEN, "an outsider cannot upload");
 }
 
+/// The routes the web app leans on: public settings, search, catch-up after
+/// sleep, @mention autocomplete, presence, and the caller's read state.
+async fn web_client_routes(ctx: Ctx) {
+    let http = Http::new(&ctx.core);
+    let (status, config) = http.call(GET, "/api/v1/system/config", None, None).await;
+    assert_eq!(status, StatusCode::OK, "no session needed");
+    assert_eq!(config["enable_open_signup"], true);
+    assert_eq!(config["password_min_length"], 8);
+    assert!(config["max_file_size"].as_u64().is_some());
+
+    let (alice_id, alice) = http.user("alice").await;
+    let (_, outsider) = http.user("oscar").await;
+    let (team_id, town) = team(&http, &alice, "web").await;
+    let (_, first) = http
+        .call(
+            POST,
+            &format!("/api/v1/channels/{town}/posts"),
+            Some(&alice),
+            Some(json!({"message": "the quarterly release notes"})),
+        )
+        .await;
+    let since = first["create_at"].as_i64().expect("create_at");
+    let (_, second) = http
+        .call(
+            POST,
+            &format!("/api/v1/channels/{town}/posts"),
+            Some(&alice),
+            Some(json!({"message": "release party on friday"})),
+        )
+        .await;
+
+    let search = format!("/api/v1/teams/{team_id}/posts/search");
+    let (status, found) = http
+        .call(GET, &format!("{search}?terms=release"), Some(&alice), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    let ids: Vec<&str> = found["posts"]
+        .as_array()
+        .expect("posts")
+        .iter()
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    assert_eq!(ids, vec![s(&second, "id"), s(&first, "id")], "newest first");
+    assert_eq!(found["terms"], json!(["release"]));
+    let (status, _) = http
+        .call(
+            GET,
+            &format!("{search}?terms=release"),
+            Some(&outsider),
+            None,
+        )
+        .await;
+    assert!(status.is_client_error(), "not in the team: {status}");
+
+    let (status, changed) = http
+        .call(
+            GET,
+            &format!("/api/v1/channels/{town}/posts/since?since={since}"),
+            Some(&alice),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert!(changed
+        .as_array()
+        .expect("posts")
+        .iter()
+        .any(|p| p["id"] == second["id"]));
+    let (status, _) = http
+        .call(
+            GET,
+            &format!("/api/v1/channels/{town}/posts/since?since={since}"),
+            Some(&outsider),
+            None,
+        )
+        .await;
+    assert!(status.is_client_error(), "not in the channel: {status}");
+    let (status, err) = http
+        .call(
+            GET,
+            &format!("/api/v1/channels/{town}/posts/since?since=soon"),
+            Some(&alice),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(err.to_string().contains("since"), "{err}");
+
+    let (status, users) = http
+        .call(GET, "/api/v1/users/search?term=@ali", Some(&outsider), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(users[0]["id"], alice_id.as_str());
+    assert!(users[0].get("password").is_none());
+
+    let (status, statuses) = http
+        .call(
+            POST,
+            "/api/v1/users/status/ids",
+            Some(&alice),
+            Some(json!([alice_id])),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{statuses}");
+    assert_eq!(statuses[0]["user_id"], alice_id.as_str());
+    let (status, _) = http
+        .call(
+            POST,
+            "/api/v1/users/status/ids",
+            Some(&alice),
+            Some(json!(["not-an-id"])),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let (status, members) = http
+        .call(
+            GET,
+            &format!("/api/v1/users/me/channel_members?team_id={team_id}"),
+            Some(&alice),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{members}");
+    assert!(members
+        .as_array()
+        .expect("members")
+        .iter()
+        .any(|m| m["channel_id"] == town.as_str() && m["user_id"] == alice_id.as_str()));
+    let (status, _) = http
+        .call(
+            GET,
+            &format!("/api/v1/users/me/channel_members?team_id={team_id}"),
+            Some(&outsider),
+            None,
+        )
+        .await;
+    assert!(status.is_client_error(), "not in the team: {status}");
+}
+
 on_both_backends!(
+    web_client_routes,
     files_upload_read_attach_and_refuse_outsiders,
     expired_sessions_are_refused,
     auth_login_logout,

@@ -143,14 +143,27 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
         .routes(routes!(files::info))
         .routes(routes!(files::post_files))
         .routes(routes!(files::search))
+        .routes(routes!(system::public_config))
+        .routes(routes!(posts::search_posts))
+        .routes(routes!(posts::posts_since))
+        .routes(routes!(users::search_users))
+        .routes(routes!(users::get_statuses))
+        .routes(routes!(users::my_channel_members))
         .split_for_parts()
+}
+
+/// The OpenAPI document of `/api/v1`, as served at `/api/v1/openapi.json`
+/// (and printed by `rustchat openapi`).
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, mut openapi) = routes();
+    openapi.info.version = env!("CARGO_PKG_VERSION").to_string();
+    openapi
 }
 
 /// The `/api/v1` router, with the OpenAPI document and a JSON 404 for unknown paths.
 pub fn router() -> Router<Core> {
-    let (routes, mut openapi) = routes();
-    openapi.info.version = env!("CARGO_PKG_VERSION").to_string();
-    let document = Arc::new(openapi);
+    let (routes, _) = routes();
+    let document = Arc::new(openapi_document());
     routes
         .route("/api/v1/ws", get(ws::upgrade))
         .route(

@@ -118,3 +118,54 @@ pub async fn remove_reaction(
     core.remove_reaction(&actor, &post_id, &emoji).await?;
     Ok(Json(OkBody::default()))
 }
+
+/// Post search parameters.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct PostSearchQuery {
+    /// Words (all must match), `"quoted phrases"`, `-excluded`, `from:user`, `in:channel`, `before:`/`after:`/`on:` dates.
+    pub terms: String,
+    /// At most this many posts (1–200, default 60).
+    pub limit: Option<i64>,
+}
+
+/// Posts found, newest first, with the words to highlight.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PostSearchResults {
+    pub posts: Vec<Post>,
+    pub terms: Vec<String>,
+}
+
+/// `GET /api/v1/teams/{team_id}/posts/search?terms=…`: posts the caller may read.
+#[utoipa::path(get, path = "/api/v1/teams/{team_id}/posts/search", tag = "posts", security(("bearer" = [])),
+    params(("team_id" = String, Path), PostSearchQuery), responses((status = 200, body = PostSearchResults)))]
+pub async fn search_posts(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(team_id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<PostSearchQuery>,
+) -> ApiResult<Json<PostSearchResults>> {
+    let (posts, terms) = core
+        .search_posts(&actor, &team_id, &q.terms, q.limit.unwrap_or(60))
+        .await?;
+    Ok(Json(PostSearchResults { posts, terms }))
+}
+
+/// Catch-up parameters.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct SinceQuery {
+    /// Milliseconds: posts created, edited or deleted after this.
+    pub since: i64,
+}
+
+/// `GET /api/v1/channels/{channel_id}/posts/since?since=…`: what changed in a
+/// channel while a client was away (deleted and edited posts included, at most 1,000).
+#[utoipa::path(get, path = "/api/v1/channels/{channel_id}/posts/since", tag = "posts", security(("bearer" = [])),
+    params(("channel_id" = String, Path), SinceQuery), responses((status = 200, body = Vec<Post>)))]
+pub async fn posts_since(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(channel_id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<SinceQuery>,
+) -> ApiResult<Json<Vec<Post>>> {
+    Ok(Json(core.posts_since(&actor, &channel_id, q.since).await?))
+}

@@ -30,3 +30,31 @@ pub async fn health(State(core): State<Core>) -> ApiResult<Json<Health>> {
         database: core.store.backend(),
     }))
 }
+
+/// What a client needs to know before signing in.
+#[derive(Serialize, ToSchema)]
+pub struct PublicConfig {
+    /// The server version.
+    pub version: &'static str,
+    /// Whether anyone may sign up.
+    pub enable_open_signup: bool,
+    /// Shortest accepted password, in characters.
+    pub password_min_length: usize,
+    /// Largest uploaded file, in bytes.
+    pub max_file_size: u64,
+    /// Whether password-reset e-mails can be sent.
+    pub email_enabled: bool,
+}
+
+/// `GET /api/v1/system/config`: the settings clients adapt to (no session needed).
+#[utoipa::path(get, path = "/api/v1/system/config", tag = "system",
+    responses((status = 200, body = PublicConfig)))]
+pub async fn public_config(State(core): State<Core>) -> Json<PublicConfig> {
+    Json(PublicConfig {
+        version: env!("CARGO_PKG_VERSION"),
+        enable_open_signup: core.config.enable_open_signup,
+        password_min_length: core.config.password_min_length,
+        max_file_size: core.config.max_file_size,
+        email_enabled: core.config.smtp_url.is_some(),
+    })
+}

@@ -276,3 +276,54 @@ pub async fn set_status(
             .await?,
     ))
 }
+
+/// User search parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UserSearchQuery {
+    /// The start of a username, name or nickname (a leading `@` is ignored).
+    pub term: String,
+    /// Only members of this team.
+    pub team_id: Option<String>,
+    /// At most this many users (1–200, default 60).
+    pub limit: Option<i64>,
+}
+
+/// `GET /api/v1/users/search?term=…`: for @mention autocomplete.
+#[utoipa::path(get, path = "/api/v1/users/search", tag = "users", security(("bearer" = [])),
+    params(UserSearchQuery), responses((status = 200, body = Vec<User>)))]
+pub async fn search_users(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiQuery(q): ApiQuery<UserSearchQuery>,
+) -> ApiResult<Json<Vec<User>>> {
+    Ok(Json(
+        core.search_users(&actor, &q.term, q.team_id.as_deref(), q.limit.unwrap_or(60))
+            .await?,
+    ))
+}
+
+/// `POST /api/v1/users/status/ids`: the statuses of up to 200 users (unknown ones read as offline).
+#[utoipa::path(post, path = "/api/v1/users/status/ids", tag = "users", security(("bearer" = [])),
+    request_body = Vec<String>, responses((status = 200, body = Vec<Status>)))]
+pub async fn get_statuses(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiJson(ids): ApiJson<Vec<String>>,
+) -> ApiResult<Json<Vec<Status>>> {
+    Ok(Json(core.get_statuses(&actor, &ids).await?))
+}
+
+/// `GET /api/v1/users/me/channel_members`: the caller's memberships, with read
+/// state and notification settings.
+#[utoipa::path(get, path = "/api/v1/users/me/channel_members", tag = "users", security(("bearer" = [])),
+    params(TeamFilter), responses((status = 200, body = Vec<ChannelMember>)))]
+pub async fn my_channel_members(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiQuery(q): ApiQuery<TeamFilter>,
+) -> ApiResult<Json<Vec<ChannelMember>>> {
+    Ok(Json(
+        core.list_my_channel_members(&actor, q.team_id.as_deref())
+            .await?,
+    ))
+}
