@@ -1191,6 +1191,60 @@ async fn web_client_routes(ctx: Ctx) {
         )
         .await;
     assert!(status.is_client_error(), "not in the team: {status}");
+
+    // The profile picture: generated, uploaded, reset; someone else's is read-only.
+    let image = format!("/api/v1/users/{alice_id}/image");
+    let (status, generated) = http.raw_bytes(GET, &image, Some(&outsider), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(generated.starts_with(b"\x89PNG"), "a generated PNG");
+    let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;".to_vec();
+    let (status, _) = http
+        .raw_bytes(
+            axum::http::Method::PUT,
+            &image,
+            Some(&outsider),
+            Some(gif.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not one's own picture");
+    let (status, _) = http
+        .raw_bytes(
+            axum::http::Method::PUT,
+            &image,
+            Some(&alice),
+            Some(gif.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, uploaded) = http.raw_bytes(GET, &image, Some(&outsider), None).await;
+    assert_eq!(uploaded, gif);
+    let (status, _) = http
+        .raw_bytes(
+            axum::http::Method::PUT,
+            &image,
+            Some(&alice),
+            Some(b"not an image".to_vec()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = http
+        .raw_bytes(
+            axum::http::Method::PUT,
+            &image,
+            Some(&alice),
+            Some(vec![0u8; 3 * 1024 * 1024]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let (status, _) = http
+        .raw_bytes(axum::http::Method::DELETE, &image, Some(&alice), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, again) = http.raw_bytes(GET, &image, Some(&alice), None).await;
+    assert!(
+        again.starts_with(b"\x89PNG"),
+        "back to the generated picture"
+    );
 }
 
 on_both_backends!(

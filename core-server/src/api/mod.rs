@@ -149,6 +149,18 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::search_users))
         .routes(routes!(users::get_statuses))
         .routes(routes!(users::my_channel_members))
+        .routes({
+            // Pictures are larger than other bodies; the service caps them at 2 MiB.
+            let (schemas, paths, method) =
+                routes!(users::get_image, users::set_image, users::reset_image);
+            (
+                schemas,
+                paths,
+                method.layer(axum::extract::DefaultBodyLimit::max(
+                    crate::services::MAX_PICTURE_BYTES + 1024,
+                )),
+            )
+        })
         .split_for_parts()
 }
 

@@ -327,3 +327,60 @@ pub async fn my_channel_members(
             .await?,
     ))
 }
+
+/// `GET /api/v1/users/{user_id}/image`: the uploaded picture, else one
+/// generated from the username.
+#[utoipa::path(get, path = "/api/v1/users/{user_id}/image", tag = "users", security(("bearer" = [])),
+    params(("user_id" = String, Path)), responses((status = 200, description = "PNG, JPEG, GIF or WebP")))]
+pub async fn get_image(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<axum::response::Response> {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    let id = user_param(&actor, &id);
+    let (content_type, bytes, updated) = core.picture(&actor, &id).await?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    // Clients add `?v=<last_picture_update>` to the URL, so a day is safe.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=86400"),
+    );
+    if let Ok(etag) = HeaderValue::from_str(&format!("\"{updated}\"")) {
+        headers.insert(header::ETAG, etag);
+    }
+    Ok(response)
+}
+
+/// `PUT /api/v1/users/{user_id}/image`: the body is the picture (at most 2 MiB).
+#[utoipa::path(put, path = "/api/v1/users/{user_id}/image", tag = "users", security(("bearer" = [])),
+    params(("user_id" = String, Path)), request_body(content = Vec<u8>, content_type = "image/*"),
+    responses((status = 200, body = OkBody), (status = 413, description = "larger than 2 MiB")))]
+pub async fn set_image(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<OkBody>> {
+    let id = user_param(&actor, &id);
+    core.set_picture(&actor, &id, &body).await?;
+    Ok(Json(OkBody::default()))
+}
+
+/// `DELETE /api/v1/users/{user_id}/image`: back to the generated picture.
+#[utoipa::path(delete, path = "/api/v1/users/{user_id}/image", tag = "users", security(("bearer" = [])),
+    params(("user_id" = String, Path)), responses((status = 200, body = OkBody)))]
+pub async fn reset_image(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<OkBody>> {
+    let id = user_param(&actor, &id);
+    core.reset_picture(&actor, &id).await?;
+    Ok(Json(OkBody::default()))
+}

@@ -434,6 +434,7 @@ impl Core {
         user.last_picture_update = 0;
         user.update_at = now_ms();
         self.store.update_user(&user).await?;
+        self.user_updated(&user);
         Ok(())
     }
 

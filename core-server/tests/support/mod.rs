@@ -149,6 +149,27 @@ impl Http {
         (status, value)
     }
 
+    /// Sends raw bytes and returns the status and the raw answer (files, pictures).
+    pub async fn raw_bytes(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+    ) -> (StatusCode, Vec<u8>) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let req = req
+            .body(body.map(Body::from).unwrap_or_else(Body::empty))
+            .expect("request");
+        let resp = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        (status, bytes.to_vec())
+    }
+
     /// Signs up and logs in; returns (user id, token).
     pub async fn user(&self, username: &str) -> (String, String) {
         let (status, user) = self
