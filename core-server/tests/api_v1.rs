@@ -1247,8 +1247,89 @@ async fn web_client_routes(ctx: Ctx) {
     );
 }
 
+/// Login also sets an HttpOnly session cookie; it authorises reads only (a
+/// browser sends it by itself, so never a change), and logout clears it.
+async fn the_session_cookie_authorises_reads_only(ctx: Ctx) {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+    let http = Http::new(&ctx.core);
+    let (_, token) = http.user("carla").await;
+    let (_, channel) = team(&http, &token, "cookies").await;
+    let send = |method: Method, path: String, cookie: Option<String>, bearer: Option<String>| {
+        let router = http.router.clone();
+        async move {
+            let mut req = Request::builder().method(method).uri(path);
+            if let Some(c) = cookie {
+                req = req.header("cookie", c);
+            }
+            if let Some(t) = bearer {
+                req = req.header("authorization", format!("Bearer {t}"));
+            }
+            let req = req
+                .header("content-type", "application/json")
+                .body(Body::from(r#"{"message": "via cookie"}"#))
+                .expect("request");
+            router.oneshot(req).await.expect("response")
+        }
+    };
+    let req = axum::http::Request::builder()
+        .method(POST)
+        .uri("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(
+            json!({"login_id": "carla", "password": "password1"}).to_string(),
+        ))
+        .expect("request");
+    let resp = http.router.clone().oneshot(req).await.expect("login");
+    let set_cookie = resp
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .expect("a session cookie")
+        .to_string();
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
+        "{set_cookie}"
+    );
+    assert!(set_cookie.contains("Path=/api/v1"), "{set_cookie}");
+    let cookie = set_cookie.split(';').next().expect("pair").to_string();
+    let cookie_token = cookie.split_once('=').expect("value").1.to_string();
+
+    let me = send(GET, "/api/v1/users/me".into(), Some(cookie.clone()), None).await;
+    assert_eq!(me.status(), StatusCode::OK, "reads work with the cookie");
+    let write = send(
+        POST,
+        format!("/api/v1/channels/{channel}/posts"),
+        Some(cookie.clone()),
+        None,
+    )
+    .await;
+    assert_eq!(
+        write.status(),
+        StatusCode::UNAUTHORIZED,
+        "a cookie never authorises a change"
+    );
+    let out = send(POST, "/api/v1/auth/logout".into(), None, Some(cookie_token)).await;
+    assert_eq!(out.status(), StatusCode::OK);
+    let cleared = out
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    let after = send(GET, "/api/v1/users/me".into(), Some(cookie), None).await;
+    assert_eq!(
+        after.status(),
+        StatusCode::UNAUTHORIZED,
+        "the session is gone"
+    );
+}
+
 on_both_backends!(
     web_client_routes,
+    the_session_cookie_authorises_reads_only,
     files_upload_read_attach_and_refuse_outsiders,
     expired_sessions_are_refused,
     auth_login_logout,

@@ -1,12 +1,13 @@
 //! Login, logout and sessions.
 
 use axum::extract::State;
+use axum::http::header;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::error::ApiResult;
-use super::extract::{ApiJson, ApiPath, Auth};
+use super::extract::{ApiJson, ApiPath, Auth, SESSION_COOKIE};
 use super::Ok as OkBody;
 use crate::model::{Session, User};
 use crate::services::Core;
@@ -37,22 +38,51 @@ pub struct LoginResponse {
 pub async fn login(
     State(core): State<Core>,
     ApiJson(req): ApiJson<LoginRequest>,
-) -> ApiResult<Json<LoginResponse>> {
+) -> ApiResult<([(header::HeaderName, String); 1], Json<LoginResponse>)> {
     let result = core
         .login(&req.login_id, &req.password, &req.device_id)
         .await?;
-    Ok(Json(LoginResponse {
-        token: result.token,
-        user: result.user,
-    }))
+    let max_age = core.config.session_length_hours.saturating_mul(3600);
+    let cookie = session_cookie(&core, &result.token, max_age);
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(LoginResponse {
+            token: result.token,
+            user: result.user,
+        }),
+    ))
+}
+
+/// The session cookie: HttpOnly (scripts use the bearer token), for the
+/// native API only, same-site, and Secure when the site is served over HTTPS.
+fn session_cookie(core: &Core, token: &str, max_age: u64) -> String {
+    let secure = if core
+        .config
+        .site_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"))
+    {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/api/v1; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    )
 }
 
 /// `POST /api/v1/auth/logout`
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = super::Ok)))]
-pub async fn logout(State(core): State<Core>, Auth(actor): Auth) -> ApiResult<Json<OkBody>> {
+pub async fn logout(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+) -> ApiResult<([(header::HeaderName, String); 1], Json<OkBody>)> {
     core.logout(&actor).await?;
-    Ok(Json(OkBody::default()))
+    Ok((
+        [(header::SET_COOKIE, session_cookie(&core, "", 0))],
+        Json(OkBody::default()),
+    ))
 }
 
 /// `GET /api/v1/auth/sessions`

@@ -2,7 +2,7 @@
 
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, Method, StatusCode};
 
 use super::error::ApiError;
 use crate::services::{Actor, Core};
@@ -39,14 +39,37 @@ pub fn bearer_token(parts: &Parts) -> Option<&str> {
     }
 }
 
-/// The authenticated caller; a missing or bad token is a 401.
+/// The session cookie login sets, for what a browser loads without
+/// scripts (`<img>` of pictures and thumbnails).
+pub const SESSION_COOKIE: &str = "RUSTCHAT_TOKEN";
+
+/// The session cookie's token, honoured on reads only: a cookie is sent by
+/// the browser on its own, so it must never authorise a change (no CSRF).
+pub fn cookie_token(parts: &Parts) -> Option<&str> {
+    if !matches!(parts.method, Method::GET | Method::HEAD) {
+        return None;
+    }
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.trim())
+        .filter(|value| !value.is_empty())
+}
+
+/// The authenticated caller (a bearer token, or the session cookie on
+/// reads); a missing or bad token is a 401.
 pub struct Auth(pub Actor);
 
 impl FromRequestParts<Core> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, core: &Core) -> Result<Self, Self::Rejection> {
-        let Some(token) = bearer_token(parts) else {
+        let Some(token) = bearer_token(parts).or_else(|| cookie_token(parts)) else {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
