@@ -1327,8 +1327,46 @@ async fn the_session_cookie_authorises_reads_only(ctx: Ctx) {
     );
 }
 
+/// Password reset on the native API: without SMTP the send answers 501; a
+/// bad token is a 400 naming the field (the mail flow itself is tested
+/// against a real SMTP server in mm-bridge's e-mail tests).
+async fn password_reset_routes(ctx: Ctx) {
+    let http = Http::new(&ctx.core);
+    http.user("rita").await;
+    let (status, body) = http
+        .call(
+            POST,
+            "/api/v1/auth/password/reset/send",
+            None,
+            Some(json!({"email": "rita@example.com"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_IMPLEMENTED, "{body}");
+    let (status, body) = http
+        .call(
+            POST,
+            "/api/v1/auth/password/reset",
+            None,
+            Some(json!({"token": "x".repeat(64), "new_password": "another-password"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.to_string().contains("token"), "{body}");
+    let (status, body) = http
+        .call(
+            POST,
+            "/api/v1/auth/password/reset",
+            None,
+            Some(json!({"token": "short"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.to_string().contains("new_password"), "{body}");
+}
+
 on_both_backends!(
     web_client_routes,
+    password_reset_routes,
     the_session_cookie_authorises_reads_only,
     files_upload_read_attach_and_refuse_outsiders,
     expired_sessions_are_refused,

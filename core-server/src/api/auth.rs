@@ -107,3 +107,42 @@ pub async fn revoke_session(
         .await?;
     Ok(Json(OkBody::default()))
 }
+
+/// An account's e-mail address.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    pub email: String,
+}
+
+/// `POST /api/v1/auth/password/reset/send`: mails a reset link. The answer is
+/// the same whether or not the address has an account.
+#[utoipa::path(post, path = "/api/v1/auth/password/reset/send", tag = "auth", request_body = ResetRequest,
+    responses((status = 200, body = super::Ok), (status = 501, description = "e-mail is not set up")))]
+pub async fn send_password_reset(
+    State(core): State<Core>,
+    ApiJson(req): ApiJson<ResetRequest>,
+) -> ApiResult<Json<OkBody>> {
+    core.send_password_reset(&req.email).await?;
+    Ok(Json(OkBody::default()))
+}
+
+/// A mailed token and the new password.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPasswordRequest {
+    pub token: String,
+    pub new_password: String,
+}
+
+/// `POST /api/v1/auth/password/reset`: sets the password with a mailed token
+/// (once; every session is signed out).
+#[utoipa::path(post, path = "/api/v1/auth/password/reset", tag = "auth", request_body = NewPasswordRequest,
+    responses((status = 200, body = super::Ok), (status = 400, body = super::error::ErrorBody)))]
+pub async fn reset_password(
+    State(core): State<Core>,
+    ApiJson(req): ApiJson<NewPasswordRequest>,
+) -> ApiResult<Json<OkBody>> {
+    core.reset_password(&req.token, &req.new_password).await?;
+    Ok(Json(OkBody::default()))
+}

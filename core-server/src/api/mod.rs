@@ -74,6 +74,8 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
         .routes(routes!(system::health))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
+        .routes(routes!(auth::send_password_reset))
+        .routes(routes!(auth::reset_password))
         .routes(routes!(auth::list_sessions))
         .routes(routes!(auth::revoke_session))
         .routes(routes!(users::create_user, users::list_users))
