@@ -6,6 +6,7 @@
 use super::messages::{self, Missed};
 use crate::error::Result;
 use crate::model::{Channel, ChannelRecipient, DigestEntry, Post};
+use crate::notify::prop;
 use crate::services::Core;
 use crate::time::now_ms;
 
@@ -13,14 +14,13 @@ use crate::time::now_ms;
 const EXCERPT: usize = 300;
 
 fn allows_email(r: &ChannelRecipient) -> bool {
-    let user = r.user_notify_props.get("email").map(String::as_str);
-    let channel = r.member_notify_props.get("email").map(String::as_str);
-    let wanted = match channel {
-        Some("true") => true,
-        Some("false") => false,
-        _ => user != Some("false"),
+    // The channel's `true`/`false` wins; `default` (or nothing) defers to the user's.
+    let wanted = match prop(&r.member_notify_props, "email") {
+        "true" => true,
+        "false" => false,
+        _ => prop(&r.user_notify_props, "email") != "false",
     };
-    let muted = r.member_notify_props.get("mark_unread").map(String::as_str) == Some("mention");
+    let muted = prop(&r.member_notify_props, "mark_unread") == "mention";
     let present = r
         .status
         .as_ref()

@@ -54,6 +54,13 @@ impl Drop for PartGuard {
     }
 }
 
+fn part_too_long(remaining: u64) -> Error {
+    Error::invalid(
+        "content_length",
+        format!("the part is longer than the {remaining} bytes the upload still expects"),
+    )
+}
+
 fn concurrent() -> Error {
     Error::Conflict {
         field: "file_offset".into(),
@@ -145,10 +152,7 @@ impl Core {
         let mut upload = self.store.get_upload(upload_id).await?;
         let remaining = u64::try_from(upload.file_size - upload.file_offset).unwrap_or(0);
         if declared_len.is_some_and(|len| len > remaining) {
-            return Err(Error::invalid(
-                "content_length",
-                format!("the part is longer than the {remaining} bytes the upload still expects"),
-            ));
+            return Err(part_too_long(remaining));
         }
         // A session whose bytes all arrived but whose file was not made
         // (storage outage) is finished by its next request.
@@ -195,12 +199,7 @@ impl Core {
             .put_stream(&key, body, remaining)
             .await
             .map_err(|e| match e {
-                Error::TooLarge(_) => Error::invalid(
-                    "content_length",
-                    format!(
-                        "the part is longer than the {remaining} bytes the upload still expects"
-                    ),
-                ),
+                Error::TooLarge(_) => part_too_long(remaining),
                 other => other,
             })?;
         let part = UploadPart {

@@ -34,16 +34,6 @@ pub enum AckOutcome {
     Nothing,
 }
 
-fn http() -> &'static reqwest::Client {
-    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .build()
-            .unwrap_or_default()
-    })
-}
-
 impl Core {
     /// Records that a push arrived (forwarded to the proxy for its metrics)
     /// and, for an id-only push, answers its content if the actor may read
@@ -58,7 +48,12 @@ impl Core {
         // Best effort: the proxy only counts acks.
         tokio::spawn(async move {
             let url = format!("{}/api/v1/ack", proxy.trim_end_matches('/'));
-            if let Err(e) = http().post(url).json(&forwarded).send().await {
+            if let Err(e) = super::queue::proxy_client()
+                .post(url)
+                .json(&forwarded)
+                .send()
+                .await
+            {
                 tracing::debug!(error = %e, "could not forward a push ack");
             }
         });

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::mentions::{reply_mentions, Candidate, Found, Keywords, MentionKind};
+use super::prop;
 use super::push::{self, Contents, PushNotification, Reason};
 use crate::error::Result;
 use crate::model::{Channel, ChannelRecipient, Post, PushJob, User};
@@ -153,9 +154,7 @@ impl Core {
                 ),
                 // Members who asked for every message (never in DMs: all are mentions).
                 None => {
-                    let all = |props: &BTreeMap<String, String>| {
-                        props.get("push").map(String::as_str) == Some("all")
-                    };
+                    let all = |props: &BTreeMap<String, String>| prop(props, "push") == "all";
                     !direct
                         && (all(&r.user_notify_props) || all(&r.member_notify_props))
                         && push::settings_allow(

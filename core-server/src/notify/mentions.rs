@@ -5,6 +5,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::prop;
+
 /// How a user came to be notified; a user keeps the strongest kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum MentionKind {
@@ -53,20 +55,16 @@ pub struct Candidate {
 }
 
 impl Candidate {
-    fn prop<'a>(map: &'a BTreeMap<String, String>, key: &str) -> &'a str {
-        map.get(key).map_or("", String::as_str)
-    }
-
     /// Muted: the channel only marks itself unread for mentions.
     pub fn muted(&self) -> bool {
-        Self::prop(&self.member_props, "mark_unread") == "mention"
+        prop(&self.member_props, "mark_unread") == "mention"
     }
 
     fn takes_channel_mentions(&self) -> bool {
-        if Self::prop(&self.user_props, "channel") == "false" {
+        if prop(&self.user_props, "channel") == "false" {
             return false;
         }
-        match Self::prop(&self.member_props, "ignore_channel_mentions") {
+        match prop(&self.member_props, "ignore_channel_mentions") {
             "on" => false,
             "off" => true,
             // "default": a muted channel ignores them.
@@ -129,13 +127,13 @@ impl Keywords {
                 }
             };
             add(&mut k.folded, format!("@{}", m.username.to_lowercase()));
-            for key in Candidate::prop(&m.user_props, "mention_keys").split(',') {
+            for key in prop(&m.user_props, "mention_keys").split(',') {
                 let key = key.trim();
                 if !key.is_empty() {
                     add(&mut k.folded, key.to_lowercase());
                 }
             }
-            if Candidate::prop(&m.user_props, "first_name") == "true" && !m.first_name.is_empty() {
+            if prop(&m.user_props, "first_name") == "true" && !m.first_name.is_empty() {
                 add(&mut k.exact, m.first_name.clone());
             }
             if channel_mentions && m.takes_channel_mentions() {
@@ -276,7 +274,7 @@ pub fn reply_mentions(
         let Some(m) = members.get(author) else {
             continue;
         };
-        match Candidate::prop(&m.user_props, "comments") {
+        match prop(&m.user_props, "comments") {
             "any" if author == root_author => found.add(author, MentionKind::Comment),
             "any" => found.add(author, MentionKind::Thread),
             "root" if author == root_author => found.add(author, MentionKind::Comment),

@@ -12,3 +12,8 @@ mod queue;
 
 pub use ack::{AckOutcome, PushAck};
 pub use fanout::PostMentions;
+
+/// A notify-props value; a missing key reads as `""` (the default).
+pub(crate) fn prop<'a>(map: &'a std::collections::BTreeMap<String, String>, key: &str) -> &'a str {
+    map.get(key).map_or("", String::as_str)
+}

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::mentions::MentionKind;
+use super::prop;
 use crate::model::{Channel, Post, Status};
 
 /// How long after viewing a channel a user counts as looking at it.
@@ -96,10 +97,6 @@ pub fn split_device(device_id: &str) -> Option<(&str, &str)> {
     device_id
         .split_once(':')
         .filter(|(p, t)| !p.is_empty() && !t.is_empty())
-}
-
-fn prop<'a>(map: &'a BTreeMap<String, String>, key: &str) -> &'a str {
-    map.get(key).map_or("", String::as_str)
 }
 
 /// Whether the user's and the channel's settings let this post push.

@@ -49,6 +49,17 @@ pub fn backoff_ms(attempts: i64) -> i64 {
         .min(MAX_BACKOFF_MS)
 }
 
+/// The one HTTP client to the push proxy (sends and acks), with a 30 s limit.
+pub(super) fn proxy_client() -> &'static reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap_or_default()
+    })
+}
+
 impl Core {
     /// Starts the push sender (once per node, when a push proxy is set).
     pub(crate) fn start_push_sender(&self) {
@@ -56,16 +67,7 @@ impl Core {
             return;
         };
         let send_url = format!("{}/api/v1/send_push", url.trim_end_matches('/'));
-        let http = match reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-        {
-            Ok(client) => client,
-            Err(e) => {
-                tracing::error!(error = %e, "push notifications are off: no HTTP client");
-                return;
-            }
-        };
+        let http = proxy_client().clone();
         let core = self.clone();
         tokio::spawn(async move {
             loop {

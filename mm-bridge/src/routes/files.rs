@@ -34,7 +34,8 @@ pub struct UploadQuery {
     client_id: Option<String>,
 }
 
-fn body_error(e: impl std::fmt::Display) -> std::io::Error {
+/// A body read error, as the blob store's streams carry it.
+pub(super) fn body_error(e: impl std::fmt::Display) -> std::io::Error {
     std::io::Error::other(e.to_string())
 }
 

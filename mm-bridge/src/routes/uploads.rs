@@ -14,6 +14,7 @@ use core_server::files::ByteStream;
 use core_server::model::UploadSession;
 use core_server::services::Core;
 
+use super::files::body_error;
 use crate::convert;
 use crate::error::{MmError, MmResult};
 use crate::extract::{check_id, MmAuth, MmJson, MmPath};
@@ -161,10 +162,6 @@ pub async fn get(
         )),
         Err(e) => Err(upload_error(&core, e)),
     }
-}
-
-fn body_error(e: impl std::fmt::Display) -> std::io::Error {
-    std::io::Error::other(e.to_string())
 }
 
 /// `POST /api/v4/uploads/{upload_id}`: 204 while bytes are missing, 200
