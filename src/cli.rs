@@ -263,7 +263,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let core = open_core(config).await?;
     core_server::realtime::cluster::connect(&core).context("cannot use RUSTCHAT_REDIS_URL")?;
     core.start_background();
-    let app = core_server::server::app(core.clone(), mm_bridge::router(core.clone()));
+    let routes = mm_bridge::router(core.clone()).fallback(web_assets::serve);
+    let app = core_server::server::app(core.clone(), routes);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr} (RUSTCHAT_LISTEN)"))?;

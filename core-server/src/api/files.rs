@@ -19,6 +19,7 @@ use crate::services::Core;
 
 /// Upload parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     /// The file's name (its type is read from its content).
     pub filename: String,
@@ -50,6 +51,7 @@ pub async fn upload(
 
 /// Download options.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DownloadQuery {
     /// `true` to always download rather than show in the browser.
     pub download: Option<bool>,
@@ -136,6 +138,7 @@ pub async fn post_files(
 
 /// File search parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FileSearchQuery {
     /// Words that must all appear in the file name.
     pub terms: String,

@@ -42,6 +42,7 @@ impl Default for Ok {
 
 /// Cursor pagination: `limit` records after `cursor`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -128,6 +129,7 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
             posts::delete_post
         ))
         .routes(routes!(posts::get_thread))
+        .routes(routes!(posts::post_metadata))
         .routes(routes!(posts::list_reactions))
         .routes(routes!(posts::add_reaction, posts::remove_reaction))
         .routes({

@@ -121,6 +121,7 @@ pub async fn remove_reaction(
 
 /// Post search parameters.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PostSearchQuery {
     /// Words (all must match), `"quoted phrases"`, `-excluded`, `from:user`, `in:channel`, `before:`/`after:`/`on:` dates.
     pub terms: String,
@@ -152,6 +153,7 @@ pub async fn search_posts(
 
 /// Catch-up parameters.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SinceQuery {
     /// Milliseconds: posts created, edited or deleted after this.
     pub since: i64,
@@ -168,4 +170,34 @@ pub async fn posts_since(
     ApiQuery(q): ApiQuery<SinceQuery>,
 ) -> ApiResult<Json<Vec<Post>>> {
     Ok(Json(core.posts_since(&actor, &channel_id, q.since).await?))
+}
+
+/// Body of `POST /api/v1/posts/metadata`.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct PostIds {
+    /// Up to 200 post ids; those the caller may not read are left out.
+    pub post_ids: Vec<String>,
+}
+
+/// What a client shows under a page of posts.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct PostMetadata {
+    pub reactions: Vec<Reaction>,
+    pub files: Vec<FileInfo>,
+}
+
+/// `POST /api/v1/posts/metadata`: reactions and files of a page of posts in one call.
+#[utoipa::path(post, path = "/api/v1/posts/metadata", tag = "posts", security(("bearer" = [])),
+    request_body = PostIds, responses((status = 200, body = PostMetadata)))]
+pub async fn post_metadata(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<PostIds>,
+) -> ApiResult<Json<PostMetadata>> {
+    let posts = core.get_posts_by_ids(&actor, &input.post_ids).await?;
+    let ids: Vec<String> = posts.iter().map(|p| p.id.clone()).collect();
+    Ok(Json(PostMetadata {
+        reactions: core.reactions_of(&posts).await?,
+        files: core.files_of_posts(&ids).await?,
+    }))
 }

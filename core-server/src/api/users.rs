@@ -160,6 +160,7 @@ pub async fn list_user_teams(
 
 /// Optional team filter.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TeamFilter {
     /// Only this team's channels (direct and group messages are always included).
     pub team_id: Option<String>,
@@ -279,6 +280,7 @@ pub async fn set_status(
 
 /// User search parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserSearchQuery {
     /// The start of a username, name or nickname (a leading `@` is ignored).
     pub term: String,

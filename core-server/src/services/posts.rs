@@ -23,7 +23,7 @@ pub struct NewPost {
     #[serde(default)]
     pub root_id: String,
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub props: Option<serde_json::Value>,
     #[serde(default)]
     pub file_ids: Vec<String>,
@@ -38,7 +38,7 @@ pub struct NewPost {
 pub struct PostPatch {
     pub message: Option<String>,
     pub is_pinned: Option<bool>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub props: Option<serde_json::Value>,
 }
 
