@@ -1,0 +1,48 @@
+import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
+import { useAuthStore } from '@/features/auth'
+import { CreateTeamView, useTeamsStore } from '@/features/teams'
+
+const PUBLIC = new Set(['login', 'signup', 'reset'])
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', name: 'login', component: () => import('@/features/auth/components/LoginView.vue') },
+    { path: '/signup', name: 'signup', component: () => import('@/features/auth/components/SignupView.vue') },
+    // The e-mailed reset link points at /reset_password_complete?token=…
+    { path: '/reset', alias: '/reset_password_complete', name: 'reset', component: () => import('@/features/auth/components/ResetPasswordView.vue') },
+    { path: '/teams/new', name: 'new-team', component: CreateTeamView },
+    { path: '/', name: 'home', component: { render: () => null } },
+    {
+      path: '/:team',
+      component: () => import('./AppShell.vue'),
+      children: [
+        { path: '', name: 'team', component: { render: () => null } },
+        { path: 'channels/:channel', name: 'channel', component: () => import('@/features/messages/components/ChannelView.vue') },
+        { path: 'messages/:channel', name: 'direct', component: () => import('@/features/messages/components/ChannelView.vue') },
+      ],
+    },
+  ],
+})
+
+/** Where "/" or "/team" lead: the last team used, its town square. */
+async function landing(to: RouteLocationNormalized): Promise<string> {
+  const teams = useTeamsStore()
+  if (!teams.loaded) await teams.load()
+  if (!teams.teams.length) return '/teams/new'
+  const wanted = to.name === 'team' ? String(to.params.team) : localStorage.getItem('rustchat.lastTeam')
+  const team = teams.teams.find((t) => t.name === wanted) ?? teams.sorted[0]
+  return team ? `/${team.name}/channels/town-square` : '/teams/new'
+}
+
+router.beforeEach(async (to) => {
+  const auth = useAuthStore()
+  await auth.restore()
+  const isPublic = PUBLIC.has(String(to.name))
+  if (auth.state !== 'signed-in') {
+    return isPublic ? true : { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
+  }
+  if (to.name === 'login' || to.name === 'signup') return '/'
+  if (to.name === 'home' || to.name === 'team') return landing(to)
+  return true
+})

@@ -1,0 +1,5 @@
+export { useAuthStore } from './stores/authStore'
+export { authRepository } from './repositories/authRepository'
+export { default as LoginView } from './components/LoginView.vue'
+export { default as SignupView } from './components/SignupView.vue'
+export { default as ResetPasswordView } from './components/ResetPasswordView.vue'

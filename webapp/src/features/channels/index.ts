@@ -1,0 +1,5 @@
+export { useChannelsStore } from './stores/channelsStore'
+export { handleChannelEvent } from './handlers/channelEvents'
+export { channelsRepository } from './repositories/channelsRepository'
+export { directPartner, isDirectOrGroup } from './services/channelNames'
+export { default as ChannelSidebar } from './components/ChannelSidebar.vue'

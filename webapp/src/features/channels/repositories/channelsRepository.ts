@@ -1,0 +1,37 @@
+import { api, unwrap } from '@/api/client'
+import type { Preference } from '@/api/types'
+
+export const channelsRepository = {
+  mine: (teamId: string) =>
+    unwrap(api.GET('/api/v1/users/{user_id}/channels', { params: { path: { user_id: 'me' }, query: { team_id: teamId } } })),
+  myMembers: (teamId: string) =>
+    unwrap(api.GET('/api/v1/users/me/channel_members', { params: { query: { team_id: teamId } } })),
+  teamChannels: (teamId: string) =>
+    unwrap(api.GET('/api/v1/teams/{team_id}/channels', { params: { path: { team_id: teamId } } })),
+  get: (channelId: string) =>
+    unwrap(api.GET('/api/v1/channels/{channel_id}', { params: { path: { channel_id: channelId } } })),
+  create: (teamId: string, name: string, display_name: string, priv: boolean, purpose = '') =>
+    unwrap(
+      api.POST('/api/v1/teams/{team_id}/channels', {
+        params: { path: { team_id: teamId } },
+        body: { name, display_name, type: priv ? 'P' : 'O', purpose, header: '' },
+      }),
+    ),
+  join: (channelId: string, userId: string) =>
+    unwrap(
+      api.POST('/api/v1/channels/{channel_id}/members', {
+        params: { path: { channel_id: channelId } },
+        body: { user_id: userId },
+      }),
+    ),
+  direct: (userId: string) => unwrap(api.POST('/api/v1/channels/direct', { body: { user_id: userId } })),
+  group: (userIds: string[]) => unwrap(api.POST('/api/v1/channels/group', { body: { user_ids: userIds } })),
+  view: (channelId: string) =>
+    unwrap(api.POST('/api/v1/channels/{channel_id}/read', { params: { path: { channel_id: channelId } } })),
+  preferences: () =>
+    unwrap(api.GET('/api/v1/users/{user_id}/preferences', { params: { path: { user_id: 'me' } } })),
+  savePreferences: (prefs: Preference[]) =>
+    unwrap(api.PUT('/api/v1/users/{user_id}/preferences', { params: { path: { user_id: 'me' } }, body: prefs })),
+  deletePreferences: (prefs: Preference[]) =>
+    unwrap(api.POST('/api/v1/users/{user_id}/preferences/delete', { params: { path: { user_id: 'me' } }, body: prefs })),
+}

@@ -1,0 +1,49 @@
+import type { ServerEvent } from '@/realtime/socket'
+import type { FileInfo, Post, Reaction } from '@/api/types'
+import { useAuthStore } from '@/features/auth'
+import { useChannelsStore } from '@/features/channels'
+import { useMessagesStore } from '../stores/messagesStore'
+
+let viewTimer: ReturnType<typeof setTimeout> | undefined
+
+/** Whether the user is looking at this channel right now. */
+function reading(channelId: string): boolean {
+  return useChannelsStore().activeId === channelId && document.visibilityState === 'visible'
+}
+
+export function handleMessageEvent(event: ServerEvent): void {
+  const messages = useMessagesStore()
+  const data = event.data
+  switch (event.type) {
+    case 'post_created': {
+      const post = data.post as Post
+      const fresh = messages.received(post, (data.files as FileInfo[] | undefined) ?? [])
+      if (!fresh) break
+      const me = useAuthStore().myId
+      const channels = useChannelsStore()
+      const mine = post.user_id === me
+      const mentioned = ((data.mentions as string[] | undefined) ?? []).includes(me)
+      const looking = reading(post.channel_id)
+      channels.notePost(post.channel_id, post.create_at, mine, mentioned, looking)
+      if (looking && !mine) {
+        // Tell the server the channel is read, at most once a second.
+        clearTimeout(viewTimer)
+        viewTimer = setTimeout(() => void channels.markViewed(post.channel_id), 1000)
+      }
+      break
+    }
+    case 'post_edited':
+    case 'post_deleted':
+      messages.put([data.post as Post])
+      break
+    case 'reaction_added':
+      messages.addReaction(data.reaction as Reaction)
+      break
+    case 'reaction_removed':
+      messages.removeReaction(data.reaction as Reaction)
+      break
+    case 'resync':
+      for (const channelId of messages.history.keys()) void messages.catchUp(channelId)
+      break
+  }
+}

@@ -1,0 +1,5 @@
+export { usePresenceStore } from './stores/presenceStore'
+export { handlePresenceEvent } from './handlers/presenceEvents'
+export { presenceRepository } from './repositories/presenceRepository'
+export { default as PresenceDot } from './components/PresenceDot.vue'
+export { default as TypingIndicator } from './components/TypingIndicator.vue'

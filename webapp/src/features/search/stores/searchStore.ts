@@ -1,0 +1,39 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { describeError } from '@/api/client'
+import type { Post } from '@/api/types'
+import { postsRepository } from '@/features/messages/repositories/postsRepository'
+import { useMessagesStore } from '@/features/messages/stores/messagesStore'
+
+export const useSearchStore = defineStore('search', () => {
+  const terms = ref('')
+  const results = ref<Post[]>([])
+  const open = ref(false)
+  const loading = ref(false)
+  const error = ref('')
+
+  async function run(teamId: string, query: string): Promise<void> {
+    terms.value = query.trim()
+    if (!terms.value) return
+    open.value = true
+    loading.value = true
+    error.value = ''
+    try {
+      const answer = await postsRepository.search(teamId, terms.value)
+      results.value = answer.posts
+      useMessagesStore().put(answer.posts)
+      void useMessagesStore().loadMetadataOf(answer.posts)
+    } catch (e) {
+      results.value = []
+      error.value = describeError(e)
+    } finally {
+      loading.value = false
+    }
+  }
+
+  function close(): void {
+    open.value = false
+  }
+
+  return { terms, results, open, loading, error, run, close }
+})

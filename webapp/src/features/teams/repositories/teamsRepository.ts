@@ -1,0 +1,21 @@
+import { api, unwrap } from '@/api/client'
+
+export const teamsRepository = {
+  mine: () => unwrap(api.GET('/api/v1/users/{user_id}/teams', { params: { path: { user_id: 'me' } } })),
+  listed: () => unwrap(api.GET('/api/v1/teams', { params: { query: { limit: 200 } } })),
+  create: (name: string, display_name: string, open: boolean) =>
+    unwrap(api.POST('/api/v1/teams', { body: { name, display_name, type: open ? 'O' : 'I' } })),
+  join: (teamId: string, userId: string) =>
+    unwrap(api.POST('/api/v1/teams/{team_id}/members', { params: { path: { team_id: teamId } }, body: { user_id: userId } })),
+}
+
+/** A URL name from a display name: "Design Team!" → "design-team". */
+export function slugify(displayName: string): string {
+  return displayName
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+}

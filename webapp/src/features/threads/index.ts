@@ -1,0 +1,2 @@
+export { useThreadsStore } from './stores/threadsStore'
+export { default as ThreadPanel } from './components/ThreadPanel.vue'

@@ -1,0 +1,2 @@
+export { useUsersStore } from './stores/usersStore'
+export { usersRepository, avatarUrl, displayName } from './repositories/usersRepository'
