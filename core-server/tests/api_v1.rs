@@ -1364,7 +1364,90 @@ async fn password_reset_routes(ctx: Ctx) {
     assert!(body.to_string().contains("new_password"), "{body}");
 }
 
+/// `POST /api/v1/posts/metadata`: one call for the reactions and files under a
+/// page of posts, leaving out posts the caller may not read.
+async fn post_metadata_for_a_page(ctx: Ctx) {
+    let http = Http::new(&ctx.core);
+    let (alice_id, alice) = http.user("alice").await;
+    let (_, outsider) = http.user("oscar").await;
+    let (_, town) = team(&http, &alice, "meta").await;
+    let (status, info) = http
+        .raw(
+            POST,
+            &format!("/api/v1/channels/{town}/files?filename=plan.txt"),
+            Some(&alice),
+            Some("the plan".to_string()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{info}");
+    let (_, with_file) = http
+        .call(
+            POST,
+            &format!("/api/v1/channels/{town}/posts"),
+            Some(&alice),
+            Some(json!({"message": "see the plan", "file_ids": [s(&info, "id")]})),
+        )
+        .await;
+    let plain = post(&http, &alice, &town, "no attachments here").await;
+    let (status, _) = http
+        .call(
+            PUT,
+            &format!("/api/v1/posts/{}/reactions/tada", s(&plain, "id")),
+            Some(&alice),
+            None,
+        )
+        .await;
+    assert!(status.is_success(), "{status}");
+
+    let ids = json!({"post_ids": [s(&with_file, "id"), s(&plain, "id")]});
+    let (status, meta) = http
+        .call(
+            POST,
+            "/api/v1/posts/metadata",
+            Some(&alice),
+            Some(ids.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{meta}");
+    let files = meta["files"].as_array().expect("files");
+    assert_eq!(files.len(), 1, "{meta}");
+    assert_eq!(files[0]["post_id"], with_file["id"]);
+    assert_eq!(files[0]["name"], "plan.txt");
+    let reactions = meta["reactions"].as_array().expect("reactions");
+    assert_eq!(reactions.len(), 1, "{meta}");
+    assert_eq!(reactions[0]["emoji_name"], "tada");
+    assert_eq!(reactions[0]["user_id"], alice_id);
+
+    // Someone outside the channel learns nothing about its posts.
+    let (status, hidden) = http
+        .call(POST, "/api/v1/posts/metadata", Some(&outsider), Some(ids))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{hidden}");
+    assert_eq!(hidden, json!({"reactions": [], "files": []}));
+
+    let (status, _) = http
+        .call(
+            POST,
+            "/api/v1/posts/metadata",
+            None,
+            Some(json!({"post_ids": []})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = http
+        .call(
+            POST,
+            "/api/v1/posts/metadata",
+            Some(&alice),
+            Some(json!({"post_ids": ["not an id"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.to_string().contains("post_ids"), "{body}");
+}
+
 on_both_backends!(
+    post_metadata_for_a_page,
     web_client_routes,
     password_reset_routes,
     the_session_cookie_authorises_reads_only,

@@ -20,10 +20,12 @@ pub struct Ctx {
     _dir: Option<tempfile::TempDir>,
 }
 
-fn test_config() -> Config {
+/// Files go to the test's own temporary directory, never the working tree.
+fn test_config(dir: &tempfile::TempDir) -> Config {
     Config {
         // Short passwords keep fixtures readable; the policy itself is tested separately.
         password_min_length: 8,
+        data_dir: dir.path().join("data"),
         ..Config::default()
     }
 }
@@ -36,7 +38,7 @@ pub async fn sqlite() -> Ctx {
         .await
         .expect("open sqlite");
     Ctx {
-        core: Core::new(store.clone(), test_config()),
+        core: Core::new(store.clone(), test_config(&dir)),
         store,
         _dir: Some(dir),
     }
@@ -54,11 +56,14 @@ pub async fn postgres() -> Option<Ctx> {
     let name = format!("rustchat_test_{}", core_server::id::new_id());
     let url = format!("{}/{}", postgres_base().trim_end_matches('/'), name);
     match core_server::store::open(&url, 4).await {
-        Ok(store) => Some(Ctx {
-            core: Core::new(store.clone(), test_config()),
-            store,
-            _dir: None,
-        }),
+        Ok(store) => {
+            let dir = tempfile::tempdir().expect("tempdir");
+            Some(Ctx {
+                core: Core::new(store.clone(), test_config(&dir)),
+                store,
+                _dir: Some(dir),
+            })
+        }
         Err(e) => {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
                 panic!("PostgreSQL is required under CI=true but unavailable: {e}");
