@@ -2,6 +2,11 @@ import type { ServerEvent } from '@/realtime/socket'
 import type { FileInfo, Post, Reaction } from '@/api/types'
 import { useAuthStore } from '@/features/auth'
 import { useChannelsStore } from '@/features/channels'
+import { useTeamsStore } from '@/features/teams'
+import { useUsersStore } from '@/features/users'
+import { router } from '@/app/router'
+import { notify, shouldNotify } from '../services/desktopNotify'
+import { plainPreview } from '../services/markdown'
 import { useMessagesStore } from '../stores/messagesStore'
 
 let viewTimer: ReturnType<typeof setTimeout> | undefined
@@ -22,9 +27,12 @@ export function handleMessageEvent(event: ServerEvent): void {
       const me = useAuthStore().myId
       const channels = useChannelsStore()
       const mine = post.user_id === me
-      const mentioned = ((data.mentions as string[] | undefined) ?? []).includes(me)
+      const direct = channels.byId.get(post.channel_id)?.type === 'D'
+      // A direct message counts as a mention, as in Mattermost.
+      const mentioned = direct || ((data.mentions as string[] | undefined) ?? []).includes(me)
       const looking = reading(post.channel_id)
       channels.notePost(post.channel_id, post.create_at, mine, mentioned, looking)
+      notifyDesktop(post, mine, mentioned, direct, String(data.sender_name ?? ''))
       if (looking && !mine) {
         // Tell the server the channel is read, at most once a second.
         clearTimeout(viewTimer)
@@ -46,4 +54,19 @@ export function handleMessageEvent(event: ServerEvent): void {
       for (const channelId of messages.history.keys()) void messages.catchUp(channelId)
       break
   }
+}
+
+function notifyDesktop(post: Post, mine: boolean, mentioned: boolean, direct: boolean, sender: string): void {
+  const me = useAuthStore().me
+  const permission = typeof Notification === 'undefined' ? 'unsupported' : Notification.permission
+  const visible = document.visibilityState === 'visible' && document.hasFocus()
+  if (!shouldNotify({ desktopSetting: me?.notify_props?.desktop, mentioned, direct, mine, visible, permission })) return
+  const channels = useChannelsStore()
+  const channel = channels.byId.get(post.channel_id)
+  if (!channel) return
+  const from = sender || useUsersStore().byId.get(post.user_id)?.username || 'Someone'
+  const title = direct ? from : `${channels.label(channel)}`
+  notify(title, direct ? plainPreview(post.message, 120) : `${from}: ${plainPreview(post.message, 120)}`, () => {
+    void router.push(channels.pathOf(channel, useTeamsStore().currentName))
+  })
 }

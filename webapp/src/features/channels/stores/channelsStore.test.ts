@@ -1,0 +1,75 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import type { Channel, ChannelMember } from '@/api/types'
+import { useAuthStore } from '@/features/auth'
+import { useUsersStore } from '@/features/users'
+import { useChannelsStore } from './channelsStore'
+
+function channel(fields: Partial<Channel>): Channel {
+  return {
+    id: 'c1', team_id: 't1', type: 'O', name: 'town-square', display_name: 'Town Square', header: '', purpose: '',
+    total_msg_count: 10, last_post_at: 100, delete_at: 0, ...fields,
+  } as Channel
+}
+
+function member(channelId: string, fields: Partial<ChannelMember> = {}): ChannelMember {
+  return { channel_id: channelId, user_id: 'me', msg_count: 10, mention_count: 0, last_viewed_at: 0, ...fields } as ChannelMember
+}
+
+describe('channels store', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    useAuthStore().me = { id: 'me', username: 'alice' } as never
+    useUsersStore().put([{ id: 'bob', username: 'bob' }] as never)
+  })
+
+  function seed(): ReturnType<typeof useChannelsStore> {
+    const channels = useChannelsStore()
+    channels.teamId = 't1'
+    channels.upsert(channel({}))
+    channels.upsert(channel({ id: 'c2', name: 'design', display_name: 'Design', type: 'P' }))
+    channels.upsert(channel({ id: 'd1', team_id: '', type: 'D', name: 'bob__me', display_name: '' }))
+    channels.upsert(channel({ id: 'other', team_id: 't2', name: 'elsewhere' }))
+    for (const id of ['c1', 'c2', 'd1', 'other']) channels.members.set(id, member(id))
+    return channels
+  }
+
+  it('counts a message as unread unless its reader is looking or wrote it', () => {
+    const channels = seed()
+    channels.notePost('c1', 200, false, false, false)
+    expect(channels.unread('c1')).toBe(1)
+    channels.notePost('c1', 201, true, false, false)
+    expect(channels.unread('c1')).toBe(1)
+    channels.notePost('c2', 202, false, false, true)
+    expect(channels.unread('c2')).toBe(0)
+  })
+
+  it('counts mentions and clears both counts when read', () => {
+    const channels = seed()
+    channels.notePost('c1', 200, false, true, false)
+    channels.notePost('c1', 201, false, true, false)
+    expect(channels.mentions('c1')).toBe(2)
+    channels.clearLocally('c1')
+    expect(channels.mentions('c1')).toBe(0)
+    expect(channels.unread('c1')).toBe(0)
+  })
+
+  it('groups the sidebar: favorites, channels of this team, direct messages', () => {
+    const channels = seed()
+    channels.favorites.add('c2')
+    const sections = channels.sections
+    expect(sections.favorites.map((c) => c.id)).toEqual(['c2'])
+    expect(sections.channels.map((c) => c.id)).toEqual(['c1'])
+    expect(sections.direct.map((c) => c.id)).toEqual(['d1'])
+  })
+
+  it('names a direct channel after the other person and routes it by username', () => {
+    const channels = seed()
+    const dm = channels.byId.get('d1') as Channel
+    expect(channels.label(dm)).toBe('bob')
+    expect(channels.pathOf(dm, 'team')).toBe('/team/messages/@bob')
+    expect(channels.findByRoute('@bob')?.id).toBe('d1')
+    expect(channels.findByRoute('design')?.id).toBe('c2')
+    expect(channels.findByRoute('elsewhere')).toBeUndefined()
+  })
+})

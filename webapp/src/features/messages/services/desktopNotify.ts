@@ -1,0 +1,28 @@
+// Browser notifications for new messages while the tab is in the background,
+// following the user's "desktop" notification setting (all, mention, none).
+
+export interface NotifyInput {
+  desktopSetting: string | undefined
+  mentioned: boolean
+  direct: boolean
+  mine: boolean
+  visible: boolean
+  permission: NotificationPermission | 'unsupported'
+}
+
+export function shouldNotify(n: NotifyInput): boolean {
+  if (n.mine || n.visible || n.permission !== 'granted') return false
+  const setting = n.desktopSetting || 'mention'
+  if (setting === 'none') return false
+  if (setting === 'all') return true
+  return n.mentioned || n.direct
+}
+
+export function notify(title: string, body: string, onClick: () => void): void {
+  const notification = new Notification(title, { body, tag: title, silent: false })
+  notification.onclick = () => {
+    window.focus()
+    onClick()
+    notification.close()
+  }
+}
