@@ -13,6 +13,8 @@ export function handlePresenceEvent(event: ServerEvent): void {
       break
     case 'typing':
       if (data.user_id !== useAuthStore().myId) {
+        // The typer's name is shown, so their profile must be known.
+        void useUsersStore().ensure([data.user_id as string])
         presence.startTyping(data.channel_id as string, (data.parent_id as string) ?? '', data.user_id as string)
       }
       break
