@@ -6,46 +6,22 @@
 // serves the web app); see e2e/harness.mjs for the other settings.
 
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { after, before, describe } from 'node:test'
+import { flowSuite, openChannel as openTeamChannel, postAction, postById, postsIn, rand, waitForPost } from './app.mjs'
 import * as h from './harness.mjs'
 
 const { tid } = h
 const PASSWORD = 'correct-horse-battery'
 const TEAM = 'e2e'
 
-const rand = (n = 6) => Math.random().toString(36).slice(2, 2 + n)
 /** A word of letters only, unique enough to search for. */
 const uniqueWord = () =>
   'zq' + Array.from({ length: 10 }, () => 'abcdefghijklmnopqrstuvwxyz'[Math.floor(Math.random() * 26)]).join('')
 
 // ------------------------------------------------------------ page helpers
 
-const postsIn = (page, scope = 'post-list') => page.locator(`${tid(scope)} ${tid('post')}`)
-const postById = (page, id, scope = 'post-list') =>
-  page.locator(`${tid(scope)} ${tid('post')}[data-post-id="${id}"]`)
-
-/** The first post in `scope` containing `text`, once visible. */
-async function waitForPost(page, text, scope = 'post-list') {
-  const post = postsIn(page, scope).filter({ hasText: text }).first()
-  await post.waitFor({ state: 'visible' })
-  return post
-}
-
-/** Opens a channel from the sidebar (no reload) and waits for its view. */
-async function openChannel(page, name, displayName) {
-  await page.locator(tid(`channel-link-${name}`)).click()
-  await page.waitForURL((u) => u.pathname === `/${TEAM}/channels/${name}`)
-  await h.waitFor(async () => (await h.textOf(page.locator(tid('channel-header')))).includes(displayName), {
-    message: `the channel header shows "${displayName}"`,
-  })
-  await page.locator(tid('post-list')).waitFor()
-}
-
-/** Hovers a post and clicks one of its actions. */
-async function postAction(post, action) {
-  await post.hover()
-  await post.locator(tid(action)).click()
-}
+/** Opens a channel of the team from the sidebar (no reload) and waits for its view. */
+const openChannel = (page, name, displayName) => openTeamChannel(page, TEAM, name, displayName)
 
 /** Before a screenshot: no hover or focus toolbars, animations done. */
 async function settle(page) {
@@ -152,7 +128,7 @@ describe('web app in a browser', () => {
   let planning
   let townSquare
   let busy
-  const sessions = new Map()
+  const { session, test } = flowSuite(() => ({ browser, server }))
 
   before(async () => {
     server = await h.startServer()
@@ -201,39 +177,6 @@ describe('web app in a browser', () => {
     await browser?.close()
     await server?.stop()
   })
-
-  /** The user's logged-in page, in their own context (logged in once, through the UI). */
-  function session(user) {
-    if (!sessions.has(user.username)) {
-      const pending = (async () => {
-        const context = await h.newContext(browser, server.url)
-        const page = await context.newPage()
-        h.trackErrors(page, user.username)
-        await h.loginUI(page, user)
-        return { context, page }
-      })()
-      pending.catch(() => sessions.delete(user.username))
-      sessions.set(user.username, pending)
-    }
-    return sessions.get(user.username)
-  }
-
-  /** it() that, on failure, screenshots every open page and prints the server log's tail. */
-  function test(name, options, fn) {
-    it(name, options, async (t) => {
-      try {
-        await fn(t)
-      } catch (err) {
-        const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 40)
-        const pages = browser ? browser.contexts().flatMap((c) => c.pages()) : []
-        for (const [i, page] of pages.entries()) {
-          await h.screenshot(page, `failed-${slug}-${i + 1}.png`, { publish: false }).catch(() => {})
-        }
-        if (server) console.error(`# server log (last lines):\n${server.log(25)}`)
-        throw err
-      }
-    })
-  }
 
   test('a. the login page renders and accepts a new user through sign-up', { timeout: 60_000 }, async () => {
     const context = await h.newContext(browser, server.url)

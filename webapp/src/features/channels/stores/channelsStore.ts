@@ -81,6 +81,12 @@ export const useChannelsStore = defineStore('channels', () => {
       channelsRepository.preferences(),
     ])
     for (const channel of channels) byId.set(channel.id, channel)
+    // Memberships of this team (and DMs) are replaced, so channels left while
+    // away disappear from the sidebar.
+    for (const [id] of members) {
+      const channel = byId.get(id)
+      if (!channel || channel.team_id === team || isDirectOrGroup(channel)) members.delete(id)
+    }
     for (const member of mine) members.set(member.channel_id, member)
     favorites.clear()
     for (const p of prefs) if (p.category === FAVORITES && p.value === 'true') favorites.add(p.name)

@@ -51,7 +51,10 @@ export function handleMessageEvent(event: ServerEvent): void {
       messages.removeReaction(data.reaction as Reaction)
       break
     case 'resync':
-      for (const channelId of messages.history.keys()) void messages.catchUp(channelId)
+      for (const channelId of messages.history.keys()) {
+        // A channel left meanwhile answers 403: forget its history.
+        messages.catchUp(channelId).catch(() => messages.history.delete(channelId))
+      }
       break
   }
 }

@@ -1,0 +1,97 @@
+// What the flow tests (*.e2e.mjs) share beyond the harness: the app's pages
+// as the tests see them through the data-testid contract, and a suite's
+// plumbing (one logged-in page per user, artefacts when a test fails).
+
+import { it } from 'node:test'
+import * as h from './harness.mjs'
+
+const { tid } = h
+
+/** A short random suffix (letters and digits), for unique texts and names. */
+export const rand = (n = 6) => Math.random().toString(36).slice(2, 2 + n)
+
+// ------------------------------------------------------------ posts
+
+/** The posts of a message list: `post-list` (the channel), `thread-panel`, … */
+export const postsIn = (page, scope = 'post-list') => page.locator(`${tid(scope)} ${tid('post')}`)
+
+export const postById = (page, id, scope = 'post-list') =>
+  page.locator(`${tid(scope)} ${tid('post')}[data-post-id="${id}"]`)
+
+/** The first post in `scope` containing `text`, once visible. */
+export async function waitForPost(page, text, scope = 'post-list') {
+  const post = postsIn(page, scope).filter({ hasText: text }).first()
+  await post.waitFor({ state: 'visible' })
+  return post
+}
+
+/** Hovers a post and clicks one of its actions (`post-reply`, `post-delete`, …). */
+export async function postAction(post, action) {
+  await post.hover()
+  await post.locator(tid(action)).click()
+}
+
+// ------------------------------------------------------------ channels
+
+/** Opens a channel of `team` from the sidebar (no reload) and waits for its view. */
+export async function openChannel(page, team, name, displayName) {
+  await page.locator(tid(`channel-link-${name}`)).click()
+  await page.waitForURL((u) => u.pathname === `/${team}/channels/${name}`)
+  await h.waitFor(async () => (await h.textOf(page.locator(tid('channel-header')))).includes(displayName), {
+    message: `the channel header shows "${displayName}"`,
+  })
+  await page.locator(tid('post-list')).waitFor()
+}
+
+/** A section of the sidebar by its heading: "Favorites", "Channels" or "Direct messages". */
+export const sidebarSection = (page, heading) =>
+  page.locator(tid('sidebar')).getByRole('region', { name: heading, exact: true })
+
+// ------------------------------------------------------------ a suite
+
+/**
+ * The plumbing of a suite of flows. `state()` gives `{ browser, server }`
+ * once the suite's before() has run. Returns
+ *   session(user): the user's logged-in page in their own browser context,
+ *     logged in once through the UI and shared by the suite's tests;
+ *   test(name, options, fn): it() that, on failure, screenshots every open
+ *     page (e2e/screenshots/failed-*.png) and prints the server log's tail.
+ */
+export function flowSuite(state) {
+  const sessions = new Map()
+
+  function session(user) {
+    if (!sessions.has(user.username)) {
+      const pending = (async () => {
+        const { browser, server } = state()
+        const context = await h.newContext(browser, server.url)
+        const page = await context.newPage()
+        h.trackErrors(page, user.username)
+        await h.loginUI(page, user)
+        return { context, page }
+      })()
+      pending.catch(() => sessions.delete(user.username))
+      sessions.set(user.username, pending)
+    }
+    return sessions.get(user.username)
+  }
+
+  function test(name, options, fn) {
+    it(name, options, async (t) => {
+      try {
+        await fn(t)
+      } catch (err) {
+        const { browser, server } = state()
+        const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 40)
+        const pages = browser ? browser.contexts().flatMap((c) => c.pages()) : []
+        for (const [i, page] of pages.entries()) {
+          await h.screenshot(page, `failed-${slug}-${i + 1}.png`, { publish: false }).catch(() => {})
+        }
+        if (server) console.error(`# server log (last lines):\n${server.log(25)}`)
+        throw err
+      }
+    })
+  }
+
+  return { session, test }
+}
