@@ -89,6 +89,8 @@ async function main() {
     const loginContext = await h.newContext(browser, server.url)
     const loginPage = await loginContext.newPage()
     await h.loginUI(loginPage, alice)
+    // A returning user: the channel was open before (the app remembers its id).
+    await loginPage.locator(FIRST_POST).first().waitFor({ state: 'visible', timeout: 15_000 })
     const storageState = await loginContext.storageState()
     await loginContext.close()
 

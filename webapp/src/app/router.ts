@@ -1,25 +1,28 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
-import { useAuthStore } from '@/features/auth'
+import { currentToken } from '@/api/client'
+import { LoginView, ResetPasswordView, SignupView, useAuthStore } from '@/features/auth'
+import ChannelView from '@/features/messages/components/ChannelView.vue'
 import { CreateTeamView, useTeamsStore } from '@/features/teams'
+import AppShell from './AppShell.vue'
 
 const PUBLIC = new Set(['login', 'signup', 'reset'])
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/login', name: 'login', component: () => import('@/features/auth/components/LoginView.vue') },
-    { path: '/signup', name: 'signup', component: () => import('@/features/auth/components/SignupView.vue') },
+    { path: '/login', name: 'login', component: LoginView },
+    { path: '/signup', name: 'signup', component: SignupView },
     // The e-mailed reset link points at /reset_password_complete?token=…
-    { path: '/reset', alias: '/reset_password_complete', name: 'reset', component: () => import('@/features/auth/components/ResetPasswordView.vue') },
+    { path: '/reset', alias: '/reset_password_complete', name: 'reset', component: ResetPasswordView },
     { path: '/teams/new', name: 'new-team', component: CreateTeamView },
     { path: '/', name: 'home', component: { render: () => null } },
     {
       path: '/:team',
-      component: () => import('./AppShell.vue'),
+      component: AppShell,
       children: [
         { path: '', name: 'team', component: { render: () => null } },
-        { path: 'channels/:channel', name: 'channel', component: () => import('@/features/messages/components/ChannelView.vue') },
-        { path: 'messages/:channel', name: 'direct', component: () => import('@/features/messages/components/ChannelView.vue') },
+        { path: 'channels/:channel', name: 'channel', component: ChannelView },
+        { path: 'messages/:channel', name: 'direct', component: ChannelView },
       ],
     },
   ],
@@ -37,7 +40,12 @@ async function landing(to: RouteLocationNormalized): Promise<string> {
 
 router.beforeEach(async (to) => {
   const auth = useAuthStore()
+  const teams = useTeamsStore()
+  // With a stored session, the teams load alongside the session check: one
+  // round trip less before the first channel shows.
+  const early = auth.state === 'unknown' && currentToken() && !teams.loaded ? teams.load().catch(() => undefined) : undefined
   await auth.restore()
+  await early
   const isPublic = PUBLIC.has(String(to.name))
   if (auth.state !== 'signed-in') {
     return isPublic ? true : { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }

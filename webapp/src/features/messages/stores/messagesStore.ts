@@ -18,6 +18,8 @@ interface ChannelHistory {
 export type LocalState = 'sending' | 'failed'
 
 const PAGE = 60
+/** The first page only needs to fill a screen; it renders sooner. */
+const FIRST_PAGE = 30
 
 function newestChange(post: Post): number {
   return Math.max(post.create_at, post.update_at, post.edit_at, post.delete_at)
@@ -96,8 +98,20 @@ export const useMessagesStore = defineStore('messages', () => {
     }
   }
 
-  async function loadLatest(channelId: string): Promise<void> {
-    const page = await postsRepository.page(channelId, undefined, PAGE)
+  const inFlight = new Map<string, Promise<void>>()
+
+  /** The newest page of a channel; concurrent calls (an early prefetch and the view) share one request. */
+  function loadLatest(channelId: string): Promise<void> {
+    let pending = inFlight.get(channelId)
+    if (!pending) {
+      pending = fetchLatest(channelId).finally(() => inFlight.delete(channelId))
+      inFlight.set(channelId, pending)
+    }
+    return pending
+  }
+
+  async function fetchLatest(channelId: string): Promise<void> {
+    const page = await postsRepository.page(channelId, undefined, FIRST_PAGE)
     const h = historyOf(channelId)
     put(page.items, true)
     if (!h.loaded) {
