@@ -13,6 +13,7 @@ pub mod time;
 pub use error::{Error, Result};
 pub mod api;
 pub mod avatar;
+pub mod bulk;
 pub mod email;
 pub mod events;
 pub mod files;
