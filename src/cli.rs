@@ -49,10 +49,25 @@ enum Command {
     },
     /// Print the OpenAPI document of the native API (`/api/v1`) as JSON.
     Openapi,
+    /// Check Mattermost bulk files (the .zip of `mmctl export create`, or its .jsonl).
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Load generators for benchmarks (run against a running server).
     Bench {
         #[command(subcommand)]
         command: crate::bench::BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Check every line of a bulk file and report each bad one with its line
+    /// number and reason; writes nothing. Exits non-zero when a line is bad.
+    Validate {
+        /// The export (.zip with data/) or bare import .jsonl.
+        file: PathBuf,
     },
 }
 
@@ -155,6 +170,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Bench { command } = command {
         return crate::bench::run(command).await;
     }
+    if let Command::Import {
+        command: ImportCommand::Validate { file },
+    } = command
+    {
+        return crate::bulk_cli::validate(&file);
+    }
     let config = Config::load(cli.config.as_deref())?;
     init_logging(&config.log);
     match command {
@@ -227,6 +248,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Config { .. }
         | Command::Bench { .. }
+        | Command::Import { .. }
         | Command::Routes { .. }
         | Command::Openapi => Ok(()),
     }

@@ -244,3 +244,90 @@ async fn postgres_serve_cli_and_restart() {
     }
     serve_cli_and_restart(Some(&url)).await;
 }
+
+/// A bulk file written for this test: good lines of each kind and two bad ones.
+fn bulk_lines() -> String {
+    [
+        r#"{"type":"version","version":1,"info":{"generator":"test"}}"#,
+        r#"{"type":"team","team":{"name":"eng","display_name":"Engineering","type":"O"}}"#,
+        r#"{"type":"channel","channel":{"team":"eng","name":"town-square","display_name":"Town Square","type":"O"}}"#,
+        r#"{"type":"user","user":{"username":"alice","email":"alice@example.com","teams":[{"name":"eng","channels":[{"name":"town-square","favorite":true}]}]}}"#,
+        r#"{"type":"user","user":{"username":"bob","email":"not-an-address"}}"#,
+        r#"{"type":"post","post":{"team":"eng","channel":"town-square","user":"alice","message":"hello","create_at":1700000000000,"replies":[{"user":"alice","message":"again","create_at":1700000001000}]}}"#,
+        r#"{"type":"post","post":{"team":"eng","channel":"town-square","user":"alice","create_at":1700000002000}}"#,
+        r#"{"type":"direct_post","direct_post":{"channel_members":["alice","alice"],"user":"alice","message":"note to self","create_at":1700000003000}}"#,
+    ]
+    .join("\n")
+}
+
+#[test]
+fn import_validate_reports_each_bad_line_and_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let jsonl = dir.path().join("import.jsonl");
+    std::fs::write(&jsonl, bulk_lines()).expect("write");
+    let out = Command::new(BIN)
+        .args(["import", "validate"])
+        .arg(&jsonl)
+        .output()
+        .expect("run");
+    assert!(!out.status.success(), "bad lines fail the command");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stderr.contains("line 5: user.email: must be an address"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("line 7: post.message: is required"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("2 bad line(s); the first is line 5"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("8 lines checked in")
+            && stdout.contains("1 channel, 1 direct_post, 1 post, 1 team, 1 user, 1 version"),
+        "the good lines are still counted: {stdout}"
+    );
+}
+
+#[test]
+fn import_validate_reads_the_jsonl_inside_an_export_zip() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = dir.path().join("export.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&archive).expect("create"));
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("data/20240101/a.txt", options)
+        .expect("entry");
+    zip.write_all(b"an attachment").expect("write");
+    zip.start_file("import.jsonl", options).expect("entry");
+    let lines = bulk_lines();
+    let clean: Vec<&str> = lines
+        .lines()
+        .filter(|l| !l.contains("not-an-address") && !l.contains(r#""create_at":1700000002000}}"#))
+        .collect();
+    zip.write_all(clean.join("\n").as_bytes()).expect("write");
+    zip.finish().expect("finish");
+
+    let out = run_ok(Command::new(BIN).args(["import", "validate"]).arg(&archive));
+    assert!(out.contains("6 lines checked"), "{out}");
+    assert!(out.contains("no problems found"), "{out}");
+
+    let empty = dir.path().join("empty.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&empty).expect("create"));
+    zip.start_file("readme.txt", options).expect("entry");
+    zip.finish().expect("finish");
+    let out = Command::new(BIN)
+        .args(["import", "validate"])
+        .arg(&empty)
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("holds no .jsonl file"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

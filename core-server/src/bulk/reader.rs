@@ -113,14 +113,48 @@ pub fn is_zip(path: &Path) -> std::io::Result<bool> {
     Ok(n == 4 && magic == *b"PK\x03\x04")
 }
 
-/// Opens the lines of a bare JSONL file.
-pub fn open_jsonl(path: &Path) -> std::io::Result<(JsonlLines<BufReader<std::fs::File>>, u64)> {
-    let file = std::fs::File::open(path)?;
-    let size = file.metadata()?.len();
-    Ok((
-        JsonlLines::new(BufReader::with_capacity(256 * 1024, file)),
-        size,
-    ))
+/// Why a bulk file cannot be read at all (as opposed to a bad line).
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("cannot read {0}: {1}")]
+    Io(String, std::io::Error),
+    #[error("{0} is not a readable zip archive: {1}")]
+    Zip(String, zip::result::ZipError),
+    #[error("{0} holds no .jsonl file")]
+    NoJsonl(String),
+}
+
+/// Calls `each` for every line of a bulk file (a bare JSONL file, or the
+/// first `.jsonl` entry of a zip) with the total size in bytes of the JSONL
+/// data, for progress. Memory stays flat whatever the size.
+pub fn for_each_line(path: &Path, mut each: impl FnMut(ReadLine, u64)) -> Result<(), OpenError> {
+    let shown = path.display().to_string();
+    let io = |e| OpenError::Io(shown.clone(), e);
+    if !is_zip(path).map_err(io)? {
+        let file = std::fs::File::open(path).map_err(io)?;
+        let size = file.metadata().map_err(io)?.len();
+        for line in JsonlLines::new(BufReader::with_capacity(256 * 1024, file)) {
+            each(line.map_err(io)?, size);
+        }
+        return Ok(());
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut archive = zip::ZipArchive::new(file).map_err(|e| OpenError::Zip(shown.clone(), e))?;
+    let index = (0..archive.len())
+        .find(|&i| {
+            archive.name_for_index(i).is_some_and(|name| {
+                name.to_ascii_lowercase().ends_with(".jsonl") && !name.contains("..")
+            })
+        })
+        .ok_or_else(|| OpenError::NoJsonl(shown.clone()))?;
+    let entry = archive
+        .by_index(index)
+        .map_err(|e| OpenError::Zip(shown.clone(), e))?;
+    let size = entry.size();
+    for line in JsonlLines::new(BufReader::with_capacity(256 * 1024, entry)) {
+        each(line.map_err(io)?, size);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
