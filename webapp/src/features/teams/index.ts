@@ -1,5 +1,5 @@
 export { useTeamsStore } from './stores/teamsStore'
 export { handleTeamEvent } from './handlers/teamEvents'
-export { teamsRepository, slugify } from './repositories/teamsRepository'
+export { teamsRepository } from './repositories/teamsRepository'
 export { default as TeamSwitcher } from './components/TeamSwitcher.vue'
 export { default as CreateTeamView } from './components/CreateTeamView.vue'

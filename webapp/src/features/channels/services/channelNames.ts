@@ -1,5 +1,6 @@
 // How channels are named in the sidebar and in URLs.
 import type { Channel } from '@/api/types'
+import { slugify } from '@/app/slug'
 
 /** The other member of a direct channel, from its name "<id>__<id>". */
 export function directPartner(channel: Pick<Channel, 'name' | 'type'>, myId: string): string {
@@ -14,13 +15,7 @@ export function isDirectOrGroup(channel: Pick<Channel, 'type'>): boolean {
 
 /** A channel URL name from a display name, unique enough for creation. */
 export function channelSlug(displayName: string): string {
-  const slug = displayName
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64)
+  const slug = slugify(displayName)
   return slug.length >= 2 ? slug : `${slug || 'channel'}-${Date.now().toString(36)}`
 }
 

@@ -8,14 +8,3 @@ export const teamsRepository = {
   join: (teamId: string, userId: string) =>
     unwrap(api.POST('/api/v1/teams/{team_id}/members', { params: { path: { team_id: teamId } }, body: { user_id: userId } })),
 }
-
-/** A URL name from a display name: "Design Team!" → "design-team". */
-export function slugify(displayName: string): string {
-  return displayName
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64)
-}

@@ -2,7 +2,8 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Team } from '@/api/types'
 import { useAuthStore } from '@/features/auth'
-import { slugify, teamsRepository } from '../repositories/teamsRepository'
+import { slugify } from '@/app/slug'
+import { teamsRepository } from '../repositories/teamsRepository'
 
 export const useTeamsStore = defineStore('teams', () => {
   const teams = ref<Team[]>([])
