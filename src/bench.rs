@@ -37,6 +37,8 @@ pub enum BenchCommand {
     /// completeness and post-to-delivery latency (Mattermost API v4 only).
     /// Run `ulimit -n 65536` first.
     WsFanout(crate::bench_ws::FanoutArgs),
+    /// Write a synthetic Mattermost bulk file (for `rustchat import mattermost`).
+    BulkFile(crate::bench_bulk::BulkFileArgs),
 }
 
 /// Runs a benchmark command.
@@ -60,6 +62,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
         }
         BenchCommand::WsIdle(args) => crate::bench_ws::idle(args).await,
         BenchCommand::WsFanout(args) => crate::bench_ws::fanout(args).await,
+        BenchCommand::BulkFile(args) => crate::bench_bulk::write(&args),
     }
 }
 

@@ -49,10 +49,15 @@ enum Command {
     },
     /// Print the OpenAPI document of the native API (`/api/v1`) as JSON.
     Openapi,
-    /// Check Mattermost bulk files (the .zip of `mmctl export create`, or its .jsonl).
+    /// Import Mattermost bulk files (the .zip of `mmctl export create`, or its .jsonl).
     Import {
         #[command(subcommand)]
         command: ImportCommand,
+    },
+    /// Export this server's data.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
     },
     /// Load generators for benchmarks (run against a running server).
     Bench {
@@ -68,6 +73,25 @@ enum ImportCommand {
     Validate {
         /// The export (.zip with data/) or bare import .jsonl.
         file: PathBuf,
+    },
+    /// Import a Mattermost bulk file into this server. Bad lines are reported
+    /// with their number and skipped; running the same file again adds nothing.
+    Mattermost {
+        /// The export (.zip with data/) or bare import .jsonl.
+        file: PathBuf,
+        /// Check every line and report the bad ones; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Write everything as a Mattermost bulk export (import.jsonl and
+    /// attachments under data/, in a zip) that Mattermost or rustchat can import.
+    Mattermost {
+        /// The .zip to write.
+        out: PathBuf,
     },
 }
 
@@ -245,6 +269,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 team.name, team.id, actor.user.username
             );
             Ok(())
+        }
+        Command::Import {
+            command: ImportCommand::Mattermost { file, dry_run },
+        } => {
+            let core = open_core(config).await?;
+            crate::bulk_cli::import(&core, &file, dry_run).await
+        }
+        Command::Export {
+            command: ExportCommand::Mattermost { out },
+        } => {
+            let core = open_core(config).await?;
+            crate::bulk_cli::export(&core, &out).await
         }
         Command::Config { .. }
         | Command::Bench { .. }

@@ -1,6 +1,7 @@
 //! The rustchat server binary: `serve`, `migrate`, `user`, `team`, `config`, `bench`.
 
 mod bench;
+mod bench_bulk;
 mod bench_ws;
 mod bulk_cli;
 mod cli;

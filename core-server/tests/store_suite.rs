@@ -141,7 +141,7 @@ async fn fixture(ctx: &Ctx) -> (Team, Channel, User) {
         .create_team(
             &t,
             std::slice::from_ref(&c),
-            &team_member(&t.id, &u.id),
+            Some(&team_member(&t.id, &u.id)),
             &[member(&c.id, &u.id)],
         )
         .await
@@ -337,7 +337,7 @@ async fn teams_and_membership(ctx: Ctx) {
     let clash = team(&t.name);
     assert!(matches!(
         ctx.store
-            .create_team(&clash, &[], &team_member(&clash.id, &u.id), &[])
+            .create_team(&clash, &[], Some(&team_member(&clash.id, &u.id)), &[])
             .await,
         Err(Error::Conflict { .. })
     ));

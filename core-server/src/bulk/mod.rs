@@ -1,10 +1,20 @@
-//! Mattermost's bulk import/export format: reading and checking its lines.
+//! Mattermost's bulk import/export format: reading and checking its lines,
+//! importing them, and exporting our data in the same format.
 
+pub mod attachments;
+pub mod export;
 pub mod format;
+pub mod import;
 pub mod reader;
 pub mod validate;
 
 use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::services::Core;
+use attachments::Attachments;
+use import::{Failure, Importer, Written};
+use reader::OpenError;
 
 /// What a pass over a file found: lines per type, and the bad lines.
 #[derive(Debug, Default)]
@@ -32,4 +42,104 @@ impl Report {
             self.errors.push((number, reason));
         }
     }
+}
+
+/// Told how an import goes, line by line.
+pub trait Observer: Send {
+    /// After each line: bytes read of the file's size, and the report so far.
+    fn progress(&mut self, offset: u64, size: u64, report: &Report);
+    /// A line was skipped.
+    fn bad_line(&mut self, number: u64, reason: &str);
+}
+
+/// Why an import stopped before the end of its file.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error("cannot open the export's files: {0}")]
+    Files(std::io::Error),
+    #[error("the import stopped: {0}")]
+    Store(#[from] crate::Error),
+}
+
+/// The result of a whole import.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub report: Report,
+    pub written: Written,
+    /// Posts and replies read (new or not).
+    pub posts_read: u64,
+}
+
+/// Lines read ahead of the writer: the file is parsed and checked on a
+/// thread of its own while the previous lines are written.
+const READ_AHEAD: usize = 64;
+/// Lines per hand-over from the reading thread.
+const LINES_PER_SEND: usize = 64;
+
+/// Imports a bulk file (a .zip export or a .jsonl). Bad lines are reported
+/// and skipped; with `dry_run` every line is checked and nothing written.
+pub async fn import_file(
+    core: &Core,
+    path: &Path,
+    dry_run: bool,
+    observer: &mut dyn Observer,
+) -> Result<Outcome, ImportError> {
+    let files = Attachments::open(path).map_err(ImportError::Files)?;
+    let (sender, mut lines) = tokio::sync::mpsc::channel(READ_AHEAD);
+    let source = path.to_path_buf();
+    let reading = tokio::task::spawn_blocking(move || {
+        // Lines travel in small groups: one hand-over per line would cost
+        // more than reading it.
+        let mut group = Vec::with_capacity(LINES_PER_SEND);
+        let mut open = true;
+        let done = reader::for_each_line(&source, |line, size| {
+            group.push((line, size));
+            if group.len() == LINES_PER_SEND {
+                open = sender.blocking_send(std::mem::take(&mut group)).is_ok();
+            }
+            open
+        });
+        if open && !group.is_empty() {
+            let _ = sender.blocking_send(group);
+        }
+        done
+    });
+    let mut importer = Importer::new(core, files);
+    let mut outcome = Outcome::default();
+    let report = &mut outcome.report;
+    while let Some(group) = lines.recv().await {
+        for (read, size) in group {
+            match read.line {
+                Err(invalid) => {
+                    observer.bad_line(read.number, &invalid.to_string());
+                    report.fail(read.number, invalid.to_string());
+                }
+                Ok(line) if dry_run => report.count(&line.kind),
+                Ok(line) => match importer.apply(&line).await {
+                    Ok(()) => report.count(&line.kind),
+                    Err(Failure::Line(invalid)) => {
+                        observer.bad_line(read.number, &invalid.to_string());
+                        report.fail(read.number, invalid.to_string());
+                    }
+                    Err(Failure::Store(e)) => {
+                        drop(lines);
+                        let _ = reading.await;
+                        return Err(ImportError::Store(e));
+                    }
+                },
+            }
+            observer.progress(read.offset, size, report);
+        }
+    }
+    reading
+        .await
+        .map_err(|e| ImportError::Store(crate::Error::Internal(e.to_string())))??;
+    if !dry_run {
+        importer.finish().await?;
+    }
+    outcome.written = importer.written;
+    outcome.posts_read = importer.posts_read;
+    Ok(outcome)
 }

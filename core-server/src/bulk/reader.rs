@@ -127,14 +127,21 @@ pub enum OpenError {
 /// Calls `each` for every line of a bulk file (a bare JSONL file, or the
 /// first `.jsonl` entry of a zip) with the total size in bytes of the JSONL
 /// data, for progress. Memory stays flat whatever the size.
-pub fn for_each_line(path: &Path, mut each: impl FnMut(ReadLine, u64)) -> Result<(), OpenError> {
+/// Calls `each` with every line and the size of what is read, until it
+/// returns `false`.
+pub fn for_each_line(
+    path: &Path,
+    mut each: impl FnMut(ReadLine, u64) -> bool,
+) -> Result<(), OpenError> {
     let shown = path.display().to_string();
     let io = |e| OpenError::Io(shown.clone(), e);
     if !is_zip(path).map_err(io)? {
         let file = std::fs::File::open(path).map_err(io)?;
         let size = file.metadata().map_err(io)?.len();
         for line in JsonlLines::new(BufReader::with_capacity(256 * 1024, file)) {
-            each(line.map_err(io)?, size);
+            if !each(line.map_err(io)?, size) {
+                break;
+            }
         }
         return Ok(());
     }
@@ -152,7 +159,9 @@ pub fn for_each_line(path: &Path, mut each: impl FnMut(ReadLine, u64)) -> Result
         .map_err(|e| OpenError::Zip(shown.clone(), e))?;
     let size = entry.size();
     for line in JsonlLines::new(BufReader::with_capacity(256 * 1024, entry)) {
-        each(line.map_err(io)?, size);
+        if !each(line.map_err(io)?, size) {
+            break;
+        }
     }
     Ok(())
 }

@@ -141,6 +141,23 @@ impl Core {
         raw_name: &str,
         body: ByteStream<'_>,
     ) -> Result<StagedFile> {
+        let info = self
+            .store_file_bytes(crate::id::new_id(), actor.id(), now_ms(), raw_name, body)
+            .await?;
+        Ok(StagedFile { info })
+    }
+
+    /// Stores a file's bytes under a given id (with its thumbnail, preview
+    /// and placeholder when it is an image) and describes it; the record is
+    /// not saved. Imports use it with ids and times of their own.
+    pub(crate) async fn store_file_bytes(
+        &self,
+        id: String,
+        creator_id: &str,
+        created_at: i64,
+        raw_name: &str,
+        body: ByteStream<'_>,
+    ) -> Result<FileInfo> {
         let name = sniff::sanitize_name(raw_name);
         let (head, body) = peek(body).await?;
         let mime_type = sniff::mime_type(&head, &name);
@@ -153,14 +170,13 @@ impl Core {
                 dims = Some((w, h));
             }
         }
-        let now = now_ms();
         let mut info = FileInfo {
-            id: crate::id::new_id(),
-            creator_id: actor.id().to_string(),
+            id,
+            creator_id: creator_id.to_string(),
             post_id: String::new(),
             channel_id: String::new(),
-            create_at: now,
-            update_at: now,
+            create_at: created_at,
+            update_at: created_at,
             delete_at: 0,
             extension: sniff::extension(&name),
             name,
@@ -192,7 +208,7 @@ impl Core {
             info.width = i64::from(w);
             info.height = i64::from(h);
         }
-        Ok(StagedFile { info })
+        Ok(info)
     }
 
     /// Records a staged file in a channel, once the channel is known and

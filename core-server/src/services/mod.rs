@@ -3,8 +3,8 @@
 
 pub mod auth;
 mod bots;
-mod channels;
-mod emoji;
+pub(crate) mod channels;
+pub(crate) mod emoji;
 mod member_updates;
 mod posts;
 mod preferences;
@@ -12,7 +12,7 @@ mod reactions;
 mod search;
 mod sidebar;
 mod status;
-mod teams;
+pub(crate) mod teams;
 mod threads;
 mod tokens;
 mod users;

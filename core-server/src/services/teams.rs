@@ -142,7 +142,7 @@ impl Core {
             .map(|c| new_channel_member(&c.id, actor.id(), roles::CHANNEL_USER, now))
             .collect();
         self.store
-            .create_team(&team, &channels, &member, &channel_members)
+            .create_team(&team, &channels, Some(&member), &channel_members)
             .await?;
         // The creator's clients learn of their new team as of any other they join.
         self.events.publish(

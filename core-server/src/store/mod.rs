@@ -45,6 +45,28 @@ pub struct PostSearch<'a> {
     pub limit: i64,
 }
 
+/// Rows of a bulk import written together: posts (roots before their
+/// replies) and what hangs off them. Rows already stored are left alone.
+#[derive(Debug, Default)]
+pub struct ImportBatch {
+    pub posts: Vec<Post>,
+    pub reactions: Vec<Reaction>,
+    pub files: Vec<FileInfo>,
+    /// Flags (`flagged_post` preferences) and the like.
+    pub preferences: Vec<Preference>,
+    pub followers: Vec<ThreadMember>,
+}
+
+impl ImportBatch {
+    pub fn is_empty(&self) -> bool {
+        self.posts.is_empty()
+            && self.reactions.is_empty()
+            && self.files.is_empty()
+            && self.preferences.is_empty()
+            && self.followers.is_empty()
+    }
+}
+
 /// Everything the services read and write. Each method is one atomic step.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -149,12 +171,13 @@ pub trait Store: Send + Sync + 'static {
     async fn update_incoming_webhook(&self, hook: &IncomingWebhook) -> Result<()>;
 
     // ---- teams
-    /// Creates a team with its default channels and its creator's memberships.
+    /// Creates a team with its default channels and its creator's memberships
+    /// (none for a team made by an import).
     async fn create_team(
         &self,
         team: &Team,
         channels: &[Channel],
-        member: &TeamMember,
+        member: Option<&TeamMember>,
         channel_members: &[ChannelMember],
     ) -> Result<()>;
     async fn get_team(&self, id: &str) -> Result<Team>;
@@ -444,6 +467,31 @@ pub trait Store: Send + Sync + 'static {
     /// The channels (with their team, `""` for DMs and GMs) and teams a user belongs to.
     async fn list_memberships(&self, user_id: &str) -> Result<Memberships>;
     async fn get_status(&self, user_id: &str) -> Result<Option<Status>>;
+
+    // ---- bulk import and export
+    /// Inserts a batch of imported rows in one transaction; rows whose key
+    /// is already stored are skipped, so a repeated import adds nothing.
+    /// Returns how many posts were new.
+    async fn import_batch(&self, batch: &ImportBatch) -> Result<u64>;
+    /// After an import: recounts a channel's message counters and its
+    /// threads' reply counts from its posts, and marks its members read up
+    /// to its newest post (imported history is not news).
+    async fn settle_imported_channel(&self, channel_id: &str) -> Result<()>;
+    /// Every channel (all types, archived ones too) ordered by id, after `after_id`.
+    async fn list_all_channels(&self, after_id: Option<&str>, limit: i64) -> Result<Vec<Channel>>;
+    /// Live root posts of a channel, oldest first, after `after`.
+    async fn list_root_posts(
+        &self,
+        channel_id: &str,
+        after: Option<PostCursor<'_>>,
+        limit: i64,
+    ) -> Result<Vec<Post>>;
+    /// Live replies to any of `root_ids`, oldest first.
+    async fn list_replies(&self, root_ids: &[String]) -> Result<Vec<Post>>;
+    /// Who flagged which of `post_ids`: (post id, user id) pairs.
+    async fn list_post_flaggers(&self, post_ids: &[String]) -> Result<Vec<(String, String)>>;
+    /// Thread memberships of any of `post_ids` (followed or not).
+    async fn list_thread_members(&self, post_ids: &[String]) -> Result<Vec<ThreadMember>>;
 }
 
 /// Opens the database a URL names, creating it if needed, and applies migrations.

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 type Db = Postgres;
 type Backend = PostgresStore;
 const BACKEND: &str = "postgres";
+const GREATEST: &str = "GREATEST";
 
 /// The PostgreSQL store.
 #[derive(Clone)]
@@ -116,6 +117,18 @@ impl PostgresStore {
         bind_post(sqlx::query(&sql), p).execute(&self.write).await?;
         Ok(())
     }
+}
+
+/// Drops a channel's counter shards once its row holds the recounted totals.
+async fn clear_counter_shards(
+    tx: &mut sqlx::Transaction<'_, Postgres>,
+    channel_id: &str,
+) -> Result<()> {
+    sqlx::query("DELETE FROM channel_counters WHERE channel_id = $1")
+        .bind(channel_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 include!("sql_body.rs");

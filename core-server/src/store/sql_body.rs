@@ -6,8 +6,12 @@ use async_trait::async_trait;
 use sqlx::QueryBuilder;
 
 use super::rows::*;
-use super::{PostCursor, PostSearch, Store};
+use super::{ImportBatch, PostCursor, PostSearch, Store};
 use crate::model::*;
+
+/// Rows per multi-row `INSERT` of an import: well under both databases'
+/// limits on bound parameters (18 columns × 500).
+const IMPORT_ROWS_PER_INSERT: usize = 500;
 
 type PushJobRow = (String, String, String, String, i64, i64, i64);
 
@@ -726,7 +730,7 @@ impl Store for Backend {
         &self,
         t: &Team,
         channels: &[Channel],
-        member: &TeamMember,
+        member: Option<&TeamMember>,
         channel_members: &[ChannelMember],
     ) -> Result<()> {
         let mut tx = self.write.begin().await?;
@@ -753,7 +757,9 @@ impl Store for Backend {
         for channel in channels {
             insert_channel(&mut tx, channel).await?;
         }
-        upsert_team_member(&mut tx, member).await?;
+        if let Some(member) = member {
+            upsert_team_member(&mut tx, member).await?;
+        }
         for m in channel_members {
             insert_channel_member(&mut tx, m).await?;
         }
@@ -2361,5 +2367,217 @@ impl Store for Backend {
         .fetch_optional(&self.read)
         .await?;
         Ok(row.map(Status::from))
+    }
+
+    async fn import_batch(&self, batch: &ImportBatch) -> Result<u64> {
+        let mut tx = self.write.begin().await?;
+        let mut new_posts = 0;
+        for chunk in batch.posts.chunks(IMPORT_ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Db>::new(format!("INSERT INTO posts ({POST_COLS}) "));
+            q.push_values(chunk, |mut row, p| {
+                row.push_bind(&p.id)
+                    .push_bind(p.create_at)
+                    .push_bind(p.update_at)
+                    .push_bind(p.edit_at)
+                    .push_bind(p.delete_at)
+                    .push_bind(p.is_pinned)
+                    .push_bind(&p.user_id)
+                    .push_bind(&p.channel_id)
+                    .push_bind(&p.root_id)
+                    .push_bind(&p.original_id)
+                    .push_bind(&p.message)
+                    .push_bind(&p.post_type)
+                    .push_bind(to_json(&p.props))
+                    .push_bind(&p.hashtags)
+                    .push_bind(to_json(&p.file_ids))
+                    .push_bind(&p.pending_post_id)
+                    .push_bind(p.reply_count)
+                    .push_bind(p.last_reply_at);
+            });
+            q.push(" ON CONFLICT (id) DO NOTHING");
+            new_posts += q.build().execute(&mut *tx).await?.rows_affected();
+        }
+        for chunk in batch.reactions.chunks(IMPORT_ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Db>::new(format!("INSERT INTO reactions ({REACTION_COLS}) "));
+            q.push_values(chunk, |mut row, r| {
+                row.push_bind(&r.user_id)
+                    .push_bind(&r.post_id)
+                    .push_bind(&r.emoji_name)
+                    .push_bind(&r.channel_id)
+                    .push_bind(r.create_at)
+                    .push_bind(r.update_at)
+                    .push_bind(r.delete_at);
+            });
+            q.push(" ON CONFLICT (post_id, user_id, emoji_name) DO NOTHING");
+            q.build().execute(&mut *tx).await?;
+        }
+        for chunk in batch.files.chunks(IMPORT_ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Db>::new(format!("INSERT INTO file_infos ({FILE_COLS}) "));
+            q.push_values(chunk, |mut row, f| {
+                row.push_bind(&f.id)
+                    .push_bind(&f.creator_id)
+                    .push_bind(&f.post_id)
+                    .push_bind(&f.channel_id)
+                    .push_bind(f.create_at)
+                    .push_bind(f.update_at)
+                    .push_bind(f.delete_at)
+                    .push_bind(&f.name)
+                    .push_bind(&f.extension)
+                    .push_bind(f.size)
+                    .push_bind(&f.mime_type)
+                    .push_bind(f.width)
+                    .push_bind(f.height)
+                    .push_bind(f.has_preview_image)
+                    .push_bind(f.has_thumbnail)
+                    .push_bind(&f.mini_preview);
+            });
+            q.push(" ON CONFLICT (id) DO NOTHING");
+            q.build().execute(&mut *tx).await?;
+        }
+        for chunk in batch.preferences.chunks(IMPORT_ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Db>::new("INSERT INTO preferences (user_id, category, name, value) ");
+            q.push_values(chunk, |mut row, p| {
+                row.push_bind(&p.user_id)
+                    .push_bind(&p.category)
+                    .push_bind(&p.name)
+                    .push_bind(&p.value);
+            });
+            q.push(" ON CONFLICT (user_id, category, name) DO NOTHING");
+            q.build().execute(&mut *tx).await?;
+        }
+        for chunk in batch.followers.chunks(IMPORT_ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Db>::new(format!("INSERT INTO thread_memberships ({THREAD_MEMBER_COLS}) "));
+            q.push_values(chunk, |mut row, m| {
+                row.push_bind(&m.post_id)
+                    .push_bind(&m.user_id)
+                    .push_bind(m.following)
+                    .push_bind(m.last_viewed)
+                    .push_bind(m.last_updated)
+                    .push_bind(m.unread_mentions);
+            });
+            q.push(" ON CONFLICT (post_id, user_id) DO NOTHING");
+            q.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(new_posts)
+    }
+
+    async fn settle_imported_channel(&self, channel_id: &str) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(&format!(
+            "UPDATE posts SET reply_count = t.n, last_reply_at = t.last, \
+             update_at = {GREATEST}(posts.update_at, t.last) \
+             FROM (SELECT root_id, COUNT(*) AS n, MAX(create_at) AS last FROM posts \
+                   WHERE channel_id = $1 AND root_id <> '' AND original_id = '' AND delete_at = 0 \
+                   GROUP BY root_id) AS t \
+             WHERE posts.id = t.root_id"
+        ))
+        .bind(channel_id)
+        .execute(&mut *tx)
+        .await?;
+        // Every post ever made counts (deleting one does not uncount it), as
+        // when posts are made one by one.
+        sqlx::query(
+            "UPDATE channels SET \
+             total_msg_count = (SELECT COUNT(*) FROM posts WHERE channel_id = $1 AND original_id = ''), \
+             total_msg_count_root = (SELECT COUNT(*) FROM posts WHERE channel_id = $1 \
+                 AND original_id = '' AND root_id = ''), \
+             last_post_at = (SELECT COALESCE(MAX(create_at), 0) FROM posts \
+                 WHERE channel_id = $1 AND original_id = ''), \
+             last_root_post_at = (SELECT COALESCE(MAX(create_at), 0) FROM posts \
+                 WHERE channel_id = $1 AND original_id = '' AND root_id = '') \
+             WHERE id = $1",
+        )
+        .bind(channel_id)
+        .execute(&mut *tx)
+        .await?;
+        clear_counter_shards(&mut tx, channel_id).await?;
+        sqlx::query(&format!(
+            "UPDATE channel_members SET msg_count = c.total_msg_count, \
+             msg_count_root = c.total_msg_count_root, mention_count = 0, mention_count_root = 0, \
+             urgent_mention_count = 0, \
+             last_viewed_at = {GREATEST}(channel_members.last_viewed_at, c.last_post_at) \
+             FROM channels AS c WHERE c.id = $1 AND channel_members.channel_id = $1"
+        ))
+        .bind(channel_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn list_all_channels(&self, after_id: Option<&str>, limit: i64) -> Result<Vec<Channel>> {
+        let rows: Vec<ChannelRow> = sqlx::query_as(&format!(
+            "SELECT {CHANNEL_COLS} FROM channel_view WHERE id > $1 ORDER BY id LIMIT $2"
+        ))
+        .bind(after_id.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Channel::from).collect())
+    }
+
+    async fn list_root_posts(&self, channel_id: &str, after: Option<PostCursor<'_>>, limit: i64) -> Result<Vec<Post>> {
+        let (at, id) = after.map_or((i64::MIN, ""), |c| (c.create_at, c.id));
+        let rows: Vec<PostRow> = sqlx::query_as(&format!(
+            "SELECT {POST_COLS} FROM posts WHERE channel_id = $1 AND root_id = '' \
+             AND original_id = '' AND delete_at = 0 \
+             AND (create_at > $2 OR (create_at = $2 AND id > $3)) \
+             ORDER BY create_at, id LIMIT $4"
+        ))
+        .bind(channel_id)
+        .bind(at)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Post::from).collect())
+    }
+
+    async fn list_replies(&self, root_ids: &[String]) -> Result<Vec<Post>> {
+        if root_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::<Db>::new(format!(
+            "SELECT {POST_COLS} FROM posts WHERE original_id = '' AND delete_at = 0 AND root_id IN ("
+        ));
+        let mut list = q.separated(", ");
+        for id in root_ids {
+            list.push_bind(id);
+        }
+        q.push(") ORDER BY create_at, id");
+        let rows: Vec<PostRow> = q.build_query_as().fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(Post::from).collect())
+    }
+
+    async fn list_post_flaggers(&self, post_ids: &[String]) -> Result<Vec<(String, String)>> {
+        if post_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT name, user_id FROM preferences WHERE category = 'flagged_post' AND value = 'true' AND name IN (",
+        );
+        let mut list = q.separated(", ");
+        for id in post_ids {
+            list.push_bind(id);
+        }
+        q.push(") ORDER BY name, user_id");
+        Ok(q.build_query_as().fetch_all(&self.read).await?)
+    }
+
+    async fn list_thread_members(&self, post_ids: &[String]) -> Result<Vec<ThreadMember>> {
+        if post_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::<Db>::new(format!(
+            "SELECT {THREAD_MEMBER_COLS} FROM thread_memberships WHERE post_id IN ("
+        ));
+        let mut list = q.separated(", ");
+        for id in post_ids {
+            list.push_bind(id);
+        }
+        q.push(") ORDER BY post_id, user_id");
+        let rows: Vec<ThreadMemberRow> = q.build_query_as().fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(ThreadMember::from).collect())
     }
 }
