@@ -210,7 +210,8 @@ impl Progress {
                 bar.set_length(size);
                 bar.set_position(offset.min(size));
                 if lines % 1000 == 0 {
-                    bar.set_message(format!("{lines} lines"));
+                    let rate = lines as f64 / self.started.elapsed().as_secs_f64().max(0.001);
+                    bar.set_message(format!("{lines} lines, {rate:.0}/s"));
                 }
             }
             None if self.last_plain.elapsed() >= PLAIN_EVERY => {

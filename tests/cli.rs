@@ -331,3 +331,73 @@ fn import_validate_reads_the_jsonl_inside_an_export_zip() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn import_mattermost_skips_bad_lines_reruns_clean_and_exports_a_zip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let jsonl = dir.path().join("import.jsonl");
+    std::fs::write(&jsonl, bulk_lines()).expect("write");
+
+    // A dry run reports the bad lines and writes nothing.
+    let dry = rustchat(dir.path(), None)
+        .args(["import", "mattermost", "--dry-run"])
+        .arg(&jsonl)
+        .output()
+        .expect("run");
+    assert!(!dry.status.success());
+    let dry_err = String::from_utf8_lossy(&dry.stderr);
+    assert!(dry_err.contains("line 5: user.email"), "{dry_err}");
+    assert!(dry_err.contains("2 bad line(s) found"), "{dry_err}");
+
+    // A real run skips them, imports the rest and says so.
+    let real = rustchat(dir.path(), None)
+        .args(["import", "mattermost"])
+        .arg(&jsonl)
+        .output()
+        .expect("run");
+    assert!(!real.status.success(), "skipped lines make a non-zero exit");
+    let stdout = String::from_utf8_lossy(&real.stdout);
+    let stderr = String::from_utf8_lossy(&real.stderr);
+    assert!(stdout.contains("line 5: user.email"), "{stdout}");
+    assert!(
+        stdout.contains("line 7: post.message: is required"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("new: 1 teams, 1 channels, 1 users, 3 posts"),
+        "the town square exists already; a DM with oneself is made: {stdout}"
+    );
+    assert!(stderr.contains("2 bad line(s) were skipped"), "{stderr}");
+
+    // The same file again adds nothing.
+    let again = rustchat(dir.path(), None)
+        .args(["import", "mattermost"])
+        .arg(&jsonl)
+        .output()
+        .expect("run");
+    let again_out = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        again_out.contains("new: 0 teams, 0 channels, 0 users, 0 posts"),
+        "{again_out}"
+    );
+
+    // The export holds the imported lines.
+    let archive = dir.path().join("out.zip");
+    let out = run_ok(
+        rustchat(dir.path(), None)
+            .args(["export", "mattermost"])
+            .arg(&archive),
+    );
+    assert!(out.contains("2 post") || out.contains("1 post"), "{out}");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&archive).expect("open")).expect("zip");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("import.jsonl").expect("entry"), &mut text)
+        .expect("read");
+    assert!(
+        text.contains(r#""message":"hello","create_at":1700000000000"#),
+        "{text}"
+    );
+    assert!(text.contains(r#""message":"note to self""#), "{text}");
+    let checked = run_ok(Command::new(BIN).args(["import", "validate"]).arg(&archive));
+    assert!(checked.contains("no problems found"), "{checked}");
+}
