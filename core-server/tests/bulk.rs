@@ -466,7 +466,54 @@ async fn export_then_import_is_lossless(ctx: Ctx) {
     assert!(files.iter().any(|f| f.name == "pixel.png" && f.width == 8));
 }
 
+async fn own_export_imported_again_adds_nothing(ctx: Ctx) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    import(&ctx.core, &fixture_zip(dir.path()), false).await;
+    // A post made here, with an id of its own, and a reaction to it.
+    let launch = channel(&ctx, "acme", "launch-pad").await;
+    let wile = user(&ctx, "wile.e").await;
+    let native = Post {
+        id: core_server::id::new_id(),
+        create_at: 1_700_000_000_000,
+        update_at: 1_700_000_000_000,
+        user_id: wile.id.clone(),
+        channel_id: launch.id.clone(),
+        message: "made here".into(),
+        props: serde_json::json!({}),
+        ..Post::default()
+    };
+    ctx.store.create_post(&native).await.expect("post");
+    ctx.store
+        .save_reaction(&Reaction {
+            user_id: wile.id.clone(),
+            post_id: native.id.clone(),
+            emoji_name: "tada".into(),
+            channel_id: launch.id.clone(),
+            create_at: 1_700_000_000_001,
+            update_at: 1_700_000_000_001,
+            delete_at: 0,
+        })
+        .await
+        .expect("reaction");
+    let archive = dir.path().join("own.zip");
+    export_zip(&ctx.core, &archive, &mut |_| {})
+        .await
+        .expect("export");
+    let (outcome, seen) = import(&ctx.core, &archive, false).await;
+    assert!(seen.bad.is_empty(), "{:?}", seen.bad);
+    assert_eq!(outcome.posts_read, 10);
+    assert_eq!(outcome.written.posts, 0, "the post made here is recognised");
+    assert_eq!(posts(&ctx, &launch.id).await.len(), 5);
+    let reactions = ctx
+        .store
+        .list_reactions_for_posts(std::slice::from_ref(&native.id))
+        .await
+        .expect("reactions");
+    assert_eq!(reactions.len(), 1);
+}
+
 on_both_backends!(
+    own_export_imported_again_adds_nothing,
     fixture_imports_everything,
     second_import_adds_nothing,
     bad_lines_are_reported_and_skipped,

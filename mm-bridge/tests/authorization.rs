@@ -325,6 +325,10 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             .replace("{timestamp}", "1")
             .replace("{file_id}", &secret_file)
             .replace("{upload_id}", &upload_id)
+            .replace("{job_id}", &owner_id)
+            .replace("{job_type}", "export_process")
+            .replace("{import_name}", "bulk.zip")
+            .replace("{export_name}", "bulk.zip")
     };
     let body_for = |method: &str, path: &str, user: &str| -> Option<Value> {
         if method == "GET" || method == "DELETE" {
@@ -391,6 +395,7 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
             }
             "/hooks/{hook_id}" => json!({"text": "from a hook"}),
             "/api/v4/channels/group" => json!([root_id, member_id]),
+            "/api/v4/jobs" => json!({"type": "export_process"}),
             _ => json!([owner_id]),
         })
     };
@@ -614,6 +619,17 @@ async fn every_route_answers_each_kind_of_caller_as_mattermost_does() {
         ("GET", "/api/v4/uploads/{upload_id}"),
         ("POST", "/api/v4/uploads/{upload_id}"),
         ("GET", "/api/v4/users/{user_id}/uploads"),
+        // Jobs, imports and exports are system admins' tools.
+        ("POST", "/api/v4/jobs"),
+        ("GET", "/api/v4/jobs"),
+        ("GET", "/api/v4/jobs/{job_id}"),
+        ("GET", "/api/v4/jobs/type/{job_type}"),
+        ("POST", "/api/v4/jobs/{job_id}/cancel"),
+        ("GET", "/api/v4/imports"),
+        ("DELETE", "/api/v4/imports/{import_name}"),
+        ("GET", "/api/v4/exports"),
+        ("GET", "/api/v4/exports/{export_name}"),
+        ("DELETE", "/api/v4/exports/{export_name}"),
         // Incoming webhooks are managed by team admins.
         ("POST", "/api/v4/hooks/incoming"),
         ("GET", "/api/v4/hooks/incoming"),

@@ -45,11 +45,17 @@ impl Report {
 }
 
 /// Told how an import goes, line by line.
+#[async_trait::async_trait]
 pub trait Observer: Send {
     /// After each line: bytes read of the file's size, and the report so far.
     fn progress(&mut self, offset: u64, size: u64, report: &Report);
     /// A line was skipped.
     fn bad_line(&mut self, number: u64, reason: &str);
+    /// Asked every few dozen lines; `false` stops the import there (what
+    /// was read so far stays imported).
+    async fn keep_going(&mut self) -> bool {
+        true
+    }
 }
 
 /// Why an import stopped before the end of its file.
@@ -70,6 +76,8 @@ pub struct Outcome {
     pub written: Written,
     /// Posts and replies read (new or not).
     pub posts_read: u64,
+    /// The observer stopped the import before the end of the file.
+    pub stopped: bool,
 }
 
 /// Lines read ahead of the writer: the file is parsed and checked on a
@@ -110,6 +118,10 @@ pub async fn import_file(
     let mut outcome = Outcome::default();
     let report = &mut outcome.report;
     while let Some(group) = lines.recv().await {
+        if !observer.keep_going().await {
+            outcome.stopped = true;
+            break;
+        }
         for (read, size) in group {
             match read.line {
                 Err(invalid) => {
@@ -133,9 +145,13 @@ pub async fn import_file(
             observer.progress(read.offset, size, report);
         }
     }
-    reading
+    drop(lines);
+    let read = reading
         .await
-        .map_err(|e| ImportError::Store(crate::Error::Internal(e.to_string())))??;
+        .map_err(|e| ImportError::Store(crate::Error::Internal(e.to_string())))?;
+    if !outcome.stopped {
+        read?;
+    }
     if !dry_run {
         importer.finish().await?;
     }

@@ -38,6 +38,9 @@ pub trait BlobStore: Send + Sync {
 
     /// Deletes a blob; a missing key is not an error.
     async fn delete(&self, key: &str) -> Result<()>;
+
+    /// Names of the blobs directly in a folder (`imports`, `exports`), sorted.
+    async fn list(&self, folder: &str) -> Result<Vec<String>>;
 }
 
 /// Reads a whole blob into memory, refusing blobs larger than `max` bytes.

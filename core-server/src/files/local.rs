@@ -111,6 +111,26 @@ impl BlobStore for LocalBlobStore {
         })
     }
 
+    async fn list(&self, folder: &str) -> Result<Vec<String>> {
+        let dir = self.path(folder)?;
+        let mut entries = match tokio::fs::read_dir(&dir).await {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io_error(e)),
+        };
+        let mut names = Vec::new();
+        while let Some(entry) = entries.next_entry().await.map_err(io_error)? {
+            let is_file = entry.file_type().await.map_err(io_error)?.is_file();
+            let name = entry.file_name().to_string_lossy().to_string();
+            // Blobs still being written carry a `.part-<id>` extension.
+            if is_file && !name.contains(".part-") {
+                names.push(name);
+            }
+        }
+        names.sort();
+        Ok(names)
+    }
+
     async fn delete(&self, key: &str) -> Result<()> {
         let path = self.path(key)?;
         match tokio::fs::remove_file(&path).await {

@@ -258,6 +258,36 @@ impl BlobStore for S3BlobStore {
         })
     }
 
+    async fn list(&self, folder: &str) -> Result<Vec<String>> {
+        let prefix = format!("{folder}/");
+        let mut names = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .list_objects_v2()
+                .bucket(&self.bucket)
+                .prefix(&prefix)
+                .set_continuation_token(token.take())
+                .send()
+                .await
+                .map_err(|e| unavailable("list", SdkErrorText(e)))?;
+            for object in out.contents() {
+                if let Some(name) = object.key().and_then(|k| k.strip_prefix(&prefix)) {
+                    if !name.is_empty() && !name.contains('/') {
+                        names.push(name.to_string());
+                    }
+                }
+            }
+            match out.next_continuation_token() {
+                Some(next) if out.is_truncated() == Some(true) => token = Some(next.to_string()),
+                _ => break,
+            }
+        }
+        names.sort();
+        Ok(names)
+    }
+
     async fn delete(&self, key: &str) -> Result<()> {
         self.client
             .delete_object()

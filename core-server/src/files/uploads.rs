@@ -19,6 +19,8 @@ use crate::time::now_ms;
 
 /// The only kind of upload served: a file for a channel.
 pub const KIND_ATTACHMENT: &str = "attachment";
+/// Upload kind of a bulk file for an import job (administrators only).
+pub const KIND_IMPORT: &str = "import";
 /// A first part smaller than this must complete the file (as Mattermost:
 /// its clients send large first parts, and a tiny one is a client bug).
 pub const MIN_FIRST_PART: u64 = 5 * 1024 * 1024;
@@ -75,6 +77,8 @@ pub enum PartOutcome {
     Incomplete(UploadSession),
     /// The file is complete and recorded.
     Complete(FileInfo),
+    /// A bulk file is complete and waits in the imports folder under this name.
+    Imported(String),
 }
 
 impl Core {
@@ -104,6 +108,41 @@ impl Core {
             user_id: actor.id().to_string(),
             channel_id: channel_id.to_string(),
             filename: sniff::sanitize_name(filename),
+            file_size,
+            file_offset: 0,
+            create_at: now_ms(),
+        };
+        self.store.create_upload(&upload).await?;
+        Ok(upload)
+    }
+
+    /// Starts a resumable upload of a bulk file for an import job.
+    pub async fn create_import_upload(
+        &self,
+        actor: &Actor,
+        filename: &str,
+        file_size: i64,
+    ) -> Result<UploadSession> {
+        if !actor.is_admin() {
+            return Err(Error::forbidden("only a system admin may upload imports"));
+        }
+        let filename = sniff::sanitize_name(filename);
+        if filename.trim().is_empty() {
+            return Err(Error::invalid("filename", "must not be empty"));
+        }
+        if file_size <= 0 {
+            return Err(Error::invalid("file_size", "must be greater than 0"));
+        }
+        let max = crate::services::jobs::MAX_IMPORT_BYTES;
+        if u64::try_from(file_size).unwrap_or(u64::MAX) > max {
+            return Err(super::blob::too_large(max));
+        }
+        let upload = UploadSession {
+            id: crate::id::new_id(),
+            kind: KIND_IMPORT.to_string(),
+            user_id: actor.id().to_string(),
+            channel_id: String::new(),
+            filename,
             file_size,
             file_offset: 0,
             create_at: now_ms(),
@@ -146,7 +185,13 @@ impl Core {
         if upload.user_id != actor.id() {
             return Err(Error::forbidden("the upload belongs to another user"));
         }
-        self.check_upload(actor, &upload.channel_id).await?;
+        if upload.kind == KIND_IMPORT {
+            if !actor.is_admin() {
+                return Err(Error::forbidden("only a system admin may upload imports"));
+            }
+        } else {
+            self.check_upload(actor, &upload.channel_id).await?;
+        }
         let _guard = PartGuard::take(&upload.id)?;
         // Read again under the guard: a part may have landed meanwhile.
         let mut upload = self.store.get_upload(upload_id).await?;
@@ -170,14 +215,62 @@ impl Core {
         if !self.store.claim_upload_finish(&upload.id, true).await? {
             return Err(concurrent());
         }
-        let finished = self.finish_upload(actor, &upload).await;
+        let finished = if upload.kind == KIND_IMPORT {
+            self.finish_import_upload(&upload)
+                .await
+                .map(PartOutcome::Imported)
+        } else {
+            self.finish_upload(actor, &upload)
+                .await
+                .map(PartOutcome::Complete)
+        };
         if finished.is_err() {
             // Still there (a storage outage): let a retry finish it.
             if let Err(e) = self.store.claim_upload_finish(&upload.id, false).await {
                 tracing::warn!(error = %e, upload_id = %upload.id, "could not reopen an upload");
             }
         }
-        finished.map(PartOutcome::Complete)
+        finished
+    }
+
+    /// A complete upload's parts, in order, as one stream (each part opened
+    /// only when the previous one has been read).
+    async fn joined_parts(&self, upload: &UploadSession) -> Result<ByteStream<'static>> {
+        let parts = self.store.list_upload_parts(&upload.id).await?;
+        let mut expected = 0;
+        for part in &parts {
+            if part.start_offset != expected {
+                return Err(Error::Internal(format!(
+                    "upload {} has a gap at byte {expected}",
+                    upload.id
+                )));
+            }
+            expected += part.size;
+        }
+        let blobs = self.blobs.clone();
+        let keys: Vec<String> = parts.iter().map(|p| p.blob_key.clone()).collect();
+        Ok(Box::pin(
+            futures::stream::iter(keys)
+                .then(move |key| {
+                    let blobs = blobs.clone();
+                    async move { blobs.get(&key).await }
+                })
+                .map_err(|e| std::io::Error::other(e.to_string()))
+                .map_ok(|blob| blob.body)
+                .try_flatten(),
+        ))
+    }
+
+    /// Joins a complete import upload into the imports folder.
+    async fn finish_import_upload(&self, upload: &UploadSession) -> Result<String> {
+        let joined = self.joined_parts(upload).await?;
+        let name = self
+            .store_import(&upload.id, &upload.filename, joined)
+            .await?;
+        if let Err(e) = self.remove_upload(upload).await {
+            tracing::warn!(error = %e, upload_id = %upload.id, "could not delete a finished upload");
+        }
+        Ok(name)
     }
 
     /// Stores one part as its own blob and records it.
@@ -235,30 +328,7 @@ impl Core {
 
     /// Joins a complete upload's parts into a file in its channel.
     async fn finish_upload(&self, actor: &Actor, upload: &UploadSession) -> Result<FileInfo> {
-        let parts = self.store.list_upload_parts(&upload.id).await?;
-        let mut expected = 0;
-        for part in &parts {
-            if part.start_offset != expected {
-                return Err(Error::Internal(format!(
-                    "upload {} has a gap at byte {expected}",
-                    upload.id
-                )));
-            }
-            expected += part.size;
-        }
-        let blobs = self.blobs.clone();
-        let keys: Vec<String> = parts.iter().map(|p| p.blob_key.clone()).collect();
-        // Each part is opened only when the previous one has been read.
-        let joined: ByteStream<'static> = Box::pin(
-            futures::stream::iter(keys)
-                .then(move |key| {
-                    let blobs = blobs.clone();
-                    async move { blobs.get(&key).await }
-                })
-                .map_err(|e| std::io::Error::other(e.to_string()))
-                .map_ok(|blob| blob.body)
-                .try_flatten(),
-        );
+        let joined = self.joined_parts(upload).await?;
         let staged = match self.stage_file(actor, &upload.filename, joined).await {
             Ok(staged) => staged,
             // Content that can never become a file (an image bomb): give up

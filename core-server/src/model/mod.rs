@@ -4,6 +4,7 @@
 
 mod channel;
 mod file;
+mod job;
 mod notify;
 mod post;
 mod session;
@@ -13,6 +14,7 @@ mod webhook;
 
 pub use channel::*;
 pub use file::*;
+pub use job::*;
 pub use notify::*;
 pub use post::*;
 pub use session::*;

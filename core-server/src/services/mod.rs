@@ -5,6 +5,7 @@ pub mod auth;
 mod bots;
 pub(crate) mod channels;
 pub(crate) mod emoji;
+pub mod jobs;
 mod member_updates;
 mod posts;
 mod preferences;

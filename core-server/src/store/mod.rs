@@ -52,7 +52,7 @@ pub struct ImportBatch {
     pub posts: Vec<Post>,
     pub reactions: Vec<Reaction>,
     pub files: Vec<FileInfo>,
-    /// Flags (`flagged_post` preferences) and the like.
+    /// Flags: `flagged_post` preferences named by a post id.
     pub preferences: Vec<Preference>,
     pub followers: Vec<ThreadMember>,
 }
@@ -468,9 +468,24 @@ pub trait Store: Send + Sync + 'static {
     async fn list_memberships(&self, user_id: &str) -> Result<Memberships>;
     async fn get_status(&self, user_id: &str) -> Result<Option<Status>>;
 
+    // ---- jobs
+    async fn create_job(&self, job: &Job) -> Result<()>;
+    async fn get_job(&self, id: &str) -> Result<Job>;
+    /// Writes a job's status, progress, times and data.
+    async fn update_job(&self, job: &Job) -> Result<()>;
+    /// Moves a job from one status to another; `false` when it was not in `from`.
+    async fn set_job_status(&self, id: &str, from: &str, to: &str, at: i64) -> Result<bool>;
+    /// Records how far a running job got.
+    async fn set_job_progress(&self, id: &str, progress: i64, at: i64) -> Result<()>;
+    /// Jobs newest first, optionally of one type.
+    async fn list_jobs(&self, job_type: Option<&str>, offset: i64, limit: i64) -> Result<Vec<Job>>;
+
     // ---- bulk import and export
     /// Inserts a batch of imported rows in one transaction; rows whose key
-    /// is already stored are skipped, so a repeated import adds nothing.
+    /// is already stored are skipped, so a repeated import adds nothing. A
+    /// post is also skipped when its channel already holds one by the same
+    /// author at the same time, and a row hanging off a post that is not
+    /// stored is left out.
     /// Returns how many posts were new.
     async fn import_batch(&self, batch: &ImportBatch) -> Result<u64>;
     /// After an import: recounts a channel's message counters and its

@@ -831,3 +831,35 @@ impl From<RecipientRow> for ChannelRecipient {
         }
     }
 }
+
+pub(crate) const JOB_COLS: &str =
+    "id, job_type, priority, create_at, start_at, last_activity_at, status, progress, data";
+
+#[derive(FromRow)]
+pub(crate) struct JobRow {
+    id: String,
+    job_type: String,
+    priority: i64,
+    create_at: i64,
+    start_at: i64,
+    last_activity_at: i64,
+    status: String,
+    progress: i64,
+    data: String,
+}
+
+impl From<JobRow> for Job {
+    fn from(r: JobRow) -> Self {
+        Job {
+            id: r.id,
+            job_type: r.job_type,
+            priority: r.priority,
+            create_at: r.create_at,
+            start_at: r.start_at,
+            last_activity_at: r.last_activity_at,
+            status: r.status,
+            progress: r.progress,
+            data: from_json(&r.data),
+        }
+    }
+}

@@ -2373,7 +2373,10 @@ impl Store for Backend {
         let mut tx = self.write.begin().await?;
         let mut new_posts = 0;
         for chunk in batch.posts.chunks(IMPORT_ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Db>::new(format!("INSERT INTO posts ({POST_COLS}) "));
+            // A post already here under another id (made before the import,
+            // or exported from this server) is recognised by its channel,
+            // author and time, and skipped.
+            let mut q = QueryBuilder::<Db>::new(format!("WITH v ({POST_COLS}) AS ("));
             q.push_values(chunk, |mut row, p| {
                 row.push_bind(&p.id)
                     .push_bind(p.create_at)
@@ -2394,11 +2397,17 @@ impl Store for Backend {
                     .push_bind(p.reply_count)
                     .push_bind(p.last_reply_at);
             });
-            q.push(" ON CONFLICT (id) DO NOTHING");
+            q.push(format!(
+                ") INSERT INTO posts ({POST_COLS}) SELECT {POST_COLS} FROM v WHERE NOT EXISTS \
+                 (SELECT 1 FROM posts p WHERE p.channel_id = v.channel_id \
+                  AND p.create_at = v.create_at AND p.user_id = v.user_id AND p.id <> v.id) \
+                 ON CONFLICT (id) DO NOTHING"
+            ));
             new_posts += q.build().execute(&mut *tx).await?.rows_affected();
         }
+        // What hangs off a post goes in only where the post did.
         for chunk in batch.reactions.chunks(IMPORT_ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Db>::new(format!("INSERT INTO reactions ({REACTION_COLS}) "));
+            let mut q = QueryBuilder::<Db>::new(format!("WITH v ({REACTION_COLS}) AS ("));
             q.push_values(chunk, |mut row, r| {
                 row.push_bind(&r.user_id)
                     .push_bind(&r.post_id)
@@ -2408,11 +2417,15 @@ impl Store for Backend {
                     .push_bind(r.update_at)
                     .push_bind(r.delete_at);
             });
-            q.push(" ON CONFLICT (post_id, user_id, emoji_name) DO NOTHING");
+            q.push(format!(
+                ") INSERT INTO reactions ({REACTION_COLS}) SELECT {REACTION_COLS} FROM v \
+                 WHERE EXISTS (SELECT 1 FROM posts p WHERE p.id = v.post_id) \
+                 ON CONFLICT (post_id, user_id, emoji_name) DO NOTHING"
+            ));
             q.build().execute(&mut *tx).await?;
         }
         for chunk in batch.files.chunks(IMPORT_ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Db>::new(format!("INSERT INTO file_infos ({FILE_COLS}) "));
+            let mut q = QueryBuilder::<Db>::new(format!("WITH v ({FILE_COLS}) AS ("));
             q.push_values(chunk, |mut row, f| {
                 row.push_bind(&f.id)
                     .push_bind(&f.creator_id)
@@ -2431,22 +2444,31 @@ impl Store for Backend {
                     .push_bind(f.has_thumbnail)
                     .push_bind(&f.mini_preview);
             });
-            q.push(" ON CONFLICT (id) DO NOTHING");
+            q.push(format!(
+                ") INSERT INTO file_infos ({FILE_COLS}) SELECT {FILE_COLS} FROM v \
+                 WHERE EXISTS (SELECT 1 FROM posts p WHERE p.id = v.post_id) \
+                 ON CONFLICT (id) DO NOTHING"
+            ));
             q.build().execute(&mut *tx).await?;
         }
         for chunk in batch.preferences.chunks(IMPORT_ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Db>::new("INSERT INTO preferences (user_id, category, name, value) ");
+            let mut q = QueryBuilder::<Db>::new("WITH v (user_id, category, name, value) AS (");
             q.push_values(chunk, |mut row, p| {
                 row.push_bind(&p.user_id)
                     .push_bind(&p.category)
                     .push_bind(&p.name)
                     .push_bind(&p.value);
             });
-            q.push(" ON CONFLICT (user_id, category, name) DO NOTHING");
+            q.push(
+                ") INSERT INTO preferences (user_id, category, name, value) \
+                 SELECT user_id, category, name, value FROM v \
+                 WHERE EXISTS (SELECT 1 FROM posts p WHERE p.id = v.name) \
+                 ON CONFLICT (user_id, category, name) DO NOTHING",
+            );
             q.build().execute(&mut *tx).await?;
         }
         for chunk in batch.followers.chunks(IMPORT_ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Db>::new(format!("INSERT INTO thread_memberships ({THREAD_MEMBER_COLS}) "));
+            let mut q = QueryBuilder::<Db>::new(format!("WITH v ({THREAD_MEMBER_COLS}) AS ("));
             q.push_values(chunk, |mut row, m| {
                 row.push_bind(&m.post_id)
                     .push_bind(&m.user_id)
@@ -2455,7 +2477,12 @@ impl Store for Backend {
                     .push_bind(m.last_updated)
                     .push_bind(m.unread_mentions);
             });
-            q.push(" ON CONFLICT (post_id, user_id) DO NOTHING");
+            q.push(format!(
+                ") INSERT INTO thread_memberships ({THREAD_MEMBER_COLS}) \
+                 SELECT {THREAD_MEMBER_COLS} FROM v \
+                 WHERE EXISTS (SELECT 1 FROM posts p WHERE p.id = v.post_id) \
+                 ON CONFLICT (post_id, user_id) DO NOTHING"
+            ));
             q.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
@@ -2579,5 +2606,80 @@ impl Store for Backend {
         q.push(") ORDER BY post_id, user_id");
         let rows: Vec<ThreadMemberRow> = q.build_query_as().fetch_all(&self.read).await?;
         Ok(rows.into_iter().map(ThreadMember::from).collect())
+    }
+
+    async fn create_job(&self, j: &Job) -> Result<()> {
+        sqlx::query(&format!("INSERT INTO jobs ({JOB_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
+            .bind(&j.id)
+            .bind(&j.job_type)
+            .bind(j.priority)
+            .bind(j.create_at)
+            .bind(j.start_at)
+            .bind(j.last_activity_at)
+            .bind(&j.status)
+            .bind(j.progress)
+            .bind(to_json(&j.data))
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn get_job(&self, id: &str) -> Result<Job> {
+        let row: JobRow = sqlx::query_as(&format!("SELECT {JOB_COLS} FROM jobs WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&self.read)
+            .await
+            .map_err(missing("job"))?;
+        Ok(row.into())
+    }
+
+    async fn update_job(&self, j: &Job) -> Result<()> {
+        sqlx::query(
+            "UPDATE jobs SET status = $2, progress = $3, start_at = $4, last_activity_at = $5, \
+             data = $6 WHERE id = $1",
+        )
+        .bind(&j.id)
+        .bind(&j.status)
+        .bind(j.progress)
+        .bind(j.start_at)
+        .bind(j.last_activity_at)
+        .bind(to_json(&j.data))
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn set_job_status(&self, id: &str, from: &str, to: &str, at: i64) -> Result<bool> {
+        let done = sqlx::query("UPDATE jobs SET status = $3, last_activity_at = $4 WHERE id = $1 AND status = $2")
+            .bind(id)
+            .bind(from)
+            .bind(to)
+            .bind(at)
+            .execute(&self.write)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_job_progress(&self, id: &str, progress: i64, at: i64) -> Result<()> {
+        sqlx::query("UPDATE jobs SET progress = $2, last_activity_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(progress)
+            .bind(at)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn list_jobs(&self, job_type: Option<&str>, offset: i64, limit: i64) -> Result<Vec<Job>> {
+        let rows: Vec<JobRow> = sqlx::query_as(&format!(
+            "SELECT {JOB_COLS} FROM jobs WHERE ($1 = '' OR job_type = $1) \
+             ORDER BY create_at DESC, id DESC LIMIT $2 OFFSET $3"
+        ))
+        .bind(job_type.unwrap_or(""))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(Job::from).collect())
     }
 }

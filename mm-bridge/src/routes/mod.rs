@@ -7,6 +7,7 @@ mod email;
 mod emoji;
 mod files;
 mod hooks;
+mod jobs;
 mod member_roles;
 mod notifications;
 pub(crate) mod posts;
@@ -44,6 +45,16 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v4/uploads/{upload_id}"),
     ("POST", "/api/v4/uploads/{upload_id}"),
     ("GET", "/api/v4/users/{user_id}/uploads"),
+    ("POST", "/api/v4/jobs"),
+    ("GET", "/api/v4/jobs"),
+    ("GET", "/api/v4/jobs/{job_id}"),
+    ("GET", "/api/v4/jobs/type/{job_type}"),
+    ("POST", "/api/v4/jobs/{job_id}/cancel"),
+    ("GET", "/api/v4/imports"),
+    ("DELETE", "/api/v4/imports/{import_name}"),
+    ("GET", "/api/v4/exports"),
+    ("GET", "/api/v4/exports/{export_name}"),
+    ("DELETE", "/api/v4/exports/{export_name}"),
     ("GET", "/api/v4/config/client"),
     ("GET", "/api/v4/license/client"),
     ("GET", "/api/v4/plugins/webapp"),
@@ -297,6 +308,17 @@ pub fn router(core: Core) -> Router<Core> {
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/api/v4/users/{user_id}/uploads", get(uploads::of_user))
+        .route("/api/v4/jobs", post(jobs::create).get(jobs::list))
+        .route("/api/v4/jobs/{job_id}", get(jobs::get))
+        .route("/api/v4/jobs/type/{job_type}", get(jobs::of_type))
+        .route("/api/v4/jobs/{job_id}/cancel", post(jobs::cancel))
+        .route("/api/v4/imports", get(jobs::list_imports))
+        .route("/api/v4/imports/{import_name}", delete(jobs::delete_import))
+        .route("/api/v4/exports", get(jobs::list_exports))
+        .route(
+            "/api/v4/exports/{export_name}",
+            get(jobs::download_export).delete(jobs::delete_export),
+        )
         .route(
             "/api/v4/channels/{channel_id}/members/{user_id}/roles",
             put(member_roles::channel_member_roles),

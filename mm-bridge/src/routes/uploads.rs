@@ -130,7 +130,13 @@ pub async fn create(
         "" | KIND_ATTACHMENT => {}
         // Bulk-import uploads are an administrator's tool.
         "import" if !actor.is_admin() => return Err(MmError::forbidden()),
-        "import" => return Err(MmError::not_implemented()),
+        "import" => {
+            let upload = core
+                .create_import_upload(&actor, &body.filename, body.file_size)
+                .await
+                .map_err(|e| upload_error(&core, e))?;
+            return Ok((StatusCode::CREATED, Json(session(upload))));
+        }
         _ => {
             return Err(MmError::new(
                 StatusCode::BAD_REQUEST,
@@ -210,6 +216,8 @@ pub async fn upload_data(
     match outcome.map_err(|e| upload_error(&core, e))? {
         PartOutcome::Incomplete(_) => Ok(StatusCode::NO_CONTENT.into_response()),
         PartOutcome::Complete(info) => Ok(Json(convert::file_info(info)).into_response()),
+        // As Mattermost: a finished import upload has no file record to show.
+        PartOutcome::Imported(_) => Ok(StatusCode::NO_CONTENT.into_response()),
     }
 }
 

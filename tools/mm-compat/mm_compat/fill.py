@@ -30,10 +30,12 @@ PATH_SOURCES = {
     "preference_name": "preference_name",
     "file_id": "file_id",
     "upload_id": "upload_id",
+    "job_id": "job_id",
+    "export_name": "export_name",
 }
 
 # Values that need no seeding.
-CONSTANTS = {"role_name": "system_user"}
+CONSTANTS = {"role_name": "system_user", "type": "export_process"}  # type: /jobs/type/{type}
 
 # Required query parameters: (path, name) first, then name alone.
 QUERY_SOURCES = {

@@ -7,6 +7,7 @@ the routes that needed its id are then skipped with that reason."""
 
 import secrets
 import struct
+import time
 import zlib
 from urllib.parse import parse_qs, urlparse
 from dataclasses import dataclass, field
@@ -188,6 +189,27 @@ class _Seeder:
         if emoji:
             v.update(emoji_id=emoji["id"], emoji_name=emoji["name"])
         self._files()
+        self._jobs()
+
+    def _jobs(self):
+        """An export job, waited for: its id and its archive's name."""
+        v = self.seed.values
+        job = self._step("export job", "POST", "/api/v4/jobs", json={"type": "export_process"}, makes=("job_id", "export_name"))
+        if not job:
+            return
+        v["job_id"] = job["id"]
+        body = {}
+        for _ in range(300):
+            ex = self.admin.call("GET", "/api/v4/jobs/{job_id}", {"job_id": job["id"]})
+            body = ex.body if isinstance(ex.body, dict) else {}
+            if body.get("status") in ("success", "warning", "error", "canceled"):
+                break
+            time.sleep(0.1)
+        name = (body.get("data") or {}).get("export_file")
+        if name:
+            v["export_name"] = name
+        else:
+            self.seed.failed.setdefault("export_name", f"the export job ended {body.get('status')!r}")
 
     def _files(self):
         v = self.seed.values
