@@ -24,6 +24,11 @@ impl App {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let store = core_server::store::open(&url, 4).await.expect("store");
+        // Uploaded files go to the test's own directory, never the working tree.
+        let config = core_server::config::Config {
+            data_dir: dir.path().join("data"),
+            ..config
+        };
         let core = Core::new(store, config);
         App {
             router: core_server::server::app(core.clone(), mm_bridge::router(core)),

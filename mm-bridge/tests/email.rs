@@ -49,6 +49,7 @@ async fn rig(config: Config) -> Option<Rig> {
     let config = Config {
         smtp_url: Some(url),
         site_url: Some("https://chat.example.com".into()),
+        data_dir: dir.path().join("data"),
         ..config
     };
     Some(Rig {
