@@ -24,25 +24,6 @@ type Check = Result<(), Invalid>;
 /// The longest message a post may carry, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 16_383;
 const MAX_PROPS_CHARS: usize = 800_000;
-const RESERVED_TEAM_PREFIXES: &[&str] = &[
-    "admin",
-    "api",
-    "channel",
-    "claim",
-    "error",
-    "files",
-    "help",
-    "landing",
-    "login",
-    "mfa",
-    "oauth",
-    "plug",
-    "plugins",
-    "post",
-    "signup",
-    "boards",
-    "playbooks",
-];
 const RESERVED_USERNAMES: &[&str] = &["all", "channel", "matterbot", "system"];
 const AUTH_SERVICES: &[&str] = &[
     "",
@@ -121,8 +102,11 @@ fn roles(value: &Option<String>, field: &str) -> Check {
 
 pub fn team(t: &TeamLine) -> Check {
     let name = required(&t.name, "team.name")?.to_lowercase();
-    if RESERVED_TEAM_PREFIXES.iter().any(|p| name.starts_with(p)) {
-        return Err(invalid("team.name", "starts with a reserved word"));
+    // The names this server refuses for a new team. (Mattermost also refuses
+    // names that merely start with such a word; a team made here may have
+    // one, and its export must import again.)
+    if crate::services::teams::RESERVED_TEAM_NAMES.contains(&name.as_str()) {
+        return Err(invalid("team.name", "is reserved"));
     }
     if !valid_name(&name, false) {
         return Err(invalid(
@@ -446,7 +430,7 @@ mod tests {
     }
 
     #[test]
-    fn teams_follow_mattermosts_name_rules() {
+    fn team_names_follow_this_servers_rules() {
         assert_eq!(
             check(
                 r#"{"type":"team","team":{"name":"eng-team","display_name":"Engineering","type":"O"}}"#
@@ -454,8 +438,13 @@ mod tests {
             Ok(())
         );
         assert_eq!(
+            check(r#"{"type":"team","team":{"name":"api","display_name":"X","type":"O"}}"#),
+            Err("team.name: is reserved".into())
+        );
+        assert_eq!(
             check(r#"{"type":"team","team":{"name":"api-team","display_name":"X","type":"O"}}"#),
-            Err("team.name: starts with a reserved word".into())
+            Ok(()),
+            "a name this server allows for a new team"
         );
         assert!(check(
             r#"{"type":"team","team":{"name":"Bad Name","display_name":"X","type":"O"}}"#

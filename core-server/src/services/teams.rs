@@ -16,7 +16,7 @@ pub const DEFAULT_CHANNELS: &[(&str, &str)] =
     &[("town-square", "Town Square"), ("off-topic", "Off-Topic")];
 
 /// Team names that would clash with the web app's routes.
-const RESERVED_TEAM_NAMES: &[&str] = &[
+pub(crate) const RESERVED_TEAM_NAMES: &[&str] = &[
     "admin", "api", "channel", "login", "logout", "oauth", "plugins", "signup", "static",
 ];
 
