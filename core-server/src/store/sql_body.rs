@@ -2398,14 +2398,17 @@ impl Store for Backend {
                     .push_bind(p.last_reply_at);
             });
             q.push(format!(
-                ") INSERT INTO posts ({POST_COLS}) SELECT {POST_COLS} FROM v WHERE NOT EXISTS \
+                ") INSERT INTO posts ({POST_COLS}) SELECT {POST_COLS} FROM v WHERE \
                  (SELECT 1 FROM posts p WHERE p.channel_id = v.channel_id \
-                  AND p.create_at = v.create_at AND p.user_id = v.user_id AND p.id <> v.id) \
+                  AND p.create_at = v.create_at AND p.user_id = v.user_id AND p.id <> v.id \
+                  LIMIT 1) IS NULL \
                  ON CONFLICT (id) DO NOTHING"
             ));
             new_posts += q.build().execute(&mut *tx).await?.rows_affected();
         }
-        // What hangs off a post goes in only where the post did.
+        // What hangs off a post goes in only where the post did. (The checks
+        // are scalar sub-selects with LIMIT 1, not EXISTS: PostgreSQL would
+        // turn EXISTS into a join over the whole posts table.)
         for chunk in batch.reactions.chunks(IMPORT_ROWS_PER_INSERT) {
             let mut q = QueryBuilder::<Db>::new(format!("WITH v ({REACTION_COLS}) AS ("));
             q.push_values(chunk, |mut row, r| {
@@ -2419,7 +2422,7 @@ impl Store for Backend {
             });
             q.push(format!(
                 ") INSERT INTO reactions ({REACTION_COLS}) SELECT {REACTION_COLS} FROM v \
-                 WHERE EXISTS (SELECT 1 FROM posts p WHERE p.id = v.post_id) \
+                 WHERE (SELECT 1 FROM posts p WHERE p.id = v.post_id LIMIT 1) IS NOT NULL \
                  ON CONFLICT (post_id, user_id, emoji_name) DO NOTHING"
             ));
             q.build().execute(&mut *tx).await?;
@@ -2446,7 +2449,7 @@ impl Store for Backend {
             });
             q.push(format!(
                 ") INSERT INTO file_infos ({FILE_COLS}) SELECT {FILE_COLS} FROM v \
-                 WHERE EXISTS (SELECT 1 FROM posts p WHERE p.id = v.post_id) \
+                 WHERE (SELECT 1 FROM posts p WHERE p.id = v.post_id LIMIT 1) IS NOT NULL \
                  ON CONFLICT (id) DO NOTHING"
             ));
             q.build().execute(&mut *tx).await?;
@@ -2462,7 +2465,7 @@ impl Store for Backend {
             q.push(
                 ") INSERT INTO preferences (user_id, category, name, value) \
                  SELECT user_id, category, name, value FROM v \
-                 WHERE EXISTS (SELECT 1 FROM posts p WHERE p.id = v.name) \
+                 WHERE (SELECT 1 FROM posts p WHERE p.id = v.name LIMIT 1) IS NOT NULL \
                  ON CONFLICT (user_id, category, name) DO NOTHING",
             );
             q.build().execute(&mut *tx).await?;
@@ -2480,7 +2483,7 @@ impl Store for Backend {
             q.push(format!(
                 ") INSERT INTO thread_memberships ({THREAD_MEMBER_COLS}) \
                  SELECT {THREAD_MEMBER_COLS} FROM v \
-                 WHERE EXISTS (SELECT 1 FROM posts p WHERE p.id = v.post_id) \
+                 WHERE (SELECT 1 FROM posts p WHERE p.id = v.post_id LIMIT 1) IS NOT NULL \
                  ON CONFLICT (post_id, user_id) DO NOTHING"
             ));
             q.build().execute(&mut *tx).await?;
