@@ -483,6 +483,15 @@ async fn own_export_imported_again_adds_nothing(ctx: Ctx) {
         ..Post::default()
     };
     ctx.store.create_post(&native).await.expect("post");
+    let native_reply = Post {
+        id: core_server::id::new_id(),
+        create_at: 1_700_000_001_000,
+        update_at: 1_700_000_001_000,
+        root_id: native.id.clone(),
+        message: "a reply made here".into(),
+        ..native.clone()
+    };
+    ctx.store.create_post(&native_reply).await.expect("reply");
     ctx.store
         .save_reaction(&Reaction {
             user_id: wile.id.clone(),
@@ -501,9 +510,20 @@ async fn own_export_imported_again_adds_nothing(ctx: Ctx) {
         .expect("export");
     let (outcome, seen) = import(&ctx.core, &archive, false).await;
     assert!(seen.bad.is_empty(), "{:?}", seen.bad);
-    assert_eq!(outcome.posts_read, 10);
-    assert_eq!(outcome.written.posts, 0, "the post made here is recognised");
-    assert_eq!(posts(&ctx, &launch.id).await.len(), 5);
+    assert_eq!(outcome.posts_read, 11);
+    assert_eq!(
+        outcome.written.posts, 0,
+        "the posts made here are recognised"
+    );
+    assert_eq!(posts(&ctx, &launch.id).await.len(), 6);
+    assert_eq!(
+        ctx.store
+            .get_post(&native.id)
+            .await
+            .expect("root")
+            .reply_count,
+        1
+    );
     let reactions = ctx
         .store
         .list_reactions_for_posts(std::slice::from_ref(&native.id))

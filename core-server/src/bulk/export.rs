@@ -498,6 +498,10 @@ async fn export_posts(
         all_ids.extend(replies.iter().map(|p| p.id.clone()));
         let extras = PostExtras::load(core, &all_ids).await?;
         let followers = store.list_thread_members(&root_ids).await?;
+        let mut followers_of: HashMap<&str, Vec<&ThreadMember>> = HashMap::new();
+        for f in &followers {
+            followers_of.entry(f.post_id.as_str()).or_default().push(f);
+        }
         let mut replies_of: HashMap<&str, Vec<&Post>> = HashMap::new();
         for r in &replies {
             replies_of.entry(r.root_id.as_str()).or_default().push(r);
@@ -513,9 +517,11 @@ async fn export_posts(
                 }
             }
             line.replies = (!nested.is_empty()).then_some(nested);
-            let mut thread_followers: Vec<ThreadFollowerLine> = followers
-                .iter()
-                .filter(|f| f.post_id == root.id && f.following)
+            let mut thread_followers: Vec<ThreadFollowerLine> = followers_of
+                .get(root.id.as_str())
+                .into_iter()
+                .flatten()
+                .filter(|f| f.following)
                 .filter_map(|f| {
                     names.users.get(&f.user_id).map(|u| ThreadFollowerLine {
                         user: Some(u.clone()),
@@ -539,20 +545,36 @@ async fn export_posts(
     Ok(())
 }
 
-/// Reactions, files and flags of a page of posts.
+/// Reactions, files and flags of a page of posts, by post id.
+#[derive(Default)]
 struct PostExtras {
-    reactions: Vec<Reaction>,
-    files: Vec<FileInfo>,
-    flaggers: Vec<(String, String)>,
+    reactions: HashMap<String, Vec<Reaction>>,
+    files: HashMap<String, Vec<FileInfo>>,
+    flaggers: HashMap<String, Vec<String>>,
 }
+
+/// Ids per query: well under both databases' limits on bound parameters.
+const IDS_PER_QUERY: usize = 500;
 
 impl PostExtras {
     async fn load(core: &Core, ids: &[String]) -> Result<Self, ExportError> {
-        Ok(PostExtras {
-            reactions: core.store.list_reactions_for_posts(ids).await?,
-            files: core.store.list_posts_files(ids).await?,
-            flaggers: core.store.list_post_flaggers(ids).await?,
-        })
+        let mut extras = PostExtras::default();
+        for chunk in ids.chunks(IDS_PER_QUERY) {
+            for r in core.store.list_reactions_for_posts(chunk).await? {
+                extras
+                    .reactions
+                    .entry(r.post_id.clone())
+                    .or_default()
+                    .push(r);
+            }
+            for f in core.store.list_posts_files(chunk).await? {
+                extras.files.entry(f.post_id.clone()).or_default().push(f);
+            }
+            for (post, user) in core.store.list_post_flaggers(chunk).await? {
+                extras.flaggers.entry(post).or_default().push(user);
+            }
+        }
+        Ok(extras)
     }
 }
 
@@ -570,8 +592,9 @@ async fn post_line(
     };
     let reactions: Vec<ReactionLine> = extras
         .reactions
-        .iter()
-        .filter(|r| r.post_id == p.id)
+        .get(&p.id)
+        .into_iter()
+        .flatten()
         .filter_map(|r| {
             names.users.get(&r.user_id).map(|u| ReactionLine {
                 user: Some(u.clone()),
@@ -582,19 +605,19 @@ async fn post_line(
         .collect();
     let mut flagged_by: Vec<String> = extras
         .flaggers
-        .iter()
-        .filter(|(post, _)| *post == p.id)
-        .filter_map(|(_, u)| names.users.get(u).cloned())
+        .get(&p.id)
+        .into_iter()
+        .flatten()
+        .filter_map(|u| names.users.get(u).cloned())
         .collect();
     flagged_by.sort();
     let mut attachments = Vec::new();
     // In the post's own order.
-    let files = p.file_ids.iter().filter_map(|id| {
-        extras
-            .files
-            .iter()
-            .find(|f| &f.id == id && f.post_id == p.id)
-    });
+    let own_files = extras.files.get(&p.id);
+    let files = p
+        .file_ids
+        .iter()
+        .filter_map(|id| own_files.and_then(|list| list.iter().find(|f| &f.id == id)));
     for f in files {
         let path = format!("data/{}/{}", f.id, f.name);
         let bytes = read_blob(core, &f.blob_key()).await?;

@@ -81,6 +81,10 @@ pub struct Importer<'a> {
     batch: ImportBatch,
     /// The batch being written while the next one is filled.
     writing: Option<tokio::task::JoinHandle<Result<u64, Error>>>,
+    /// Attachment ids of the batch being filled and of the one being written:
+    /// stored already, though not yet recorded.
+    files_filling: HashSet<String>,
+    files_writing: HashSet<String>,
     pub written: Written,
     /// Posts and replies read (new or not).
     pub posts_read: u64,
@@ -97,6 +101,8 @@ impl<'a> Importer<'a> {
             touched: HashSet::new(),
             batch: ImportBatch::default(),
             writing: None,
+            files_filling: HashSet::new(),
+            files_writing: HashSet::new(),
             written: Written::default(),
             posts_read: 0,
         }
@@ -161,6 +167,7 @@ impl<'a> Importer<'a> {
         }
         self.wait_for_write().await?;
         let batch = std::mem::take(&mut self.batch);
+        self.files_writing = std::mem::take(&mut self.files_filling);
         let store = self.core.store.clone();
         self.writing = Some(tokio::spawn(
             async move { store.import_batch(&batch).await },
@@ -173,6 +180,7 @@ impl<'a> Importer<'a> {
             self.written.posts += writing
                 .await
                 .map_err(|e| Error::Internal(format!("batch writer: {e}")))??;
+            self.files_writing.clear();
         }
         Ok(())
     }
@@ -856,6 +864,10 @@ impl<'a> Importer<'a> {
     /// Stores an attachment's bytes (once: a re-run finds its record).
     async fn attachment(&mut self, post: &Post, index: usize, path: &str) -> Applied<StoredFile> {
         let id = derived_id(&["file", &post.id, &index.to_string()]);
+        // Another line of this run (the same post again) stored it already.
+        if self.files_filling.contains(&id) || self.files_writing.contains(&id) {
+            return Ok(StoredFile { id, new: None });
+        }
         match self.core.store.get_file_info(&id).await {
             Ok(_) => return Ok(StoredFile { id, new: None }),
             Err(Error::NotFound { .. }) => {}
@@ -876,6 +888,7 @@ impl<'a> Importer<'a> {
             .map_err(store_failure(""))?;
         info.post_id = post.id.clone();
         info.channel_id = post.channel_id.clone();
+        self.files_filling.insert(id.clone());
         self.written.attachments += 1;
         Ok(StoredFile {
             id,
@@ -912,7 +925,8 @@ impl<'a> Importer<'a> {
             create_at: now,
             update_at: now,
             delete_at: 0,
-            creator_id: String::new(),
+            // Exports do not say who made an emoji: a creator id of no user.
+            creator_id: derived_id(&["imported emoji"]),
             name,
         };
         store

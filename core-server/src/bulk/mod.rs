@@ -138,6 +138,8 @@ pub async fn import_file(
                     Err(Failure::Store(e)) => {
                         drop(lines);
                         let _ = reading.await;
+                        // Keep what is consistent: write and count what was read.
+                        let _ = importer.finish().await;
                         return Err(ImportError::Store(e));
                     }
                 },
@@ -149,11 +151,13 @@ pub async fn import_file(
     let read = reading
         .await
         .map_err(|e| ImportError::Store(crate::Error::Internal(e.to_string())))?;
-    if !outcome.stopped {
-        read?;
-    }
+    // What was read is written and counted even when the read failed at
+    // the end (a damaged archive), before the failure is reported.
     if !dry_run {
         importer.finish().await?;
+    }
+    if !outcome.stopped {
+        read?;
     }
     outcome.written = importer.written;
     outcome.posts_read = importer.posts_read;

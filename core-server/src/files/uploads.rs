@@ -137,8 +137,10 @@ impl Core {
         if u64::try_from(file_size).unwrap_or(u64::MAX) > max {
             return Err(super::blob::too_large(max));
         }
+        let id = crate::id::new_id();
+        Core::import_name(&id, &filename)?;
         let upload = UploadSession {
-            id: crate::id::new_id(),
+            id,
             kind: KIND_IMPORT.to_string(),
             user_id: actor.id().to_string(),
             channel_id: String::new(),

@@ -94,6 +94,17 @@ impl Core {
         tokio::spawn(async move {
             if let Err(e) = core.run_job(&id).await {
                 tracing::warn!(job_id = %id, error = %e, "job failed");
+                // Whatever failed, the job must not stay in progress.
+                if let Ok(mut job) = core.store.get_job(&id).await {
+                    if !job.is_finished() {
+                        job.status = job_status::ERROR.to_string();
+                        job.last_activity_at = now_ms();
+                        job.data.insert("error".into(), e.to_string());
+                        let _ = core.store.update_job(&job).await;
+                    }
+                }
+                let _ =
+                    tokio::fs::remove_dir_all(core.config.data_dir.join("jobs").join(&id)).await;
             }
         });
         Ok(job)
@@ -116,7 +127,7 @@ impl Core {
         admin_only(actor)?;
         let per_page = per_page.clamp(1, 200);
         self.store
-            .list_jobs(job_type, page.max(0) * per_page, per_page)
+            .list_jobs(job_type, page.max(0).saturating_mul(per_page), per_page)
             .await
     }
 
@@ -182,6 +193,13 @@ impl Core {
         self.blobs.delete(&format!("{EXPORTS_FOLDER}/{name}")).await
     }
 
+    /// The name an import upload is kept under, checked before any byte arrives.
+    pub(crate) fn import_name(upload_id: &str, filename: &str) -> Result<String> {
+        let name = format!("{upload_id}_{filename}");
+        check_file_name("filename", &name)?;
+        Ok(name)
+    }
+
     /// Stores a finished import upload in the imports folder.
     pub(crate) async fn store_import(
         &self,
@@ -189,8 +207,7 @@ impl Core {
         filename: &str,
         body: ByteStream<'_>,
     ) -> Result<String> {
-        let name = format!("{upload_id}_{filename}");
-        check_file_name("filename", &name)?;
+        let name = Self::import_name(upload_id, filename)?;
         self.blobs
             .put_stream(&format!("{IMPORTS_FOLDER}/{name}"), body, MAX_IMPORT_BYTES)
             .await?;

@@ -2372,7 +2372,15 @@ impl Store for Backend {
     async fn import_batch(&self, batch: &ImportBatch) -> Result<u64> {
         let mut tx = self.write.begin().await?;
         let mut new_posts = 0;
-        for chunk in batch.posts.chunks(IMPORT_ROWS_PER_INSERT) {
+        // Roots first, then replies, which go in only where their root is
+        // stored (not where it was skipped as already here under another id).
+        let (roots, replies): (Vec<&Post>, Vec<&Post>) =
+            batch.posts.iter().partition(|p| p.root_id.is_empty());
+        for (chunk, are_replies) in roots
+            .chunks(IMPORT_ROWS_PER_INSERT)
+            .map(|c| (c, false))
+            .chain(replies.chunks(IMPORT_ROWS_PER_INSERT).map(|c| (c, true)))
+        {
             // A post already here under another id (made before the import,
             // or exported from this server) is recognised by its channel,
             // author and time, and skipped.
@@ -2401,8 +2409,13 @@ impl Store for Backend {
                 ") INSERT INTO posts ({POST_COLS}) SELECT {POST_COLS} FROM v WHERE \
                  (SELECT 1 FROM posts p WHERE p.channel_id = v.channel_id \
                   AND p.create_at = v.create_at AND p.user_id = v.user_id AND p.id <> v.id \
-                  LIMIT 1) IS NULL \
-                 ON CONFLICT (id) DO NOTHING"
+                  LIMIT 1) IS NULL{} \
+                 ON CONFLICT (id) DO NOTHING",
+                if are_replies {
+                    " AND (SELECT 1 FROM posts r WHERE r.id = v.root_id LIMIT 1) IS NOT NULL"
+                } else {
+                    ""
+                }
             ));
             new_posts += q.build().execute(&mut *tx).await?.rows_affected();
         }
