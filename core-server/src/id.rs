@@ -24,30 +24,27 @@ pub fn new_id() -> String {
 /// that must be found again without a lookup: a re-run of a bulk import
 /// derives the same post ids and so inserts nothing twice.
 pub fn derived_id(parts: &[&str]) -> String {
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest_of(parts)[..16]);
+    encode(&bytes)
+}
+
+/// SHA-256 of `parts`, each length-prefixed so ("ab", "c") and ("a", "bc") differ.
+fn digest_of(parts: &[&str]) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     for part in parts {
-        // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part.as_bytes());
     }
-    let digest = hasher.finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    encode(&bytes)
+    hasher.finalize().into()
 }
 
 /// Like [`derived_id`], but led by a time (ms): rows made in time order
 /// get ids that share leading characters, so an index on them grows at a
 /// few places instead of everywhere (bulk imports run about twice as fast).
 pub fn derived_id_at(at_ms: i64, parts: &[&str]) -> String {
-    use sha2::{Digest, Sha256};
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update((part.len() as u64).to_le_bytes());
-        hasher.update(part.as_bytes());
-    }
-    let digest = hasher.finalize();
+    let digest = digest_of(parts);
     let mut bytes = [0u8; 16];
     // 48 bits of time (until the year 10889), then 80 bits of the hash.
     bytes[..6].copy_from_slice(&at_ms.to_be_bytes()[2..]);

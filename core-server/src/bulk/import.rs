@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::id::{derived_id, derived_id_at, new_id};
 use crate::model::*;
 use crate::services::channels::{group_channel_name, new_channel};
-use crate::services::teams::new_channel_member;
+use crate::services::teams::{default_channels, new_channel_member, DEFAULT_CHANNELS};
 use crate::services::Core;
 use crate::store::ImportBatch;
 use crate::time::now_ms;
@@ -24,9 +24,6 @@ use crate::time::now_ms;
 /// that each transaction carries thousands of rows, small enough to keep
 /// memory flat.
 const BATCH_POSTS: usize = 2000;
-/// Team channels every member joins, as when a team is made here.
-const DEFAULT_CHANNELS: &[(&str, &str)] =
-    &[("town-square", "Town Square"), ("off-topic", "Off-Topic")];
 
 /// Why a line was not imported.
 #[derive(Debug, thiserror::Error)]
@@ -279,19 +276,7 @@ impl<'a> Importer<'a> {
                     invite_id: new_id(),
                     last_team_icon_update: 0,
                 };
-                let channels: Vec<Channel> = DEFAULT_CHANNELS
-                    .iter()
-                    .map(|(n, d)| {
-                        new_channel(
-                            &team.id,
-                            channel_types::OPEN,
-                            (*n).into(),
-                            (*d).into(),
-                            "",
-                            now,
-                        )
-                    })
-                    .collect();
+                let channels = default_channels(&team.id, now);
                 store
                     .create_team(&team, &channels, None, &[])
                     .await
@@ -369,31 +354,9 @@ impl<'a> Importer<'a> {
         };
         let now = now_ms();
         let mut user = existing.clone().unwrap_or_else(|| User {
-            id: new_id(),
-            create_at: now,
-            update_at: now,
-            delete_at: 0,
-            username: username.clone(),
-            email: String::new(),
             // The export's addresses were verified where they came from.
             email_verified: true,
-            nickname: String::new(),
-            first_name: String::new(),
-            last_name: String::new(),
-            position: String::new(),
-            roles: roles::SYSTEM_USER.to_string(),
-            props: StringMap::new(),
-            notify_props: default_user_notify_props(),
-            timezone: default_timezone(),
-            locale: "en".into(),
-            last_password_update: 0,
-            last_picture_update: 0,
-            last_activity_at: 0,
-            is_bot: false,
-            bot_description: String::new(),
-            auth_service: String::new(),
-            auth_data: String::new(),
-            mfa_active: false,
+            ..User::new_account(new_id(), username.clone(), String::new(), now)
         });
         apply_user_fields(&mut user, u);
         match existing {
@@ -566,30 +529,17 @@ impl<'a> Importer<'a> {
             Err(Error::NotFound { .. }) => {
                 let id = new_id();
                 let user = User {
-                    id: id.clone(),
-                    create_at: now,
-                    update_at: now,
                     delete_at,
-                    username: username.clone(),
-                    email: format!("{username}@localhost"),
                     email_verified: true,
-                    nickname: String::new(),
                     first_name: display_name.clone(),
-                    last_name: String::new(),
-                    position: String::new(),
-                    roles: roles::SYSTEM_USER.to_string(),
-                    props: StringMap::new(),
-                    notify_props: default_user_notify_props(),
-                    timezone: default_timezone(),
-                    locale: "en".into(),
-                    last_password_update: 0,
-                    last_picture_update: 0,
-                    last_activity_at: 0,
                     is_bot: true,
                     bot_description: description.clone(),
-                    auth_service: String::new(),
-                    auth_data: String::new(),
-                    mfa_active: false,
+                    ..User::new_account(
+                        id.clone(),
+                        username.clone(),
+                        format!("{username}@localhost"),
+                        now,
+                    )
                 };
                 let bot = Bot {
                     user_id: id.clone(),

@@ -62,6 +62,37 @@ pub struct User {
 }
 
 impl User {
+    /// A new, active account with default settings: the `system_user` role,
+    /// default notify props and timezone, English, no profile fields yet.
+    pub fn new_account(id: String, username: String, email: String, now: i64) -> User {
+        User {
+            id,
+            create_at: now,
+            update_at: now,
+            delete_at: 0,
+            username,
+            email,
+            email_verified: false,
+            nickname: String::new(),
+            first_name: String::new(),
+            last_name: String::new(),
+            position: String::new(),
+            roles: roles::SYSTEM_USER.to_string(),
+            props: StringMap::new(),
+            notify_props: default_user_notify_props(),
+            timezone: default_timezone(),
+            locale: "en".into(),
+            last_password_update: 0,
+            last_picture_update: 0,
+            last_activity_at: 0,
+            is_bot: false,
+            bot_description: String::new(),
+            auth_service: String::new(),
+            auth_data: String::new(),
+            mfa_active: false,
+        }
+    }
+
     /// Whether the user is a system administrator.
     pub fn is_system_admin(&self) -> bool {
         roles::has(&self.roles, roles::SYSTEM_ADMIN)

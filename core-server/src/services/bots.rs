@@ -50,30 +50,16 @@ impl Core {
         let now = now_ms();
         let id = new_id();
         let user = User {
-            id: id.clone(),
-            create_at: now,
-            update_at: now,
-            delete_at: 0,
-            username: username.clone(),
-            email: format!("{username}@localhost"),
             email_verified: true,
-            nickname: String::new(),
             first_name: input.display_name.clone(),
-            last_name: String::new(),
-            position: String::new(),
-            roles: roles::SYSTEM_USER.to_string(),
-            props: StringMap::new(),
-            notify_props: default_user_notify_props(),
-            timezone: default_timezone(),
-            locale: "en".into(),
-            last_password_update: 0,
-            last_picture_update: 0,
-            last_activity_at: 0,
             is_bot: true,
             bot_description: input.description.clone(),
-            auth_service: String::new(),
-            auth_data: String::new(),
-            mfa_active: false,
+            ..User::new_account(
+                id.clone(),
+                username.clone(),
+                format!("{username}@localhost"),
+                now,
+            )
         };
         let bot = Bot {
             user_id: id,

@@ -116,19 +116,7 @@ impl Core {
             invite_id: new_id(),
             last_team_icon_update: 0,
         };
-        let channels: Vec<Channel> = DEFAULT_CHANNELS
-            .iter()
-            .map(|(name, display)| {
-                new_channel(
-                    &team.id,
-                    channel_types::OPEN,
-                    (*name).into(),
-                    (*display).into(),
-                    "",
-                    now,
-                )
-            })
-            .collect();
+        let channels = default_channels(&team.id, now);
         let member = TeamMember {
             team_id: team.id.clone(),
             user_id: actor.id().to_string(),
@@ -455,6 +443,23 @@ impl Core {
         self.store.update_team(&team).await?;
         Ok(team)
     }
+}
+
+/// The channels a new team starts with.
+pub(crate) fn default_channels(team_id: &str, now: i64) -> Vec<Channel> {
+    DEFAULT_CHANNELS
+        .iter()
+        .map(|(name, display)| {
+            new_channel(
+                team_id,
+                channel_types::OPEN,
+                (*name).into(),
+                (*display).into(),
+                "",
+                now,
+            )
+        })
+        .collect()
 }
 
 /// A fresh channel membership with default read state and notify props.

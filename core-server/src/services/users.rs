@@ -99,30 +99,13 @@ impl Core {
         }
         let now = now_ms();
         let user = User {
-            id: new_id(),
-            create_at: now,
-            update_at: now,
-            delete_at: 0,
-            username,
-            email,
-            email_verified: false,
             nickname: input.nickname,
             first_name: input.first_name,
             last_name: input.last_name,
-            position: String::new(),
             roles,
-            props: StringMap::new(),
-            notify_props: default_user_notify_props(),
-            timezone: default_timezone(),
             locale,
             last_password_update: now,
-            last_picture_update: 0,
-            last_activity_at: 0,
-            is_bot: false,
-            bot_description: String::new(),
-            auth_service: String::new(),
-            auth_data: String::new(),
-            mfa_active: false,
+            ..User::new_account(new_id(), username, email, now)
         };
         let hash = hash_password(&input.password).await?;
         self.store.create_user(&user, Some(&hash)).await?;
