@@ -4,6 +4,10 @@
 //!
 //! Events carry everything a wire encoder needs (a post's channel, its
 //! sender's name), so encoding never goes back to the store.
+//!
+//! This module depends on the model only: the hub and the cluster link plug
+//! in through [`LocalDelivery`] and [`ClusterSink`], so the realtime layer
+//! and the services can depend on events without events depending on them.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -12,8 +16,6 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 use crate::model::*;
-use crate::realtime::Hub;
-use crate::services::SidebarCategory;
 
 /// Who an event is for. The hub only delivers to users that belong to the
 /// channel or team named here, so an audience is also a permission.
@@ -253,6 +255,12 @@ impl CoreEvent {
     }
 }
 
+/// Where published events go on this node (the realtime hub's sockets).
+pub trait LocalDelivery: Send + Sync {
+    /// Delivers an event to the local connections allowed to see it; must not block.
+    fn dispatch(&self, event: &Arc<CoreEvent>);
+}
+
 /// Where published events go beyond this node (the Redis link).
 pub trait ClusterSink: Send + Sync {
     /// Hands an event over for the other nodes; must not block.
@@ -264,23 +272,19 @@ pub trait ClusterSink: Send + Sync {
 #[derive(Clone)]
 pub struct EventBus {
     sender: broadcast::Sender<Arc<CoreEvent>>,
-    hub: Arc<Hub>,
+    local: Arc<dyn LocalDelivery>,
     cluster: Arc<OnceLock<Arc<dyn ClusterSink>>>,
 }
 
 impl EventBus {
-    /// A bus delivering to `hub`, keeping up to `capacity` events for slow subscribers.
-    pub fn new(hub: Arc<Hub>, capacity: usize) -> Self {
+    /// A bus delivering to `local` (the node's hub), keeping up to
+    /// `capacity` events for slow subscribers.
+    pub fn new(local: Arc<dyn LocalDelivery>, capacity: usize) -> Self {
         EventBus {
             sender: broadcast::channel(capacity).0,
-            hub,
+            local,
             cluster: Arc::new(OnceLock::new()),
         }
-    }
-
-    /// The node's realtime hub.
-    pub fn hub(&self) -> &Arc<Hub> {
-        &self.hub
     }
 
     /// Connects the bus to the other nodes; only the first link counts.
@@ -297,7 +301,7 @@ impl EventBus {
     /// keeps serving its own users whatever happens to the cluster link.
     pub fn publish_event(&self, event: CoreEvent) {
         let event = Arc::new(event);
-        self.hub.dispatch(&event);
+        self.local.dispatch(&event);
         if let Some(cluster) = self.cluster.get() {
             cluster.forward(&event);
         }
@@ -307,7 +311,7 @@ impl EventBus {
     /// Delivers an event that another node published (it is not forwarded again).
     pub fn deliver_remote(&self, event: CoreEvent) {
         let event = Arc::new(event);
-        self.hub.dispatch(&event);
+        self.local.dispatch(&event);
         let _ = self.sender.send(event);
     }
 

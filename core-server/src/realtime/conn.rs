@@ -79,7 +79,7 @@ pub async fn drive(
         first_for_user,
         ..
     } = attached;
-    let hub = ctx.core.events.hub().clone();
+    let hub = ctx.core.hub.clone();
     if first_for_user {
         ctx.core.presence_connected(ctx.actor.id()).await;
     }

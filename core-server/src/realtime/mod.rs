@@ -35,7 +35,7 @@ impl Core {
     ) -> Result<Attached, AttachError> {
         self.start_background();
         let memberships = self.store.list_memberships(actor.id()).await?;
-        Ok(self.events.hub().attach(Attach {
+        Ok(self.hub.attach(Attach {
             user_id: actor.id().to_string(),
             session_id: actor.session.id.clone(),
             admin: actor.is_admin(),
@@ -49,7 +49,7 @@ impl Core {
     /// "cached" statuses).
     pub async fn connected_statuses(&self) -> crate::Result<Vec<crate::model::Status>> {
         let mut out = Vec::new();
-        for user_id in self.events.hub().connected_users() {
+        for user_id in self.hub.connected_users() {
             if let Some(status) = self.store.get_status(&user_id).await? {
                 out.push(status);
             }

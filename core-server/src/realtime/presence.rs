@@ -28,7 +28,7 @@ impl Core {
             let mut ticks: u64 = 0;
             loop {
                 tick.tick().await;
-                core.events.hub().reap();
+                core.hub.reap();
                 core.sweep_presence().await;
                 // Hourly: files uploaded a day ago and never posted, uploads never finished.
                 if ticks.is_multiple_of(120) {
@@ -57,11 +57,7 @@ impl Core {
         let away_after = i64::try_from(self.config.away_after_seconds)
             .unwrap_or(i64::MAX / 2)
             .saturating_mul(1000);
-        for user_id in self
-            .events
-            .hub()
-            .idle_users(now_ms().saturating_sub(away_after))
-        {
+        for user_id in self.hub.idle_users(now_ms().saturating_sub(away_after)) {
             self.change_status(&user_id, |s| {
                 (s.status == "online" && !s.manual).then(|| "away".to_string())
             })
@@ -107,7 +103,7 @@ impl Core {
 
     /// The user did something: an idle (away) user is back online.
     pub async fn presence_activity(&self, user_id: &str) {
-        self.events.hub().touch(user_id);
+        self.hub.touch(user_id);
         self.change_status(user_id, |s| {
             (!s.manual && s.status != "online").then(|| "online".to_string())
         })

@@ -28,11 +28,12 @@ pub use channels::{ChannelPatch, NewChannel};
 pub use emoji::MAX_EMOJI_BYTES;
 pub use posts::{NewPost, PostPatch};
 pub use search::{parse_search, SearchQuery};
-pub use sidebar::SidebarCategory;
 pub use teams::{NewTeam, TeamPatch};
 pub use threads::ThreadList;
 pub use users::{NewUser, UserPatch, MAX_PICTURE_BYTES};
 pub use webhooks::{HookInput, HookPayload};
+// The record lives in the model (events carry it); callers find it here too.
+pub use crate::model::SidebarCategory;
 
 use crate::config::Config;
 use crate::events::EventBus;
@@ -44,6 +45,8 @@ pub struct Core {
     pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
     pub events: EventBus,
+    /// This node's realtime hub (the bus delivers to it; sockets attach to it).
+    pub hub: Arc<crate::realtime::Hub>,
     /// Request rate limits, shared by both API surfaces.
     pub limiter: Arc<crate::ratelimit::RateLimiter>,
     /// Set once the node's background work has started.
@@ -80,11 +83,11 @@ impl Core {
             config.rate_limit_per_second,
             config.rate_limit_burst,
         );
-        let hub = crate::realtime::Hub::new(crate::realtime::HubLimits {
+        let hub = Arc::new(crate::realtime::Hub::new(crate::realtime::HubLimits {
             max_connections: config.ws_max_connections,
             max_per_user: config.ws_max_connections_per_user,
             ..Default::default()
-        });
+        }));
         let blobs: Arc<dyn crate::files::BlobStore> = Arc::new(crate::files::LocalBlobStore::new(
             config.data_dir.join("files"),
         ));
@@ -110,7 +113,8 @@ impl Core {
             blobs,
             mailer,
             config: Arc::new(config),
-            events: EventBus::new(Arc::new(hub), 4096),
+            events: EventBus::new(hub.clone(), 4096),
+            hub,
             limiter: Arc::new(limiter),
             background: Arc::new(std::sync::OnceLock::new()),
             push_wake: Arc::new(tokio::sync::Notify::new()),

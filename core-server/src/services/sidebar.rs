@@ -2,32 +2,11 @@
 //! with Favorites, Channels and Direct Messages; users reorder them, move
 //! channels between them and add categories of their own.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
 use super::{validate, Actor, Core};
 use crate::error::{Error, Result};
 use crate::events::{Audience, EventKind};
 use crate::id::new_id;
-use crate::model::Channel;
-
-/// One sidebar category with its channels, in display order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct SidebarCategory {
-    pub id: String,
-    pub user_id: String,
-    pub team_id: String,
-    pub sort_order: i64,
-    /// `""` (manual), `manual`, `recent` or `alpha`.
-    pub sorting: String,
-    /// `favorites`, `channels`, `direct_messages` or `custom`.
-    #[serde(rename = "type")]
-    pub category_type: String,
-    pub display_name: String,
-    pub muted: bool,
-    pub collapsed: bool,
-    pub channel_ids: Vec<String>,
-}
+use crate::model::{Channel, SidebarCategory};
 
 const SORTINGS: &[&str] = &["", "manual", "recent", "alpha"];
 

@@ -135,7 +135,7 @@ impl Protocol for V4Actions {
             // Which channel or thread the client shows, and webapp telemetry:
             // accepted, nothing to answer.
             "presence" | "posted_notify_ack" => {
-                core.events.hub().touch(actor.id());
+                core.hub.touch(actor.id());
                 ok(seq, None)
             }
             // Plugin actions; rustchat runs no plugins.

@@ -1,0 +1,332 @@
+//! The node's hub: every local WebSocket connection, who it belongs to, what
+//! that user may see, and the last events each connection was sent (for
+//! resumption). Delivery never waits on a socket: each connection has a
+//! bounded queue, and one that stays full is told to close and may resume.
+
+mod connection;
+mod dispatch;
+mod state;
+#[cfg(test)]
+mod tests;
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::frame::{Delivery, WireFormat};
+use crate::model::Memberships;
+use connection::{Conn, Link};
+use state::State;
+
+/// Sizes and limits of the hub.
+#[derive(Debug, Clone)]
+pub struct HubLimits {
+    /// Live connections this node accepts.
+    pub max_connections: usize,
+    /// Live connections one user may hold on this node.
+    pub max_per_user: usize,
+    /// Frames waiting to be written to one socket before it counts as too slow.
+    pub queue: usize,
+    /// Events kept per connection for resumption.
+    pub replay: usize,
+    /// How long a dropped connection can be resumed.
+    pub resume_window: Duration,
+}
+
+impl Default for HubLimits {
+    fn default() -> Self {
+        HubLimits {
+            max_connections: 50_000,
+            max_per_user: 100,
+            queue: 256,
+            replay: 128,
+            resume_window: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Why the hub tells a connection to close.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kick {
+    /// Its queue stayed full: the client reads too slowly. It may resume.
+    TooSlow,
+    /// A newer socket resumed the same connection.
+    Replaced,
+    /// Its session ended (logout, revocation, deactivation).
+    SessionEnded,
+}
+
+/// Why a connection was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("too many connections for this user")]
+    UserLimit,
+    #[error("this server has too many connections")]
+    NodeLimit,
+}
+
+/// A connection that wants to resume: its id and the next `seq` it expects.
+#[derive(Debug, Clone)]
+pub struct Resume {
+    pub connection_id: String,
+    pub next_seq: i64,
+}
+
+/// What a new socket brings to the hub.
+pub struct Attach {
+    pub user_id: String,
+    pub session_id: String,
+    pub admin: bool,
+    pub format: Arc<dyn WireFormat>,
+    /// The user's memberships, read just before attaching.
+    pub memberships: Memberships,
+    pub resume: Option<Resume>,
+}
+
+/// An attached socket's end of the hub.
+pub struct Attached {
+    pub connection_id: Arc<str>,
+    /// Identifies this attachment; a resumed connection gets a new one.
+    pub generation: u64,
+    pub queue: mpsc::Receiver<Delivery>,
+    pub kick: oneshot::Receiver<Kick>,
+    /// Whether an earlier connection was resumed (no `hello` is sent then).
+    pub resumed: bool,
+    /// Whether this is the user's only live connection on this node.
+    pub first_for_user: bool,
+}
+
+/// Counters for metrics and benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HubStats {
+    pub active_connections: usize,
+    pub resumable_connections: usize,
+    pub users: usize,
+}
+
+/// The node's hub.
+pub struct Hub {
+    limits: HubLimits,
+    state: Mutex<State>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub::new(HubLimits::default())
+    }
+}
+
+impl Hub {
+    /// An empty hub.
+    pub fn new(limits: HubLimits) -> Self {
+        Hub {
+            limits,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // The state stays consistent between statements, so a panic elsewhere
+        // while holding the lock must not take the whole hub down.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The hub's limits.
+    pub fn limits(&self) -> &HubLimits {
+        &self.limits
+    }
+
+    /// Attaches a socket: a fresh connection (its `hello` queued at seq 0) or
+    /// the resumption of a dropped one (the events it missed queued).
+    pub fn attach(&self, request: Attach) -> Result<Attached, Refused> {
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        let user_id: Arc<str> = Arc::from(request.user_id.as_str());
+        let resuming = request
+            .resume
+            .as_ref()
+            .and_then(|r| state.conns.get_key_value(r.connection_id.as_str()))
+            .filter(|(_, c)| c.user_id == user_id)
+            .map(|(id, c)| (id.clone(), c.link.is_some()));
+        let user_active = state.users.get(&user_id).map_or(0, |u| u.active);
+        let taking_over_live = matches!(resuming, Some((_, true)));
+        if !taking_over_live {
+            if state.active >= self.limits.max_connections {
+                return Err(Refused::NodeLimit);
+            }
+            if user_active >= self.limits.max_per_user {
+                return Err(Refused::UserLimit);
+            }
+        }
+        if !state.users.contains_key(&user_id) {
+            state.index_user(&user_id, &request.memberships);
+        }
+        state.next_generation += 1;
+        let generation = state.next_generation;
+        let (tx, queue) = mpsc::channel(self.limits.queue.max(self.limits.replay + 1));
+        let (kick_tx, kick) = oneshot::channel();
+        let link = Link {
+            tx,
+            kick: Some(kick_tx),
+        };
+
+        if let (Some((id, live)), Some(resume)) = (resuming, request.resume.as_ref()) {
+            if live {
+                // The old socket is half-open (the client already gave up on it).
+                state.unlink(&id, Kick::Replaced);
+            }
+            let missed = state
+                .conns
+                .get(&id)
+                .and_then(|conn| conn.missed_since(resume.next_seq));
+            match (missed, state.conns.get_mut(&id)) {
+                (Some(missed), Some(conn)) => {
+                    for delivery in missed {
+                        // The queue is larger than the replay buffer, so this fits.
+                        let _ = link.tx.try_send(delivery);
+                    }
+                    conn.link = Some(link);
+                    conn.generation = generation;
+                    conn.inactive_since = None;
+                    let first = state.activate(&user_id);
+                    return Ok(Attached {
+                        connection_id: id,
+                        generation,
+                        queue,
+                        kick,
+                        resumed: true,
+                        first_for_user: first,
+                    });
+                }
+                // Events were lost: the client must start over and resync.
+                _ => state.remove(&id),
+            }
+        }
+        self.attach_fresh(state, request, user_id, generation, link, queue, kick)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn attach_fresh(
+        &self,
+        state: &mut State,
+        request: Attach,
+        user_id: Arc<str>,
+        generation: u64,
+        link: Link,
+        queue: mpsc::Receiver<Delivery>,
+        kick: oneshot::Receiver<Kick>,
+    ) -> Result<Attached, Refused> {
+        if !state.users.contains_key(&user_id) {
+            state.index_user(&user_id, &request.memberships);
+        }
+        let id: Arc<str> = Arc::from(crate::id::new_id().as_str());
+        let hello = Arc::new(request.format.hello(&id, &user_id));
+        let mut conn = Conn {
+            user_id: user_id.clone(),
+            session_id: request.session_id,
+            admin: request.admin,
+            format: request.format,
+            next_seq: 0,
+            replay: VecDeque::new(),
+            link: Some(link),
+            generation,
+            inactive_since: None,
+            detached_at_seq: 0,
+        };
+        conn.push(hello, false, &self.limits);
+        state.conns.insert(id.clone(), conn);
+        if let Some(user) = state.users.get_mut(&user_id) {
+            user.conns.push(id.clone());
+        }
+        let first = state.activate(&user_id);
+        Ok(Attached {
+            connection_id: id,
+            generation,
+            queue,
+            kick,
+            resumed: false,
+            first_for_user: first,
+        })
+    }
+
+    /// Marks a socket gone; its connection stays resumable for the resume
+    /// window. Returns how many live connections its user still has here.
+    pub fn detach(&self, connection_id: &str, generation: u64) -> usize {
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        let Some(conn) = state.conns.get_mut(connection_id) else {
+            return 0;
+        };
+        let user_id = conn.user_id.clone();
+        if conn.generation == generation && conn.link.is_some() {
+            conn.link = None;
+            conn.inactive_since = Some(Instant::now());
+            conn.detached_at_seq = conn.next_seq;
+            state.deactivate(&user_id);
+        }
+        state.users.get(&user_id).map_or(0, |u| u.active)
+    }
+
+    /// Drops connections that stayed detached longer than the resume window.
+    pub fn reap(&self) -> usize {
+        let window = self.limits.resume_window;
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        let expired: Vec<Arc<str>> = state
+            .conns
+            .iter()
+            .filter(|(_, c)| c.inactive_since.is_some_and(|t| t.elapsed() >= window))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in &expired {
+            state.remove(id);
+        }
+        expired.len()
+    }
+
+    /// Records activity of a user (a client action), for away detection.
+    pub fn touch(&self, user_id: &str) {
+        if let Some(user) = self.lock().users.get_mut(user_id) {
+            user.last_activity = crate::time::now_ms();
+        }
+    }
+
+    /// Users with a live connection whose last activity is older than `before` (ms).
+    pub fn idle_users(&self, before: i64) -> Vec<String> {
+        self.lock()
+            .users
+            .iter()
+            .filter(|(_, u)| u.active > 0 && u.last_activity < before)
+            .map(|(id, _)| id.to_string())
+            .collect()
+    }
+
+    /// Users with at least one live connection on this node.
+    pub fn connected_users(&self) -> Vec<String> {
+        self.lock()
+            .users
+            .iter()
+            .filter(|(_, u)| u.active > 0)
+            .map(|(id, _)| id.to_string())
+            .collect()
+    }
+
+    /// Live connections of a user on this node.
+    pub fn live_connections(&self, user_id: &str) -> usize {
+        self.lock().users.get(user_id).map_or(0, |u| u.active)
+    }
+
+    /// Current counters.
+    pub fn stats(&self) -> HubStats {
+        let state = self.lock();
+        HubStats {
+            active_connections: state.active,
+            resumable_connections: state.conns.len() - state.active,
+            users: state.users.len(),
+        }
+    }
+}
