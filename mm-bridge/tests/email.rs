@@ -3,18 +3,21 @@
 //! single use and expiry of its token, address verification, digests of
 //! missed mentions, and a mail server that cannot be reached.
 
+mod support;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use core_server::config::Config;
 use core_server::model::EmailToken;
-use core_server::services::{Actor, Core, NewPost};
-use http_body_util::BodyExt;
+use core_server::services::{Actor, Core};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use tower::ServiceExt;
+use support::{
+    create_channel, create_team, create_user, join, log_in, post, sqlite_core, unavailable,
+    unused_addr, App,
+};
 
 /// The SMTP server and its maildir, or `None` (skipped) outside the test script.
 fn smtp() -> Option<(String, PathBuf)> {
@@ -23,40 +26,34 @@ fn smtp() -> Option<(String, PathBuf)> {
         std::env::var("RUSTCHAT_TEST_MAILDIR"),
     ) {
         (Ok(url), Ok(dir)) if !url.is_empty() => Some((url, PathBuf::from(dir))),
-        _ => {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("an SMTP server is required under CI=true (RUSTCHAT_TEST_SMTP_URL, RUSTCHAT_TEST_MAILDIR)");
-            }
-            eprintln!("SKIPPED: RUSTCHAT_TEST_SMTP_URL is not set");
-            None
-        }
+        _ => unavailable(
+            "an SMTP server",
+            "RUSTCHAT_TEST_SMTP_URL and RUSTCHAT_TEST_MAILDIR are not set",
+        ),
     }
 }
 
 struct Rig {
     core: Core,
+    app: App,
     maildir: PathBuf,
     /// Makes this run's addresses unique in a maildir shared by all runs.
     tag: String,
-    _dir: tempfile::TempDir,
 }
 
 async fn rig(config: Config) -> Option<Rig> {
     let (url, maildir) = smtp()?;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = format!("sqlite://{}", dir.path().join("t.db").display());
-    let store = core_server::store::open(&db, 4).await.expect("store");
-    let config = Config {
+    let (core, dir) = sqlite_core(Config {
         smtp_url: Some(url),
         site_url: Some("https://chat.example.com".into()),
-        data_dir: dir.path().join("data"),
         ..config
-    };
+    })
+    .await;
     Some(Rig {
-        core: Core::new(store, config),
+        app: App::over(core.clone(), Some(dir)),
+        core,
         maildir,
         tag: core_server::id::new_id()[..8].to_string(),
-        _dir: dir,
     })
 }
 
@@ -66,23 +63,14 @@ impl Rig {
     }
 
     async fn user(&self, name: &str) -> (Actor, String) {
-        let input = serde_json::from_value(json!({
+        let fields = json!({
             "username": format!("{name}{}", self.tag), "email": self.email(name), "password": "password1"
-        }))
-        .expect("new user");
-        self.core
-            .create_user(None, input, false, true)
-            .await
-            .expect("create user");
-        let login = self
-            .core
-            .login(&self.email(name), "password1", "")
-            .await
-            .expect("login");
-        let actor = self.core.authenticate(&login.token).await.expect("actor");
-        (actor, login.token)
+        });
+        create_user(&self.core, fields).await.expect("create user");
+        log_in(&self.core, &self.email(name), "").await
     }
 
+    /// A JSON call to the application; returns the status and the body.
     async fn call(
         &self,
         method: Method,
@@ -90,29 +78,8 @@ impl Rig {
         token: Option<&str>,
         body: Value,
     ) -> (StatusCode, Value) {
-        let app = core_server::server::app(self.core.clone(), mm_bridge::router(self.core.clone()));
-        let mut request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header("content-type", "application/json");
-        if let Some(token) = token {
-            request = request.header("authorization", format!("Bearer {token}"));
-        }
-        let response = app
-            .oneshot(request.body(Body::from(body.to_string())).expect("request"))
-            .await
-            .expect("response");
-        let status = response.status();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
+        let (status, body, _) = self.app.call(&method, path, token, Some(&body)).await;
+        (status, body)
     }
 
     /// The messages delivered to an address, decoded, waiting up to 5 s for `count`.
@@ -335,13 +302,6 @@ async fn an_address_is_verified_with_its_mailed_link() {
     assert_eq!(rig.mail_to(&address, 1).await.len(), 1);
 }
 
-async fn post(core: &Core, actor: &Actor, channel_id: &str, message: &str) {
-    let input: NewPost = serde_json::from_value(json!({"message": message})).expect("post");
-    core.create_post(actor, channel_id, input)
-        .await
-        .expect("create post");
-}
-
 #[tokio::test]
 async fn mentions_missed_while_away_arrive_as_one_digest() {
     let Some(rig) = rig(Config {
@@ -356,36 +316,11 @@ async fn mentions_missed_while_away_arrive_as_one_digest() {
     let (carol, _) = rig.user("carol").await;
     let (dave, _) = rig.user("dave").await;
     let (erin, _) = rig.user("erin").await;
-    let team = rig
-        .core
-        .create_team(
-            &alice,
-            serde_json::from_value(
-                json!({"name": format!("t{}", rig.tag.to_lowercase()), "display_name": "Team"}),
-            )
-            .expect("team"),
-        )
-        .await
-        .expect("team");
-    let channel = rig
-        .core
-        .create_channel(
-            &alice,
-            &team.id,
-            serde_json::from_value(json!({"name": "ops", "display_name": "Ops", "type": "O"}))
-                .expect("channel"),
-        )
-        .await
-        .expect("channel");
+    let team_name = format!("t{}", rig.tag.to_lowercase());
+    let team = create_team(&rig.core, &alice, &team_name).await;
+    let channel = create_channel(&rig.core, &alice, &team.id, "ops", "Ops", "O").await;
     for user in [&carol, &dave, &erin] {
-        rig.core
-            .add_team_member(&alice, &team.id, user.id())
-            .await
-            .expect("team");
-        rig.core
-            .add_channel_member(&alice, &channel.id, user.id())
-            .await
-            .expect("channel");
+        join(&rig.core, &alice, &team.id, &channel.id, user).await;
     }
     rig.core
         .set_status(&erin, erin.id(), "online", None)
@@ -454,25 +389,18 @@ async fn an_unreachable_mail_server_reveals_nothing_about_accounts() {
     if smtp().is_none() {
         return;
     }
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
-        probe.local_addr().expect("addr").port()
-    };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = format!("sqlite://{}", dir.path().join("t.db").display());
-    let store = core_server::store::open(&db, 4).await.expect("store");
-    let core = Core::new(
-        store,
-        Config {
-            smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
-            ..Config::default()
-        },
-    );
+    // Nothing listens there.
+    let addr = unused_addr();
+    let (core, dir) = sqlite_core(Config {
+        smtp_url: Some(format!("smtp://{addr}")),
+        ..Config::default()
+    })
+    .await;
     let rig = Rig {
+        app: App::over(core.clone(), Some(dir)),
         core,
         maildir: PathBuf::new(),
         tag: "down".into(),
-        _dir: dir,
     };
     rig.user("frank").await;
     // Known and unknown addresses answer alike, at once; the failure is logged.

@@ -4,20 +4,22 @@
 //! posts push to whom and with what payload, clear on read, REMOVE, the
 //! id-only push and its ack, and retries after a proxy outage.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use core_server::config::Config;
 use core_server::services::{Actor, Core, NewPost, UserPatch};
-use http_body_util::BodyExt;
 use push_proxy::standins::{serve, Keys, Seen, StandIns};
 use serde_json::{json, Value};
-use tower::ServiceExt;
+use support::{
+    create_channel, create_team, create_user, join, log_in, post, sqlite_core, unused_addr, App,
+};
 
 struct Rig {
     core: Core,
@@ -54,17 +56,14 @@ async fn proxy_on(addr: Option<SocketAddr>) -> (StandIns, SocketAddr, tempfile::
     (stand_ins, addr, dir)
 }
 
+/// A user with a first name, logged in from `device` (empty for none).
 async fn user(core: &Core, name: &str, device: &str) -> Actor {
-    let input = serde_json::from_value(json!({
+    let fields = json!({
         "username": name, "email": format!("{name}@example.com"), "password": "password1",
         "first_name": format!("{}{}", name[..1].to_uppercase(), &name[1..]),
-    }))
-    .expect("new user");
-    core.create_user(None, input, false, true)
-        .await
-        .expect("create user");
-    let login = core.login(name, "password1", device).await.expect("login");
-    core.authenticate(&login.token).await.expect("actor")
+    });
+    create_user(core, fields).await.expect("create user");
+    log_in(core, name, device).await.0
 }
 
 async fn rig_with(config: Config, proxy: Option<(StandIns, SocketAddr, tempfile::TempDir)>) -> Rig {
@@ -72,42 +71,20 @@ async fn rig_with(config: Config, proxy: Option<(StandIns, SocketAddr, tempfile:
         Some(p) => p,
         None => proxy_on(None).await,
     };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    let store = core_server::store::open(&url, 4).await.expect("store");
-    let config = Config {
+    let (core, dir) = sqlite_core(Config {
         push_proxy_url: Some(format!("http://{addr}")),
         ..config
-    };
-    let core = Core::new(store, config);
+    })
+    .await;
     core.start_background();
     let alice = user(&core, "alice", "").await;
     let bob = user(&core, "bob", "android_rn-v2:bob-token").await;
     let carol = user(&core, "carol", "apple_rn:carol-token").await;
     let dave = user(&core, "dave", "").await;
-    let team = core
-        .create_team(
-            &alice,
-            serde_json::from_value(json!({"name": "team", "display_name": "Team"})).expect("team"),
-        )
-        .await
-        .expect("create team");
-    let channel = core
-        .create_channel(
-            &alice,
-            &team.id,
-            serde_json::from_value(json!({"name": "ops", "display_name": "Ops", "type": "O"}))
-                .expect("channel"),
-        )
-        .await
-        .expect("create channel");
+    let team = create_team(&core, &alice, "team").await;
+    let channel = create_channel(&core, &alice, &team.id, "ops", "Ops", "O").await;
     for member in [&bob, &carol, &dave] {
-        core.add_team_member(&alice, &team.id, member.id())
-            .await
-            .expect("join team");
-        core.add_channel_member(&alice, &channel.id, member.id())
-            .await
-            .expect("join channel");
+        join(&core, &alice, &team.id, &channel.id, member).await;
     }
     Rig {
         core,
@@ -123,14 +100,6 @@ async fn rig_with(config: Config, proxy: Option<(StandIns, SocketAddr, tempfile:
 
 async fn rig() -> Rig {
     rig_with(Config::default(), None).await
-}
-
-async fn post(core: &Core, actor: &Actor, channel_id: &str, message: &str) -> String {
-    let input: NewPost = serde_json::from_value(json!({"message": message})).expect("post");
-    core.create_post(actor, channel_id, input)
-        .await
-        .expect("create post")
-        .id
 }
 
 /// Pushes to a device token, once `count` have arrived (or what arrived in 5 s).
@@ -356,31 +325,12 @@ async fn reading_elsewhere_clears_and_a_removed_token_is_forgotten() {
     );
 }
 
-async fn call(core: &Core, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-    let app = core_server::server::app(core.clone(), mm_bridge::router(core.clone()));
-    let response = app
-        .oneshot(
-            Request::builder()
-                .method(Method::POST)
-                .uri(path)
-                .header("authorization", format!("Bearer {token}"))
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_string()))
-                .expect("request"),
-        )
-        .await
-        .expect("response");
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+/// `POST /api/v4/notifications/ack` as the user of `token`.
+async fn ack(core: &Core, token: &str, body: &Value) -> (StatusCode, Value) {
+    let app = App::over(core.clone(), None);
+    let path = "/api/v4/notifications/ack";
+    let (status, body, _) = app.call(&Method::POST, path, Some(token), Some(body)).await;
+    (status, body)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -410,15 +360,9 @@ async fn id_loaded_pushes_carry_ids_only_and_the_ack_returns_the_text() {
         .await
         .expect("login")
         .token;
-    let ack = json!({"id": d["ack_id"], "platform": "android", "type": "message",
+    let receipt = json!({"id": d["ack_id"], "platform": "android", "type": "message",
                      "post_id": post_id, "is_id_loaded": true, "received_at": 1});
-    let (status, loaded) = call(
-        &rig.core,
-        &bob_token,
-        "/api/v4/notifications/ack",
-        ack.clone(),
-    )
-    .await;
+    let (status, loaded) = ack(&rig.core, &bob_token, &receipt).await;
     assert_eq!(status, StatusCode::OK, "{loaded}");
     assert_eq!(loaded["message"], "@alice: @bob the secret plan");
     assert_eq!(loaded["channel_name"], "Ops");
@@ -427,58 +371,34 @@ async fn id_loaded_pushes_carry_ids_only_and_the_ack_returns_the_text() {
     assert_eq!(loaded["ack_id"], d["ack_id"]);
 
     // Someone outside the channel cannot load it.
-    rig.core
-        .create_user(
-            None,
-            serde_json::from_value(
-                json!({"username": "eve", "email": "eve@example.com", "password": "password1"}),
-            )
-            .expect("eve"),
-            false,
-            true,
-        )
-        .await
-        .expect("eve");
+    let eve = json!({"username": "eve", "email": "eve@example.com", "password": "password1"});
+    create_user(&rig.core, eve).await.expect("eve");
     let eve = rig
         .core
         .login("eve", "password1", "")
         .await
         .expect("login")
         .token;
-    let (status, _) = call(&rig.core, &eve, "/api/v4/notifications/ack", ack).await;
+    let (status, _) = ack(&rig.core, &eve, &receipt).await;
     assert!(
         matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
         "{status}"
     );
-    let (status, body) = call(
-        &rig.core,
-        &eve,
-        "/api/v4/notifications/ack",
-        json!("nonsense"),
-    )
-    .await;
+    let (status, body) = ack(&rig.core, &eve, &json!("nonsense")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(
         body["id"],
         "api.push_notifications_ack.message.parse.app_error"
     );
-    let (status, body) = call(
-        &rig.core,
-        &bob_token,
-        "/api/v4/notifications/ack",
-        json!({"id": "x", "platform": "android", "type": "message"}),
-    )
-    .await;
+    let unknown = json!({"id": "x", "platform": "android", "type": "message"});
+    let (status, body) = ack(&rig.core, &bob_token, &unknown).await;
     assert_eq!((status, body), (StatusCode::OK, json!({"status": "OK"})));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pushes_wait_out_a_proxy_outage_and_a_restart() {
     // Nothing listens at the proxy's address yet.
-    let addr = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
-        probe.local_addr().expect("addr")
-    };
+    let addr = unused_addr();
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("t.db").display());
     let config = Config {

@@ -3,15 +3,13 @@
 //! times, tokens) replaced by placeholders. A change to any other field shows
 //! up as a snapshot difference to review.
 
-use axum::body::Body;
-use axum::http::{Method, Request};
-use axum::Router;
+mod support;
+
+use axum::http::Method;
 use core_server::events::{Audience, CoreEvent, EventKind};
 use core_server::realtime::WireFormat;
-use core_server::services::Core;
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use tower::ServiceExt;
+use support::App;
 
 /// Fields whose values differ on every run.
 fn volatile(key: &str) -> bool {
@@ -75,55 +73,6 @@ fn redact(value: &mut Value) {
     }
 }
 
-struct App {
-    router: Router,
-    core: Core,
-    _dir: tempfile::TempDir,
-}
-
-impl App {
-    async fn new() -> App {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let store = core_server::store::open(&url, 4).await.expect("store");
-        let core = Core::new(store, Default::default());
-        App {
-            router: core_server::server::app(core.clone(), mm_bridge::router(core.clone())),
-            core,
-            _dir: dir,
-        }
-    }
-
-    async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (Value, String) {
-        let mut req = Request::builder().method(method).uri(path);
-        if let Some(t) = token {
-            req = req.header("authorization", format!("Bearer {t}"));
-        }
-        let req = match body {
-            Some(b) => req
-                .header("content-type", "application/json")
-                .body(Body::from(b.to_string())),
-            None => req.body(Body::empty()),
-        }
-        .expect("request");
-        let resp = self.router.clone().oneshot(req).await.expect("infallible");
-        let token = resp
-            .headers()
-            .get("token")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-        (serde_json::from_slice(&bytes).unwrap_or(Value::Null), token)
-    }
-}
-
 fn redacted(mut value: Value) -> Value {
     redact(&mut value);
     value
@@ -132,71 +81,72 @@ fn redacted(mut value: Value) -> Value {
 #[tokio::test]
 async fn v4_payloads_keep_their_shape() {
     let app = App::new().await;
-    let (user, _) = app
-        .call(Method::POST, "/api/v4/users", None, Some(json!({"username": "ada", "email": "ada@example.com", "password": "password1", "first_name": "Ada"})))
+    let ada = json!({"username": "ada", "email": "ada@example.com", "password": "password1", "first_name": "Ada"});
+    let (_, user, _) = app
+        .call(&Method::POST, "/api/v4/users", None, Some(&ada))
         .await;
-    let (_, token) = app
-        .call(
-            Method::POST,
-            "/api/v4/users/login",
-            None,
-            Some(json!({"login_id": "ada", "password": "password1"})),
-        )
+    let login = json!({"login_id": "ada", "password": "password1"});
+    let (_, _, headers) = app
+        .call(&Method::POST, "/api/v4/users/login", None, Some(&login))
         .await;
-    let token = Some(token.as_str());
-    let (team, _) = app
+    let token = headers
+        .get("token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let token = Some(token);
+    let (_, team, _) = app
         .call(
-            Method::POST,
+            &Method::POST,
             "/api/v4/teams",
             token,
-            Some(json!({"name": "lab", "display_name": "Lab", "type": "O"})),
+            Some(&json!({"name": "lab", "display_name": "Lab", "type": "O"})),
         )
         .await;
     let team_id = team["id"].as_str().expect("team").to_string();
-    let (channel, _) = app
+    let (_, channel, _) = app
         .call(
-            Method::GET,
+            &Method::GET,
             &format!("/api/v4/teams/{team_id}/channels/name/town-square"),
             token,
             None,
         )
         .await;
     let channel_id = channel["id"].as_str().expect("channel").to_string();
-    let (post, _) = app
+    let (_, post, _) = app
         .call(
-            Method::POST,
+            &Method::POST,
             "/api/v4/posts",
             token,
-            Some(json!({"channel_id": channel_id, "message": "hello @ada"})),
+            Some(&json!({"channel_id": channel_id, "message": "hello @ada"})),
         )
         .await;
     let post_id = post["id"].as_str().expect("post").to_string();
     app.call(
-        Method::POST,
+        &Method::POST,
         "/api/v4/reactions",
         token,
-        Some(json!({"user_id": user["id"], "post_id": post_id, "emoji_name": "tada"})),
+        Some(&json!({"user_id": user["id"], "post_id": post_id, "emoji_name": "tada"})),
     )
     .await;
-    let (thread, _) = app
+    let (_, thread, _) = app
         .call(
-            Method::GET,
+            &Method::GET,
             &format!("/api/v4/posts/{post_id}/thread"),
             token,
             None,
         )
         .await;
-    let (member, _) = app
+    let (_, member, _) = app
         .call(
-            Method::GET,
+            &Method::GET,
             &format!("/api/v4/channels/{channel_id}/members/me"),
             token,
             None,
         )
         .await;
-    let (missing, _) = app
+    let (_, missing, _) = app
         .call(
-            Method::GET,
+            &Method::GET,
             &format!("/api/v4/users/{}", core_server::id::new_id()),
             token,
             None,

@@ -2,12 +2,17 @@
 //! filter, resumption (replay and the fresh-hello fallback), limits, session
 //! ends, and two nodes sharing events through Redis.
 
+mod support;
+
 use std::time::Duration;
 
 use core_server::config::Config;
 use core_server::services::{Actor, Core, NewPost};
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
+use support::{
+    create_channel, create_team, create_user, log_in, post, sqlite_core, unavailable, unused_addr,
+};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -23,15 +28,13 @@ struct Node {
 
 impl Node {
     async fn sqlite(config: Config) -> Node {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let store = core_server::store::open(&url, 4).await.expect("store");
-        Node::serve(Core::new(store, config), Some(dir)).await
+        let (core, dir) = sqlite_core(config).await;
+        Node::serve(core, Some(dir)).await
     }
 
     async fn serve(core: Core, dir: Option<tempfile::TempDir>) -> Node {
         core_server::realtime::cluster::connect(&core).expect("cluster");
-        let app = core_server::server::app(core.clone(), mm_bridge::router(core.clone()));
+        let app = support::router(&core);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -51,15 +54,12 @@ impl Node {
     }
 
     async fn user(&self, name: &str) -> (Actor, String) {
-        let input = serde_json::from_value(json!({
+        let fields = json!({
             "username": name, "email": format!("{name}@example.com"), "password": "password1"
-        }))
-        .expect("new user");
+        });
         // Users may already exist when nodes share a database.
-        let _ = self.core.create_user(None, input, false, true).await;
-        let login = self.core.login(name, "password1", "").await.expect("login");
-        let actor = self.core.authenticate(&login.token).await.expect("actor");
-        (actor, login.token)
+        let _ = create_user(&self.core, fields).await;
+        log_in(&self.core, name, "").await
     }
 
     async fn socket(&self, token: &str, query: &str) -> Socket {
@@ -74,14 +74,6 @@ impl Node {
             .expect("connect")
             .0
     }
-}
-
-async fn post(core: &Core, actor: &Actor, channel_id: &str, message: &str) -> String {
-    let input: NewPost = serde_json::from_value(json!({"message": message})).expect("post");
-    core.create_post(actor, channel_id, input)
-        .await
-        .expect("create post")
-        .id
 }
 
 /// The next event frame (responses are skipped), or `None` after `wait`.
@@ -141,32 +133,14 @@ async fn world(config: Config) -> World {
     let (alice, _) = node.user("alice").await;
     let (bob, bob_token) = node.user("bob").await;
     let (carol, carol_token) = node.user("carol").await;
-    let team = node
-        .core
-        .create_team(
-            &alice,
-            serde_json::from_value(json!({"name": "team", "display_name": "Team"})).expect("team"),
-        )
-        .await
-        .expect("create team");
+    let team = create_team(&node.core, &alice, "team").await;
     for user in [&bob, &carol] {
         node.core
             .add_team_member(&alice, &team.id, user.id())
             .await
             .expect("join");
     }
-    let private = node
-        .core
-        .create_channel(
-            &alice,
-            &team.id,
-            serde_json::from_value(
-                json!({"name": "secret", "display_name": "Secret", "type": "P"}),
-            )
-            .expect("channel"),
-        )
-        .await
-        .expect("create channel");
+    let private = create_channel(&node.core, &alice, &team.id, "secret", "Secret", "P").await;
     node.core
         .add_channel_member(&alice, &private.id, bob.id())
         .await
@@ -565,14 +539,6 @@ fn redis_url() -> String {
     std::env::var("RUSTCHAT_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
 }
 
-fn required<T>(what: &str, e: impl std::fmt::Display) -> Option<T> {
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{what} is required under CI=true but unavailable: {e}");
-    }
-    eprintln!("SKIPPED: {what} unavailable: {e}");
-    None
-}
-
 /// Two nodes on one new PostgreSQL database, sharing a Redis channel.
 async fn cluster(redis: &str) -> Option<(Node, Node)> {
     let db = format!(
@@ -588,7 +554,7 @@ async fn cluster(redis: &str) -> Option<(Node, Node)> {
     };
     let a = match core_server::store::open(&db, 4).await {
         Ok(store) => Core::new(store, config.clone()),
-        Err(e) => return required("PostgreSQL", e),
+        Err(e) => return unavailable("PostgreSQL", e),
     };
     let b = Core::new(
         core_server::store::open(&db, 4).await.expect("second pool"),
@@ -631,14 +597,7 @@ async fn until_linked(a: &Node, alice: &Actor, channel: &str, socket: &mut Socke
 async fn shared_channel(a: &Node, b: &Node) -> (Actor, String, String) {
     let (alice, _) = a.user("alice").await;
     let (bob, bob_token) = a.user("bob").await;
-    let team = a
-        .core
-        .create_team(
-            &alice,
-            serde_json::from_value(json!({"name": "team", "display_name": "Team"})).expect("team"),
-        )
-        .await
-        .expect("team");
+    let team = create_team(&a.core, &alice, "team").await;
     a.core
         .add_team_member(&alice, &team.id, bob.id())
         .await
@@ -656,7 +615,7 @@ async fn shared_channel(a: &Node, b: &Node) -> (Actor, String, String) {
 async fn a_thousand_posts_on_node_a_arrive_in_order_on_node_b() {
     let url = redis_url();
     if let Err(e) = redis_reachable(&url).await {
-        required::<()>("Redis", e);
+        unavailable::<()>("Redis", e);
         return;
     }
     let Some((a, b)) = cluster(&url).await else {
@@ -746,14 +705,11 @@ impl Drop for OwnRedis {
 
 #[tokio::test]
 async fn when_redis_goes_away_each_node_serves_its_own_sockets_and_the_link_comes_back() {
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
-        probe.local_addr().expect("addr").port()
-    };
+    let port = unused_addr().port();
     let mut redis = match OwnRedis::start(port) {
         Ok(r) => r,
         Err(e) => {
-            required::<()>("redis-server", e);
+            unavailable::<()>("redis-server", e);
             return;
         }
     };

@@ -671,7 +671,7 @@ mod tests {
     use super::*;
 
     /// Every route is listed once (that each is also served is checked by the
-    /// authorization walk in tests/authorization.rs).
+    /// authorization walk in tests/authorization/walk).
     #[test]
     fn route_table_has_no_duplicates() {
         let mut seen = std::collections::HashSet::new();
