@@ -1,0 +1,66 @@
+//! In-process tests of the native API, on both backends: flows, bad input and
+//! permissions, one module per area; each test runs as `sqlite::<name>` and
+//! `postgres::<name>`.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod auth;
+mod bad_input;
+mod files;
+mod fixtures;
+mod flows;
+mod permissions;
+mod web_client;
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use auth::{
+    auth_login_logout, expired_sessions_are_refused, password_reset_routes,
+    the_session_cookie_authorises_reads_only,
+};
+use bad_input::bad_input_is_a_clear_4xx;
+use files::files_upload_read_attach_and_refuse_outsiders;
+use fixtures::POST;
+use flows::teams_channels_posts_flow;
+use permissions::permissions_are_enforced;
+use support::Http;
+use web_client::{openapi_document_lists_the_routes, post_metadata_for_a_page, web_client_routes};
+
+on_both_backends!(
+    post_metadata_for_a_page,
+    web_client_routes,
+    password_reset_routes,
+    the_session_cookie_authorises_reads_only,
+    files_upload_read_attach_and_refuse_outsiders,
+    expired_sessions_are_refused,
+    auth_login_logout,
+    teams_channels_posts_flow,
+    bad_input_is_a_clear_4xx,
+    permissions_are_enforced,
+    openapi_document_lists_the_routes,
+);
+
+/// Data survives a restart: a new store on the same SQLite file still logs the user in.
+#[tokio::test]
+async fn sqlite_data_survives_a_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("r.db").display());
+    {
+        let store = core_server::store::open(&url, 2).await.expect("open");
+        let http = Http::new(&core_server::services::Core::new(store, Default::default()));
+        http.user("persist").await;
+    }
+    let store = core_server::store::open(&url, 2).await.expect("reopen");
+    let http = Http::new(&core_server::services::Core::new(store, Default::default()));
+    let (status, body) = http
+        .call(
+            POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"login_id": "persist", "password": "password1"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
