@@ -16,7 +16,7 @@ globalThis.WebSocket = require('ws');
 // ---------------------------------------------------------------------------
 // Contract recording. When CONTRACTS_RECORD names a file, every HTTP exchange
 // and every WebSocket frame received is appended to it as one JSON line, for
-// contracts/tests/schemas.rs to validate against contracts/schemas/. Unset, this
+// contracts/tests/schemas/ to validate against contracts/schemas/. Unset, this
 // does nothing.
 
 const RECORD_FILE = process.env.CONTRACTS_RECORD || '';

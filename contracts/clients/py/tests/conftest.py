@@ -17,7 +17,7 @@ from helpers import ADMIN, PASSWORD, logged_in, new_driver, rand
 # Contract recording. When CONTRACTS_RECORD names a file, every HTTP exchange
 # (the driver's and the tests' own `requests` calls alike) and every WebSocket
 # frame the driver receives is appended to it as one JSON line, for
-# contracts/tests/schemas.rs to validate against contracts/schemas/. Unset,
+# contracts/tests/schemas/ to validate against contracts/schemas/. Unset,
 # nothing is patched.
 RECORD_FILE = os.environ.get("CONTRACTS_RECORD", "")
 _record_lock = threading.Lock()
