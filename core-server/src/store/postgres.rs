@@ -8,6 +8,9 @@ use sqlx::{ConnectOptions, Pool, Postgres};
 
 use crate::error::{Error, Result};
 
+/// A row as this backend's driver returns it (named, not projected from
+/// `Db`, so the two backends' row decoders are told apart).
+type DbRow = sqlx::postgres::PgRow;
 type Db = Postgres;
 type Backend = PostgresStore;
 const BACKEND: &str = "postgres";
@@ -80,13 +83,14 @@ async fn create_database_if_missing(options: &PgConnectOptions) -> Result<()> {
 /// connections rarely share one.
 const COUNTER_SHARDS: i32 = 32;
 
-impl PostgresStore {
-    /// Saves a post and bumps the counters in one statement (one round trip).
-    /// The channel's counters are bumped in the shard of this connection (see
-    /// `channel_counters` in the migrations), so concurrent posters do not
-    /// queue on one row; the poster's read state becomes the new total.
-    async fn insert_post_and_counters(&self, p: &crate::model::Post) -> Result<()> {
-        let sql = format!(
+/// How a post is saved: with its counters bumped in the same statement (one
+/// round trip). The channel's counters are bumped in the shard of this
+/// connection (see `channel_counters` in the migrations), so concurrent
+/// posters do not queue on one row; the poster's read state becomes the new
+/// total. `insert` is the post's plain `INSERT`, its columns bound as `$1`…
+/// (`$8` the channel, `$9` the root, `$7` the author, `$2` the time).
+fn insert_post_statement(insert: &str) -> String {
+    format!(
             "WITH inserted AS ({insert} RETURNING id), \
              thread AS (UPDATE posts SET reply_count = reply_count + 1, update_at = $2, \
                last_reply_at = GREATEST(last_reply_at, $2) \
@@ -112,11 +116,7 @@ impl PostgresStore {
                last_viewed_at = $2, last_update_at = $2 \
              FROM bumped, others, channels c \
              WHERE c.id = $8 AND m.channel_id = $8 AND m.user_id = $7",
-            insert = insert_post_sql()
-        );
-        bind_post(sqlx::query(&sql), p).execute(&self.write).await?;
-        Ok(())
-    }
+        )
 }
 
 /// Drops a channel's counter shards once its row holds the recounted totals.
@@ -131,4 +131,8 @@ async fn clear_counter_shards(
     Ok(())
 }
 
-include!("sql_body.rs");
+// The same SQL, compiled for this backend (the other backend compiles it
+// too: loading it twice is the point, see `store/mod.rs`).
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/mod.rs"]
+mod sql;

@@ -1,0 +1,204 @@
+//! Notification reads, the push queue, mailed tokens and digests (compiled
+//! once per dialect). Queue rows are claimed with a conditional `UPDATE …
+//! RETURNING` or taken with `DELETE … RETURNING`, so two nodes (or two
+//! requests) never get the same one.
+
+use super::prelude::*;
+
+record!(PushJob in "push_jobs" {
+    id, user_id, session_id, payload, attempts, next_attempt_at, create_at,
+});
+
+record!(EmailToken in "email_tokens" {
+    token_hash, kind, user_id, email, create_at,
+});
+
+record!(DigestEntry in "email_digest" {
+    user_id, post_id, channel_id, create_at,
+});
+
+/// A channel member with their settings and (when they have one) their status.
+fn recipient(row: &DbRow) -> Result<ChannelRecipient> {
+    use sqlx::Row as _;
+    let status = match row.try_get::<Option<&str>, _>("s_status")? {
+        Some(_) => Some(Status::decode(row, "s_")?),
+        None => None,
+    };
+    Ok(ChannelRecipient {
+        user_id: row.try_get("user_id")?,
+        username: row.try_get("username")?,
+        first_name: row.try_get("first_name")?,
+        is_bot: row.try_get("is_bot")?,
+        user_notify_props: JsonColumn::from_column(row.try_get("user_notify_props")?),
+        member_notify_props: JsonColumn::from_column(row.try_get("member_notify_props")?),
+        last_viewed_at: row.try_get("last_viewed_at")?,
+        status,
+    })
+}
+
+#[async_trait]
+impl NotifyStore for Backend {
+    async fn list_channel_recipients(&self, channel_id: &str) -> Result<Vec<ChannelRecipient>> {
+        let rows = sqlx::query(&format!(
+            "SELECT u.id AS user_id, u.username, u.first_name, u.is_bot, \
+             u.notify_props AS user_notify_props, m.notify_props AS member_notify_props, \
+             m.last_viewed_at, {} \
+             FROM channel_members m JOIN users u ON u.id = m.user_id \
+             LEFT JOIN statuses s ON s.user_id = m.user_id \
+             WHERE m.channel_id = $1 AND u.delete_at = 0 ORDER BY u.id",
+            Status::TABLE.columns_as("s", "s_")
+        ))
+        .bind(channel_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(recipient).collect()
+    }
+
+    async fn badge_count(&self, user_id: &str) -> Result<i64> {
+        let count: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(SUM(CASE WHEN c.channel_type = 'D' THEN c.total_msg_count - m.msg_count \
+             ELSE m.mention_count END) AS BIGINT) \
+             FROM channel_members m JOIN channel_view c ON c.id = m.channel_id \
+             WHERE m.user_id = $1 AND c.delete_at = 0",
+        )
+        .bind(user_id)
+        .fetch_one(&self.write)
+        .await?;
+        Ok(count.unwrap_or(0).max(0))
+    }
+
+    async fn enqueue_pushes(&self, jobs: &[PushJob]) -> Result<()> {
+        if jobs.is_empty() {
+            return Ok(());
+        }
+        let sql = PushJob::TABLE.insert();
+        let mut tx = self.write.begin().await?;
+        for job in jobs {
+            job.bind_to(sqlx::query(&sql)).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn claim_pushes(&self, now: i64, lease_until: i64, limit: i64) -> Result<Vec<PushJob>> {
+        // The outer lease check is evaluated again on a row another node just
+        // claimed (PostgreSQL re-reads locked rows), so no job goes out twice.
+        Ok(sqlx::query_as(&format!(
+            "UPDATE push_jobs SET lease_until = $1 \
+             WHERE lease_until <= $2 AND next_attempt_at <= $2 AND id IN \
+             (SELECT id FROM push_jobs WHERE next_attempt_at <= $2 AND lease_until <= $2 \
+              ORDER BY next_attempt_at LIMIT $3) \
+             RETURNING {}",
+            PushJob::TABLE.columns()
+        ))
+        .bind(lease_until)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.write)
+        .await?)
+    }
+
+    async fn finish_push(&self, id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM push_jobs WHERE id = $1")
+            .bind(id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn list_push_jobs(&self, limit: i64) -> Result<Vec<PushJob>> {
+        Ok(sqlx::query_as(&format!(
+            "{} ORDER BY create_at, id LIMIT $1",
+            PushJob::TABLE.select()
+        ))
+        .bind(limit)
+        .fetch_all(&self.write)
+        .await?)
+    }
+
+    async fn retry_push(&self, id: &str, attempts: i64, next_attempt_at: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE push_jobs SET attempts = $2, next_attempt_at = $3, lease_until = 0 \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(attempts)
+        .bind(next_attempt_at)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn save_email_token(&self, t: &EmailToken) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query("DELETE FROM email_tokens WHERE user_id = $1 AND kind = $2")
+            .bind(&t.user_id)
+            .bind(&t.kind)
+            .execute(&mut *tx)
+            .await?;
+        t.bind_to(sqlx::query(&EmailToken::TABLE.insert()))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn email_token_issued_at(&self, user_id: &str, kind: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT create_at FROM email_tokens WHERE user_id = $1 AND kind = $2 \
+             ORDER BY create_at DESC LIMIT 1",
+        )
+        .bind(user_id)
+        .bind(kind)
+        .fetch_optional(&self.write)
+        .await?)
+    }
+
+    async fn take_email_token(&self, token_hash: &str, kind: &str) -> Result<Option<EmailToken>> {
+        Ok(sqlx::query_as(&format!(
+            "DELETE FROM email_tokens WHERE token_hash = $1 AND kind = $2 RETURNING {}",
+            EmailToken::TABLE.columns()
+        ))
+        .bind(token_hash)
+        .bind(kind)
+        .fetch_optional(&self.write)
+        .await?)
+    }
+
+    async fn queue_digest(&self, entries: &[DigestEntry]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let sql = DigestEntry::TABLE.upsert("user_id, post_id", &[]);
+        // One transaction: one turn at SQLite's single writer.
+        let mut tx = self.write.begin().await?;
+        for e in entries {
+            e.bind_to(sqlx::query(&sql)).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn list_digest_users(&self, before: i64, limit: i64) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT user_id FROM email_digest GROUP BY user_id HAVING MIN(create_at) < $1 \
+             ORDER BY MIN(create_at) LIMIT $2",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.write)
+        .await?)
+    }
+
+    async fn take_digest(&self, user_id: &str) -> Result<Vec<DigestEntry>> {
+        let mut entries: Vec<DigestEntry> = sqlx::query_as(&format!(
+            "DELETE FROM email_digest WHERE user_id = $1 RETURNING {}",
+            DigestEntry::TABLE.columns()
+        ))
+        .bind(user_id)
+        .fetch_all(&self.write)
+        .await?;
+        entries.sort_by_key(|e| e.create_at);
+        Ok(entries)
+    }
+}

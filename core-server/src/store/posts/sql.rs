@@ -1,0 +1,481 @@
+//! Posts, threads and search (compiled once per dialect). A new post also
+//! bumps its channel's counters: how is the dialect's business
+//! (`insert_post_statement` in `sqlite.rs` and `postgres.rs`).
+
+use super::super::insert_post_statement;
+use super::prelude::*;
+
+record!(Post in "posts" {
+    id, create_at, update_at, edit_at, delete_at, is_pinned, user_id, channel_id, root_id,
+    original_id, message, post_type, props: json, hashtags, file_ids: json, pending_post_id,
+    reply_count, last_reply_at,
+});
+
+record!(ThreadMember in "thread_memberships" {
+    post_id, user_id, following, last_viewed, last_updated, unread_mentions,
+});
+
+/// The post a user already made with this `pending_post_id`, if any.
+async fn find_pending_post(
+    pool: &sqlx::Pool<Db>,
+    user_id: &str,
+    pending: &str,
+) -> Result<Option<Post>> {
+    Ok(sqlx::query_as(&format!(
+        "{} WHERE user_id = $1 AND pending_post_id = $2",
+        Post::TABLE.select()
+    ))
+    .bind(user_id)
+    .bind(pending)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// A page of a channel's live posts, in `towards` order from `cursor`.
+async fn channel_page(
+    pool: &sqlx::Pool<Db>,
+    channel_id: &str,
+    filter: &str,
+    cursor: Option<PostCursor<'_>>,
+    towards: Towards,
+    limit: i64,
+) -> Result<Vec<Post>> {
+    let mut q = QueryBuilder::<Db>::new(format!(
+        "{} WHERE delete_at = 0{filter} AND channel_id = ",
+        Post::TABLE.select()
+    ));
+    q.push_bind(channel_id);
+    push_post_page(&mut q, cursor, towards, limit);
+    Ok(q.build_query_as().fetch_all(pool).await?)
+}
+
+/// Everyone who replied in a thread, by their first reply.
+async fn thread_participants(pool: &sqlx::Pool<Db>, root_id: &str) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT user_id FROM posts WHERE root_id = $1 AND delete_at = 0 \
+         GROUP BY user_id ORDER BY MIN(create_at)",
+    )
+    .bind(root_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Followed threads of members of their channel, with each follower's
+/// unread replies; conditions on `t` (the membership), `p` (the root) and
+/// `c` (its channel) follow.
+fn thread_views<'a>() -> QueryBuilder<'a, Db> {
+    let mut q = QueryBuilder::<Db>::new(format!(
+        "SELECT {}, {}, \
+         (SELECT COUNT(*) FROM posts r WHERE r.root_id = p.id AND r.delete_at = 0 \
+          AND r.create_at > t.last_viewed AND r.user_id <> t.user_id) AS unread_replies \
+         FROM thread_memberships t JOIN posts p ON p.id = t.post_id \
+         JOIN channels c ON c.id = p.channel_id \
+         JOIN channel_members m ON m.channel_id = p.channel_id AND m.user_id = t.user_id \
+         WHERE p.delete_at = 0 AND t.following = ",
+        Post::TABLE.columns_of("p"),
+        ThreadMember::TABLE.columns_as("t", "t_"),
+    ));
+    q.push_bind(true);
+    q
+}
+
+/// A thread view without its participants, from a row of [`thread_views`].
+fn thread_view(row: &DbRow) -> Result<ThreadView> {
+    Ok(ThreadView {
+        root: Post::decode(row, "")?,
+        member: ThreadMember::decode(row, "t_")?,
+        unread_replies: sqlx::Row::try_get(row, "unread_replies")?,
+        participants: Vec::new(),
+    })
+}
+
+#[async_trait]
+impl PostStore for Backend {
+    async fn create_post(&self, p: &Post) -> Result<Post> {
+        if !p.pending_post_id.is_empty() {
+            if let Some(existing) =
+                find_pending_post(&self.write, &p.user_id, &p.pending_post_id).await?
+            {
+                return Ok(existing);
+            }
+        }
+        let sql = insert_post_statement(&Post::TABLE.insert());
+        if let Err(err) = p.bind_to(sqlx::query(&sql)).execute(&self.write).await {
+            let err = Error::from(err);
+            // Two identical creates raced: the loser answers with the winner's post.
+            if matches!(err, Error::Conflict { .. }) && !p.pending_post_id.is_empty() {
+                if let Some(existing) =
+                    find_pending_post(&self.write, &p.user_id, &p.pending_post_id).await?
+                {
+                    return Ok(existing);
+                }
+            }
+            return Err(err);
+        }
+        Ok(p.clone())
+    }
+
+    async fn get_post(&self, id: &str) -> Result<Post> {
+        find(&self.read, "id = $1", &[id], "post").await
+    }
+
+    async fn edit_post(&self, history: &Post, updated: &Post) -> Result<()> {
+        // The old version is kept as a post of its own that nothing counts,
+        // threads under or sends again.
+        let history = Post {
+            pending_post_id: String::new(),
+            reply_count: 0,
+            last_reply_at: 0,
+            ..history.clone()
+        };
+        let mut tx = self.write.begin().await?;
+        history
+            .bind_to(sqlx::query(&Post::TABLE.insert()))
+            .execute(&mut *tx)
+            .await?;
+        let done = sqlx::query(
+            "UPDATE posts SET message = $2, hashtags = $3, props = $4, file_ids = $5, \
+             edit_at = $6, update_at = $6 WHERE id = $1 AND delete_at = 0",
+        )
+        .bind(&updated.id)
+        .bind(&updated.message)
+        .bind(&updated.hashtags)
+        .bind(to_column(&updated.props))
+        .bind(to_column(&updated.file_ids))
+        .bind(updated.edit_at)
+        .execute(&mut *tx)
+        .await?;
+        changed(done, "post")?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update_post(&self, p: &Post) -> Result<()> {
+        let sql = Post::TABLE.update(&["id"], &["is_pinned", "props", "update_at"]);
+        changed(
+            p.bind_to(sqlx::query(&sql)).execute(&self.write).await?,
+            "post",
+        )
+    }
+
+    async fn delete_post(&self, p: &Post, at: i64) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query(
+            "UPDATE posts SET delete_at = $2, update_at = $2 WHERE id = $1 AND delete_at = 0",
+        )
+        .bind(&p.id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        changed(done, "post")?;
+        // Files follow their post (and a root's replies) into deletion.
+        sqlx::query(
+            "UPDATE file_infos SET delete_at = $2, update_at = $2 WHERE delete_at = 0 \
+             AND (post_id = $1 OR post_id IN (SELECT id FROM posts WHERE root_id = $1))",
+        )
+        .bind(&p.id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        let thread = if p.root_id.is_empty() {
+            // A root takes its replies along.
+            "UPDATE posts SET delete_at = $2, update_at = $2 WHERE root_id = $1 AND delete_at = 0"
+        } else {
+            // A reply leaves its root one reply shorter.
+            "UPDATE posts SET reply_count = CASE WHEN reply_count > 0 THEN reply_count - 1 \
+             ELSE 0 END, update_at = $2 WHERE id = $1"
+        };
+        let thread_id = if p.root_id.is_empty() {
+            &p.id
+        } else {
+            &p.root_id
+        };
+        sqlx::query(thread)
+            .bind(thread_id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn list_channel_posts(
+        &self,
+        channel_id: &str,
+        before: Option<PostCursor<'_>>,
+        limit: i64,
+    ) -> Result<Vec<Post>> {
+        channel_page(&self.read, channel_id, "", before, Towards::Older, limit).await
+    }
+
+    async fn list_thread(&self, root_id: &str) -> Result<Vec<Post>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE (id = $1 OR root_id = $1) AND delete_at = 0 ORDER BY create_at, id",
+            Post::TABLE.select()
+        ))
+        .bind(root_id)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    async fn list_channel_posts_offset(
+        &self,
+        channel_id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Post>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE channel_id = $1 AND delete_at = 0 \
+             ORDER BY create_at DESC, id DESC LIMIT $2 OFFSET $3",
+            Post::TABLE.select()
+        ))
+        .bind(channel_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    async fn list_channel_posts_after(
+        &self,
+        channel_id: &str,
+        after: PostCursor<'_>,
+        limit: i64,
+    ) -> Result<Vec<Post>> {
+        channel_page(
+            &self.read,
+            channel_id,
+            "",
+            Some(after),
+            Towards::Newer,
+            limit,
+        )
+        .await
+    }
+
+    async fn list_channel_posts_since(
+        &self,
+        channel_id: &str,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<Post>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE channel_id = $1 AND update_at > $2 AND original_id = '' \
+             ORDER BY update_at, id LIMIT $3",
+            Post::TABLE.select()
+        ))
+        .bind(channel_id)
+        .bind(since)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    async fn last_post_update(&self, channel_id: &str) -> Result<i64> {
+        let at: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(update_at) FROM posts WHERE channel_id = $1")
+                .bind(channel_id)
+                .fetch_one(&self.read)
+                .await?;
+        Ok(at.unwrap_or(0))
+    }
+
+    async fn list_pinned_posts(&self, channel_id: &str) -> Result<Vec<Post>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE channel_id = $1 AND delete_at = 0 AND is_pinned = $2 \
+             ORDER BY create_at DESC, id DESC",
+            Post::TABLE.select()
+        ))
+        .bind(channel_id)
+        .bind(true)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    async fn get_posts_by_ids(&self, ids: &[String]) -> Result<Vec<Post>> {
+        let head = format!("{} WHERE delete_at = 0 AND ", Post::TABLE.select());
+        fetch_in(&self.read, &head, "id", ids, "").await
+    }
+
+    async fn list_root_posts(
+        &self,
+        channel_id: &str,
+        after: Option<PostCursor<'_>>,
+        limit: i64,
+    ) -> Result<Vec<Post>> {
+        let roots = " AND root_id = '' AND original_id = ''";
+        channel_page(&self.read, channel_id, roots, after, Towards::Newer, limit).await
+    }
+
+    async fn list_replies(&self, root_ids: &[String]) -> Result<Vec<Post>> {
+        let head = format!(
+            "{} WHERE original_id = '' AND delete_at = 0 AND ",
+            Post::TABLE.select()
+        );
+        fetch_in(
+            &self.read,
+            &head,
+            "root_id",
+            root_ids,
+            "ORDER BY create_at, id",
+        )
+        .await
+    }
+
+    async fn list_thread_authors(&self, root_id: &str) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT user_id FROM posts WHERE (id = $1 OR root_id = $1) AND delete_at = 0",
+        )
+        .bind(root_id)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    async fn search_posts(&self, search: &PostSearch<'_>) -> Result<Vec<Post>> {
+        let mut q = QueryBuilder::<Db>::new(format!(
+            "SELECT {} FROM posts p JOIN channel_members m ON m.channel_id = p.channel_id \
+             AND m.user_id = ",
+            Post::TABLE.columns_of("p")
+        ));
+        q.push_bind(search.user_id);
+        q.push(
+            " JOIN channels c ON c.id = p.channel_id WHERE p.delete_at = 0 \
+             AND p.original_id = '' AND (c.team_id = ",
+        );
+        q.push_bind(search.team_id);
+        q.push(" OR c.team_id = '')");
+        // Terms match anywhere in the message, case-insensitively.
+        for (terms, like) in [(search.terms, "LIKE"), (search.excluded, "NOT LIKE")] {
+            for term in terms {
+                q.push(format!(" AND LOWER(p.message) {like} "));
+                q.push_bind(like_pattern("%", term, "%"));
+                q.push(" ESCAPE '\\'");
+            }
+        }
+        for (column, ids) in [
+            ("p.user_id", search.from_user_ids),
+            ("p.channel_id", search.channel_ids),
+        ] {
+            if !ids.is_empty() {
+                q.push(format!(" AND {column} IN "));
+                push_list(&mut q, ids);
+            }
+        }
+        for (op, at) in [("<", search.before), (">", search.after)] {
+            if let Some(at) = at {
+                q.push(format!(" AND p.create_at {op} "));
+                q.push_bind(at);
+            }
+        }
+        q.push(" ORDER BY p.create_at DESC, p.id DESC LIMIT ");
+        q.push_bind(search.limit);
+        Ok(q.build_query_as().fetch_all(&self.read).await?)
+    }
+
+    async fn upsert_thread_member(
+        &self,
+        post_id: &str,
+        user_id: &str,
+        following: Option<bool>,
+        viewed_at: Option<i64>,
+        mentions: i64,
+        at: i64,
+    ) -> Result<()> {
+        // Insert with defaults, or update only what was given.
+        sqlx::query(
+            "INSERT INTO thread_memberships \
+             (post_id, user_id, following, last_viewed, last_updated, unread_mentions) \
+             VALUES ($1, $2, $3, $4, $6, $5) \
+             ON CONFLICT (post_id, user_id) DO UPDATE SET \
+             following = CASE WHEN $7 THEN excluded.following \
+               ELSE thread_memberships.following END, \
+             last_viewed = CASE WHEN $8 THEN excluded.last_viewed \
+               ELSE thread_memberships.last_viewed END, \
+             unread_mentions = CASE WHEN $8 THEN 0 \
+               ELSE thread_memberships.unread_mentions END + $5, \
+             last_updated = excluded.last_updated",
+        )
+        .bind(post_id)
+        .bind(user_id)
+        .bind(following.unwrap_or(true))
+        .bind(viewed_at.unwrap_or(0))
+        .bind(mentions)
+        .bind(at)
+        .bind(following.is_some())
+        .bind(viewed_at.is_some())
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_thread_member(
+        &self,
+        post_id: &str,
+        user_id: &str,
+    ) -> Result<Option<ThreadMember>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE post_id = $1 AND user_id = $2",
+            ThreadMember::TABLE.select()
+        ))
+        .bind(post_id)
+        .bind(user_id)
+        .fetch_optional(&self.read)
+        .await?)
+    }
+
+    async fn list_thread_members(&self, post_ids: &[String]) -> Result<Vec<ThreadMember>> {
+        let head = format!("{} WHERE ", ThreadMember::TABLE.select());
+        fetch_in(
+            &self.read,
+            &head,
+            "post_id",
+            post_ids,
+            "ORDER BY post_id, user_id",
+        )
+        .await
+    }
+
+    async fn list_user_threads(
+        &self,
+        user_id: &str,
+        team_id: &str,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<ThreadView>> {
+        let mut q = thread_views();
+        q.push(" AND t.user_id = ");
+        q.push_bind(user_id);
+        q.push(" AND (c.team_id = ");
+        q.push_bind(team_id);
+        q.push(" OR c.team_id = '') AND p.last_reply_at < ");
+        q.push_bind(before.unwrap_or(i64::MAX));
+        q.push(" ORDER BY p.last_reply_at DESC, p.id DESC LIMIT ");
+        q.push_bind(limit);
+        let rows = q.build().fetch_all(&self.read).await?;
+        let mut views = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut view = thread_view(row)?;
+            view.participants = thread_participants(&self.read, &view.root.id).await?;
+            views.push(view);
+        }
+        Ok(views)
+    }
+
+    async fn list_thread_followers(&self, root_id: &str) -> Result<Vec<ThreadView>> {
+        let mut q = thread_views();
+        q.push(" AND t.post_id = ");
+        q.push_bind(root_id);
+        let rows = q.build().fetch_all(&self.read).await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let participants = thread_participants(&self.read, root_id).await?;
+        rows.iter()
+            .map(|row| {
+                let mut view = thread_view(row)?;
+                view.participants = participants.clone();
+                Ok(view)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,152 @@
+//! The shapes of reading and writing that every area shares (compiled once
+//! per dialect): one record by key, records by a list of ids, keyset pages,
+//! and multi-row inserts that skip what is already stored.
+
+use sqlx::{FromRow, Pool, QueryBuilder};
+
+use super::super::{Db, DbRow};
+use super::record::Record;
+use crate::error::{Error, Result};
+use crate::store::PostCursor;
+
+/// Maps "no row" to `entity` not found; other failures pass through.
+pub(crate) fn missing(entity: &'static str) -> impl FnOnce(sqlx::Error) -> Error {
+    move |e| match e {
+        sqlx::Error::RowNotFound => Error::not_found(entity),
+        other => Error::from(other),
+    }
+}
+
+/// Fails with `entity` not found when a write changed no row.
+pub(crate) fn changed(
+    done: <Db as sqlx::Database>::QueryResult,
+    entity: &'static str,
+) -> Result<()> {
+    if done.rows_affected() == 0 {
+        return Err(Error::not_found(entity));
+    }
+    Ok(())
+}
+
+/// The record matching `condition` (on `$1`, `$2`, … bound to `keys` in
+/// order), or `entity` not found.
+pub(crate) async fn find<M: Record>(
+    pool: &Pool<Db>,
+    condition: &str,
+    keys: &[&str],
+    entity: &'static str,
+) -> Result<M> {
+    let sql = format!("{} WHERE {condition}", M::TABLE.select());
+    let mut query = sqlx::query_as(&sql);
+    for key in keys {
+        query = query.bind(*key);
+    }
+    query.fetch_one(pool).await.map_err(missing(entity))
+}
+
+/// Rows of `head` (a statement up to its `WHERE`, and any conditions
+/// joined by a trailing `AND`) whose `column` is one of `values`, followed by
+/// `tail` (an `ORDER BY`, or nothing); none without values.
+pub(crate) async fn fetch_in<R>(
+    pool: &Pool<Db>,
+    head: &str,
+    column: &str,
+    values: &[String],
+    tail: &str,
+) -> Result<Vec<R>>
+where
+    R: Send + Unpin + for<'r> FromRow<'r, DbRow>,
+{
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = QueryBuilder::<Db>::new(format!("{head}{column} IN "));
+    push_list(&mut q, values);
+    if !tail.is_empty() {
+        q.push(" ");
+        q.push(tail);
+    }
+    Ok(q.build_query_as().fetch_all(pool).await?)
+}
+
+/// Appends `($1, $2, …)` binding each value: the right side of an `IN`.
+pub(crate) fn push_list<'a>(q: &mut QueryBuilder<'a, Db>, values: &'a [String]) {
+    q.push("(");
+    let mut list = q.separated(", ");
+    for value in values {
+        list.push_bind(value);
+    }
+    list.push_unseparated(")");
+}
+
+/// Keyset paging over one unique column: appends `<column> > after ORDER
+/// BY <column> LIMIT limit` (from the start when `after` is `None`) to a
+/// statement that ends in `WHERE` or `AND`.
+pub(crate) fn push_page_after<'a>(
+    q: &mut QueryBuilder<'a, Db>,
+    column: &str,
+    after: Option<&'a str>,
+    limit: i64,
+) {
+    q.push(format!("{column} > "));
+    q.push_bind(after.unwrap_or(""));
+    q.push(format!(" ORDER BY {column} LIMIT "));
+    q.push_bind(limit);
+}
+
+/// Which way a page of posts runs from its cursor.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Towards {
+    /// Older posts, newest first.
+    Older,
+    /// Newer posts, oldest first.
+    Newer,
+}
+
+/// Keyset paging over posts by (`create_at`, `id`): the posts strictly
+/// beyond `cursor` (all when `None`) in direction `towards`, at most `limit`,
+/// appended to a statement whose `WHERE` clause is complete.
+pub(crate) fn push_post_page<'a>(
+    q: &mut QueryBuilder<'a, Db>,
+    cursor: Option<PostCursor<'a>>,
+    towards: Towards,
+    limit: i64,
+) {
+    let (op, order) = match towards {
+        Towards::Older => ("<", "create_at DESC, id DESC"),
+        Towards::Newer => (">", "create_at, id"),
+    };
+    if let Some(c) = cursor {
+        q.push(format!(" AND (create_at {op} "));
+        q.push_bind(c.create_at);
+        q.push(" OR (create_at = ");
+        q.push_bind(c.create_at);
+        q.push(format!(" AND id {op} "));
+        q.push_bind(c.id);
+        q.push("))");
+    }
+    q.push(format!(" ORDER BY {order} LIMIT "));
+    q.push_bind(limit);
+}
+
+/// A multi-row insert of `records` that keeps only the incoming rows (`v`)
+/// passing `filter` and skips those conflicting on `keys`: stored rows are
+/// never overwritten, so running it twice adds nothing.
+pub(crate) fn insert_new<'a, M: Record + 'a>(
+    records: impl IntoIterator<Item = &'a M>,
+    filter: &str,
+    keys: &str,
+) -> QueryBuilder<'a, Db> {
+    let table = M::TABLE;
+    let columns = table.columns();
+    let mut q = QueryBuilder::<Db>::new(format!("WITH v ({columns}) AS ("));
+    q.push_values(records, |mut row, record| {
+        record.bind_to(&mut row);
+    });
+    q.push(format!(
+        ") INSERT INTO {} ({columns}) SELECT {columns} FROM v WHERE {filter} \
+         ON CONFLICT ({keys}) DO NOTHING",
+        table.name
+    ));
+    q
+}

@@ -1,0 +1,83 @@
+//! Users, their passwords and pictures, and their sessions.
+//! Its SQL, for both dialects, is `sql.rs` beside this file.
+
+use async_trait::async_trait;
+
+use crate::error::Result;
+use crate::model::*;
+
+/// Users, their passwords and pictures, and their sessions.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Inserts a user, with a password hash for password accounts.
+    async fn create_user(&self, user: &User, password_hash: Option<&str>) -> Result<()>;
+
+    async fn get_user(&self, id: &str) -> Result<User>;
+
+    async fn get_user_by_username(&self, username: &str) -> Result<User>;
+
+    async fn get_user_by_email(&self, email: &str) -> Result<User>;
+
+    /// The users among `ids` that exist, in no particular order.
+    async fn get_users_by_ids(&self, ids: &[String]) -> Result<Vec<User>>;
+
+    /// Users ordered by id, after `after_id`.
+    async fn list_users(&self, after_id: Option<&str>, limit: i64) -> Result<Vec<User>>;
+
+    /// Writes every field of the user.
+    async fn update_user(&self, user: &User) -> Result<()>;
+
+    async fn get_password_hash(&self, user_id: &str) -> Result<Option<String>>;
+
+    async fn set_password_hash(&self, user_id: &str, hash: &str, at: i64) -> Result<()>;
+
+    async fn count_users(&self) -> Result<i64>;
+
+    /// Users among `usernames` (lower-case) that exist.
+    async fn get_users_by_usernames(&self, usernames: &[String]) -> Result<Vec<User>>;
+
+    /// Active members of a team, ordered by username.
+    async fn list_team_users(&self, team_id: &str, offset: i64, limit: i64) -> Result<Vec<User>>;
+
+    /// Members of a channel, ordered by username.
+    async fn list_channel_users(
+        &self,
+        channel_id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<User>>;
+
+    /// Active users whose username, names or nickname start with `term`
+    /// (lower-case), optionally only members of a team; ordered by username.
+    async fn search_users(
+        &self,
+        term: &str,
+        team_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<User>>;
+
+    /// Stores (or replaces) a user's picture.
+    async fn save_picture(&self, user_id: &str, content_type: &str, image: &[u8]) -> Result<()>;
+
+    /// A user's uploaded picture, if any.
+    async fn get_picture(&self, user_id: &str) -> Result<Option<(String, Vec<u8>)>>;
+
+    async fn delete_picture(&self, user_id: &str) -> Result<()>;
+
+    async fn create_session(&self, session: &Session) -> Result<()>;
+
+    /// The session with this token hash and its user, in one read.
+    async fn get_session_with_user(&self, token_hash: &str) -> Result<(Session, User)>;
+
+    async fn list_sessions(&self, user_id: &str) -> Result<Vec<Session>>;
+
+    async fn delete_session(&self, id: &str) -> Result<()>;
+
+    /// Sets the push device of a session.
+    async fn set_session_device(&self, id: &str, device_id: &str) -> Result<()>;
+
+    /// Forgets a session's device when it is still `device_id`.
+    async fn clear_session_device(&self, session_id: &str, device_id: &str) -> Result<()>;
+
+    async fn delete_user_sessions(&self, user_id: &str) -> Result<()>;
+}

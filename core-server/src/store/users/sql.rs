@@ -1,0 +1,295 @@
+//! Users, passwords, pictures and sessions (compiled once per dialect).
+
+use super::prelude::*;
+
+record!(User in "users" {
+    id, create_at, update_at, delete_at, username, email, email_verified, nickname,
+    first_name, last_name, position, roles, props: json, notify_props: json,
+    timezone: json, locale, last_password_update, last_picture_update, last_activity_at,
+    is_bot, bot_description, auth_service, auth_data, mfa_active,
+});
+
+record!(Session in "sessions" {
+    id, token_hash, user_id, create_at, expires_at, last_activity_at, device_id, roles,
+    props: json,
+});
+
+/// What an update of a user may change: not its id, creation, kind (bot or
+/// not) or password time, which have their own paths.
+const USER_CHANGES: &[&str] = &[
+    "update_at",
+    "delete_at",
+    "username",
+    "email",
+    "email_verified",
+    "nickname",
+    "first_name",
+    "last_name",
+    "position",
+    "roles",
+    "props",
+    "notify_props",
+    "timezone",
+    "locale",
+    "last_picture_update",
+    "last_activity_at",
+    "bot_description",
+    "auth_service",
+    "auth_data",
+    "mfa_active",
+];
+
+/// Saves a session within a larger write (a token and its session go together).
+pub(crate) async fn insert_session(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    session: &Session,
+) -> Result<()> {
+    session
+        .bind_to(sqlx::query(&Session::TABLE.insert()))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Users matching `filter` (a condition on `users`), by username, paged by offset.
+async fn list_users_where(
+    pool: &sqlx::Pool<Db>,
+    filter: &str,
+    key: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<User>> {
+    Ok(sqlx::query_as(&format!(
+        "{} WHERE {filter} ORDER BY username LIMIT $2 OFFSET $3",
+        User::TABLE.select()
+    ))
+    .bind(key)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?)
+}
+
+#[async_trait]
+impl UserStore for Backend {
+    async fn create_user(&self, u: &User, password_hash: Option<&str>) -> Result<()> {
+        u.bind_to(sqlx::query(&User::TABLE.insert_with(&["password_hash"])))
+            .bind(password_hash)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn get_user(&self, id: &str) -> Result<User> {
+        find(&self.read, "id = $1", &[id], "user").await
+    }
+
+    async fn get_user_by_username(&self, username: &str) -> Result<User> {
+        find(&self.read, "username = $1", &[username], "user").await
+    }
+
+    async fn get_user_by_email(&self, email: &str) -> Result<User> {
+        find(&self.read, "email = $1", &[email], "user").await
+    }
+
+    async fn get_users_by_ids(&self, ids: &[String]) -> Result<Vec<User>> {
+        let head = format!("{} WHERE ", User::TABLE.select());
+        fetch_in(&self.read, &head, "id", ids, "").await
+    }
+
+    async fn list_users(&self, after_id: Option<&str>, limit: i64) -> Result<Vec<User>> {
+        let mut q = QueryBuilder::<Db>::new(format!("{} WHERE ", User::TABLE.select()));
+        push_page_after(&mut q, "id", after_id, limit);
+        Ok(q.build_query_as().fetch_all(&self.read).await?)
+    }
+
+    async fn update_user(&self, u: &User) -> Result<()> {
+        let sql = User::TABLE.update(&["id"], USER_CHANGES);
+        changed(
+            u.bind_to(sqlx::query(&sql)).execute(&self.write).await?,
+            "user",
+        )
+    }
+
+    async fn get_password_hash(&self, user_id: &str) -> Result<Option<String>> {
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&self.read)
+            .await
+            .map_err(missing("user"))
+    }
+
+    async fn set_password_hash(&self, user_id: &str, hash: &str, at: i64) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = $2, last_password_update = $3, update_at = $3 \
+             WHERE id = $1",
+        )
+        .bind(user_id)
+        .bind(hash)
+        .bind(at)
+        .execute(&self.write)
+        .await?;
+        changed(done, "user")
+    }
+
+    async fn count_users(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.read)
+            .await?)
+    }
+
+    async fn get_users_by_usernames(&self, usernames: &[String]) -> Result<Vec<User>> {
+        let head = format!("{} WHERE ", User::TABLE.select());
+        fetch_in(&self.read, &head, "username", usernames, "").await
+    }
+
+    async fn list_team_users(&self, team_id: &str, offset: i64, limit: i64) -> Result<Vec<User>> {
+        let members =
+            "id IN (SELECT user_id FROM team_members WHERE team_id = $1 AND delete_at = 0)";
+        list_users_where(&self.read, members, team_id, offset, limit).await
+    }
+
+    async fn list_channel_users(
+        &self,
+        channel_id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<User>> {
+        let members = "id IN (SELECT user_id FROM channel_members WHERE channel_id = $1)";
+        list_users_where(&self.read, members, channel_id, offset, limit).await
+    }
+
+    async fn search_users(
+        &self,
+        term: &str,
+        team_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<User>> {
+        let mut q = QueryBuilder::<Db>::new(format!(
+            "{} WHERE delete_at = 0 AND (",
+            User::TABLE.select()
+        ));
+        let pattern = like_pattern("", term, "%");
+        for (i, column) in [
+            "username",
+            "LOWER(first_name)",
+            "LOWER(last_name)",
+            "LOWER(nickname)",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if i > 0 {
+                q.push(" OR ");
+            }
+            q.push(format!("{column} LIKE "));
+            q.push_bind(pattern.clone());
+            q.push(" ESCAPE '\\'");
+        }
+        q.push(")");
+        if let Some(team_id) = team_id {
+            q.push(
+                " AND id IN (SELECT user_id FROM team_members WHERE delete_at = 0 AND team_id = ",
+            );
+            q.push_bind(team_id);
+            q.push(")");
+        }
+        q.push(" ORDER BY username LIMIT ");
+        q.push_bind(limit);
+        Ok(q.build_query_as().fetch_all(&self.read).await?)
+    }
+
+    async fn save_picture(&self, user_id: &str, content_type: &str, image: &[u8]) -> Result<()> {
+        sqlx::query(&format!(
+            "INSERT INTO user_pictures (user_id, content_type, image) VALUES ($1, $2, $3) {}",
+            on_conflict("user_id", &["content_type", "image"])
+        ))
+        .bind(user_id)
+        .bind(content_type)
+        .bind(image)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_picture(&self, user_id: &str) -> Result<Option<(String, Vec<u8>)>> {
+        Ok(
+            sqlx::query_as("SELECT content_type, image FROM user_pictures WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_optional(&self.read)
+                .await?,
+        )
+    }
+
+    async fn delete_picture(&self, user_id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM user_pictures WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_session(&self, s: &Session) -> Result<()> {
+        s.bind_to(sqlx::query(&Session::TABLE.insert()))
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn get_session_with_user(&self, token_hash: &str) -> Result<(Session, User)> {
+        let row = sqlx::query(&format!(
+            "SELECT {}, {} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+            Session::TABLE.columns_as("s", "s_"),
+            User::TABLE.columns_of("u")
+        ))
+        .bind(token_hash)
+        .fetch_one(&self.read)
+        .await
+        .map_err(missing("session"))?;
+        Ok((Session::decode(&row, "s_")?, User::decode(&row, "")?))
+    }
+
+    async fn list_sessions(&self, user_id: &str) -> Result<Vec<Session>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE user_id = $1 ORDER BY create_at DESC",
+            Session::TABLE.select()
+        ))
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    async fn delete_session(&self, id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_session_device(&self, id: &str, device_id: &str) -> Result<()> {
+        sqlx::query("UPDATE sessions SET device_id = $2 WHERE id = $1")
+            .bind(id)
+            .bind(device_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn clear_session_device(&self, session_id: &str, device_id: &str) -> Result<()> {
+        sqlx::query("UPDATE sessions SET device_id = '' WHERE id = $1 AND device_id = $2")
+            .bind(session_id)
+            .bind(device_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_user_sessions(&self, user_id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+}
