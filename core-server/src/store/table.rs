@@ -24,12 +24,6 @@ impl Table {
         self.map_columns(|c| format!("{alias}.{c}"))
     }
 
-    /// The columns of `alias`, renamed with a prefix (`m.a AS m_a`), for a
-    /// join whose second record is decoded by prefix.
-    pub fn columns_as(&self, alias: &str, prefix: &str) -> String {
-        self.map_columns(|c| format!("{alias}.{c} AS {prefix}{c}"))
-    }
-
     /// `SELECT <columns> FROM <source>`; a `WHERE …` follows.
     pub fn select(&self) -> String {
         format!("SELECT {} FROM {}", self.columns(), self.source)
@@ -165,12 +159,8 @@ mod tests {
     }
 
     #[test]
-    fn columns_can_be_qualified_and_renamed() {
+    fn columns_can_be_qualified() {
         assert_eq!(T.columns_of("x"), "x.id, x.a, x.b");
-        assert_eq!(
-            T.columns_as("x", "p_"),
-            "x.id AS p_id, x.a AS p_a, x.b AS p_b"
-        );
     }
 
     #[test]

@@ -10,6 +10,27 @@ use crate::support::Ctx;
 async fn notification_and_mail_queues(ctx: Ctx) {
     let (_, c, u) = fixture(&ctx).await;
     let store = &ctx.store;
+    // A member without a status is a recipient all the same.
+    let quiet = user("quiet");
+    store.create_user(&quiet, None).await.expect("user");
+    store
+        .save_channel_member(&member(&c.id, &quiet.id))
+        .await
+        .expect("member");
+    let before_status = store
+        .list_channel_recipients(&c.id)
+        .await
+        .expect("recipients");
+    assert_eq!(before_status.len(), 2);
+    assert!(before_status.iter().all(|r| r.status.is_none()));
+    assert!(before_status
+        .iter()
+        .any(|r| r.user_id == quiet.id && r.username == "quiet"));
+    store
+        .delete_channel_member(&c.id, &quiet.id)
+        .await
+        .expect("leave");
+
     // Recipients carry both notify maps and the status.
     store
         .save_status(&Status {

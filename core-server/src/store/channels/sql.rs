@@ -87,18 +87,20 @@ impl ChannelStore for Backend {
             "SELECT {}, {} FROM channel_view c LEFT JOIN channel_members m \
              ON m.channel_id = c.id AND m.user_id = $2 WHERE c.id = $1",
             Channel::TABLE.columns_of("c"),
-            ChannelMember::TABLE.columns_as("m", "m_")
+            ChannelMember::TABLE.columns_of("m")
         ))
         .bind(channel_id)
         .bind(user_id)
         .fetch_one(&self.read)
         .await
         .map_err(missing("channel"))?;
-        let member = match sqlx::Row::try_get::<Option<&str>, _>(&row, "m_user_id")? {
-            Some(_) => Some(ChannelMember::decode(&row, "m_")?),
+        // Without a membership the joined columns are null.
+        let member_at = Channel::TABLE.columns.len();
+        let member = match sqlx::Row::try_get::<Option<&str>, _>(&row, member_at)? {
+            Some(_) => Some(ChannelMember::decode(&row, member_at)?),
             None => None,
         };
-        Ok((Channel::decode(&row, "")?, member))
+        Ok((Channel::decode(&row, 0)?, member))
     }
 
     async fn update_channel(&self, c: &Channel) -> Result<()> {

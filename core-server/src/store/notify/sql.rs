@@ -17,21 +17,25 @@ record!(DigestEntry in "email_digest" {
     user_id, post_id, channel_id, create_at,
 });
 
-/// A channel member with their settings and (when they have one) their status.
+/// A channel member with their settings and (when they have one) their
+/// status. Read by position, as records are: the member's seven columns
+/// first, then the status's, whose names (`user_id`, …) repeat the member's.
 fn recipient(row: &DbRow) -> Result<ChannelRecipient> {
     use sqlx::Row as _;
-    let status = match row.try_get::<Option<&str>, _>("s_status")? {
-        Some(_) => Some(Status::decode(row, "s_")?),
+    const STATUS_AT: usize = 7;
+    // Without a status the joined columns are null.
+    let status = match row.try_get::<Option<&str>, _>(STATUS_AT)? {
+        Some(_) => Some(Status::decode(row, STATUS_AT)?),
         None => None,
     };
     Ok(ChannelRecipient {
-        user_id: row.try_get("user_id")?,
-        username: row.try_get("username")?,
-        first_name: row.try_get("first_name")?,
-        is_bot: row.try_get("is_bot")?,
-        user_notify_props: JsonColumn::from_column(row.try_get("user_notify_props")?),
-        member_notify_props: JsonColumn::from_column(row.try_get("member_notify_props")?),
-        last_viewed_at: row.try_get("last_viewed_at")?,
+        user_id: row.try_get(0)?,
+        username: row.try_get(1)?,
+        first_name: row.try_get(2)?,
+        is_bot: row.try_get(3)?,
+        user_notify_props: JsonColumn::from_column(row.try_get(4)?),
+        member_notify_props: JsonColumn::from_column(row.try_get(5)?),
+        last_viewed_at: row.try_get(6)?,
         status,
     })
 }
@@ -40,13 +44,12 @@ fn recipient(row: &DbRow) -> Result<ChannelRecipient> {
 impl NotifyStore for Backend {
     async fn list_channel_recipients(&self, channel_id: &str) -> Result<Vec<ChannelRecipient>> {
         let rows = sqlx::query(&format!(
-            "SELECT u.id AS user_id, u.username, u.first_name, u.is_bot, \
-             u.notify_props AS user_notify_props, m.notify_props AS member_notify_props, \
-             m.last_viewed_at, {} \
+            "SELECT u.id, u.username, u.first_name, u.is_bot, u.notify_props, \
+             m.notify_props, m.last_viewed_at, {} \
              FROM channel_members m JOIN users u ON u.id = m.user_id \
              LEFT JOIN statuses s ON s.user_id = m.user_id \
              WHERE m.channel_id = $1 AND u.delete_at = 0 ORDER BY u.id",
-            Status::TABLE.columns_as("s", "s_")
+            Status::TABLE.columns_of("s")
         ))
         .bind(channel_id)
         .fetch_all(&self.read)

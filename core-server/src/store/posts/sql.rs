@@ -73,7 +73,7 @@ fn thread_views<'a>() -> QueryBuilder<'a, Db> {
          JOIN channel_members m ON m.channel_id = p.channel_id AND m.user_id = t.user_id \
          WHERE p.delete_at = 0 AND t.following = ",
         Post::TABLE.columns_of("p"),
-        ThreadMember::TABLE.columns_as("t", "t_"),
+        ThreadMember::TABLE.columns_of("t"),
     ));
     q.push_bind(true);
     q
@@ -82,8 +82,8 @@ fn thread_views<'a>() -> QueryBuilder<'a, Db> {
 /// A thread view without its participants, from a row of [`thread_views`].
 fn thread_view(row: &DbRow) -> Result<ThreadView> {
     Ok(ThreadView {
-        root: Post::decode(row, "")?,
-        member: ThreadMember::decode(row, "t_")?,
+        root: Post::decode(row, 0)?,
+        member: ThreadMember::decode(row, Post::TABLE.columns.len())?,
         unread_replies: sqlx::Row::try_get(row, "unread_replies")?,
         participants: Vec::new(),
     })

@@ -42,7 +42,7 @@ mod prelude {
     // The dialect: its database type, its store, and its exceptions.
     pub(super) use super::super::{clear_counter_shards, Backend, Db, DbRow, BACKEND, GREATEST};
     pub(super) use super::query::*;
-    pub(super) use super::record::{column, Bind, Record};
+    pub(super) use super::record::{Bind, Record};
     pub(super) use crate::error::{Error, Result};
     pub(super) use crate::model::*;
     pub(super) use crate::store::json::{to_column, JsonColumn};

@@ -4,8 +4,6 @@
 //! update and multi-row import of that type goes through the same two
 //! functions, so a column is named once.
 
-use std::borrow::Cow;
-
 use sqlx::query_builder::Separated;
 use sqlx::{Database, FromRow};
 
@@ -47,18 +45,11 @@ pub(crate) trait Record: Sized + Send + Unpin + for<'r> FromRow<'r, DbRow> {
     const TABLE: Table;
     /// Binds every column, in [`Record::TABLE`] order.
     fn bind_to<'q, B: Bind<'q>>(&'q self, b: B) -> B;
-    /// Reads a record from a row whose column names carry `prefix` (`""`
-    /// for none; a prefix tells two records of one joined row apart).
-    fn decode(row: &DbRow, prefix: &str) -> sqlx::Result<Self>;
-}
-
-/// The name a column has in a row: itself, or with a join's prefix.
-pub(crate) fn column<'a>(prefix: &str, name: &'a str) -> Cow<'a, str> {
-    if prefix.is_empty() {
-        Cow::Borrowed(name)
-    } else {
-        Cow::Owned(format!("{prefix}{name}"))
-    }
+    /// Reads a record from a row whose columns from position `first` on are
+    /// the record's, in [`Record::TABLE`] order: every select list is built
+    /// from that order, so records are read by position, never by name (no
+    /// lookups, and two records of one joined row cannot be confused).
+    fn decode(row: &DbRow, first: usize) -> sqlx::Result<Self>;
 }
 
 /// Declares a model type as a [`Record`]: its table (and the view reads go
@@ -67,8 +58,8 @@ pub(crate) fn column<'a>(prefix: &str, name: &'a str) -> Cow<'a, str> {
 /// (see `store::json`). Leaving a field of the model out does not compile, so
 /// a new field has to be given a column (or a deliberate default) here.
 ///
-/// The expansion names `Record`, `Bind`, `DbRow` and `column` as the invoking
-/// module sees them: each dialect's copy of an area binds its own.
+/// The expansion names `Record`, `Bind` and `DbRow` as the invoking module
+/// sees them: each dialect's copy of an area binds its own.
 macro_rules! record {
     ($model:ident in $table:literal $(via $source:literal)? {
         $($field:ident $(: $codec:ident)?),+ $(,)?
@@ -85,14 +76,17 @@ macro_rules! record {
                 b
             }
 
-            fn decode(row: &DbRow, prefix: &str) -> sqlx::Result<Self> {
-                Ok(decode_fields!(row, prefix, $model { $($field $(: $codec)?),+ }))
+            fn decode(row: &DbRow, first: usize) -> sqlx::Result<Self> {
+                use sqlx::Row as _;
+                let mut at = first..;
+                $(let $field = record!(@decode row, at, $($codec)?);)+
+                Ok($model { $($field),+ })
             }
         }
 
         impl<'r> sqlx::FromRow<'r, DbRow> for $model {
             fn from_row(row: &'r DbRow) -> sqlx::Result<Self> {
-                <$model as Record>::decode(row, "")
+                <$model as Record>::decode(row, 0)
             }
         }
     };
@@ -101,6 +95,14 @@ macro_rules! record {
     (@bind $b:ident, $value:expr) => { $b.value(&$value) };
     (@bind $b:ident, $value:expr, json) => {
         $b.value($crate::store::json::to_column(&$value))
+    };
+    (@decode $row:ident, $at:ident, ) => {
+        $row.try_get($at.next().unwrap_or(usize::MAX))?
+    };
+    (@decode $row:ident, $at:ident, json) => {
+        $crate::store::json::JsonColumn::from_column(
+            $row.try_get::<&str, _>($at.next().unwrap_or(usize::MAX))?,
+        )
     };
 }
 
@@ -111,27 +113,19 @@ macro_rules! from_row {
     ($model:ident { $($field:ident $(: $codec:ident)?),+ $(,)? }) => {
         impl<'r> sqlx::FromRow<'r, DbRow> for $model {
             fn from_row(row: &'r DbRow) -> sqlx::Result<Self> {
-                Ok(decode_fields!(row, "", $model { $($field $(: $codec)?),+ }))
+                use sqlx::Row as _;
+                Ok($model {
+                    $($field: from_row!(@field row, $field $(, $codec)?),)+
+                })
             }
         }
     };
-}
-
-/// A struct expression reading each field from the column of its name
-/// (after `prefix`) in `row`.
-macro_rules! decode_fields {
-    ($row:ident, $prefix:expr, $model:ident { $($field:ident $(: $codec:ident)?),+ }) => {{
-        use sqlx::Row as _;
-        $model {
-            $($field: decode_fields!(@field $row, $prefix, $field $(, $codec)?),)+
-        }
-    }};
-    (@field $row:ident, $prefix:expr, $field:ident) => {
-        $row.try_get(&*column($prefix, stringify!($field)))?
+    (@field $row:ident, $field:ident) => {
+        $row.try_get(stringify!($field))?
     };
-    (@field $row:ident, $prefix:expr, $field:ident, json) => {
+    (@field $row:ident, $field:ident, json) => {
         $crate::store::json::JsonColumn::from_column(
-            $row.try_get::<&str, _>(&*column($prefix, stringify!($field)))?,
+            $row.try_get::<&str, _>(stringify!($field))?,
         )
     };
 }

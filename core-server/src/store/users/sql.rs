@@ -239,14 +239,15 @@ impl UserStore for Backend {
     async fn get_session_with_user(&self, token_hash: &str) -> Result<(Session, User)> {
         let row = sqlx::query(&format!(
             "SELECT {}, {} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
-            Session::TABLE.columns_as("s", "s_"),
+            Session::TABLE.columns_of("s"),
             User::TABLE.columns_of("u")
         ))
         .bind(token_hash)
         .fetch_one(&self.read)
         .await
         .map_err(missing("session"))?;
-        Ok((Session::decode(&row, "s_")?, User::decode(&row, "")?))
+        let user_at = Session::TABLE.columns.len();
+        Ok((Session::decode(&row, 0)?, User::decode(&row, user_at)?))
     }
 
     async fn list_sessions(&self, user_id: &str) -> Result<Vec<Session>> {
