@@ -10,16 +10,7 @@ use crate::support::Ctx;
 async fn uploads_have_one_finisher(ctx: Ctx) {
     let (_, c, u) = fixture(&ctx).await;
     let store = &ctx.store;
-    let upload = UploadSession {
-        id: new_id(),
-        kind: "attachment".into(),
-        user_id: u.id.clone(),
-        channel_id: c.id.clone(),
-        filename: "f.bin".into(),
-        file_size: 10,
-        file_offset: 0,
-        create_at: 1,
-    };
+    let upload = upload(&u.id, &c.id, 1);
     store.create_upload(&upload).await.expect("upload");
     assert!(store
         .claim_upload_finish(&upload.id, true)
@@ -30,6 +21,20 @@ async fn uploads_have_one_finisher(ctx: Ctx) {
         .await
         .expect("claimed"));
     store.delete_upload(&upload.id).await.expect("delete");
+}
+
+/// A 10-byte upload session started at `at`.
+fn upload(user_id: &str, channel_id: &str, at: i64) -> UploadSession {
+    UploadSession {
+        id: new_id(),
+        kind: "attachment".into(),
+        user_id: user_id.into(),
+        channel_id: channel_id.into(),
+        filename: "f.bin".into(),
+        file_size: 10,
+        file_offset: 0,
+        create_at: at,
+    }
 }
 
 fn file(creator_id: &str, channel_id: &str, name: &str, at: i64) -> FileInfo {
@@ -149,16 +154,7 @@ async fn files_attach_to_posts_and_follow_them(ctx: Ctx) {
 async fn upload_parts_are_appended_by_compare_and_set(ctx: Ctx) {
     let (_, c, u) = fixture(&ctx).await;
     let store = &ctx.store;
-    let upload = UploadSession {
-        id: new_id(),
-        kind: "attachment".into(),
-        user_id: u.id.clone(),
-        channel_id: c.id.clone(),
-        filename: "big.bin".into(),
-        file_size: 10,
-        file_offset: 0,
-        create_at: 5,
-    };
+    let upload = upload(&u.id, &c.id, 5);
     store.create_upload(&upload).await.expect("upload");
     let part = |start: i64, size: i64| UploadPart {
         start_offset: start,

@@ -7,30 +7,8 @@ use crate::support::Ctx;
 
 pub fn user(name: &str) -> User {
     User {
-        id: new_id(),
-        create_at: 1,
-        update_at: 1,
-        delete_at: 0,
-        username: name.into(),
-        email: format!("{name}@example.com"),
-        email_verified: false,
-        nickname: String::new(),
         first_name: "First".into(),
-        last_name: String::new(),
-        position: String::new(),
-        roles: "system_user".into(),
-        props: StringMap::new(),
-        notify_props: default_user_notify_props(),
-        timezone: default_timezone(),
-        locale: "en".into(),
-        last_password_update: 0,
-        last_picture_update: 0,
-        last_activity_at: 0,
-        is_bot: false,
-        bot_description: String::new(),
-        auth_service: String::new(),
-        auth_data: String::new(),
-        mfa_active: false,
+        ..User::new_account(new_id(), name.into(), format!("{name}@example.com"), 1)
     }
 }
 
