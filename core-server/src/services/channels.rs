@@ -5,6 +5,7 @@ use serde::Deserialize;
 use sha1::{Digest, Sha1};
 use utoipa::ToSchema;
 
+use super::authorize::by_privacy;
 use super::teams::new_channel_member;
 use super::{into_page, page_cursor, page_limit, validate, Actor, Core};
 use crate::error::{Error, Result};
@@ -126,25 +127,6 @@ impl Core {
             Some(m) => Ok((channel, m)),
             None => Err(Error::forbidden("you are not a member of this channel")),
         }
-    }
-
-    /// Whether the actor administers the channel (channel, team or system admin).
-    pub(crate) async fn is_channel_admin(
-        &self,
-        actor: &Actor,
-        channel: &Channel,
-        member: Option<&ChannelMember>,
-    ) -> Result<bool> {
-        if actor.is_admin() {
-            return Ok(true);
-        }
-        if member.is_some_and(|m| roles::has(&m.roles, roles::CHANNEL_ADMIN)) {
-            return Ok(true);
-        }
-        if channel.team_id.is_empty() {
-            return Ok(false);
-        }
-        self.is_team_admin(actor, &channel.team_id).await
     }
 
     /// Creates a public or private channel in a team the actor belongs to.
@@ -341,8 +323,19 @@ impl Core {
         patch: ChannelPatch,
     ) -> Result<Channel> {
         let (mut channel, member) = self.channel_for_read(actor, channel_id).await?;
-        if member.is_none() && !self.is_channel_admin(actor, &channel, None).await? {
-            return Err(Error::forbidden("you are not a member of this channel"));
+        if channel.is_direct_or_group() {
+            // No permission covers a DM's or GM's header: its members may change it.
+            if member.is_none() {
+                return Err(Error::forbidden("you are not a member of this channel"));
+            }
+        } else {
+            let needed = by_privacy(
+                &channel,
+                Permission::ManagePublicChannelProperties,
+                Permission::ManagePrivateChannelProperties,
+            );
+            self.require_channel_permission(actor, &channel, member.as_ref(), needed)
+                .await?;
         }
         if channel.delete_at != 0 {
             return Err(Error::invalid("channel_id", "the channel is archived"));
@@ -389,18 +382,18 @@ impl Core {
         Ok(channel)
     }
 
-    /// Archives a channel: channel, team or system admins. The default channel,
-    /// DMs and GMs cannot be archived.
+    /// Archives a channel, with `delete_public_channel` or
+    /// `delete_private_channel` (every member, by default). The default
+    /// channel, DMs and GMs cannot be archived.
     pub async fn delete_channel(&self, actor: &Actor, channel_id: &str) -> Result<Channel> {
         let (mut channel, member) = self.channel_for_read(actor, channel_id).await?;
-        if !self
-            .is_channel_admin(actor, &channel, member.as_ref())
-            .await?
-        {
-            return Err(Error::forbidden(
-                "only a channel admin can archive this channel",
-            ));
-        }
+        let needed = by_privacy(
+            &channel,
+            Permission::DeletePublicChannel,
+            Permission::DeletePrivateChannel,
+        );
+        self.require_channel_permission(actor, &channel, member.as_ref(), needed)
+            .await?;
         if channel.is_direct_or_group() {
             return Err(Error::invalid(
                 "channel_id",
@@ -455,8 +448,17 @@ impl Core {
             return Err(Error::invalid("channel_id", "the channel is archived"));
         }
         let self_join = actor.id() == user_id && channel.channel_type == channel_types::OPEN;
-        if member.is_none() && !self_join && !self.is_channel_admin(actor, &channel, None).await? {
-            return Err(Error::forbidden("you are not a member of this channel"));
+        if self_join {
+            self.require_team_permission(actor, &channel.team_id, Permission::JoinPublicChannels)
+                .await?;
+        } else {
+            let needed = by_privacy(
+                &channel,
+                Permission::ManagePublicChannelMembers,
+                Permission::ManagePrivateChannelMembers,
+            );
+            self.require_channel_permission(actor, &channel, member.as_ref(), needed)
+                .await?;
         }
         let user = self.store.get_user(user_id).await?;
         if user.is_deleted() {
@@ -483,7 +485,9 @@ impl Core {
         Ok(m)
     }
 
-    /// Removes a member (or leaves): oneself, or anyone for a channel admin.
+    /// Removes a member (or leaves): oneself, or anyone with
+    /// `manage_public_channel_members` or `manage_private_channel_members`
+    /// (every member, by default).
     pub async fn remove_channel_member(
         &self,
         actor: &Actor,
@@ -504,14 +508,14 @@ impl Core {
                 "nobody can leave the default channel",
             ));
         }
-        if actor.id() != user_id
-            && !self
-                .is_channel_admin(actor, &channel, member.as_ref())
-                .await?
-        {
-            return Err(Error::forbidden(
-                "only a channel admin can remove other members",
-            ));
+        if actor.id() != user_id {
+            let needed = by_privacy(
+                &channel,
+                Permission::ManagePublicChannelMembers,
+                Permission::ManagePrivateChannelMembers,
+            );
+            self.require_channel_permission(actor, &channel, member.as_ref(), needed)
+                .await?;
         }
         self.store
             .delete_channel_member(channel_id, user_id)
@@ -604,17 +608,12 @@ impl Core {
             .await
     }
 
-    /// Brings an archived channel back: channel, team or system admins.
+    /// Brings an archived channel back: with `manage_team` in its team (team
+    /// and system admins), as on Mattermost.
     pub async fn restore_channel(&self, actor: &Actor, channel_id: &str) -> Result<Channel> {
-        let (mut channel, member) = self.channel_for_read(actor, channel_id).await?;
-        if !self
-            .is_channel_admin(actor, &channel, member.as_ref())
-            .await?
-        {
-            return Err(Error::forbidden(
-                "only a channel admin can restore this channel",
-            ));
-        }
+        let (mut channel, _) = self.channel_for_read(actor, channel_id).await?;
+        self.require_team_permission(actor, &channel.team_id, Permission::ManageTeam)
+            .await?;
         if channel.delete_at == 0 {
             return Err(Error::invalid("channel_id", "the channel is not archived"));
         }

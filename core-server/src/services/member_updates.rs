@@ -44,8 +44,9 @@ fn role_list(
 }
 
 impl Core {
-    /// Makes a public channel private or a private one public: channel, team
-    /// or system admins; never the default channel, DMs or GMs.
+    /// Makes a public channel private or a private one public, with
+    /// `convert_public_channel_to_private` or the reverse (team and system
+    /// admins); never the default channel, DMs or GMs.
     pub async fn set_channel_privacy(
         &self,
         actor: &Actor,
@@ -56,14 +57,13 @@ impl Core {
             return Err(Error::invalid("privacy", "must be O or P"));
         }
         let (mut channel, member) = self.channel_for_read(actor, channel_id).await?;
-        if !self
-            .is_channel_admin(actor, &channel, member.as_ref())
-            .await?
-        {
-            return Err(Error::forbidden(
-                "only a channel admin can change its privacy",
-            ));
-        }
+        let needed = if privacy == channel_types::PRIVATE {
+            Permission::ConvertPublicChannelToPrivate
+        } else {
+            Permission::ConvertPrivateChannelToPublic
+        };
+        self.require_channel_permission(actor, &channel, member.as_ref(), needed)
+            .await?;
         if channel.is_direct_or_group() {
             return Err(Error::invalid(
                 "channel_id",
@@ -98,7 +98,8 @@ impl Core {
     }
 
     /// Sets a channel member's roles (`channel_user`, optionally
-    /// `channel_admin`): channel, team or system admins.
+    /// `channel_admin`): with `manage_channel_roles` (channel, team and
+    /// system admins).
     pub async fn set_channel_member_roles(
         &self,
         actor: &Actor,
@@ -109,9 +110,8 @@ impl Core {
     ) -> Result<ChannelMember> {
         validate::id("user_id", user_id)?;
         let (channel, me) = self.channel_for_read(actor, channel_id).await?;
-        if !self.is_channel_admin(actor, &channel, me.as_ref()).await? {
-            return Err(Error::forbidden("only a channel admin can change roles"));
-        }
+        self.require_channel_permission(actor, &channel, me.as_ref(), Permission::ManageChannelRoles)
+            .await?;
         let mut member = self.store.get_channel_member(channel_id, user_id).await?;
         member.roles = role_list(
             roles::CHANNEL_USER,
@@ -174,7 +174,7 @@ impl Core {
     }
 
     /// Sets a team member's roles (`team_user`, optionally `team_admin`):
-    /// team or system admins.
+    /// with `manage_team_roles` (team and system admins).
     pub async fn set_team_member_roles(
         &self,
         actor: &Actor,
@@ -185,9 +185,8 @@ impl Core {
     ) -> Result<TeamMember> {
         validate::id("team_id", team_id)?;
         validate::id("user_id", user_id)?;
-        if !self.is_team_admin(actor, team_id).await? {
-            return Err(Error::forbidden("only a team admin can change roles"));
-        }
+        self.require_team_permission(actor, team_id, Permission::ManageTeamRoles)
+            .await?;
         let mut member = self.store.get_team_member(team_id, user_id).await?;
         if !member.is_active() {
             return Err(Error::not_found("team member"));

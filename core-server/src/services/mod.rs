@@ -2,6 +2,7 @@
 //! surfaces call these and nothing below them.
 
 pub mod auth;
+mod authorize;
 mod bots;
 pub(crate) mod channels;
 pub(crate) mod emoji;

@@ -280,19 +280,22 @@ impl Core {
         self.store.list_thread(&root).await
     }
 
-    /// Edits a post's message or props (own posts, or any for admins), keeping
-    /// the old version; pins and unpins for any channel member.
+    /// Edits a post's message or props, keeping the old version: one's own
+    /// posts with `edit_post`, anyone's with `edit_others_posts` (system
+    /// admins, by default). Pins and unpins for any channel member.
     pub async fn patch_post(&self, actor: &Actor, post_id: &str, patch: PostPatch) -> Result<Post> {
         let mut post = self.get_post(actor, post_id).await?;
         let (channel, member) = self.channel_for_read(actor, &post.channel_id).await?;
-        let is_admin = self
-            .is_channel_admin(actor, &channel, member.as_ref())
-            .await?;
         let changes_content = patch.message.is_some() || patch.props.is_some();
-        if changes_content && post.user_id != actor.id() && !is_admin {
-            return Err(Error::forbidden("you may only edit your own posts"));
-        }
-        if member.is_none() && !is_admin {
+        if changes_content {
+            let needed = if post.user_id == actor.id() {
+                Permission::EditPost
+            } else {
+                Permission::EditOthersPosts
+            };
+            self.require_channel_permission(actor, &channel, member.as_ref(), needed)
+                .await?;
+        } else if member.is_none() && !actor.is_admin() {
             return Err(Error::forbidden("you are not a member of this channel"));
         }
         let now = now_ms();
@@ -340,17 +343,19 @@ impl Core {
         Ok(post)
     }
 
-    /// Deletes a post (and its replies if it is a root): the author, or a channel admin.
+    /// Deletes a post (and its replies if it is a root): one's own with
+    /// `delete_post`, anyone's with `delete_others_posts` (team and system
+    /// admins, by default).
     pub async fn delete_post(&self, actor: &Actor, post_id: &str) -> Result<Post> {
         let mut post = self.get_post(actor, post_id).await?;
         let (channel, member) = self.channel_for_read(actor, &post.channel_id).await?;
-        if post.user_id != actor.id()
-            && !self
-                .is_channel_admin(actor, &channel, member.as_ref())
-                .await?
-        {
-            return Err(Error::forbidden("you may only delete your own posts"));
-        }
+        let needed = if post.user_id == actor.id() {
+            Permission::DeletePost
+        } else {
+            Permission::DeleteOthersPosts
+        };
+        self.require_channel_permission(actor, &channel, member.as_ref(), needed)
+            .await?;
         let now = now_ms();
         self.store.delete_post(&post, now).await?;
         post.delete_at = now;

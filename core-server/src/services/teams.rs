@@ -54,18 +54,6 @@ fn check_team_type(t: &str) -> Result<()> {
 }
 
 impl Core {
-    /// Whether the actor is an admin of the team (or of the system).
-    pub(crate) async fn is_team_admin(&self, actor: &Actor, team_id: &str) -> Result<bool> {
-        if actor.is_admin() {
-            return Ok(true);
-        }
-        match self.store.get_team_member(team_id, actor.id()).await {
-            Ok(m) => Ok(m.is_active() && roles::has(&m.roles, roles::TEAM_ADMIN)),
-            Err(Error::NotFound { .. }) => Ok(false),
-            Err(e) => Err(e),
-        }
-    }
-
     /// Whether `user_id` is a current member of the team.
     pub(crate) async fn is_team_member(&self, team_id: &str, user_id: &str) -> Result<bool> {
         match self.store.get_team_member(team_id, user_id).await {
@@ -202,12 +190,11 @@ impl Core {
         Ok(into_page(items, limit, |t| t.id.clone()))
     }
 
-    /// Changes a team: team admins and system admins only.
+    /// Changes a team: with `manage_team` (team and system admins).
     pub async fn patch_team(&self, actor: &Actor, team_id: &str, patch: TeamPatch) -> Result<Team> {
         let mut team = self.team_for_member(actor, team_id).await?;
-        if !self.is_team_admin(actor, team_id).await? {
-            return Err(Error::forbidden("only a team admin can change the team"));
-        }
+        self.require_team_permission(actor, team_id, Permission::ManageTeam)
+            .await?;
         if let Some(v) = patch.display_name {
             validate::length("display_name", v.trim(), 1, 64)?;
             team.display_name = v.trim().to_string();
@@ -237,12 +224,11 @@ impl Core {
         Ok(team)
     }
 
-    /// Archives a team: system admins and team admins.
+    /// Archives a team: with `manage_team` (team and system admins).
     pub async fn delete_team(&self, actor: &Actor, team_id: &str) -> Result<Team> {
         let mut team = self.team_for_member(actor, team_id).await?;
-        if !self.is_team_admin(actor, team_id).await? {
-            return Err(Error::forbidden("only a team admin can delete the team"));
-        }
+        self.require_team_permission(actor, team_id, Permission::ManageTeam)
+            .await?;
         let now = now_ms();
         team.delete_at = now;
         team.update_at = now;
@@ -268,13 +254,15 @@ impl Core {
         if team.delete_at != 0 {
             return Err(Error::not_found("team"));
         }
-        let is_admin = self.is_team_admin(actor, team_id).await?;
-        let self_join = actor.id() == user_id && team.allow_open_invite;
-        if !is_admin && !self_join {
-            return Err(Error::forbidden(
-                "only a team admin can add members to this team",
-            ));
-        }
+        // Joining an open team takes `join_public_teams` (everyone) and a
+        // private one `join_private_teams` (system admins); adding someone
+        // else, `add_user_to_team` (every member, by default).
+        let needed = match (actor.id() == user_id, team.allow_open_invite) {
+            (true, true) => Permission::JoinPublicTeams,
+            (true, false) => Permission::JoinPrivateTeams,
+            (false, _) => Permission::AddUserToTeam,
+        };
+        self.require_team_permission(actor, team_id, needed).await?;
         let user = self.store.get_user(user_id).await?;
         if user.is_deleted() {
             return Err(Error::invalid("user_id", "the user is deactivated"));
@@ -354,10 +342,9 @@ impl Core {
         validate::id("team_id", team_id)?;
         validate::id("user_id", user_id)?;
         self.store.get_team(team_id).await?;
-        if actor.id() != user_id && !self.is_team_admin(actor, team_id).await? {
-            return Err(Error::forbidden(
-                "only a team admin can remove other members",
-            ));
+        if actor.id() != user_id {
+            self.require_team_permission(actor, team_id, Permission::RemoveUserFromTeam)
+                .await?;
         }
         self.store
             .remove_team_member(team_id, user_id, now_ms())
@@ -430,14 +417,11 @@ impl Core {
         self.store.get_team_by_invite(invite_id).await
     }
 
-    /// Replaces a team's invite id, voiding old invitations (team admins).
+    /// Replaces a team's invite id, voiding old invitations (`manage_team`).
     pub async fn regenerate_invite_id(&self, actor: &Actor, team_id: &str) -> Result<Team> {
         let mut team = self.team_for_member(actor, team_id).await?;
-        if !self.is_team_admin(actor, team_id).await? {
-            return Err(Error::forbidden(
-                "only a team admin can change the invite link",
-            ));
-        }
+        self.require_team_permission(actor, team_id, Permission::ManageTeam)
+            .await?;
         team.invite_id = new_id();
         team.update_at = now_ms();
         self.store.update_team(&team).await?;

@@ -55,17 +55,18 @@ fn check_input(input: &HookInput) -> Result<()> {
 
 impl Core {
     /// The channel a hook may post in: a live public or private team channel
-    /// the actor administers the team of.
+    /// in whose team the actor may manage their own incoming webhooks.
     async fn hook_channel(&self, actor: &Actor, channel_id: &str) -> Result<Channel> {
         let (channel, _) = self.channel_for_read(actor, channel_id).await?;
         if channel.is_direct_or_group() || channel.delete_at != 0 {
             return Err(Error::invalid("channel_id", "must be a live team channel"));
         }
-        if !self.is_team_admin(actor, &channel.team_id).await? {
-            return Err(Error::forbidden(
-                "only team admins manage incoming webhooks",
-            ));
-        }
+        self.require_team_permission(
+            actor,
+            &channel.team_id,
+            Permission::ManageOwnIncomingWebhooks,
+        )
+        .await?;
         Ok(channel)
     }
 
@@ -107,11 +108,13 @@ impl Core {
         if hook.delete_at != 0 {
             return Err(Error::not_found("incoming webhook"));
         }
-        if !self.is_team_admin(actor, &hook.team_id).await? {
-            return Err(Error::forbidden(
-                "only team admins manage incoming webhooks",
-            ));
-        }
+        let needed = if hook.user_id == actor.id() {
+            Permission::ManageOwnIncomingWebhooks
+        } else {
+            Permission::ManageOthersIncomingWebhooks
+        };
+        self.require_team_permission(actor, &hook.team_id, needed)
+            .await?;
         Ok(hook)
     }
 
@@ -126,11 +129,8 @@ impl Core {
         match team_id {
             Some(team) => {
                 validate::id("team_id", team)?;
-                if !self.is_team_admin(actor, team).await? {
-                    return Err(Error::forbidden(
-                        "only team admins manage incoming webhooks",
-                    ));
-                }
+                self.require_team_permission(actor, team, Permission::ManageOthersIncomingWebhooks)
+                    .await?;
             }
             None if !actor.is_admin() => {
                 return Err(Error::forbidden(

@@ -1,7 +1,9 @@
 //! The built-in roles and their permissions, as a server without custom
-//! schemes reports them. The apps gate their UI on these permission names.
+//! schemes reports them: the core's role table, which the services enforce.
+//! The apps gate their UI on these permission names.
 
 use axum::Json;
+use core_server::model::permissions;
 use serde::Serialize;
 
 use crate::error::{MmError, MmResult};
@@ -23,116 +25,22 @@ pub struct MmRole {
     pub scheme_id: Option<String>,
 }
 
-const SYSTEM_USER: &[&str] = &[
-    "create_direct_channel",
-    "create_group_channel",
-    "create_team",
-    "list_public_teams",
-    "join_public_teams",
-    "view_members",
-    "edit_custom_group",
-    "create_emojis",
-    "delete_emojis",
-];
-
-const TEAM_USER: &[&str] = &[
-    "list_team_channels",
-    "join_public_channels",
-    "read_public_channel",
-    "view_team",
-    "create_public_channel",
-    "create_private_channel",
-    "invite_user",
-    "add_user_to_team",
-];
-
-const CHANNEL_USER: &[&str] = &[
-    "read_channel",
-    "read_channel_content",
-    "add_reaction",
-    "remove_reaction",
-    "manage_public_channel_members",
-    "manage_private_channel_members",
-    "upload_file",
-    "get_public_link",
-    "create_post",
-    "use_channel_mentions",
-    "use_group_mentions",
-    "manage_public_channel_properties",
-    "manage_private_channel_properties",
-    "delete_public_channel",
-    "delete_private_channel",
-    "edit_post",
-    "delete_post",
-];
-
-const CHANNEL_ADMIN: &[&str] = &[
-    "manage_channel_roles",
-    "delete_others_posts",
-    "use_group_mentions",
-];
-
-const TEAM_ADMIN: &[&str] = &[
-    "edit_others_posts",
-    "remove_user_from_team",
-    "manage_team",
-    "import_team",
-    "manage_team_roles",
-    "manage_channel_roles",
-    "manage_others_incoming_webhooks",
-    "manage_others_outgoing_webhooks",
-    "manage_slash_commands",
-    "manage_others_slash_commands",
-    "manage_incoming_webhooks",
-    "manage_outgoing_webhooks",
-    "delete_post",
-    "delete_others_posts",
-    "convert_public_channel_to_private",
-    "convert_private_channel_to_public",
-];
-
-const SYSTEM_ADMIN: &[&str] = &[
-    "manage_system",
-    "sysconsole_read_users",
-    "sysconsole_write_users",
-    "manage_roles",
-    "edit_other_users",
-];
-
 /// The built-in role called `name`, if any.
 pub fn role(name: &str) -> Option<MmRole> {
-    let (display, permissions): (&str, Vec<&'static str>) = match name {
-        "system_user" => (
-            "authentication.roles.global_user.name",
-            SYSTEM_USER.to_vec(),
-        ),
-        "team_user" => ("authentication.roles.team_user.name", TEAM_USER.to_vec()),
-        "channel_user" => (
-            "authentication.roles.channel_user.name",
-            CHANNEL_USER.to_vec(),
-        ),
-        "channel_admin" => (
-            "authentication.roles.channel_admin.name",
-            CHANNEL_ADMIN.to_vec(),
-        ),
-        "team_admin" => ("authentication.roles.team_admin.name", TEAM_ADMIN.to_vec()),
-        "system_admin" => {
-            // A system admin holds every permission of the other roles too.
-            let mut all: Vec<&'static str> = [
-                SYSTEM_ADMIN,
-                SYSTEM_USER,
-                TEAM_USER,
-                TEAM_ADMIN,
-                CHANNEL_USER,
-                CHANNEL_ADMIN,
-            ]
-            .concat();
-            all.sort_unstable();
-            all.dedup();
-            ("authentication.roles.global_admin.name", all)
-        }
+    let display = match name {
+        "system_user" => "authentication.roles.global_user.name",
+        "system_admin" => "authentication.roles.global_admin.name",
+        "team_user" => "authentication.roles.team_user.name",
+        "team_admin" => "authentication.roles.team_admin.name",
+        "channel_user" => "authentication.roles.channel_user.name",
+        "channel_admin" => "authentication.roles.channel_admin.name",
         _ => return None,
     };
+    // The core's role table, the one every permission check reads.
+    let permissions: Vec<&'static str> = permissions::role_permissions(name)?
+        .into_iter()
+        .map(|p| p.id())
+        .collect();
     // A stable id per role name: the name padded into the id alphabet's shape.
     let id: String = format!("{:y<26}", name.replace('_', ""))
         .chars()
