@@ -11,7 +11,8 @@ use core_server::services::{Actor, Core, NewPost};
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use support::{
-    create_channel, create_team, create_user, log_in, post, sqlite_core, unavailable, unused_addr,
+    create_channel, create_team, create_user, log_in, post, postgres_base, sqlite_core,
+    unavailable, unused_addr,
 };
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
@@ -529,11 +530,6 @@ async fn the_native_socket_streams_core_events_and_resumes() {
 }
 
 // ---- two nodes
-
-fn postgres_base() -> String {
-    std::env::var("RUSTCHAT_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
-}
 
 fn redis_url() -> String {
     std::env::var("RUSTCHAT_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())

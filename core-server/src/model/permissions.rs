@@ -519,15 +519,28 @@ mod tests {
             ]
         );
         let channel_admin = who(&[roles::CHANNEL_ADMIN]);
-        for missing in ["edit_post", "delete_post", "edit_others_posts", "delete_others_posts"] {
+        for missing in [
+            "edit_post",
+            "delete_post",
+            "edit_others_posts",
+            "delete_others_posts",
+        ] {
             assert!(!channel_admin.contains(&missing), "{missing}");
         }
         assert!(channel_admin.contains(&"manage_channel_roles"));
         let team_admin = who(&[roles::TEAM_ADMIN]);
-        for held in ["manage_team", "remove_user_from_team", "delete_others_posts"] {
+        for held in [
+            "manage_team",
+            "remove_user_from_team",
+            "delete_others_posts",
+        ] {
             assert!(team_admin.contains(&held), "{held}");
         }
-        for missing in ["edit_post", "manage_public_channel_properties", "invite_user"] {
+        for missing in [
+            "edit_post",
+            "manage_public_channel_properties",
+            "invite_user",
+        ] {
             assert!(!team_admin.contains(&missing), "{missing}");
         }
         assert!(!who(&[roles::SYSTEM_USER]).contains(&"create_bot"));

@@ -110,8 +110,13 @@ impl Core {
     ) -> Result<ChannelMember> {
         validate::id("user_id", user_id)?;
         let (channel, me) = self.channel_for_read(actor, channel_id).await?;
-        self.require_channel_permission(actor, &channel, me.as_ref(), Permission::ManageChannelRoles)
-            .await?;
+        self.require_channel_permission(
+            actor,
+            &channel,
+            me.as_ref(),
+            Permission::ManageChannelRoles,
+        )
+        .await?;
         let mut member = self.store.get_channel_member(channel_id, user_id).await?;
         member.roles = role_list(
             roles::CHANNEL_USER,

@@ -32,6 +32,73 @@ pub async fn sqlite_core(config: Config) -> (Core, TempDir) {
     (Core::new(store, config), dir)
 }
 
+/// Base URL of the test PostgreSQL server.
+pub fn postgres_base() -> String {
+    std::env::var("RUSTCHAT_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// A core over a new PostgreSQL database (files in a temporary directory),
+/// or `None` when no server answers (a failure under `CI=true`).
+pub async fn postgres_core(config: Config) -> Option<(Core, TempDir)> {
+    let name = format!("rustchat_test_{}", core_server::id::new_id());
+    let url = format!("{}/{name}", postgres_base().trim_end_matches('/'));
+    match core_server::store::open(&url, 4).await {
+        Ok(store) => {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let config = Config {
+                data_dir: dir.path().join("data"),
+                ..config
+            };
+            Some((Core::new(store, config), dir))
+        }
+        Err(e) => unavailable("PostgreSQL", e),
+    }
+}
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The application on `config` over a new database of this kind, or
+    /// `None` when that database cannot be reached (outside CI).
+    pub async fn app(self, config: Config) -> Option<App> {
+        let (core, dir) = match self {
+            Backend::Sqlite => sqlite_core(config).await,
+            Backend::Postgres => postgres_core(config).await?,
+        };
+        Some(App::over(core, Some(dir)))
+    }
+}
+
+/// Declares each listed `async fn(Backend)` test once per database, as
+/// `sqlite::<name>` and `postgres::<name>`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
 /// The whole HTTP application over `core`: the native API and v4.
 pub fn router(core: &Core) -> Router {
     core_server::server::app(core.clone(), mm_bridge::router(core.clone()))

@@ -1,0 +1,10 @@
+//! Security regressions: each finding of the review, and its siblings, as a
+//! test that failed before the fix. Tests that touch the store run on SQLite
+//! and on PostgreSQL (`<module>::sqlite::…`, `<module>::postgres::…`).
+
+#[macro_use]
+#[path = "../support/mod.rs"]
+mod support;
+
+mod roles;
+mod world;
