@@ -45,6 +45,24 @@ impl Post {
     pub fn from_webhook(&self) -> bool {
         self.props.get("from_webhook").and_then(|v| v.as_str()) == Some("true")
     }
+
+    /// The post as it may still be shown: a live post whole; of a deleted
+    /// one only what says that it was there (its id, author, place, kind and
+    /// times), never its message, props, hashtags or files.
+    pub fn redacted(self) -> Post {
+        if self.delete_at == 0 {
+            return self;
+        }
+        Post {
+            message: String::new(),
+            props: serde_json::Value::Object(Default::default()),
+            hashtags: String::new(),
+            file_ids: Vec::new(),
+            pending_post_id: String::new(),
+            is_pinned: false,
+            ..self
+        }
+    }
 }
 
 /// A user's emoji reaction to a post.

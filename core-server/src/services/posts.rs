@@ -360,6 +360,7 @@ impl Core {
         self.store.delete_post(&post, now).await?;
         post.delete_at = now;
         post.update_at = now;
+        let post = post.redacted();
         self.events.publish(
             EventKind::PostDeleted {
                 post: post.clone(),
@@ -392,9 +393,11 @@ impl Core {
         since: i64,
     ) -> Result<Vec<Post>> {
         self.channel_for_read(actor, channel_id).await?;
-        self.store
+        let changed = self
+            .store
             .list_channel_posts_since(channel_id, since, 1000)
-            .await
+            .await?;
+        Ok(changed.into_iter().map(Post::redacted).collect())
     }
 
     /// Posts of a channel older than the post `before`, newest first, skipping `offset`.

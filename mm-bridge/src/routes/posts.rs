@@ -31,11 +31,11 @@ async fn reactions_by_post(
     Ok(map)
 }
 
-/// A post as the client sees it; a deleted one loses its message.
-fn client_post(mut p: Post, reactions: Vec<MmReaction>) -> MmPost {
+/// A post as the client sees it; of a deleted one only what the core's
+/// redaction keeps, without reactions.
+fn client_post(p: Post, reactions: Vec<MmReaction>) -> MmPost {
     if p.delete_at != 0 {
-        p.message = String::new();
-        return convert::post(p, Vec::new());
+        return convert::post(p.redacted(), Vec::new());
     }
     convert::post(p, reactions)
 }

@@ -376,3 +376,101 @@ pub fn unused_addr() -> SocketAddr {
     let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
     probe.local_addr().expect("addr")
 }
+
+// ---- over a real socket
+
+/// A WebSocket client connection.
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Serves the whole application over `core` on an ephemeral loopback port.
+pub async fn serve(core: &Core) -> SocketAddr {
+    let app = router(core);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
+    });
+    addr
+}
+
+/// Opens a WebSocket to `path` (with its query) on `addr`, with a bearer
+/// token when given and extra request headers.
+pub async fn ws_connect(
+    addr: SocketAddr,
+    path: &str,
+    token: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = format!("ws://{addr}{path}")
+        .into_client_request()
+        .expect("request");
+    if let Some(token) = token {
+        request.headers_mut().insert(
+            "authorization",
+            format!("Bearer {token}").parse().expect("header"),
+        );
+    }
+    for (name, value) in headers {
+        request.headers_mut().insert(
+            axum::http::HeaderName::from_bytes(name.as_bytes()).expect("name"),
+            value.parse().expect("value"),
+        );
+    }
+    Ok(tokio_tungstenite::connect_async(request).await?.0)
+}
+
+/// The next JSON text frame (replies to the client's own actions skipped),
+/// or `None` when the socket closes or nothing comes within `wait`.
+pub async fn next_frame(socket: &mut Socket, wait: std::time::Duration) -> Option<Value> {
+    use futures::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    loop {
+        let frame = tokio::time::timeout(wait, socket.next()).await.ok()??;
+        match frame {
+            Ok(Message::Text(text)) => {
+                let v: Value = serde_json::from_str(text.as_str()).expect("json frame");
+                if v.get("seq_reply").is_none() {
+                    return Some(v);
+                }
+            }
+            Ok(Message::Close(_)) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Frames until one whose `key` (`event` on v4, `type` on v1) is `name`;
+/// that one. Panics when the socket closes or goes quiet first.
+pub async fn frame_named(socket: &mut Socket, key: &str, name: &str) -> Value {
+    loop {
+        let frame = next_frame(socket, std::time::Duration::from_secs(5))
+            .await
+            .unwrap_or_else(|| panic!("no {name} frame"));
+        if frame[key] == name {
+            return frame;
+        }
+    }
+}
+
+/// Whether the server closes the socket within `wait` (frames before the
+/// close are read and dropped).
+pub async fn closes_within(socket: &mut Socket, wait: std::time::Duration) -> bool {
+    use futures::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next()).await {
+            Err(_) => return false,
+            Ok(None) | Ok(Some(Err(_))) | Ok(Some(Ok(Message::Close(_)))) => return true,
+            Ok(Some(Ok(_))) => {}
+        }
+    }
+}
