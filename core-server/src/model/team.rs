@@ -23,6 +23,18 @@ pub struct Team {
     pub last_team_icon_update: i64,
 }
 
+impl Team {
+    /// The team as anyone may see it: without its contact e-mail and its
+    /// invite id (an invite id lets whoever holds it join).
+    pub fn sanitized(self) -> Team {
+        Team {
+            email: String::new(),
+            invite_id: String::new(),
+            ..self
+        }
+    }
+}
+
 /// A user's membership in a team.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TeamMember {

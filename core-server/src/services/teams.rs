@@ -54,6 +54,45 @@ fn check_team_type(t: &str) -> Result<()> {
 }
 
 impl Core {
+    /// What the actor may see of teams, as Mattermost's `SanitizeTeam`:
+    /// everything with `manage_team`; the invite id but not the e-mail with
+    /// `invite_user` (every member, by default); neither otherwise.
+    pub(crate) async fn teams_view(&self, actor: &Actor, teams: Vec<Team>) -> Result<Vec<Team>> {
+        if teams.is_empty() {
+            return Ok(teams);
+        }
+        let memberships = self.store.list_user_team_members(actor.id()).await?;
+        Ok(teams
+            .into_iter()
+            .map(|team| {
+                let held = HeldRoles {
+                    system: &actor.user.roles,
+                    team: memberships
+                        .iter()
+                        .find(|m| m.team_id == team.id)
+                        .map(|m| m.roles.as_str()),
+                    channel: None,
+                };
+                if held.grant(Permission::ManageTeam) {
+                    team
+                } else if held.grant(Permission::InviteUser) {
+                    Team {
+                        email: String::new(),
+                        ..team
+                    }
+                } else {
+                    team.sanitized()
+                }
+            })
+            .collect())
+    }
+
+    /// [`Core::teams_view`] of one team.
+    pub(crate) async fn team_view(&self, actor: &Actor, team: Team) -> Result<Team> {
+        let mut seen = self.teams_view(actor, vec![team]).await?;
+        seen.pop().ok_or_else(|| Error::not_found("team"))
+    }
+
     /// Whether `user_id` is a current member of the team.
     pub(crate) async fn is_team_member(&self, team_id: &str, user_id: &str) -> Result<bool> {
         match self.store.get_team_member(team_id, user_id).await {
@@ -142,7 +181,7 @@ impl Core {
         if !visible {
             return Err(Error::forbidden("you are not a member of this team"));
         }
-        Ok(team)
+        self.team_view(actor, team).await
     }
 
     /// A team by name, with the same visibility as [`Core::get_team`].
@@ -153,7 +192,8 @@ impl Core {
 
     /// The teams the actor belongs to.
     pub async fn list_my_teams(&self, actor: &Actor) -> Result<Vec<Team>> {
-        self.store.list_user_teams(actor.id()).await
+        let teams = self.store.list_user_teams(actor.id()).await?;
+        self.teams_view(actor, teams).await
     }
 
     /// Teams the actor can see: all for admins, else open ones and their own.
@@ -187,7 +227,9 @@ impl Core {
                 break;
             }
         }
-        Ok(into_page(items, limit, |t| t.id.clone()))
+        let mut page = into_page(items, limit, |t| t.id.clone());
+        page.items = self.teams_view(actor, page.items).await?;
+        Ok(page)
     }
 
     /// Changes a team: with `manage_team` (team and system admins).
@@ -218,7 +260,9 @@ impl Core {
         team.update_at = now_ms();
         self.store.update_team(&team).await?;
         self.events.publish(
-            EventKind::TeamUpdated { team: team.clone() },
+            EventKind::TeamUpdated {
+                team: team.clone().sanitized(),
+            },
             Audience::Team(team.id.clone()),
         );
         Ok(team)
@@ -234,7 +278,9 @@ impl Core {
         team.update_at = now;
         self.store.update_team(&team).await?;
         self.events.publish(
-            EventKind::TeamDeleted { team: team.clone() },
+            EventKind::TeamDeleted {
+                team: team.clone().sanitized(),
+            },
             Audience::Team(team.id.clone()),
         );
         Ok(team)
@@ -414,7 +460,7 @@ impl Core {
     /// The public face of an invitation: which team it is for.
     pub async fn team_for_invite(&self, invite_id: &str) -> Result<Team> {
         validate::id("invite_id", invite_id)?;
-        self.store.get_team_by_invite(invite_id).await
+        Ok(self.store.get_team_by_invite(invite_id).await?.sanitized())
     }
 
     /// Replaces a team's invite id, voiding old invitations (`manage_team`).

@@ -33,8 +33,9 @@ fn is_zero(n: &i64) -> bool {
     *n == 0
 }
 
-/// Converts a team; `privileged` callers (team admins) also see the invite id and e-mail.
-pub fn team(t: Team, privileged: bool) -> MmTeam {
+/// Converts a team as the core hands it out (already sanitized for the
+/// caller: see `Core::teams_view`).
+pub fn team(t: Team) -> MmTeam {
     let Team {
         id,
         create_at,
@@ -59,11 +60,11 @@ pub fn team(t: Team, privileged: bool) -> MmTeam {
         display_name,
         name,
         description,
-        email: if privileged { email } else { String::new() },
+        email,
         team_type,
         company_name,
         allowed_domains,
-        invite_id: if privileged { invite_id } else { String::new() },
+        invite_id,
         allow_open_invite,
         last_team_icon_update,
         scheme_id: None,

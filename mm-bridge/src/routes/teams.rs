@@ -6,22 +6,13 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use core_server::model::Team;
-use core_server::services::{Actor, Core, NewTeam, TeamPatch};
+use core_server::services::{Core, NewTeam, TeamPatch};
 
 use crate::convert::{self, MmTeam, MmTeamMember};
 use crate::error::{MmError, MmResult};
 use crate::extract::{
     check_id, check_ids, page_from_cursor, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging,
 };
-
-/// Converts a team, showing invite id and e-mail to its admins only.
-async fn team_for(core: &Core, actor: &Actor, team: Team) -> MmResult<MmTeam> {
-    let privileged = actor.is_admin()
-        || matches!(core.store.get_team_member(&team.id, &actor.user.id).await,
-            Ok(m) if m.is_active() && core_server::model::roles::has(&m.roles, "team_admin"));
-    Ok(convert::team(team, privileged))
-}
 
 #[derive(Deserialize)]
 pub struct CreateTeam {
@@ -50,7 +41,7 @@ pub async fn create(
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(convert::team(team, true))))
+    Ok((StatusCode::CREATED, Json(convert::team(team))))
 }
 
 #[derive(Deserialize)]
@@ -95,7 +86,7 @@ pub async fn list(
         .skip(start)
         .take(usize::try_from(q.paging.per_page()).unwrap_or(0))
     {
-        teams.push(team_for(&core, &actor, team).await?);
+        teams.push(convert::team(team));
     }
     if q.include_total_count.as_deref() == Some("true") {
         return Ok(Json(TeamsWithCount {
@@ -115,7 +106,7 @@ pub async fn get(
 ) -> MmResult<Json<MmTeam>> {
     check_id("team_id", &id)?;
     let team = core.get_team(&actor, &id).await?;
-    Ok(Json(team_for(&core, &actor, team).await?))
+    Ok(Json(convert::team(team)))
 }
 
 /// `GET /api/v4/teams/name/{name}`
@@ -125,7 +116,7 @@ pub async fn by_name(
     MmPath(name): MmPath<String>,
 ) -> MmResult<Json<MmTeam>> {
     let team = core.get_team_by_name(&actor, &name).await?;
-    Ok(Json(team_for(&core, &actor, team).await?))
+    Ok(Json(convert::team(team)))
 }
 
 #[derive(Deserialize)]
@@ -154,7 +145,6 @@ pub async fn patch(
     };
     Ok(Json(convert::team(
         core.patch_team(&actor, &id, patch).await?,
-        true,
     )))
 }
 
@@ -178,7 +168,7 @@ pub async fn mine(
     auth.require_self(&user)?;
     let mut out = Vec::new();
     for team in core.list_my_teams(&auth.0).await? {
-        out.push(team_for(&core, &auth.0, team).await?);
+        out.push(convert::team(team));
     }
     Ok(Json(out))
 }
@@ -396,6 +386,5 @@ pub async fn regenerate_invite(
     check_id("team_id", &id)?;
     Ok(Json(convert::team(
         core.regenerate_invite_id(&actor, &id).await?,
-        true,
     )))
 }

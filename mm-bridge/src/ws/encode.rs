@@ -273,15 +273,15 @@ impl WireFormat for V4Wire {
             }
             EventKind::TeamUpdated { team } => (
                 "update_team",
-                json!({"team": json_string(&convert::team(team.clone(), admin))}),
+                json!({"team": json_string(&convert::team(team.clone()))}),
             ),
             EventKind::TeamDeleted { team } => (
                 "delete_team",
-                json!({"team": json_string(&convert::team(team.clone(), admin))}),
+                json!({"team": json_string(&convert::team(team.clone()))}),
             ),
             EventKind::TeamRestored { team } => (
                 "restore_team",
-                json!({"team": json_string(&convert::team(team.clone(), admin))}),
+                json!({"team": json_string(&convert::team(team.clone()))}),
             ),
             EventKind::TeamMemberAdded {
                 team_id, user_id, ..

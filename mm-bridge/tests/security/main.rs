@@ -8,4 +8,5 @@ mod support;
 
 mod deleted;
 mod roles;
+mod teams;
 mod world;

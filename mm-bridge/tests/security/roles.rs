@@ -9,7 +9,7 @@ use axum::http::{Method, StatusCode};
 use core_server::model::{HeldRoles, Permission};
 use serde_json::json;
 
-use crate::support::{App, Backend};
+use crate::support::Backend;
 use crate::world::{Person, World};
 
 /// What the role table says `person` may do in the world's room.

@@ -61,7 +61,7 @@ impl World {
                 json!({"name": "acme", "display_name": "Acme", "type": "O"}),
             )
             .await);
-        let mut join =
+        let join =
             |who: (String, String), channel| person(who, "system_user", Some("team_user"), channel);
         let channel_admin = join(
             app.user("chanadmin").await,
