@@ -652,6 +652,34 @@ async fn a_thousand_posts_on_node_a_arrive_in_order_on_node_b() {
     assert_eq!(received, expected);
 }
 
+/// Ending a session on one node closes its sockets on the other: the
+/// revocation travels the cluster link like any event.
+#[tokio::test]
+async fn a_session_ended_on_node_a_closes_its_socket_on_node_b() {
+    let url = redis_url();
+    if let Err(e) = redis_reachable(&url).await {
+        unavailable::<()>("Redis", e);
+        return;
+    }
+    let Some((a, b)) = cluster(&url).await else {
+        return;
+    };
+    let (alice, bob_token, channel) = shared_channel(&a, &b).await;
+    let mut bob = b.socket(&bob_token, "").await;
+    next_event(&mut bob, Duration::from_secs(5)).await;
+    until_linked(&a, &alice, &channel, &mut bob).await;
+    let bob_actor = b.core.authenticate(&bob_token).await.expect("bob");
+    // Alice, the first user, is a system admin.
+    a.core
+        .revoke_session(&alice, bob_actor.id(), &bob_actor.session.id)
+        .await
+        .expect("revoke");
+    assert!(
+        support::closes_within(&mut bob, Duration::from_secs(5)).await,
+        "bob's socket on node B closed"
+    );
+}
+
 /// A private Redis server this test may stop and start.
 struct OwnRedis {
     port: u16,

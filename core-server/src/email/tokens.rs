@@ -153,10 +153,7 @@ impl Core {
         self.store
             .set_password_hash(&user.id, &password_hash, now_ms())
             .await?;
-        for session in self.store.list_sessions(&user.id).await? {
-            self.store.delete_session(&session.id).await?;
-            self.session_ended(&user.id, &session.id);
-        }
+        self.end_sessions(&user.id, None).await?;
         self.send_later(user.email, messages::password_changed(&self.site_name()));
         Ok(())
     }

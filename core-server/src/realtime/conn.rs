@@ -86,9 +86,19 @@ pub async fn drive(
     let mut ping =
         tokio::time::interval_at(tokio::time::Instant::now() + PING_INTERVAL, PING_INTERVAL);
     let mut last_read = Instant::now();
+    // The socket lives no longer than its session (0: a session that never
+    // expires, as an access token's).
+    let expires_at = ctx.actor.session.expires_at;
+    let lifetime = u64::try_from(expires_at.saturating_sub(crate::time::now_ms())).unwrap_or(0);
+    let expiry = tokio::time::sleep(Duration::from_millis(lifetime));
+    tokio::pin!(expiry);
     loop {
         tokio::select! {
             biased;
+            _ = &mut expiry, if expires_at != 0 => {
+                close_with(&mut socket, close::NORMAL, "session expired").await;
+                break;
+            }
             why = &mut kick => {
                 let (code, reason) = match why {
                     Ok(Kick::TooSlow) => (close::TRY_AGAIN_LATER, "too slow: reconnect to resume"),

@@ -257,6 +257,19 @@ impl Core {
         Ok(())
     }
 
+    /// Ends a user's sessions, all of them or all but `keep`, and closes
+    /// their sockets on every node.
+    pub(crate) async fn end_sessions(&self, user_id: &str, keep: Option<&str>) -> Result<()> {
+        for session in self.store.list_sessions(user_id).await? {
+            if keep == Some(session.id.as_str()) {
+                continue;
+            }
+            self.store.delete_session(&session.id).await?;
+            self.session_ended(user_id, &session.id);
+        }
+        Ok(())
+    }
+
     /// Closes the sockets of an ended session, on every node.
     pub(crate) fn session_ended(&self, user_id: &str, session_id: &str) {
         self.events.publish(

@@ -127,8 +127,10 @@ impl Core {
         self.store.update_bot(&bot).await?;
         self.store.update_user(&user).await?;
         if !active {
-            self.store.delete_user_sessions(bot_id).await?;
+            self.end_sessions(bot_id, None).await?;
         }
+        // The bot's user changed: a disabled one's sockets close everywhere.
+        self.user_updated(&user);
         Ok(bot)
     }
 

@@ -104,10 +104,24 @@ impl Core {
         }
     }
 
-    /// Revokes a token for good.
+    /// Revokes a token for good; sockets it opened close at once.
     pub async fn revoke_access_token(&self, actor: &Actor, token_id: &str) -> Result<()> {
         let token = self.get_access_token(actor, token_id).await?;
-        self.store.delete_access_token(&token.id).await
+        let session = self.token_session_id(&token).await?;
+        self.store.delete_access_token(&token.id).await?;
+        if let Some(session_id) = session {
+            self.session_ended(&token.user_id, &session_id);
+        }
+        Ok(())
+    }
+
+    /// The id of the session a token signs in with, if it has one now.
+    async fn token_session_id(&self, token: &UserAccessToken) -> Result<Option<String>> {
+        match self.store.get_session_with_user(&token.token_hash).await {
+            Ok((session, _)) => Ok(Some(session.id)),
+            Err(Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Disables or re-enables a token.
@@ -119,9 +133,16 @@ impl Core {
     ) -> Result<()> {
         let token = self.get_access_token(actor, token_id).await?;
         let user = self.store.get_user(&token.user_id).await?;
+        let old = self.token_session_id(&token).await?;
         let session = token_session(&token, &user);
         self.store
             .set_access_token_active(&token.id, active, Some(&session))
-            .await
+            .await?;
+        // A disabled token's sockets close; so do those of the session a
+        // re-enabled token replaced.
+        if let Some(session_id) = old {
+            self.session_ended(&token.user_id, &session_id);
+        }
+        Ok(())
     }
 }

@@ -273,7 +273,7 @@ impl Core {
         user.delete_at = now;
         user.update_at = now;
         self.store.update_user(&user).await?;
-        self.store.delete_user_sessions(id).await?;
+        self.end_sessions(id, None).await?;
         self.user_updated(&user);
         Ok(self.user_for(actor, user))
     }
@@ -304,7 +304,11 @@ impl Core {
             }
         }
         let hash = hash_password(new_password).await?;
-        self.store.set_password_hash(id, &hash, now_ms()).await
+        self.store.set_password_hash(id, &hash, now_ms()).await?;
+        // A new password signs out everywhere else: the changing session
+        // stays when users change their own, none when an admin does.
+        let keep = (actor.id() == id).then_some(actor.session.id.as_str());
+        self.end_sessions(id, keep).await
     }
 
     /// Sets a password without the current one: for the command line and imports.

@@ -8,5 +8,6 @@ mod support;
 
 mod deleted;
 mod roles;
+mod sockets;
 mod teams;
 mod world;

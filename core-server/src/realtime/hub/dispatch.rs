@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::state::State;
 use super::Hub;
 use crate::events::{Audience, CoreEvent, EventKind, LocalDelivery};
+use crate::model::roles;
 use crate::realtime::frame::Frame;
 
 impl Hub {
@@ -97,6 +98,12 @@ impl State {
             }
             EventKind::ChannelMemberAdded { channel, user_id } => {
                 self.join_channel(user_id, &channel.id, &channel.team_id);
+            }
+            // What a user's sockets are sent (other users' e-mail addresses,
+            // for one) follows their roles from the change on.
+            EventKind::UserRolesUpdated { user_id, roles } => {
+                let admin = roles::has(roles, roles::SYSTEM_ADMIN);
+                self.set_admin(user_id, admin);
             }
             EventKind::TeamMemberAdded {
                 team_id,

@@ -198,4 +198,17 @@ impl State {
             }
         }
     }
+
+    /// Marks every connection of a user as an admin's or not: it decides
+    /// which encoding of an event (with or without private fields) they get.
+    pub(super) fn set_admin(&mut self, user_id: &str, admin: bool) {
+        let Some(user) = self.users.get(user_id) else {
+            return;
+        };
+        for conn_id in &user.conns {
+            if let Some(conn) = self.conns.get_mut(conn_id) {
+                conn.admin = admin;
+            }
+        }
+    }
 }
