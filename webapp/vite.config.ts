@@ -12,7 +12,9 @@ export default defineConfig({
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
   server: {
-    proxy: { '/api': { target: server, ws: true, changeOrigin: true } },
+    // The server only lets its own origin's pages open sockets: the proxy
+    // presents the dev page's sockets as the server's own.
+    proxy: { '/api': { target: server, ws: true, changeOrigin: true, rewriteWsOrigin: true } },
   },
   build: {
     target: 'es2022',

@@ -39,6 +39,8 @@ pub struct Config {
     pub enable_public_link: bool,
     /// Public URL of this server, used in links, e-mails and push notifications.
     pub site_url: Option<String>,
+    /// Other web origins (space-separated, `*` for any) whose pages may open WebSockets; the site's own always may.
+    pub allow_cors_from: String,
     /// URL of a Mattermost-compatible push proxy for mobile notifications.
     pub push_proxy_url: Option<String>,
     /// What pushes show: `full`, `generic` ("X mentioned you."), `generic_no_channel` or `id_loaded` (ids only).
@@ -90,6 +92,7 @@ impl Default for Config {
             max_image_pixels: 7680 * 4320,
             enable_public_link: false,
             site_url: None,
+            allow_cors_from: String::new(),
             push_proxy_url: None,
             push_contents: "full".into(),
             max_notifications_per_channel: 1000,
@@ -146,6 +149,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("max_image_pixels", "RUSTCHAT_MAX_IMAGE_PIXELS"),
     ("enable_public_link", "RUSTCHAT_ENABLE_PUBLIC_LINK"),
     ("site_url", "RUSTCHAT_SITE_URL"),
+    ("allow_cors_from", "RUSTCHAT_ALLOW_CORS_FROM"),
     ("push_proxy_url", "RUSTCHAT_PUSH_PROXY_URL"),
     ("push_contents", "RUSTCHAT_PUSH_CONTENTS"),
     (
@@ -390,6 +394,7 @@ impl Config {
             String::from("| key | environment variable | default | meaning |\n|---|---|---|---|\n");
         for (key, var) in KEYS {
             let default = match defaults.get(*key) {
+                Some(toml::Value::String(s)) if s.is_empty() => "empty".into(),
                 Some(toml::Value::String(s)) => format!("`{s}`"),
                 Some(other) => format!("`{other}`"),
                 None => "unset".into(),

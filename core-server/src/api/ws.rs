@@ -106,6 +106,16 @@ pub async fn upgrade(
         )
         .into_response();
     };
+    if !realtime::origin::origin_allowed(
+        &parts.headers,
+        core.config.site_url.as_deref(),
+        &core.config.allow_cors_from,
+    ) {
+        return ApiError::from(crate::Error::forbidden(
+            "this page's origin may not open a socket here (see allow_cors_from)",
+        ))
+        .into_response();
+    }
     let resume = match q.connection_id.filter(|c| !c.is_empty()) {
         None => None,
         Some(id) if crate::id::is_valid_id(&id) => match q.sequence_number {

@@ -5,6 +5,7 @@ pub mod cluster;
 pub mod conn;
 mod frame;
 mod hub;
+pub mod origin;
 mod presence;
 
 use std::sync::Arc;

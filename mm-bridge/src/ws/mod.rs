@@ -114,6 +114,18 @@ pub async fn upgrade(
             .into_response()
         }
     };
+    if !core_server::realtime::origin::origin_allowed(
+        &parts.headers,
+        core.config.site_url.as_deref(),
+        &core.config.allow_cors_from,
+    ) {
+        return MmError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "api.web_socket.connect.origin.app_error",
+            "The origin of this request is not allowed to open a WebSocket.",
+        )
+        .into_response();
+    }
     let resume = match resume_request(&q) {
         Ok(r) => r,
         Err(e) => return e.into_response(),

@@ -7,6 +7,7 @@
 mod support;
 
 mod deleted;
+mod origin;
 mod roles;
 mod sockets;
 mod teams;
