@@ -65,6 +65,10 @@ pub struct Config {
     pub enable_open_signup: bool,
     /// Shortest accepted password, in characters.
     pub password_min_length: usize,
+    /// Failed password logins after which an account is locked until its password is reset; 0 never locks.
+    pub maximum_login_attempts: u32,
+    /// Failed logins one client address may make per minute before it must wait; 0 turns the limit off.
+    pub login_failures_per_minute: u32,
     /// Live WebSocket connections one node accepts.
     pub ws_max_connections: usize,
     /// Live WebSocket connections one user may hold on one node.
@@ -105,6 +109,8 @@ impl Default for Config {
             rate_limit_burst: 100,
             enable_open_signup: true,
             password_min_length: 8,
+            maximum_login_attempts: 10,
+            login_failures_per_minute: 30,
             ws_max_connections: 50_000,
             ws_max_connections_per_user: 100,
             away_after_seconds: 300,
@@ -165,6 +171,11 @@ pub const KEYS: &[(&str, &str)] = &[
     ("rate_limit_burst", "RUSTCHAT_RATE_LIMIT_BURST"),
     ("enable_open_signup", "RUSTCHAT_ENABLE_OPEN_SIGNUP"),
     ("password_min_length", "RUSTCHAT_PASSWORD_MIN_LENGTH"),
+    ("maximum_login_attempts", "RUSTCHAT_MAXIMUM_LOGIN_ATTEMPTS"),
+    (
+        "login_failures_per_minute",
+        "RUSTCHAT_LOGIN_FAILURES_PER_MINUTE",
+    ),
     ("ws_max_connections", "RUSTCHAT_WS_MAX_CONNECTIONS"),
     (
         "ws_max_connections_per_user",

@@ -13,6 +13,10 @@ pub enum Error {
     /// No valid session: missing, unknown, revoked or expired credentials.
     #[error("{0}")]
     Unauthorized(String),
+    /// The account is locked after too many failed logins, until its
+    /// password is reset.
+    #[error("too many failed logins: reset the password to sign in again")]
+    LockedOut,
     /// A field of the input is malformed or out of range; `field` names it.
     #[error("invalid {field}: {reason}")]
     Invalid { field: String, reason: String },

@@ -45,6 +45,30 @@ impl RateLimiter {
         }
     }
 
+    /// A limiter of `per_minute` events a key, all of which may come at
+    /// once; 0 disables it.
+    pub fn per_minute(per_minute: u32) -> Self {
+        RateLimiter {
+            per_second: f64::from(per_minute) / 60.0,
+            burst: f64::from(per_minute.max(1)),
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether `key` has an event left now, without using it (for limits
+    /// that count only some outcomes, such as failed logins).
+    pub fn has_room(&self, key: &str) -> bool {
+        if !self.enabled() {
+            return true;
+        }
+        let now = Instant::now();
+        let buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        buckets.get(key).is_none_or(|b| {
+            let elapsed = now.saturating_duration_since(b.at).as_secs_f64();
+            (b.tokens + elapsed * self.per_second).min(self.burst) >= 1.0
+        })
+    }
+
     /// Whether limiting is on.
     pub fn enabled(&self) -> bool {
         self.per_second > 0.0
@@ -111,6 +135,18 @@ mod tests {
         let later = limiter.check_at("ip", t0 + Duration::from_millis(600));
         assert!(later.allowed, "half a second refills one request at 2/s");
         assert_eq!(later.limit, 3);
+    }
+
+    #[test]
+    fn room_is_seen_without_being_used() {
+        let limiter = RateLimiter::per_minute(2);
+        assert!(limiter.has_room("ip"));
+        assert!(limiter.has_room("ip"), "looking takes nothing");
+        limiter.check("ip");
+        limiter.check("ip");
+        assert!(!limiter.has_room("ip"));
+        assert!(limiter.has_room("other"));
+        assert!(RateLimiter::per_minute(0).has_room("ip"), "off");
     }
 
     #[test]

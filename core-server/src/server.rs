@@ -26,10 +26,42 @@ async fn request_id(mut req: Request, next: Next) -> Response {
 
 /// The key requests are rate-limited by: the client's address.
 pub fn client_key(req: &Request) -> String {
-    req.extensions()
+    client_of(req.extensions())
+}
+
+/// The client's address from a request's extensions (`local` in-process).
+fn client_of(extensions: &axum::http::Extensions) -> String {
+    extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|info| info.0.ip().to_string())
         .unwrap_or_else(|| "local".to_string())
+}
+
+/// Whether session cookies must be `Secure`: the site is served over HTTPS
+/// (its URL says so, or the proxy in front says this request came so).
+pub fn cookies_secure(config: &crate::config::Config, headers: &axum::http::HeaderMap) -> bool {
+    config
+        .site_url
+        .as_deref()
+        .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|p| p.eq_ignore_ascii_case("https"))
+}
+
+/// The client's address, for limits kept per client (failed logins).
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(client_of(&parts.extensions)))
+    }
 }
 
 /// Puts the `X-RateLimit-*` headers of a decision on a response.

@@ -146,6 +146,11 @@ impl From<Error> for MmError {
                 }
                 e
             }
+            Error::LockedOut => MmError::new(
+                StatusCode::UNAUTHORIZED,
+                "api.user.check_user_login_attempts.too_many.app_error",
+                "Your account is locked because of too many failed password attempts. Please reset your password.",
+            ),
             Error::Invalid { field, reason } => {
                 let mut e = MmError::invalid_body(&field);
                 e.detailed_error = format!("{field}: {reason}");

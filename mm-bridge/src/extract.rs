@@ -200,31 +200,50 @@ impl Paging {
     pub fn offset(&self) -> i64 {
         self.page().saturating_mul(self.per_page())
     }
+
+    /// The number of records to skip, `None` when it does not fit in an
+    /// `i64` (such a page is empty).
+    pub fn checked_offset(&self) -> Option<i64> {
+        self.page().checked_mul(self.per_page())
+    }
 }
 
-/// Reads cursor pages from the core until Mattermost's `page`/`per_page` window
-/// is covered, and returns that window.
-pub async fn page_from_cursor<T, F, Fut>(paging: &Paging, mut fetch: F) -> Result<Vec<T>, MmError>
+/// Reads cursor pages from the core until Mattermost's `page`/`per_page`
+/// window is covered, and returns that window. `bound` is the most records
+/// the listing can hold: a window past it is empty at once, without reading
+/// anything (so `page=100000000` costs nothing); records before the window
+/// are read and dropped, never kept.
+pub async fn page_from_cursor<T, F, Fut>(
+    paging: &Paging,
+    bound: i64,
+    mut fetch: F,
+) -> Result<Vec<T>, MmError>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: std::future::Future<Output = core_server::Result<core_server::model::Page<T>>>,
 {
-    let mut all = Vec::new();
+    let Some(offset) = paging.checked_offset().filter(|o| *o < bound) else {
+        return Ok(Vec::new());
+    };
+    let mut skip = usize::try_from(offset).unwrap_or(usize::MAX);
+    let size = usize::try_from(paging.per_page()).unwrap_or(0);
+    let mut window = Vec::with_capacity(size);
     let mut cursor: Option<String> = None;
-    let wanted = usize::try_from(paging.offset() + paging.per_page()).unwrap_or(usize::MAX);
-    while all.len() < wanted {
+    while window.len() < size {
         let page = fetch(cursor.take()).await?;
-        all.extend(page.items);
+        for item in page.items {
+            if skip > 0 {
+                skip -= 1;
+            } else if window.len() < size {
+                window.push(item);
+            }
+        }
         match page.next_cursor {
             Some(c) => cursor = Some(c),
             None => break,
         }
     }
-    let start = usize::try_from(paging.offset())
-        .unwrap_or(usize::MAX)
-        .min(all.len());
-    let size = usize::try_from(paging.per_page()).unwrap_or(0);
-    Ok(all.into_iter().skip(start).take(size).collect())
+    Ok(window)
 }
 
 /// Rejects a list of ids holding a non-id, with a 400 naming the body field.

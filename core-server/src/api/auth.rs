@@ -1,7 +1,7 @@
 //! Login, logout and sessions.
 
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -10,6 +10,7 @@ use super::error::ApiResult;
 use super::extract::{ApiJson, ApiPath, Auth, SESSION_COOKIE};
 use super::Ok as OkBody;
 use crate::model::{Session, User};
+use crate::server::ClientAddr;
 use crate::services::Core;
 
 /// Credentials.
@@ -37,13 +38,15 @@ pub struct LoginResponse {
     responses((status = 200, body = LoginResponse), (status = 401, body = super::error::ErrorBody)))]
 pub async fn login(
     State(core): State<Core>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<([(header::HeaderName, String); 1], Json<LoginResponse>)> {
     let result = core
-        .login(&req.login_id, &req.password, &req.device_id)
+        .login_from(&client, &req.login_id, &req.password, &req.device_id)
         .await?;
     let max_age = core.config.session_length_hours.saturating_mul(3600);
-    let cookie = session_cookie(&core, &result.token, max_age);
+    let cookie = session_cookie(&core, &headers, &result.token, max_age);
     Ok((
         [(header::SET_COOKIE, cookie)],
         Json(LoginResponse {
@@ -55,13 +58,8 @@ pub async fn login(
 
 /// The session cookie: HttpOnly (scripts use the bearer token), for the
 /// native API only, same-site, and Secure when the site is served over HTTPS.
-fn session_cookie(core: &Core, token: &str, max_age: u64) -> String {
-    let secure = if core
-        .config
-        .site_url
-        .as_deref()
-        .is_some_and(|u| u.starts_with("https://"))
-    {
+fn session_cookie(core: &Core, headers: &HeaderMap, token: &str, max_age: u64) -> String {
+    let secure = if crate::server::cookies_secure(&core.config, headers) {
         "; Secure"
     } else {
         ""
@@ -76,11 +74,12 @@ fn session_cookie(core: &Core, token: &str, max_age: u64) -> String {
     responses((status = 200, body = super::Ok)))]
 pub async fn logout(
     State(core): State<Core>,
+    headers: HeaderMap,
     Auth(actor): Auth,
 ) -> ApiResult<([(header::HeaderName, String); 1], Json<OkBody>)> {
     core.logout(&actor).await?;
     Ok((
-        [(header::SET_COOKIE, session_cookie(&core, "", 0))],
+        [(header::SET_COOKIE, session_cookie(&core, &headers, "", 0))],
         Json(OkBody::default()),
     ))
 }

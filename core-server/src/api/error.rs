@@ -47,6 +47,7 @@ pub fn status_of(err: &Error) -> (StatusCode, &'static str) {
         Error::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
         Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
         Error::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+        Error::LockedOut => (StatusCode::UNAUTHORIZED, "locked_out"),
         Error::Invalid { .. } => (StatusCode::BAD_REQUEST, "invalid"),
         Error::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
         Error::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),

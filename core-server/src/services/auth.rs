@@ -84,6 +84,16 @@ pub async fn hash_password(password: &str) -> Result<String> {
     .map_err(|e| Error::Internal(e.to_string()))?
 }
 
+/// Verifies `password` against a throwaway hash: what refusing an unknown
+/// account costs, so that it costs as much as refusing a known one.
+async fn spend_a_verification(password: &str) -> Result<()> {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    let hash = DUMMY
+        .get_or_try_init(|| hash_password("not anyone's password"))
+        .await?;
+    verify_password(password, hash).await.map(|_| ())
+}
+
 /// Checks a password against a stored hash on a blocking thread.
 pub async fn verify_password(password: &str, hash: &str) -> Result<bool> {
     let password = password.to_owned();
@@ -130,12 +140,32 @@ impl Core {
         password: &str,
         device_id: &str,
     ) -> Result<LoginResult> {
+        self.login_from("local", login_id, password, device_id)
+            .await
+    }
+
+    /// [`Core::login`] from a client address, whose failed logins are
+    /// limited (`login_failures_per_minute`). An account is locked after
+    /// `maximum_login_attempts` failures in a row, its correct password
+    /// refused too, until the password is reset. Unknown accounts take as
+    /// long to refuse as known ones, so timing tells nothing.
+    pub async fn login_from(
+        &self,
+        client: &str,
+        login_id: &str,
+        password: &str,
+        device_id: &str,
+    ) -> Result<LoginResult> {
         let bad = || Error::Unauthorized("invalid login or password".into());
         let login = login_id.trim().to_lowercase();
         if login.is_empty() {
             return Err(Error::invalid("login_id", "must not be empty"));
         }
+        if !self.login_failures.has_room(client) {
+            return Err(Error::RateLimited);
+        }
         if password.len() > MAX_PASSWORD_LEN {
+            self.login_failures.check(client);
             return Err(bad());
         }
         let found = if login.contains('@') {
@@ -145,15 +175,33 @@ impl Core {
         };
         let user = match found {
             Ok(user) => user,
-            Err(Error::NotFound { .. }) => return Err(bad()),
+            Err(Error::NotFound { .. }) => {
+                spend_a_verification(password).await?;
+                self.login_failures.check(client);
+                return Err(bad());
+            }
             Err(e) => return Err(e),
         };
-        let Some(hash) = self.store.get_password_hash(&user.id).await? else {
-            return Err(bad());
+        let max_attempts = i64::from(self.config.maximum_login_attempts);
+        if max_attempts > 0 && self.store.failed_logins(&user.id).await? >= max_attempts {
+            return Err(Error::LockedOut);
+        }
+        let verified = match self.store.get_password_hash(&user.id).await? {
+            Some(hash) => verify_password(password, &hash).await?,
+            None => {
+                spend_a_verification(password).await?;
+                false
+            }
         };
-        if !verify_password(password, &hash).await? {
+        if !verified {
+            self.login_failures.check(client);
+            let failed = self.store.count_failed_login(&user.id).await?;
+            if max_attempts > 0 && failed >= max_attempts {
+                tracing::warn!(user_id = %user.id, "account locked after too many failed logins");
+            }
             return Err(bad());
         }
+        self.store.clear_failed_logins(&user.id).await?;
         if user.is_deleted() {
             return Err(Error::Unauthorized("this account is deactivated".into()));
         }

@@ -534,6 +534,12 @@ impl Core {
     }
 
     /// A channel's members, for whoever may read the channel.
+    /// Number of members of a channel the actor may read.
+    pub async fn channel_member_count(&self, actor: &Actor, channel_id: &str) -> Result<i64> {
+        self.channel_for_read(actor, channel_id).await?;
+        self.store.count_channel_members(channel_id).await
+    }
+
     pub async fn list_channel_members(
         &self,
         actor: &Actor,

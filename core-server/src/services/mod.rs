@@ -50,6 +50,8 @@ pub struct Core {
     pub hub: Arc<crate::realtime::Hub>,
     /// Request rate limits, shared by both API surfaces.
     pub limiter: Arc<crate::ratelimit::RateLimiter>,
+    /// Failed logins per client address, shared by both API surfaces.
+    pub(crate) login_failures: Arc<crate::ratelimit::RateLimiter>,
     /// Set once the node's background work has started.
     pub(crate) background: Arc<std::sync::OnceLock<()>>,
     /// Where file bytes live.
@@ -84,6 +86,9 @@ impl Core {
             config.rate_limit_per_second,
             config.rate_limit_burst,
         );
+        let login_failures = Arc::new(crate::ratelimit::RateLimiter::per_minute(
+            config.login_failures_per_minute,
+        ));
         let hub = Arc::new(crate::realtime::Hub::new(crate::realtime::HubLimits {
             max_connections: config.ws_max_connections,
             max_per_user: config.ws_max_connections_per_user,
@@ -117,6 +122,7 @@ impl Core {
             events: EventBus::new(hub.clone(), 4096),
             hub,
             limiter: Arc::new(limiter),
+            login_failures,
             background: Arc::new(std::sync::OnceLock::new()),
             push_wake: Arc::new(tokio::sync::Notify::new()),
         }

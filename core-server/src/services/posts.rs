@@ -410,6 +410,9 @@ impl Core {
         limit: i64,
     ) -> Result<Vec<Post>> {
         let cursor = self.cursor_post(actor, channel_id, before).await?;
+        let Some(wanted) = self.post_window(channel_id, offset, limit).await? else {
+            return Ok(Vec::new());
+        };
         let mut rows = self
             .store
             .list_channel_posts(
@@ -418,7 +421,7 @@ impl Core {
                     create_at: cursor.create_at,
                     id: &cursor.id,
                 }),
-                offset + limit,
+                wanted,
             )
             .await?;
         Ok(rows.split_off(usize::try_from(offset).unwrap_or(0).min(rows.len())))
@@ -434,6 +437,9 @@ impl Core {
         limit: i64,
     ) -> Result<Vec<Post>> {
         let cursor = self.cursor_post(actor, channel_id, after).await?;
+        let Some(wanted) = self.post_window(channel_id, offset, limit).await? else {
+            return Ok(Vec::new());
+        };
         let mut rows = self
             .store
             .list_channel_posts_after(
@@ -442,10 +448,20 @@ impl Core {
                     create_at: cursor.create_at,
                     id: &cursor.id,
                 },
-                offset + limit,
+                wanted,
             )
             .await?;
         Ok(rows.split_off(usize::try_from(offset).unwrap_or(0).min(rows.len())))
+    }
+
+    /// How many posts to read for a window of `limit` after skipping
+    /// `offset`; `None` when the window lies past every post the channel
+    /// ever had (or past what a number can hold), which is then empty.
+    async fn post_window(&self, channel_id: &str, offset: i64, limit: i64) -> Result<Option<i64>> {
+        let total = self.store.get_channel(channel_id).await?.total_msg_count;
+        Ok(offset
+            .checked_add(limit)
+            .filter(|_| offset >= 0 && offset < total))
     }
 
     async fn cursor_post(&self, actor: &Actor, channel_id: &str, id: &str) -> Result<Post> {

@@ -190,6 +190,11 @@ impl Core {
         })
     }
 
+    /// How many accounts exist: the most any listing of users can hold.
+    pub async fn user_count(&self, _actor: &Actor) -> Result<i64> {
+        self.store.count_users().await
+    }
+
     /// Changes a profile: one's own, or anyone's for an admin.
     pub async fn patch_user(&self, actor: &Actor, id: &str, patch: UserPatch) -> Result<User> {
         validate::id("user_id", id)?;
@@ -275,6 +280,22 @@ impl Core {
         self.store.update_user(&user).await?;
         self.end_sessions(id, None).await?;
         self.user_updated(&user);
+        Ok(self.user_for(actor, user))
+    }
+
+    /// A user by e-mail address: system admins only. Addresses are private
+    /// here, so everyone else gets the same refusal whether or not the
+    /// address belongs to anyone (as Mattermost when addresses are hidden).
+    pub async fn get_user_by_email(&self, actor: &Actor, email: &str) -> Result<User> {
+        if !actor.is_admin() {
+            return Err(Error::forbidden(
+                "only system admins may look users up by e-mail address",
+            ));
+        }
+        let user = self
+            .store
+            .get_user_by_email(&email.trim().to_lowercase())
+            .await?;
         Ok(self.user_for(actor, user))
     }
 

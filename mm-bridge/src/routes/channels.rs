@@ -341,7 +341,8 @@ pub async fn members(
 ) -> MmResult<Json<Vec<MmChannelMember>>> {
     check_id("channel_id", &id)?;
     let (core, actor, id) = (&core, &actor, &id);
-    let page = page_from_cursor(&p, move |cursor| async move {
+    let bound = core.channel_member_count(actor, id).await?;
+    let page = page_from_cursor(&p, bound, move |cursor| async move {
         core.list_channel_members(actor, id, cursor.as_deref(), Some(200))
             .await
     })

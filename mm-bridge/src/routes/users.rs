@@ -12,6 +12,8 @@ use serde_json::{Map, Value};
 use core_server::model::{Preference, StringMap};
 use core_server::services::{Core, NewUser, UserPatch};
 
+use core_server::server::ClientAddr;
+
 use crate::convert::{self, MmStatus, MmUser};
 use crate::error::{MmError, MmResult};
 use crate::extract::{
@@ -25,8 +27,21 @@ fn str_field(body: &Map<String, Value>, key: &str) -> String {
         .to_string()
 }
 
-fn cookie(name: &str, value: &str, max_age: i64, http_only: bool) -> Option<HeaderValue> {
-    let flags = if http_only { "; HttpOnly" } else { "" };
+/// A session cookie as Mattermost sets it: `Secure` when the site is served
+/// over HTTPS, `HttpOnly` for the token itself.
+fn cookie(
+    name: &str,
+    value: &str,
+    max_age: i64,
+    http_only: bool,
+    secure: bool,
+) -> Option<HeaderValue> {
+    let flags = match (http_only, secure) {
+        (true, true) => "; HttpOnly; Secure",
+        (true, false) => "; HttpOnly",
+        (false, true) => "; Secure",
+        (false, false) => "",
+    };
     HeaderValue::from_str(&format!(
         "{name}={value}; Path=/; Max-Age={max_age}; SameSite=Lax{flags}"
     ))
@@ -36,6 +51,7 @@ fn cookie(name: &str, value: &str, max_age: i64, http_only: bool) -> Option<Head
 /// `POST /api/v4/users/login`: by `login_id` (username or e-mail) or by `id`.
 pub async fn login(
     State(core): State<Core>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     MmJson(body): MmJson<Map<String, Value>>,
 ) -> MmResult<Response> {
@@ -58,7 +74,9 @@ pub async fn login(
             Err(e) => return Err(e.into()),
         };
     }
-    let result = core.login(&login_id, &password, &device_id).await?;
+    let result = core
+        .login_from(&client, &login_id, &password, &device_id)
+        .await?;
     let max_age = (result.session.expires_at - result.session.create_at) / 1000;
     let csrf = result
         .session
@@ -71,15 +89,16 @@ pub async fn login(
     if let Ok(v) = HeaderValue::from_str(&result.token) {
         h.insert("token", v);
     }
+    let secure = core_server::server::cookies_secure(&core.config, &headers);
     if headers
         .get("x-requested-with")
         .and_then(|v| v.to_str().ok())
         == Some("XMLHttpRequest")
     {
         for c in [
-            cookie("MMAUTHTOKEN", &result.token, max_age, true),
-            cookie("MMUSERID", &result.user.id, max_age, false),
-            cookie("MMCSRF", &csrf, max_age, false),
+            cookie("MMAUTHTOKEN", &result.token, max_age, true, secure),
+            cookie("MMUSERID", &result.user.id, max_age, false, secure),
+            cookie("MMCSRF", &csrf, max_age, false, secure),
         ]
         .into_iter()
         .flatten()
@@ -91,13 +110,18 @@ pub async fn login(
 }
 
 /// `POST /api/v4/users/logout`: revokes the session if there is one.
-pub async fn logout(State(core): State<Core>, auth: Result<MmAuth, MmError>) -> MmResult<Response> {
+pub async fn logout(
+    State(core): State<Core>,
+    headers: HeaderMap,
+    auth: Result<MmAuth, MmError>,
+) -> MmResult<Response> {
     if let Ok(MmAuth(actor)) = auth {
         core.logout(&actor).await?;
     }
+    let secure = core_server::server::cookies_secure(&core.config, &headers);
     let mut response = status_ok().into_response();
     for name in ["MMAUTHTOKEN", "MMUSERID", "MMCSRF"] {
-        if let Some(c) = cookie(name, "", 0, name == "MMAUTHTOKEN") {
+        if let Some(c) = cookie(name, "", 0, name == "MMAUTHTOKEN", secure) {
             response.headers_mut().append(header::SET_COOKIE, c);
         }
     }
@@ -170,7 +194,8 @@ pub async fn list(
             .await?
     } else {
         let (core, actor) = (&core, &actor);
-        page_from_cursor(&q.paging, move |cursor| async move {
+        let bound = core.user_count(actor).await?;
+        page_from_cursor(&q.paging, bound, move |cursor| async move {
             core.list_users(actor, cursor.as_deref(), Some(200)).await
         })
         .await?
@@ -319,12 +344,9 @@ pub async fn by_email(
     MmAuth(actor): MmAuth,
     MmPath(email): MmPath<String>,
 ) -> MmResult<Json<MmUser>> {
-    let user = core.store.get_user_by_email(&email.to_lowercase()).await?;
-    if !actor.is_admin() && user.id != actor.user.id {
-        // E-mail addresses are private here, so looking users up by them is too.
-        return Err(MmError::forbidden());
-    }
-    Ok(Json(convert::user(core.user_for(&actor, user))))
+    Ok(Json(convert::user(
+        core.get_user_by_email(&actor, &email).await?,
+    )))
 }
 
 /// The fields of Mattermost's UserPatch.

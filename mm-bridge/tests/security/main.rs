@@ -7,7 +7,9 @@
 mod support;
 
 mod deleted;
+mod login;
 mod origin;
+mod paging;
 mod roles;
 mod sockets;
 mod teams;

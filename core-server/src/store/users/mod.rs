@@ -29,7 +29,14 @@ pub trait UserStore: Send + Sync {
 
     async fn get_password_hash(&self, user_id: &str) -> Result<Option<String>>;
 
+    /// Sets a password, which also clears the failed-login count.
     async fn set_password_hash(&self, user_id: &str, hash: &str, at: i64) -> Result<()>;
+    /// Failed password logins since the last good one or password change.
+    async fn failed_logins(&self, user_id: &str) -> Result<i64>;
+    /// Counts one more failed login; returns the new count.
+    async fn count_failed_login(&self, user_id: &str) -> Result<i64>;
+    /// Forgets the failed logins (after a good one).
+    async fn clear_failed_logins(&self, user_id: &str) -> Result<()>;
 
     async fn count_users(&self) -> Result<i64>;
 

@@ -121,8 +121,8 @@ impl UserStore for Backend {
 
     async fn set_password_hash(&self, user_id: &str, hash: &str, at: i64) -> Result<()> {
         let done = sqlx::query(
-            "UPDATE users SET password_hash = $2, last_password_update = $3, update_at = $3 \
-             WHERE id = $1",
+            "UPDATE users SET password_hash = $2, last_password_update = $3, update_at = $3, \
+             failed_attempts = 0 WHERE id = $1",
         )
         .bind(user_id)
         .bind(hash)
@@ -130,6 +130,33 @@ impl UserStore for Backend {
         .execute(&self.write)
         .await?;
         changed(done, "user")
+    }
+
+    async fn failed_logins(&self, user_id: &str) -> Result<i64> {
+        sqlx::query_scalar("SELECT failed_attempts FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&self.read)
+            .await
+            .map_err(missing("user"))
+    }
+
+    async fn count_failed_login(&self, user_id: &str) -> Result<i64> {
+        sqlx::query_scalar(
+            "UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = $1 \
+             RETURNING failed_attempts",
+        )
+        .bind(user_id)
+        .fetch_one(&self.write)
+        .await
+        .map_err(missing("user"))
+    }
+
+    async fn clear_failed_logins(&self, user_id: &str) -> Result<()> {
+        sqlx::query("UPDATE users SET failed_attempts = 0 WHERE id = $1 AND failed_attempts <> 0")
+            .bind(user_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
     }
 
     async fn count_users(&self) -> Result<i64> {
