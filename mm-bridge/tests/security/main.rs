@@ -13,4 +13,5 @@ mod paging;
 mod roles;
 mod sockets;
 mod teams;
+mod v1_walk;
 mod world;
