@@ -236,4 +236,105 @@ mod tests {
         assert!(matches!(&lines[1], (2, Err(e)) if e.contains("longer than 16 MiB")));
         assert_eq!(lines[2], (3, Ok("team".into())));
     }
+
+    /// The line reader's fuzz target: whatever the bytes, reading never
+    /// panics, numbers lines in order, keeps its offset within the input, and
+    /// answers every non-blank line with a line or a reason naming a field.
+    mod fuzz {
+        use super::*;
+        use proptest::prelude::*;
+
+        const TYPES: &[&str] = &[
+            "version",
+            "team",
+            "channel",
+            "user",
+            "bot",
+            "post",
+            "direct_channel",
+            "direct_post",
+            "emoji",
+            "scheme",
+            "x",
+        ];
+
+        /// A line that is nearly a bulk line: a known type with a body of
+        /// arbitrary JSON, so that validation (not only parsing) is reached.
+        fn near_line() -> impl Strategy<Value = Vec<u8>> {
+            let leaf = prop_oneof![
+                Just(serde_json::Value::Null),
+                any::<i64>().prop_map(serde_json::Value::from),
+                any::<bool>().prop_map(serde_json::Value::from),
+                "\\PC{0,30}".prop_map(serde_json::Value::from),
+            ];
+            let body = leaf.prop_recursive(3, 24, 6, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+                    prop::collection::btree_map(
+                        prop_oneof![
+                            Just("name".to_string()),
+                            Just("display_name".to_string()),
+                            Just("type".to_string()),
+                            Just("team".to_string()),
+                            Just("channel".to_string()),
+                            Just("user".to_string()),
+                            Just("message".to_string()),
+                            Just("create_at".to_string()),
+                            Just("username".to_string()),
+                            Just("email".to_string()),
+                            Just("members".to_string()),
+                            Just("replies".to_string()),
+                            Just("teams".to_string()),
+                            Just("channels".to_string()),
+                            Just("reactions".to_string()),
+                            Just("attachments".to_string()),
+                            Just("version".to_string()),
+                            "[a-z_]{1,10}",
+                        ],
+                        inner,
+                        0..6,
+                    )
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+                ]
+            });
+            (prop::sample::select(TYPES), body).prop_map(|(kind, body)| {
+                let mut line = serde_json::json!({"type": kind});
+                line[kind] = body.clone();
+                line["version"] = body;
+                let mut bytes = line.to_string().into_bytes();
+                bytes.push(b'\n');
+                bytes
+            })
+        }
+
+        fn input() -> impl Strategy<Value = Vec<u8>> {
+            prop::collection::vec(
+                prop_oneof![
+                    3 => near_line(),
+                    1 => prop::collection::vec(any::<u8>(), 0..80),
+                    1 => Just(b"\n\r\n   \n".to_vec()),
+                ],
+                0..12,
+            )
+            .prop_map(|parts| parts.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+            #[test]
+            fn any_bytes_read_as_lines_or_reasons(bytes in input()) {
+                let mut last = 0;
+                for read in JsonlLines::new(bytes.as_slice()) {
+                    let read = read.expect("in-memory reads do not fail");
+                    prop_assert!(read.number > last);
+                    prop_assert!(read.offset <= bytes.len() as u64);
+                    last = read.number;
+                    if let Err(invalid) = read.line {
+                        prop_assert!(!invalid.field.is_empty());
+                        prop_assert!(!invalid.reason.is_empty());
+                    }
+                }
+            }
+        }
+    }
 }

@@ -27,8 +27,25 @@ pub mod close {
     pub const NORMAL: u16 = 1000;
     /// Policy violation (a bad frame, too many connections for one user).
     pub const POLICY: u16 = 1008;
+    /// Protocol error (a frame the WebSocket layer could not read).
+    pub const PROTOCOL: u16 = 1002;
+    /// A frame larger than the server reads.
+    pub const TOO_BIG: u16 = 1009;
     /// Try again later (the node is full, the client read too slowly).
     pub const TRY_AGAIN_LATER: u16 = 1013;
+}
+
+/// Closes a socket whose frame could not be read with the reason, rather
+/// than dropping the connection: an oversized frame is 1009, anything else
+/// the WebSocket layer refused is 1002. (The error is only known by its
+/// text: the layer's own type is not part of axum's API.)
+pub async fn close_after_read_error(socket: &mut WebSocket, error: &axum::Error) {
+    let text = error.to_string();
+    if text.contains("too long") || text.contains("Space limit") {
+        close_with(socket, close::TOO_BIG, "frame too large").await;
+    } else {
+        close_with(socket, close::PROTOCOL, "unreadable frame").await;
+    }
 }
 
 /// What an attached socket knows about itself.
@@ -62,7 +79,20 @@ pub async fn close_with(socket: &mut WebSocket, code: u16, reason: &'static str)
         reason: reason.into(),
     };
     let _ = tokio::time::timeout(WRITE_DEADLINE, socket.send(Message::Close(Some(frame)))).await;
+    // The closing handshake: read (and drop) what the client still sends
+    // until its own close, briefly. Closing the connection with unread
+    // frames in it would reset it, and a reset can discard our close frame
+    // before the client has read it.
+    let deadline = tokio::time::Instant::now() + CLOSE_LINGER;
+    while let Ok(Some(Ok(message))) = tokio::time::timeout_at(deadline, socket.recv()).await {
+        if matches!(message, Message::Close(_)) {
+            break;
+        }
+    }
 }
+
+/// How long a closing socket waits for the client's close frame.
+const CLOSE_LINGER: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Runs an attached socket until it closes, then detaches it from the hub.
 pub async fn drive(
@@ -134,7 +164,11 @@ pub async fn drive(
                     Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Binary(_))) => {
                         last_read = Instant::now();
                     }
-                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                    Some(Err(e)) => {
+                        close_after_read_error(&mut socket, &e).await;
+                        break;
+                    }
+                    Some(Ok(Message::Close(_))) | None => break,
                 }
             }
             _ = ping.tick() => {
