@@ -228,8 +228,8 @@ async fn every_v1_operation_refuses_strangers_and_outsiders(backend: Backend) {
     // A signed-in outsider, on everything that names the owner's things.
     let mut walked = 0;
     for (method, path, _) in &operations {
-        let names_owned = path.contains('{')
-            && !OPEN_TO_ALL_USERS.contains(&(method.as_str(), path.as_str()));
+        let names_owned =
+            path.contains('{') && !OPEN_TO_ALL_USERS.contains(&(method.as_str(), path.as_str()));
         if !names_owned {
             continue;
         }
