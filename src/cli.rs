@@ -320,6 +320,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = config.listen_addr()?;
     let core = open_core(config).await?;
     core_server::realtime::cluster::connect(&core).context("cannot use RUSTCHAT_REDIS_URL")?;
+    // Jobs a stopped server left unfinished run again (or fail) now.
+    core.start_job_recovery();
     core.start_background();
     let routes = mm_bridge::router(core.clone()).fallback(web_assets::serve);
     let app = core_server::server::app(core.clone(), routes);

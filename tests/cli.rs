@@ -401,3 +401,102 @@ fn import_mattermost_skips_bad_lines_reruns_clean_and_exports_a_zip() {
     let checked = run_ok(Command::new(BIN).args(["import", "validate"]).arg(&archive));
     assert!(checked.contains("no problems found"), "{checked}");
 }
+
+/// An import job cut short by the server's sudden end runs again when the
+/// server starts, skips what the first run stored, and succeeds; a job
+/// asked to cancel is canceled instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_cut_short_by_a_crash_runs_again_at_start_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let imports = dir.path().join("data/files/imports");
+    std::fs::create_dir_all(&imports).expect("imports folder");
+    let posts = 120_000;
+    run_ok(
+        rustchat(dir.path(), None)
+            .args(["bench", "bulk-file", "--posts", &posts.to_string(), "--out"])
+            .arg(imports.join("big.jsonl")),
+    );
+    run_ok(rustchat(dir.path(), None).args([
+        "user",
+        "create",
+        "--username",
+        "boss",
+        "--email",
+        "admin@example.com",
+        "--password",
+        "password1",
+        "--system-admin",
+    ]));
+    let http = reqwest::Client::new();
+    let job_of = |base: &str, token: &str, id: &str| {
+        http.get(format!("{base}/api/v4/jobs/{id}"))
+            .bearer_auth(token)
+            .send()
+    };
+
+    let mut server = start(dir.path(), None);
+    let (_, body) = login(&server.base, "boss", "password1").await;
+    let token = body["token"].as_str().expect("token").to_string();
+    let job: Value = http
+        .post(format!("{}/api/v4/jobs", server.base))
+        .bearer_auth(&token)
+        .json(&json!({"type": "import_process", "data": {"import_file": "big.jsonl"}}))
+        .send()
+        .await
+        .expect("create job")
+        .json()
+        .await
+        .expect("job");
+    let id = job["id"].as_str().expect("job id").to_string();
+    // Kill the server while the import is running (not before, not after).
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let now: Value = job_of(&server.base, &token, &id)
+            .await
+            .expect("job")
+            .json()
+            .await
+            .expect("json");
+        assert_ne!(now["status"], "success", "the import ended before the kill");
+        if now["status"] == "in_progress" && now["progress"].as_i64() > Some(0) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the job never started: {now}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server.child.kill().expect("kill");
+    server.child.wait().expect("wait");
+
+    let server = start(dir.path(), None);
+    let deadline = std::time::Instant::now() + Duration::from_secs(240);
+    let done = loop {
+        let now: Value = job_of(&server.base, &token, &id)
+            .await
+            .expect("job")
+            .json()
+            .await
+            .expect("json");
+        if now["status"] != "in_progress" && now["status"] != "pending" {
+            break now;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the interrupted job never finished: {now}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(done["status"], "success", "{done}");
+    assert_eq!(done["data"]["attempts"], "2", "{done}");
+    assert_eq!(done["data"]["posts_read"], posts.to_string(), "{done}");
+    let new_posts: u64 = done["data"]["new_posts"]
+        .as_str()
+        .and_then(|n| n.parse().ok())
+        .expect("new_posts");
+    assert!(
+        new_posts < posts,
+        "the second run skipped what the first stored ({new_posts} new of {posts})"
+    );
+}

@@ -24,6 +24,10 @@ pub const KIND_IMPORT: &str = "import";
 /// A first part smaller than this must complete the file (as Mattermost:
 /// its clients send large first parts, and a tiny one is a client bug).
 pub const MIN_FIRST_PART: u64 = 5 * 1024 * 1024;
+/// How long one request may hold an upload's finishing: a claim older than
+/// this was left by a server that stopped mid-way, and the client's retry
+/// finishes the upload instead of being told someone else is.
+const FINISH_LEASE_MS: i64 = 15 * 60 * 1000;
 
 /// Upload sessions receiving a part on this node right now. Two parts for
 /// one session at once is a client error; the database's compare-and-set
@@ -214,7 +218,12 @@ impl Core {
             return Ok(PartOutcome::Incomplete(upload));
         }
         // One finisher per upload, across nodes: the others are told so.
-        if !self.store.claim_upload_finish(&upload.id, true).await? {
+        let now = now_ms();
+        if !self
+            .store
+            .claim_upload_finish(&upload.id, now, now - FINISH_LEASE_MS)
+            .await?
+        {
             return Err(concurrent());
         }
         let finished = if upload.kind == KIND_IMPORT {
@@ -228,7 +237,7 @@ impl Core {
         };
         if finished.is_err() {
             // Still there (a storage outage): let a retry finish it.
-            if let Err(e) = self.store.claim_upload_finish(&upload.id, false).await {
+            if let Err(e) = self.store.release_upload_finish(&upload.id).await {
                 tracing::warn!(error = %e, upload_id = %upload.id, "could not reopen an upload");
             }
         }

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use super::job_recovery::{ATTEMPTS_KEY, HEARTBEAT, NODE_KEY};
 use super::{validate, Actor, Core};
 use crate::bulk::{self, Observer, Report};
 use crate::error::{Error, Result};
@@ -76,7 +77,16 @@ impl Core {
                 ))
             }
         }
-        data.retain(|k, _| !["error", "export_file", "line_errors"].contains(&k.as_str()));
+        data.retain(|k, _| {
+            ![
+                "error",
+                "export_file",
+                "line_errors",
+                NODE_KEY,
+                ATTEMPTS_KEY,
+            ]
+            .contains(&k.as_str())
+        });
         let job = Job {
             id: new_id(),
             job_type: job_type.to_string(),
@@ -89,24 +99,7 @@ impl Core {
             data,
         };
         self.store.create_job(&job).await?;
-        let core = self.clone();
-        let id = job.id.clone();
-        tokio::spawn(async move {
-            if let Err(e) = core.run_job(&id).await {
-                tracing::warn!(job_id = %id, error = %e, "job failed");
-                // Whatever failed, the job must not stay in progress.
-                if let Ok(mut job) = core.store.get_job(&id).await {
-                    if !job.is_finished() {
-                        job.status = job_status::ERROR.to_string();
-                        job.last_activity_at = now_ms();
-                        job.data.insert("error".into(), e.to_string());
-                        let _ = core.store.update_job(&job).await;
-                    }
-                }
-                let _ =
-                    tokio::fs::remove_dir_all(core.config.data_dir.join("jobs").join(&id)).await;
-            }
-        });
+        self.spawn_job(job.id.clone());
         Ok(job)
     }
 
@@ -214,6 +207,47 @@ impl Core {
         Ok(name)
     }
 
+    /// Runs a job in the background on this node; whatever fails, the job
+    /// does not stay in progress.
+    pub(crate) fn spawn_job(&self, id: String) {
+        let core = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = core.run_job(&id).await {
+                tracing::warn!(job_id = %id, error = %e, "job failed");
+                if let Ok(mut job) = core.store.get_job(&id).await {
+                    if !job.is_finished() {
+                        job.status = job_status::ERROR.to_string();
+                        job.last_activity_at = now_ms();
+                        job.data.insert("error".into(), e.to_string());
+                        let _ = core.store.update_job(&job).await;
+                    }
+                }
+                let _ =
+                    tokio::fs::remove_dir_all(core.config.data_dir.join("jobs").join(&id)).await;
+            }
+        });
+    }
+
+    /// Proves, while a job runs, that its node is alive (see `job_recovery`).
+    fn beat_heartbeat(&self, id: &str) -> tokio::task::JoinHandle<()> {
+        let (core, id) = (self.clone(), id.to_string());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(HEARTBEAT);
+            loop {
+                tick.tick().await;
+                for status in [job_status::IN_PROGRESS, job_status::CANCEL_REQUESTED] {
+                    if let Err(e) = core
+                        .store
+                        .set_job_status(&id, status, status, now_ms())
+                        .await
+                    {
+                        tracing::warn!(job_id = %id, error = %e, "could not beat a job's heartbeat");
+                    }
+                }
+            }
+        })
+    }
+
     async fn run_job(&self, id: &str) -> Result<()> {
         let now = now_ms();
         if !self
@@ -226,12 +260,19 @@ impl Core {
         let mut job = self.store.get_job(id).await?;
         job.start_at = now;
         job.last_activity_at = now;
+        job.data
+            .insert(NODE_KEY.into(), self.node_identity().await?);
+        job.data
+            .entry(ATTEMPTS_KEY.into())
+            .or_insert_with(|| "1".into());
         self.store.update_job(&job).await?;
         let scratch = self.config.data_dir.join("jobs").join(&job.id);
+        let heartbeat = self.beat_heartbeat(&job.id);
         let outcome = match job.job_type.as_str() {
             job_types::IMPORT_PROCESS => self.run_import(&job, &scratch).await,
             _ => self.run_export(&job, &scratch).await,
         };
+        heartbeat.abort();
         let _ = tokio::fs::remove_dir_all(&scratch).await;
         let mut job = self.store.get_job(id).await?;
         job.last_activity_at = now_ms();
@@ -300,7 +341,8 @@ impl Core {
         bulk::export::export_zip(self, &local, &mut |_| {})
             .await
             .map_err(|e| Error::Internal(e.to_string()))?;
-        if self.store.get_job(&job.id).await?.status == job_status::CANCEL_REQUESTED {
+        let status = self.store.get_job(&job.id).await?.status;
+        if status == job_status::CANCEL_REQUESTED || status == job_status::CANCELED {
             return Ok(JobEnd::Canceled);
         }
         let file = tokio::fs::File::open(&local)
@@ -376,7 +418,10 @@ impl Observer for JobProgress {
         self.last = Instant::now();
         let store = &self.core.store;
         match store.get_job(&self.job_id).await {
-            Ok(job) if job.status == job_status::CANCEL_REQUESTED => {
+            Ok(job)
+                if job.status == job_status::CANCEL_REQUESTED
+                    || job.status == job_status::CANCELED =>
+            {
                 self.canceled = true;
                 false
             }

@@ -6,6 +6,7 @@ mod authorize;
 mod bots;
 pub(crate) mod channels;
 pub(crate) mod emoji;
+pub mod job_recovery;
 pub mod jobs;
 mod member_updates;
 mod posts;

@@ -13,13 +13,26 @@ async fn uploads_have_one_finisher(ctx: Ctx) {
     let upload = upload(&u.id, &c.id, 1);
     store.create_upload(&upload).await.expect("upload");
     assert!(store
-        .claim_upload_finish(&upload.id, true)
+        .claim_upload_finish(&upload.id, 1_000, 0)
         .await
         .expect("claim"));
     assert!(!store
-        .claim_upload_finish(&upload.id, true)
+        .claim_upload_finish(&upload.id, 1_500, 500)
         .await
         .expect("claimed"));
+    // A claim older than the lease was left by a stopped server: taken over.
+    assert!(store
+        .claim_upload_finish(&upload.id, 9_000, 2_000)
+        .await
+        .expect("taken over"));
+    store
+        .release_upload_finish(&upload.id)
+        .await
+        .expect("release");
+    assert!(store
+        .claim_upload_finish(&upload.id, 9_100, 0)
+        .await
+        .expect("claimed again"));
     store.delete_upload(&upload.id).await.expect("delete");
 }
 

@@ -85,4 +85,102 @@ async fn jobs_move_through_their_states(ctx: Ctx) {
     );
 }
 
-on_both_backends!(jobs_move_through_their_states);
+/// Jobs whose node stopped: this node's own at start-up and anyone's whose
+/// heartbeat went quiet run again, until their attempts are spent; a job
+/// asked to cancel is canceled. Jobs of live nodes are left alone.
+async fn interrupted_jobs_are_recovered(ctx: Ctx) {
+    use core_server::services::job_recovery::Recovered;
+    let store = &ctx.store;
+    let me = ctx.core.node_identity().await.expect("node id");
+    assert_eq!(
+        ctx.core.node_identity().await.expect("again"),
+        me,
+        "lasting"
+    );
+    let now = core_server::time::now_ms();
+    let running = |status: &str, node: &str, heartbeat: i64, attempts: &str| {
+        let mut j = job("export_process", now - 600_000);
+        j.status = status.into();
+        j.last_activity_at = heartbeat;
+        j.data.insert("node".into(), node.into());
+        j.data.insert("attempts".into(), attempts.into());
+        j
+    };
+    let other = new_id();
+    let mine_fresh = running(job_status::IN_PROGRESS, &me, now, "1");
+    let others_fresh = running(job_status::IN_PROGRESS, &other, now, "1");
+    let others_quiet = running(job_status::IN_PROGRESS, &other, now - 300_000, "1");
+    let mine_spent = running(job_status::IN_PROGRESS, &me, now, "3");
+    let mine_canceling = running(job_status::CANCEL_REQUESTED, &me, now, "1");
+    let mut finished = running(job_status::SUCCESS, &me, now, "1");
+    finished.status = job_status::SUCCESS.into();
+    for j in [
+        &mine_fresh,
+        &others_fresh,
+        &others_quiet,
+        &mine_spent,
+        &mine_canceling,
+        &finished,
+    ] {
+        store.create_job(j).await.expect("job");
+    }
+    let unfinished: Vec<String> = store
+        .list_unfinished_jobs()
+        .await
+        .expect("unfinished")
+        .into_iter()
+        .map(|j| j.id)
+        .collect();
+    assert_eq!(unfinished.len(), 5, "{unfinished:?}");
+    assert!(!unfinished.contains(&finished.id));
+
+    let mut at_start = ctx
+        .core
+        .recover_interrupted_jobs(true)
+        .await
+        .expect("start");
+    at_start.sort();
+    let mut expected = vec![
+        (mine_fresh.id.clone(), Recovered::Restarted),
+        (others_quiet.id.clone(), Recovered::Restarted),
+        (mine_spent.id.clone(), Recovered::Failed),
+        (mine_canceling.id.clone(), Recovered::Canceled),
+    ];
+    expected.sort();
+    assert_eq!(at_start, expected);
+
+    // A later sweep (not the start) leaves jobs with a live heartbeat alone,
+    // this node's now running again among them.
+    let swept = ctx
+        .core
+        .recover_interrupted_jobs(false)
+        .await
+        .expect("sweep");
+    assert_eq!(swept, vec![]);
+
+    let get = |id: String| async move { store.get_job(&id).await.expect("job") };
+    assert_eq!(get(mine_fresh.id.clone()).await.data["attempts"], "2");
+    let spent = get(mine_spent.id.clone()).await;
+    assert_eq!(spent.status, job_status::ERROR);
+    assert!(
+        spent.data["error"].contains("interrupted 3 times"),
+        "{spent:?}"
+    );
+    assert_eq!(
+        get(mine_canceling.id.clone()).await.status,
+        job_status::CANCELED
+    );
+    let untouched = get(others_fresh.id.clone()).await;
+    assert_eq!(
+        (
+            untouched.status.as_str(),
+            untouched.data["attempts"].as_str()
+        ),
+        (job_status::IN_PROGRESS, "1")
+    );
+}
+
+on_both_backends!(
+    jobs_move_through_their_states,
+    interrupted_jobs_are_recovered
+);

@@ -23,6 +23,7 @@ use limits::{
 use resumable::{
     a_resumable_upload_arrives_in_parts_and_becomes_a_file,
     a_second_part_while_one_is_arriving_is_refused, abandoned_uploads_are_cleaned_up,
+    an_upload_left_finishing_by_a_stopped_server_is_finished_by_a_retry,
     resumable_uploads_refuse_bad_parts_and_other_users,
 };
 use stores::Store;
@@ -55,4 +56,5 @@ on_both_stores!(
     resumable_uploads_refuse_bad_parts_and_other_users,
     a_second_part_while_one_is_arriving_is_refused,
     abandoned_uploads_are_cleaned_up,
+    an_upload_left_finishing_by_a_stopped_server_is_finished_by_a_retry,
 );

@@ -304,9 +304,20 @@ pub async fn resumable_uploads_refuse_bad_parts_and_other_users(store: Store) {
         .expect("second"));
     // Of two requests finishing it (on two nodes), one joins the parts.
     let store = &w.app.core.store;
-    assert!(store.claim_upload_finish(&id, true).await.expect("claim"));
-    assert!(!store.claim_upload_finish(&id, true).await.expect("claimed"));
-    assert!(store.claim_upload_finish(&id, false).await.expect("reopen"));
+    let now = core_server::time::now_ms();
+    assert!(store
+        .claim_upload_finish(&id, now, now - 60_000)
+        .await
+        .expect("claim"));
+    assert!(!store
+        .claim_upload_finish(&id, now, now - 60_000)
+        .await
+        .expect("claimed"));
+    store.release_upload_finish(&id).await.expect("reopen");
+    assert!(store
+        .claim_upload_finish(&id, now, now - 60_000)
+        .await
+        .expect("claim again"));
 }
 
 pub async fn a_second_part_while_one_is_arriving_is_refused(store: Store) {
@@ -418,4 +429,50 @@ pub async fn abandoned_uploads_are_cleaned_up(store: Store) {
     let gone = w.app.get_upload(&w.owner, &old.id).await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
     assert_eq!(w.app.core.clean_stale_uploads().await.expect("clean"), 0);
+}
+
+/// A server that stopped while it joined an upload's parts leaves the
+/// upload claimed. The client's retry is told to wait while the claim is
+/// fresh, and finishes the upload once the claim is older than its lease.
+pub async fn an_upload_left_finishing_by_a_stopped_server_is_finished_by_a_retry(store: Store) {
+    let Some(w) = world(store, Config::default()).await else {
+        return;
+    };
+    let data = pattern(5 * MIB + 1000);
+    let created = w
+        .app
+        .create_upload(&w.owner, &w.private, "notes.bin", data.len())
+        .await;
+    let id = support::id(&created.json());
+    let first = w
+        .app
+        .send_part(&w.owner, &id, data[..5 * MIB].to_vec())
+        .await;
+    assert_eq!(first.status, StatusCode::NO_CONTENT, "{}", first.json());
+    let rest = data[5 * MIB..].to_vec();
+    let store = &w.app.core.store;
+    let now = core_server::time::now_ms();
+
+    // Another request (on another node) is finishing it right now.
+    assert!(store
+        .claim_upload_finish(&id, now, now - 1)
+        .await
+        .expect("claim"));
+    let fresh = w.app.send_part(&w.owner, &id, rest.clone()).await;
+    assert!(
+        fresh.status.is_client_error(),
+        "a fresh claim is someone else's: {} {}",
+        fresh.status,
+        fresh.json()
+    );
+    // The claim dates from before the lease: the server holding it stopped.
+    store.release_upload_finish(&id).await.expect("release");
+    let long_ago = now - 60 * 60 * 1000;
+    assert!(store
+        .claim_upload_finish(&id, long_ago, long_ago - 1)
+        .await
+        .expect("old claim"));
+    let retry = w.app.send_part(&w.owner, &id, rest).await;
+    assert_eq!(retry.status, StatusCode::OK, "{}", retry.json());
+    assert_eq!(retry.json()["size"], data.len());
 }

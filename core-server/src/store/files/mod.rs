@@ -59,9 +59,13 @@ pub trait FileStore: Send + Sync {
     /// session's offset is no longer `part.start_offset`.
     async fn append_upload_part(&self, upload_id: &str, part: &UploadPart) -> Result<bool>;
 
-    /// Marks an upload as being joined (`finishing`), or not any more;
-    /// `false` when it already was in that state (another request has it).
-    async fn claim_upload_finish(&self, id: &str, finishing: bool) -> Result<bool>;
+    /// Marks an upload as being joined at `at`; `false` when another request
+    /// holds that claim since `stale_before` or later (an older claim was
+    /// left by a stopped server and is taken over).
+    async fn claim_upload_finish(&self, id: &str, at: i64, stale_before: i64) -> Result<bool>;
+
+    /// Gives the claim up (the file could not be made; a retry may finish it).
+    async fn release_upload_finish(&self, id: &str) -> Result<()>;
 
     /// An upload's parts in file order.
     async fn list_upload_parts(&self, upload_id: &str) -> Result<Vec<UploadPart>>;

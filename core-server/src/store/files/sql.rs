@@ -167,15 +167,25 @@ impl FileStore for Backend {
         Ok(true)
     }
 
-    async fn claim_upload_finish(&self, id: &str, finishing: bool) -> Result<bool> {
+    async fn claim_upload_finish(&self, id: &str, at: i64, stale_before: i64) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE upload_sessions SET finishing = $2 WHERE id = $1 AND finishing <> $2",
+            "UPDATE upload_sessions SET finishing = TRUE, finishing_at = $2 \
+             WHERE id = $1 AND (finishing = FALSE OR finishing_at < $3)",
         )
         .bind(id)
-        .bind(finishing)
+        .bind(at)
+        .bind(stale_before)
         .execute(&self.write)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn release_upload_finish(&self, id: &str) -> Result<()> {
+        sqlx::query("UPDATE upload_sessions SET finishing = FALSE, finishing_at = 0 WHERE id = $1")
+            .bind(id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
     }
 
     async fn list_upload_parts(&self, upload_id: &str) -> Result<Vec<UploadPart>> {

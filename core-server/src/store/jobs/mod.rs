@@ -22,6 +22,9 @@ pub trait JobStore: Send + Sync {
     /// Records how far a running job got.
     async fn set_job_progress(&self, id: &str, progress: i64, at: i64) -> Result<()>;
 
+    /// Jobs not finished (pending, in progress or asked to cancel), oldest first.
+    async fn list_unfinished_jobs(&self) -> Result<Vec<Job>>;
+
     /// Jobs newest first, optionally of one type.
     async fn list_jobs(&self, job_type: Option<&str>, offset: i64, limit: i64) -> Result<Vec<Job>>;
 }

@@ -52,6 +52,18 @@ impl JobStore for Backend {
         Ok(())
     }
 
+    async fn list_unfinished_jobs(&self) -> Result<Vec<Job>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE status IN ($1, $2, $3) ORDER BY create_at, id",
+            Job::TABLE.select()
+        ))
+        .bind(job_status::PENDING)
+        .bind(job_status::IN_PROGRESS)
+        .bind(job_status::CANCEL_REQUESTED)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
     async fn list_jobs(&self, job_type: Option<&str>, offset: i64, limit: i64) -> Result<Vec<Job>> {
         Ok(sqlx::query_as(&format!(
             "{} WHERE ($1 = '' OR job_type = $1) \
