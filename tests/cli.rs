@@ -1,76 +1,13 @@
 //! The binary as a user runs it: configuration errors, the CLI commands, and
 //! the server, including CLI use while it runs and a restart.
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_rustchat");
-
-fn rustchat(dir: &Path, db: Option<&str>) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.current_dir(dir)
-        .env_remove("RUSTCHAT_CONFIG")
-        .env("RUSTCHAT_DATA_DIR", dir.join("data"))
-        .env("RUSTCHAT_LOG", "warn");
-    if let Some(url) = db {
-        cmd.env("RUSTCHAT_DATABASE_URL", url);
-    }
-    cmd
-}
-
-fn run_ok(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("run rustchat");
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(
-        out.status.success(),
-        "failed: {stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `rustchat serve` on a free port and waits for its "listening" line.
-fn start(dir: &Path, db: Option<&str>) -> Server {
-    let mut child = rustchat(dir, db)
-        .arg("serve")
-        .env("RUSTCHAT_LISTEN", "127.0.0.1:0")
-        .env("RUSTCHAT_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn server");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let base = loop {
-        let line = lines
-            .next()
-            .expect("server exited before listening")
-            .expect("read");
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            break rest.split_whitespace().next().expect("address").to_string();
-        }
-    };
-    // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, base }
-}
+mod support;
+use support::{run_ok, rustchat, start, BIN};
 
 async fn login(base: &str, login_id: &str, password: &str) -> (reqwest::StatusCode, Value) {
     let resp = reqwest::Client::new()

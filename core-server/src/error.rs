@@ -73,11 +73,12 @@ impl Error {
 
 impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
+        if crate::store::connectivity::is_connection_error(&err) {
+            crate::store::connectivity::note_connection_error();
+            return Error::Unavailable(format!("database: {err}"));
+        }
         match &err {
             sqlx::Error::RowNotFound => Error::NotFound { entity: "record" },
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                Error::Unavailable(err.to_string())
-            }
             sqlx::Error::Database(db) if db.is_unique_violation() => Error::conflict(
                 unique_field(db.message()),
                 "a record with this value exists",

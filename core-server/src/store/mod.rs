@@ -26,6 +26,7 @@
 
 mod bulk;
 mod channels;
+pub(crate) mod connectivity;
 mod files;
 mod integrations;
 mod jobs;

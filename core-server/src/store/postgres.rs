@@ -23,6 +23,9 @@ pub struct PostgresStore {
     write: Pool<Postgres>,
 }
 
+/// Connections idle longer than this are pinged before use.
+const IDLE_PING_AFTER: Duration = Duration::from_secs(1);
+
 impl PostgresStore {
     /// Connects (creating the database if it does not exist) and applies migrations.
     pub async fn open(url: &str, max_connections: u32) -> Result<Self> {
@@ -32,9 +35,19 @@ impl PostgresStore {
         create_database_if_missing(&options).await?;
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
-            // A ping before every checkout would double the round trips of short queries;
-            // a broken connection still fails its query and is replaced.
+            // A ping before every checkout would double the round trips of short
+            // queries: only connections idle for a while, or any while an outage
+            // is recent, are pinged (a dead one is dropped and another taken).
             .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    use sqlx::Connection;
+                    if meta.idle_for > IDLE_PING_AFTER || super::connectivity::outage_is_recent() {
+                        return Ok(conn.ping().await.is_ok());
+                    }
+                    Ok(true)
+                })
+            })
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
