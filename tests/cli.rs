@@ -365,10 +365,15 @@ async fn an_import_cut_short_by_a_crash_runs_again_at_start_up() {
         "--system-admin",
     ]));
     let http = reqwest::Client::new();
-    let job_of = |base: &str, token: &str, id: &str| {
+    let job_of = async |base: &str, token: &str, id: &str| -> Value {
         http.get(format!("{base}/api/v4/jobs/{id}"))
             .bearer_auth(token)
             .send()
+            .await
+            .expect("job")
+            .json()
+            .await
+            .expect("json")
     };
 
     let mut server = start(dir.path(), None);
@@ -388,12 +393,7 @@ async fn an_import_cut_short_by_a_crash_runs_again_at_start_up() {
     // Kill the server while the import is running (not before, not after).
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     loop {
-        let now: Value = job_of(&server.base, &token, &id)
-            .await
-            .expect("job")
-            .json()
-            .await
-            .expect("json");
+        let now = job_of(&server.base, &token, &id).await;
         assert_ne!(now["status"], "success", "the import ended before the kill");
         if now["status"] == "in_progress" && now["progress"].as_i64() > Some(0) {
             break;
@@ -410,12 +410,7 @@ async fn an_import_cut_short_by_a_crash_runs_again_at_start_up() {
     let server = start(dir.path(), None);
     let deadline = std::time::Instant::now() + Duration::from_secs(240);
     let done = loop {
-        let now: Value = job_of(&server.base, &token, &id)
-            .await
-            .expect("job")
-            .json()
-            .await
-            .expect("json");
+        let now = job_of(&server.base, &token, &id).await;
         if now["status"] != "in_progress" && now["status"] != "pending" {
             break now;
         }

@@ -4,7 +4,7 @@
 //! 5xx, and the server keeps answering.
 
 use axum::http::Method;
-use proptest::test_runner::{Config as Cases, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use serde_json::{json, Value};
 
 use super::inputs;
@@ -23,15 +23,8 @@ struct Things {
 
 async fn set_up(backend: Backend) -> Option<Things> {
     let app = backend.app(Default::default()).await?;
-    let (user, token) = app.user("root").await;
+    let (user, token, team, channel) = super::admin_with_team(&app).await;
     let (other, _) = app.user("other").await;
-    let team = id(&app
-        .team(
-            &token,
-            json!({"name": "acme", "display_name": "Acme", "type": "O"}),
-        )
-        .await);
-    let channel = app.town_square(&token, &team).await;
     let (_, post, _) = app
         .call(
             &Method::POST,
@@ -124,11 +117,7 @@ fn is_error_shape(path: &str, body: &Value) -> bool {
 }
 
 fn every_body_route_answers_arbitrary_bodies_without_a_5xx(backend: Backend, cases: u32) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = super::runtime();
     let routes = routes();
     assert!(routes.len() > 80, "{} body routes", routes.len());
     let Some(first) = rt.block_on(set_up(backend)) else {
@@ -136,11 +125,7 @@ fn every_body_route_answers_arbitrary_bodies_without_a_5xx(backend: Backend, cas
     };
     let known = first.ids.clone();
     let current = std::cell::RefCell::new(first);
-    let mut runner = TestRunner::new(Cases {
-        cases,
-        failure_persistence: None,
-        ..Cases::default()
-    });
+    let mut runner = super::runner(cases);
     let result = runner.run(&inputs::body(known), |body| {
         let mut things = current.borrow_mut();
         rt.block_on(async {
@@ -199,20 +184,12 @@ fn every_body_route_answers_arbitrary_bodies_without_a_5xx(backend: Backend, cas
     }
 }
 
-/// How many bodies each route gets: `FUZZ_CASES`, or a quick default.
-fn cases(default: u32) -> u32 {
-    std::env::var("FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[test]
 fn sqlite_bodies() {
-    every_body_route_answers_arbitrary_bodies_without_a_5xx(Backend::Sqlite, cases(32));
+    every_body_route_answers_arbitrary_bodies_without_a_5xx(Backend::Sqlite, 32);
 }
 
 #[test]
 fn postgres_bodies() {
-    every_body_route_answers_arbitrary_bodies_without_a_5xx(Backend::Postgres, cases(12));
+    every_body_route_answers_arbitrary_bodies_without_a_5xx(Backend::Postgres, 12);
 }

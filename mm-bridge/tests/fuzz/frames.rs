@@ -4,12 +4,12 @@
 
 use futures::{SinkExt, StreamExt};
 use proptest::prelude::*;
-use proptest::test_runner::{Config as Cases, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
 use super::inputs;
-use crate::support::{id, serve, ws_connect, Backend, Socket};
+use crate::support::{serve, ws_connect, Backend, Socket};
 
 const ACTIONS: &[&str] = &[
     "ping",
@@ -95,36 +95,17 @@ async fn closed_cleanly(socket: &mut Socket) -> Result<(), String> {
 
 #[test]
 fn both_sockets_survive_arbitrary_frames() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = super::runtime();
     let (app, addr, token, known) = rt.block_on(async {
         let app = Backend::Sqlite
             .app(Default::default())
             .await
             .expect("sqlite");
-        let (user, token) = app.user("root").await;
-        let team = id(&app
-            .team(
-                &token,
-                json!({"name": "acme", "display_name": "Acme", "type": "O"}),
-            )
-            .await);
-        let channel = app.town_square(&token, &team).await;
+        let (user, token, team, channel) = super::admin_with_team(&app).await;
         let addr = serve(&app.core).await;
         (app, addr, token, vec![user, team, channel])
     });
-    let cases = std::env::var("FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(64);
-    let mut runner = TestRunner::new(Cases {
-        cases,
-        failure_persistence: None,
-        ..Cases::default()
-    });
+    let mut runner = super::runner(64);
     let frames = prop::collection::vec(frame(known), 1..8);
     let result = runner.run(&frames, |frames| {
         rt.block_on(async {

@@ -5,10 +5,10 @@
 
 use axum::http::Method;
 use proptest::prelude::*;
-use proptest::test_runner::{Config as Cases, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use serde_json::json;
 
-use crate::support::{id, Backend};
+use crate::support::Backend;
 
 const BOUNDARY: &str = "fuzzboundary7MA4YWxkTrZu0gW";
 
@@ -122,24 +122,13 @@ fn encode(form: &Form) -> (String, Vec<u8>) {
 
 #[test]
 fn multipart_routes_answer_arbitrary_forms_without_a_5xx() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = super::runtime();
     let (app, token, user, channel) = rt.block_on(async {
         let app = Backend::Sqlite
             .app(Default::default())
             .await
             .expect("sqlite");
-        let (user, token) = app.user("root").await;
-        let team = id(&app
-            .team(
-                &token,
-                json!({"name": "acme", "display_name": "Acme", "type": "O"}),
-            )
-            .await);
-        let channel = app.town_square(&token, &team).await;
+        let (user, token, _team, channel) = super::admin_with_team(&app).await;
         (app, token, user, channel)
     });
     let routes = [
@@ -148,15 +137,7 @@ fn multipart_routes_answer_arbitrary_forms_without_a_5xx() {
         format!("/api/v4/users/{user}/image"),
         "/api/v4/emoji".to_string(),
     ];
-    let cases = std::env::var("FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(96);
-    let mut runner = TestRunner::new(Cases {
-        cases,
-        failure_persistence: None,
-        ..Cases::default()
-    });
+    let mut runner = super::runner(96);
     let result = runner.run(&form(channel.clone()), |form| {
         let (content_type, body) = encode(&form);
         rt.block_on(async {
