@@ -146,7 +146,13 @@ pub async fn search_posts(
     ApiQuery(q): ApiQuery<PostSearchQuery>,
 ) -> ApiResult<Json<PostSearchResults>> {
     let (posts, terms) = core
-        .search_posts(&actor, &team_id, &q.terms, q.limit.unwrap_or(60))
+        .search_posts(
+            &actor,
+            Some(&team_id),
+            &q.terms,
+            false,
+            q.limit.unwrap_or(60),
+        )
         .await?;
     Ok(Json(PostSearchResults { posts, terms }))
 }

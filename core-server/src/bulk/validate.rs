@@ -24,7 +24,6 @@ type Check = Result<(), Invalid>;
 /// The longest message a post may carry, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 16_383;
 const MAX_PROPS_CHARS: usize = 800_000;
-const RESERVED_USERNAMES: &[&str] = &["all", "channel", "matterbot", "system"];
 const AUTH_SERVICES: &[&str] = &[
     "",
     "email",
@@ -77,13 +76,9 @@ fn valid_name(name: &str, underscore: bool) -> bool {
 }
 
 pub fn valid_username(name: &str) -> bool {
-    let lower = name.to_lowercase();
-    !lower.is_empty()
-        && lower.len() <= 64
-        && lower
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'))
-        && !RESERVED_USERNAMES.contains(&lower.as_str())
+    // The importer lower-cases names as Mattermost's does, then applies the
+    // server's own rule.
+    crate::services::validate::username(&name.to_lowercase()).is_ok()
 }
 
 fn roles(value: &Option<String>, field: &str) -> Check {

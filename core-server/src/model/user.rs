@@ -125,6 +125,21 @@ pub fn default_user_notify_props() -> StringMap {
     .collect()
 }
 
+/// The zone a timezone map puts its user in (Mattermost's preferred
+/// timezone): the automatic one when `useAutomaticTimezone` is on, the
+/// manual one otherwise; `None` when that one is not known.
+pub fn preferred_timezone(timezone: &StringMap) -> Option<&str> {
+    let key = if timezone.get("useAutomaticTimezone").map(String::as_str) == Some("true") {
+        "automaticTimezone"
+    } else {
+        "manualTimezone"
+    };
+    timezone
+        .get(key)
+        .map(String::as_str)
+        .filter(|z| !z.is_empty())
+}
+
 /// The default timezone map: automatic, unknown zone.
 pub fn default_timezone() -> StringMap {
     [

@@ -116,6 +116,22 @@ impl Core {
         Err(Error::forbidden("you do not have access to this channel"))
     }
 
+    /// The zones a channel's members are in, each once (the apps show the
+    /// time of a message in other zones with it).
+    pub async fn channel_timezones(&self, actor: &Actor, channel_id: &str) -> Result<Vec<String>> {
+        self.channel_for_read(actor, channel_id).await?;
+        let mut zones: Vec<String> = self
+            .store
+            .channel_member_timezones(channel_id)
+            .await?
+            .iter()
+            .filter_map(|tz| preferred_timezone(tz).map(str::to_string))
+            .collect();
+        zones.sort();
+        zones.dedup();
+        Ok(zones)
+    }
+
     /// The channel and the actor's membership, which is required.
     pub(crate) async fn channel_for_member(
         &self,

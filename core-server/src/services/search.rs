@@ -95,17 +95,31 @@ pub fn parse_search(input: &str) -> Result<SearchQuery> {
 }
 
 impl Core {
-    /// Searches the posts of a team's channels (and the searcher's DMs and GMs)
-    /// that the searcher belongs to; newest first.
+    /// Searches the posts of a team's channels (and the searcher's DMs and
+    /// GMs) that the searcher belongs to, or of all their channels when no
+    /// team is given; newest first. With `any_term` one term is enough.
     pub async fn search_posts(
         &self,
         actor: &Actor,
-        team_id: &str,
+        team_id: Option<&str>,
         query: &str,
+        any_term: bool,
         limit: i64,
     ) -> Result<(Vec<Post>, Vec<String>)> {
         validate::length("terms", query, 0, 1000)?;
-        self.team_for_member(actor, team_id).await?;
+        let teams: Vec<String> = match team_id {
+            Some(team_id) => {
+                self.team_for_member(actor, team_id).await?;
+                vec![team_id.to_string()]
+            }
+            None => self
+                .store
+                .list_user_teams(actor.id())
+                .await?
+                .into_iter()
+                .map(|t| t.id)
+                .collect(),
+        };
         if query.trim().is_empty() {
             return Err(Error::invalid("terms", "must not be empty"));
         }
@@ -124,10 +138,12 @@ impl Core {
         }
         let mut channel_ids = Vec::new();
         for name in &q.channels {
-            match self.store.get_channel_by_name(team_id, name).await {
-                Ok(c) => channel_ids.push(c.id),
-                Err(Error::NotFound { .. }) => {}
-                Err(e) => return Err(e),
+            for team in &teams {
+                match self.store.get_channel_by_name(team, name).await {
+                    Ok(c) => channel_ids.push(c.id),
+                    Err(Error::NotFound { .. }) => {}
+                    Err(e) => return Err(e),
+                }
             }
         }
         if !q.channels.is_empty() && channel_ids.is_empty() {
@@ -137,6 +153,7 @@ impl Core {
             user_id: actor.id(),
             team_id,
             terms: &q.terms,
+            any_term,
             excluded: &q.excluded,
             from_user_ids: &from_ids,
             channel_ids: &channel_ids,

@@ -30,24 +30,23 @@ pub fn id(field: &str, value: &str) -> Result<()> {
     }
 }
 
-/// Usernames: 3–22 characters, a lower-case letter first, then letters, digits, `.`, `-`, `_`.
+/// Usernames the server keeps for mentions and itself (Mattermost's list).
+pub const RESERVED_USERNAMES: &[&str] = &["all", "channel", "matterbot", "system"];
+
+/// Usernames as Mattermost's server accepts them: 1–64 characters of
+/// lower-case letters, digits, `.`, `-` and `_`, none of the reserved ones.
 pub fn username(value: &str) -> Result<()> {
-    length("username", value, 3, 22)?;
-    let mut chars = value.chars();
-    if !chars.next().is_some_and(|c| c.is_ascii_lowercase()) {
-        return Err(Error::invalid(
-            "username",
-            "must start with a lower-case letter",
-        ));
-    }
-    if !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c)) {
+    length("username", value, 1, 64)?;
+    if !value
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c))
+    {
         return Err(Error::invalid(
             "username",
             "may contain only lower-case letters, digits, '.', '-' and '_'",
         ));
     }
-    const RESERVED: &[&str] = &["all", "channel", "here", "matterbot", "system", "admin"];
-    if RESERVED.contains(&value) {
+    if RESERVED_USERNAMES.contains(&value) {
         return Err(Error::invalid("username", "is reserved"));
     }
     Ok(())
@@ -93,8 +92,27 @@ mod tests {
 
     #[test]
     fn usernames() {
-        assert!(username("alice.b-c_1").is_ok());
-        for bad in ["al", "1alice", "Alice", "al ice", "all", &"a".repeat(23)] {
+        // Mattermost's rules: `admin` and a leading digit are fine.
+        for good in [
+            "alice.b-c_1",
+            "admin",
+            "1alice",
+            "a",
+            "here",
+            &"a".repeat(64),
+        ] {
+            assert!(username(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "Alice",
+            "al ice",
+            "all",
+            "channel",
+            "matterbot",
+            "system",
+            &"a".repeat(65),
+        ] {
             let err = username(bad).expect_err(bad);
             assert!(err.to_string().contains("username"), "{err}");
         }

@@ -75,10 +75,14 @@ pub struct PostCursor<'a> {
 pub struct PostSearch<'a> {
     /// The searcher: only channels they belong to are searched.
     pub user_id: &'a str,
-    /// The team whose channels (plus the searcher's DMs and GMs) are searched.
-    pub team_id: &'a str,
-    /// Lower-case words or phrases every result contains.
+    /// The team whose channels (plus the searcher's DMs and GMs) are
+    /// searched; `None` searches every channel the searcher is in.
+    pub team_id: Option<&'a str>,
+    /// Lower-case words or phrases every result contains (any one of them
+    /// with `any_term`).
     pub terms: &'a [String],
+    /// Whether one of the terms is enough (Mattermost's `is_or_search`).
+    pub any_term: bool,
     /// Lower-case words no result contains.
     pub excluded: &'a [String],
     /// Only posts by these users, when not empty.

@@ -168,8 +168,9 @@ async fn search_finds_only_readable_matching_posts(ctx: Ctx) {
         async move {
             let s = core_server::store::PostSearch {
                 user_id: &user_id,
-                team_id: &team_id,
+                team_id: Some(&team_id),
                 terms: &terms,
+                any_term: false,
                 excluded: &excluded,
                 from_user_ids: &[],
                 channel_ids: &[],

@@ -435,3 +435,13 @@ pub async fn remove_member(
     core.remove_channel_member(&auth.0, &id, &user).await?;
     Ok(status_ok().into_response())
 }
+
+/// `GET /api/v4/channels/{channel_id}/timezones`: the members' zones.
+pub async fn timezones(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(channel_id): MmPath<String>,
+) -> MmResult<Json<Vec<String>>> {
+    check_id("channel_id", &channel_id)?;
+    Ok(Json(core.channel_timezones(&actor, &channel_id).await?))
+}

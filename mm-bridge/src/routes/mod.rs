@@ -19,6 +19,7 @@ pub(crate) mod threads;
 mod uploads;
 mod users;
 
+use axum::http::StatusCode;
 use axum::routing::{any, delete, get, post, put};
 use axum::Router;
 
@@ -178,12 +179,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/api/v4/posts/{post_id}"),
     ("PUT", "/api/v4/posts/{post_id}/patch"),
     ("GET", "/api/v4/posts/{post_id}/thread"),
+    ("GET", "/api/v4/posts/{post_id}/info"),
+    ("GET", "/api/v4/channels/{channel_id}/timezones"),
     ("POST", "/api/v4/posts/{post_id}/pin"),
     ("POST", "/api/v4/posts/{post_id}/unpin"),
     ("GET", "/api/v4/posts/{post_id}/reactions"),
     ("POST", "/api/v4/posts/ids/reactions"),
     ("POST", "/api/v4/reactions"),
     ("POST", "/api/v4/teams/{team_id}/posts/search"),
+    ("POST", "/api/v4/posts/search"),
     ("GET", "/api/v4/users/{user_id}/image"),
     ("GET", "/api/v4/users/{user_id}/image/default"),
     ("POST", "/api/v4/users/{user_id}/tokens"),
@@ -512,6 +516,11 @@ pub fn router(core: Core) -> Router<Core> {
         )
         .route("/api/v4/posts/{post_id}/patch", put(posts::patch))
         .route("/api/v4/posts/{post_id}/thread", get(posts::thread))
+        .route("/api/v4/posts/{post_id}/info", get(posts::info))
+        .route(
+            "/api/v4/channels/{channel_id}/timezones",
+            get(channels::timezones),
+        )
         .route("/api/v4/posts/{post_id}/pin", post(posts::pin))
         .route("/api/v4/posts/{post_id}/unpin", post(posts::unpin))
         .route("/api/v4/posts/{post_id}/reactions", get(posts::reactions))
@@ -521,6 +530,7 @@ pub fn router(core: Core) -> Router<Core> {
         )
         .route("/api/v4/reactions", post(posts::add_reaction))
         .route("/api/v4/teams/{team_id}/posts/search", post(posts::search))
+        .route("/api/v4/posts/search", post(posts::search_all_teams))
         .route(
             "/api/v4/users/{user_id}/image",
             get(users::image)
@@ -625,6 +635,15 @@ pub fn router(core: Core) -> Router<Core> {
             put(threads::follow).delete(threads::unfollow),
         )
         .route("/api/v4/{*rest}", any(not_implemented))
+        // Mattermost's other non-page paths: never the web app's page (an app
+        // would try to read it as JSON). Unknown API versions are a 404, plugin
+        // routes say plugins are off, and the sign-in flows of identity
+        // providers are not served yet.
+        .route("/api/{*rest}", any(unknown_api))
+        .route("/plugins/{*rest}", any(plugins_disabled))
+        .route("/oauth/{*rest}", any(not_implemented))
+        .route("/login/sso/{*rest}", any(not_implemented))
+        .route("/signup/{*rest}", any(not_implemented))
         // Upstream routes whose literal segment would otherwise be read as an id
         // (`/users/stats` is not the user "stats"): they are simply not served.
         .route("/api/v4/users/stats", any(not_implemented))
@@ -643,6 +662,24 @@ pub fn router(core: Core) -> Router<Core> {
             core,
             crate::context::wire,
         ))
+}
+
+/// A path under `/api` of no API this server has.
+async fn unknown_api() -> MmError {
+    MmError::new(
+        StatusCode::NOT_FOUND,
+        "api.context.404.app_error",
+        "Sorry, we could not find the page.",
+    )
+}
+
+/// Plugin routes, with plugins off (as the client config says).
+async fn plugins_disabled() -> MmError {
+    MmError::new(
+        StatusCode::NOT_IMPLEMENTED,
+        "app.plugin.disabled.app_error",
+        "Plugins have been disabled. Please check your logs for details.",
+    )
 }
 
 /// Unserved paths answer 501; a path with doubled slashes is first redirected

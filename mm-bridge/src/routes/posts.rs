@@ -259,6 +259,17 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(one_post(&core, post).await?)))
 }
 
+/// `GET /api/v4/posts/{post_id}/info`: the post's channel and team for a
+/// permalink, and whether the caller has joined them.
+pub async fn info(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(post_id): MmPath<String>,
+) -> MmResult<Json<core_server::services::PostInfo>> {
+    check_id("post_id", &post_id)?;
+    Ok(Json(core.post_info(&actor, &post_id).await?))
+}
+
 /// `GET /api/v4/posts/{post_id}`, with an ETag.
 pub async fn get(
     State(core): State<Core>,
@@ -514,6 +525,10 @@ pub async fn remove_reaction(
 pub struct SearchBody {
     #[serde(default)]
     terms: String,
+    /// One term is enough (the apps' recent mentions send the user's
+    /// mention keys this way).
+    #[serde(default)]
+    is_or_search: bool,
     page: Option<i64>,
     per_page: Option<i64>,
 }
@@ -534,10 +549,29 @@ pub async fn search(
     MmJson(b): MmJson<SearchBody>,
 ) -> MmResult<Json<SearchResults>> {
     check_id("team_id", &team)?;
+    search_in(&core, &actor, Some(&team), b).await.map(Json)
+}
+
+/// `POST /api/v4/posts/search`: the same search over every team (the apps'
+/// recent mentions).
+pub async fn search_all_teams(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmJson(b): MmJson<SearchBody>,
+) -> MmResult<Json<SearchResults>> {
+    search_in(&core, &actor, None, b).await.map(Json)
+}
+
+async fn search_in(
+    core: &Core,
+    actor: &Actor,
+    team: Option<&str>,
+    b: SearchBody,
+) -> MmResult<SearchResults> {
     let per_page = b.per_page.filter(|n| *n > 0).unwrap_or(60).min(200);
     let page = b.page.unwrap_or(0).max(0);
     let (found, terms) = core
-        .search_posts(&actor, &team, &b.terms, (page + 1) * per_page)
+        .search_posts(actor, team, &b.terms, b.is_or_search, (page + 1) * per_page)
         .await?;
     let start = usize::try_from(page * per_page)
         .unwrap_or(usize::MAX)
@@ -557,11 +591,11 @@ pub async fn search(
             )
         })
         .collect();
-    let list = list_of(&core, posts).await?;
-    Ok(Json(SearchResults {
+    let list = list_of(core, posts).await?;
+    Ok(SearchResults {
         list,
         matches: Some(matches),
-    }))
+    })
 }
 
 #[derive(Deserialize)]

@@ -104,3 +104,20 @@ test('autocompleteUsers in a channel splits users and out_of_channel', async () 
     assert.ok(outResult.out_of_channel.some((u) => u.id === outside.id), 'a team member outside the channel is in out_of_channel');
     assert.ok(!outResult.users.some((u) => u.id === outside.id));
 });
+
+test("usernames are Mattermost's: 'admin' and a leading digit are fine, only all/channel/matterbot/system are reserved", async () => {
+    const {client: adminClient} = await h.admin();
+    const admin = await adminClient.createUser({username: 'admin', email: `admin-${h.rand(6)}@example.com`, password: h.PASSWORD});
+    assert.equal(admin.username, 'admin', 'an install with a user called admin must be able to move over');
+    const digits = `7${h.rand(9)}`;
+    const numbered = await adminClient.createUser({username: digits, email: `${digits}@example.com`, password: h.PASSWORD});
+    assert.equal(numbered.username, digits);
+    for (const reserved of ['all', 'channel', 'matterbot', 'system']) {
+        const {res} = await h.expectError(
+            () => adminClient.createUser({username: reserved, email: `${reserved}-${h.rand(6)}@example.com`, password: h.PASSWORD}),
+            400, `createUser ${reserved}`,
+        );
+        const body = h.assertMattermostError(res, 400);
+        assert.match(body.detailed_error, /username/, `the error names the field: ${res.body}`);
+    }
+});

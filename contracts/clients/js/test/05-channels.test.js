@@ -166,3 +166,27 @@ test('createGroupChannel answers 201 with a G channel named after the members', 
     const members = await client.getChannelMembers(gm.id);
     assert.deepEqual(members.map((m) => m.user_id).sort(), ids);
 });
+
+test("getChannelTimezones lists the members' zones once each (automatic or manual, as each chose)", async () => {
+    const {client: adminClient} = await h.admin();
+    const team = await h.newTeam('tz');
+    const [a, b, c] = await h.users(3);
+    const channel = await h.newPublicChannel(adminClient, team.id, 'tz');
+    for (const u of [a, b, c]) {
+        await adminClient.addToTeam(team.id, u.user.id);
+        await adminClient.addToChannel(u.user.id, channel.id);
+    }
+    await a.client.patchMe({timezone: {useAutomaticTimezone: 'true', automaticTimezone: 'Europe/Berlin', manualTimezone: 'Asia/Tokyo'}});
+    await b.client.patchMe({timezone: {useAutomaticTimezone: 'false', automaticTimezone: 'Europe/Berlin', manualTimezone: 'America/Chicago'}});
+    await c.client.patchMe({timezone: {useAutomaticTimezone: 'true', automaticTimezone: 'Europe/Berlin', manualTimezone: ''}});
+    const zones = await a.client.getChannelTimezones(channel.id);
+    assert.ok(Array.isArray(zones), JSON.stringify(zones));
+    assert.ok(zones.includes('Europe/Berlin') && zones.includes('America/Chicago'), JSON.stringify(zones));
+    assert.ok(!zones.includes('Asia/Tokyo'), 'a manual zone not in use is not listed');
+    assert.equal(zones.filter((z) => z === 'Europe/Berlin').length, 1, 'each zone once');
+
+    const [outsider] = await h.users(1);
+    const secret = await adminClient.createChannel({team_id: team.id, name: `tz-p-${h.rand(8)}`, display_name: 'Secret', type: 'P'});
+    const {res} = await h.expectError(() => outsider.client.getChannelTimezones(secret.id), 403, 'timezones of a channel one cannot read');
+    h.assertMattermostError(res, 403);
+});

@@ -210,3 +210,32 @@ test('per_page=1000 is accepted and capped at 200', async () => {
     assert.equal(usersRes.status, 200);
     assert.ok(Array.isArray(users) && users.length > 0 && users.length <= 200);
 });
+
+test('getPostInfo tells a permalink where the post lives and whether one has joined', async () => {
+    const {client: adminClient} = await h.admin();
+    const team = await h.newTeam('plink');
+    const [member, visitor] = await h.users(2);
+    await adminClient.addToTeam(team.id, member.user.id);
+    const open = await h.newPublicChannel(adminClient, team.id, 'plink');
+    await adminClient.addToChannel(member.user.id, open.id);
+    const post = await member.client.createPost({channel_id: open.id, message: 'link to me'});
+
+    const mine = await member.client.getPostInfo(post.id);
+    assert.deepEqual(mine, {
+        channel_id: open.id, channel_type: 'O', channel_display_name: open.display_name, has_joined_channel: true,
+        team_id: team.id, team_type: team.allow_open_invite ? 'O' : 'I', team_display_name: team.display_name, has_joined_team: true,
+    });
+    await adminClient.patchTeam({id: team.id, allow_open_invite: true});
+    const theirs = await visitor.client.getPostInfo(post.id);
+    assert.equal(theirs.has_joined_team, false, 'an open team the visitor may join');
+    assert.equal(theirs.has_joined_channel, false);
+    assert.equal(theirs.team_type, 'O');
+
+    const secret = await adminClient.createChannel({team_id: team.id, name: `plink-p-${h.rand(8)}`, display_name: 'Secret', type: 'P'});
+    const hidden = await adminClient.createPost({channel_id: secret.id, message: 'not for you'});
+    const {error, res} = await h.expectError(() => visitor.client.getPostInfo(hidden.id), 404, 'getPostInfo of a private channel');
+    assert.equal(error.server_error_id, 'app.post.get.app_error');
+    h.assertMattermostError(res, 404);
+    await adminClient.patchTeam({id: team.id, allow_open_invite: false});
+    await h.expectError(() => visitor.client.getPostInfo(post.id), 404, 'getPostInfo in an invite-only team one is not in');
+});

@@ -84,3 +84,28 @@ test('per_page=1000 on a user list is accepted (capped, not an error)', async ()
     assert.ok(Array.isArray(data));
     assert.ok(data.length <= 200);
 });
+
+// What an app expects JSON from is never the web app's page.
+async function rawGet(path) {
+    const r = await fetch(`${h.MM_URL}${path}`);
+    return {status: r.status, headers: r.headers, body: await r.text()};
+}
+
+test('plugin, SSO and unknown API paths answer JSON errors, never the web page', async () => {
+    const cases = [
+        ['/plugins/com.mattermost.calls/version', 501, 'app.plugin.disabled.app_error'],
+        ['/api/v3/users/me', 404, 'api.context.404.app_error'],
+        ['/api/whatever', 404, 'api.context.404.app_error'],
+        ['/oauth/gitlab/mobile_login', 501, 'api.context.not_implemented.app_error'],
+        ['/login/sso/saml', 501, 'api.context.not_implemented.app_error'],
+        ['/signup/gitlab', 501, 'api.context.not_implemented.app_error'],
+    ];
+    for (const [path, status, id] of cases) {
+        const res = await rawGet(path);
+        const body = h.assertMattermostError(res, status);
+        assert.equal(body.id, id, path);
+    }
+    const page = await rawGet('/signup');
+    assert.equal(page.status, 200, 'the sign-up page itself is still the web app');
+    assert.match(page.headers.get('content-type'), /text\/html/);
+});

@@ -535,3 +535,24 @@ test('a category update silently drops channels the user is not a member of', as
     const stored = await client.getChannelCategory(user.id, team.id, custom.id);
     assert.deepEqual(stored.channel_ids, [mine.id]);
 });
+
+test('recent mentions: searchPosts without a team searches every team, is_or_search takes any term', async () => {
+    // The mobile app's @ tab: POST /posts/search with the user's mention keys, or-ed.
+    const {adminClient, searcher, team, general, w} = await searchWorld();
+    const otherTeam = await h.newTeam('srch2');
+    await adminClient.addToTeam(otherTeam.id, searcher.user.id);
+    const away = await h.newPublicChannel(adminClient, otherTeam.id, 'srch2');
+    await adminClient.addToChannel(searcher.user.id, away.id);
+    const key = word();
+    const nick = word();
+    const inThisTeam = await adminClient.createPost({channel_id: general.id, message: `hey @${key} look`});
+    const inOtherTeam = await adminClient.createPost({channel_id: away.id, message: `${nick}: over here`});
+    const both = await h.observe(() => searcher.client.searchPostsWithParams('', {terms: `@${key} ${nick}`, is_or_search: true, page: 0, per_page: 60}));
+    assert.equal(both.res.status, 200, both.res.body.slice(0, 300));
+    assert.deepEqual(both.data.order, [inOtherTeam.id, inThisTeam.id], 'posts of both teams, newest first');
+    const all = await searcher.client.searchPostsWithParams('', {terms: `${key} ${nick}`, is_or_search: false});
+    assert.deepEqual(all.order, [], 'without is_or_search every term must match');
+    const one = await searcher.client.searchPosts('', w.common, false);
+    assert.ok(one.order.length >= 3, 'the same visibility as a team search');
+    assert.ok(!one.order.includes((await searchWorld()).posts.private.id), 'never a channel the searcher is not in');
+});

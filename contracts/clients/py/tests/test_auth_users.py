@@ -6,11 +6,13 @@ from mattermostdriver.exceptions import NoAccessTokenProvided
 from helpers import (
     PASSWORD,
     assert_id,
+    assert_mattermost_error,
     assert_millis,
     assert_version_at_least,
     logged_in,
     new_driver,
     rand,
+    raw,
 )
 
 
@@ -124,3 +126,19 @@ def test_autocomplete_users_in_team(admin, make_user, make_team):
     result = admin.driver.users.autocomplete_users(params={"name": account.username, "in_team": team["id"]})
     assert isinstance(result.get("users"), list), f"autocomplete answers {{users: [...]}}, got {result!r}"
     assert any(u["id"] == account.id for u in result["users"])
+
+
+def test_usernames_follow_mattermost_rules(admin):
+    """A leading digit, dots and dashes are fine; only Mattermost's four are reserved."""
+    for username in (f"9{rand(9)}", f"x.{rand(6)}-y_z"):
+        response = admin.driver.client.make_request("post", "/users", options={
+            "username": username, "email": f"{username}@example.com", "password": PASSWORD,
+        })
+        assert response.status_code == 201, username
+        assert response.json()["username"] == username
+    for reserved in ("all", "channel", "matterbot", "system"):
+        response = raw(admin.driver, "POST", "/users", json={
+            "username": reserved, "email": f"{reserved}-{rand(6)}@example.com", "password": PASSWORD,
+        })
+        body = assert_mattermost_error(response, 400)
+        assert "username" in body["detailed_error"], body

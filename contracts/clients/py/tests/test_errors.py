@@ -2,6 +2,7 @@
 maps to one exception class, so the status code itself is what is checked."""
 
 import pytest
+import requests
 from mattermostdriver.exceptions import (
     InvalidOrMissingParameters,
     NoAccessTokenProvided,
@@ -69,3 +70,18 @@ def test_per_page_1000_is_capped_not_rejected(admin):
     users = admin.driver.users.get_users(params={"page": 0, "per_page": 1000})
     assert isinstance(users, list)
     assert 0 < len(users) <= 200
+
+
+@pytest.mark.parametrize("path,status,error_id", [
+    ("/plugins/com.mattermost.calls/version", 501, "app.plugin.disabled.app_error"),
+    ("/api/v3/users/me", 404, "api.context.404.app_error"),
+    ("/oauth/google/mobile_login", 501, "api.context.not_implemented.app_error"),
+    ("/login/sso/saml", 501, "api.context.not_implemented.app_error"),
+    ("/signup/office365", 501, "api.context.not_implemented.app_error"),
+])
+def test_non_page_paths_answer_json_errors(admin, path, status, error_id):
+    """Paths an app reads as JSON never fall through to the web app's page."""
+    base = admin.driver.client.url.rsplit("/api/v4", 1)[0]
+    response = requests.get(base + path, timeout=30)
+    body = assert_mattermost_error(response, status)
+    assert body["id"] == error_id

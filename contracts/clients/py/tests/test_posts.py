@@ -109,3 +109,26 @@ def test_pin_unpin_and_pinned_list(admin, channel):
     assert admin.driver.posts.unpin_post_to_channel(post["id"]) == {"status": "OK"}
     assert admin.driver.posts.get_post(post["id"])["is_pinned"] is False
     assert post["id"] not in admin.driver.channels.get_channel_pinned_posts(channel["id"])["order"]
+
+
+def test_post_info_for_permalinks(admin, make_team, make_user):
+    """GET /posts/{id}/info: the channel and team of a linked post, and whether one has joined them."""
+    team = make_team("plink")
+    open_channel = new_channel(admin.driver, team["id"], prefix="plink")
+    post = admin.driver.posts.create_post(options={"channel_id": open_channel["id"], "message": "see here"})
+    info = admin.driver.client.get(f"/posts/{post['id']}/info")
+    assert info["channel_id"] == open_channel["id"]
+    assert info["channel_type"] == "O"
+    assert info["has_joined_channel"] is True and info["has_joined_team"] is True
+    assert info["team_id"] == team["id"] and info["team_display_name"] == team["display_name"]
+
+    visitor = make_user("plink")
+    admin.driver.teams.patch_team(team["id"], options={"allow_open_invite": True})
+    seen = visitor.driver.client.get(f"/posts/{post['id']}/info")
+    assert seen["has_joined_team"] is False and seen["has_joined_channel"] is False
+    assert seen["team_type"] == "O"
+
+    secret = new_channel(admin.driver, team["id"], kind="P", prefix="plink-p")
+    hidden = admin.driver.posts.create_post(options={"channel_id": secret["id"], "message": "private"})
+    with pytest.raises(ResourceNotFound):
+        visitor.driver.client.get(f"/posts/{hidden['id']}/info")

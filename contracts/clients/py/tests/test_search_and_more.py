@@ -130,6 +130,31 @@ def test_search_finds_a_word_post_list_with_matches(world):
     assert upper["order"] == result["order"], "search is case-insensitive"
 
 
+def test_recent_mentions_search_every_team_with_or(world, admin):
+    """The mobile app's @ tab: POST /posts/search (no team) with the mention keys, or-ed."""
+    other_team = admin.driver.teams.create_team(options={
+        "name": f"py-srch-other-{rand(8)}", "display_name": "Compat other", "type": "O",
+    })
+    add_to_team(admin, other_team, world.searcher)
+    away = new_channel(admin.driver, other_team["id"], prefix="srch")
+    admin.driver.channels.add_user(away["id"], options={"user_id": world.searcher.id})
+    key, nick = word(), word()
+    here = admin.driver.posts.create_post(options={"channel_id": world.general["id"], "message": f"ping @{key}"})
+    time.sleep(0.005)
+    there = admin.driver.posts.create_post(options={"channel_id": away["id"], "message": f"{nick}, see this"})
+    driver = world.searcher.driver
+    found = driver.client.make_request("post", "/posts/search", options={
+        "terms": f"@{key} {nick}", "is_or_search": True, "page": 0, "per_page": 60,
+    }).json()
+    assert found["order"] == [there["id"], here["id"]], "both teams, newest first"
+    assert set(found["posts"]) >= {there["id"], here["id"]}
+    every = driver.client.make_request("post", "/posts/search", options={"terms": f"{key} {nick}"}).json()
+    assert every["order"] == [], "without is_or_search every term must match"
+    common = driver.client.make_request("post", "/posts/search", options={"terms": world.w["common"]}).json()
+    assert world.posts["private"]["id"] not in common["order"], "never a channel the searcher is not in"
+    assert set(world.ids("mine", "theirs", "there")) <= set(common["order"])
+
+
 def test_search_quoted_phrase_matches_only_the_exact_phrase(world):
     first, second = world.w["first"], world.w["second"]
     phrase = search(world.searcher.driver, world.team["id"], f'"{first} {second}"')

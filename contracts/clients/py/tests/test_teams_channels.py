@@ -165,3 +165,19 @@ def test_direct_and_group_channels(make_user):
     assert gm["type"] == "G"
     assert gm["name"] == gm_name([a.id, b.id, c.id])
     assert gm["display_name"] == ", ".join(sorted([a.username, b.username, c.username]))
+
+
+def test_channel_timezones(admin, make_team, make_user):
+    """GET /channels/{id}/timezones: each member's zone, once."""
+    team = make_team("tz")
+    channel = new_channel(admin.driver, team["id"], prefix="tz")
+    member = make_user("tz")
+    admin.driver.teams.add_user_to_team(team["id"], options={"team_id": team["id"], "user_id": member.id})
+    admin.driver.channels.add_user(channel["id"], options={"user_id": member.id})
+    member.driver.users.patch_user("me", options={"timezone": {
+        "useAutomaticTimezone": "false", "automaticTimezone": "", "manualTimezone": "Pacific/Auckland",
+    }})
+    zones = member.driver.client.get(f"/channels/{channel['id']}/timezones")
+    assert isinstance(zones, list)
+    assert "Pacific/Auckland" in zones
+    assert len(zones) == len(set(zones)), "each zone once"

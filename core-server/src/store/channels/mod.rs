@@ -55,6 +55,9 @@ pub trait ChannelStore: Send + Sync {
 
     async fn count_channel_members(&self, channel_id: &str) -> Result<i64>;
 
+    /// The distinct timezone settings of a channel's active members.
+    async fn channel_member_timezones(&self, channel_id: &str) -> Result<Vec<StringMap>>;
+
     /// The user's memberships of the channels of one team (and of DMs and GMs).
     async fn list_user_channel_members(
         &self,

@@ -214,6 +214,18 @@ impl ChannelStore for Backend {
         )
     }
 
+    async fn channel_member_timezones(&self, channel_id: &str) -> Result<Vec<StringMap>> {
+        let texts: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT u.timezone FROM channel_members m \
+             JOIN users u ON u.id = m.user_id \
+             WHERE m.channel_id = $1 AND u.delete_at = 0",
+        )
+        .bind(channel_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(texts.iter().map(|t| StringMap::from_column(t)).collect())
+    }
+
     async fn list_user_channel_members(
         &self,
         user_id: &str,

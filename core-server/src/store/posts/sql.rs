@@ -340,17 +340,32 @@ impl PostStore for Backend {
         q.push_bind(search.user_id);
         q.push(
             " JOIN channels c ON c.id = p.channel_id WHERE p.delete_at = 0 \
-             AND p.original_id = '' AND (c.team_id = ",
+             AND p.original_id = ''",
         );
-        q.push_bind(search.team_id);
-        q.push(" OR c.team_id = '')");
-        // Terms match anywhere in the message, case-insensitively.
-        for (terms, like) in [(search.terms, "LIKE"), (search.excluded, "NOT LIKE")] {
-            for term in terms {
-                q.push(format!(" AND LOWER(p.message) {like} "));
+        if let Some(team_id) = search.team_id {
+            q.push(" AND (c.team_id = ");
+            q.push_bind(team_id);
+            q.push(" OR c.team_id = '')");
+        }
+        // Terms match anywhere in the message, case-insensitively: all of
+        // them, or one of them for an "or" search; excluded ones never.
+        let joiner = if search.any_term { " OR " } else { " AND " };
+        if !search.terms.is_empty() {
+            q.push(" AND (");
+            for (i, term) in search.terms.iter().enumerate() {
+                if i > 0 {
+                    q.push(joiner);
+                }
+                q.push("LOWER(p.message) LIKE ");
                 q.push_bind(like_pattern("%", term, "%"));
                 q.push(" ESCAPE '\\'");
             }
+            q.push(")");
+        }
+        for term in search.excluded {
+            q.push(" AND LOWER(p.message) NOT LIKE ");
+            q.push_bind(like_pattern("%", term, "%"));
+            q.push(" ESCAPE '\\'");
         }
         for (column, ids) in [
             ("p.user_id", search.from_user_ids),

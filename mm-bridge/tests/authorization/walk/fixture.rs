@@ -273,7 +273,9 @@ impl Walk {
             "/api/v4/posts/{post_id}" => json!({"id": secret_post, "message": "changed"}),
             "/api/v4/roles/names" => json!(["system_user"]),
             "/api/v4/users/search" => json!({"term": "o"}),
-            "/api/v4/teams/{team_id}/posts/search" => json!({"terms": "classified"}),
+            "/api/v4/teams/{team_id}/posts/search" | "/api/v4/posts/search" => {
+                json!({"terms": "classified"})
+            }
             "/api/v4/users/group_channels" => json!([]),
             "/api/v4/emoji/search" => json!({"term": "ta"}),
             "/api/v4/teams/{team_id}/files/search" => json!({"terms": "secret"}),

@@ -59,19 +59,24 @@ pub async fn search_finds_only_what_the_searcher_may_read(walk: &Walk) {
         secret_post,
         ..
     } = walk;
-    let path = format!("/api/v4/teams/{team}/posts/search");
     let terms = json!({"terms": "classified"});
-    let (_, found, _) = app
-        .call(&Method::POST, &path, Some(member), Some(&terms))
-        .await;
-    assert_eq!(
-        found["order"].as_array().map(Vec::len),
-        Some(0),
-        "a member finds nothing of the private channel: {found}"
-    );
-    let (_, found, _) = app
-        .call(&Method::POST, &path, Some(owner), Some(&terms))
-        .await;
-    assert_eq!(found["order"][0], secret_post.as_str(), "{found}");
-    assert_eq!(found["matches"][secret_post][0], "classified", "{found}");
+    // In the team, and over every team (the apps' recent mentions).
+    for path in [
+        format!("/api/v4/teams/{team}/posts/search"),
+        "/api/v4/posts/search".to_string(),
+    ] {
+        let (_, found, _) = app
+            .call(&Method::POST, &path, Some(member), Some(&terms))
+            .await;
+        assert_eq!(
+            found["order"].as_array().map(Vec::len),
+            Some(0),
+            "{path}: a member finds nothing of the private channel: {found}"
+        );
+        let (_, found, _) = app
+            .call(&Method::POST, &path, Some(owner), Some(&terms))
+            .await;
+        assert_eq!(found["order"][0], secret_post.as_str(), "{path}: {found}");
+        assert_eq!(found["matches"][secret_post][0], "classified", "{found}");
+    }
 }

@@ -35,6 +35,7 @@ pub const REFUSED_FOR_OUTSIDER: &[(&str, &str)] = &[
     ("PUT", "/api/v4/channels/{channel_id}/patch"),
     ("POST", "/api/v4/channels/{channel_id}/restore"),
     ("GET", "/api/v4/channels/{channel_id}/stats"),
+    ("GET", "/api/v4/channels/{channel_id}/timezones"),
     ("GET", "/api/v4/channels/{channel_id}/pinned"),
     ("GET", "/api/v4/channels/{channel_id}/members"),
     ("POST", "/api/v4/channels/{channel_id}/members"),
@@ -117,6 +118,8 @@ pub const REFUSED_FOR_OUTSIDER: &[(&str, &str)] = &[
     ),
     ("GET", "/api/v4/users/email/{email}"),
     ("POST", "/api/v4/teams/{team_id}/posts/search"),
+    // A permalink's post in a team and channel the outsider may not join.
+    ("GET", "/api/v4/posts/{post_id}/info"),
     // Tokens and bots are for admins, and for the token's user or the bot's owner.
     ("POST", "/api/v4/users/{user_id}/tokens"),
     ("GET", "/api/v4/users/{user_id}/tokens"),
