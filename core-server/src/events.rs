@@ -98,6 +98,12 @@ pub enum EventKind {
         user_id: String,
         channel_id: String,
     },
+    /// The user marked a channel unread from a post on.
+    PostUnread {
+        post_id: String,
+        team_id: String,
+        member: ChannelMember,
+    },
     ChannelsViewed {
         user_id: String,
         /// Channel id → the time it was viewed, ms.

@@ -19,6 +19,7 @@ mod status;
 pub(crate) mod teams;
 mod threads;
 mod tokens;
+mod unread;
 mod users;
 pub mod validate;
 mod webhooks;

@@ -218,6 +218,20 @@ async fn listings_by_cursor_offset_and_change(ctx: Ctx) {
         .await
         .expect("reply");
     let ids = |list: Vec<Post>| list.into_iter().map(|p| p.id).collect::<Vec<_>>();
+    // From a time on (mark as unread): live posts, oldest first, replies too.
+    let from_20 = ids(store
+        .list_channel_posts_from(&c.id, 20, 10)
+        .await
+        .expect("from"));
+    assert_eq!(from_20.len(), 4, "{from_20:?}");
+    assert_eq!(from_20[2..], [posts[3].id.clone(), reply.id.clone()]);
+    assert_eq!(
+        ids(store
+            .list_channel_posts_from(&c.id, 35, 10)
+            .await
+            .expect("limit")),
+        vec![reply.id.clone()]
+    );
     // Ties on create_at are broken by id, both ways.
     let (low, high) = if posts[1].id < posts[2].id {
         (&posts[1], &posts[2])

@@ -181,6 +181,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v4/posts/{post_id}/thread"),
     ("GET", "/api/v4/posts/{post_id}/info"),
     ("GET", "/api/v4/channels/{channel_id}/timezones"),
+    ("POST", "/api/v4/users/{user_id}/posts/{post_id}/set_unread"),
     ("POST", "/api/v4/posts/{post_id}/pin"),
     ("POST", "/api/v4/posts/{post_id}/unpin"),
     ("GET", "/api/v4/posts/{post_id}/reactions"),
@@ -517,6 +518,10 @@ pub fn router(core: Core) -> Router<Core> {
         .route("/api/v4/posts/{post_id}/patch", put(posts::patch))
         .route("/api/v4/posts/{post_id}/thread", get(posts::thread))
         .route("/api/v4/posts/{post_id}/info", get(posts::info))
+        .route(
+            "/api/v4/users/{user_id}/posts/{post_id}/set_unread",
+            post(posts::set_unread),
+        )
         .route(
             "/api/v4/channels/{channel_id}/timezones",
             get(channels::timezones),

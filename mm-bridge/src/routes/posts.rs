@@ -653,3 +653,33 @@ pub async fn flagged(
     let posts = core.flagged_posts(&auth.0, channel.as_deref()).await?;
     Ok(Json(list_of(&core, posts).await?))
 }
+
+/// `POST /api/v4/users/{user_id}/posts/{post_id}/set_unread`: "Mark as
+/// unread"; answers Mattermost's `ChannelUnreadAt`.
+pub async fn set_unread(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath((user_id, post_id)): MmPath<(String, String)>,
+) -> MmResult<Json<Value>> {
+    let user_id = if user_id == "me" {
+        actor.id().to_string()
+    } else {
+        user_id
+    };
+    check_id("user_id", &user_id)?;
+    check_id("post_id", &post_id)?;
+    let (m, team_id) = core
+        .set_unread_from_post(&actor, &user_id, &post_id)
+        .await?;
+    Ok(Json(serde_json::json!({
+        "team_id": team_id,
+        "user_id": m.user_id,
+        "channel_id": m.channel_id,
+        "msg_count": m.msg_count,
+        "mention_count": m.mention_count,
+        "mention_count_root": m.mention_count_root,
+        "urgent_mention_count": m.urgent_mention_count,
+        "msg_count_root": m.msg_count_root,
+        "last_viewed_at": m.last_viewed_at,
+    })))
+}

@@ -268,6 +268,26 @@ impl WireFormat for V4Wire {
             EventKind::ChannelViewed { channel_id, .. } => {
                 ("channel_viewed", json!({"channel_id": channel_id}))
             }
+            EventKind::PostUnread {
+                post_id,
+                team_id,
+                member,
+            } => {
+                b.team_id = team_id.clone();
+                b.channel_id = member.channel_id.clone();
+                (
+                    "post_unread",
+                    json!({
+                        "msg_count": member.msg_count,
+                        "msg_count_root": member.msg_count_root,
+                        "mention_count": member.mention_count,
+                        "mention_count_root": member.mention_count_root,
+                        "urgent_mention_count": member.urgent_mention_count,
+                        "last_viewed_at": member.last_viewed_at,
+                        "post_id": post_id,
+                    }),
+                )
+            }
             EventKind::ChannelsViewed { times, .. } => {
                 ("multiple_channels_viewed", json!({"channel_times": times}))
             }

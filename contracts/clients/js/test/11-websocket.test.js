@@ -1064,3 +1064,41 @@ wsTest('the official client reconnects after a dropped socket with the same conn
     assert.deepEqual(conn.inbox.filter((m) => m.event === 'posted').map(postIdOf), [p1.id, p2.id, p3.id], 'every post once, in order');
     assertHealthy(conn, {closes: 1});
 });
+
+wsTest('markPostAsUnread moves the read state to just before the post, recounts, and sends post_unread to that user only', {timeout: 20000}, async () => {
+    const [a, b] = await h.users(2);
+    const {adminClient, team, channel} = await world([a, b]);
+    const ca = await connect(a);
+    const cb = await connect(b);
+    await adminClient.createPost({channel_id: channel.id, message: 'read already'});
+    const first = await adminClient.createPost({channel_id: channel.id, message: `hello @${a.user.username}`});
+    await adminClient.createPost({channel_id: channel.id, message: 'and more'});
+    await a.client.viewMyChannel(channel.id);
+    const before = await a.client.getMyChannelMember(channel.id);
+    assert.equal(before.mention_count, 0);
+
+    const state = await a.client.markPostAsUnread(a.user.id, first.id);
+    assert.equal(state.channel_id, channel.id);
+    assert.equal(state.team_id, team.id);
+    assert.equal(state.user_id, a.user.id);
+    assert.equal(state.last_viewed_at, first.create_at - 1, 'read up to just before the post');
+    assert.equal(state.mention_count, 1, 'the mention in the unread part counts again');
+    assert.equal(state.msg_count, before.msg_count - 2, 'two messages are unread again');
+
+    const ev = await ca.inbox.waitFor((m) => m.event === 'post_unread' && m.data.post_id === first.id, 'post_unread');
+    assert.equal(ev.broadcast.user_id, a.user.id);
+    assert.equal(ev.broadcast.channel_id, channel.id);
+    assert.equal(ev.data.mention_count, 1);
+    assert.equal(ev.data.msg_count, state.msg_count);
+    assert.equal(ev.data.last_viewed_at, state.last_viewed_at);
+    const after = await a.client.getMyChannelMember(channel.id);
+    assert.equal(after.last_viewed_at, state.last_viewed_at);
+    assert.equal(after.mention_count, 1);
+
+    const {res} = await h.expectError(() => b.client.markPostAsUnread(a.user.id, first.id), 403, "marking another user's channel unread");
+    h.assertMattermostError(res, 403);
+    await barrier(adminClient, channel.id, [ca.inbox, cb.inbox]);
+    assert.deepEqual(cb.inbox.filter((m) => m.event === 'post_unread').map(describe), [], 'the other member gets nothing');
+    assertHealthy(ca);
+    assertHealthy(cb);
+});

@@ -132,3 +132,26 @@ def test_post_info_for_permalinks(admin, make_team, make_user):
     hidden = admin.driver.posts.create_post(options={"channel_id": secret["id"], "message": "private"})
     with pytest.raises(ResourceNotFound):
         visitor.driver.client.get(f"/posts/{hidden['id']}/info")
+
+
+def test_set_unread_from_a_post(admin, make_team, make_user):
+    """POST /users/{id}/posts/{post_id}/set_unread answers ChannelUnreadAt with the recounted state."""
+    team = make_team("unread")
+    reader = make_user("unread")
+    admin.driver.teams.add_user_to_team(team["id"], options={"team_id": team["id"], "user_id": reader.id})
+    channel = new_channel(admin.driver, team["id"], prefix="unread")
+    admin.driver.channels.add_user(channel["id"], options={"user_id": reader.id})
+    post_series(admin.driver, channel["id"], 2, "old")
+    first = admin.driver.posts.create_post(options={"channel_id": channel["id"], "message": f"@{reader.username} look"})
+    post_series(admin.driver, channel["id"], 2, "new")
+    reader.driver.channels.view_channel(reader.id, options={"channel_id": channel["id"]})
+    read = reader.driver.channels.get_channel_member(channel["id"], reader.id)
+
+    state = reader.driver.client.post(f"/users/{reader.id}/posts/{first['id']}/set_unread",
+                                      options={"collapsed_threads_supported": False})
+    assert state["channel_id"] == channel["id"] and state["team_id"] == team["id"]
+    assert state["last_viewed_at"] == first["create_at"] - 1
+    assert state["mention_count"] == 1
+    assert state["msg_count"] == read["msg_count"] - 3, "the post and the two after it are unread again"
+    member = reader.driver.channels.get_channel_member(channel["id"], reader.id)
+    assert member["mention_count"] == 1 and member["last_viewed_at"] == state["last_viewed_at"]

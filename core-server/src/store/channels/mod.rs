@@ -41,6 +41,9 @@ pub trait ChannelStore: Send + Sync {
     /// Inserts or replaces a channel membership.
     async fn save_channel_member(&self, member: &ChannelMember) -> Result<()>;
 
+    /// Writes a member's read state (last viewed, message and mention counts).
+    async fn set_channel_read_state(&self, member: &ChannelMember) -> Result<()>;
+
     async fn get_channel_member(&self, channel_id: &str, user_id: &str) -> Result<ChannelMember>;
 
     async fn delete_channel_member(&self, channel_id: &str, user_id: &str) -> Result<()>;

@@ -168,6 +168,26 @@ impl ChannelStore for Backend {
         Ok(())
     }
 
+    async fn set_channel_read_state(&self, m: &ChannelMember) -> Result<()> {
+        let sql = ChannelMember::TABLE.update(
+            &["channel_id", "user_id"],
+            &[
+                "last_viewed_at",
+                "msg_count",
+                "msg_count_root",
+                "mention_count",
+                "mention_count_root",
+                "urgent_mention_count",
+                "last_update_at",
+            ],
+        );
+        let done = m.bind_to(sqlx::query(&sql)).execute(&self.write).await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("channel member"));
+        }
+        Ok(())
+    }
+
     async fn get_channel_member(&self, channel_id: &str, user_id: &str) -> Result<ChannelMember> {
         let condition = "channel_id = $1 AND user_id = $2";
         find(

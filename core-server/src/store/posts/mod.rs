@@ -61,6 +61,15 @@ pub trait PostStore: Send + Sync {
         limit: i64,
     ) -> Result<Vec<Post>>;
 
+    /// Live posts of a channel created at or after `from` (ms), oldest
+    /// first, at most `limit`.
+    async fn list_channel_posts_from(
+        &self,
+        channel_id: &str,
+        from: i64,
+        limit: i64,
+    ) -> Result<Vec<Post>>;
+
     /// The latest `update_at` of any post of a channel (0 without posts): what
     /// changes whenever a listing of the channel's posts would.
     async fn last_post_update(&self, channel_id: &str) -> Result<i64>;

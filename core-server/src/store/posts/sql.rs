@@ -331,6 +331,24 @@ impl PostStore for Backend {
         .await?)
     }
 
+    async fn list_channel_posts_from(
+        &self,
+        channel_id: &str,
+        from: i64,
+        limit: i64,
+    ) -> Result<Vec<Post>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE channel_id = $1 AND create_at >= $2 AND delete_at = 0 \
+             AND original_id = '' ORDER BY create_at, id LIMIT $3",
+            Post::TABLE.select()
+        ))
+        .bind(channel_id)
+        .bind(from)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
     async fn search_posts(&self, search: &PostSearch<'_>) -> Result<Vec<Post>> {
         let mut q = QueryBuilder::<Db>::new(format!(
             "SELECT {} FROM posts p JOIN channel_members m ON m.channel_id = p.channel_id \

@@ -120,6 +120,8 @@ pub const REFUSED_FOR_OUTSIDER: &[(&str, &str)] = &[
     ("POST", "/api/v4/teams/{team_id}/posts/search"),
     // A permalink's post in a team and channel the outsider may not join.
     ("GET", "/api/v4/posts/{post_id}/info"),
+    // Another user's read state, in a channel the outsider cannot read.
+    ("POST", "/api/v4/users/{user_id}/posts/{post_id}/set_unread"),
     // Tokens and bots are for admins, and for the token's user or the bot's owner.
     ("POST", "/api/v4/users/{user_id}/tokens"),
     ("GET", "/api/v4/users/{user_id}/tokens"),
