@@ -4,6 +4,7 @@
 pub mod auth;
 mod authorize;
 mod bots;
+mod channel_search;
 pub(crate) mod channels;
 pub(crate) mod emoji;
 pub mod job_recovery;
@@ -28,6 +29,7 @@ use std::sync::Arc;
 
 pub use auth::{Actor, LoginResult};
 pub use bots::{BotPatch, NewBot};
+pub use channel_search::ChannelScope;
 pub use channels::{ChannelPatch, NewChannel};
 pub use emoji::MAX_EMOJI_BYTES;
 pub use permalinks::PostInfo;

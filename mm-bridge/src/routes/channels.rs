@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use core_server::model::channel_types;
-use core_server::services::{ChannelPatch, Core, NewChannel};
+use core_server::services::{ChannelPatch, ChannelScope, Core, NewChannel};
 
 use crate::convert::{self, MmChannel, MmChannelMember};
 use crate::error::{MmError, MmResult};
@@ -444,4 +444,92 @@ pub async fn timezones(
 ) -> MmResult<Json<Vec<String>>> {
     check_id("channel_id", &channel_id)?;
     Ok(Json(core.channel_timezones(&actor, &channel_id).await?))
+}
+
+#[derive(Deserialize)]
+pub struct NameQuery {
+    #[serde(default)]
+    name: String,
+}
+
+/// At most this many channels answer an autocompletion (Mattermost's).
+const AUTOCOMPLETE_LIMIT: usize = 50;
+
+async fn find(
+    core: &Core,
+    actor: &core_server::services::Actor,
+    team: &str,
+    term: &str,
+    scope: ChannelScope,
+    offset: usize,
+    limit: usize,
+) -> MmResult<Json<Vec<MmChannel>>> {
+    check_id("team_id", team)?;
+    let found = core
+        .find_team_channels(actor, team, term, scope, offset, limit)
+        .await?;
+    Ok(Json(found.into_iter().map(convert::channel).collect()))
+}
+
+/// `GET /api/v4/teams/{team_id}/channels/autocomplete?name=`: the channels
+/// one may read whose name starts with the term (typing `~`).
+pub async fn autocomplete(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(team): MmPath<String>,
+    MmQuery(q): MmQuery<NameQuery>,
+) -> MmResult<Json<Vec<MmChannel>>> {
+    let scope = ChannelScope::Readable;
+    find(&core, &actor, &team, &q.name, scope, 0, AUTOCOMPLETE_LIMIT).await
+}
+
+/// `GET /api/v4/teams/{team_id}/channels/search_autocomplete?name=`: the
+/// channels one belongs to, for a search's `in:`.
+pub async fn search_autocomplete(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(team): MmPath<String>,
+    MmQuery(q): MmQuery<NameQuery>,
+) -> MmResult<Json<Vec<MmChannel>>> {
+    let scope = ChannelScope::Joined;
+    find(&core, &actor, &team, &q.name, scope, 0, AUTOCOMPLETE_LIMIT).await
+}
+
+#[derive(Deserialize)]
+pub struct SearchBody {
+    #[serde(default)]
+    term: String,
+}
+
+/// `POST /api/v4/teams/{team_id}/channels/search`: public channels by name
+/// ("Browse channels").
+pub async fn search_in_team(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(team): MmPath<String>,
+    MmJson(b): MmJson<SearchBody>,
+) -> MmResult<Json<Vec<MmChannel>>> {
+    find(&core, &actor, &team, &b.term, ChannelScope::Public, 0, 100).await
+}
+
+/// `GET /api/v4/teams/{team_id}/channels/deleted`: the archived channels
+/// one may see, a page at a time.
+pub async fn archived(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(team): MmPath<String>,
+    MmQuery(p): MmQuery<Paging>,
+) -> MmResult<Json<Vec<MmChannel>>> {
+    let offset = usize::try_from(p.offset()).unwrap_or(usize::MAX);
+    let limit = usize::try_from(p.per_page()).unwrap_or(0);
+    find(
+        &core,
+        &actor,
+        &team,
+        "",
+        ChannelScope::Archived,
+        offset,
+        limit,
+    )
+    .await
 }

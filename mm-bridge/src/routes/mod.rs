@@ -182,6 +182,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v4/posts/{post_id}/info"),
     ("GET", "/api/v4/channels/{channel_id}/timezones"),
     ("POST", "/api/v4/users/{user_id}/posts/{post_id}/set_unread"),
+    ("GET", "/api/v4/teams/{team_id}/channels/autocomplete"),
+    (
+        "GET",
+        "/api/v4/teams/{team_id}/channels/search_autocomplete",
+    ),
+    ("POST", "/api/v4/teams/{team_id}/channels/search"),
+    ("GET", "/api/v4/teams/{team_id}/channels/deleted"),
     ("POST", "/api/v4/posts/{post_id}/pin"),
     ("POST", "/api/v4/posts/{post_id}/unpin"),
     ("GET", "/api/v4/posts/{post_id}/reactions"),
@@ -470,6 +477,22 @@ pub fn router(core: Core) -> Router<Core> {
         .route(
             "/api/v4/teams/{team_id}/channels",
             get(channels::public_in_team),
+        )
+        .route(
+            "/api/v4/teams/{team_id}/channels/autocomplete",
+            get(channels::autocomplete),
+        )
+        .route(
+            "/api/v4/teams/{team_id}/channels/search_autocomplete",
+            get(channels::search_autocomplete),
+        )
+        .route(
+            "/api/v4/teams/{team_id}/channels/search",
+            post(channels::search_in_team),
+        )
+        .route(
+            "/api/v4/teams/{team_id}/channels/deleted",
+            get(channels::archived),
         )
         .route(
             "/api/v4/teams/{team_id}/channels/name/{channel_name}",

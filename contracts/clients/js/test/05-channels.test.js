@@ -190,3 +190,40 @@ test("getChannelTimezones lists the members' zones once each (automatic or manua
     const {res} = await h.expectError(() => outsider.client.getChannelTimezones(secret.id), 403, 'timezones of a channel one cannot read');
     h.assertMattermostError(res, 403);
 });
+
+test('finding channels: autocomplete, search_autocomplete, search and the archived list show only what one may see', async () => {
+    const {client: adminClient} = await h.admin();
+    const team = await h.newTeam('find');
+    const [member] = await h.users(1);
+    await adminClient.addToTeam(team.id, member.user.id);
+    const tag = h.rand(6);
+    const mk = (name, type) => adminClient.createChannel({team_id: team.id, name: `${tag}-${name}`, display_name: `${tag} ${name}`, type});
+    const open = await mk('open', 'O');
+    const joined = await mk('joined', 'P');
+    const secret = await mk('secret', 'P');
+    const gone = await mk('gone', 'O');
+    const goneSecret = await mk('gone-secret', 'P');
+    await adminClient.addToChannel(member.user.id, joined.id);
+    await adminClient.addToChannel(member.user.id, open.id);
+    await adminClient.deleteChannel(gone.id);
+    await adminClient.deleteChannel(goneSecret.id);
+    const ids = (list) => list.map((c) => c.id).sort();
+
+    const auto = await member.client.autocompleteChannels(team.id, tag);
+    assert.deepEqual(ids(auto), [open.id, joined.id].sort(), 'readable live channels, never a private one of others');
+    const forSearch = await member.client.autocompleteChannelsForSearch(team.id, tag);
+    assert.deepEqual(ids(forSearch), [open.id, joined.id].sort(), 'the channels one is in');
+    const found = await member.client.searchChannels(team.id, tag);
+    assert.deepEqual(ids(found), [open.id], 'browse lists live public channels');
+    const byWord = await member.client.autocompleteChannels(team.id, 'joined');
+    assert.ok(byWord.some((c) => c.id === joined.id), 'a word of the display name matches');
+    const archived = await member.client.getArchivedChannels(team.id, 0, 100);
+    assert.ok(archived.some((c) => c.id === gone.id), 'an archived public channel');
+    assert.ok(!archived.some((c) => c.id === goneSecret.id), "never an archived private channel one was not in");
+    assert.ok(archived.every((c) => c.delete_at > 0));
+    assert.ok(!ids(auto).includes(secret.id));
+
+    const outsider = await h.newUser('find'); // the pooled users may share this team
+    const {res} = await h.expectError(() => outsider.client.autocompleteChannels(team.id, tag), 403, 'autocomplete in a team one is not in');
+    h.assertMattermostError(res, 403);
+});

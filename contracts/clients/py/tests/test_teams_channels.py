@@ -181,3 +181,26 @@ def test_channel_timezones(admin, make_team, make_user):
     assert isinstance(zones, list)
     assert "Pacific/Auckland" in zones
     assert len(zones) == len(set(zones)), "each zone once"
+
+
+def test_finding_channels_in_a_team(admin, make_team, make_user):
+    """search, autocomplete and the archived list hold only what the caller may see."""
+    team = make_team("find")
+    member = make_user("find")
+    admin.driver.teams.add_user_to_team(team["id"], options={"team_id": team["id"], "user_id": member.id})
+    tag = rand(6)
+    public = admin.driver.channels.create_channel(options={
+        "team_id": team["id"], "name": f"{tag}-pub", "display_name": f"{tag} pub", "type": "O"})
+    private = admin.driver.channels.create_channel(options={
+        "team_id": team["id"], "name": f"{tag}-priv", "display_name": f"{tag} priv", "type": "P"})
+    archived = admin.driver.channels.create_channel(options={
+        "team_id": team["id"], "name": f"{tag}-old", "display_name": f"{tag} old", "type": "O"})
+    admin.driver.channels.delete_channel(archived["id"])
+
+    found = member.driver.channels.search_channels(team["id"], options={"term": tag})
+    assert [c["id"] for c in found] == [public["id"]]
+    auto = member.driver.channels.autocomplete_channels(team["id"], params={"name": tag})
+    assert {c["id"] for c in auto} == {public["id"]}, "not a private channel one is not in"
+    deleted = member.driver.channels.get_deleted_channels(team["id"], params={"page": 0, "per_page": 100})
+    assert archived["id"] in [c["id"] for c in deleted]
+    assert private["id"] not in [c["id"] for c in deleted]

@@ -273,6 +273,7 @@ impl Walk {
             "/api/v4/posts/{post_id}" => json!({"id": secret_post, "message": "changed"}),
             "/api/v4/roles/names" => json!(["system_user"]),
             "/api/v4/users/search" => json!({"term": "o"}),
+            "/api/v4/teams/{team_id}/channels/search" => json!({"term": "c"}),
             "/api/v4/teams/{team_id}/posts/search" | "/api/v4/posts/search" => {
                 json!({"terms": "classified"})
             }

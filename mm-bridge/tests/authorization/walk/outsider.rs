@@ -36,6 +36,14 @@ pub const REFUSED_FOR_OUTSIDER: &[(&str, &str)] = &[
     ("POST", "/api/v4/channels/{channel_id}/restore"),
     ("GET", "/api/v4/channels/{channel_id}/stats"),
     ("GET", "/api/v4/channels/{channel_id}/timezones"),
+    // Finding channels in a team the outsider is not in.
+    ("GET", "/api/v4/teams/{team_id}/channels/autocomplete"),
+    (
+        "GET",
+        "/api/v4/teams/{team_id}/channels/search_autocomplete",
+    ),
+    ("POST", "/api/v4/teams/{team_id}/channels/search"),
+    ("GET", "/api/v4/teams/{team_id}/channels/deleted"),
     ("GET", "/api/v4/channels/{channel_id}/pinned"),
     ("GET", "/api/v4/channels/{channel_id}/members"),
     ("POST", "/api/v4/channels/{channel_id}/members"),
