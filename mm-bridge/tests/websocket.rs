@@ -11,14 +11,11 @@ use core_server::services::{Actor, Core, NewPost};
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use support::{
-    create_channel, create_team, create_user, log_in, post, postgres_base, sqlite_core,
-    unavailable, unused_addr,
+    create_channel, create_team, create_user, log_in, next_frame, post, postgres_base, sqlite_core,
+    unavailable, unused_addr, ws_connect, Socket,
 };
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// A server on an ephemeral loopback port.
 struct Node {
@@ -35,18 +32,7 @@ impl Node {
 
     async fn serve(core: Core, dir: Option<tempfile::TempDir>) -> Node {
         core_server::realtime::cluster::connect(&core).expect("cluster");
-        let app = support::router(&core);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            let _ = axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .await;
-        });
+        let addr = support::serve(&core).await;
         Node {
             core,
             addr,
@@ -64,33 +50,10 @@ impl Node {
     }
 
     async fn socket(&self, token: &str, query: &str) -> Socket {
-        let url = format!("ws://{}/api/v4/websocket{query}", self.addr);
-        let mut request = url.into_client_request().expect("request");
-        request.headers_mut().insert(
-            "authorization",
-            format!("Bearer {token}").parse().expect("header"),
-        );
-        tokio_tungstenite::connect_async(request)
+        let path = format!("/api/v4/websocket{query}");
+        ws_connect(self.addr, &path, Some(token), &[])
             .await
             .expect("connect")
-            .0
-    }
-}
-
-/// The next event frame (responses are skipped), or `None` after `wait`.
-async fn next_event(socket: &mut Socket, wait: Duration) -> Option<Value> {
-    loop {
-        let frame = tokio::time::timeout(wait, socket.next()).await.ok()??;
-        match frame {
-            Ok(Message::Text(text)) => {
-                let v: Value = serde_json::from_str(text.as_str()).expect("json frame");
-                if v.get("seq_reply").is_none() {
-                    return Some(v);
-                }
-            }
-            Ok(Message::Close(_)) | Err(_) => return None,
-            Ok(_) => {}
-        }
     }
 }
 
@@ -98,7 +61,7 @@ async fn next_event(socket: &mut Socket, wait: Duration) -> Option<Value> {
 async fn events_until(socket: &mut Socket, name: &str) -> Vec<Value> {
     let mut seen = Vec::new();
     loop {
-        let event = next_event(socket, Duration::from_secs(5))
+        let event = next_frame(socket, Duration::from_secs(5))
             .await
             .unwrap_or_else(|| panic!("no {name} event; saw {seen:?}"));
         let done = event["event"] == name;
@@ -167,10 +130,10 @@ async fn hello_comes_first_and_seq_is_contiguous_after_the_permission_filter() {
     let w = world(Config::default()).await;
     let mut bob = w.node.socket(&w.bob_token, "").await;
     let mut carol = w.node.socket(&w.carol_token, "").await;
-    let hello = next_event(&mut bob, Duration::from_secs(5))
+    let hello = next_frame(&mut bob, Duration::from_secs(5))
         .await
         .expect("hello");
-    let carol_hello = next_event(&mut carol, Duration::from_secs(5))
+    let carol_hello = next_frame(&mut carol, Duration::from_secs(5))
         .await
         .expect("hello");
     assert_eq!(carol_hello["event"], "hello");
@@ -236,7 +199,7 @@ async fn hello_comes_first_and_seq_is_contiguous_after_the_permission_filter() {
 async fn a_resumed_connection_gets_exactly_the_missed_events_and_no_hello() {
     let w = world(Config::default()).await;
     let mut bob = w.node.socket(&w.bob_token, "").await;
-    let hello = next_event(&mut bob, Duration::from_secs(5))
+    let hello = next_frame(&mut bob, Duration::from_secs(5))
         .await
         .expect("hello");
     let connection_id = hello["data"]["connection_id"]
@@ -271,7 +234,7 @@ async fn a_resumed_connection_gets_exactly_the_missed_events_and_no_hello() {
         .count()
         < 5
     {
-        let event = next_event(&mut bob, Duration::from_secs(5))
+        let event = next_frame(&mut bob, Duration::from_secs(5))
             .await
             .expect("replayed event");
         assert_ne!(
@@ -305,7 +268,7 @@ async fn a_resumed_connection_gets_exactly_the_missed_events_and_no_hello() {
 async fn missing_more_than_the_replay_buffer_gives_a_fresh_hello() {
     let w = world(Config::default()).await;
     let mut bob = w.node.socket(&w.bob_token, "").await;
-    let hello = next_event(&mut bob, Duration::from_secs(5))
+    let hello = next_frame(&mut bob, Duration::from_secs(5))
         .await
         .expect("hello");
     let old_id = hello["data"]["connection_id"]
@@ -324,7 +287,7 @@ async fn missing_more_than_the_replay_buffer_gives_a_fresh_hello() {
             &format!("?connection_id={old_id}&sequence_number=1"),
         )
         .await;
-    let first = next_event(&mut bob, Duration::from_secs(5))
+    let first = next_frame(&mut bob, Duration::from_secs(5))
         .await
         .expect("event");
     assert_eq!(first["event"], "hello");
@@ -343,7 +306,7 @@ async fn an_unknown_connection_id_gets_a_fresh_hello_and_a_bad_one_is_refused() 
             &format!("?connection_id={unknown}&sequence_number=5"),
         )
         .await;
-    let first = next_event(&mut bob, Duration::from_secs(5))
+    let first = next_frame(&mut bob, Duration::from_secs(5))
         .await
         .expect("event");
     assert_eq!(first["event"], "hello");
@@ -374,10 +337,10 @@ async fn sockets_beyond_the_per_user_limit_are_closed_with_a_policy_code() {
     .await;
     let mut first = w.node.socket(&w.bob_token, "").await;
     let mut second = w.node.socket(&w.bob_token, "").await;
-    assert!(next_event(&mut first, Duration::from_secs(5))
+    assert!(next_frame(&mut first, Duration::from_secs(5))
         .await
         .is_some());
-    assert!(next_event(&mut second, Duration::from_secs(5))
+    assert!(next_frame(&mut second, Duration::from_secs(5))
         .await
         .is_some());
     let mut third = w.node.socket(&w.bob_token, "").await;
@@ -396,7 +359,7 @@ async fn sockets_beyond_the_per_user_limit_are_closed_with_a_policy_code() {
 async fn logging_out_closes_that_sessions_sockets() {
     let w = world(Config::default()).await;
     let mut bob = w.node.socket(&w.bob_token, "").await;
-    assert!(next_event(&mut bob, Duration::from_secs(5)).await.is_some());
+    assert!(next_frame(&mut bob, Duration::from_secs(5)).await.is_some());
     let actor = w.node.core.authenticate(&w.bob_token).await.expect("actor");
     w.node.core.logout(&actor).await.expect("logout");
     let closed = loop {
@@ -414,8 +377,8 @@ async fn typing_reaches_other_members_only_and_needs_membership() {
     let w = world(Config::default()).await;
     let mut bob = w.node.socket(&w.bob_token, "").await;
     let mut carol = w.node.socket(&w.carol_token, "").await;
-    next_event(&mut bob, Duration::from_secs(5)).await;
-    next_event(&mut carol, Duration::from_secs(5)).await;
+    next_frame(&mut bob, Duration::from_secs(5)).await;
+    next_frame(&mut carol, Duration::from_secs(5)).await;
     // carol is not in the private channel: refused.
     carol
         .send(Message::Text(
@@ -576,10 +539,10 @@ async fn redis_reachable(url: &str) -> Result<(), String> {
 async fn until_linked(a: &Node, alice: &Actor, channel: &str, socket: &mut Socket) {
     for attempt in 0..60 {
         post(&a.core, alice, channel, &format!("probe {attempt}")).await;
-        if let Some(e) = next_event(socket, Duration::from_millis(500)).await {
+        if let Some(e) = next_frame(socket, Duration::from_millis(500)).await {
             if e["event"] == "posted" {
                 // Drain other probes that may still arrive.
-                while next_event(socket, Duration::from_millis(300))
+                while next_frame(socket, Duration::from_millis(300))
                     .await
                     .is_some()
                 {}
@@ -607,20 +570,51 @@ async fn shared_channel(a: &Node, b: &Node) -> (Actor, String, String) {
     (alice, bob_token, channel)
 }
 
-#[tokio::test]
-async fn a_thousand_posts_on_node_a_arrive_in_order_on_node_b() {
+/// Two nodes over Redis sharing a channel, and Bob's socket on node B
+/// already receiving what node A publishes; `None` without Redis.
+struct Linked {
+    a: Node,
+    b: Node,
+    alice: Actor,
+    bob_token: String,
+    channel: String,
+    bob: Socket,
+}
+
+async fn linked_cluster() -> Option<Linked> {
     let url = redis_url();
     if let Err(e) = redis_reachable(&url).await {
-        unavailable::<()>("Redis", e);
-        return;
+        return unavailable("Redis", e);
     }
-    let Some((a, b)) = cluster(&url).await else {
-        return;
-    };
+    let (a, b) = cluster(&url).await?;
     let (alice, bob_token, channel) = shared_channel(&a, &b).await;
     let mut bob = b.socket(&bob_token, "").await;
-    next_event(&mut bob, Duration::from_secs(5)).await;
+    next_frame(&mut bob, Duration::from_secs(5)).await;
     until_linked(&a, &alice, &channel, &mut bob).await;
+    Some(Linked {
+        a,
+        b,
+        alice,
+        bob_token,
+        channel,
+        bob,
+    })
+}
+
+#[tokio::test]
+async fn a_thousand_posts_on_node_a_arrive_in_order_on_node_b() {
+    // Node B stays up for the whole test (`_b`, not `_`).
+    let Some(Linked {
+        a,
+        b: _b,
+        alice,
+        bob_token: _,
+        channel,
+        mut bob,
+    }) = linked_cluster().await
+    else {
+        return;
+    };
 
     let sender = {
         let core = a.core.clone();
@@ -635,7 +629,7 @@ async fn a_thousand_posts_on_node_a_arrive_in_order_on_node_b() {
     let mut received = Vec::with_capacity(1000);
     let mut last_seq = None;
     while received.len() < 1000 {
-        let event = next_event(&mut bob, Duration::from_secs(20))
+        let event = next_frame(&mut bob, Duration::from_secs(20))
             .await
             .unwrap_or_else(|| panic!("stalled after {} posts", received.len()));
         let seq = event["seq"].as_i64().expect("seq");
@@ -656,18 +650,17 @@ async fn a_thousand_posts_on_node_a_arrive_in_order_on_node_b() {
 /// revocation travels the cluster link like any event.
 #[tokio::test]
 async fn a_session_ended_on_node_a_closes_its_socket_on_node_b() {
-    let url = redis_url();
-    if let Err(e) = redis_reachable(&url).await {
-        unavailable::<()>("Redis", e);
-        return;
-    }
-    let Some((a, b)) = cluster(&url).await else {
+    let Some(Linked {
+        a,
+        b,
+        alice,
+        bob_token,
+        channel: _,
+        mut bob,
+    }) = linked_cluster().await
+    else {
         return;
     };
-    let (alice, bob_token, channel) = shared_channel(&a, &b).await;
-    let mut bob = b.socket(&bob_token, "").await;
-    next_event(&mut bob, Duration::from_secs(5)).await;
-    until_linked(&a, &alice, &channel, &mut bob).await;
     let bob_actor = b.core.authenticate(&bob_token).await.expect("bob");
     // Alice, the first user, is a system admin.
     a.core
@@ -752,10 +745,10 @@ async fn when_redis_goes_away_each_node_serves_its_own_sockets_and_the_link_come
     let (alice, bob_token, channel) = shared_channel(&a, &b).await;
     let mut bob_on_a = a.socket(&bob_token, "").await;
     let mut bob_on_b = b.socket(&bob_token, "").await;
-    next_event(&mut bob_on_a, Duration::from_secs(5)).await;
-    next_event(&mut bob_on_b, Duration::from_secs(5)).await;
+    next_frame(&mut bob_on_a, Duration::from_secs(5)).await;
+    next_frame(&mut bob_on_b, Duration::from_secs(5)).await;
     until_linked(&a, &alice, &channel, &mut bob_on_b).await;
-    while next_event(&mut bob_on_a, Duration::from_millis(300))
+    while next_frame(&mut bob_on_a, Duration::from_millis(300))
         .await
         .is_some()
     {}
@@ -784,8 +777,8 @@ async fn role_privacy_thread_and_sidebar_changes_reach_the_users_they_concern() 
     let w = world(Config::default()).await;
     let mut bob = w.node.socket(&w.bob_token, "").await;
     let mut carol = w.node.socket(&w.carol_token, "").await;
-    next_event(&mut bob, Duration::from_secs(5)).await;
-    next_event(&mut carol, Duration::from_secs(5)).await;
+    next_frame(&mut bob, Duration::from_secs(5)).await;
+    next_frame(&mut carol, Duration::from_secs(5)).await;
     let bob_actor = w.node.core.authenticate(&w.bob_token).await.expect("bob");
     let carol_actor = w
         .node
@@ -847,7 +840,7 @@ async fn role_privacy_thread_and_sidebar_changes_reach_the_users_they_concern() 
     assert_eq!(thread["broadcast"]["user_id"], bob_actor.id());
     let carol_saw: Vec<Value> = {
         let mut seen = Vec::new();
-        while let Some(e) = next_event(&mut carol, Duration::from_millis(500)).await {
+        while let Some(e) = next_frame(&mut carol, Duration::from_millis(500)).await {
             seen.push(e);
         }
         seen
@@ -875,7 +868,7 @@ async fn role_privacy_thread_and_sidebar_changes_reach_the_users_they_concern() 
     let created = created.last().expect("one");
     assert_eq!(created["data"]["category_id"], category.id.as_str());
     assert_eq!(created["broadcast"]["team_id"], team_id.as_str());
-    while let Some(e) = next_event(&mut bob, Duration::from_millis(300)).await {
+    while let Some(e) = next_frame(&mut bob, Duration::from_millis(300)).await {
         assert_ne!(
             e["event"], "sidebar_category_created",
             "bob got carol's sidebar"

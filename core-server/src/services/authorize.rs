@@ -80,6 +80,21 @@ impl Core {
         Err(missing(permission))
     }
 
+    /// Fails with `Forbidden` unless the actor holds, in the channel, the one
+    /// of a public/private pair of permissions that its privacy calls for.
+    pub(crate) async fn require_channel_permission_by_privacy(
+        &self,
+        actor: &Actor,
+        channel: &Channel,
+        member: Option<&ChannelMember>,
+        public: Permission,
+        private: Permission,
+    ) -> Result<()> {
+        let needed = by_privacy(channel, public, private);
+        self.require_channel_permission(actor, channel, member, needed)
+            .await
+    }
+
     /// Fails with `Forbidden` unless the actor holds `permission` in the channel.
     pub(crate) async fn require_channel_permission(
         &self,
@@ -107,7 +122,7 @@ fn missing(permission: Permission) -> Error {
 }
 
 /// The permission that gates an action on a public or a private channel.
-pub(crate) fn by_privacy(channel: &Channel, public: Permission, private: Permission) -> Permission {
+fn by_privacy(channel: &Channel, public: Permission, private: Permission) -> Permission {
     if channel.channel_type == channel_types::PRIVATE {
         private
     } else {

@@ -5,7 +5,6 @@ use serde::Deserialize;
 use sha1::{Digest, Sha1};
 use utoipa::ToSchema;
 
-use super::authorize::by_privacy;
 use super::teams::new_channel_member;
 use super::{into_page, page_cursor, page_limit, validate, Actor, Core};
 use crate::error::{Error, Result};
@@ -345,13 +344,14 @@ impl Core {
                 return Err(Error::forbidden("you are not a member of this channel"));
             }
         } else {
-            let needed = by_privacy(
+            self.require_channel_permission_by_privacy(
+                actor,
                 &channel,
+                member.as_ref(),
                 Permission::ManagePublicChannelProperties,
                 Permission::ManagePrivateChannelProperties,
-            );
-            self.require_channel_permission(actor, &channel, member.as_ref(), needed)
-                .await?;
+            )
+            .await?;
         }
         if channel.delete_at != 0 {
             return Err(Error::invalid("channel_id", "the channel is archived"));
@@ -403,13 +403,14 @@ impl Core {
     /// channel, DMs and GMs cannot be archived.
     pub async fn delete_channel(&self, actor: &Actor, channel_id: &str) -> Result<Channel> {
         let (mut channel, member) = self.channel_for_read(actor, channel_id).await?;
-        let needed = by_privacy(
+        self.require_channel_permission_by_privacy(
+            actor,
             &channel,
+            member.as_ref(),
             Permission::DeletePublicChannel,
             Permission::DeletePrivateChannel,
-        );
-        self.require_channel_permission(actor, &channel, member.as_ref(), needed)
-            .await?;
+        )
+        .await?;
         if channel.is_direct_or_group() {
             return Err(Error::invalid(
                 "channel_id",
@@ -468,13 +469,14 @@ impl Core {
             self.require_team_permission(actor, &channel.team_id, Permission::JoinPublicChannels)
                 .await?;
         } else {
-            let needed = by_privacy(
+            self.require_channel_permission_by_privacy(
+                actor,
                 &channel,
+                member.as_ref(),
                 Permission::ManagePublicChannelMembers,
                 Permission::ManagePrivateChannelMembers,
-            );
-            self.require_channel_permission(actor, &channel, member.as_ref(), needed)
-                .await?;
+            )
+            .await?;
         }
         let user = self.store.get_user(user_id).await?;
         if user.is_deleted() {
@@ -525,13 +527,14 @@ impl Core {
             ));
         }
         if actor.id() != user_id {
-            let needed = by_privacy(
+            self.require_channel_permission_by_privacy(
+                actor,
                 &channel,
+                member.as_ref(),
                 Permission::ManagePublicChannelMembers,
                 Permission::ManagePrivateChannelMembers,
-            );
-            self.require_channel_permission(actor, &channel, member.as_ref(), needed)
-                .await?;
+            )
+            .await?;
         }
         self.store
             .delete_channel_member(channel_id, user_id)

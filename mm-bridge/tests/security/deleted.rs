@@ -7,6 +7,7 @@ use axum::http::Method;
 use serde_json::{json, Value};
 
 use crate::support::{frame_named, id, serve, ws_connect, App, Backend};
+use crate::world::add_to_team;
 
 /// Checks that a post (as JSON) keeps nothing of its content.
 fn assert_redacted(post: &Value, context: &str) {
@@ -71,15 +72,7 @@ async fn deleted_post(app: &App) -> (String, String, String) {
         .await;
     assert_eq!(status, 200);
     let (late_id, late) = app.user("latecomer").await;
-    let (status, _, _) = app
-        .call(
-            &Method::POST,
-            &format!("/api/v4/teams/{team}/members"),
-            Some(&late),
-            Some(&json!({"team_id": team, "user_id": late_id})),
-        )
-        .await;
-    assert_eq!(status, 201);
+    add_to_team(app, &late, &team, &late_id).await;
     (channel, post_id, late)
 }
 
@@ -133,15 +126,7 @@ async fn deletion_events_carry_no_content(backend: Backend) {
         .await);
     let channel = app.town_square(&author, &team).await;
     let (reader_id, reader) = app.user("reader").await;
-    let (status, _, _) = app
-        .call(
-            &Method::POST,
-            &format!("/api/v4/teams/{team}/members"),
-            Some(&reader),
-            Some(&json!({"team_id": team, "user_id": reader_id})),
-        )
-        .await;
-    assert_eq!(status, 201);
+    add_to_team(&app, &reader, &team, &reader_id).await;
     let mut v4 = ws_connect(addr, "/api/v4/websocket", Some(&reader), &[])
         .await
         .expect("v4 socket");

@@ -8,6 +8,7 @@ use axum::http::Method;
 use serde_json::{json, Value};
 
 use crate::support::{frame_named, id, serve, ws_connect, App, Backend};
+use crate::world::add_to_team;
 
 fn shows(team: &Value) -> (bool, bool) {
     let filled = |key: &str| team[key].as_str().is_some_and(|v| !v.is_empty());
@@ -56,15 +57,7 @@ async fn teams_show_email_and_invite_id_only_to_whom_mattermost_does(backend: Ba
         )
         .await);
     let (member_id, member) = app.user("member").await;
-    let (status, _, _) = app
-        .call(
-            &Method::POST,
-            &format!("/api/v4/teams/{team}/members"),
-            Some(&member),
-            Some(&json!({"team_id": team, "user_id": member_id})),
-        )
-        .await;
-    assert_eq!(status, 201);
+    add_to_team(&app, &member, &team, &member_id).await;
     let (_, stranger) = app.user("stranger").await;
     for (who, token, want) in [
         ("the team admin", &owner, (true, true)),
@@ -94,13 +87,7 @@ async fn team_events_carry_no_email_or_invite_id(backend: Backend) {
         )
         .await);
     let (member_id, member) = app.user("member").await;
-    app.call(
-        &Method::POST,
-        &format!("/api/v4/teams/{team}/members"),
-        Some(&member),
-        Some(&json!({"team_id": team, "user_id": member_id})),
-    )
-    .await;
+    add_to_team(&app, &member, &team, &member_id).await;
     let mut v1 = ws_connect(addr, "/api/v1/ws", Some(&member), &[])
         .await
         .expect("v1");

@@ -135,7 +135,8 @@ impl World {
     }
 }
 
-async fn add_to_team(app: &App, token: &str, team: &str, user_id: &str) -> Value {
+/// Joins `user_id` to an open team over v4 (with the joiner's or an admin's token).
+pub async fn add_to_team(app: &App, token: &str, team: &str, user_id: &str) -> Value {
     let path = format!("/api/v4/teams/{team}/members");
     let (status, body, _) = app
         .call(
