@@ -98,6 +98,11 @@ pub enum EventKind {
         user_id: String,
         channel_id: String,
     },
+    /// A message for one user only (a command's reply), never stored.
+    EphemeralMessage {
+        user_id: String,
+        post: Post,
+    },
     /// The user marked a channel unread from a post on.
     PostUnread {
         post_id: String,

@@ -35,6 +35,14 @@ pub struct Post {
     pub last_reply_at: i64,
 }
 
+/// Post types the server writes itself.
+pub mod post_types {
+    /// An action in the third person, from `/me`.
+    pub const ME: &str = "me";
+    /// Shown once to one user and never stored (command replies).
+    pub const EPHEMERAL: &str = "system_ephemeral";
+}
+
 impl Post {
     /// Joins, leaves, header changes and the like, written by the server.
     pub fn is_system_message(&self) -> bool {

@@ -84,7 +84,11 @@ pub(crate) fn new_channel(
 }
 
 impl Core {
-    async fn membership(&self, channel_id: &str, user_id: &str) -> Result<Option<ChannelMember>> {
+    pub(crate) async fn membership(
+        &self,
+        channel_id: &str,
+        user_id: &str,
+    ) -> Result<Option<ChannelMember>> {
         match self.store.get_channel_member(channel_id, user_id).await {
             Ok(m) => Ok(Some(m)),
             Err(Error::NotFound { .. }) => Ok(None),

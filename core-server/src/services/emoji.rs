@@ -22,17 +22,7 @@ pub(crate) fn image_type(bytes: &[u8]) -> Option<&'static str> {
 }
 
 fn check_name(name: &str) -> Result<()> {
-    validate::length("name", name, 1, 64)?;
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-+".contains(c))
-    {
-        return Err(Error::invalid(
-            "name",
-            "may contain only a-z, 0-9, '_', '-' and '+'",
-        ));
-    }
-    Ok(())
+    validate::emoji_name("name", name)
 }
 
 impl Core {

@@ -15,7 +15,7 @@ use crate::time::now_ms;
 const MAX_PROPS_BYTES: usize = 65_535;
 
 /// A new post.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPost {
     pub message: String,
@@ -30,6 +30,9 @@ pub struct NewPost {
     /// Any client-made id; repeating it returns the first post instead of a duplicate.
     #[serde(default)]
     pub pending_post_id: String,
+    /// Set by the server only (`me` from the `/me` command); never read from a request.
+    #[serde(skip)]
+    pub post_type: String,
 }
 
 /// Changes to a post; absent fields stay as they are.
@@ -158,7 +161,7 @@ impl Core {
             original_id: String::new(),
             hashtags: parse_hashtags(&input.message),
             message: input.message,
-            post_type: String::new(),
+            post_type: input.post_type,
             props,
             file_ids,
             pending_post_id: input.pending_post_id,

@@ -103,7 +103,7 @@ impl Core {
     }
 
     /// The team, if the actor may act in it (a member or a system admin).
-    pub(crate) async fn team_for_member(&self, actor: &Actor, team_id: &str) -> Result<Team> {
+    pub async fn team_for_member(&self, actor: &Actor, team_id: &str) -> Result<Team> {
         validate::id("team_id", team_id)?;
         let team = self.store.get_team(team_id).await?;
         if team.delete_at != 0 && !actor.is_admin() {
@@ -463,6 +463,103 @@ impl Core {
         Ok(self.store.get_team_by_invite(invite_id).await?.sanitized())
     }
 
+    /// Restores an archived team (`manage_team`, which a team admin keeps
+    /// while the team is archived).
+    pub async fn restore_team(&self, actor: &Actor, team_id: &str) -> Result<Team> {
+        validate::id("team_id", team_id)?;
+        let mut team = self.store.get_team(team_id).await?;
+        self.require_team_permission(actor, team_id, Permission::ManageTeam)
+            .await?;
+        team.delete_at = 0;
+        team.update_at = now_ms();
+        self.store.update_team(&team).await?;
+        self.events.publish(
+            EventKind::TeamRestored {
+                team: team.clone().sanitized(),
+            },
+            Audience::Team(team.id.clone()),
+        );
+        Ok(team)
+    }
+
+    /// Makes a team open (`O`, anyone may join) or invite only (`I`).
+    pub async fn set_team_privacy(
+        &self,
+        actor: &Actor,
+        team_id: &str,
+        privacy: &str,
+    ) -> Result<Team> {
+        check_team_type(privacy).map_err(|_| Error::invalid("privacy", "must be O or I"))?;
+        self.patch_team(
+            actor,
+            team_id,
+            TeamPatch {
+                allow_open_invite: Some(privacy == "O"),
+                ..TeamPatch::default()
+            },
+        )
+        .await
+    }
+
+    /// Whether a team of that name exists that the actor may know of: one
+    /// they are in, or one they could list (open teams for everyone, invite
+    /// only ones with `list_private_teams`).
+    pub async fn team_name_exists(&self, actor: &Actor, name: &str) -> Result<bool> {
+        let team = match self.store.get_team_by_name(&name.to_lowercase()).await {
+            Ok(team) if team.delete_at == 0 => team,
+            Ok(_) | Err(Error::NotFound { .. }) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        if self.is_team_member(&team.id, actor.id()).await? {
+            return Ok(true);
+        }
+        let needed = if team.allow_open_invite {
+            Permission::ListPublicTeams
+        } else {
+            Permission::ListPrivateTeams
+        };
+        self.has_team_permission(actor, "", needed).await
+    }
+
+    /// Teams whose name or display name starts with the term (or has a word
+    /// that does), among those the actor may list: open ones and their own,
+    /// every team with `list_private_teams`.
+    pub async fn search_teams(&self, actor: &Actor, term: &str) -> Result<Vec<Team>> {
+        let term = term.trim().to_lowercase();
+        let private = self
+            .has_team_permission(actor, "", Permission::ListPrivateTeams)
+            .await?;
+        let mine: Vec<String> = self
+            .store
+            .list_user_teams(actor.id())
+            .await?
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+        let mut found = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let rows = self.store.list_teams(after.as_deref(), 500).await?;
+            let done = rows.len() < 500;
+            for team in rows {
+                after = Some(team.id.clone());
+                let visible = team.allow_open_invite || private || mine.contains(&team.id);
+                if visible && team.delete_at == 0 && team_matches(&team, &term) {
+                    found.push(team);
+                }
+            }
+            if done {
+                break;
+            }
+        }
+        found.sort_by(|a, b| {
+            a.display_name
+                .to_lowercase()
+                .cmp(&b.display_name.to_lowercase())
+        });
+        self.teams_view(actor, found).await
+    }
+
     /// Replaces a team's invite id, voiding old invitations (`manage_team`).
     pub async fn regenerate_invite_id(&self, actor: &Actor, team_id: &str) -> Result<Team> {
         let mut team = self.team_for_member(actor, team_id).await?;
@@ -473,6 +570,20 @@ impl Core {
         self.store.update_team(&team).await?;
         Ok(team)
     }
+}
+
+/// Whether the team's name, display name or a word of it starts with `term`
+/// (already lower case); an empty term matches every team.
+fn team_matches(team: &Team, term: &str) -> bool {
+    if term.is_empty() {
+        return true;
+    }
+    let display = team.display_name.to_lowercase();
+    team.name.starts_with(term)
+        || display.starts_with(term)
+        || display
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w.starts_with(term))
 }
 
 /// The channels a new team starts with.

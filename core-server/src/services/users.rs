@@ -132,7 +132,8 @@ impl Core {
         );
     }
 
-    pub fn user_for(&self, actor: &Actor, mut user: User) -> User {
+    pub fn user_for(&self, actor: &Actor, user: User) -> User {
+        let mut user = super::custom_status::without_expired_status(user);
         if !actor.is_self_or_admin(&user.id) {
             user.email = String::new();
             user.notify_props = StringMap::new();

@@ -85,6 +85,21 @@ pub fn slug(field: &str, value: &str, min: usize, max: usize) -> Result<()> {
     Ok(())
 }
 
+/// An emoji name: 1–64 of a-z, 0-9, `_`, `-`, `+` (system and custom emoji alike).
+pub fn emoji_name(field: &str, name: &str) -> Result<()> {
+    length(field, name, 1, 64)?;
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-+".contains(c))
+    {
+        return Err(Error::invalid(
+            field,
+            "may contain only a-z, 0-9, '_', '-' and '+'",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -270,6 +270,7 @@ impl Core {
             props: Some(serde_json::Value::Object(props)),
             file_ids: Vec::new(),
             pending_post_id: String::new(),
+            ..NewPost::default()
         };
         self.create_post_from(&actor, &channel_id, input, true)
             .await

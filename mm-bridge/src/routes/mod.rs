@@ -3,6 +3,8 @@
 
 mod bots;
 mod channels;
+mod commands;
+mod custom_status;
 mod email;
 mod emoji;
 mod files;
@@ -86,6 +88,20 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v4/users/{user_id}/status"),
     ("PUT", "/api/v4/users/{user_id}/status"),
     ("POST", "/api/v4/users/status/ids"),
+    ("PUT", "/api/v4/users/{user_id}/status/custom"),
+    ("DELETE", "/api/v4/users/{user_id}/status/custom"),
+    ("DELETE", "/api/v4/users/{user_id}/status/custom/recent"),
+    (
+        "POST",
+        "/api/v4/users/{user_id}/status/custom/recent/delete",
+    ),
+    ("POST", "/api/v4/commands/execute"),
+    ("GET", "/api/v4/commands"),
+    ("GET", "/api/v4/teams/{team_id}/commands/autocomplete"),
+    (
+        "GET",
+        "/api/v4/teams/{team_id}/commands/autocomplete_suggestions",
+    ),
     ("GET", "/api/v4/users/{user_id}/preferences"),
     ("PUT", "/api/v4/users/{user_id}/preferences"),
     ("POST", "/api/v4/users/{user_id}/preferences/delete"),
@@ -121,6 +137,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v4/teams"),
     ("GET", "/api/v4/teams/{team_id}"),
     ("DELETE", "/api/v4/teams/{team_id}"),
+    ("PUT", "/api/v4/teams/{team_id}"),
+    ("PUT", "/api/v4/teams/{team_id}/privacy"),
+    ("POST", "/api/v4/teams/{team_id}/restore"),
+    ("GET", "/api/v4/teams/name/{name}/exists"),
+    ("POST", "/api/v4/teams/search"),
+    ("GET", "/api/v4/users/{user_id}/teams/{team_id}/unread"),
+    ("POST", "/api/v4/teams/{team_id}/members/batch"),
     ("PUT", "/api/v4/teams/{team_id}/patch"),
     ("GET", "/api/v4/teams/name/{name}"),
     ("GET", "/api/v4/teams/{team_id}/stats"),
@@ -399,6 +422,28 @@ pub fn router(core: Core) -> Router<Core> {
         )
         .route("/api/v4/users/status/ids", post(users::statuses))
         .route(
+            "/api/v4/users/{user_id}/status/custom",
+            put(custom_status::set).delete(custom_status::clear),
+        )
+        .route(
+            "/api/v4/users/{user_id}/status/custom/recent",
+            delete(custom_status::forget_recent),
+        )
+        .route(
+            "/api/v4/users/{user_id}/status/custom/recent/delete",
+            post(custom_status::forget_recent),
+        )
+        .route("/api/v4/commands/execute", post(commands::execute))
+        .route("/api/v4/commands", get(commands::list))
+        .route(
+            "/api/v4/teams/{team_id}/commands/autocomplete",
+            get(commands::autocomplete),
+        )
+        .route(
+            "/api/v4/teams/{team_id}/commands/autocomplete_suggestions",
+            get(commands::suggestions),
+        )
+        .route(
             "/api/v4/users/{user_id}/preferences",
             get(users::preferences).put(users::save_preferences),
         )
@@ -457,7 +502,19 @@ pub fn router(core: Core) -> Router<Core> {
         .route("/api/v4/teams", post(teams::create).get(teams::list))
         .route(
             "/api/v4/teams/{team_id}",
-            get(teams::get).delete(teams::delete),
+            get(teams::get).delete(teams::delete).put(teams::update),
+        )
+        .route("/api/v4/teams/{team_id}/privacy", put(teams::privacy))
+        .route("/api/v4/teams/{team_id}/restore", post(teams::restore))
+        .route("/api/v4/teams/name/{name}/exists", get(teams::exists))
+        .route("/api/v4/teams/search", post(teams::search))
+        .route(
+            "/api/v4/users/{user_id}/teams/{team_id}/unread",
+            get(teams::my_unread_in_team),
+        )
+        .route(
+            "/api/v4/teams/{team_id}/members/batch",
+            post(teams::add_members),
         )
         .route("/api/v4/teams/{team_id}/patch", put(teams::patch))
         .route("/api/v4/teams/name/{name}", get(teams::by_name))

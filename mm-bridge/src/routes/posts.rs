@@ -254,6 +254,7 @@ pub async fn create(
         props,
         file_ids: b.file_ids.unwrap_or_default(),
         pending_post_id: b.pending_post_id,
+        ..NewPost::default()
     };
     let post = core.create_post(&actor, &b.channel_id, input).await?;
     Ok((StatusCode::CREATED, Json(one_post(&core, post).await?)))

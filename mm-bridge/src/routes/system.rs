@@ -170,7 +170,7 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
         set("EnableFileAttachments", t(true));
         set("EnableMobileFileUpload", t(true));
         set("EnableMobileFileDownload", t(true));
-        set("EnableCustomUserStatuses", t(false));
+        set("EnableCustomUserStatuses", t(true));
         set("EnablePostUsernameOverride", t(true));
         set("EnablePostIconOverride", t(true));
         set("EnableLinkPreviews", t(false));

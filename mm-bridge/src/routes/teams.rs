@@ -389,3 +389,234 @@ pub async fn regenerate_invite(
         core.regenerate_invite_id(&actor, &id).await?,
     )))
 }
+
+/// The whole team, as `PUT /teams/{id}` sends it; only what a team admin
+/// may change is read, and the id must be the one in the path.
+#[derive(Deserialize)]
+pub struct UpdateTeam {
+    #[serde(default)]
+    id: String,
+    display_name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    company_name: String,
+    #[serde(default)]
+    allowed_domains: String,
+    #[serde(default)]
+    allow_open_invite: bool,
+}
+
+/// `PUT /api/v4/teams/{team_id}`: replaces what a team admin may change.
+pub async fn update(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+    MmJson(b): MmJson<UpdateTeam>,
+) -> MmResult<Json<MmTeam>> {
+    check_id("team_id", &id)?;
+    if b.id != id {
+        return Err(MmError::invalid_body("id"));
+    }
+    let patch = TeamPatch {
+        display_name: Some(b.display_name),
+        description: Some(b.description),
+        allow_open_invite: Some(b.allow_open_invite),
+        company_name: Some(b.company_name),
+        allowed_domains: Some(b.allowed_domains),
+    };
+    Ok(Json(convert::team(
+        core.patch_team(&actor, &id, patch).await?,
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct Privacy {
+    privacy: String,
+}
+
+/// `PUT /api/v4/teams/{team_id}/privacy`: `O` open, `I` invite only.
+pub async fn privacy(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+    MmJson(b): MmJson<Privacy>,
+) -> MmResult<Json<MmTeam>> {
+    check_id("team_id", &id)?;
+    Ok(Json(convert::team(
+        core.set_team_privacy(&actor, &id, &b.privacy).await?,
+    )))
+}
+
+/// `POST /api/v4/teams/{team_id}/restore`: un-archives the team.
+pub async fn restore(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Json<MmTeam>> {
+    check_id("team_id", &id)?;
+    Ok(Json(convert::team(core.restore_team(&actor, &id).await?)))
+}
+
+#[derive(Serialize)]
+pub struct Exists {
+    exists: bool,
+}
+
+/// `GET /api/v4/teams/name/{name}/exists`
+pub async fn exists(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(name): MmPath<String>,
+) -> MmResult<Json<Exists>> {
+    Ok(Json(Exists {
+        exists: core.team_name_exists(&actor, &name).await?,
+    }))
+}
+
+/// Mattermost's `TeamSearch`; the group and policy filters have nothing to
+/// select here (no groups, no retention policies).
+#[derive(Deserialize)]
+pub struct TeamSearch {
+    #[serde(default)]
+    term: String,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    allow_open_invite: Option<bool>,
+}
+
+/// `POST /api/v4/teams/search`: an array, or `{teams, total_count}` when
+/// paged, as Mattermost answers.
+pub async fn search(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmJson(b): MmJson<TeamSearch>,
+) -> MmResult<Response> {
+    let mut found = core.search_teams(&actor, &b.term).await?;
+    if let Some(open) = b.allow_open_invite {
+        found.retain(|t| t.allow_open_invite == open);
+    }
+    let (Some(page), Some(per_page)) = (b.page, b.per_page) else {
+        return Ok(Json(found.into_iter().map(convert::team).collect::<Vec<_>>()).into_response());
+    };
+    if page < 0 {
+        return Err(MmError::invalid_body("page"));
+    }
+    if !(1..=200).contains(&per_page) {
+        return Err(MmError::invalid_body("per_page"));
+    }
+    let total = i64::try_from(found.len()).unwrap_or(i64::MAX);
+    let skip = usize::try_from(page.saturating_mul(per_page)).unwrap_or(usize::MAX);
+    let teams = found
+        .into_iter()
+        .skip(skip)
+        .take(usize::try_from(per_page).unwrap_or(0))
+        .map(convert::team)
+        .collect();
+    Ok(Json(TeamsWithCount {
+        teams,
+        total_count: total,
+    })
+    .into_response())
+}
+
+/// `GET /api/v4/users/{user_id}/teams/{team_id}/unread`: one team's totals.
+pub async fn my_unread_in_team(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath((user, team_id)): MmPath<(String, String)>,
+) -> MmResult<Json<TeamUnread>> {
+    auth.require_self(&user)?;
+    check_id("team_id", &team_id)?;
+    core.team_for_member(&auth.0, &team_id).await?;
+    let mut u = TeamUnread {
+        team_id: team_id.clone(),
+        ..Default::default()
+    };
+    for c in core
+        .list_unreads(&auth.0, None)
+        .await?
+        .iter()
+        .filter(|c| c.team_id == team_id)
+    {
+        u.msg_count += c.msg_count;
+        u.mention_count += c.mention_count;
+        u.msg_count_root += c.msg_count_root;
+        u.mention_count_root += c.mention_count_root;
+    }
+    Ok(Json(u))
+}
+
+#[derive(Deserialize)]
+pub struct GracefulQuery {
+    #[serde(default)]
+    graceful: Option<String>,
+}
+
+impl GracefulQuery {
+    fn is_graceful(&self) -> bool {
+        self.graceful.as_deref() == Some("true")
+    }
+}
+
+/// Mattermost's `TeamMemberWithError`: one user's result of a graceful batch.
+#[derive(Serialize)]
+pub struct MemberResult {
+    user_id: String,
+    member: Option<MmTeamMember>,
+    error: Option<MmError>,
+}
+
+/// Most users one batch may add, as Mattermost's limit.
+const MAX_BATCH_MEMBERS: usize = 256;
+
+/// `POST /api/v4/teams/{team_id}/members/batch` (201): adds each user as
+/// `POST /teams/{id}/members` would. Without `graceful=true` the first
+/// failure answers for the batch (those before it stay added, as Mattermost);
+/// with it, every user gets a result.
+pub async fn add_members(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+    MmQuery(q): MmQuery<GracefulQuery>,
+    MmJson(members): MmJson<Vec<AddMember>>,
+) -> MmResult<Response> {
+    check_id("team_id", &id)?;
+    if members.is_empty() || members.len() > MAX_BATCH_MEMBERS {
+        return Err(MmError::invalid_body("members"));
+    }
+    for m in &members {
+        if m.team_id
+            .as_deref()
+            .is_some_and(|t| !t.is_empty() && t != id)
+        {
+            return Err(MmError::invalid_body("team_id"));
+        }
+        check_id("user_id", &auth.user_id(&m.user_id))
+            .map_err(|_| MmError::invalid_body("user_id"))?;
+    }
+    let graceful = q.is_graceful();
+    let mut added = Vec::new();
+    let mut results = Vec::new();
+    for m in members {
+        let user_id = auth.user_id(&m.user_id);
+        match core.add_team_member(&auth.0, &id, &user_id).await {
+            Ok(member) if graceful => results.push(MemberResult {
+                user_id,
+                member: Some(convert::team_member(member)),
+                error: None,
+            }),
+            Ok(member) => added.push(convert::team_member(member)),
+            Err(e) if graceful => results.push(MemberResult {
+                user_id,
+                member: None,
+                error: Some(MmError::from(e)),
+            }),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if graceful {
+        return Ok((StatusCode::CREATED, Json(results)).into_response());
+    }
+    Ok((StatusCode::CREATED, Json(added)).into_response())
+}

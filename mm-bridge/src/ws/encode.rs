@@ -268,6 +268,13 @@ impl WireFormat for V4Wire {
             EventKind::ChannelViewed { channel_id, .. } => {
                 ("channel_viewed", json!({"channel_id": channel_id}))
             }
+            EventKind::EphemeralMessage { post, .. } => {
+                b.channel_id = post.channel_id.clone();
+                (
+                    "ephemeral_message",
+                    json!({"post": json_string(&convert::post(post.clone(), Vec::new()))}),
+                )
+            }
             EventKind::PostUnread {
                 post_id,
                 team_id,

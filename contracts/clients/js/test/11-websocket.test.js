@@ -1102,3 +1102,61 @@ wsTest('markPostAsUnread moves the read state to just before the post, recounts,
     assertHealthy(ca);
     assertHealthy(cb);
 });
+
+wsTest('a slash command\'s ephemeral reply reaches only the caller as ephemeral_message and is never stored; /me posts for everyone', {timeout: 20000}, async () => {
+    const [a, b] = await h.users(2);
+    const {adminClient, channel} = await world([a, b]);
+    const ca = await connect(a);
+    const cb = await connect(b);
+
+    const response = await a.client.executeCommand('/away', {channel_id: channel.id});
+    assert.equal(response.response_type, 'ephemeral');
+    assert.ok(response.text.length > 0, 'the reply says what happened');
+    const ev = await ca.inbox.waitFor((m) => m.event === 'ephemeral_message', 'ephemeral_message');
+    assert.equal(ev.broadcast.user_id, a.user.id);
+    assert.equal(ev.broadcast.channel_id, channel.id);
+    const post = JSON.parse(ev.data.post);
+    assert.equal(post.type, 'system_ephemeral');
+    assert.equal(post.message, response.text);
+    assert.equal(post.channel_id, channel.id);
+    assert.equal(post.user_id, a.user.id);
+    await ca.inbox.waitFor((m) => m.event === 'status_change' && m.data.status === 'away', 'status_change to away');
+    assert.equal((await a.client.getStatus(a.user.id)).status, 'away');
+    await a.client.executeCommand('/online', {channel_id: channel.id});
+
+    const me = await a.client.executeCommand('/me waves', {channel_id: channel.id});
+    assert.equal(me.response_type, 'in_channel');
+    const posted = await cb.inbox.waitFor((m) => m.event === 'posted' && JSON.parse(m.data.post).type === 'me', '/me posted');
+    const mePost = JSON.parse(posted.data.post);
+    assert.equal(mePost.message, '*waves*');
+    assert.equal(mePost.user_id, a.user.id);
+
+    await barrier(adminClient, channel.id, [ca.inbox, cb.inbox]);
+    assert.deepEqual(cb.inbox.filter((m) => m.event === 'ephemeral_message').map(describe), [], 'the other member never sees the reply');
+    const stored = await adminClient.getPosts(channel.id);
+    assert.ok(!Object.values(stored.posts).some((p) => p.type === 'system_ephemeral'), 'ephemeral replies are not stored');
+    assert.ok(stored.order.includes(mePost.id), '/me is an ordinary stored post');
+    assertHealthy(ca);
+    assertHealthy(cb);
+});
+
+wsTest('setting a custom status sends user_updated with it to others, and the recent list arrives as preferences_changed', {timeout: 20000}, async () => {
+    const [a, b] = await h.users(2);
+    const {adminClient, channel} = await world([a, b]);
+    const ca = await connect(a);
+    const cb = await connect(b);
+    const text = `in a meeting ${h.rand(6)}`;
+    await a.client.updateCustomStatus({emoji: 'calendar', text});
+    const seen = await cb.inbox.waitFor((m) => m.event === 'user_updated' && m.data.user.id === a.user.id
+        && (m.data.user.props || {}).customStatus, 'user_updated with the status');
+    const status = JSON.parse(seen.data.user.props.customStatus);
+    assert.equal(status.emoji, 'calendar');
+    assert.equal(status.text, text);
+    const prefs = await ca.inbox.waitFor((m) => m.event === 'preferences_changed'
+        && JSON.parse(m.data.preferences).some((p) => p.category === 'custom_status'), 'recent statuses saved');
+    const recent = JSON.parse(JSON.parse(prefs.data.preferences).find((p) => p.name === 'recent_custom_statuses').value);
+    assert.equal(recent[0].text, text);
+    await barrier(adminClient, channel.id, [ca.inbox, cb.inbox]);
+    assertHealthy(ca);
+    assertHealthy(cb);
+});

@@ -250,6 +250,15 @@ impl Walk {
             "/api/v4/channels" => json!({"team_id": team, "name": "mine", "display_name": "Mine"}),
             "/api/v4/channels/direct" => json!([user, owner_id]),
             "/api/v4/teams" => json!({"name": format!("t{}", &user[..6]), "display_name": "T"}),
+            "/api/v4/teams/{team_id}" => json!({"id": team, "display_name": "Taken over"}),
+            "/api/v4/teams/{team_id}/members/batch" => json!([{"team_id": team, "user_id": user}]),
+            "/api/v4/teams/search" => json!({"term": "t"}),
+            "/api/v4/commands/execute" => {
+                json!({"command": "/echo intrusion", "channel_id": private})
+            }
+            p if p.contains("/status/custom") => {
+                json!({"emoji": "smile", "text": "walking", "expires_at": "0001-01-01T00:00:00Z"})
+            }
             p if p.ends_with("/members") && p.contains("/teams/") => {
                 json!({"team_id": team, "user_id": user})
             }

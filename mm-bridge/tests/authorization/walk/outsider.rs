@@ -221,6 +221,27 @@ pub const REFUSED_FOR_OUTSIDER: &[(&str, &str)] = &[
     ("GET", "/api/v4/exports"),
     ("GET", "/api/v4/exports/{export_name}"),
     ("DELETE", "/api/v4/exports/{export_name}"),
+    // Team management, one's own unread counts, and the commands of a team.
+    ("PUT", "/api/v4/teams/{team_id}"),
+    ("PUT", "/api/v4/teams/{team_id}/privacy"),
+    ("POST", "/api/v4/teams/{team_id}/restore"),
+    ("POST", "/api/v4/teams/{team_id}/members/batch"),
+    ("GET", "/api/v4/users/{user_id}/teams/{team_id}/unread"),
+    ("GET", "/api/v4/teams/{team_id}/commands/autocomplete"),
+    (
+        "GET",
+        "/api/v4/teams/{team_id}/commands/autocomplete_suggestions",
+    ),
+    // A command in the owner's private channel.
+    ("POST", "/api/v4/commands/execute"),
+    // Custom statuses are their user's.
+    ("PUT", "/api/v4/users/{user_id}/status/custom"),
+    ("DELETE", "/api/v4/users/{user_id}/status/custom"),
+    ("DELETE", "/api/v4/users/{user_id}/status/custom/recent"),
+    (
+        "POST",
+        "/api/v4/users/{user_id}/status/custom/recent/delete",
+    ),
     // Incoming webhooks are managed by team admins.
     ("POST", "/api/v4/hooks/incoming"),
     ("GET", "/api/v4/hooks/incoming"),
@@ -278,6 +299,14 @@ pub async fn served_on_their_own_and_open_routes(walk: &Walk) {
             ("POST", "/api/v4/teams/members/invite"),
             ("POST", "/api/v4/files"),
             ("POST", "/api/v4/notifications/ack"),
+            // Need a team_id query or a recent status to forget: their own
+            // tests cover them.
+            ("GET", "/api/v4/commands"),
+            ("DELETE", "/api/v4/users/{user_id}/status/custom/recent"),
+            (
+                "POST",
+                "/api/v4/users/{user_id}/status/custom/recent/delete",
+            ),
         ]
         .contains(&(*method, *path))
         {
