@@ -4,11 +4,13 @@
 pub mod auth;
 mod authorize;
 mod bots;
+mod channel_lists;
 mod channel_search;
 pub(crate) mod channels;
 pub mod commands;
 pub mod custom_status;
 pub(crate) mod emoji;
+mod group_conversion;
 pub mod job_recovery;
 pub mod jobs;
 mod member_updates;
@@ -31,6 +33,7 @@ use std::sync::Arc;
 
 pub use auth::{Actor, LoginResult};
 pub use bots::{BotPatch, NewBot};
+pub use channel_lists::AllChannelsFilter;
 pub use channel_search::ChannelScope;
 pub use channels::{ChannelPatch, NewChannel};
 pub use commands::{BuiltinCommand, CommandArgs, CommandResponse, Suggestion, BUILTIN_COMMANDS};

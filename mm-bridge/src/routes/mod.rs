@@ -2,6 +2,7 @@
 //! 501 in Mattermost's error shape.
 
 mod bots;
+mod channel_lists;
 mod channels;
 mod commands;
 mod custom_status;
@@ -166,6 +167,17 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v4/channels/group"),
     ("GET", "/api/v4/channels/{channel_id}"),
     ("DELETE", "/api/v4/channels/{channel_id}"),
+    ("PUT", "/api/v4/channels/{channel_id}"),
+    ("GET", "/api/v4/channels"),
+    ("POST", "/api/v4/channels/search"),
+    ("POST", "/api/v4/channels/group/search"),
+    ("GET", "/api/v4/teams/{team_id}/channels/private"),
+    ("POST", "/api/v4/teams/{team_id}/channels/ids"),
+    ("POST", "/api/v4/teams/{team_id}/channels/search_archived"),
+    ("GET", "/api/v4/channels/{channel_id}/common_teams"),
+    ("POST", "/api/v4/channels/{channel_id}/convert_to_channel"),
+    ("GET", "/api/v4/system/timezones"),
+    ("GET", "/api/v4/agents/status"),
     ("PUT", "/api/v4/channels/{channel_id}/patch"),
     ("POST", "/api/v4/channels/{channel_id}/restore"),
     ("GET", "/api/v4/channels/{channel_id}/stats"),
@@ -559,12 +571,44 @@ pub fn router(core: Core) -> Router<Core> {
             "/api/v4/teams/name/{team_name}/channels/name/{channel_name}",
             get(channels::by_names),
         )
-        .route("/api/v4/channels", post(channels::create))
+        .route(
+            "/api/v4/channels",
+            post(channels::create).get(channel_lists::all),
+        )
+        .route("/api/v4/channels/search", post(channel_lists::search_all))
+        .route(
+            "/api/v4/channels/group/search",
+            post(channel_lists::search_groups),
+        )
+        .route(
+            "/api/v4/teams/{team_id}/channels/private",
+            get(channel_lists::private_in_team),
+        )
+        .route(
+            "/api/v4/teams/{team_id}/channels/ids",
+            post(channel_lists::public_by_ids),
+        )
+        .route(
+            "/api/v4/teams/{team_id}/channels/search_archived",
+            post(channel_lists::search_archived),
+        )
+        .route(
+            "/api/v4/channels/{channel_id}/common_teams",
+            get(channel_lists::common_teams),
+        )
+        .route(
+            "/api/v4/channels/{channel_id}/convert_to_channel",
+            post(channel_lists::convert_group),
+        )
+        .route("/api/v4/system/timezones", get(system::timezones))
+        .route("/api/v4/agents/status", get(system::agents_status))
         .route("/api/v4/channels/direct", post(channels::direct))
         .route("/api/v4/channels/group", post(channels::group))
         .route(
             "/api/v4/channels/{channel_id}",
-            get(channels::get).delete(channels::delete),
+            get(channels::get)
+                .delete(channels::delete)
+                .put(channel_lists::update),
         )
         .route("/api/v4/channels/{channel_id}/patch", put(channels::patch))
         .route(

@@ -263,6 +263,22 @@ pub async fn agents(_auth: crate::extract::MmAuth) -> Json<Vec<Value>> {
     Json(Vec::new())
 }
 
+/// `GET /api/v4/agents/status`: whether AI agents are available. They are
+/// not (no AI plugin), said with the reason Mattermost gives when its AI
+/// plugin is not active, so the apps hide their agent features.
+pub async fn agents_status(_auth: crate::extract::MmAuth) -> Json<Value> {
+    Json(serde_json::json!({
+        "available": false,
+        "reason": "app.agents.bridge.not_available.plugin_not_active",
+    }))
+}
+
+/// `GET /api/v4/system/timezones`: the IANA time zone names the server
+/// knows, for the apps' manual zone picker.
+pub async fn timezones(_auth: crate::extract::MmAuth) -> Json<Vec<&'static str>> {
+    Json(core_server::time::zone_names())
+}
+
 /// `GET /api/v4/plugins/webapp`: no web plugins.
 pub async fn webapp_plugins() -> Json<Vec<Value>> {
     Json(Vec::new())

@@ -108,6 +108,7 @@ impl ChannelStore for Backend {
             &["id"],
             &[
                 "update_at",
+                "team_id",
                 "delete_at",
                 "channel_type",
                 "display_name",

@@ -253,6 +253,13 @@ impl Walk {
             "/api/v4/teams/{team_id}" => json!({"id": team, "display_name": "Taken over"}),
             "/api/v4/teams/{team_id}/members/batch" => json!([{"team_id": team, "user_id": user}]),
             "/api/v4/teams/search" => json!({"term": "t"}),
+            "/api/v4/channels/{channel_id}" => json!({"id": private, "display_name": "Taken over"}),
+            "/api/v4/channels/search"
+            | "/api/v4/channels/group/search"
+            | "/api/v4/teams/{team_id}/channels/search_archived" => json!({"term": "c"}),
+            "/api/v4/channels/{channel_id}/convert_to_channel" => {
+                json!({"channel_id": private, "team_id": team, "name": "taken", "display_name": "Taken"})
+            }
             "/api/v4/commands/execute" => {
                 json!({"command": "/echo intrusion", "channel_id": private})
             }

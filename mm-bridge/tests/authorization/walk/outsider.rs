@@ -242,6 +242,16 @@ pub const REFUSED_FOR_OUTSIDER: &[(&str, &str)] = &[
         "POST",
         "/api/v4/users/{user_id}/status/custom/recent/delete",
     ),
+    // Every channel is for system admins; a team's lists for its members; a
+    // channel's settings and group-message conversion for its members.
+    ("PUT", "/api/v4/channels/{channel_id}"),
+    ("GET", "/api/v4/channels"),
+    ("POST", "/api/v4/channels/search"),
+    ("GET", "/api/v4/teams/{team_id}/channels/private"),
+    ("POST", "/api/v4/teams/{team_id}/channels/ids"),
+    ("POST", "/api/v4/teams/{team_id}/channels/search_archived"),
+    ("GET", "/api/v4/channels/{channel_id}/common_teams"),
+    ("POST", "/api/v4/channels/{channel_id}/convert_to_channel"),
     // Incoming webhooks are managed by team admins.
     ("POST", "/api/v4/hooks/incoming"),
     ("GET", "/api/v4/hooks/incoming"),
