@@ -177,7 +177,7 @@ impl Core {
                     .any(|username| username.starts_with(&term))
             })
             .collect();
-        found.sort_by(|a, b| b.last_post_at.cmp(&a.last_post_at));
+        found.sort_by_key(|c| std::cmp::Reverse(c.last_post_at));
         found.truncate(MAX_GROUP_RESULTS);
         Ok(found)
     }

@@ -25,6 +25,7 @@ pub(crate) mod teams;
 mod threads;
 mod tokens;
 mod unread;
+mod user_filters;
 mod users;
 pub mod validate;
 mod webhooks;
@@ -44,6 +45,7 @@ pub use posts::{NewPost, PostPatch};
 pub use search::{parse_search, SearchQuery};
 pub use teams::{NewTeam, TeamPatch};
 pub use threads::ThreadList;
+pub use user_filters::UserFilter;
 pub use users::{NewUser, UserPatch, MAX_PICTURE_BYTES};
 pub use webhooks::{HookInput, HookPayload};
 // The record lives in the model (events carry it); callers find it here too.

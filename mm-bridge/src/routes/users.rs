@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use core_server::model::{Preference, StringMap};
-use core_server::services::{Core, NewUser, UserPatch};
+use core_server::services::{Core, NewUser, UserFilter, UserPatch};
 
 use core_server::server::ClientAddr;
 
@@ -173,22 +173,98 @@ pub async fn create(
 pub struct ListQuery {
     in_team: Option<String>,
     in_channel: Option<String>,
+    not_in_team: Option<String>,
+    not_in_channel: Option<String>,
+    without_team: Option<String>,
+    active: Option<String>,
+    inactive: Option<String>,
+    role: Option<String>,
+    sort: Option<String>,
     #[serde(flatten)]
     paging: Paging,
 }
 
-/// `GET /api/v4/users`: all users, or those of a team or channel.
+fn given(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.is_empty())
+}
+
+/// A boolean query value read as Go's `strconv.ParseBool` does; anything
+/// else is false, as Mattermost treats it.
+fn flag(v: &Option<String>) -> bool {
+    matches!(
+        v.as_deref(),
+        Some("1" | "t" | "T" | "true" | "TRUE" | "True")
+    )
+}
+
+/// `GET /api/v4/users`: all users, or those of a team or channel, or those
+/// not in one (the add-members lists), without a team, active or not, with
+/// a role. Mattermost's rules on which filters and sorts go together.
 pub async fn list(
     State(core): State<Core>,
     MmAuth(actor): MmAuth,
     MmQuery(q): MmQuery<ListQuery>,
 ) -> MmResult<Json<Vec<MmUser>>> {
     let (offset, limit) = (q.paging.offset(), q.paging.per_page());
-    let users = if let Some(channel_id) = q.in_channel.filter(|s| !s.is_empty()) {
+    let in_team = given(q.in_team);
+    let in_channel = given(q.in_channel);
+    let not_in_team = given(q.not_in_team);
+    let not_in_channel = given(q.not_in_channel);
+    let without_team = flag(&q.without_team);
+    if not_in_channel.is_some() && in_team.is_none() {
+        return Err(MmError::invalid_param("team_id"));
+    }
+    match q.sort.as_deref().unwrap_or("") {
+        "" => {}
+        "last_activity_at" | "create_at"
+            if in_team.is_some()
+                && not_in_team.is_none()
+                && in_channel.is_none()
+                && not_in_channel.is_none()
+                && !without_team => {}
+        "status" | "admin" if in_channel.is_some() => {}
+        _ => return Err(MmError::invalid_param("sort")),
+    }
+    let (active, inactive) = (flag(&q.active), flag(&q.inactive));
+    if active && inactive {
+        return Err(MmError::invalid_param("inactive"));
+    }
+    let role = given(q.role);
+    let simple = not_in_team.is_none()
+        && not_in_channel.is_none()
+        && !without_team
+        && !active
+        && !inactive
+        && role.is_none()
+        && q.sort.as_deref().unwrap_or("").is_empty();
+    let users = if !simple {
+        let filter = UserFilter {
+            in_team,
+            not_in_team,
+            in_channel,
+            not_in_channel,
+            without_team,
+            active: if active {
+                Some(true)
+            } else if inactive {
+                Some(false)
+            } else {
+                None
+            },
+            role,
+            term: None,
+        };
+        let mut all = core.filtered_users(&actor, &filter).await?;
+        sort_users(&mut all, q.sort.as_deref().unwrap_or(""));
+        all.into_iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(limit).unwrap_or(0))
+            .collect()
+    } else if let Some(channel_id) = in_channel {
         check_id("in_channel", &channel_id)?;
         core.list_channel_users(&actor, &channel_id, offset, limit)
             .await?
-    } else if let Some(team_id) = q.in_team.filter(|s| !s.is_empty()) {
+    } else if let Some(team_id) = in_team {
         check_id("in_team", &team_id)?;
         core.list_team_users(&actor, &team_id, offset, limit)
             .await?
@@ -201,6 +277,15 @@ pub async fn list(
         .await?
     };
     Ok(Json(users.into_iter().map(convert::user).collect()))
+}
+
+/// Orders a filtered list as `sort` asks (by username otherwise).
+fn sort_users(users: &mut [core_server::model::User], sort: &str) {
+    match sort {
+        "create_at" => users.sort_by_key(|u| std::cmp::Reverse(u.create_at)),
+        "admin" => users.sort_by_key(|u| !u.roles.split_whitespace().any(|r| r == "system_admin")),
+        _ => {}
+    }
 }
 
 /// `POST /api/v4/users/ids`
@@ -292,24 +377,74 @@ pub struct SearchBody {
     #[serde(default)]
     term: String,
     team_id: Option<String>,
+    not_in_team_id: Option<String>,
+    in_channel_id: Option<String>,
+    not_in_channel_id: Option<String>,
+    #[serde(default)]
+    allow_inactive: bool,
+    #[serde(default)]
+    without_team: bool,
+    role: Option<String>,
     limit: Option<i64>,
 }
 
-/// `POST /api/v4/users/search`
+/// Most users a search answers, as Mattermost's limit.
+const MAX_SEARCH_LIMIT: i64 = 1000;
+
+/// `POST /api/v4/users/search`: by the start of a name, within a team or
+/// channel, or among those not in one (to add them), with deactivated
+/// users only when `allow_inactive`.
 pub async fn search(
     State(core): State<Core>,
     MmAuth(actor): MmAuth,
     MmJson(body): MmJson<SearchBody>,
 ) -> MmResult<Json<Vec<MmUser>>> {
-    let team = body.team_id.filter(|s| !s.is_empty());
-    let users = core
-        .search_users(
-            &actor,
-            &body.term,
-            team.as_deref(),
-            body.limit.unwrap_or(100),
-        )
-        .await?;
+    let limit = match body.limit.unwrap_or(0) {
+        0 => 100,
+        n if (1..=MAX_SEARCH_LIMIT).contains(&n) => n,
+        _ => return Err(MmError::invalid_body("limit")),
+    };
+    let team = given(body.team_id);
+    let not_in_channel = given(body.not_in_channel_id);
+    if not_in_channel.is_some() && team.is_none() {
+        return Err(MmError::invalid_body("team_id"));
+    }
+    let in_channel = given(body.in_channel_id);
+    let not_in_team = given(body.not_in_team_id);
+    let role = given(body.role);
+    let plain = in_channel.is_none()
+        && not_in_channel.is_none()
+        && not_in_team.is_none()
+        && !body.without_team
+        && !body.allow_inactive
+        && role.is_none();
+    let users = if plain {
+        core.search_users(&actor, &body.term, team.as_deref(), limit)
+            .await?
+    } else {
+        let filter = UserFilter {
+            // A channel's own list needs no team around it.
+            in_team: if in_channel.is_some() && not_in_channel.is_none() {
+                None
+            } else {
+                team
+            },
+            not_in_team,
+            in_channel,
+            not_in_channel,
+            without_team: body.without_team,
+            active: if body.allow_inactive {
+                None
+            } else {
+                Some(true)
+            },
+            role,
+            term: Some(body.term),
+        };
+        let mut found = core.filtered_users(&actor, &filter).await?;
+        found.truncate(usize::try_from(limit).unwrap_or(0));
+        found
+    };
     Ok(Json(users.into_iter().map(convert::user).collect()))
 }
 

@@ -143,3 +143,54 @@ test('GET /system/timezones lists IANA zone names; GET /agents/status says agent
     assert.equal(status.available, false);
     assert.equal(typeof status.reason, 'string');
 });
+
+test('add-member lists: not_in_channel and not_in_team leave members out; in_team, without_team, inactive and user search filters hold', async () => {
+    const {client: adminClient} = await h.admin();
+    const team = await h.newTeam('ulist');
+    const [member, outsider, gone] = await Promise.all([h.newUser('ulist'), h.newUser('ulist'), h.newUser('ulist')]);
+    const lonely = await h.newUser('ulist');
+    await adminClient.addToTeam(team.id, member.user.id);
+    await adminClient.addToTeam(team.id, outsider.user.id);
+    await adminClient.addToTeam(team.id, gone.user.id);
+    const channel = await h.newPublicChannel(adminClient, team.id, 'ulist');
+    await adminClient.addToChannel(member.user.id, channel.id);
+    await adminClient.doFetch(adminClient.getUserRoute(gone.user.id), {method: 'delete'}); // deactivates, as Mattermost's DELETE /users/{id}
+    const ids = (list) => list.map((u) => u.id);
+
+    const notIn = ids(await member.client.getProfilesNotInChannel(team.id, channel.id, false, 0, 200));
+    assert.ok(notIn.includes(outsider.user.id), 'a team member outside the channel is addable');
+    assert.ok(!notIn.includes(member.user.id), 'a channel member is not offered');
+    assert.ok(!notIn.includes(lonely.user.id), 'someone outside the team is not offered');
+
+    const notInTeam = ids(await adminClient.getProfilesNotInTeam(team.id, false, 0, 200));
+    assert.ok(notInTeam.includes(lonely.user.id));
+    assert.ok(![member, outsider].some((u) => notInTeam.includes(u.user.id)), 'team members are not offered');
+
+    const inTeam = ids(await member.client.getProfilesInTeam(team.id, 0, 200));
+    assert.ok(inTeam.includes(outsider.user.id) && !inTeam.includes(lonely.user.id));
+
+    const without = ids(await adminClient.getProfilesWithoutTeam(0, 200));
+    assert.ok(without.includes(lonely.user.id), 'a user in no team');
+    assert.ok(!without.includes(member.user.id));
+    await h.expectError(() => member.client.getProfilesWithoutTeam(0, 200), 403, 'users without a team are for admins');
+
+    const inactive = ids(await adminClient.getProfiles(0, 200, {inactive: true}));
+    assert.ok(inactive.includes(gone.user.id), 'the deactivated user');
+    assert.ok(!inactive.includes(member.user.id));
+    const active = ids(await adminClient.getProfiles(0, 200, {active: true}));
+    assert.ok(!active.includes(gone.user.id));
+
+    const {res: badSort} = await h.expectError(() => member.client.getProfilesInChannel(channel.id, 0, 60, 'create_at'), 400, 'sort create_at with in_channel');
+    h.assertMattermostError(badSort, 400);
+    await h.expectError(() => member.client.doFetch(`${member.client.getUsersRoute()}?not_in_channel=${channel.id}`, {method: 'get'}), 400, 'not_in_channel without in_team');
+
+    const prefix = outsider.user.username.slice(0, 10);
+    const searched = ids(await member.client.searchUsers(prefix, {team_id: team.id, not_in_channel_id: channel.id}));
+    assert.deepEqual(searched, [outsider.user.id], 'search among those not in the channel');
+    const inChannel = ids(await member.client.searchUsers(member.user.username.slice(0, 10), {in_channel_id: channel.id}));
+    assert.deepEqual(inChannel, [member.user.id]);
+    const goneSearch = ids(await adminClient.searchUsers(gone.user.username, {not_in_team_id: team.id}));
+    assert.deepEqual(goneSearch, [], 'a team member is not among those outside the team');
+    const withInactive = ids(await adminClient.searchUsers(gone.user.username, {team_id: team.id, in_channel_id: '', allow_inactive: true, role: 'system_user'}));
+    assert.deepEqual(withInactive, [gone.user.id], 'deactivated users only with allow_inactive');
+});
