@@ -193,6 +193,12 @@ impl Core {
                 "the channel is not a group message",
             ));
         }
+        let common = self.members_common_teams(channel_id).await?;
+        self.teams_view(actor, common).await
+    }
+
+    /// The live teams every member of a direct or group channel belongs to.
+    pub(crate) async fn members_common_teams(&self, channel_id: &str) -> Result<Vec<Team>> {
         let members = self
             .store
             .list_channel_members(channel_id, None, 16)
@@ -214,6 +220,6 @@ impl Core {
                     .collect(),
             });
         }
-        self.teams_view(actor, common.unwrap_or_default()).await
+        Ok(common.unwrap_or_default())
     }
 }

@@ -29,7 +29,7 @@ impl Core {
                 "only a group message can become a channel",
             ));
         }
-        let common = self.group_common_teams(actor, channel_id).await?;
+        let common = self.members_common_teams(channel_id).await?;
         if !common.iter().any(|t| t.id == team_id) {
             return Err(Error::invalid(
                 "team_id",

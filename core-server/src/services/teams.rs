@@ -93,6 +93,16 @@ impl Core {
         seen.pop().ok_or_else(|| Error::not_found("team"))
     }
 
+    /// Saves a changed team and tells its members, with the team as anyone may see it.
+    async fn save_team_and_tell(&self, team: &Team, event: fn(Team) -> EventKind) -> Result<()> {
+        self.store.update_team(team).await?;
+        self.events.publish(
+            event(team.clone().sanitized()),
+            Audience::Team(team.id.clone()),
+        );
+        Ok(())
+    }
+
     /// Whether `user_id` is a current member of the team.
     pub(crate) async fn is_team_member(&self, team_id: &str, user_id: &str) -> Result<bool> {
         match self.store.get_team_member(team_id, user_id).await {
@@ -103,7 +113,7 @@ impl Core {
     }
 
     /// The team, if the actor may act in it (a member or a system admin).
-    pub async fn team_for_member(&self, actor: &Actor, team_id: &str) -> Result<Team> {
+    pub(crate) async fn team_for_member(&self, actor: &Actor, team_id: &str) -> Result<Team> {
         validate::id("team_id", team_id)?;
         let team = self.store.get_team(team_id).await?;
         if team.delete_at != 0 && !actor.is_admin() {
@@ -258,13 +268,8 @@ impl Core {
             team.team_type = if v { "O".into() } else { "I".into() };
         }
         team.update_at = now_ms();
-        self.store.update_team(&team).await?;
-        self.events.publish(
-            EventKind::TeamUpdated {
-                team: team.clone().sanitized(),
-            },
-            Audience::Team(team.id.clone()),
-        );
+        self.save_team_and_tell(&team, |team| EventKind::TeamUpdated { team })
+            .await?;
         Ok(team)
     }
 
@@ -276,13 +281,8 @@ impl Core {
         let now = now_ms();
         team.delete_at = now;
         team.update_at = now;
-        self.store.update_team(&team).await?;
-        self.events.publish(
-            EventKind::TeamDeleted {
-                team: team.clone().sanitized(),
-            },
-            Audience::Team(team.id.clone()),
-        );
+        self.save_team_and_tell(&team, |team| EventKind::TeamDeleted { team })
+            .await?;
         Ok(team)
     }
 
@@ -472,13 +472,8 @@ impl Core {
             .await?;
         team.delete_at = 0;
         team.update_at = now_ms();
-        self.store.update_team(&team).await?;
-        self.events.publish(
-            EventKind::TeamRestored {
-                team: team.clone().sanitized(),
-            },
-            Audience::Team(team.id.clone()),
-        );
+        self.save_team_and_tell(&team, |team| EventKind::TeamRestored { team })
+            .await?;
         Ok(team)
     }
 

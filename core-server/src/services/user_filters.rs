@@ -135,31 +135,27 @@ impl Core {
     }
 
     async fn all_team_users(&self, team_id: &str) -> Result<Vec<User>> {
-        let mut out = Vec::new();
-        loop {
-            let offset = out.len() as i64;
-            let rows = self.store.list_team_users(team_id, offset, BATCH).await?;
-            let done = (rows.len() as i64) < BATCH;
-            out.extend(rows);
-            if done {
-                return Ok(out);
-            }
-        }
+        read_all(|offset| self.store.list_team_users(team_id, offset, BATCH)).await
     }
 
     async fn all_channel_users(&self, channel_id: &str) -> Result<Vec<User>> {
-        let mut out = Vec::new();
-        loop {
-            let offset = out.len() as i64;
-            let rows = self
-                .store
-                .list_channel_users(channel_id, offset, BATCH)
-                .await?;
-            let done = (rows.len() as i64) < BATCH;
-            out.extend(rows);
-            if done {
-                return Ok(out);
-            }
+        read_all(|offset| self.store.list_channel_users(channel_id, offset, BATCH)).await
+    }
+}
+
+/// Every user of an offset-paged store list, `BATCH` at a time.
+async fn read_all<F, Fut>(mut page: F) -> Result<Vec<User>>
+where
+    F: FnMut(i64) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<User>>>,
+{
+    let mut out = Vec::new();
+    loop {
+        let rows = page(out.len() as i64).await?;
+        let done = (rows.len() as i64) < BATCH;
+        out.extend(rows);
+        if done {
+            return Ok(out);
         }
     }
 }

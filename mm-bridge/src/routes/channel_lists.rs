@@ -9,7 +9,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use core_server::model::{Channel, Team};
-use core_server::services::{AllChannelsFilter, ChannelPatch, ChannelScope, Core};
+use core_server::services::{AllChannelsFilter, ChannelScope, Core};
 
 use crate::convert::{self, MmChannel, MmTeam};
 use crate::error::{MmError, MmResult};
@@ -222,15 +222,14 @@ pub async fn search_groups(
     Ok(Json(found.into_iter().map(convert::channel).collect()))
 }
 
-/// The whole channel, as `PUT /channels/{id}` sends it.
+/// The whole channel, as `PUT /channels/{id}` sends it: its id and what a
+/// patch may change.
 #[derive(Deserialize)]
 pub struct UpdateChannel {
     #[serde(default)]
     id: String,
-    name: Option<String>,
-    display_name: Option<String>,
-    purpose: Option<String>,
-    header: Option<String>,
+    #[serde(flatten)]
+    fields: super::channels::PatchChannel,
 }
 
 /// `PUT /api/v4/channels/{channel_id}`: name, display name, purpose and
@@ -245,14 +244,8 @@ pub async fn update(
     if b.id != id {
         return Err(MmError::invalid_body("id"));
     }
-    let patch = ChannelPatch {
-        name: b.name,
-        display_name: b.display_name,
-        purpose: b.purpose,
-        header: b.header,
-    };
     Ok(Json(convert::channel(
-        core.patch_channel(&actor, &id, patch).await?,
+        core.patch_channel(&actor, &id, b.fields.into()).await?,
     )))
 }
 

@@ -99,6 +99,17 @@ pub struct PatchChannel {
     header: Option<String>,
 }
 
+impl From<PatchChannel> for ChannelPatch {
+    fn from(b: PatchChannel) -> Self {
+        ChannelPatch {
+            name: b.name,
+            display_name: b.display_name,
+            purpose: b.purpose,
+            header: b.header,
+        }
+    }
+}
+
 /// `PUT /api/v4/channels/{channel_id}/patch`
 pub async fn patch(
     State(core): State<Core>,
@@ -107,14 +118,8 @@ pub async fn patch(
     MmJson(b): MmJson<PatchChannel>,
 ) -> MmResult<Json<MmChannel>> {
     check_id("channel_id", &id)?;
-    let patch = ChannelPatch {
-        name: b.name,
-        display_name: b.display_name,
-        purpose: b.purpose,
-        header: b.header,
-    };
     Ok(Json(convert::channel(
-        core.patch_channel(&actor, &id, patch).await?,
+        core.patch_channel(&actor, &id, b.into()).await?,
     )))
 }
 

@@ -187,7 +187,7 @@ pub async fn suggestions(
     check_id("team_id", &team_id)?;
     if q.user_input.is_empty() {
         // Outsiders learn nothing, not even that the input was missing.
-        core.team_for_member(&actor, &team_id).await?;
+        core.list_commands(&actor, &team_id).await?;
         return Err(MmError::invalid_param("user_input"));
     }
     let found = core

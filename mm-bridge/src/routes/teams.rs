@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
+use core_server::model::ChannelUnread;
 use core_server::services::{Core, NewTeam, TeamPatch};
 
 use crate::convert::{self, MmTeam, MmTeamMember};
@@ -202,6 +203,23 @@ pub struct TeamUnread {
     thread_urgent_mention_count: i64,
 }
 
+impl TeamUnread {
+    /// The totals of one team's channels among the caller's unread counts.
+    fn of(team_id: &str, unreads: &[ChannelUnread]) -> Self {
+        let mut u = TeamUnread {
+            team_id: team_id.to_string(),
+            ..Default::default()
+        };
+        for c in unreads.iter().filter(|c| c.team_id == team_id) {
+            u.msg_count += c.msg_count;
+            u.mention_count += c.mention_count;
+            u.msg_count_root += c.msg_count_root;
+            u.mention_count_root += c.mention_count_root;
+        }
+        u
+    }
+}
+
 /// `GET /api/v4/users/{user_id}/teams/unread`: unread totals per team (DMs excluded).
 pub async fn my_unreads(
     State(core): State<Core>,
@@ -213,19 +231,7 @@ pub async fn my_unreads(
     let unreads = core.list_unreads(&auth.0, None).await?;
     let out = teams
         .into_iter()
-        .map(|t| {
-            let mut u = TeamUnread {
-                team_id: t.id.clone(),
-                ..Default::default()
-            };
-            for c in unreads.iter().filter(|c| c.team_id == t.id) {
-                u.msg_count += c.msg_count;
-                u.mention_count += c.mention_count;
-                u.msg_count_root += c.msg_count_root;
-                u.mention_count_root += c.mention_count_root;
-            }
-            u
-        })
+        .map(|t| TeamUnread::of(&t.id, &unreads))
         .collect();
     Ok(Json(out))
 }
@@ -528,23 +534,9 @@ pub async fn my_unread_in_team(
 ) -> MmResult<Json<TeamUnread>> {
     auth.require_self(&user)?;
     check_id("team_id", &team_id)?;
-    core.team_for_member(&auth.0, &team_id).await?;
-    let mut u = TeamUnread {
-        team_id: team_id.clone(),
-        ..Default::default()
-    };
-    for c in core
-        .list_unreads(&auth.0, None)
-        .await?
-        .iter()
-        .filter(|c| c.team_id == team_id)
-    {
-        u.msg_count += c.msg_count;
-        u.mention_count += c.mention_count;
-        u.msg_count_root += c.msg_count_root;
-        u.mention_count_root += c.mention_count_root;
-    }
-    Ok(Json(u))
+    // Refused unless the caller is in the team; only its channels come back.
+    let unreads = core.list_unreads(&auth.0, Some(&team_id)).await?;
+    Ok(Json(TeamUnread::of(&team_id, &unreads)))
 }
 
 #[derive(Deserialize)]
