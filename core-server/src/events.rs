@@ -186,6 +186,9 @@ pub enum EventKind {
         user_id: String,
         team_id: String,
         thread: ThreadView,
+        /// Public profiles of `thread.participants`, for clients that
+        /// store the users they learn of from a thread.
+        participants: Vec<User>,
         previous_unread_replies: i64,
         previous_unread_mentions: i64,
     },

@@ -13,6 +13,7 @@ use core_server::bulk::export::export_zip;
 use core_server::bulk::{import_file, Observer, Outcome, Report};
 use core_server::model::*;
 use core_server::services::Core;
+use core_server::store::ChannelPosts;
 use futures::StreamExt;
 use support::Ctx;
 
@@ -85,7 +86,7 @@ async fn channel(ctx: &Ctx, team: &str, name: &str) -> Channel {
 async fn posts(ctx: &Ctx, channel_id: &str) -> Vec<Post> {
     let mut all = ctx
         .store
-        .list_channel_posts_offset(channel_id, 0, 1000)
+        .list_channel_posts_offset(ChannelPosts::all(channel_id), 0, 1000)
         .await
         .expect("posts");
     all.reverse();

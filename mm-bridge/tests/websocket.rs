@@ -837,6 +837,11 @@ async fn role_privacy_thread_and_sidebar_changes_reach_the_users_they_concern() 
     assert_eq!(view["id"], root.id.as_str());
     assert_eq!(view["reply_count"], 1);
     assert_eq!(view["unread_replies"], 1);
+    // Participants are public profiles: the apps store them as users.
+    let replier = &view["participants"][0];
+    assert_eq!(replier["id"], w.alice.id());
+    assert_eq!(replier["username"], w.alice.user.username.as_str());
+    assert_eq!(replier["email"], "", "no e-mail in another's profile");
     assert_eq!(thread["broadcast"]["user_id"], bob_actor.id());
     let carol_saw: Vec<Value> = {
         let mut seen = Vec::new();

@@ -9,6 +9,7 @@ use super::extract::{ApiJson, ApiPath, ApiQuery, Auth};
 use super::{Ok as OkBody, PageQuery};
 use crate::model::*;
 use crate::services::{Core, NewPost, PostPatch};
+use crate::store::ChannelPosts;
 
 /// `GET /api/v1/channels/{channel_id}/posts`: newest first; `cursor` is the last post id seen.
 #[utoipa::path(get, path = "/api/v1/channels/{channel_id}/posts", tag = "posts", security(("bearer" = [])),
@@ -175,7 +176,10 @@ pub async fn posts_since(
     ApiPath(channel_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<SinceQuery>,
 ) -> ApiResult<Json<Vec<Post>>> {
-    Ok(Json(core.posts_since(&actor, &channel_id, q.since).await?))
+    Ok(Json(
+        core.posts_since(&actor, ChannelPosts::all(&channel_id), q.since)
+            .await?,
+    ))
 }
 
 /// Body of `POST /api/v1/posts/metadata`.

@@ -50,11 +50,9 @@ impl WireFormat for V1Wire {
                 if own || admin {
                     event.kind.clone()
                 } else {
-                    let mut user = user.clone();
-                    user.email = String::new();
-                    user.notify_props = Default::default();
-                    user.last_password_update = 0;
-                    EventKind::UserUpdated { user }
+                    EventKind::UserUpdated {
+                        user: user.clone().public_profile(),
+                    }
                 }
             }
             other => other.clone(),

@@ -62,6 +62,15 @@ pub struct User {
 }
 
 impl User {
+    /// The user as others see them: without e-mail, notification settings
+    /// or when the password last changed.
+    pub fn public_profile(mut self) -> User {
+        self.email = String::new();
+        self.notify_props = StringMap::new();
+        self.last_password_update = 0;
+        self
+    }
+
     /// A new, active account with default settings: the `system_user` role,
     /// default notify props and timezone, English, no profile fields yet.
     pub fn new_account(id: String, username: String, email: String, now: i64) -> User {

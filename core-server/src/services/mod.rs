@@ -44,7 +44,7 @@ pub use permalinks::PostInfo;
 pub use posts::{NewPost, PostPatch};
 pub use search::{parse_search, SearchQuery};
 pub use teams::{NewTeam, TeamPatch};
-pub use threads::ThreadList;
+pub use threads::{CollapsedRoot, ThreadList, ThreadQuery};
 pub use user_filters::UserFilter;
 pub use users::{NewUser, UserPatch, MAX_PICTURE_BYTES};
 pub use webhooks::{HookInput, HookPayload};

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::events::{Audience, EventKind};
 use crate::id::new_id;
 use crate::model::*;
-use crate::store::PostCursor;
+use crate::store::{ChannelPosts, PostCursor};
 use crate::time::now_ms;
 
 /// Largest `props` object of a post, serialized.
@@ -205,6 +205,10 @@ impl Core {
                 },
                 Audience::Channel(channel.id.clone()),
             );
+            let participants = match followers.first() {
+                Some(view) => self.participant_profiles(&view.participants).await?,
+                None => Vec::new(),
+            };
             for view in followers {
                 // What the follower's counts were before this reply.
                 let own = view.member.user_id == saved.user_id;
@@ -219,6 +223,7 @@ impl Core {
                             - i64::from(mentioned_them))
                         .max(0),
                         thread: view,
+                        participants: participants.clone(),
                     },
                     Audience::User(user_id),
                 );
@@ -267,7 +272,7 @@ impl Core {
         });
         let rows = self
             .store
-            .list_channel_posts(channel_id, cursor, limit + 1)
+            .list_channel_posts(ChannelPosts::all(channel_id), cursor, limit + 1)
             .await?;
         Ok(super::into_page(rows, limit, |p| p.id.clone()))
     }
@@ -378,13 +383,13 @@ impl Core {
     pub async fn posts_page(
         &self,
         actor: &Actor,
-        channel_id: &str,
+        posts: ChannelPosts<'_>,
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Post>> {
-        self.channel_for_read(actor, channel_id).await?;
+        self.channel_for_read(actor, posts.channel_id).await?;
         self.store
-            .list_channel_posts_offset(channel_id, offset, limit)
+            .list_channel_posts_offset(posts, offset, limit)
             .await
     }
 
@@ -392,13 +397,13 @@ impl Core {
     pub async fn posts_since(
         &self,
         actor: &Actor,
-        channel_id: &str,
+        posts: ChannelPosts<'_>,
         since: i64,
     ) -> Result<Vec<Post>> {
-        self.channel_for_read(actor, channel_id).await?;
+        self.channel_for_read(actor, posts.channel_id).await?;
         let changed = self
             .store
-            .list_channel_posts_since(channel_id, since, 1000)
+            .list_channel_posts_since(posts, since, 1000)
             .await?;
         Ok(changed.into_iter().map(Post::redacted).collect())
     }
@@ -407,19 +412,19 @@ impl Core {
     pub async fn posts_before(
         &self,
         actor: &Actor,
-        channel_id: &str,
+        posts: ChannelPosts<'_>,
         before: &str,
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Post>> {
-        let cursor = self.cursor_post(actor, channel_id, before).await?;
-        let Some(wanted) = self.post_window(channel_id, offset, limit).await? else {
+        let cursor = self.cursor_post(actor, posts.channel_id, before).await?;
+        let Some(wanted) = self.post_window(posts.channel_id, offset, limit).await? else {
             return Ok(Vec::new());
         };
         let mut rows = self
             .store
             .list_channel_posts(
-                channel_id,
+                posts,
                 Some(PostCursor {
                     create_at: cursor.create_at,
                     id: &cursor.id,
@@ -434,19 +439,19 @@ impl Core {
     pub async fn posts_after(
         &self,
         actor: &Actor,
-        channel_id: &str,
+        posts: ChannelPosts<'_>,
         after: &str,
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Post>> {
-        let cursor = self.cursor_post(actor, channel_id, after).await?;
-        let Some(wanted) = self.post_window(channel_id, offset, limit).await? else {
+        let cursor = self.cursor_post(actor, posts.channel_id, after).await?;
+        let Some(wanted) = self.post_window(posts.channel_id, offset, limit).await? else {
             return Ok(Vec::new());
         };
         let mut rows = self
             .store
             .list_channel_posts_after(
-                channel_id,
+                posts,
                 PostCursor {
                     create_at: cursor.create_at,
                     id: &cursor.id,
@@ -541,16 +546,16 @@ impl Core {
     pub async fn posts_around_unread(
         &self,
         actor: &Actor,
-        channel_id: &str,
+        posts: ChannelPosts<'_>,
         before: i64,
         after: i64,
     ) -> Result<(Vec<Post>, Vec<Post>)> {
-        let (_, member) = self.channel_for_member(actor, channel_id).await?;
+        let (_, member) = self.channel_for_member(actor, posts.channel_id).await?;
         let seen = member.last_viewed_at;
         let read = self
             .store
             .list_channel_posts(
-                channel_id,
+                posts,
                 Some(PostCursor {
                     create_at: seen.saturating_add(1),
                     id: "",
@@ -561,7 +566,7 @@ impl Core {
         let unread = self
             .store
             .list_channel_posts_after(
-                channel_id,
+                posts,
                 PostCursor {
                     create_at: seen,
                     id: "~",

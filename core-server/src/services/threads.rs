@@ -1,6 +1,8 @@
 //! Threads (collapsed reply threads): who follows which thread, how far they
 //! have read it, and the per-thread unread counts.
 
+use std::collections::HashMap;
+
 use super::{validate, Actor, Core};
 use crate::error::{Error, Result};
 use crate::events::{Audience, EventKind};
@@ -22,7 +24,93 @@ pub struct ThreadList {
     pub total_unread_mentions: i64,
 }
 
+/// Which followed threads a listing keeps.
+#[derive(Debug, Clone, Copy)]
+pub struct ThreadQuery {
+    /// Only threads whose last reply is older than this (ms).
+    pub before: Option<i64>,
+    /// Only threads whose last reply is newer than this (ms).
+    pub after: Option<i64>,
+    /// Only threads replied to or changed for the reader since this (ms).
+    pub since: Option<i64>,
+    /// Only threads with unread replies or mentions.
+    pub unread_only: bool,
+    pub limit: i64,
+}
+
+impl Default for ThreadQuery {
+    fn default() -> Self {
+        ThreadQuery {
+            before: None,
+            after: None,
+            since: None,
+            unread_only: false,
+            limit: 200,
+        }
+    }
+}
+
+impl ThreadQuery {
+    fn keeps(&self, t: &ThreadView) -> bool {
+        let last = t.root.last_reply_at;
+        self.before.is_none_or(|b| last < b)
+            && self.after.is_none_or(|a| last > a)
+            && self
+                .since
+                .is_none_or(|s| last >= s || t.member.last_updated >= s)
+            && (!self.unread_only || t.unread_replies > 0 || t.member.unread_mentions > 0)
+    }
+}
+
+/// A thread root as one reader sees it with collapsed reply threads on.
+#[derive(Debug, Clone, Default)]
+pub struct CollapsedRoot {
+    /// Whether the reader follows the thread.
+    pub following: bool,
+    /// Who replied, by first reply.
+    pub participants: Vec<String>,
+}
+
 impl Core {
+    /// The thread state of root posts the actor has already been allowed to
+    /// read, keyed by root id; posts that are replies are left out.
+    pub async fn collapsed_roots(
+        &self,
+        actor: &Actor,
+        posts: &[Post],
+    ) -> Result<HashMap<String, CollapsedRoot>> {
+        let roots: Vec<String> = posts
+            .iter()
+            .filter(|p| p.root_id.is_empty())
+            .map(|p| p.id.clone())
+            .collect();
+        let mut out: HashMap<String, CollapsedRoot> = roots
+            .iter()
+            .map(|id| (id.clone(), CollapsedRoot::default()))
+            .collect();
+        for (root, user) in self.store.list_thread_participants(&roots).await? {
+            if let Some(r) = out.get_mut(&root) {
+                r.participants.push(user);
+            }
+        }
+        for m in self.store.list_thread_members(&roots).await? {
+            if m.user_id == actor.id() {
+                if let Some(r) = out.get_mut(&m.post_id) {
+                    r.following = m.following;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Public profiles of thread participants, in the order given; unknown
+    /// ids are skipped.
+    pub async fn participant_profiles(&self, ids: &[String]) -> Result<Vec<User>> {
+        let mut users = self.store.get_users_by_ids(ids).await?;
+        users.sort_by_key(|u| ids.iter().position(|id| *id == u.id));
+        Ok(users.into_iter().map(User::public_profile).collect())
+    }
+
     /// Updates thread memberships after a reply: the replier follows and has
     /// read it; the root's author follows unless they unfollowed; mentioned
     /// members follow and get an unread mention.
@@ -54,14 +142,13 @@ impl Core {
         Ok(())
     }
 
-    /// The threads the actor follows in a team, most recently active first.
+    /// The threads the actor follows in a team, most recently active first;
+    /// the totals count every followed thread, whatever the query keeps.
     pub async fn list_threads(
         &self,
         actor: &Actor,
         team_id: &str,
-        before: Option<i64>,
-        limit: i64,
-        unread_only: bool,
+        query: ThreadQuery,
     ) -> Result<ThreadList> {
         self.team_for_member(actor, team_id).await?;
         let all = self
@@ -78,12 +165,18 @@ impl Core {
             }
             list.total_unread_mentions += t.member.unread_mentions;
         }
-        list.threads = all
-            .into_iter()
-            .filter(|t| before.is_none_or(|b| t.root.last_reply_at < b))
-            .filter(|t| !unread_only || t.unread_replies > 0 || t.member.unread_mentions > 0)
-            .take(usize::try_from(limit.clamp(1, 200)).unwrap_or(60))
-            .collect();
+        let limit = usize::try_from(query.limit.clamp(1, 200)).unwrap_or(60);
+        let kept = all.into_iter().filter(|t| query.keeps(t));
+        list.threads = match query.after {
+            // The threads right after the cursor: the oldest of the newer
+            // ones, still listed newest first.
+            Some(_) => {
+                let mut newer: Vec<ThreadView> = kept.collect();
+                let skip = newer.len().saturating_sub(limit);
+                newer.split_off(skip)
+            }
+            None => kept.take(limit).collect(),
+        };
         Ok(list)
     }
 
@@ -95,7 +188,9 @@ impl Core {
         root_id: &str,
     ) -> Result<ThreadView> {
         validate::id("thread_id", root_id)?;
-        let list = self.list_threads(actor, team_id, None, 200, false).await?;
+        let list = self
+            .list_threads(actor, team_id, ThreadQuery::default())
+            .await?;
         if let Some(found) = list.threads.into_iter().find(|t| t.root.id == root_id) {
             return Ok(found);
         }
@@ -162,8 +257,21 @@ impl Core {
             )
             .await?;
         let channel = self.store.get_channel(&root.channel_id).await?;
+        self.announce_thread_read(actor, &channel, &root.id, at, before)
+            .await
+    }
+
+    /// Tells the actor's sockets where they now stand in a thread.
+    pub(super) async fn announce_thread_read(
+        &self,
+        actor: &Actor,
+        channel: &Channel,
+        root_id: &str,
+        at: i64,
+        before: Option<ThreadMember>,
+    ) -> Result<()> {
         let (unread_replies, unread_mentions) = self
-            .get_thread_view(actor, &channel.team_id, &root.id)
+            .get_thread_view(actor, &channel.team_id, root_id)
             .await
             .map_or((0, 0), |v| (v.unread_replies, v.member.unread_mentions));
         self.events.publish(
@@ -171,7 +279,7 @@ impl Core {
                 user_id: actor.id().to_string(),
                 team_id: channel.team_id.clone(),
                 channel_id: channel.id.clone(),
-                thread_id: Some(root.id.clone()),
+                thread_id: Some(root_id.to_string()),
                 timestamp: at,
                 unread_replies,
                 unread_mentions,

@@ -35,17 +35,7 @@ impl Core {
         }
         let (channel, _) = self.channel_for_read(actor, &post.channel_id).await?;
         let member = self.store.get_channel_member(&channel.id, user_id).await?;
-        let user = self.store.get_user(user_id).await?;
-
-        let candidate = Candidate {
-            user_id: user.id.clone(),
-            username: user.username.clone(),
-            first_name: user.first_name.clone(),
-            user_props: user.notify_props.clone(),
-            member_props: member.notify_props.clone(),
-            online: true,
-        };
-        let keywords = Keywords::new(std::slice::from_ref(&candidate), true);
+        let reader = Reader::new(self.store.get_user(user_id).await?, &member, &channel);
         let unread = self
             .store
             .list_channel_posts_from(&channel.id, post.create_at, MAX_COUNTED)
@@ -55,16 +45,7 @@ impl Core {
             let root = p.root_id.is_empty();
             posts += 1;
             roots += i64::from(root);
-            if p.user_id == user.id {
-                continue;
-            }
-            let mentioned = channel.channel_type == channel_types::DIRECT
-                || keywords
-                    .find(&p.message)
-                    .users
-                    .get(&user.id)
-                    .is_some_and(|kind| kind.is_mention());
-            if mentioned {
+            if reader.is_mentioned_by(p) {
                 mentions += 1;
                 mention_roots += i64::from(root);
             }
@@ -86,8 +67,86 @@ impl Core {
                 team_id: channel.team_id.clone(),
                 member: updated.clone(),
             },
-            Audience::User(user.id.clone()),
+            Audience::User(user_id.to_string()),
         );
         Ok((updated, channel.team_id))
+    }
+
+    /// Marks a thread unread for the actor from one of its posts on: read
+    /// up to just before it, its mentions of the actor counted again.
+    pub async fn set_thread_unread_from_post(
+        &self,
+        actor: &Actor,
+        root_id: &str,
+        post_id: &str,
+    ) -> Result<()> {
+        validate::id("thread_id", root_id)?;
+        validate::id("post_id", post_id)?;
+        let post = self.get_post(actor, post_id).await?;
+        if post.id != root_id && post.root_id != root_id {
+            return Err(Error::invalid("post_id", "is not a post of this thread"));
+        }
+        let (channel, member) = self.channel_for_member(actor, &post.channel_id).await?;
+        let reader = Reader::new(actor.user.clone(), &member, &channel);
+        let viewed = post.create_at - 1;
+        let mentions = self
+            .store
+            .list_thread(root_id)
+            .await?
+            .iter()
+            .filter(|p| !p.root_id.is_empty() && p.create_at > viewed)
+            .filter(|p| reader.is_mentioned_by(p))
+            .count();
+        let before = self.store.get_thread_member(root_id, actor.id()).await?;
+        self.store
+            .upsert_thread_member(
+                root_id,
+                actor.id(),
+                before.as_ref().map(|m| m.following).or(Some(true)),
+                Some(viewed),
+                i64::try_from(mentions).unwrap_or(i64::MAX),
+                now_ms(),
+            )
+            .await?;
+        self.announce_thread_read(actor, &channel, root_id, viewed, before)
+            .await
+    }
+}
+
+/// Whose mentions a recount looks for, in one channel.
+struct Reader {
+    user_id: String,
+    direct: bool,
+    keywords: Keywords,
+}
+
+impl Reader {
+    fn new(user: User, member: &ChannelMember, channel: &Channel) -> Self {
+        let candidate = Candidate {
+            user_id: user.id.clone(),
+            username: user.username,
+            first_name: user.first_name,
+            user_props: user.notify_props,
+            member_props: member.notify_props.clone(),
+            online: true,
+        };
+        Reader {
+            user_id: user.id,
+            direct: channel.channel_type == channel_types::DIRECT,
+            keywords: Keywords::new(std::slice::from_ref(&candidate), true),
+        }
+    }
+
+    /// Whether another's post mentions the reader (every post of the other
+    /// one in a direct message does).
+    fn is_mentioned_by(&self, post: &Post) -> bool {
+        post.user_id != self.user_id
+            && (self.direct
+                || self
+                    .keywords
+                    .find(&post.message)
+                    .users
+                    .get(&self.user_id)
+                    .is_some_and(|kind| kind.is_mention()))
     }
 }

@@ -133,13 +133,12 @@ impl Core {
     }
 
     pub fn user_for(&self, actor: &Actor, user: User) -> User {
-        let mut user = super::custom_status::without_expired_status(user);
-        if !actor.is_self_or_admin(&user.id) {
-            user.email = String::new();
-            user.notify_props = StringMap::new();
-            user.last_password_update = 0;
+        let user = super::custom_status::without_expired_status(user);
+        if actor.is_self_or_admin(&user.id) {
+            user
+        } else {
+            user.public_profile()
         }
-        user
     }
 
     /// One user.

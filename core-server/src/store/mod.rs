@@ -70,6 +70,32 @@ pub struct PostCursor<'a> {
     pub id: &'a str,
 }
 
+/// Which of a channel's posts a listing returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ChannelPosts<'a> {
+    pub channel_id: &'a str,
+    /// Only thread roots, as collapsed reply threads show a channel.
+    pub roots_only: bool,
+}
+
+impl<'a> ChannelPosts<'a> {
+    /// Every post of the channel, replies included.
+    pub fn all(channel_id: &'a str) -> Self {
+        ChannelPosts {
+            channel_id,
+            roots_only: false,
+        }
+    }
+
+    /// Thread roots only.
+    pub fn roots(channel_id: &'a str) -> Self {
+        ChannelPosts {
+            channel_id,
+            roots_only: true,
+        }
+    }
+}
+
 /// What a post search asks the store for.
 #[derive(Debug, Clone, Copy)]
 pub struct PostSearch<'a> {

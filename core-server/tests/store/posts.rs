@@ -6,7 +6,7 @@ use core_server::Error;
 
 use crate::fixtures::*;
 use crate::support::Ctx;
-use core_server::store::PostCursor;
+use core_server::store::{ChannelPosts, PostCursor};
 
 async fn posts_threads_edits_and_deletes(ctx: Ctx) {
     let (_, c, u) = fixture(&ctx).await;
@@ -22,7 +22,7 @@ async fn posts_threads_edits_and_deletes(ctx: Ctx) {
     }
     let newest = ctx
         .store
-        .list_channel_posts(&c.id, None, 2)
+        .list_channel_posts(ChannelPosts::all(&c.id), None, 2)
         .await
         .expect("page");
     assert_eq!(
@@ -35,7 +35,7 @@ async fn posts_threads_edits_and_deletes(ctx: Ctx) {
     };
     let older = ctx
         .store
-        .list_channel_posts(&c.id, Some(cursor), 10)
+        .list_channel_posts(ChannelPosts::all(&c.id), Some(cursor), 10)
         .await
         .expect("older");
     assert_eq!(older.len(), 3);
@@ -110,7 +110,7 @@ async fn posts_threads_edits_and_deletes(ctx: Ctx) {
         .is_empty());
     assert_eq!(
         ctx.store
-            .list_channel_posts(&c.id, None, 10)
+            .list_channel_posts(ChannelPosts::all(&c.id), None, 10)
             .await
             .expect("live")
             .len(),
@@ -244,7 +244,7 @@ async fn listings_by_cursor_offset_and_change(ctx: Ctx) {
     };
     assert_eq!(
         ids(store
-            .list_channel_posts_after(&c.id, after_low, 2)
+            .list_channel_posts_after(ChannelPosts::all(&c.id), after_low, 2)
             .await
             .expect("after")),
         vec![high.id.clone(), posts[3].id.clone()]
@@ -255,14 +255,14 @@ async fn listings_by_cursor_offset_and_change(ctx: Ctx) {
     };
     assert_eq!(
         ids(store
-            .list_channel_posts(&c.id, Some(before_high), 10)
+            .list_channel_posts(ChannelPosts::all(&c.id), Some(before_high), 10)
             .await
             .expect("before")),
         vec![low.id.clone(), posts[0].id.clone()]
     );
     assert_eq!(
         ids(store
-            .list_channel_posts_offset(&c.id, 1, 2)
+            .list_channel_posts_offset(ChannelPosts::all(&c.id), 1, 2)
             .await
             .expect("offset")),
         vec![posts[3].id.clone(), high.id.clone()]
@@ -290,6 +290,28 @@ async fn listings_by_cursor_offset_and_change(ctx: Ctx) {
             .expect("replies")),
         vec![reply.id.clone()]
     );
+    // Collapsed reply threads list a channel by its roots.
+    let newest_roots = ids(store
+        .list_channel_posts(ChannelPosts::roots(&c.id), None, 10)
+        .await
+        .expect("roots newest first"));
+    assert_eq!(newest_roots.len(), 4);
+    assert!(!newest_roots.contains(&reply.id));
+    assert_eq!(
+        ids(store
+            .list_channel_posts_offset(ChannelPosts::roots(&c.id), 0, 1)
+            .await
+            .expect("roots page")),
+        vec![posts[3].id.clone()],
+        "the reply is newer but not a root"
+    );
+    assert_eq!(
+        store
+            .list_thread_participants(&[posts[0].id.clone(), posts[1].id.clone()])
+            .await
+            .expect("participants"),
+        vec![(posts[0].id.clone(), reply.user_id.clone())]
+    );
     let mut authors = store
         .list_thread_authors(&posts[0].id)
         .await
@@ -308,11 +330,16 @@ async fn listings_by_cursor_offset_and_change(ctx: Ctx) {
     );
     store.delete_post(&posts[0], 70).await.expect("delete");
     let changed = ids(store
-        .list_channel_posts_since(&c.id, 50, 10)
+        .list_channel_posts_since(ChannelPosts::all(&c.id), 50, 10)
         .await
         .expect("since"));
     assert_eq!(changed.len(), 3, "the pin, the root and its reply");
     assert_eq!(changed[0], pinned.id);
+    let changed_roots = ids(store
+        .list_channel_posts_since(ChannelPosts::roots(&c.id), 50, 10)
+        .await
+        .expect("roots since"));
+    assert_eq!(changed_roots, vec![pinned.id.clone(), posts[0].id.clone()]);
     assert_eq!(store.last_post_update(&c.id).await.expect("last"), 70);
     assert_eq!(store.last_post_update(&new_id()).await.expect("none"), 0);
     assert_eq!(

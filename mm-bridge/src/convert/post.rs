@@ -46,6 +46,10 @@ pub struct MmPost {
     pub reply_count: i64,
     pub last_reply_at: i64,
     pub participants: Option<Vec<serde_json::Value>>,
+    /// Whether the reader follows the thread; only on roots listed with
+    /// collapsed reply threads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_following: Option<bool>,
     pub metadata: MmPostMetadata,
 }
 
@@ -92,6 +96,7 @@ pub fn post(p: Post, reactions: Vec<MmReaction>) -> MmPost {
         reply_count,
         last_reply_at,
         participants: None,
+        is_following: None,
         metadata: MmPostMetadata {
             reactions,
             ..Default::default()

@@ -320,6 +320,10 @@ pub const ROUTES: &[(&str, &str)] = &[
         "DELETE",
         "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/following",
     ),
+    (
+        "POST",
+        "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/set_unread/{post_id}",
+    ),
 ];
 
 /// The `/api/v4` router (and `/hooks`).
@@ -762,6 +766,10 @@ pub fn router(core: Core) -> Router<Core> {
         .route(
             "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/following",
             put(threads::follow).delete(threads::unfollow),
+        )
+        .route(
+            "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/set_unread/{post_id}",
+            post(threads::set_unread),
         )
         .route("/api/v4/{*rest}", any(not_implemented))
         // Mattermost's other non-page paths: never the web app's page (an app

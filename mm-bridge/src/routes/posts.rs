@@ -11,11 +11,11 @@ use serde_json::Value;
 
 use core_server::model::Post;
 use core_server::services::{Actor, Core, NewPost, PostPatch};
-use core_server::store::PostCursor;
+use core_server::store::{ChannelPosts, PostCursor};
 
 use crate::convert::{self, MmPost, MmPostList, MmReaction};
 use crate::error::{MmError, MmResult};
-use crate::extract::{check_id, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging};
+use crate::extract::{check_id, query_bool, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging};
 
 /// Reactions of posts, grouped by post id.
 async fn reactions_by_post(
@@ -90,7 +90,11 @@ pub(crate) fn with_files(mut post: MmPost, files: Vec<convert::MmFileInfo>) -> M
 }
 
 /// The post right after the newest and right before the oldest of a page.
-async fn neighbours(core: &Core, channel_id: &str, posts: &[Post]) -> MmResult<(String, String)> {
+async fn neighbours(
+    core: &Core,
+    scope: ChannelPosts<'_>,
+    posts: &[Post],
+) -> MmResult<(String, String)> {
     let newest = posts
         .iter()
         .max_by(|a, b| a.create_at.cmp(&b.create_at).then_with(|| a.id.cmp(&b.id)));
@@ -101,7 +105,7 @@ async fn neighbours(core: &Core, channel_id: &str, posts: &[Post]) -> MmResult<(
         Some(p) => core
             .store
             .list_channel_posts_after(
-                channel_id,
+                scope,
                 PostCursor {
                     create_at: p.create_at,
                     id: &p.id,
@@ -118,7 +122,7 @@ async fn neighbours(core: &Core, channel_id: &str, posts: &[Post]) -> MmResult<(
         Some(p) => core
             .store
             .list_channel_posts(
-                channel_id,
+                scope,
                 Some(PostCursor {
                     create_at: p.create_at,
                     id: &p.id,
@@ -141,6 +145,65 @@ pub struct PostsQuery {
     since: Option<String>,
     before: Option<String>,
     after: Option<String>,
+    #[serde(flatten)]
+    threads: CollapsedQuery,
+}
+
+/// How an app with collapsed reply threads on asks for a channel's posts.
+#[derive(Deserialize, Default)]
+pub struct CollapsedQuery {
+    #[serde(rename = "collapsedThreads")]
+    collapsed: Option<String>,
+    #[serde(rename = "collapsedThreadsExtended")]
+    extended: Option<String>,
+}
+
+impl CollapsedQuery {
+    fn collapsed(&self) -> bool {
+        query_bool(self.collapsed.as_deref())
+    }
+
+    /// The channel's posts this asks for: roots only when collapsed.
+    fn scope<'a>(&self, channel_id: &'a str) -> ChannelPosts<'a> {
+        if self.collapsed() {
+            ChannelPosts::roots(channel_id)
+        } else {
+            ChannelPosts::all(channel_id)
+        }
+    }
+
+    /// A post list; with collapsed threads each root also says who took
+    /// part in its thread and whether the reader follows it.
+    async fn list(&self, core: &Core, actor: &Actor, posts: Vec<Post>) -> MmResult<MmPostList> {
+        if !self.collapsed() {
+            return list_of(core, posts).await;
+        }
+        let mut roots = core.collapsed_roots(actor, &posts).await?;
+        let profiles = if query_bool(self.extended.as_deref()) {
+            let mut ids: Vec<String> = roots
+                .values()
+                .flat_map(|r| r.participants.iter().cloned())
+                .collect();
+            ids.sort();
+            ids.dedup();
+            core.participant_profiles(&ids)
+                .await?
+                .into_iter()
+                .map(|u| (u.id.clone(), u))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let mut list = list_of(core, posts).await?;
+        for (id, post) in list.posts.iter_mut() {
+            if let Some(root) = roots.remove(id) {
+                post.is_following = Some(root.following);
+                post.participants =
+                    Some(super::threads::participants(root.participants, &profiles));
+            }
+        }
+        Ok(list)
+    }
 }
 
 /// `GET /api/v4/channels/{channel_id}/posts`: `since` wins, then `after`, then
@@ -160,9 +223,10 @@ pub async fn for_channel(
             .parse::<i64>()
             .map_err(|_| MmError::invalid_param("since"))?,
     };
+    let scope = q.threads.scope(&channel);
     if since > 0 {
-        let posts = core.posts_since(&actor, &channel, since).await?;
-        return Ok(Json(list_of(&core, posts).await?).into_response());
+        let posts = core.posts_since(&actor, scope, since).await?;
+        return Ok(Json(q.threads.list(&core, &actor, posts).await?).into_response());
     }
     let version = core.channel_posts_version(&actor, &channel).await?;
     let (before, after) = (
@@ -176,6 +240,7 @@ pub async fn for_channel(
         &q.paging.per_page(),
         &before,
         &after,
+        &q.threads.collapsed(),
     ]);
     if crate::etag::not_modified(&headers, &tag) {
         return Ok(crate::etag::respond(&headers, tag, || ()));
@@ -192,14 +257,15 @@ async fn posts_for_channel(
 ) -> MmResult<MmPostList> {
     let (offset, per_page) = (q.paging.offset(), q.paging.per_page());
     let first_page = q.paging.page() == 0;
+    let scope = q.threads.scope(channel);
     if let Some(after) = q.after.clone().filter(|s| !s.is_empty()) {
         check_id("after", &after)?;
         let posts = core
-            .posts_after(actor, channel, &after, offset, per_page)
+            .posts_after(actor, scope, &after, offset, per_page)
             .await?;
         let short = i64::try_from(posts.len()).unwrap_or(0) < per_page;
-        let (next, prev) = neighbours(core, channel, &posts).await?;
-        let mut list = list_of(core, posts).await?;
+        let (next, prev) = neighbours(core, scope, &posts).await?;
+        let mut list = q.threads.list(core, actor, posts).await?;
         list.prev_post_id = if first_page { after } else { prev };
         list.next_post_id = if short { String::new() } else { next };
         return Ok(list);
@@ -207,18 +273,18 @@ async fn posts_for_channel(
     if let Some(before) = q.before.clone().filter(|s| !s.is_empty()) {
         check_id("before", &before)?;
         let posts = core
-            .posts_before(actor, channel, &before, offset, per_page)
+            .posts_before(actor, scope, &before, offset, per_page)
             .await?;
         let short = i64::try_from(posts.len()).unwrap_or(0) < per_page;
-        let (next, prev) = neighbours(core, channel, &posts).await?;
-        let mut list = list_of(core, posts).await?;
+        let (next, prev) = neighbours(core, scope, &posts).await?;
+        let mut list = q.threads.list(core, actor, posts).await?;
         list.next_post_id = if first_page { before } else { next };
         list.prev_post_id = if short { String::new() } else { prev };
         return Ok(list);
     }
-    let posts = core.posts_page(actor, channel, offset, per_page).await?;
-    let (next, prev) = neighbours(core, channel, &posts).await?;
-    let mut list = list_of(core, posts).await?;
+    let posts = core.posts_page(actor, scope, offset, per_page).await?;
+    let (next, prev) = neighbours(core, scope, &posts).await?;
+    let mut list = q.threads.list(core, actor, posts).await?;
     list.next_post_id = next;
     list.prev_post_id = prev;
     Ok(list)
@@ -603,6 +669,8 @@ async fn search_in(
 pub struct UnreadQuery {
     limit_before: Option<String>,
     limit_after: Option<String>,
+    #[serde(flatten)]
+    threads: CollapsedQuery,
 }
 
 /// `GET /api/v4/users/{user_id}/channels/{channel_id}/posts/unread`: the posts
@@ -621,17 +689,13 @@ pub async fn around_unread(
             .unwrap_or(60)
             .min(200)
     };
+    let scope = q.threads.scope(&channel);
     let (read, unread) = core
-        .posts_around_unread(
-            &auth.0,
-            &channel,
-            limit(q.limit_before),
-            limit(q.limit_after),
-        )
+        .posts_around_unread(&auth.0, scope, limit(q.limit_before), limit(q.limit_after))
         .await?;
     let posts: Vec<Post> = read.into_iter().chain(unread).collect();
-    let (next, prev) = neighbours(&core, &channel, &posts).await?;
-    let mut list = list_of(&core, posts).await?;
+    let (next, prev) = neighbours(&core, scope, &posts).await?;
+    let mut list = q.threads.list(&core, &auth.0, posts).await?;
     list.next_post_id = next;
     list.prev_post_id = prev;
     Ok(Json(list))

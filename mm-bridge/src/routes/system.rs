@@ -155,7 +155,8 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
     set("TelemetryId", String::new());
     set("ServiceEnvironment", "production".into());
     if logged_in {
-        set("CollapsedThreads", "disabled".into());
+        // The apps then list channels by root posts and show their Threads view.
+        set("CollapsedThreads", "default_on".into());
         set("FeatureFlagCollapsedThreads", t(true));
         set("TeammateNameDisplay", "username".into());
         set("LockTeammateNameDisplay", t(false));

@@ -7,12 +7,13 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use core_server::model::ChannelUnread;
-use core_server::services::{Core, NewTeam, TeamPatch};
+use core_server::services::{Actor, Core, NewTeam, TeamPatch, ThreadQuery};
 
 use crate::convert::{self, MmTeam, MmTeamMember};
 use crate::error::{MmError, MmResult};
 use crate::extract::{
-    check_id, check_ids, page_from_cursor, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging,
+    check_id, check_ids, page_from_cursor, query_bool, status_ok, MmAuth, MmJson, MmPath, MmQuery,
+    Paging,
 };
 
 #[derive(Deserialize)]
@@ -218,6 +219,24 @@ impl TeamUnread {
         }
         u
     }
+
+    /// Adds the team's followed threads' unread totals, as the apps ask
+    /// for with collapsed reply threads on.
+    async fn with_threads(mut self, core: &Core, actor: &Actor) -> MmResult<Self> {
+        let limit_one = ThreadQuery {
+            limit: 1,
+            ..Default::default()
+        };
+        let threads = core.list_threads(actor, &self.team_id, limit_one).await?;
+        self.thread_count = threads.total_unread_threads;
+        self.thread_mention_count = threads.total_unread_mentions;
+        Ok(self)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TeamUnreadQuery {
+    include_collapsed_threads: Option<String>,
 }
 
 /// `GET /api/v4/users/{user_id}/teams/unread`: unread totals per team (DMs excluded).
@@ -225,14 +244,21 @@ pub async fn my_unreads(
     State(core): State<Core>,
     auth: MmAuth,
     MmPath(user): MmPath<String>,
+    MmQuery(q): MmQuery<TeamUnreadQuery>,
 ) -> MmResult<Json<Vec<TeamUnread>>> {
     auth.require_self(&user)?;
     let teams = core.list_my_teams(&auth.0).await?;
     let unreads = core.list_unreads(&auth.0, None).await?;
-    let out = teams
-        .into_iter()
-        .map(|t| TeamUnread::of(&t.id, &unreads))
-        .collect();
+    let with_threads = query_bool(q.include_collapsed_threads.as_deref());
+    let mut out = Vec::with_capacity(teams.len());
+    for t in teams {
+        let unread = TeamUnread::of(&t.id, &unreads);
+        out.push(if with_threads {
+            unread.with_threads(&core, &auth.0).await?
+        } else {
+            unread
+        });
+    }
     Ok(Json(out))
 }
 

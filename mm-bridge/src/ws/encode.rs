@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use core_server::events::{Audience, CoreEvent, EventKind};
-use core_server::model::{channel_types, User};
+use core_server::model::channel_types;
 use core_server::realtime::{Frame, WireFormat};
 
 use crate::context::{BUILD_NUMBER, VERSION};
@@ -106,14 +106,6 @@ fn frame(event: &str, data: Value, broadcast: &Broadcast) -> Frame {
         "data": data,
         "broadcast": broadcast.to_value(),
     }))
-}
-
-/// What one who is not `user`'s owner or an admin may see of them.
-fn sanitized(mut user: User) -> User {
-    user.email = String::new();
-    user.notify_props = Default::default();
-    user.last_password_update = 0;
-    user
 }
 
 impl WireFormat for V4Wire {
@@ -334,7 +326,7 @@ impl WireFormat for V4Wire {
                     user.clone()
                 } else {
                     b.sanitized = true;
-                    sanitized(user.clone())
+                    user.clone().public_profile()
                 };
                 ("user_updated", json!({"user": convert::user(shown)}))
             }
@@ -400,15 +392,20 @@ impl WireFormat for V4Wire {
             EventKind::ThreadUpdated {
                 team_id,
                 thread,
+                participants,
                 previous_unread_replies,
                 previous_unread_mentions,
                 ..
             } => {
                 b.team_id = team_id.clone();
+                let profiles = participants
+                    .iter()
+                    .map(|u| (u.id.clone(), u.clone()))
+                    .collect();
                 (
                     "thread_updated",
                     json!({
-                        "thread": json_string(&crate::routes::threads::thread(thread.clone())),
+                        "thread": json_string(&crate::routes::threads::thread(thread.clone(), &profiles)),
                         "previous_unread_replies": previous_unread_replies,
                         "previous_unread_mentions": previous_unread_mentions,
                     }),

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use super::{PostCursor, PostSearch};
+use super::{ChannelPosts, PostCursor, PostSearch};
 use crate::error::Result;
 use crate::model::*;
 
@@ -29,7 +29,7 @@ pub trait PostStore: Send + Sync {
     /// Live posts of a channel, newest first, older than `before`.
     async fn list_channel_posts(
         &self,
-        channel_id: &str,
+        posts: ChannelPosts<'_>,
         before: Option<PostCursor<'_>>,
         limit: i64,
     ) -> Result<Vec<Post>>;
@@ -40,7 +40,7 @@ pub trait PostStore: Send + Sync {
     /// Live posts of a channel, newest first, skipping `offset`.
     async fn list_channel_posts_offset(
         &self,
-        channel_id: &str,
+        posts: ChannelPosts<'_>,
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Post>>;
@@ -48,7 +48,7 @@ pub trait PostStore: Send + Sync {
     /// Live posts of a channel, oldest first, newer than `after`.
     async fn list_channel_posts_after(
         &self,
-        channel_id: &str,
+        posts: ChannelPosts<'_>,
         after: PostCursor<'_>,
         limit: i64,
     ) -> Result<Vec<Post>>;
@@ -56,7 +56,7 @@ pub trait PostStore: Send + Sync {
     /// Posts of a channel changed after `since` (deleted ones included), oldest change first.
     async fn list_channel_posts_since(
         &self,
-        channel_id: &str,
+        posts: ChannelPosts<'_>,
         since: i64,
         limit: i64,
     ) -> Result<Vec<Post>>;
@@ -115,6 +115,10 @@ pub trait PostStore: Send + Sync {
 
     async fn get_thread_member(&self, post_id: &str, user_id: &str)
         -> Result<Option<ThreadMember>>;
+
+    /// Who replied in each of `root_ids`, as (root id, user id) pairs in
+    /// the order of their first reply.
+    async fn list_thread_participants(&self, root_ids: &[String]) -> Result<Vec<(String, String)>>;
 
     /// Thread memberships of any of `post_ids` (followed or not).
     async fn list_thread_members(&self, post_ids: &[String]) -> Result<Vec<ThreadMember>>;

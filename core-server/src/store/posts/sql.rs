@@ -31,20 +31,29 @@ async fn find_pending_post(
     .await?)
 }
 
+/// The condition that keeps a listing to thread roots when asked to.
+fn roots_filter(posts: ChannelPosts<'_>) -> &'static str {
+    if posts.roots_only {
+        " AND root_id = ''"
+    } else {
+        ""
+    }
+}
+
 /// A page of a channel's live posts, in `towards` order from `cursor`.
 async fn channel_page(
     pool: &sqlx::Pool<Db>,
-    channel_id: &str,
-    filter: &str,
+    posts: ChannelPosts<'_>,
     cursor: Option<PostCursor<'_>>,
     towards: Towards,
     limit: i64,
 ) -> Result<Vec<Post>> {
     let mut q = QueryBuilder::<Db>::new(format!(
-        "{} WHERE delete_at = 0{filter} AND channel_id = ",
-        Post::TABLE.select()
+        "{} WHERE delete_at = 0{} AND channel_id = ",
+        Post::TABLE.select(),
+        roots_filter(posts)
     ));
-    q.push_bind(channel_id);
+    q.push_bind(posts.channel_id);
     push_post_page(&mut q, cursor, towards, limit);
     Ok(q.build_query_as().fetch_all(pool).await?)
 }
@@ -201,11 +210,11 @@ impl PostStore for Backend {
 
     async fn list_channel_posts(
         &self,
-        channel_id: &str,
+        posts: ChannelPosts<'_>,
         before: Option<PostCursor<'_>>,
         limit: i64,
     ) -> Result<Vec<Post>> {
-        channel_page(&self.read, channel_id, "", before, Towards::Older, limit).await
+        channel_page(&self.read, posts, before, Towards::Older, limit).await
     }
 
     async fn list_thread(&self, root_id: &str) -> Result<Vec<Post>> {
@@ -220,16 +229,17 @@ impl PostStore for Backend {
 
     async fn list_channel_posts_offset(
         &self,
-        channel_id: &str,
+        posts: ChannelPosts<'_>,
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Post>> {
         Ok(sqlx::query_as(&format!(
-            "{} WHERE channel_id = $1 AND delete_at = 0 \
+            "{} WHERE channel_id = $1 AND delete_at = 0{} \
              ORDER BY create_at DESC, id DESC LIMIT $2 OFFSET $3",
-            Post::TABLE.select()
+            Post::TABLE.select(),
+            roots_filter(posts)
         ))
-        .bind(channel_id)
+        .bind(posts.channel_id)
         .bind(limit)
         .bind(offset)
         .fetch_all(&self.read)
@@ -238,33 +248,26 @@ impl PostStore for Backend {
 
     async fn list_channel_posts_after(
         &self,
-        channel_id: &str,
+        posts: ChannelPosts<'_>,
         after: PostCursor<'_>,
         limit: i64,
     ) -> Result<Vec<Post>> {
-        channel_page(
-            &self.read,
-            channel_id,
-            "",
-            Some(after),
-            Towards::Newer,
-            limit,
-        )
-        .await
+        channel_page(&self.read, posts, Some(after), Towards::Newer, limit).await
     }
 
     async fn list_channel_posts_since(
         &self,
-        channel_id: &str,
+        posts: ChannelPosts<'_>,
         since: i64,
         limit: i64,
     ) -> Result<Vec<Post>> {
         Ok(sqlx::query_as(&format!(
-            "{} WHERE channel_id = $1 AND update_at > $2 AND original_id = '' \
+            "{} WHERE channel_id = $1 AND update_at > $2 AND original_id = ''{} \
              ORDER BY update_at, id LIMIT $3",
-            Post::TABLE.select()
+            Post::TABLE.select(),
+            roots_filter(posts)
         ))
-        .bind(channel_id)
+        .bind(posts.channel_id)
         .bind(since)
         .bind(limit)
         .fetch_all(&self.read)
@@ -303,8 +306,15 @@ impl PostStore for Backend {
         after: Option<PostCursor<'_>>,
         limit: i64,
     ) -> Result<Vec<Post>> {
-        let roots = " AND root_id = '' AND original_id = ''";
-        channel_page(&self.read, channel_id, roots, after, Towards::Newer, limit).await
+        // Edit history never has a live row, so roots are only real roots.
+        channel_page(
+            &self.read,
+            ChannelPosts::roots(channel_id),
+            after,
+            Towards::Newer,
+            limit,
+        )
+        .await
     }
 
     async fn list_replies(&self, root_ids: &[String]) -> Result<Vec<Post>> {
@@ -454,6 +464,17 @@ impl PostStore for Backend {
         .bind(user_id)
         .fetch_optional(&self.read)
         .await?)
+    }
+
+    async fn list_thread_participants(&self, root_ids: &[String]) -> Result<Vec<(String, String)>> {
+        fetch_in(
+            &self.read,
+            "SELECT root_id, user_id FROM posts WHERE delete_at = 0 AND ",
+            "root_id",
+            root_ids,
+            "GROUP BY root_id, user_id ORDER BY MIN(create_at), user_id",
+        )
+        .await
     }
 
     async fn list_thread_members(&self, post_ids: &[String]) -> Result<Vec<ThreadMember>> {

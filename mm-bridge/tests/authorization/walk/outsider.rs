@@ -205,6 +205,10 @@ pub const REFUSED_FOR_OUTSIDER: &[(&str, &str)] = &[
         "DELETE",
         "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/following",
     ),
+    (
+        "POST",
+        "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/set_unread/{post_id}",
+    ),
     // Uploads are their uploader's; only channel members start one.
     ("POST", "/api/v4/uploads"),
     ("GET", "/api/v4/uploads/{upload_id}"),
