@@ -157,7 +157,7 @@ pub async fn search(
     ApiQuery(q): ApiQuery<FileSearchQuery>,
 ) -> ApiResult<Json<Vec<FileInfo>>> {
     Ok(Json(
-        core.search_files(&actor, &team_id, &q.terms, q.limit.unwrap_or(60))
+        core.search_files(&actor, Some(&team_id), &q.terms, q.limit.unwrap_or(60))
             .await?,
     ))
 }

@@ -375,11 +375,13 @@ impl Core {
     pub async fn search_files(
         &self,
         actor: &Actor,
-        team_id: &str,
+        team_id: Option<&str>,
         terms: &str,
         limit: i64,
     ) -> Result<Vec<FileInfo>> {
-        self.team_for_member(actor, team_id).await?;
+        if let Some(team_id) = team_id {
+            self.team_for_member(actor, team_id).await?;
+        }
         let words: Vec<String> = terms
             .split_whitespace()
             .map(|w| w.trim_matches('"').to_string())

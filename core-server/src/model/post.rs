@@ -44,6 +44,39 @@ pub mod post_types {
 }
 
 impl Post {
+    /// A message shown to one user only, never stored: a command's reply or
+    /// an integration's notice.
+    pub fn ephemeral(
+        id: String,
+        user_id: &str,
+        channel_id: &str,
+        root_id: &str,
+        message: String,
+        props: serde_json::Value,
+        now: i64,
+    ) -> Post {
+        Post {
+            id,
+            create_at: now,
+            update_at: now,
+            edit_at: 0,
+            delete_at: 0,
+            is_pinned: false,
+            user_id: user_id.to_string(),
+            channel_id: channel_id.to_string(),
+            root_id: root_id.to_string(),
+            original_id: String::new(),
+            message,
+            post_type: post_types::EPHEMERAL.to_string(),
+            props,
+            hashtags: String::new(),
+            file_ids: Vec::new(),
+            pending_post_id: String::new(),
+            reply_count: 0,
+            last_reply_at: 0,
+        }
+    }
+
     /// Joins, leaves, header changes and the like, written by the server.
     pub fn is_system_message(&self) -> bool {
         self.post_type.starts_with("system_")

@@ -18,6 +18,16 @@ pub mod roles {
     /// Administrator of one channel.
     pub const CHANNEL_ADMIN: &str = "channel_admin";
 
+    /// Every role the server has, system roles first.
+    pub const ALL: &[&str] = &[
+        SYSTEM_USER,
+        SYSTEM_ADMIN,
+        TEAM_USER,
+        TEAM_ADMIN,
+        CHANNEL_USER,
+        CHANNEL_ADMIN,
+    ];
+
     /// Whether a space-separated role list holds `role`.
     pub fn has(list: &str, role: &str) -> bool {
         list.split_whitespace().any(|r| r == role)

@@ -7,6 +7,15 @@ use crate::error::{Error, Result};
 use crate::model::*;
 
 impl Core {
+    /// The names of every role; listing them all is a system admin's.
+    pub fn list_role_names(&self, actor: &Actor) -> Result<&'static [&'static str]> {
+        if actor.is_admin() {
+            Ok(roles::ALL)
+        } else {
+            Err(Error::forbidden("only system admins list every role"))
+        }
+    }
+
     /// The actor's roles in a team, when they are a current member.
     async fn team_roles(&self, actor: &Actor, team_id: &str) -> Result<Option<String>> {
         if team_id.is_empty() {

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{validate, Actor, Core};
+use super::{validate, Actor, Core, UserPatch};
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::model::*;
@@ -145,6 +145,74 @@ impl Core {
         bot.owner_id = owner_id.to_string();
         bot.update_at = now_ms();
         self.store.update_bot(&bot).await?;
+        Ok(bot)
+    }
+}
+
+impl Core {
+    /// Turns a bot into a person who signs in with the given password
+    /// (system admins only); the patch's other fields apply first, and
+    /// `make_admin` adds the system admin role. Nothing changes when the
+    /// password is refused.
+    pub async fn convert_bot_to_user(
+        &self,
+        actor: &Actor,
+        bot_id: &str,
+        mut patch: UserPatch,
+        make_admin: bool,
+    ) -> Result<User> {
+        if !actor.is_admin() {
+            return Err(Error::forbidden("only a system admin can convert bots"));
+        }
+        validate::id("bot_user_id", bot_id)?;
+        self.store.get_bot(bot_id).await?;
+        let password = patch
+            .password
+            .take()
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| Error::invalid("password", "is required for a person's account"))?;
+        self.check_password_policy(&password)?;
+        self.patch_user(actor, bot_id, patch).await?;
+        self.set_password_trusted(bot_id, &password).await?;
+        self.store.set_account_kind(bot_id, None, now_ms()).await?;
+        if make_admin {
+            self.set_user_roles(actor, bot_id, "system_user system_admin")
+                .await?;
+        }
+        let user = self.store.get_user(bot_id).await?;
+        self.user_updated(&user);
+        Ok(self.user_for(actor, user))
+    }
+
+    /// Turns a person's account into a bot that owns itself (system admins
+    /// only); its sessions end, since bots sign in with tokens only.
+    pub async fn convert_user_to_bot(&self, actor: &Actor, user_id: &str) -> Result<Bot> {
+        if !actor.is_admin() {
+            return Err(Error::forbidden("only a system admin can convert users"));
+        }
+        validate::id("user_id", user_id)?;
+        let user = self.store.get_user(user_id).await?;
+        if user.is_bot {
+            return Err(Error::invalid("user_id", "is already a bot"));
+        }
+        let now = now_ms();
+        let bot = Bot {
+            user_id: user.id.clone(),
+            username: user.username.clone(),
+            display_name: user.username.clone(),
+            description: String::new(),
+            owner_id: user.id.clone(),
+            create_at: now,
+            update_at: now,
+            delete_at: user.delete_at,
+            last_icon_update: 0,
+        };
+        self.store
+            .set_account_kind(user_id, Some(&bot), now)
+            .await?;
+        self.end_sessions(user_id, None).await?;
+        let user = self.store.get_user(user_id).await?;
+        self.user_updated(&user);
         Ok(bot)
     }
 }

@@ -1,6 +1,7 @@
 //! The services: every rule of the product, permissions included. Both API
 //! surfaces call these and nothing below them.
 
+pub mod analytics;
 pub mod auth;
 mod authorize;
 mod bots;
@@ -41,7 +42,7 @@ pub use commands::{BuiltinCommand, CommandArgs, CommandResponse, Suggestion, BUI
 pub use custom_status::CustomStatus;
 pub use emoji::MAX_EMOJI_BYTES;
 pub use permalinks::PostInfo;
-pub use posts::{NewPost, PostPatch};
+pub use posts::{NewEphemeral, NewPost, PostPatch};
 pub use search::{parse_search, SearchQuery};
 pub use teams::{NewTeam, TeamPatch};
 pub use threads::{CollapsedRoot, ThreadList, ThreadQuery};

@@ -14,6 +14,15 @@ use crate::time::now_ms;
 /// Largest `props` object of a post, serialized.
 const MAX_PROPS_BYTES: usize = 65_535;
 
+/// A message for one user only.
+#[derive(Debug, Clone, Default)]
+pub struct NewEphemeral {
+    pub channel_id: String,
+    pub root_id: String,
+    pub message: String,
+    pub props: Option<serde_json::Value>,
+}
+
 /// A new post.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -230,6 +239,47 @@ impl Core {
             }
         }
         Ok(saved)
+    }
+
+    /// A message only `recipient` sees, written as the actor and never
+    /// stored: how integrations answer one user. Only system admins may,
+    /// as Mattermost grants `create_post_ephemeral` by default.
+    pub async fn send_ephemeral_post(
+        &self,
+        actor: &Actor,
+        recipient: &str,
+        new: NewEphemeral,
+    ) -> Result<Post> {
+        if !actor.is_admin() {
+            return Err(Error::forbidden(
+                "only system admins send ephemeral messages",
+            ));
+        }
+        validate::id("user_id", recipient)?;
+        validate::id("channel_id", &new.channel_id)?;
+        if !new.root_id.is_empty() {
+            validate::id("root_id", &new.root_id)?;
+        }
+        check_message(&new.message, false)?;
+        let props = new.props.unwrap_or_else(|| serde_json::json!({}));
+        check_props(&props)?;
+        let post = Post::ephemeral(
+            new_id(),
+            actor.id(),
+            &new.channel_id,
+            &new.root_id,
+            new.message,
+            props,
+            now_ms(),
+        );
+        self.events.publish(
+            EventKind::EphemeralMessage {
+                user_id: recipient.to_string(),
+                post: post.clone(),
+            },
+            Audience::User(recipient.to_string()),
+        );
+        Ok(post)
     }
 
     /// One live post in a channel the actor may read.

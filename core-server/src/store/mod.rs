@@ -57,7 +57,7 @@ pub use posts::PostStore;
 pub use preferences::PreferenceStore;
 pub use reactions::ReactionStore;
 pub use sqlite::SqliteStore;
-pub use system::SystemStore;
+pub use system::{ActiveSince, PerDay, ServerCounts, SystemStore};
 pub use teams::TeamStore;
 pub use users::UserStore;
 

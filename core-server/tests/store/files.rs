@@ -128,7 +128,7 @@ async fn files_attach_to_posts_and_follow_them(ctx: Ctx) {
         let (store, user_id, team_id) = (store.clone(), u.id.clone(), t.id.clone());
         async move {
             store
-                .search_files(&user_id, &team_id, &terms, 10)
+                .search_files(&user_id, Some(&team_id), &terms, 10)
                 .await
                 .expect("search")
                 .len()
@@ -142,6 +142,26 @@ async fn files_attach_to_posts_and_follow_them(ctx: Ctx) {
         "every term must match"
     );
     assert_eq!(search(&["orphan"]).await, 0, "never posted");
+    let report = ["report".to_string()];
+    let elsewhere = core_server::id::new_id();
+    assert_eq!(
+        store
+            .search_files(&u.id, Some(&elsewhere), &report, 10)
+            .await
+            .expect("another team")
+            .len(),
+        0,
+        "another team's channels are not searched"
+    );
+    assert_eq!(
+        store
+            .search_files(&u.id, None, &report, 10)
+            .await
+            .expect("every team")
+            .len(),
+        1,
+        "without a team, every channel of the searcher's"
+    );
 
     let orphans = store.list_orphan_files(100, 10).await.expect("orphans");
     assert_eq!(orphans.len(), 2);

@@ -166,6 +166,30 @@ async fn bots_are_users_with_an_owner(ctx: Ctx) {
         store.update_bot(&bot(&user("ghost"), "x")).await,
         Err(Error::NotFound { .. })
     ));
+
+    // A bot becomes a person and a person a bot: user row and bot row together.
+    store
+        .set_account_kind(&alpha.id, None, 20)
+        .await
+        .expect("to person");
+    assert!(!store.get_user(&alpha.id).await.expect("person").is_bot);
+    assert!(matches!(
+        store.get_bot(&alpha.id).await,
+        Err(Error::NotFound { .. })
+    ));
+    let made = bot(&owner, &owner.id);
+    store
+        .set_account_kind(&owner.id, Some(&made), 30)
+        .await
+        .expect("to bot");
+    let user = store.get_user(&owner.id).await.expect("bot user");
+    assert!(user.is_bot);
+    assert_eq!(user.update_at, 30);
+    assert_eq!(store.get_bot(&owner.id).await.expect("bot row"), made);
+    assert!(matches!(
+        store.set_account_kind(&new_id(), None, 40).await,
+        Err(Error::NotFound { .. })
+    ));
 }
 
 async fn incoming_webhooks_by_team(ctx: Ctx) {

@@ -18,5 +18,6 @@ mod notify;
 mod posts;
 mod preferences;
 mod reactions;
+mod system;
 mod teams;
 mod users;

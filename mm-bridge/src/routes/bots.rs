@@ -261,3 +261,35 @@ pub async fn assign(
     check_id("user_id", &owner)?;
     Ok(Json(bot(core.assign_bot(&actor, &id, &owner).await?)))
 }
+
+#[derive(Deserialize)]
+pub struct ConvertQuery {
+    set_system_admin: Option<String>,
+}
+
+/// `POST /api/v4/bots/{bot_user_id}/convert_to_user`: the body is a user
+/// patch whose `password` becomes the person's password.
+pub async fn convert_to_user(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+    MmQuery(q): MmQuery<ConvertQuery>,
+    MmJson(b): MmJson<super::users::PatchBody>,
+) -> MmResult<Json<crate::convert::MmUser>> {
+    check_id("bot_user_id", &id)?;
+    let admin = query_bool(q.set_system_admin.as_deref());
+    let user = core
+        .convert_bot_to_user(&actor, &id, b.into(), admin)
+        .await?;
+    Ok(Json(crate::convert::user(user)))
+}
+
+/// `POST /api/v4/users/{user_id}/convert_to_bot`
+pub async fn convert_to_bot(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Json<MmBot>> {
+    check_id("user_id", &id)?;
+    Ok(Json(bot(core.convert_user_to_bot(&actor, &id).await?)))
+}

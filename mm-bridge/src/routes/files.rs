@@ -477,6 +477,24 @@ pub async fn search(
     MmJson(b): MmJson<SearchBody>,
 ) -> MmResult<Response> {
     check_id("team_id", &team_id)?;
+    search_in(&core, &actor, Some(&team_id), b).await
+}
+
+/// `POST /api/v4/files/search`: the caller's channels of every team.
+pub async fn search_all_teams(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmJson(b): MmJson<SearchBody>,
+) -> MmResult<Response> {
+    search_in(&core, &actor, None, b).await
+}
+
+async fn search_in(
+    core: &Core,
+    actor: &Actor,
+    team_id: Option<&str>,
+    b: SearchBody,
+) -> MmResult<Response> {
     if b.terms.trim().is_empty() {
         return Err(MmError::invalid_param("terms"));
     }
@@ -485,7 +503,7 @@ pub async fn search(
         Vec::new()
     } else {
         let limit = b.per_page.unwrap_or(60).clamp(1, 100);
-        core.search_files(&actor, &team_id, &b.terms, limit).await?
+        core.search_files(actor, team_id, &b.terms, limit).await?
     };
     let order: Vec<String> = files.iter().map(|f| f.id.clone()).collect();
     let file_infos: BTreeMap<String, MmFileInfo> = files

@@ -1,6 +1,7 @@
 //! The v4 route table, one module per area. Every path not listed answers
 //! 501 in Mattermost's error shape.
 
+mod analytics;
 mod bots;
 mod channel_lists;
 mod channels;
@@ -45,6 +46,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/files/{file_id}/public"),
     ("GET", "/api/v4/posts/{post_id}/files/info"),
     ("POST", "/api/v4/teams/{team_id}/files/search"),
+    ("POST", "/api/v4/files/search"),
     ("POST", "/api/v4/uploads"),
     ("GET", "/api/v4/uploads/{upload_id}"),
     ("POST", "/api/v4/uploads/{upload_id}"),
@@ -63,6 +65,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v4/license/client"),
     ("GET", "/api/v4/plugins/webapp"),
     ("POST", "/api/v4/roles/names"),
+    ("GET", "/api/v4/analytics/old"),
+    ("GET", "/api/v4/roles"),
+    ("GET", "/api/v4/roles/{role_id}"),
     ("GET", "/api/v4/roles/name/{role_name}"),
     ("POST", "/api/v4/users/login"),
     ("POST", "/api/v4/users/password/reset/send"),
@@ -208,6 +213,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v4/users/{user_id}/roles"),
     ("GET", "/api/v4/channels/{channel_id}/posts"),
     ("POST", "/api/v4/posts"),
+    ("POST", "/api/v4/posts/ephemeral"),
     ("POST", "/api/v4/posts/ids"),
     ("GET", "/api/v4/posts/{post_id}"),
     ("PUT", "/api/v4/posts/{post_id}"),
@@ -246,6 +252,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v4/bots/{bot_user_id}/disable"),
     ("POST", "/api/v4/bots/{bot_user_id}/enable"),
     ("POST", "/api/v4/bots/{bot_user_id}/assign/{user_id}"),
+    ("POST", "/api/v4/bots/{bot_user_id}/convert_to_user"),
+    ("POST", "/api/v4/users/{user_id}/convert_to_bot"),
     ("POST", "/api/v4/hooks/incoming"),
     ("GET", "/api/v4/hooks/incoming"),
     ("GET", "/api/v4/hooks/incoming/{hook_id}"),
@@ -350,6 +358,7 @@ pub fn router(core: Core) -> Router<Core> {
         .route("/files/{file_id}/public", get(files::public))
         .route("/api/v4/posts/{post_id}/files/info", get(files::of_post))
         .route("/api/v4/teams/{team_id}/files/search", post(files::search))
+        .route("/api/v4/files/search", post(files::search_all_teams))
         .route("/api/v4/uploads", post(uploads::create))
         .route(
             "/api/v4/uploads/{upload_id}",
@@ -403,6 +412,9 @@ pub fn router(core: Core) -> Router<Core> {
         .route("/api/v4/plugins/webapp", get(system::webapp_plugins))
         .route("/api/v4/roles/names", post(roles::by_names))
         .route("/api/v4/roles/name/{role_name}", get(roles::by_name))
+        .route("/api/v4/roles", get(roles::all))
+        .route("/api/v4/analytics/old", get(analytics::old))
+        .route("/api/v4/roles/{role_id}", get(roles::by_id))
         .route("/api/v4/users/login", post(users::login))
         .route("/api/v4/users/password/reset/send", post(email::send_reset))
         .route("/api/v4/users/password/reset", post(email::reset))
@@ -638,6 +650,7 @@ pub fn router(core: Core) -> Router<Core> {
             get(posts::for_channel),
         )
         .route("/api/v4/posts", post(posts::create))
+        .route("/api/v4/posts/ephemeral", post(posts::create_ephemeral))
         .route("/api/v4/posts/ids", post(posts::by_ids))
         .route(
             "/api/v4/posts/{post_id}",
@@ -695,6 +708,14 @@ pub fn router(core: Core) -> Router<Core> {
         )
         .route("/api/v4/bots/{bot_user_id}/disable", post(bots::disable))
         .route("/api/v4/bots/{bot_user_id}/enable", post(bots::enable))
+        .route(
+            "/api/v4/bots/{bot_user_id}/convert_to_user",
+            post(bots::convert_to_user),
+        )
+        .route(
+            "/api/v4/users/{user_id}/convert_to_bot",
+            post(bots::convert_to_bot),
+        )
         .route(
             "/api/v4/bots/{bot_user_id}/assign/{user_id}",
             post(bots::assign),

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use core_server::model::Post;
-use core_server::services::{Actor, Core, NewPost, PostPatch};
+use core_server::services::{Actor, Core, NewEphemeral, NewPost, PostPatch};
 use core_server::store::{ChannelPosts, PostCursor};
 
 use crate::convert::{self, MmPost, MmPostList, MmReaction};
@@ -324,6 +324,48 @@ pub async fn create(
     };
     let post = core.create_post(&actor, &b.channel_id, input).await?;
     Ok((StatusCode::CREATED, Json(one_post(&core, post).await?)))
+}
+
+/// Mattermost's `PostEphemeral`: a post and the one user who sees it.
+#[derive(Deserialize)]
+pub struct CreateEphemeral {
+    #[serde(default)]
+    user_id: String,
+    post: Option<EphemeralBody>,
+}
+
+#[derive(Deserialize)]
+pub struct EphemeralBody {
+    #[serde(default)]
+    channel_id: String,
+    #[serde(default)]
+    root_id: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    props: Option<Value>,
+}
+
+/// `POST /api/v4/posts/ephemeral` (201): shown to `user_id` only, never stored.
+pub async fn create_ephemeral(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmJson(b): MmJson<CreateEphemeral>,
+) -> MmResult<(StatusCode, Json<MmPost>)> {
+    if b.user_id.is_empty() {
+        return Err(MmError::invalid_param("user_id"));
+    }
+    let Some(post) = b.post else {
+        return Err(MmError::invalid_param("post"));
+    };
+    let new = NewEphemeral {
+        channel_id: post.channel_id,
+        root_id: post.root_id,
+        message: post.message,
+        props: post.props.filter(|p| !p.is_null()),
+    };
+    let sent = core.send_ephemeral_post(&actor, &b.user_id, new).await?;
+    Ok((StatusCode::CREATED, Json(convert::post(sent, Vec::new()))))
 }
 
 /// `GET /api/v4/posts/{post_id}/info`: the post's channel and team for a

@@ -2,8 +2,11 @@
 //! schemes reports them: the core's role table, which the services enforce.
 //! The apps gate their UI on these permission names.
 
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
-use core_server::model::permissions;
+use core_server::model::{permissions, roles};
+use core_server::services::Core;
 use serde::Serialize;
 
 use crate::error::{MmError, MmResult};
@@ -41,13 +44,8 @@ pub fn role(name: &str) -> Option<MmRole> {
         .into_iter()
         .map(|p| p.id())
         .collect();
-    // A stable id per role name: the name padded into the id alphabet's shape.
-    let id: String = format!("{:y<26}", name.replace('_', ""))
-        .chars()
-        .take(26)
-        .collect();
     Some(MmRole {
-        id,
+        id: role_id(name),
         name: name.to_string(),
         display_name: display.to_string(),
         description: String::new(),
@@ -59,6 +57,37 @@ pub fn role(name: &str) -> Option<MmRole> {
         built_in: true,
         scheme_id: None,
     })
+}
+
+/// A stable id per role name: the name padded into the id alphabet's shape.
+fn role_id(name: &str) -> String {
+    format!("{:y<26}", name.replace('_', ""))
+        .chars()
+        .take(26)
+        .collect()
+}
+
+/// `GET /api/v4/roles`: every role (system admins only).
+pub async fn all(State(core): State<Core>, MmAuth(actor): MmAuth) -> MmResult<Json<Vec<MmRole>>> {
+    let names = core.list_role_names(&actor)?;
+    Ok(Json(names.iter().filter_map(|n| role(n)).collect()))
+}
+
+/// `GET /api/v4/roles/{role_id}`: any signed-in user may read a role.
+pub async fn by_id(_auth: MmAuth, MmPath(id): MmPath<String>) -> MmResult<Json<MmRole>> {
+    crate::extract::check_id("role_id", &id)?;
+    roles::ALL
+        .iter()
+        .find(|name| role_id(name) == id)
+        .and_then(|name| role(name))
+        .map(Json)
+        .ok_or_else(|| {
+            MmError::new(
+                StatusCode::NOT_FOUND,
+                "app.role.get.app_error",
+                "Unable to find the role.",
+            )
+        })
 }
 
 /// `POST /api/v4/roles/names`: the known roles among the names.
@@ -76,7 +105,7 @@ pub async fn by_names(
 pub async fn by_name(_auth: MmAuth, MmPath(name): MmPath<String>) -> MmResult<Json<MmRole>> {
     role(&name).map(Json).ok_or_else(|| {
         MmError::new(
-            axum::http::StatusCode::NOT_FOUND,
+            StatusCode::NOT_FOUND,
             "app.role.get_by_name.app_error",
             "Unable to find the role.",
         )

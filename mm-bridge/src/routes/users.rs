@@ -501,6 +501,24 @@ pub struct PatchBody {
     password: Option<String>,
 }
 
+impl From<PatchBody> for UserPatch {
+    fn from(b: PatchBody) -> Self {
+        UserPatch {
+            username: b.username,
+            email: b.email,
+            first_name: b.first_name,
+            last_name: b.last_name,
+            nickname: b.nickname,
+            position: b.position,
+            locale: b.locale,
+            props: b.props,
+            notify_props: b.notify_props,
+            timezone: b.timezone,
+            password: b.password,
+        }
+    }
+}
+
 /// `PUT /api/v4/users/{user_id}/patch`
 pub async fn patch(
     State(core): State<Core>,
@@ -510,21 +528,8 @@ pub async fn patch(
 ) -> MmResult<Json<MmUser>> {
     let id = auth.user_id(&id);
     check_id("user_id", &id)?;
-    let patch = UserPatch {
-        username: b.username,
-        email: b.email,
-        first_name: b.first_name,
-        last_name: b.last_name,
-        nickname: b.nickname,
-        position: b.position,
-        locale: b.locale,
-        props: b.props,
-        notify_props: b.notify_props,
-        timezone: b.timezone,
-        password: b.password,
-    };
     Ok(Json(convert::user(
-        core.patch_user(&auth.0, &id, patch).await?,
+        core.patch_user(&auth.0, &id, b.into()).await?,
     )))
 }
 

@@ -1103,6 +1103,32 @@ wsTest('markPostAsUnread moves the read state to just before the post, recounts,
     assertHealthy(cb);
 });
 
+wsTest('an ephemeral post from an integration (POST /posts/ephemeral) reaches only its recipient, as its sender, never stored', {timeout: 20000}, async () => {
+    const [a, b] = await h.users(2);
+    const {adminClient, adminUser, channel} = await world([a, b]);
+    const ca = await connect(a);
+    const cb = await connect(b);
+
+    const {data: sent, res} = await h.observe(() => adminClient.createPostEphemeral(a.user.id, {channel_id: channel.id, message: 'only for you'}));
+    assert.equal(res.status, 201);
+    assert.equal(sent.type, 'system_ephemeral');
+    assert.equal(sent.user_id, adminUser.id, 'written as the caller');
+    const ev = await ca.inbox.waitFor((m) => m.event === 'ephemeral_message', 'ephemeral_message');
+    assert.equal(ev.broadcast.user_id, a.user.id);
+    const post = JSON.parse(ev.data.post);
+    assert.equal(post.id, sent.id);
+    assert.equal(post.message, 'only for you');
+    assert.equal(post.channel_id, channel.id);
+    await h.expectError(() => adminClient.getPost(sent.id), 404, 'an ephemeral post is never stored');
+    const {res: refused} = await h.expectError(() => b.client.createPostEphemeral(a.user.id, {channel_id: channel.id, message: 'spoof'}), 403, 'a member without create_post_ephemeral');
+    h.assertMattermostError(refused, 403);
+
+    await barrier(adminClient, channel.id, [ca.inbox, cb.inbox]);
+    assert.deepEqual(cb.inbox.filter((m) => m.event === 'ephemeral_message').map(describe), [], 'nobody else sees it');
+    assertHealthy(ca);
+    assertHealthy(cb);
+});
+
 wsTest('a slash command\'s ephemeral reply reaches only the caller as ephemeral_message and is never stored; /me posts for everyone', {timeout: 20000}, async () => {
     const [a, b] = await h.users(2);
     const {adminClient, channel} = await world([a, b]);

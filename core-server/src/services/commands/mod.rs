@@ -260,27 +260,15 @@ impl Core {
         root_id: &str,
         text: &str,
     ) {
-        let now = now_ms();
-        let post = Post {
-            id: new_id(),
-            create_at: now,
-            update_at: now,
-            edit_at: 0,
-            delete_at: 0,
-            is_pinned: false,
-            user_id: user_id.to_string(),
-            channel_id: channel_id.to_string(),
-            root_id: root_id.to_string(),
-            original_id: String::new(),
-            message: text.to_string(),
-            post_type: post_types::EPHEMERAL.to_string(),
-            props: serde_json::json!({}),
-            hashtags: String::new(),
-            file_ids: Vec::new(),
-            pending_post_id: String::new(),
-            reply_count: 0,
-            last_reply_at: 0,
-        };
+        let post = Post::ephemeral(
+            new_id(),
+            user_id,
+            channel_id,
+            root_id,
+            text.to_string(),
+            serde_json::json!({}),
+            now_ms(),
+        );
         self.events.publish(
             EventKind::EphemeralMessage {
                 user_id: user_id.to_string(),

@@ -37,11 +37,12 @@ pub trait FileStore: Send + Sync {
     /// Forgets a file record.
     async fn remove_file_info(&self, id: &str) -> Result<()>;
 
-    /// Posted files in a user's channels of a team (and DMs/GMs) whose names contain every term.
+    /// Posted files in a user's channels whose names contain every term:
+    /// of one team (and DMs/GMs) when given, else of every team.
     async fn search_files(
         &self,
         user_id: &str,
-        team_id: &str,
+        team_id: Option<&str>,
         terms: &[String],
         limit: i64,
     ) -> Result<Vec<FileInfo>>;

@@ -100,7 +100,7 @@ impl FileStore for Backend {
     async fn search_files(
         &self,
         user_id: &str,
-        team_id: &str,
+        team_id: Option<&str>,
         terms: &[String],
         limit: i64,
     ) -> Result<Vec<FileInfo>> {
@@ -110,9 +110,12 @@ impl FileStore for Backend {
             FileInfo::TABLE.columns_of("f")
         ));
         q.push_bind(user_id);
-        q.push(" WHERE f.delete_at = 0 AND f.post_id <> '' AND (c.team_id = ");
-        q.push_bind(team_id);
-        q.push(" OR c.team_id = '')");
+        q.push(" WHERE f.delete_at = 0 AND f.post_id <> ''");
+        if let Some(team_id) = team_id {
+            q.push(" AND (c.team_id = ");
+            q.push_bind(team_id);
+            q.push(" OR c.team_id = '')");
+        }
         for term in terms {
             q.push(" AND LOWER(f.name) LIKE ");
             q.push_bind(format!("%{}%", term.to_lowercase().replace(['%', '_'], "")));

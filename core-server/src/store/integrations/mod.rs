@@ -36,6 +36,10 @@ pub trait IntegrationStore: Send + Sync {
 
     async fn get_bot(&self, user_id: &str) -> Result<Bot>;
 
+    /// Turns an existing account into a bot (given its bot row) or a bot
+    /// back into a person (`None`), its user row and bot row together.
+    async fn set_account_kind(&self, user_id: &str, bot: Option<&Bot>, at: i64) -> Result<()>;
+
     /// Bots ordered by username; `owner_id` limits to one owner's.
     async fn list_bots(
         &self,

@@ -31,6 +31,24 @@ const BOT_SELECT: &str = "SELECT b.user_id, u.username, b.display_name, b.descri
      FROM bots b JOIN users u ON u.id = b.user_id";
 
 /// Drops the session of a token (by the token's hash), within a larger write.
+async fn insert_bot(tx: &mut sqlx::Transaction<'_, Db>, bot: &Bot) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO bots (user_id, display_name, description, owner_id, create_at, \
+         update_at, delete_at, last_icon_update) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&bot.user_id)
+    .bind(&bot.display_name)
+    .bind(&bot.description)
+    .bind(&bot.owner_id)
+    .bind(bot.create_at)
+    .bind(bot.update_at)
+    .bind(bot.delete_at)
+    .bind(bot.last_icon_update)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 async fn delete_token_session(tx: &mut sqlx::Transaction<'_, Db>, token_hash: &str) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
@@ -117,20 +135,31 @@ impl IntegrationStore for Backend {
         u.bind_to(sqlx::query(&User::TABLE.insert()))
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO bots (user_id, display_name, description, owner_id, create_at, \
-             update_at, delete_at, last_icon_update) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&bot.user_id)
-        .bind(&bot.display_name)
-        .bind(&bot.description)
-        .bind(&bot.owner_id)
-        .bind(bot.create_at)
-        .bind(bot.update_at)
-        .bind(bot.delete_at)
-        .bind(bot.last_icon_update)
-        .execute(&mut *tx)
-        .await?;
+        insert_bot(&mut tx, bot).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_account_kind(&self, user_id: &str, bot: Option<&Bot>, at: i64) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query("UPDATE users SET is_bot = $2, update_at = $3 WHERE id = $1")
+            .bind(user_id)
+            .bind(bot.is_some())
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("user"));
+        }
+        match bot {
+            Some(bot) => insert_bot(&mut tx, bot).await?,
+            None => {
+                sqlx::query("DELETE FROM bots WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
         tx.commit().await?;
         Ok(())
     }

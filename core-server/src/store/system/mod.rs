@@ -19,4 +19,60 @@ pub trait SystemStore: Send + Sync {
 
     /// Sets a server-wide value unless it is already set; returns the value in force.
     async fn init_system_value(&self, name: &str, value: &str) -> Result<String>;
+
+    /// What the server holds, for administrators' statistics: of one team
+    /// where given (channels, posts, members), else of the whole server.
+    async fn server_counts(
+        &self,
+        team_id: Option<&str>,
+        active: ActiveSince,
+    ) -> Result<ServerCounts>;
+
+    /// Posts per UTC day (days since the epoch) created at or after `since`,
+    /// of bots only when asked, newest day first; with `distinct_authors`
+    /// the count is of authors instead of posts.
+    async fn posts_per_day(&self, per_day: PerDay<'_>) -> Result<Vec<(i64, i64)>>;
+}
+
+/// Which users count as active.
+#[derive(Debug, Clone, Copy)]
+pub struct ActiveSince {
+    /// Active today: seen at or after this (ms).
+    pub day: i64,
+    /// Active this month: seen at or after this (ms).
+    pub month: i64,
+}
+
+/// A per-day count of posts.
+#[derive(Debug, Clone, Copy)]
+pub struct PerDay<'a> {
+    pub team_id: Option<&'a str>,
+    /// From this time on (ms).
+    pub since: i64,
+    /// Until before this time (ms).
+    pub until: i64,
+    pub bots_only: bool,
+    pub distinct_authors: bool,
+}
+
+/// Totals of a server or a team.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerCounts {
+    pub open_channels: i64,
+    pub private_channels: i64,
+    pub posts: i64,
+    /// People (no bots) with an active account, or the team's members.
+    pub users: i64,
+    pub teams: i64,
+    pub daily_active_users: i64,
+    pub monthly_active_users: i64,
+    /// Deactivated people.
+    pub inactive_users: i64,
+    pub incoming_webhooks: i64,
+    pub sessions: i64,
+    pub files: i64,
+    pub file_bytes: i64,
+    /// Connections the database pools hold now: writer, readers.
+    pub write_connections: i64,
+    pub read_connections: i64,
 }

@@ -37,4 +37,117 @@ impl SystemStore for Backend {
                 .await?,
         )
     }
+
+    async fn server_counts(
+        &self,
+        team_id: Option<&str>,
+        active: ActiveSince,
+    ) -> Result<ServerCounts> {
+        let pool = &self.read;
+        let channels = |kind: &'static str| {
+            let mut q = QueryBuilder::<Db>::new(
+                "SELECT COUNT(*) FROM channels WHERE delete_at = 0 AND channel_type = ",
+            );
+            q.push_bind(kind);
+            push_team(&mut q, "team_id", team_id);
+            q
+        };
+        let mut posts = QueryBuilder::<Db>::new(
+            "SELECT COUNT(*) FROM posts p JOIN channels c ON c.id = p.channel_id \
+             WHERE p.delete_at = 0",
+        );
+        push_team(&mut posts, "c.team_id", team_id);
+        let users = match team_id {
+            Some(team) => {
+                let mut q = QueryBuilder::<Db>::new(
+                    "SELECT COUNT(*) FROM team_members m JOIN users u ON u.id = m.user_id \
+                     WHERE m.delete_at = 0 AND u.delete_at = 0 AND m.team_id = ",
+                );
+                q.push_bind(team);
+                q
+            }
+            None => QueryBuilder::<Db>::new(
+                "SELECT COUNT(*) FROM users WHERE delete_at = 0 AND is_bot = FALSE",
+            ),
+        };
+        let active_since = |since: i64| {
+            let mut q = QueryBuilder::<Db>::new(
+                "SELECT COUNT(*) FROM statuses s JOIN users u ON u.id = s.user_id \
+                 WHERE u.delete_at = 0 AND u.is_bot = FALSE AND s.last_activity_at >= ",
+            );
+            q.push_bind(since);
+            q
+        };
+        let plain = |sql: &'static str| QueryBuilder::<Db>::new(sql);
+        Ok(ServerCounts {
+            open_channels: count(pool, channels(channel_types::OPEN)).await?,
+            private_channels: count(pool, channels(channel_types::PRIVATE)).await?,
+            posts: count(pool, posts).await?,
+            users: count(pool, users).await?,
+            teams: count(pool, plain("SELECT COUNT(*) FROM teams WHERE delete_at = 0")).await?,
+            daily_active_users: count(pool, active_since(active.day)).await?,
+            monthly_active_users: count(pool, active_since(active.month)).await?,
+            inactive_users: count(
+                pool,
+                plain("SELECT COUNT(*) FROM users WHERE delete_at <> 0 AND is_bot = FALSE"),
+            )
+            .await?,
+            incoming_webhooks: {
+                let mut q = QueryBuilder::<Db>::new(
+                    "SELECT COUNT(*) FROM incoming_webhooks WHERE delete_at = 0",
+                );
+                push_team(&mut q, "team_id", team_id);
+                count(pool, q).await?
+            },
+            sessions: count(pool, plain("SELECT COUNT(*) FROM sessions")).await?,
+            files: count(
+                pool,
+                plain("SELECT COUNT(*) FROM file_infos WHERE delete_at = 0"),
+            )
+            .await?,
+            file_bytes: count(
+                pool,
+                plain("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM file_infos WHERE delete_at = 0"),
+            )
+            .await?,
+            write_connections: i64::from(self.write.size()),
+            read_connections: i64::from(self.read.size()),
+        })
+    }
+
+    async fn posts_per_day(&self, per_day: PerDay<'_>) -> Result<Vec<(i64, i64)>> {
+        let counted = if per_day.distinct_authors {
+            "COUNT(DISTINCT p.user_id)"
+        } else {
+            "COUNT(*)"
+        };
+        let mut q = QueryBuilder::<Db>::new(format!(
+            "SELECT p.create_at / 86400000 AS day, {counted} FROM posts p \
+             JOIN channels c ON c.id = p.channel_id JOIN users u ON u.id = p.user_id \
+             WHERE p.delete_at = 0 AND p.create_at >= "
+        ));
+        q.push_bind(per_day.since);
+        q.push(" AND p.create_at < ");
+        q.push_bind(per_day.until);
+        if per_day.bots_only {
+            q.push(" AND u.is_bot = ");
+            q.push_bind(true);
+        }
+        push_team(&mut q, "c.team_id", per_day.team_id);
+        q.push(" GROUP BY day ORDER BY day DESC");
+        Ok(q.build_query_as().fetch_all(&self.read).await?)
+    }
+}
+
+/// Limits a count to one team's rows when a team is given.
+fn push_team<'a>(q: &mut QueryBuilder<'a, Db>, column: &str, team_id: Option<&'a str>) {
+    if let Some(team) = team_id {
+        q.push(format!(" AND {column} = "));
+        q.push_bind(team);
+    }
+}
+
+/// The single number a `SELECT COUNT(*)` (or `SUM`) answers.
+async fn count(pool: &sqlx::Pool<Db>, mut q: QueryBuilder<'_, Db>) -> Result<i64> {
+    Ok(q.build_query_scalar().fetch_one(pool).await?)
 }

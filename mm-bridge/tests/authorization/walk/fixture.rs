@@ -200,6 +200,8 @@ impl Walk {
             .replace("{category}", "display_settings")
             .replace("{preference_name}", "theme")
             .replace("{role_name}", "system_user")
+            // The built-in roles' ids: their names padded to an id's shape.
+            .replace("{role_id}", "systemuseryyyyyyyyyyyyyyyy")
             .replace("{emoji_name}", "tada")
             .replace("{bot_user_id}", &self.robot)
             .replace("{token_id}", &self.token_id)
@@ -295,7 +297,15 @@ impl Walk {
             }
             "/api/v4/users/group_channels" => json!([]),
             "/api/v4/emoji/search" => json!({"term": "ta"}),
-            "/api/v4/teams/{team_id}/files/search" => json!({"terms": "secret"}),
+            "/api/v4/teams/{team_id}/files/search" | "/api/v4/files/search" => {
+                json!({"terms": "secret"})
+            }
+            "/api/v4/posts/ephemeral" => json!({
+                "user_id": owner_id, "post": {"channel_id": private, "message": "spoof"}
+            }),
+            "/api/v4/bots/{bot_user_id}/convert_to_user" => {
+                json!({"email": "taken@example.com", "password": "password1"})
+            }
             "/api/v4/emoji/names" => json!(["tada", "unknown"]),
             p if p.ends_with("/channels/categories") && method == "PUT" => json!([]),
             "/api/v4/users/{user_id}/teams/{team_id}/channels/categories" => {
