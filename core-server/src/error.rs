@@ -32,6 +32,10 @@ pub enum Error {
     /// The feature is not available on this server.
     #[error("{0}")]
     NotImplemented(String),
+    /// A system admin marked the server busy: this expensive work is off
+    /// until then.
+    #[error("the server is busy")]
+    Busy,
     /// A backend (database, cache, object store) could not be reached.
     #[error("service unavailable: {0}")]
     Unavailable(String),

@@ -172,6 +172,11 @@ impl From<Error> for MmError {
                 "Too many requests.",
             ),
             Error::NotImplemented(_) => MmError::not_implemented(),
+            Error::Busy => MmError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "api.context.server_busy.app_error",
+                "The server is busy; non-critical services are temporarily unavailable.",
+            ),
             Error::Unavailable(detail) => {
                 tracing::error!(error = %detail, request_id = %crate::context::request_id(), "a backend is unavailable");
                 MmError::new(

@@ -53,6 +53,7 @@ pub fn status_of(err: &Error) -> (StatusCode, &'static str) {
         Error::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
         Error::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
         Error::NotImplemented(_) => (StatusCode::NOT_IMPLEMENTED, "not_implemented"),
+        Error::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
         Error::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
         Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }

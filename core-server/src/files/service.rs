@@ -382,6 +382,7 @@ impl Core {
         if let Some(team_id) = team_id {
             self.team_for_member(actor, team_id).await?;
         }
+        self.refuse_when_busy().await?;
         let words: Vec<String> = terms
             .split_whitespace()
             .map(|w| w.trim_matches('"').to_string())

@@ -213,6 +213,25 @@ impl Core {
         self.create_session(user, device_id).await
     }
 
+    /// Lets an account locked by failed logins try its password again
+    /// (system admins only; accounts of an identity provider have none).
+    pub async fn reset_failed_logins(&self, actor: &Actor, user_id: &str) -> Result<()> {
+        super::validate::id("user_id", user_id)?;
+        if !actor.is_admin() {
+            return Err(Error::forbidden(
+                "only system admins reset failed login attempts",
+            ));
+        }
+        let user = self.store.get_user(user_id).await?;
+        if !user.auth_service.is_empty() {
+            return Err(Error::invalid(
+                "user_id",
+                "signs in through an identity provider, not a password",
+            ));
+        }
+        self.store.clear_failed_logins(user_id).await
+    }
+
     /// Opens a session for a user whose credentials were already checked.
     pub async fn create_session(&self, user: User, device_id: &str) -> Result<LoginResult> {
         let now = now_ms();

@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod auth;
 mod authorize;
 mod bots;
+pub mod busy;
 mod channel_lists;
 mod channel_search;
 pub(crate) mod channels;

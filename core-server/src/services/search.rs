@@ -107,6 +107,7 @@ impl Core {
         limit: i64,
     ) -> Result<(Vec<Post>, Vec<String>)> {
         validate::length("terms", query, 0, 1000)?;
+        self.refuse_when_busy().await?;
         let teams: Vec<String> = match team_id {
             Some(team_id) => {
                 self.team_for_member(actor, team_id).await?;

@@ -66,6 +66,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v4/plugins/webapp"),
     ("POST", "/api/v4/roles/names"),
     ("GET", "/api/v4/analytics/old"),
+    ("GET", "/api/v4/server_busy"),
+    ("POST", "/api/v4/server_busy"),
+    ("DELETE", "/api/v4/server_busy"),
     ("GET", "/api/v4/roles"),
     ("GET", "/api/v4/roles/{role_id}"),
     ("GET", "/api/v4/roles/name/{role_name}"),
@@ -254,6 +257,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v4/bots/{bot_user_id}/assign/{user_id}"),
     ("POST", "/api/v4/bots/{bot_user_id}/convert_to_user"),
     ("POST", "/api/v4/users/{user_id}/convert_to_bot"),
+    ("POST", "/api/v4/users/{user_id}/reset_failed_attempts"),
     ("POST", "/api/v4/hooks/incoming"),
     ("GET", "/api/v4/hooks/incoming"),
     ("GET", "/api/v4/hooks/incoming/{hook_id}"),
@@ -414,6 +418,12 @@ pub fn router(core: Core) -> Router<Core> {
         .route("/api/v4/roles/name/{role_name}", get(roles::by_name))
         .route("/api/v4/roles", get(roles::all))
         .route("/api/v4/analytics/old", get(analytics::old))
+        .route(
+            "/api/v4/server_busy",
+            get(analytics::get_busy)
+                .post(analytics::set_busy)
+                .delete(analytics::clear_busy),
+        )
         .route("/api/v4/roles/{role_id}", get(roles::by_id))
         .route("/api/v4/users/login", post(users::login))
         .route("/api/v4/users/password/reset/send", post(email::send_reset))
@@ -715,6 +725,10 @@ pub fn router(core: Core) -> Router<Core> {
         .route(
             "/api/v4/users/{user_id}/convert_to_bot",
             post(bots::convert_to_bot),
+        )
+        .route(
+            "/api/v4/users/{user_id}/reset_failed_attempts",
+            post(users::reset_failed_attempts),
         )
         .route(
             "/api/v4/bots/{bot_user_id}/assign/{user_id}",

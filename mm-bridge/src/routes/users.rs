@@ -897,3 +897,16 @@ pub async fn reset_image(
     core.reset_picture(&auth.0, &id).await?;
     Ok(status_ok().into_response())
 }
+
+/// `POST /api/v4/users/{user_id}/reset_failed_attempts`: unlocks an account
+/// locked by failed logins.
+pub async fn reset_failed_attempts(
+    State(core): State<Core>,
+    auth: MmAuth,
+    MmPath(id): MmPath<String>,
+) -> MmResult<Response> {
+    let id = auth.user_id(&id);
+    check_id("user_id", &id)?;
+    core.reset_failed_logins(&auth.0, &id).await?;
+    Ok(status_ok().into_response())
+}

@@ -4,7 +4,8 @@
 //! `Secure`. Now: `maximum_login_attempts` locks an account until its
 //! password is reset, unknown accounts cost a password check too, lookups by
 //! address answer non-admins alike, failed logins are limited per client,
-//! and cookies are `Secure` on HTTPS sites.
+//! and cookies are `Secure` on HTTPS sites; system admins may unlock an
+//! account (`reset_failed_attempts`).
 
 use std::time::{Duration, Instant};
 
@@ -70,7 +71,21 @@ async fn failed_logins_lock_the_account_until_a_password_reset(backend: Backend)
         (StatusCode::UNAUTHORIZED, Some("locked_out")),
         "{answer}"
     );
-    // An admin's reset unlocks it.
+    // A member may not unlock it; an admin resetting the attempts does.
+    let (_, member) = app.user("member").await;
+    let reset = format!("/api/v4/users/{victim_id}/reset_failed_attempts");
+    let (status, answer, _) = app.call(&Method::POST, &reset, Some(&member), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
+    let (status, answer, _) = app.call(&Method::POST, &reset, Some(&root), None).await;
+    assert_eq!(
+        (status, &answer),
+        (StatusCode::OK, &json!({"status": "OK"}))
+    );
+    assert_eq!(v4_login(&app, "victim", "password1").await.0, 200);
+    for _ in 0..3 {
+        assert_eq!(v4_login(&app, "victim", "wrong").await.0, 401);
+    }
+    // Locked again: an admin's password reset unlocks it too.
     let (status, body, _) = app
         .call(
             &Method::PUT,

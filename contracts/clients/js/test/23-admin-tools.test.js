@@ -155,3 +155,52 @@ test('ephemeral posts: the recipient and the post are required, and the channel 
     const {res: badChannel} = await h.expectError(() => send({user_id: user.id, post: {channel_id: 'nope', message: 'x'}}), 400, 'a malformed channel id');
     assert.match(badChannel.body, /channel_id/);
 });
+
+// Client4 has no server-busy methods: its doFetch makes the calls.
+const busyRoute = (client) => `${client.getBaseRoute()}/server_busy`;
+const setBusy = (client, seconds) => client.doFetch(`${busyRoute(client)}?seconds=${seconds}`, {method: 'post'});
+const getBusy = (client) => client.doFetch(busyRoute(client), {method: 'get'});
+const clearBusy = (client) => client.doFetch(busyRoute(client), {method: 'delete'});
+
+test('a system admin marks the server busy: searches answer 503 until it is cleared; members may not see or change it', async () => {
+    const {client: admin} = await h.admin();
+    const {client: member} = await h.newUser('busy');
+    const team = await h.newTeam('busy');
+    await admin.addToTeam(team.id, (await member.getMe()).id);
+
+    await h.expectError(() => setBusy(member, 60), 403, 'a member marking the server busy');
+    await h.expectError(() => getBusy(member), 403, 'a member reading the busy state');
+    const idle = await getBusy(admin);
+    assert.equal(idle.busy, false);
+
+    const {res: bad} = await h.expectError(() => setBusy(admin, 0), 400, 'zero seconds');
+    assert.match(bad.body, /seconds/);
+    const before = Math.floor(Date.now() / 1000);
+    try {
+        const {res} = await h.observe(() => setBusy(admin, 30));
+        assert.equal(res.status, 200);
+        const state = await getBusy(admin);
+        assert.equal(state.busy, true);
+        assert.ok(state.expires >= before + 29 && state.expires <= before + 31, `expires in 30 s: ${JSON.stringify(state)}`);
+        assert.equal(Date.parse(state.expires_ts) / 1000, state.expires, 'expires_ts is the same time');
+        const {res: refused} = await h.expectError(() => member.searchPosts(team.id, 'anything', false), 503, 'a search while busy');
+        assert.equal(JSON.parse(refused.body).id, 'api.context.server_busy.app_error');
+        await h.expectError(() => member.searchFiles('', 'anything', false), 503, 'a file search while busy');
+        assert.ok(await member.getMe(), 'everything else is served');
+    } finally {
+        await clearBusy(admin);
+    }
+    assert.equal((await getBusy(admin)).busy, false);
+    const found = await member.searchPosts(team.id, 'anything', false);
+    assert.deepEqual(found.order, [], 'searches work again');
+});
+
+test('resetting failed login attempts is for system admins, and needs a password account that exists', async () => {
+    const {client: admin} = await h.admin();
+    const {client: member, user} = await h.newUser('reset');
+    await h.expectError(() => member.resetFailedAttempts(user.id), 403, 'a member');
+    const {data, res} = await h.observe(() => admin.resetFailedAttempts(user.id));
+    assert.equal(res.status, 200);
+    assert.deepEqual(data, {status: 'OK'});
+    await h.expectError(() => admin.resetFailedAttempts(h.unknownId()), 404, 'an unknown user');
+});

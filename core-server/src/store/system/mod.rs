@@ -20,6 +20,12 @@ pub trait SystemStore: Send + Sync {
     /// Sets a server-wide value unless it is already set; returns the value in force.
     async fn init_system_value(&self, name: &str, value: &str) -> Result<String>;
 
+    /// Sets a server-wide value, replacing any.
+    async fn set_system_value(&self, name: &str, value: &str) -> Result<()>;
+
+    /// Forgets a server-wide value.
+    async fn delete_system_value(&self, name: &str) -> Result<()>;
+
     /// What the server holds, for administrators' statistics: of one team
     /// where given (channels, posts, members), else of the whole server.
     async fn server_counts(

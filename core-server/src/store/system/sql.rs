@@ -38,6 +38,26 @@ impl SystemStore for Backend {
         )
     }
 
+    async fn set_system_value(&self, name: &str, value: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO systems (name, value) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        )
+        .bind(name)
+        .bind(value)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_system_value(&self, name: &str) -> Result<()> {
+        sqlx::query("DELETE FROM systems WHERE name = $1")
+            .bind(name)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
     async fn server_counts(
         &self,
         team_id: Option<&str>,

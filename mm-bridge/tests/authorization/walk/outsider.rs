@@ -257,12 +257,17 @@ pub const REFUSED_FOR_OUTSIDER: &[(&str, &str)] = &[
     ("GET", "/api/v4/channels/{channel_id}/common_teams"),
     ("POST", "/api/v4/channels/{channel_id}/convert_to_channel"),
     // System admins' tools: every role, statistics, ephemeral posts for
-    // integrations, and turning bots into people and back.
+    // integrations, turning bots into people and back, the busy switch and
+    // unlocking accounts.
     ("GET", "/api/v4/roles"),
     ("GET", "/api/v4/analytics/old"),
     ("POST", "/api/v4/posts/ephemeral"),
     ("POST", "/api/v4/bots/{bot_user_id}/convert_to_user"),
     ("POST", "/api/v4/users/{user_id}/convert_to_bot"),
+    ("GET", "/api/v4/server_busy"),
+    ("POST", "/api/v4/server_busy"),
+    ("DELETE", "/api/v4/server_busy"),
+    ("POST", "/api/v4/users/{user_id}/reset_failed_attempts"),
     // Incoming webhooks are managed by team admins.
     ("POST", "/api/v4/hooks/incoming"),
     ("GET", "/api/v4/hooks/incoming"),
