@@ -31,10 +31,14 @@ pub struct ThreadQuery {
     pub before: Option<i64>,
     /// Only threads whose last reply is newer than this (ms).
     pub after: Option<i64>,
-    /// Only threads replied to or changed for the reader since this (ms).
+    /// Only threads replied to, edited, deleted or changed for the reader
+    /// since this (ms).
     pub since: Option<i64>,
     /// Only threads with unread replies or mentions.
     pub unread_only: bool,
+    /// Also threads whose root was deleted (so an app that syncs `since`
+    /// learns of them).
+    pub include_deleted: bool,
     pub limit: i64,
 }
 
@@ -45,6 +49,7 @@ impl Default for ThreadQuery {
             after: None,
             since: None,
             unread_only: false,
+            include_deleted: false,
             limit: 200,
         }
     }
@@ -57,7 +62,7 @@ impl ThreadQuery {
             && self.after.is_none_or(|a| last > a)
             && self
                 .since
-                .is_none_or(|s| last >= s || t.member.last_updated >= s)
+                .is_none_or(|s| last >= s || t.member.last_updated >= s || t.root.update_at >= s)
             && (!self.unread_only || t.unread_replies > 0 || t.member.unread_mentions > 0)
     }
 }
@@ -153,13 +158,20 @@ impl Core {
         self.team_for_member(actor, team_id).await?;
         let all = self
             .store
-            .list_user_threads(actor.id(), team_id, None, MAX_THREADS)
+            .list_user_threads(
+                actor.id(),
+                team_id,
+                query.include_deleted,
+                None,
+                MAX_THREADS,
+            )
             .await?;
+        let live = || all.iter().filter(|t| t.root.delete_at == 0);
         let mut list = ThreadList {
-            total: i64::try_from(all.len()).unwrap_or(i64::MAX),
+            total: i64::try_from(live().count()).unwrap_or(i64::MAX),
             ..Default::default()
         };
-        for t in &all {
+        for t in live() {
             if t.unread_replies > 0 {
                 list.total_unread_threads += 1;
             }
@@ -197,7 +209,7 @@ impl Core {
         // Not among the first page: read it directly.
         let all = self
             .store
-            .list_user_threads(actor.id(), team_id, None, MAX_THREADS)
+            .list_user_threads(actor.id(), team_id, false, None, MAX_THREADS)
             .await?;
         all.into_iter()
             .find(|t| t.root.id == root_id)
@@ -297,7 +309,7 @@ impl Core {
         let now = now_ms();
         for t in self
             .store
-            .list_user_threads(actor.id(), team_id, None, MAX_THREADS)
+            .list_user_threads(actor.id(), team_id, false, None, MAX_THREADS)
             .await?
         {
             self.store

@@ -395,7 +395,7 @@ async fn thread_followers_and_unread_replies(ctx: Ctx) {
     );
 
     let views = store
-        .list_user_threads(&u.id, &t.id, None, 10)
+        .list_user_threads(&u.id, &t.id, false, None, 10)
         .await
         .expect("threads");
     assert_eq!(views.len(), 1);
@@ -406,7 +406,7 @@ async fn thread_followers_and_unread_replies(ctx: Ctx) {
     assert_eq!(views[0].participants, vec![other.id.clone()]);
     assert!(
         store
-            .list_user_threads(&u.id, &t.id, Some(30), 10)
+            .list_user_threads(&u.id, &t.id, false, Some(30), 10)
             .await
             .expect("before")
             .is_empty(),

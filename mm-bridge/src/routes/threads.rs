@@ -56,7 +56,8 @@ pub(crate) fn thread(t: ThreadView, profiles: &HashMap<String, User>) -> MmThrea
         last_viewed_at: member.last_viewed,
         participants: participants(ids, profiles),
         delete_at: root.delete_at,
-        post: convert::post(root, Vec::new()),
+        // A deleted root says only that it was there.
+        post: convert::post(root.redacted(), Vec::new()),
         unread_replies,
         unread_mentions: member.unread_mentions,
         is_urgent: false,
@@ -82,6 +83,7 @@ pub struct ThreadsQuery {
     #[serde(rename = "pageSize")]
     page_size: Option<String>,
     unread: Option<String>,
+    deleted: Option<String>,
     extended: Option<String>,
     #[serde(rename = "totalsOnly")]
     totals_only: Option<String>,
@@ -153,6 +155,7 @@ pub async fn list(
         after: cursor(&core, &auth, "after", q.after).await?,
         since,
         unread_only: query_bool(q.unread.as_deref()),
+        include_deleted: query_bool(q.deleted.as_deref()),
         limit,
     };
     let list = core.list_threads(&auth.0, &team, query).await?;

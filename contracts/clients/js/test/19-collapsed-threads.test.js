@@ -102,6 +102,19 @@ test('the threads list pages with after and before cursors, filters by since and
     assert.deepEqual(plain.threads[0].participants, [{id: replier.user.id}], 'not extended: ids only');
 
     await h.expectError(() => list({perPage: 1, after: h.unknownId()}), 404, 'an unknown after cursor');
+
+    // A deleted root leaves the list; an app syncing with deleted=true learns of it.
+    const deletedAt = Date.now();
+    await author.client.deletePost(newest);
+    const live = await list({perPage: 10});
+    assert.ok(!live.threads.some((t) => t.id === newest), 'a deleted thread is not listed');
+    assert.equal(live.total, 2, 'nor counted');
+    const synced = await list({perPage: 10, deleted: true, since: deletedAt - 1});
+    const gone = synced.threads.find((t) => t.id === newest);
+    assert.ok(gone, `deleted=true lists it: ${JSON.stringify(synced.threads.map((t) => t.id))}`);
+    assert.ok(gone.delete_at >= deletedAt - 1000, 'with when it was deleted');
+    assert.equal(gone.post.message, '', 'a deleted root keeps no message');
+    assert.equal(synced.total, 2, 'totals count live threads only');
 });
 
 test('marking a thread unread from a reply moves its read point just before that reply and counts its mentions again', async () => {

@@ -124,11 +124,13 @@ pub trait PostStore: Send + Sync {
     async fn list_thread_members(&self, post_ids: &[String]) -> Result<Vec<ThreadMember>>;
 
     /// Threads the user follows in a team's channels (and their DMs and GMs),
-    /// most recently replied first; `before` is a `last_reply_at` cursor.
+    /// most recently replied first, those whose root was deleted too when
+    /// asked; `before` is a `last_reply_at` cursor.
     async fn list_user_threads(
         &self,
         user_id: &str,
         team_id: &str,
+        include_deleted: bool,
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<ThreadView>>;

@@ -72,7 +72,12 @@ async fn thread_participants(pool: &sqlx::Pool<Db>, root_id: &str) -> Result<Vec
 /// Followed threads of members of their channel, with each follower's
 /// unread replies; conditions on `t` (the membership), `p` (the root) and
 /// `c` (its channel) follow.
-fn thread_views<'a>() -> QueryBuilder<'a, Db> {
+fn thread_views<'a>(include_deleted: bool) -> QueryBuilder<'a, Db> {
+    let live = if include_deleted {
+        ""
+    } else {
+        "p.delete_at = 0 AND "
+    };
     let mut q = QueryBuilder::<Db>::new(format!(
         "SELECT {}, {}, \
          (SELECT COUNT(*) FROM posts r WHERE r.root_id = p.id AND r.delete_at = 0 \
@@ -80,7 +85,7 @@ fn thread_views<'a>() -> QueryBuilder<'a, Db> {
          FROM thread_memberships t JOIN posts p ON p.id = t.post_id \
          JOIN channels c ON c.id = p.channel_id \
          JOIN channel_members m ON m.channel_id = p.channel_id AND m.user_id = t.user_id \
-         WHERE p.delete_at = 0 AND t.following = ",
+         WHERE {live}t.following = ",
         Post::TABLE.columns_of("p"),
         ThreadMember::TABLE.columns_of("t"),
     ));
@@ -493,10 +498,11 @@ impl PostStore for Backend {
         &self,
         user_id: &str,
         team_id: &str,
+        include_deleted: bool,
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<ThreadView>> {
-        let mut q = thread_views();
+        let mut q = thread_views(include_deleted);
         q.push(" AND t.user_id = ");
         q.push_bind(user_id);
         q.push(" AND (c.team_id = ");
@@ -516,7 +522,7 @@ impl PostStore for Backend {
     }
 
     async fn list_thread_followers(&self, root_id: &str) -> Result<Vec<ThreadView>> {
-        let mut q = thread_views();
+        let mut q = thread_views(false);
         q.push(" AND t.post_id = ");
         q.push_bind(root_id);
         let rows = q.build().fetch_all(&self.read).await?;
