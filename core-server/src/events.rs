@@ -142,6 +142,11 @@ pub enum EventKind {
     UserUpdated {
         user: User,
     },
+    /// An account was activated or deactivated (its `UserUpdated` comes too).
+    UserActivationChanged {
+        user_id: String,
+        active: bool,
+    },
     UserRolesUpdated {
         user_id: String,
         roles: String,

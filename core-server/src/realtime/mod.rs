@@ -66,25 +66,56 @@ impl Core {
         channel_id: &str,
         parent_id: &str,
     ) -> crate::Result<()> {
-        crate::services::validate::id("channel_id", channel_id)?;
+        self.publish_typing(actor, actor.id(), channel_id, parent_id)
+            .await
+    }
+
+    /// Publishes that `user_id` is typing: said by that user, or by a
+    /// system admin on their behalf. The typist must be able to post there
+    /// (a member of a live channel); every other channel, an unknown one
+    /// included, is refused alike.
+    pub async fn publish_typing(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        channel_id: &str,
+        parent_id: &str,
+    ) -> crate::Result<()> {
+        crate::services::validate::id("user_id", user_id)?;
+        if !actor.is_self_or_admin(user_id) {
+            return Err(crate::Error::forbidden(
+                "only system admins may say that someone else is typing",
+            ));
+        }
         if !parent_id.is_empty() {
             crate::services::validate::id("parent_id", parent_id)?;
         }
-        let (channel, _) = self.channel_for_member(actor, channel_id).await?;
-        if channel.delete_at != 0 {
-            return Err(crate::Error::forbidden("the channel is archived"));
+        let refused = || crate::Error::forbidden("the typist cannot post in this channel");
+        if !crate::id::is_valid_id(channel_id) {
+            return Err(refused());
         }
-        self.presence_activity(actor.id()).await;
+        let channel = match self
+            .store
+            .get_channel_with_member(channel_id, user_id)
+            .await
+        {
+            Ok((channel, Some(_))) if channel.delete_at == 0 => channel,
+            Ok(_) | Err(crate::Error::NotFound { .. }) => return Err(refused()),
+            Err(e) => return Err(e),
+        };
+        if user_id == actor.id() {
+            self.presence_activity(user_id).await;
+        }
         self.events.publish_event(
             crate::events::CoreEvent::new(
                 crate::events::EventKind::Typing {
                     channel_id: channel.id.clone(),
                     parent_id: parent_id.to_string(),
-                    user_id: actor.id().to_string(),
+                    user_id: user_id.to_string(),
                 },
                 crate::events::Audience::Channel(channel.id),
             )
-            .omit(actor.id()),
+            .omit(user_id),
         );
         Ok(())
     }

@@ -356,6 +356,31 @@ impl Core {
         self.store.list_sessions(user_id).await
     }
 
+    /// Signs a user out everywhere: one's own sessions (the calling one
+    /// included), or anyone's for an admin. Access tokens stay valid and
+    /// open a new session when next used.
+    pub async fn revoke_user_sessions(&self, actor: &Actor, user_id: &str) -> Result<()> {
+        crate::services::validate::id("user_id", user_id)?;
+        if !actor.is_self_or_admin(user_id) {
+            return Err(Error::forbidden("you may only revoke your own sessions"));
+        }
+        self.end_sessions(user_id, None).await
+    }
+
+    /// Signs everyone out, the calling admin included: every session ends
+    /// and its sockets close, on every node.
+    pub async fn revoke_all_sessions(&self, actor: &Actor) -> Result<()> {
+        if !actor.is_admin() {
+            return Err(Error::forbidden(
+                "only a system admin can revoke everyone's sessions",
+            ));
+        }
+        for (user_id, session_id) in self.store.delete_all_sessions().await? {
+            self.session_ended(&user_id, &session_id);
+        }
+        Ok(())
+    }
+
     /// Revokes one of the caller's sessions (or anyone's, for an admin).
     pub async fn revoke_session(
         &self,

@@ -28,6 +28,7 @@ mod threads;
 mod tokens;
 mod unread;
 mod user_filters;
+mod user_stats;
 mod users;
 pub mod validate;
 mod webhooks;
@@ -48,6 +49,7 @@ pub use search::{parse_search, SearchQuery};
 pub use teams::{NewTeam, TeamPatch};
 pub use threads::{CollapsedRoot, ThreadList, ThreadQuery};
 pub use user_filters::UserFilter;
+pub use user_stats::UserStatsFilter;
 pub use users::{NewUser, UserPatch, MAX_PICTURE_BYTES};
 pub use webhooks::{HookInput, HookPayload};
 // The record lives in the model (events carry it); callers find it here too.

@@ -30,6 +30,17 @@ fn token_session(token: &UserAccessToken, user: &User) -> Session {
     }
 }
 
+/// Everyone's tokens are for system admins.
+fn require_token_admin(actor: &Actor) -> Result<()> {
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(Error::forbidden(
+            "only a system admin can see every user's access tokens",
+        ))
+    }
+}
+
 impl Core {
     /// Creates a token for `user_id`; returns the token (shown only now) and its record.
     pub async fn create_access_token(
@@ -75,6 +86,33 @@ impl Core {
             return Err(Error::forbidden("you may only list your own access tokens"));
         }
         self.store.list_access_tokens(user_id).await
+    }
+
+    /// Every user's tokens, a page at a time: for system admins.
+    pub async fn list_all_access_tokens(
+        &self,
+        actor: &Actor,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<UserAccessToken>> {
+        require_token_admin(actor)?;
+        self.store.list_all_access_tokens(offset, limit).await
+    }
+
+    /// The tokens with this id, of this user id or of the user with this
+    /// username (exact matches): for system admins.
+    pub async fn search_access_tokens(
+        &self,
+        actor: &Actor,
+        term: &str,
+    ) -> Result<Vec<UserAccessToken>> {
+        require_token_admin(actor)?;
+        let term = term.trim().to_lowercase();
+        if term.is_empty() {
+            return Err(Error::invalid("term", "must not be empty"));
+        }
+        validate::length("term", &term, 1, 64)?;
+        self.store.search_access_tokens(&term).await
     }
 
     /// One token, for its user or an admin.

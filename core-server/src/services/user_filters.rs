@@ -120,6 +120,12 @@ impl Core {
         Ok(users.into_iter().map(|u| self.user_for(actor, u)).collect())
     }
 
+    /// The ids of everyone who shares a channel with the actor (of any
+    /// kind, archived ones too), the actor left out.
+    pub async fn known_user_ids(&self, actor: &Actor) -> Result<Vec<String>> {
+        self.store.known_user_ids(actor.id()).await
+    }
+
     async fn all_users(&self) -> Result<Vec<User>> {
         let mut out = Vec::new();
         let mut after: Option<String> = None;

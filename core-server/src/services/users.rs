@@ -49,6 +49,15 @@ pub struct UserPatch {
 /// Largest uploaded profile picture, in bytes.
 pub const MAX_PICTURE_BYTES: usize = 2 * 1024 * 1024;
 
+/// How a profile change treats the maps of a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Maps {
+    /// A patch: notification settings and timezone merge into the stored ones.
+    Merge,
+    /// A full update: the given maps replace the stored ones.
+    Replace,
+}
+
 fn check_profile_text(field: &str, value: &str, max: usize) -> Result<()> {
     validate::length(field, value, 0, max)
 }
@@ -197,6 +206,24 @@ impl Core {
 
     /// Changes a profile: one's own, or anyone's for an admin.
     pub async fn patch_user(&self, actor: &Actor, id: &str, patch: UserPatch) -> Result<User> {
+        self.change_profile(actor, id, patch, Maps::Merge).await
+    }
+
+    /// Replaces a profile (Mattermost's full update): as a patch, except
+    /// that the props, notification settings and timezone given replace the
+    /// stored ones instead of merging into them, and empty notification
+    /// settings fall back to the defaults.
+    pub async fn update_user(&self, actor: &Actor, id: &str, update: UserPatch) -> Result<User> {
+        self.change_profile(actor, id, update, Maps::Replace).await
+    }
+
+    async fn change_profile(
+        &self,
+        actor: &Actor,
+        id: &str,
+        patch: UserPatch,
+        maps: Maps,
+    ) -> Result<User> {
         validate::id("user_id", id)?;
         if !actor.is_self_or_admin(id) {
             return Err(Error::forbidden("you may only change your own profile"));
@@ -252,11 +279,20 @@ impl Core {
         }
         if let Some(notify) = patch.notify_props {
             check_map("notify_props", &notify)?;
-            user.notify_props.extend(notify);
+            match maps {
+                Maps::Merge => user.notify_props.extend(notify),
+                Maps::Replace if notify.is_empty() => {
+                    user.notify_props = default_user_notify_props();
+                }
+                Maps::Replace => user.notify_props = notify,
+            }
         }
         if let Some(tz) = patch.timezone {
             check_map("timezone", &tz)?;
-            user.timezone.extend(tz);
+            match maps {
+                Maps::Merge => user.timezone.extend(tz),
+                Maps::Replace => user.timezone = tz,
+            }
         }
         user.update_at = now_ms();
         self.store.update_user(&user).await?;
@@ -270,9 +306,46 @@ impl Core {
         if !actor.is_self_or_admin(id) {
             return Err(Error::forbidden("you may only deactivate your own account"));
         }
+        let user = self.deactivate_account(id).await?;
+        Ok(self.user_for(actor, user))
+    }
+
+    /// Activates or deactivates an account, and tells everyone its
+    /// activation changed. System admins may do either to anyone; users
+    /// may deactivate themselves (always allowed here, as by
+    /// `deactivate_user`).
+    pub async fn set_user_active(&self, actor: &Actor, id: &str, active: bool) -> Result<()> {
+        validate::id("user_id", id)?;
+        let self_deactivation = !active && actor.id() == id;
+        if !self_deactivation && !actor.is_admin() {
+            return Err(Error::forbidden(
+                "only a system admin can activate or deactivate other accounts",
+            ));
+        }
+        if active {
+            let mut user = self.store.get_user(id).await?;
+            user.delete_at = 0;
+            user.update_at = now_ms();
+            self.store.update_user(&user).await?;
+            self.user_updated(&user);
+        } else {
+            self.deactivate_account(id).await?;
+        }
+        self.events.publish(
+            EventKind::UserActivationChanged {
+                user_id: id.to_string(),
+                active,
+            },
+            Audience::All,
+        );
+        Ok(())
+    }
+
+    /// Marks an account deactivated (once) and ends its sessions.
+    async fn deactivate_account(&self, id: &str) -> Result<User> {
         let mut user = self.store.get_user(id).await?;
         if user.is_deleted() {
-            return Ok(self.user_for(actor, user));
+            return Ok(user);
         }
         let now = now_ms();
         user.delete_at = now;
@@ -280,7 +353,28 @@ impl Core {
         self.store.update_user(&user).await?;
         self.end_sessions(id, None).await?;
         self.user_updated(&user);
-        Ok(self.user_for(actor, user))
+        Ok(user)
+    }
+
+    /// Marks a user's e-mail address verified without a mailed link: for
+    /// system admins. Answers with the user as read before the change, as
+    /// Mattermost does.
+    pub async fn verify_email_by_admin(&self, actor: &Actor, id: &str) -> Result<User> {
+        validate::id("user_id", id)?;
+        let before = self.store.get_user(id).await?;
+        if !actor.is_admin() {
+            return Err(Error::forbidden(
+                "only a system admin can verify an address without its link",
+            ));
+        }
+        let user = User {
+            email_verified: true,
+            update_at: now_ms(),
+            ..before.clone()
+        };
+        self.store.update_user(&user).await?;
+        self.user_updated(&user);
+        Ok(self.user_for(actor, before))
     }
 
     /// A user by e-mail address: system admins only. Addresses are private

@@ -59,7 +59,7 @@ pub use reactions::ReactionStore;
 pub use sqlite::SqliteStore;
 pub use system::{ActiveSince, PerDay, ServerCounts, SystemStore};
 pub use teams::TeamStore;
-pub use users::UserStore;
+pub use users::{RoleScope, RoleTerm, UserCount, UserStore};
 
 /// Where listing a channel's posts starts: strictly older than this post.
 #[derive(Debug, Clone, Copy)]

@@ -253,8 +253,79 @@ async fn incoming_webhooks_by_team(ctx: Ctx) {
     ));
 }
 
+/// Everyone's tokens, paged by id, and found by exact token id, user id or
+/// username only.
+async fn every_token_listed_and_searched(ctx: Ctx) {
+    let store = &ctx.store;
+    let (tina, tom) = (user("tina"), user("tom_1"));
+    for u in [&tina, &tom] {
+        store.create_user(u, None).await.expect("user");
+    }
+    let mut tokens = Vec::new();
+    for (owner, hash) in [(&tina, "a"), (&tina, "b"), (&tom, "c")] {
+        let token = UserAccessToken {
+            id: new_id(),
+            token_hash: hash.into(),
+            user_id: owner.id.clone(),
+            description: hash.into(),
+            is_active: hash != "b",
+            create_at: 5,
+        };
+        store
+            .create_access_token(&token, &token_session(&owner.id, hash))
+            .await
+            .expect("create");
+        tokens.push(token);
+    }
+    let mut by_id = tokens.clone();
+    by_id.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(
+        store.list_all_access_tokens(0, 10).await.expect("all"),
+        by_id
+    );
+    assert_eq!(
+        store.list_all_access_tokens(1, 1).await.expect("page"),
+        by_id[1..2]
+    );
+    assert!(store
+        .list_all_access_tokens(3, 10)
+        .await
+        .expect("past the end")
+        .is_empty());
+
+    let ids = |found: Vec<UserAccessToken>| found.into_iter().map(|t| t.id).collect::<Vec<_>>();
+    let mut tinas = vec![tokens[0].id.clone(), tokens[1].id.clone()];
+    tinas.sort();
+    assert_eq!(
+        ids(store.search_access_tokens("tina").await.expect("by name")),
+        tinas
+    );
+    assert_eq!(
+        ids(store.search_access_tokens(&tina.id).await.expect("by user")),
+        tinas
+    );
+    assert_eq!(
+        ids(store
+            .search_access_tokens(&tokens[2].id)
+            .await
+            .expect("by id")),
+        vec![tokens[2].id.clone()]
+    );
+    for partial in ["tin", "tom_", "tom%", "%"] {
+        assert!(
+            store
+                .search_access_tokens(partial)
+                .await
+                .expect("partial")
+                .is_empty(),
+            "{partial:?} matches only itself"
+        );
+    }
+}
+
 on_both_backends!(
     access_tokens_carry_their_session,
+    every_token_listed_and_searched,
     bots_are_users_with_an_owner,
     incoming_webhooks_by_team,
 );

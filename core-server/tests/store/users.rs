@@ -2,6 +2,7 @@
 
 use core_server::id::new_id;
 use core_server::model::*;
+use core_server::store::{RoleScope, RoleTerm, UserCount};
 use core_server::Error;
 
 use crate::fixtures::*;
@@ -291,9 +292,278 @@ async fn session_devices_and_sign_out_everywhere(ctx: Ctx) {
         .is_empty());
 }
 
+fn term(scope: RoleScope, role: &str, only: bool, unless: Option<&str>) -> RoleTerm {
+    RoleTerm {
+        scope,
+        role: role.into(),
+        only,
+        unless: unless.map(Into::into),
+    }
+}
+
+/// A team and channel with an admin (system admin, team and channel
+/// admin), a team admin, a plain member who is deactivated, a bot and a
+/// member who left; counts by every filter, on the same records.
+async fn users_are_counted_by_scope_activation_bots_and_roles(ctx: Ctx) {
+    let store = &ctx.store;
+    let admin = User {
+        roles: "system_user system_admin".into(),
+        ..user("admin")
+    };
+    let lead = user("lead");
+    let gone = User {
+        delete_at: 5,
+        ..user("gone")
+    };
+    let robot = User {
+        is_bot: true,
+        ..user("robot")
+    };
+    let left = user("left");
+    let lonely = user("lonely");
+    let visitor = user("visitor");
+    for u in [&admin, &lead, &gone, &robot, &left, &lonely, &visitor] {
+        store.create_user(u, None).await.expect("user");
+    }
+    let t = team("counted");
+    let c = channel(&t.id, "town-square", "O");
+    let admin_member = TeamMember {
+        roles: "team_user team_admin".into(),
+        ..team_member(&t.id, &admin.id)
+    };
+    let admin_in_channel = ChannelMember {
+        roles: "channel_user channel_admin".into(),
+        ..member(&c.id, &admin.id)
+    };
+    store
+        .create_team(
+            &t,
+            std::slice::from_ref(&c),
+            Some(&admin_member),
+            &[admin_in_channel],
+        )
+        .await
+        .expect("team");
+    let lead_member = TeamMember {
+        roles: "team_user team_admin".into(),
+        ..team_member(&t.id, &lead.id)
+    };
+    let lead_in_channel = ChannelMember {
+        roles: "channel_user channel_admin".into(),
+        ..member(&c.id, &lead.id)
+    };
+    store
+        .save_team_member(&lead_member, &[lead_in_channel])
+        .await
+        .expect("lead");
+    for u in [&gone, &robot, &left] {
+        store
+            .save_team_member(&team_member(&t.id, &u.id), &[member(&c.id, &u.id)])
+            .await
+            .expect("member");
+    }
+    store
+        .remove_team_member(&t.id, &left.id, 9)
+        .await
+        .expect("left");
+    store
+        .save_channel_member(&member(&c.id, &visitor.id))
+        .await
+        .expect("a channel member outside the team");
+
+    let count =
+        |filter: UserCount| async move { store.count_users_where(&filter).await.expect("count") };
+    let in_team = |roles: Vec<RoleTerm>| UserCount {
+        team_id: Some(t.id.clone()),
+        roles,
+        ..UserCount::default()
+    };
+    let in_channel = |roles: Vec<RoleTerm>| UserCount {
+        channel_id: Some(c.id.clone()),
+        roles,
+        ..UserCount::default()
+    };
+
+    assert_eq!(
+        count(UserCount::default()).await,
+        5,
+        "active people: admin, lead, left, lonely, visitor"
+    );
+    let everyone = UserCount {
+        include_deleted: true,
+        include_bots: true,
+        ..UserCount::default()
+    };
+    assert_eq!(count(everyone).await, 7);
+    assert_eq!(
+        count(in_team(vec![])).await,
+        2,
+        "current active members: admin, lead"
+    );
+    let with_all = UserCount {
+        include_deleted: true,
+        include_bots: true,
+        ..in_team(vec![])
+    };
+    assert_eq!(
+        count(with_all).await,
+        4,
+        "the member who left is never counted"
+    );
+    assert_eq!(
+        count(in_channel(vec![])).await,
+        3,
+        "admin, lead and visitor"
+    );
+
+    let team_admins = vec![term(RoleScope::Team, "team_admin", false, None)];
+    assert_eq!(
+        count(in_team(team_admins.clone())).await,
+        1,
+        "lead: system admins are left out"
+    );
+    let team_users = vec![term(
+        RoleScope::Team,
+        "team_user",
+        false,
+        Some("team_admin"),
+    )];
+    let deleted_too = UserCount {
+        include_deleted: true,
+        ..in_team(team_users)
+    };
+    assert_eq!(
+        count(deleted_too).await,
+        1,
+        "gone: a member who is not an admin"
+    );
+    let system_admins = vec![term(RoleScope::System, "system_admin", false, None)];
+    assert_eq!(count(in_team(system_admins.clone())).await, 1);
+    let either = [system_admins.clone(), team_admins.clone()].concat();
+    assert_eq!(count(in_team(either)).await, 2, "the terms add up");
+    let only_users = vec![term(RoleScope::System, "system_user", true, None)];
+    assert_eq!(
+        count(in_team(only_users)).await,
+        1,
+        "lead holds nothing but system_user"
+    );
+    assert_eq!(
+        count(in_channel(team_admins)).await,
+        3,
+        "team roles mean nothing without a team"
+    );
+    let channel_admins = vec![term(RoleScope::Channel, "channel_admin", false, None)];
+    assert_eq!(count(in_channel(channel_admins)).await, 1);
+    let channel_users = vec![term(
+        RoleScope::Channel,
+        "channel_user",
+        false,
+        Some("channel_admin"),
+    )];
+    assert_eq!(count(in_channel(channel_users)).await, 1, "visitor");
+    let unknown_team = UserCount {
+        team_id: Some(new_id()),
+        ..UserCount::default()
+    };
+    assert_eq!(count(unknown_team).await, 0);
+    // A role name with LIKE's wildcards matches only itself.
+    let wild = vec![term(RoleScope::System, "system%", false, None)];
+    assert_eq!(
+        count(UserCount {
+            roles: wild,
+            ..UserCount::default()
+        })
+        .await,
+        0
+    );
+}
+
+/// Everyone a user shares a channel with (direct ones and archived ones
+/// too), once; and signing everyone out at once.
+async fn known_users_and_signing_everyone_out(ctx: Ctx) {
+    let store = &ctx.store;
+    let (t, town, me) = fixture(&ctx).await;
+    let friend = user("friend");
+    let colleague = user("colleague");
+    let stranger = user("stranger");
+    for u in [&friend, &colleague, &stranger] {
+        store.create_user(u, None).await.expect("user");
+    }
+    assert!(store
+        .known_user_ids(&me.id)
+        .await
+        .expect("known")
+        .is_empty());
+    store
+        .save_team_member(
+            &team_member(&t.id, &colleague.id),
+            &[member(&town.id, &colleague.id)],
+        )
+        .await
+        .expect("colleague");
+    let archived = Channel {
+        delete_at: 3,
+        ..channel(&t.id, "archived", "P")
+    };
+    store
+        .create_channel(
+            &archived,
+            &[
+                member(&archived.id, &me.id),
+                member(&archived.id, &colleague.id),
+            ],
+        )
+        .await
+        .expect("archived");
+    let dm = channel("", &format!("{}__{}", me.id, friend.id), "D");
+    store
+        .create_channel(&dm, &[member(&dm.id, &me.id), member(&dm.id, &friend.id)])
+        .await
+        .expect("dm");
+    let mut known = store.known_user_ids(&me.id).await.expect("known");
+    known.sort();
+    let mut expected = vec![friend.id.clone(), colleague.id.clone()];
+    expected.sort();
+    assert_eq!(known, expected, "each once, never oneself");
+    assert_eq!(
+        store.known_user_ids(&stranger.id).await.expect("known"),
+        Vec::<String>::new()
+    );
+
+    let session = |user_id: &str| Session {
+        id: new_id(),
+        token_hash: new_id(),
+        user_id: user_id.into(),
+        create_at: 1,
+        expires_at: 0,
+        last_activity_at: 1,
+        device_id: String::new(),
+        roles: "system_user".into(),
+        props: StringMap::new(),
+    };
+    let sessions = [session(&me.id), session(&me.id), session(&friend.id)];
+    for s in &sessions {
+        store.create_session(s).await.expect("session");
+    }
+    let mut ended = store.delete_all_sessions().await.expect("sign out");
+    ended.sort();
+    let mut expected: Vec<(String, String)> = sessions
+        .iter()
+        .map(|s| (s.user_id.clone(), s.id.clone()))
+        .collect();
+    expected.sort();
+    assert_eq!(ended, expected);
+    for u in [&me, &friend] {
+        assert!(store.list_sessions(&u.id).await.expect("list").is_empty());
+    }
+    assert!(store.delete_all_sessions().await.expect("again").is_empty());
+}
+
 on_both_backends!(
     users_round_trip_and_unique,
     sessions_by_token_hash,
     passwords_pictures_and_listings,
     session_devices_and_sign_out_everywhere,
+    users_are_counted_by_scope_activation_bots_and_roles,
+    known_users_and_signing_everyone_out,
 );

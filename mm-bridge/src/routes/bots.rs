@@ -123,6 +123,47 @@ pub async fn tokens(
     ))
 }
 
+/// `GET /api/v4/users/tokens`: every user's tokens, for system admins.
+pub async fn all_tokens(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    MmQuery(paging): MmQuery<Paging>,
+) -> MmResult<Json<Vec<MmToken>>> {
+    // A page past any count is empty, but the caller is still checked.
+    let offset = paging.checked_offset().unwrap_or(i64::MAX);
+    Ok(Json(
+        core.list_all_access_tokens(&actor, offset, paging.per_page())
+            .await?
+            .into_iter()
+            .map(|t| token(t, None))
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct TokenSearch {
+    #[serde(default)]
+    term: String,
+}
+
+/// `POST /api/v4/users/tokens/search`: tokens by exact token id, user id
+/// or username, for system admins; anyone else is refused whatever the
+/// body holds, as on Mattermost.
+pub async fn search_tokens(
+    State(core): State<Core>,
+    MmAuth(actor): MmAuth,
+    body: Result<MmJson<TokenSearch>, MmError>,
+) -> MmResult<Json<Vec<MmToken>>> {
+    let term = body.map(|MmJson(b)| b.term).unwrap_or_default();
+    Ok(Json(
+        core.search_access_tokens(&actor, &term)
+            .await?
+            .into_iter()
+            .map(|t| token(t, None))
+            .collect(),
+    ))
+}
+
 /// `GET /api/v4/users/tokens/{token_id}`
 pub async fn get_token(
     State(core): State<Core>,

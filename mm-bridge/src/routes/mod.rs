@@ -1,6 +1,7 @@
 //! The v4 route table, one module per area. Every path not listed answers
 //! 501 in Mattermost's error shape.
 
+mod accounts;
 mod analytics;
 mod bots;
 mod channel_lists;
@@ -20,7 +21,9 @@ mod sidebar;
 pub mod system;
 mod teams;
 pub(crate) mod threads;
+mod typing;
 mod uploads;
+mod user_counts;
 mod users;
 
 use axum::http::StatusCode;
@@ -93,6 +96,18 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v4/users/{user_id}/sessions"),
     ("POST", "/api/v4/users/{user_id}/sessions/revoke"),
     ("PUT", "/api/v4/users/sessions/device"),
+    ("PUT", "/api/v4/users/{user_id}"),
+    ("PUT", "/api/v4/users/{user_id}/active"),
+    ("POST", "/api/v4/users/{user_id}/sessions/revoke/all"),
+    ("POST", "/api/v4/users/sessions/revoke/all"),
+    ("POST", "/api/v4/users/{user_id}/email/verify/member"),
+    ("POST", "/api/v4/users/{user_id}/typing"),
+    ("GET", "/api/v4/users/stats"),
+    ("GET", "/api/v4/users/stats/filtered"),
+    ("GET", "/api/v4/users/known"),
+    ("GET", "/api/v4/limits/server"),
+    ("GET", "/api/v4/users/tokens"),
+    ("POST", "/api/v4/users/tokens/search"),
     ("POST", "/api/v4/notifications/ack"),
     ("GET", "/api/v4/users/{user_id}/status"),
     ("PUT", "/api/v4/users/{user_id}/status"),
@@ -441,8 +456,30 @@ pub fn router(core: Core) -> Router<Core> {
         .route("/api/v4/users/search", post(users::search))
         .route(
             "/api/v4/users/{user_id}",
-            get(users::get).delete(users::deactivate),
+            get(users::get)
+                .put(accounts::update)
+                .delete(users::deactivate),
         )
+        .route("/api/v4/users/{user_id}/active", put(accounts::set_active))
+        .route(
+            "/api/v4/users/{user_id}/sessions/revoke/all",
+            post(accounts::revoke_user_sessions),
+        )
+        .route(
+            "/api/v4/users/sessions/revoke/all",
+            post(accounts::revoke_all_sessions),
+        )
+        .route(
+            "/api/v4/users/{user_id}/email/verify/member",
+            post(accounts::verify_email),
+        )
+        .route("/api/v4/users/{user_id}/typing", post(typing::publish))
+        .route("/api/v4/users/stats", get(user_counts::total))
+        .route("/api/v4/users/stats/filtered", get(user_counts::filtered))
+        .route("/api/v4/users/known", get(user_counts::known))
+        .route("/api/v4/limits/server", get(user_counts::server_limits))
+        .route("/api/v4/users/tokens", get(bots::all_tokens))
+        .route("/api/v4/users/tokens/search", post(bots::search_tokens))
         .route("/api/v4/users/username/{username}", get(users::by_username))
         .route("/api/v4/users/email/{email}", get(users::by_email))
         .route("/api/v4/users/{user_id}/patch", put(users::patch))
@@ -818,11 +855,7 @@ pub fn router(core: Core) -> Router<Core> {
         .route("/signup/{*rest}", any(not_implemented))
         // Upstream routes whose literal segment would otherwise be read as an id
         // (`/users/stats` is not the user "stats"): they are simply not served.
-        .route("/api/v4/users/stats", any(not_implemented))
-        .route("/api/v4/users/known", any(not_implemented))
-        .route("/api/v4/users/tokens", any(not_implemented))
         .route("/api/v4/users/invalid_emails", any(not_implemented))
-        .route("/api/v4/users/stats/filtered", any(not_implemented))
         .route(
             "/api/v4/users/{user_id}/teams/{team_id}/threads/mention_counts",
             any(not_implemented),

@@ -172,6 +172,8 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
         set("EnableMobileFileUpload", t(true));
         set("EnableMobileFileDownload", t(true));
         set("EnableCustomUserStatuses", t(true));
+        // Users may always deactivate their own account here.
+        set("EnableUserDeactivation", t(true));
         set("EnablePostUsernameOverride", t(true));
         set("EnablePostIconOverride", t(true));
         set("EnableLinkPreviews", t(false));

@@ -330,6 +330,9 @@ impl WireFormat for V4Wire {
                 };
                 ("user_updated", json!({"user": convert::user(shown)}))
             }
+            // Mattermost says only that some activation changed (admin
+            // screens recount); the user's own change is in user_updated.
+            EventKind::UserActivationChanged { .. } => ("user_activation_status_change", json!({})),
             EventKind::UserRolesUpdated { user_id, roles } => (
                 "user_role_updated",
                 json!({"user_id": user_id, "roles": roles}),

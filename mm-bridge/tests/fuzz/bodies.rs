@@ -78,7 +78,7 @@ fn fill(path: &str, t: &Things) -> String {
 
 /// Routes that end the admin's own session; they are fuzzed too, but last.
 fn ends_the_session(path: &str) -> bool {
-    path.ends_with("/logout")
+    path.ends_with("/logout") || path.ends_with("/sessions/revoke/all")
 }
 
 /// Every route that reads a body: method and path.

@@ -258,10 +258,91 @@ async fn a_demoted_admin_stops_seeing_addresses(backend: Backend) {
     }
 }
 
+/// A fresh session of a user made by `App::user`.
+async fn login(app: &App, name: &str) -> String {
+    let (status, _, headers) = app
+        .call(
+            &Method::POST,
+            "/api/v4/users/login",
+            None,
+            Some(&json!({"login_id": name, "password": "password1"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    headers
+        .get("token")
+        .and_then(|v| v.to_str().ok())
+        .expect("Token header")
+        .to_string()
+}
+
+/// Signing a user out everywhere, deactivating them with `PUT …/active`
+/// and signing everyone out close the sockets of every session they end;
+/// an access token signs in again afterwards (with a new session).
+async fn signing_out_everywhere_closes_every_socket(backend: Backend) {
+    let Some(app) = backend.app(Default::default()).await else {
+        return;
+    };
+    let addr = serve(&app.core).await;
+    let (root_id, root) = app.user("root").await;
+    let (ann_id, ann) = app.user("ann").await;
+    let ann_again = login(&app, "ann").await;
+    let mut first = sockets(addr, &ann).await;
+    let mut second = sockets(addr, &ann_again).await;
+    let (status, _, _) = app
+        .call(
+            &Method::POST,
+            &format!("/api/v4/users/{ann_id}/sessions/revoke/all"),
+            Some(&ann),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    both_close(&mut first, "the calling session").await;
+    both_close(&mut second, "the other session").await;
+    assert_eq!(app.get("/api/v4/users/me", &ann_again).await.status, 401);
+
+    let (bob_id, bob) = app.user("bob").await;
+    let mut open = sockets(addr, &bob).await;
+    let (status, _, _) = app
+        .call(
+            &Method::PUT,
+            &format!("/api/v4/users/{bob_id}/active"),
+            Some(&root),
+            Some(&json!({"active": false})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    both_close(&mut open, "deactivated by PUT active").await;
+
+    let (token, _) = access_token(&app, &root, &root_id).await;
+    let ann = login(&app, "ann").await;
+    let mut hers = sockets(addr, &ann).await;
+    let mut mine = sockets(addr, &root).await;
+    let (status, _, _) = app
+        .call(
+            &Method::POST,
+            "/api/v4/users/sessions/revoke/all",
+            Some(&root),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    both_close(&mut hers, "everyone signed out: a user").await;
+    both_close(&mut mine, "everyone signed out: the admin who asked").await;
+    assert_eq!(app.get("/api/v4/users/me", &root).await.status, 401);
+    assert_eq!(
+        app.get("/api/v4/users/me", &token).await.status,
+        200,
+        "an access token outlives its session"
+    );
+}
+
 on_both_backends!(
     token_revocation_closes_its_sockets,
     disabled_bots_and_deactivated_users_lose_their_sockets,
     expired_sessions_close_their_sockets,
     a_new_password_signs_out_the_other_sessions,
     a_demoted_admin_stops_seeing_addresses,
+    signing_out_everywhere_closes_every_socket,
 );

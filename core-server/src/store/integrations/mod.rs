@@ -20,6 +20,13 @@ pub trait IntegrationStore: Send + Sync {
     /// A user's tokens, newest first.
     async fn list_access_tokens(&self, user_id: &str) -> Result<Vec<UserAccessToken>>;
 
+    /// Every user's tokens, a page at a time, ordered by id.
+    async fn list_all_access_tokens(&self, offset: i64, limit: i64)
+        -> Result<Vec<UserAccessToken>>;
+
+    /// The tokens whose id, user id or user's username is exactly `term`.
+    async fn search_access_tokens(&self, term: &str) -> Result<Vec<UserAccessToken>>;
+
     /// Activates (recreating `session`) or deactivates (dropping its session) a token.
     async fn set_access_token_active(
         &self,

@@ -93,6 +93,32 @@ impl IntegrationStore for Backend {
         .await?)
     }
 
+    async fn list_all_access_tokens(
+        &self,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<UserAccessToken>> {
+        Ok(sqlx::query_as(&format!(
+            "{} ORDER BY id LIMIT $1 OFFSET $2",
+            UserAccessToken::TABLE.select()
+        ))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    async fn search_access_tokens(&self, term: &str) -> Result<Vec<UserAccessToken>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {} FROM user_access_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.id = $1 OR t.user_id = $1 OR u.username = $1 ORDER BY t.id",
+            UserAccessToken::TABLE.columns_of("t")
+        ))
+        .bind(term)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
     async fn set_access_token_active(
         &self,
         id: &str,

@@ -6,6 +6,44 @@ use async_trait::async_trait;
 use crate::error::Result;
 use crate::model::*;
 
+/// Where a role of a [`RoleTerm`] is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleScope {
+    /// The user's system roles.
+    System,
+    /// The roles of the team membership a [`UserCount`] is scoped to.
+    Team,
+    /// The roles of the channel membership a [`UserCount`] is scoped to.
+    Channel,
+}
+
+/// One way a user matches a role filter: holding `role` in `scope` (as
+/// the only role when `only`), without `unless` there. Team and channel
+/// roles never match system admins, who hold every role anyway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleTerm {
+    pub scope: RoleScope,
+    pub role: String,
+    pub only: bool,
+    pub unless: Option<String>,
+}
+
+/// Which users a count takes in (the user statistics' filters).
+#[derive(Debug, Clone, Default)]
+pub struct UserCount {
+    /// Deactivated users too.
+    pub include_deleted: bool,
+    /// Bot accounts too.
+    pub include_bots: bool,
+    /// Only current members of this team.
+    pub team_id: Option<String>,
+    /// Only members of this channel; ignored when `team_id` is given.
+    pub channel_id: Option<String>,
+    /// Only users matching any of these (none: no role filter). Team
+    /// terms need `team_id`, channel terms `channel_id`; others never match.
+    pub roles: Vec<RoleTerm>,
+}
+
 /// Users, their passwords and pictures, and their sessions.
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -39,6 +77,13 @@ pub trait UserStore: Send + Sync {
     async fn clear_failed_logins(&self, user_id: &str) -> Result<()>;
 
     async fn count_users(&self) -> Result<i64>;
+
+    /// How many users `filter` takes in.
+    async fn count_users_where(&self, filter: &UserCount) -> Result<i64>;
+
+    /// The users sharing a channel (of any kind, archived ones too) with
+    /// `user_id`, that user left out; in no particular order.
+    async fn known_user_ids(&self, user_id: &str) -> Result<Vec<String>>;
 
     /// Users among `usernames` (lower-case) that exist.
     async fn get_users_by_usernames(&self, usernames: &[String]) -> Result<Vec<User>>;
@@ -87,4 +132,8 @@ pub trait UserStore: Send + Sync {
     async fn clear_session_device(&self, session_id: &str, device_id: &str) -> Result<()>;
 
     async fn delete_user_sessions(&self, user_id: &str) -> Result<()>;
+
+    /// Deletes every session of every user; returns the (user id, session
+    /// id) of each, so that their sockets can be closed.
+    async fn delete_all_sessions(&self) -> Result<Vec<(String, String)>>;
 }

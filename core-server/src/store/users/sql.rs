@@ -70,6 +70,37 @@ async fn list_users_where(
     .await?)
 }
 
+/// `column`'s space-separated role list holds the bound role (`ESCAPE '\'`).
+fn push_has_role<'a>(q: &mut QueryBuilder<'a, Db>, column: &str, role: &str) {
+    q.push(format!("(' ' || {column} || ' ') LIKE "));
+    q.push_bind(like_pattern("% ", role, " %"));
+    q.push(" ESCAPE '\\'");
+}
+
+/// One role term of a count, over `u` and its joined membership `m`.
+fn push_role_term<'a>(q: &mut QueryBuilder<'a, Db>, term: &'a RoleTerm) {
+    let column = match term.scope {
+        RoleScope::System => "u.roles",
+        RoleScope::Team | RoleScope::Channel => "m.roles",
+    };
+    q.push("(");
+    if term.only {
+        q.push(format!("{column} = "));
+        q.push_bind(term.role.as_str());
+    } else {
+        push_has_role(q, column, &term.role);
+    }
+    if let Some(unless) = &term.unless {
+        q.push(" AND NOT ");
+        push_has_role(q, column, unless);
+    }
+    if term.scope != RoleScope::System {
+        q.push(" AND NOT ");
+        push_has_role(q, "u.roles", roles::SYSTEM_ADMIN);
+    }
+    q.push(")");
+}
+
 #[async_trait]
 impl UserStore for Backend {
     async fn create_user(&self, u: &User, password_hash: Option<&str>) -> Result<()> {
@@ -163,6 +194,52 @@ impl UserStore for Backend {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(&self.read)
             .await?)
+    }
+
+    async fn count_users_where(&self, f: &UserCount) -> Result<i64> {
+        let mut q = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM users u");
+        let scope = if let Some(team) = &f.team_id {
+            q.push(" JOIN team_members m ON m.user_id = u.id AND m.delete_at = 0 AND m.team_id = ");
+            q.push_bind(team.as_str());
+            Some(RoleScope::Team)
+        } else if let Some(channel) = &f.channel_id {
+            q.push(" JOIN channel_members m ON m.user_id = u.id AND m.channel_id = ");
+            q.push_bind(channel.as_str());
+            Some(RoleScope::Channel)
+        } else {
+            None
+        };
+        q.push(" WHERE 1 = 1");
+        if !f.include_deleted {
+            q.push(" AND u.delete_at = 0");
+        }
+        if !f.include_bots {
+            q.push(" AND NOT u.is_bot");
+        }
+        let terms: Vec<&RoleTerm> = f
+            .roles
+            .iter()
+            .filter(|t| t.scope == RoleScope::System || Some(t.scope) == scope)
+            .collect();
+        for (i, term) in terms.iter().enumerate() {
+            q.push(if i == 0 { " AND (" } else { " OR " });
+            push_role_term(&mut q, term);
+        }
+        if !terms.is_empty() {
+            q.push(")");
+        }
+        Ok(q.build_query_scalar().fetch_one(&self.read).await?)
+    }
+
+    async fn known_user_ids(&self, user_id: &str) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT o.user_id FROM channel_members m \
+             JOIN channel_members o ON o.channel_id = m.channel_id \
+             WHERE m.user_id = $1 AND o.user_id <> $1",
+        )
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?)
     }
 
     async fn get_users_by_usernames(&self, usernames: &[String]) -> Result<Vec<User>> {
@@ -319,5 +396,11 @@ impl UserStore for Backend {
             .execute(&self.write)
             .await?;
         Ok(())
+    }
+
+    async fn delete_all_sessions(&self) -> Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as("DELETE FROM sessions RETURNING user_id, id")
+            .fetch_all(&self.write)
+            .await?)
     }
 }

@@ -317,7 +317,13 @@ impl Walk {
                 "sorting": "", "type": "channels", "display_name": "Channels", "muted": false, "collapsed": true, "channel_ids": []
             }),
             "/api/v4/users/{user_id}/tokens" => json!({"description": "mine"}),
+            "/api/v4/users/tokens/search" => json!({"term": owner_id}),
             p if p.starts_with("/api/v4/users/tokens/") => json!({"token_id": token_id}),
+            "/api/v4/users/{user_id}" => {
+                json!({"id": owner_id, "username": "owner", "email": "owner@example.com"})
+            }
+            "/api/v4/users/{user_id}/active" => json!({"active": false}),
+            "/api/v4/users/{user_id}/typing" => json!({"channel_id": private}),
             "/api/v4/bots" => json!({"username": format!("bot{}", &user[..6])}),
             "/api/v4/bots/{bot_user_id}" => json!({"display_name": "Renamed"}),
             "/api/v4/hooks/incoming" | "/api/v4/hooks/incoming/{hook_id}" => {

@@ -268,6 +268,19 @@ pub const REFUSED_FOR_OUTSIDER: &[(&str, &str)] = &[
     ("POST", "/api/v4/server_busy"),
     ("DELETE", "/api/v4/server_busy"),
     ("POST", "/api/v4/users/{user_id}/reset_failed_attempts"),
+    // Another user's account: their profile, activation, sessions, typing;
+    // and what only system admins see (everyone's tokens, filtered counts,
+    // the limits) or do (sign everyone out, verify an address).
+    ("PUT", "/api/v4/users/{user_id}"),
+    ("PUT", "/api/v4/users/{user_id}/active"),
+    ("POST", "/api/v4/users/{user_id}/sessions/revoke/all"),
+    ("POST", "/api/v4/users/{user_id}/typing"),
+    ("POST", "/api/v4/users/sessions/revoke/all"),
+    ("POST", "/api/v4/users/{user_id}/email/verify/member"),
+    ("GET", "/api/v4/users/stats/filtered"),
+    ("GET", "/api/v4/limits/server"),
+    ("GET", "/api/v4/users/tokens"),
+    ("POST", "/api/v4/users/tokens/search"),
     // Incoming webhooks are managed by team admins.
     ("POST", "/api/v4/hooks/incoming"),
     ("GET", "/api/v4/hooks/incoming"),
