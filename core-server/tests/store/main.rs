@@ -18,5 +18,6 @@ mod notify;
 mod posts;
 mod preferences;
 mod reactions;
+mod scheduled_posts;
 mod teams;
 mod users;
