@@ -53,6 +53,8 @@ pub struct Config {
     pub email_from: String,
     /// How long mentions of an away user wait before they are mailed as one digest, in seconds.
     pub email_digest_seconds: u64,
+    /// How often each node looks for scheduled posts that are due, in seconds (a post goes out at most this late).
+    pub scheduled_posts_poll_seconds: u64,
     /// How long a session lasts, in hours.
     pub session_length_hours: u64,
     /// Largest accepted request body, in bytes.
@@ -103,6 +105,7 @@ impl Default for Config {
             smtp_url: None,
             email_from: "rustchat <noreply@localhost>".into(),
             email_digest_seconds: 900,
+            scheduled_posts_poll_seconds: 30,
             session_length_hours: 24 * 30,
             max_body_bytes: 300_000,
             rate_limit_per_second: 0,
@@ -165,6 +168,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("smtp_url", "RUSTCHAT_SMTP_URL"),
     ("email_from", "RUSTCHAT_EMAIL_FROM"),
     ("email_digest_seconds", "RUSTCHAT_EMAIL_DIGEST_SECONDS"),
+    (
+        "scheduled_posts_poll_seconds",
+        "RUSTCHAT_SCHEDULED_POSTS_POLL_SECONDS",
+    ),
     ("session_length_hours", "RUSTCHAT_SESSION_LENGTH_HOURS"),
     ("max_body_bytes", "RUSTCHAT_MAX_BODY_BYTES"),
     ("rate_limit_per_second", "RUSTCHAT_RATE_LIMIT_PER_SECOND"),
@@ -320,6 +327,12 @@ impl Config {
             return Err(config_error(
                 "RUSTCHAT_S3_BUCKET",
                 "must not be empty when set",
+            ));
+        }
+        if self.scheduled_posts_poll_seconds == 0 {
+            return Err(config_error(
+                "RUSTCHAT_SCHEDULED_POSTS_POLL_SECONDS",
+                "must be at least 1",
             ));
         }
         if self.session_length_hours == 0 {

@@ -218,6 +218,19 @@ pub enum EventKind {
     EmojiAdded {
         emoji: Emoji,
     },
+    /// A user scheduled a post (for that user only).
+    ScheduledPostCreated {
+        scheduled_post: ScheduledPostView,
+    },
+    /// A scheduled post was changed by its author, or could not be sent
+    /// (it then carries its error code).
+    ScheduledPostUpdated {
+        scheduled_post: ScheduledPostView,
+    },
+    /// A scheduled post is gone: deleted by its author, or posted.
+    ScheduledPostDeleted {
+        scheduled_post: ScheduledPostView,
+    },
     /// The client-visible configuration changed (the new client configuration).
     ConfigChanged {
         config: BTreeMap<String, String>,

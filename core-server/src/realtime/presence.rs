@@ -14,13 +14,15 @@ const SWEEP_INTERVAL: Duration = Duration::from_secs(30);
 
 impl Core {
     /// Starts the node's background work once: the reaper of dropped
-    /// connections and the presence sweeps.
+    /// connections and the presence sweeps, and the senders of pushes,
+    /// digests and scheduled posts.
     pub fn start_background(&self) {
         if self.background.set(()).is_err() {
             return;
         }
         self.start_push_sender();
         self.start_digest_sender();
+        self.start_scheduled_sender();
         let core = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(SWEEP_INTERVAL);

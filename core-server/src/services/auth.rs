@@ -38,6 +38,26 @@ impl Actor {
     pub fn is_self_or_admin(&self, user_id: &str) -> bool {
         self.user.id == user_id || self.is_admin()
     }
+
+    /// `user` acting without a session of theirs, with their own rights:
+    /// the server doing something on their behalf (a webhook they made, a
+    /// post they scheduled).
+    pub fn on_behalf_of(user: User) -> Actor {
+        Actor {
+            session: Session {
+                id: String::new(),
+                token_hash: String::new(),
+                user_id: user.id.clone(),
+                create_at: 0,
+                expires_at: 0,
+                last_activity_at: 0,
+                device_id: String::new(),
+                roles: user.roles.clone(),
+                props: StringMap::new(),
+            },
+            user,
+        }
+    }
 }
 
 /// What a successful login returns.

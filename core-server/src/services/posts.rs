@@ -54,7 +54,7 @@ pub struct PostPatch {
     pub props: Option<serde_json::Value>,
 }
 
-fn check_message(message: &str, has_files: bool) -> Result<()> {
+pub(super) fn check_message(message: &str, has_files: bool) -> Result<()> {
     if message.chars().count() > MAX_MESSAGE_CHARS {
         return Err(Error::invalid(
             "message",
@@ -67,7 +67,7 @@ fn check_message(message: &str, has_files: bool) -> Result<()> {
     Ok(())
 }
 
-fn check_props(props: &serde_json::Value) -> Result<()> {
+pub(super) fn check_props(props: &serde_json::Value) -> Result<()> {
     if !props.is_object() {
         return Err(Error::invalid("props", "must be an object"));
     }
@@ -88,6 +88,29 @@ const WEBHOOK_PROPS: &[&str] = &[
     "override_icon_url",
     "webhook_display_name",
 ];
+
+/// Drops the props only an incoming webhook may set.
+pub(super) fn strip_webhook_props(props: &mut Option<serde_json::Value>) {
+    if let Some(serde_json::Value::Object(map)) = props.as_mut() {
+        for key in WEBHOOK_PROPS {
+            map.remove(*key);
+        }
+    }
+}
+
+/// Checks the number and form of the file ids a post names.
+pub(super) fn check_file_ids(file_ids: &[String]) -> Result<()> {
+    if file_ids.len() > MAX_FILES_PER_POST {
+        return Err(Error::invalid(
+            "file_ids",
+            format!("at most {MAX_FILES_PER_POST} files per post"),
+        ));
+    }
+    for id in file_ids {
+        validate::id("file_ids", id)?;
+    }
+    Ok(())
+}
 
 impl Core {
     /// Posts a message (or a reply) in a channel the actor belongs to.
@@ -110,22 +133,10 @@ impl Core {
         from_hook: bool,
     ) -> Result<Post> {
         if !from_hook {
-            if let Some(serde_json::Value::Object(map)) = input.props.as_mut() {
-                for key in WEBHOOK_PROPS {
-                    map.remove(*key);
-                }
-            }
+            strip_webhook_props(&mut input.props);
         }
         check_message(&input.message, !input.file_ids.is_empty())?;
-        if input.file_ids.len() > MAX_FILES_PER_POST {
-            return Err(Error::invalid(
-                "file_ids",
-                format!("at most {MAX_FILES_PER_POST} files per post"),
-            ));
-        }
-        for id in &input.file_ids {
-            validate::id("file_ids", id)?;
-        }
+        check_file_ids(&input.file_ids)?;
         let mut props = input.props.unwrap_or_else(|| serde_json::json!({}));
         check_props(&props)?;
         if actor.user.is_bot {
@@ -135,27 +146,12 @@ impl Core {
             }
         }
         validate::length("pending_post_id", &input.pending_post_id, 0, 64)?;
-        let (channel, _) = self.channel_for_member(actor, channel_id).await?;
+        let channel = self.postable_channel(actor, channel_id).await?;
         if channel.delete_at != 0 {
             return Err(Error::forbidden("the channel is archived"));
         }
         let file_ids = self.usable_file_ids(actor, &input.file_ids).await?;
-        if !input.root_id.is_empty() {
-            validate::id("root_id", &input.root_id)?;
-            let root = match self.store.get_post(&input.root_id).await {
-                Ok(p) => p,
-                Err(Error::NotFound { .. }) => {
-                    return Err(Error::invalid("root_id", "no such post"))
-                }
-                Err(e) => return Err(e),
-            };
-            if root.channel_id != channel.id || !root.root_id.is_empty() || root.delete_at != 0 {
-                return Err(Error::invalid(
-                    "root_id",
-                    "must be a live root post of this channel",
-                ));
-            }
-        }
+        self.check_reply_root(&channel, &input.root_id).await?;
         let now = now_ms();
         let post = Post {
             id: new_id(),
@@ -280,6 +276,37 @@ impl Core {
             Audience::User(recipient.to_string()),
         );
         Ok(post)
+    }
+
+    /// A channel the actor may post in: one they belong to. Archived ones
+    /// are returned too; each caller refuses them in its own words.
+    pub(super) async fn postable_channel(
+        &self,
+        actor: &Actor,
+        channel_id: &str,
+    ) -> Result<Channel> {
+        let (channel, _) = self.channel_for_member(actor, channel_id).await?;
+        Ok(channel)
+    }
+
+    /// Checks that a reply's `root_id` (when there is one) is a live root post of `channel`.
+    pub(super) async fn check_reply_root(&self, channel: &Channel, root_id: &str) -> Result<()> {
+        if root_id.is_empty() {
+            return Ok(());
+        }
+        validate::id("root_id", root_id)?;
+        let root = match self.store.get_post(root_id).await {
+            Ok(p) => p,
+            Err(Error::NotFound { .. }) => return Err(Error::invalid("root_id", "no such post")),
+            Err(e) => return Err(e),
+        };
+        if root.channel_id != channel.id || !root.root_id.is_empty() || root.delete_at != 0 {
+            return Err(Error::invalid(
+                "root_id",
+                "must be a live root post of this channel",
+            ));
+        }
+        Ok(())
     }
 
     /// One live post in a channel the actor may read.

@@ -250,20 +250,7 @@ impl Core {
             props.insert("attachments".into(), attachments);
         }
         // The hook acts with its creator's rights, without a session of theirs.
-        let actor = Actor {
-            session: Session {
-                id: String::new(),
-                token_hash: String::new(),
-                user_id: creator.id.clone(),
-                create_at: 0,
-                expires_at: 0,
-                last_activity_at: 0,
-                device_id: String::new(),
-                roles: creator.roles.clone(),
-                props: StringMap::new(),
-            },
-            user: creator,
-        };
+        let actor = Actor::on_behalf_of(creator);
         let input = NewPost {
             message: payload.text,
             root_id: String::new(),

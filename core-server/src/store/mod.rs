@@ -18,6 +18,7 @@
 //! | `integrations` | personal access tokens, bots, incoming webhooks |
 //! | `notify` | notification recipients, badges, the push queue, mailed tokens and digests |
 //! | `jobs` | background jobs |
+//! | `scheduled_posts` | messages to post later, and the lease on a due one |
 //! | `bulk` | bulk import batches and the recount after them |
 //! | `system` | server-wide values, health |
 //!
@@ -36,6 +37,7 @@ mod postgres;
 mod posts;
 mod preferences;
 mod reactions;
+mod scheduled_posts;
 mod sqlite;
 mod system;
 mod table;
@@ -56,6 +58,7 @@ pub use postgres::PostgresStore;
 pub use posts::PostStore;
 pub use preferences::PreferenceStore;
 pub use reactions::ReactionStore;
+pub use scheduled_posts::ScheduledPostStore;
 pub use sqlite::SqliteStore;
 pub use system::{ActiveSince, PerDay, ServerCounts, SystemStore};
 pub use teams::TeamStore;
@@ -158,6 +161,7 @@ pub trait Store:
     + IntegrationStore
     + NotifyStore
     + JobStore
+    + ScheduledPostStore
     + BulkStore
     + 'static
 {
@@ -175,6 +179,7 @@ impl<T> Store for T where
         + IntegrationStore
         + NotifyStore
         + JobStore
+        + ScheduledPostStore
         + BulkStore
         + 'static
 {

@@ -50,7 +50,7 @@ fn upload(user_id: &str, channel_id: &str, at: i64) -> UploadSession {
     }
 }
 
-fn file(creator_id: &str, channel_id: &str, name: &str, at: i64) -> FileInfo {
+pub fn file(creator_id: &str, channel_id: &str, name: &str, at: i64) -> FileInfo {
     FileInfo {
         id: new_id(),
         creator_id: creator_id.into(),

@@ -18,6 +18,7 @@ mod notify;
 mod posts;
 mod preferences;
 mod reactions;
+mod scheduled_posts;
 mod system;
 mod teams;
 mod users;

@@ -4,12 +4,14 @@
 mod channel;
 mod file;
 mod post;
+mod scheduled_post;
 mod team;
 mod user;
 
 pub use channel::*;
 pub use file::*;
 pub use post::*;
+pub use scheduled_post::*;
 pub use team::*;
 pub use user::*;
 

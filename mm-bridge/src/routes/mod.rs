@@ -17,6 +17,7 @@ mod member_roles;
 mod notifications;
 pub(crate) mod posts;
 mod roles;
+mod scheduled_posts;
 mod sidebar;
 pub mod system;
 mod teams;
@@ -255,6 +256,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v4/reactions"),
     ("POST", "/api/v4/teams/{team_id}/posts/search"),
     ("POST", "/api/v4/posts/search"),
+    ("POST", "/api/v4/posts/schedule"),
+    ("GET", "/api/v4/posts/scheduled/team/{team_id}"),
+    ("PUT", "/api/v4/posts/schedule/{scheduled_post_id}"),
+    ("DELETE", "/api/v4/posts/schedule/{scheduled_post_id}"),
     ("GET", "/api/v4/users/{user_id}/image"),
     ("GET", "/api/v4/users/{user_id}/image/default"),
     ("POST", "/api/v4/users/{user_id}/tokens"),
@@ -724,6 +729,15 @@ pub fn router(core: Core) -> Router<Core> {
         .route("/api/v4/reactions", post(posts::add_reaction))
         .route("/api/v4/teams/{team_id}/posts/search", post(posts::search))
         .route("/api/v4/posts/search", post(posts::search_all_teams))
+        .route("/api/v4/posts/schedule", post(scheduled_posts::create))
+        .route(
+            "/api/v4/posts/scheduled/team/{team_id}",
+            get(scheduled_posts::for_team),
+        )
+        .route(
+            "/api/v4/posts/schedule/{scheduled_post_id}",
+            put(scheduled_posts::update).delete(scheduled_posts::delete),
+        )
         .route(
             "/api/v4/users/{user_id}/image",
             get(users::image)

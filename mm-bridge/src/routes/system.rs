@@ -189,7 +189,7 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
         set("DataRetentionEnableFileDeletion", t(false));
         set("PostPriority", t(false));
         set("PostAcknowledgements", t(false));
-        set("ScheduledPosts", t(false));
+        set("ScheduledPosts", t(true));
         set("EnableCrossTeamSearch", t(false));
         set("MinimumHashtagLength", "3".into());
         set("EnableLatex", t(false));

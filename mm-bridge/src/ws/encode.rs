@@ -100,6 +100,11 @@ impl Broadcast {
     }
 }
 
+/// The data of the `scheduled_post_*` events: the post as JSON.
+fn scheduled_post_data(view: &core_server::model::ScheduledPostView) -> Value {
+    json!({"scheduledPost": json_string(&convert::scheduled_post(view.clone()))})
+}
+
 fn frame(event: &str, data: Value, broadcast: &Broadcast) -> Frame {
     Frame::from_object(&json!({
         "event": event,
@@ -453,6 +458,18 @@ impl WireFormat for V4Wire {
             EventKind::EmojiAdded { emoji } => {
                 ("emoji_added", json!({"emoji": json_string(emoji)}))
             }
+            EventKind::ScheduledPostCreated { scheduled_post } => (
+                "scheduled_post_created",
+                scheduled_post_data(scheduled_post),
+            ),
+            EventKind::ScheduledPostUpdated { scheduled_post } => (
+                "scheduled_post_updated",
+                scheduled_post_data(scheduled_post),
+            ),
+            EventKind::ScheduledPostDeleted { scheduled_post } => (
+                "scheduled_post_deleted",
+                scheduled_post_data(scheduled_post),
+            ),
             EventKind::ConfigChanged { config } => ("config_changed", json!({"config": config})),
             EventKind::LicenseChanged => (
                 "license_changed",

@@ -21,6 +21,9 @@ pub trait FileStore: Send + Sync {
     /// The live files of several posts.
     async fn list_posts_files(&self, post_ids: &[String]) -> Result<Vec<FileInfo>>;
 
+    /// The live file records among `ids`, oldest first.
+    async fn list_files_by_ids(&self, ids: &[String]) -> Result<Vec<FileInfo>>;
+
     /// Attaches the creator's unattached files of a channel to a post; returns how many.
     async fn attach_files(
         &self,
@@ -31,7 +34,8 @@ pub trait FileStore: Send + Sync {
         at: i64,
     ) -> Result<u64>;
 
-    /// Files never attached to a post, uploaded before `before` (ms).
+    /// Files never attached to a post, uploaded before `before` (ms), except
+    /// those a scheduled post of their uploader will attach.
     async fn list_orphan_files(&self, before: i64, limit: i64) -> Result<Vec<FileInfo>>;
 
     /// Forgets a file record.

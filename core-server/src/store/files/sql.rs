@@ -51,6 +51,11 @@ impl FileStore for Backend {
         .await
     }
 
+    async fn list_files_by_ids(&self, ids: &[String]) -> Result<Vec<FileInfo>> {
+        let head = format!("{} WHERE delete_at = 0 AND ", FileInfo::TABLE.select());
+        fetch_in(&self.read, &head, "id", ids, "ORDER BY create_at, id").await
+    }
+
     async fn attach_files(
         &self,
         post_id: &str,
@@ -80,7 +85,10 @@ impl FileStore for Backend {
 
     async fn list_orphan_files(&self, before: i64, limit: i64) -> Result<Vec<FileInfo>> {
         Ok(sqlx::query_as(&format!(
-            "{} WHERE post_id = '' AND create_at < $1 ORDER BY create_at LIMIT $2",
+            "{} WHERE post_id = '' AND create_at < $1 AND NOT EXISTS \
+             (SELECT 1 FROM scheduled_posts s WHERE s.user_id = file_infos.creator_id \
+              AND s.file_ids LIKE '%\"' || file_infos.id || '\"%') \
+             ORDER BY create_at LIMIT $2",
             FileInfo::TABLE.select()
         ))
         .bind(before)

@@ -27,6 +27,8 @@ mod posts;
 mod preferences;
 #[path = "../reactions/sql.rs"]
 mod reactions;
+#[path = "../scheduled_posts/sql.rs"]
+mod scheduled_posts;
 #[path = "../system/sql.rs"]
 mod system;
 #[path = "../teams/sql.rs"]

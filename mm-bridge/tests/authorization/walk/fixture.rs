@@ -1,7 +1,8 @@
 //! What the walk walks over: four users (the first one the system admin), a
-//! team with a public and a private channel, a post in each, a file and an
-//! upload in the private one, a bot, an access token, a webhook and an emoji;
-//! and how a route template and its body are filled in for a caller.
+//! team with a public and a private channel, a post in each, a file, an
+//! upload and a scheduled post in the private one, a bot, an access token, a
+//! webhook and an emoji; and how a route template and its body are filled in
+//! for a caller.
 
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -31,6 +32,8 @@ pub struct Walk {
     pub public_post: String,
     pub secret_file: String,
     pub upload_id: String,
+    /// The owner's post scheduled in the private channel, for tomorrow.
+    pub scheduled_post: String,
     /// The admin's bot's user id.
     pub robot: String,
     /// The owner's personal access token: its id and the token itself.
@@ -116,6 +119,17 @@ impl Walk {
         assert_eq!(status, StatusCode::CREATED, "{upload}");
         let upload_id = id(&upload);
 
+        let (status, scheduled, _) = app
+            .call(
+                &Method::POST,
+                "/api/v4/posts/schedule",
+                Some(&owner),
+                Some(&json!({"channel_id": private, "message": "tomorrow", "scheduled_at": tomorrow()})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{scheduled}");
+        let scheduled_post = id(&scheduled);
+
         // The admin's bot, and an access token of the owner's.
         let bot = json!({"username": "robot", "display_name": "Robot"});
         let (status, robot, _) = app
@@ -178,6 +192,7 @@ impl Walk {
             public_post,
             secret_file,
             upload_id,
+            scheduled_post,
             robot,
             token_id,
             pat,
@@ -216,6 +231,7 @@ impl Walk {
             .replace("{timestamp}", "1")
             .replace("{file_id}", &self.secret_file)
             .replace("{upload_id}", &self.upload_id)
+            .replace("{scheduled_post_id}", &self.scheduled_post)
             .replace("{job_id}", &self.owner_id)
             .replace("{job_type}", "export_process")
             .replace("{import_name}", "bulk.zip")
@@ -235,6 +251,7 @@ impl Walk {
             private,
             secret_post,
             token_id,
+            scheduled_post,
             ..
         } = self;
         Some(match path {
@@ -243,6 +260,12 @@ impl Walk {
                 json!({"username": "late", "email": "late@example.com", "password": "password1"})
             }
             "/api/v4/posts" => json!({"channel_id": private, "message": "intrusion"}),
+            "/api/v4/posts/schedule" => {
+                json!({"channel_id": private, "message": "intrusion", "scheduled_at": tomorrow()})
+            }
+            "/api/v4/posts/schedule/{scheduled_post_id}" => json!({
+                "id": scheduled_post, "channel_id": private, "message": "changed", "scheduled_at": tomorrow()
+            }),
             "/api/v4/uploads" => {
                 json!({"channel_id": private, "filename": "x.bin", "file_size": 10})
             }
@@ -348,4 +371,9 @@ async fn post(app: &App, token: &str, channel_id: &str, message: &str) -> String
         )
         .await;
     id(&post)
+}
+
+/// This time tomorrow, ms.
+fn tomorrow() -> i64 {
+    core_server::time::now_ms() + 24 * 60 * 60 * 1000
 }

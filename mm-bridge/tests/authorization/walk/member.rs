@@ -47,6 +47,18 @@ pub async fn reads_the_public_channel_only(walk: &Walk) {
         StatusCode::FORBIDDEN,
         "a member cannot delete the owner's post"
     );
+    // The team's scheduled posts a member lists are their own: none.
+    let path = format!(
+        "/api/v4/posts/scheduled/team/{}?includeDirectChannels=true",
+        walk.team
+    );
+    let (status, body, _) = app.call(&Method::GET, &path, Some(member), None).await;
+    assert_eq!(status, StatusCode::OK, "member GET {path}: {body}");
+    assert_eq!(
+        body,
+        json!({walk.team.as_str(): [], "directChannels": []}),
+        "a member does not see the owner's scheduled post"
+    );
 }
 
 /// Search finds only what the searcher may read.

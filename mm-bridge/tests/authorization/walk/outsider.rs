@@ -287,6 +287,11 @@ pub const REFUSED_FOR_OUTSIDER: &[(&str, &str)] = &[
     ("GET", "/api/v4/hooks/incoming/{hook_id}"),
     ("PUT", "/api/v4/hooks/incoming/{hook_id}"),
     ("DELETE", "/api/v4/hooks/incoming/{hook_id}"),
+    // Scheduled posts are their author's; scheduling needs a channel one may post in.
+    ("POST", "/api/v4/posts/schedule"),
+    ("GET", "/api/v4/posts/scheduled/team/{team_id}"),
+    ("PUT", "/api/v4/posts/schedule/{scheduled_post_id}"),
+    ("DELETE", "/api/v4/posts/schedule/{scheduled_post_id}"),
 ];
 
 /// Each refused route answers 403 or 404, in Mattermost's error shape.

@@ -54,4 +54,12 @@ pub async fn gets_everything_that_is_theirs(walk: &Walk) {
         let (status, body, _) = app.call(&Method::GET, &path, Some(owner), None).await;
         assert_eq!(status, StatusCode::OK, "owner GET {path}: {body}");
     }
+    let path = format!("/api/v4/posts/scheduled/team/{team}");
+    let (status, body, _) = app.call(&Method::GET, &path, Some(owner), None).await;
+    assert_eq!(status, StatusCode::OK, "owner GET {path}: {body}");
+    assert_eq!(
+        body[team.as_str()][0]["id"].as_str(),
+        Some(walk.scheduled_post.as_str()),
+        "the owner lists their scheduled post: {body}"
+    );
 }
