@@ -38,6 +38,25 @@ impl Actor {
     pub fn is_self_or_admin(&self, user_id: &str) -> bool {
         self.user.id == user_id || self.is_admin()
     }
+
+    /// The server acting as `user` without a session of theirs (an
+    /// incoming webhook as its creator, the system bot), with their rights.
+    pub(crate) fn without_session(user: User) -> Actor {
+        Actor {
+            session: Session {
+                id: String::new(),
+                token_hash: String::new(),
+                user_id: user.id.clone(),
+                create_at: 0,
+                expires_at: 0,
+                last_activity_at: 0,
+                device_id: String::new(),
+                roles: user.roles.clone(),
+                props: StringMap::new(),
+            },
+            user,
+        }
+    }
 }
 
 /// What a successful login returns.

@@ -80,6 +80,38 @@ const WEBHOOK_PROPS: &[&str] = &[
     "webhook_display_name",
 ];
 
+/// Props only the server sets: `force_notification` pushes a post past the
+/// recipient's settings and status (the test notification).
+const SERVER_PROPS: &[&str] = &["force_notification"];
+
+/// Who a post comes from, which decides the props it may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PostOrigin {
+    /// A user or bot through an API.
+    Client,
+    /// An incoming webhook: its override name and icon are kept.
+    Webhook,
+    /// The server itself: every prop is kept.
+    Server,
+}
+
+impl PostOrigin {
+    /// The props this origin may not set.
+    fn refused_props(self) -> impl Iterator<Item = &'static &'static str> {
+        let webhook: &[&str] = if self == PostOrigin::Client {
+            WEBHOOK_PROPS
+        } else {
+            &[]
+        };
+        let server: &[&str] = if self == PostOrigin::Server {
+            &[]
+        } else {
+            SERVER_PROPS
+        };
+        webhook.iter().chain(server)
+    }
+}
+
 impl Core {
     /// Posts a message (or a reply) in a channel the actor belongs to.
     pub async fn create_post(
@@ -88,23 +120,21 @@ impl Core {
         channel_id: &str,
         input: NewPost,
     ) -> Result<Post> {
-        self.create_post_from(actor, channel_id, input, false).await
+        self.create_post_from(actor, channel_id, input, PostOrigin::Client)
+            .await
     }
 
-    /// Posts a message; `from_hook` lets an incoming webhook's props (its
-    /// override name and icon) through, which anyone else may not set.
+    /// Posts a message, with the props its origin may set.
     pub(crate) async fn create_post_from(
         &self,
         actor: &Actor,
         channel_id: &str,
         mut input: NewPost,
-        from_hook: bool,
+        origin: PostOrigin,
     ) -> Result<Post> {
-        if !from_hook {
-            if let Some(serde_json::Value::Object(map)) = input.props.as_mut() {
-                for key in WEBHOOK_PROPS {
-                    map.remove(*key);
-                }
+        if let Some(serde_json::Value::Object(map)) = input.props.as_mut() {
+            for key in origin.refused_props() {
+                map.remove(*key);
             }
         }
         check_message(&input.message, !input.file_ids.is_empty())?;
@@ -324,9 +354,10 @@ impl Core {
             }
             if let Some(mut props) = patch.props {
                 check_props(&props)?;
-                // An edit cannot change who the post appears to come from.
+                // An edit cannot change who the post appears to come from,
+                // nor set what only the server sets.
                 if let Some(map) = props.as_object_mut() {
-                    for key in WEBHOOK_PROPS {
+                    for key in WEBHOOK_PROPS.iter().chain(SERVER_PROPS) {
                         match post.props.get(*key) {
                             Some(kept) => map.insert((*key).to_string(), kept.clone()),
                             None => map.remove(*key),

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::posts::PostOrigin;
 use super::{validate, Actor, Core, NewPost};
 use crate::error::{Error, Result};
 use crate::id::new_id;
@@ -250,20 +251,7 @@ impl Core {
             props.insert("attachments".into(), attachments);
         }
         // The hook acts with its creator's rights, without a session of theirs.
-        let actor = Actor {
-            session: Session {
-                id: String::new(),
-                token_hash: String::new(),
-                user_id: creator.id.clone(),
-                create_at: 0,
-                expires_at: 0,
-                last_activity_at: 0,
-                device_id: String::new(),
-                roles: creator.roles.clone(),
-                props: StringMap::new(),
-            },
-            user: creator,
-        };
+        let actor = Actor::without_session(creator);
         let input = NewPost {
             message: payload.text,
             root_id: String::new(),
@@ -272,7 +260,7 @@ impl Core {
             pending_post_id: String::new(),
             ..NewPost::default()
         };
-        self.create_post_from(&actor, &channel_id, input, true)
+        self.create_post_from(&actor, &channel_id, input, PostOrigin::Webhook)
             .await
     }
 }

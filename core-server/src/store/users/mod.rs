@@ -40,6 +40,9 @@ pub trait UserStore: Send + Sync {
 
     async fn count_users(&self) -> Result<i64>;
 
+    /// The earliest active account holding `system_admin` (bots excluded).
+    async fn first_system_admin(&self) -> Result<Option<User>>;
+
     /// Users among `usernames` (lower-case) that exist.
     async fn get_users_by_usernames(&self, usernames: &[String]) -> Result<Vec<User>>;
 
