@@ -55,6 +55,36 @@ impl RateLimiter {
         }
     }
 
+    /// A limiter of `per_hour` events a key, refilled evenly, of which
+    /// `burst` may come at once.
+    pub fn per_hour(per_hour: u32, burst: u32) -> Self {
+        RateLimiter {
+            per_second: f64::from(per_hour) / 3600.0,
+            burst: f64::from(burst.max(1)),
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes `count` events from `key`'s bucket at once, or none of them
+    /// when fewer are left (a batch is allowed whole or refused whole).
+    pub fn take(&self, key: &str, count: u32) -> bool {
+        self.take_at(key, count, Instant::now())
+    }
+
+    fn take_at(&self, key: &str, count: u32, now: Instant) -> bool {
+        if !self.enabled() {
+            return true;
+        }
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let bucket = self.refilled(&mut buckets, key, now);
+        let wanted = f64::from(count);
+        if bucket.tokens < wanted {
+            return false;
+        }
+        bucket.tokens -= wanted;
+        true
+    }
+
     /// Whether `key` has an event left now, without using it (for limits
     /// that count only some outcomes, such as failed logins).
     pub fn has_room(&self, key: &str) -> bool {
@@ -79,8 +109,14 @@ impl RateLimiter {
         self.check_at(key, Instant::now())
     }
 
-    fn check_at(&self, key: &str, now: Instant) -> Decision {
-        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+    /// `key`'s bucket, topped up for the time since it was last used (idle
+    /// full buckets are swept first once there are many keys).
+    fn refilled<'a>(
+        &self,
+        buckets: &'a mut HashMap<String, Bucket>,
+        key: &str,
+        now: Instant,
+    ) -> &'a mut Bucket {
         if buckets.len() >= SWEEP_AT {
             let full_after = self.burst / self.per_second;
             buckets.retain(|_, b| now.duration_since(b.at).as_secs_f64() < full_after);
@@ -92,6 +128,12 @@ impl RateLimiter {
         let elapsed = now.saturating_duration_since(bucket.at).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * self.per_second).min(self.burst);
         bucket.at = now;
+        bucket
+    }
+
+    fn check_at(&self, key: &str, now: Instant) -> Decision {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let bucket = self.refilled(&mut buckets, key, now);
         let allowed = bucket.tokens >= 1.0;
         if allowed {
             bucket.tokens -= 1.0;
@@ -147,6 +189,27 @@ mod tests {
         assert!(!limiter.has_room("ip"));
         assert!(limiter.has_room("other"));
         assert!(RateLimiter::per_minute(0).has_room("ip"), "off");
+    }
+
+    #[test]
+    fn batches_are_taken_whole_or_not_at_all() {
+        let limiter = RateLimiter::per_hour(20, 21);
+        let t0 = Instant::now();
+        assert!(limiter.take_at("sender", 21, t0), "a full burst at once");
+        assert!(!limiter.take_at("sender", 1, t0), "then nothing is left");
+        assert!(limiter.take_at("other", 20, t0), "keys are independent");
+        assert!(!limiter.take_at("other", 2, t0), "one left is not two");
+        assert!(
+            limiter.take_at("other", 1, t0),
+            "a refused batch took nothing"
+        );
+        let later = t0 + Duration::from_secs(180);
+        assert!(
+            limiter.take_at("sender", 1, later),
+            "20 an hour: one per 3 minutes"
+        );
+        assert!(!limiter.take_at("sender", 1, later));
+        assert!(RateLimiter::per_hour(0, 5).take("off", 1_000));
     }
 
     #[test]

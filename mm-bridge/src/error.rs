@@ -127,6 +127,10 @@ impl From<Error> for MmError {
                         "app.user_access_token.get_by_user.app_error",
                         "Unable to get the user access token.",
                     ),
+                    "team icon" => (
+                        "api.team.get_team_icon.read_file.app_error",
+                        "The team has no icon.",
+                    ),
                     _ => ("app.record.get.app_error", "Unable to find the record."),
                 };
                 MmError::new(StatusCode::NOT_FOUND, id, message)

@@ -241,6 +241,8 @@ async fn a_password_reset_works_once_with_the_mailed_token_only() {
             user_id: alice.id().to_string(),
             email: address.clone(),
             create_at: core_server::time::now_ms() - core_server::email::TOKEN_LIFETIME_MS - 1000,
+            team_id: String::new(),
+            channel_ids: Vec::new(),
         })
         .await
         .expect("token");

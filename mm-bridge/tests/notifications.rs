@@ -566,3 +566,61 @@ async fn only_webhooks_may_post_under_another_name() {
     assert_eq!(data(&bob[0])["sender_name"], "@alice");
     assert_eq!(data(&bob[0])["override_username"], "");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_test_notification_pushes_whatever_the_settings_and_only_it() {
+    let rig = rig().await;
+    // Bob wants no pushes at all, and is busy.
+    let quiet: UserPatch =
+        serde_json::from_value(json!({"notify_props": {"push": "none", "push_status": "offline"}}))
+            .expect("patch");
+    rig.core
+        .patch_user(&rig.bob, rig.bob.id(), quiet)
+        .await
+        .expect("patch");
+    rig.core
+        .set_status(&rig.bob, rig.bob.id(), "dnd", None)
+        .await
+        .expect("dnd");
+
+    // A client cannot force a push: the prop is dropped, and nothing is sent.
+    let (dm, _) = rig
+        .core
+        .create_direct_channel(&rig.alice, rig.bob.id())
+        .await
+        .expect("dm");
+    let forced: NewPost =
+        serde_json::from_value(json!({"message": "urgent!", "props": {"force_notification": "x"}}))
+            .expect("post");
+    let saved = rig
+        .core
+        .create_post(&rig.alice, &dm.id, forced)
+        .await
+        .expect("post");
+    assert!(
+        saved.props.get("force_notification").is_none(),
+        "{}",
+        saved.props
+    );
+    settle(&rig).await;
+    assert!(pushes_to(&rig, "bob-token", 0).await.is_empty(), "no push");
+
+    // The system bot's test message gets through.
+    let post = rig
+        .core
+        .send_test_notification(&rig.bob)
+        .await
+        .expect("test notification");
+    let bob = pushes_to(&rig, "bob-token", 1).await;
+    assert_eq!(bob.len(), 1);
+    let pushed = data(&bob[0]);
+    assert_eq!(pushed["post_id"], post.id.as_str());
+    assert_eq!(pushed["sender_name"], "@system-bot");
+    assert_eq!(pushed["channel_id"], post.channel_id.as_str());
+    assert!(
+        pushed["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("test notification")),
+        "{pushed}"
+    );
+}

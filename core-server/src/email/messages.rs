@@ -83,6 +83,86 @@ pub fn verify_address(site: &str, link: &str) -> Email {
     }
 }
 
+/// What an invitation to a team says.
+pub struct Invitation<'a> {
+    pub sender: &'a str,
+    pub team: &'a str,
+    /// Display names of the channels the invitee joins besides the team's own.
+    pub channels: &'a [String],
+    /// The sender's own words, if any.
+    pub note: &'a str,
+    pub link: &'a str,
+    pub hours: i64,
+}
+
+pub fn team_invitation(site: &str, invite: &Invitation<'_>) -> Email {
+    let Invitation {
+        sender,
+        team,
+        channels,
+        note,
+        link,
+        hours,
+    } = invite;
+    let mut text = format!("{sender} invited you to the team {team} on {site}.\n");
+    let mut html = format!(
+        "<p>{} invited you to the team <strong>{}</strong> on {}.</p>",
+        escape(sender),
+        escape(team),
+        escape(site)
+    );
+    if !channels.is_empty() {
+        text.push_str(&format!("You will also join: {}.\n", channels.join(", ")));
+        html.push_str(&format!(
+            "<p>You will also join: {}.</p>",
+            escape(&channels.join(", "))
+        ));
+    }
+    if !note.is_empty() {
+        text.push_str(&format!("\nTheir note:\n{note}\n"));
+        html.push_str(&format!(
+            "<p>Their note:</p><blockquote>{}</blockquote>",
+            escape(note)
+        ));
+    }
+    text.push_str(&format!(
+        "\nTo accept, open this link and create your account:\n{link}\n\n\
+         The link works once and expires in {hours} hours. If you do not know {sender}, \
+         ignore this message.\n"
+    ));
+    html.push_str(&format!(
+        "<p><a href=\"{}\">Join {}</a></p>\
+         <p>The link works once and expires in {hours} hours. If you do not know {}, \
+         ignore this message.</p>",
+        escape(link),
+        escape(team),
+        escape(sender)
+    ));
+    Email {
+        subject: format!("[{site}] {sender} invited you to {team}"),
+        text,
+        html: page(site, &html),
+    }
+}
+
+pub fn test_email(site: &str) -> Email {
+    Email {
+        subject: format!("[{site}] Test e-mail"),
+        text: format!(
+            "This message checks the e-mail settings of {site}. It arrived, so the server \
+             can send e-mail.\n"
+        ),
+        html: page(
+            site,
+            &format!(
+                "<p>This message checks the e-mail settings of {}. It arrived, so the \
+                 server can send e-mail.</p>",
+                escape(site)
+            ),
+        ),
+    }
+}
+
 /// One mention in a digest.
 pub struct Missed {
     pub sender: String,
@@ -123,6 +203,29 @@ pub fn digest(site: &str, missed: &[Missed]) -> Email {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invitation_escapes_the_senders_words_in_html() {
+        let mail = team_invitation(
+            "chat",
+            &Invitation {
+                sender: "Eve <eve>",
+                team: "Ops & Co",
+                channels: &["Deploys".to_string()],
+                note: "<b>hi</b>",
+                link: "http://x/signup_user_complete/?d=1&t=2",
+                hours: 48,
+            },
+        );
+        assert_eq!(mail.subject, "[chat] Eve <eve> invited you to Ops & Co");
+        assert!(mail.text.contains("<b>hi</b>"));
+        assert!(mail.text.contains("http://x/signup_user_complete/?d=1&t=2"));
+        assert!(mail.text.contains("You will also join: Deploys."));
+        assert!(mail.html.contains("&lt;b&gt;hi&lt;/b&gt;"));
+        assert!(mail.html.contains("Ops &amp; Co"));
+        assert!(mail.html.contains("?d=1&amp;t=2"));
+        assert!(!mail.html.contains("<b>hi"));
+    }
 
     #[test]
     fn user_text_is_escaped_in_html_only() {

@@ -27,15 +27,15 @@ const RESEND_AFTER_MS: i64 = 60_000;
 const PASSWORD_RECOVERY: &str = "password_recovery";
 const VERIFY_EMAIL: &str = "verify_email";
 
-fn new_token() -> String {
+pub(super) fn new_token() -> String {
     Alphanumeric.sample_string(&mut rand::rngs::OsRng, TOKEN_LENGTH)
 }
 
-fn hash(token: &str) -> String {
+pub(super) fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn check_shape(token: &str) -> Result<()> {
+pub(super) fn check_shape(token: &str) -> Result<()> {
     if token.len() != TOKEN_LENGTH || !token.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(Error::invalid("token", "is not a valid token"));
     }
@@ -62,7 +62,7 @@ impl Core {
             .unwrap_or_else(|| "rustchat".into())
     }
 
-    fn mailer(&self) -> Result<&super::Mailer> {
+    pub(super) fn mailer(&self) -> Result<&super::Mailer> {
         self.mailer
             .as_deref()
             .ok_or_else(|| Error::NotImplemented("e-mail is not set up on this server".into()))
@@ -70,7 +70,7 @@ impl Core {
 
     /// Sends in the background: the answer takes as long, and says the
     /// same, whether or not the address has an account or the mail went out.
-    fn send_later(&self, to: String, email: super::mailer::Email) {
+    pub(super) fn send_later(&self, to: String, email: super::mailer::Email) {
         let Some(mailer) = self.mailer.clone() else {
             return;
         };
@@ -96,6 +96,8 @@ impl Core {
                 user_id: user_id.into(),
                 email: email.into(),
                 create_at: now_ms(),
+                team_id: String::new(),
+                channel_ids: Vec::new(),
             })
             .await?;
         Ok(Some(token))

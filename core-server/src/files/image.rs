@@ -43,20 +43,8 @@ pub fn check_pixels(width: u32, height: u32, max_pixels: u64) -> Result<(), Imag
     Ok(())
 }
 
-/// The made images of one upload.
-pub struct Processed {
-    /// Width and height after EXIF orientation.
-    pub width: u32,
-    pub height: u32,
-    pub thumbnail: Vec<u8>,
-    pub preview: Vec<u8>,
-    /// A 16×16 JPEG.
-    pub mini_preview: Vec<u8>,
-}
-
-/// Decodes an image (EXIF orientation applied) and makes its JPEG thumbnail
-/// and preview. Blocking: call it on a blocking thread.
-pub fn process(bytes: &[u8], max_pixels: u64) -> Result<Processed, ImageError> {
+/// Decodes an image with limits and its EXIF orientation applied.
+fn decode(bytes: &[u8], max_pixels: u64) -> Result<DynamicImage, ImageError> {
     let unreadable = |e: image::ImageError| ImageError::Unreadable(e.to_string());
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -71,6 +59,37 @@ pub fn process(bytes: &[u8], max_pixels: u64) -> Result<Processed, ImageError> {
     let orientation = decoder.orientation().map_err(unreadable)?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(unreadable)?;
     img.apply_orientation(orientation);
+    Ok(img)
+}
+
+/// A `side`×`side` PNG of the image: scaled to cover the square, then
+/// centred and cropped (as Mattermost makes team icons). Blocking: call it
+/// on a blocking thread.
+pub fn square_png(bytes: &[u8], side: u32, max_pixels: u64) -> Result<Vec<u8>, ImageError> {
+    let img = decode(bytes, max_pixels)?;
+    let square = img.resize_to_fill(side, side, image::imageops::FilterType::Lanczos3);
+    let mut out = Vec::new();
+    square
+        .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+        .map_err(|e| ImageError::Unreadable(e.to_string()))?;
+    Ok(out)
+}
+
+/// The made images of one upload.
+pub struct Processed {
+    /// Width and height after EXIF orientation.
+    pub width: u32,
+    pub height: u32,
+    pub thumbnail: Vec<u8>,
+    pub preview: Vec<u8>,
+    /// A 16×16 JPEG.
+    pub mini_preview: Vec<u8>,
+}
+
+/// Decodes an image (EXIF orientation applied) and makes its JPEG thumbnail
+/// and preview. Blocking: call it on a blocking thread.
+pub fn process(bytes: &[u8], max_pixels: u64) -> Result<Processed, ImageError> {
+    let img = decode(bytes, max_pixels)?;
     let (width, height) = (img.width(), img.height());
     let thumbnail = encode_jpeg(&thumbnail_of(&img))?;
     let preview = encode_jpeg(&preview_of(&img))?;
@@ -155,6 +174,36 @@ mod tests {
         assert_eq!((thumb.width(), thumb.height()), (25, 100));
         let mini = image::load_from_memory(&tall.mini_preview).expect("jpeg");
         assert_eq!((mini.width(), mini.height()), (16, 16));
+    }
+
+    #[test]
+    fn squares_cover_then_crop_the_centre() {
+        // A wide image: red on the left third, green in the middle, blue right.
+        let mut img = image::RgbImage::new(300, 100);
+        for (x, _, p) in img.enumerate_pixels_mut() {
+            *p = match x {
+                0..100 => image::Rgb([255, 0, 0]),
+                100..200 => image::Rgb([0, 255, 0]),
+                _ => image::Rgb([0, 0, 255]),
+            };
+        }
+        let mut wide = Vec::new();
+        DynamicImage::ImageRgb8(img)
+            .write_to(&mut Cursor::new(&mut wide), image::ImageFormat::Jpeg)
+            .expect("jpeg");
+        let png = square_png(&wide, 128, 10_000_000).expect("square");
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "always a PNG");
+        let square = image::load_from_memory(&png).expect("png").to_rgb8();
+        assert_eq!(square.dimensions(), (128, 128));
+        let centre = square.get_pixel(64, 64);
+        assert!(
+            centre[1] > 200 && centre[0] < 60 && centre[2] < 60,
+            "{centre:?}"
+        );
+        assert!(matches!(
+            square_png(b"not an image", 128, 10_000_000),
+            Err(ImageError::Unreadable(_))
+        ));
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl Rendition {
 }
 
 /// Image decoding is memory-hungry: at most one decode per core at a time.
-async fn image_permit() -> Result<tokio::sync::SemaphorePermit<'static>> {
+pub(crate) async fn image_permit() -> Result<tokio::sync::SemaphorePermit<'static>> {
     static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
     PERMITS
         .get_or_init(|| {

@@ -34,11 +34,17 @@ pub struct PushJob {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmailToken {
     pub token_hash: String,
-    /// `password_recovery` or `verify_email`.
+    /// `password_recovery`, `verify_email` or `team_invitation`.
     pub kind: String,
+    /// The account the token acts on; for an invitation, who sent it.
     pub user_id: String,
     pub email: String,
     pub create_at: i64,
+    /// The team an invitation is to; empty for other kinds.
+    pub team_id: String,
+    /// The channels an invitation adds the invitee to, besides the team's
+    /// default ones.
+    pub channel_ids: Vec<String>,
 }
 
 /// A mention waiting for a user's next e-mail digest.

@@ -64,6 +64,8 @@ permissions! {
     DeleteCustomGroup => "delete_custom_group",
     RestoreCustomGroup => "restore_custom_group",
     ManageCustomGroupMembers => "manage_custom_group_members",
+    InvalidateEmailInvite => "invalidate_email_invite",
+    TestEmail => "test_email",
     // ---- team scope
     ViewTeam => "view_team",
     ManageTeam => "manage_team",

@@ -138,42 +138,23 @@ impl Core {
         let direct = channel.channel_type == "D";
         let now = now_ms();
         let composer = Composer::new(channel, post, sender, self.server_id().await?);
+        // Only the server sets this prop (the test notification).
+        let forced = post.props.get("force_notification").is_some();
         let mut jobs = Vec::new();
         for r in recipients {
             if r.is_bot || (r.user_id == post.user_id && !post.from_webhook()) {
                 continue;
             }
             let kind = mentions.users.get(&r.user_id).copied();
-            let wanted = match kind {
-                Some(kind) => push::settings_allow(
-                    &r.user_notify_props,
-                    &r.member_notify_props,
-                    kind.is_mention(),
-                    post,
-                    group,
-                ),
-                // Members who asked for every message (never in DMs: all are mentions).
-                None => {
-                    let all = |props: &BTreeMap<String, String>| prop(props, "push") == "all";
-                    !direct
-                        && (all(&r.user_notify_props) || all(&r.member_notify_props))
-                        && push::settings_allow(
-                            &r.user_notify_props,
-                            &r.member_notify_props,
-                            false,
-                            post,
-                            group,
-                        )
-                }
-            };
-            if !wanted
-                || !push::status_allows(
-                    &r.user_notify_props,
-                    r.status.as_ref(),
-                    r.last_viewed_at,
-                    now,
-                )
-            {
+            let wanted = forced
+                || (settings_want(r, kind, post, group, direct)
+                    && push::status_allows(
+                        &r.user_notify_props,
+                        r.status.as_ref(),
+                        r.last_viewed_at,
+                        now,
+                    ));
+            if !wanted {
                 continue;
             }
             // Only a group message's title names the other members.
@@ -235,6 +216,39 @@ impl Core {
         self.store.enqueue_pushes(&jobs).await?;
         self.push_wake.notify_one();
         Ok(())
+    }
+}
+
+/// Whether a member's notify settings ask for a push of this post, given
+/// how it mentioned them (if it did).
+fn settings_want(
+    r: &ChannelRecipient,
+    kind: Option<MentionKind>,
+    post: &Post,
+    group: bool,
+    direct: bool,
+) -> bool {
+    match kind {
+        Some(kind) => push::settings_allow(
+            &r.user_notify_props,
+            &r.member_notify_props,
+            kind.is_mention(),
+            post,
+            group,
+        ),
+        // Members who asked for every message (never in DMs: all are mentions).
+        None => {
+            let all = |props: &BTreeMap<String, String>| prop(props, "push") == "all";
+            !direct
+                && (all(&r.user_notify_props) || all(&r.member_notify_props))
+                && push::settings_allow(
+                    &r.user_notify_props,
+                    &r.member_notify_props,
+                    false,
+                    post,
+                    group,
+                )
+        }
     }
 }
 

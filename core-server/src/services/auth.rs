@@ -41,7 +41,7 @@ impl Actor {
 
     /// `user` acting without a session of theirs, with their own rights:
     /// the server doing something on their behalf (a webhook they made, a
-    /// post they scheduled).
+    /// post they scheduled, the system bot).
     pub fn on_behalf_of(user: User) -> Actor {
         Actor {
             session: Session {

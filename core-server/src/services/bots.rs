@@ -43,6 +43,11 @@ impl Core {
         if !actor.is_admin() {
             return Err(Error::forbidden("only a system admin can create bots"));
         }
+        self.insert_bot(actor.id(), input).await
+    }
+
+    /// Creates a bot owned by `owner_id`, whoever asks.
+    pub(crate) async fn insert_bot(&self, owner_id: &str, input: NewBot) -> Result<Bot> {
         let username = input.username.trim().to_lowercase();
         validate::username(&username)?;
         validate::length("display_name", &input.display_name, 0, 64)?;
@@ -66,7 +71,7 @@ impl Core {
             username,
             display_name: input.display_name,
             description: input.description,
-            owner_id: actor.id().to_string(),
+            owner_id: owner_id.to_string(),
             create_at: now,
             update_at: now,
             delete_at: 0,

@@ -25,6 +25,8 @@ mod scheduled_sender;
 mod search;
 mod sidebar;
 mod status;
+mod system_bot;
+mod team_icon;
 pub(crate) mod teams;
 mod threads;
 mod tokens;
@@ -50,6 +52,8 @@ pub use posts::{NewEphemeral, NewPost, PostPatch};
 pub use scheduled_posts::{ScheduledPostInput, ScheduledPostLists};
 pub use scheduled_sender::Sent;
 pub use search::{parse_search, SearchQuery};
+pub use system_bot::SYSTEM_BOT_USERNAME;
+pub use team_icon::MAX_TEAM_ICON_BYTES;
 pub use teams::{NewTeam, TeamPatch};
 pub use threads::{CollapsedRoot, ThreadList, ThreadQuery};
 pub use user_filters::UserFilter;
@@ -75,6 +79,8 @@ pub struct Core {
     pub limiter: Arc<crate::ratelimit::RateLimiter>,
     /// Failed logins per client address, shared by both API surfaces.
     pub(crate) login_failures: Arc<crate::ratelimit::RateLimiter>,
+    /// Team invitations mailed per sender (one per address).
+    pub(crate) invitations: Arc<crate::ratelimit::RateLimiter>,
     /// Set once the node's background work has started.
     pub(crate) background: Arc<std::sync::OnceLock<()>>,
     /// Where file bytes live.
@@ -146,6 +152,7 @@ impl Core {
             hub,
             limiter: Arc::new(limiter),
             login_failures,
+            invitations: Arc::new(crate::email::invitation_limiter()),
             background: Arc::new(std::sync::OnceLock::new()),
             push_wake: Arc::new(tokio::sync::Notify::new()),
         }

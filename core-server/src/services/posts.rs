@@ -89,10 +89,42 @@ const WEBHOOK_PROPS: &[&str] = &[
     "webhook_display_name",
 ];
 
-/// Drops the props only an incoming webhook may set.
-pub(super) fn strip_webhook_props(props: &mut Option<serde_json::Value>) {
+/// Props only the server sets: `force_notification` pushes a post past the
+/// recipient's settings and status (the test notification).
+const SERVER_PROPS: &[&str] = &["force_notification"];
+
+/// Who a post comes from, which decides the props it may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PostOrigin {
+    /// A user or bot through an API.
+    Client,
+    /// An incoming webhook: its override name and icon are kept.
+    Webhook,
+    /// The server itself: every prop is kept.
+    Server,
+}
+
+impl PostOrigin {
+    /// The props this origin may not set.
+    fn refused_props(self) -> impl Iterator<Item = &'static &'static str> {
+        let webhook: &[&str] = if self == PostOrigin::Client {
+            WEBHOOK_PROPS
+        } else {
+            &[]
+        };
+        let server: &[&str] = if self == PostOrigin::Server {
+            &[]
+        } else {
+            SERVER_PROPS
+        };
+        webhook.iter().chain(server)
+    }
+}
+
+/// Drops the props `origin` may not set.
+pub(super) fn strip_refused_props(props: &mut Option<serde_json::Value>, origin: PostOrigin) {
     if let Some(serde_json::Value::Object(map)) = props.as_mut() {
-        for key in WEBHOOK_PROPS {
+        for key in origin.refused_props() {
             map.remove(*key);
         }
     }
@@ -120,21 +152,19 @@ impl Core {
         channel_id: &str,
         input: NewPost,
     ) -> Result<Post> {
-        self.create_post_from(actor, channel_id, input, false).await
+        self.create_post_from(actor, channel_id, input, PostOrigin::Client)
+            .await
     }
 
-    /// Posts a message; `from_hook` lets an incoming webhook's props (its
-    /// override name and icon) through, which anyone else may not set.
+    /// Posts a message, with the props its origin may set.
     pub(crate) async fn create_post_from(
         &self,
         actor: &Actor,
         channel_id: &str,
         mut input: NewPost,
-        from_hook: bool,
+        origin: PostOrigin,
     ) -> Result<Post> {
-        if !from_hook {
-            strip_webhook_props(&mut input.props);
-        }
+        strip_refused_props(&mut input.props, origin);
         check_message(&input.message, !input.file_ids.is_empty())?;
         check_file_ids(&input.file_ids)?;
         let mut props = input.props.unwrap_or_else(|| serde_json::json!({}));
@@ -401,9 +431,10 @@ impl Core {
             }
             if let Some(mut props) = patch.props {
                 check_props(&props)?;
-                // An edit cannot change who the post appears to come from.
+                // An edit cannot change who the post appears to come from,
+                // nor set what only the server sets.
                 if let Some(map) = props.as_object_mut() {
-                    for key in WEBHOOK_PROPS {
+                    for key in WEBHOOK_PROPS.iter().chain(SERVER_PROPS) {
                         match post.props.get(*key) {
                             Some(kept) => map.insert((*key).to_string(), kept.clone()),
                             None => map.remove(*key),

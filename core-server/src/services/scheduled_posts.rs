@@ -7,7 +7,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::posts::{check_file_ids, check_message, check_props, strip_webhook_props};
+use super::posts::{check_file_ids, check_message, check_props, strip_refused_props, PostOrigin};
 use super::{validate, Actor, Core};
 use crate::error::{Error, Result};
 use crate::events::{Audience, EventKind};
@@ -194,7 +194,7 @@ impl Core {
             return Err(Error::invalid("scheduled_at", "is in the past"));
         }
         check_file_ids(&input.file_ids)?;
-        strip_webhook_props(&mut input.props);
+        strip_refused_props(&mut input.props, PostOrigin::Client);
         let props = input.props.unwrap_or_else(|| serde_json::json!({}));
         check_props(&props)?;
         let priority = match input.priority {

@@ -94,7 +94,11 @@ impl Core {
     }
 
     /// Saves a changed team and tells its members, with the team as anyone may see it.
-    async fn save_team_and_tell(&self, team: &Team, event: fn(Team) -> EventKind) -> Result<()> {
+    pub(super) async fn save_team_and_tell(
+        &self,
+        team: &Team,
+        event: fn(Team) -> EventKind,
+    ) -> Result<()> {
         self.store.update_team(team).await?;
         self.events.publish(
             event(team.clone().sanitized()),

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::posts::PostOrigin;
 use super::{validate, Actor, Core, NewPost};
 use crate::error::{Error, Result};
 use crate::id::new_id;
@@ -259,7 +260,7 @@ impl Core {
             pending_post_id: String::new(),
             ..NewPost::default()
         };
-        self.create_post_from(&actor, &channel_id, input, true)
+        self.create_post_from(&actor, &channel_id, input, PostOrigin::Webhook)
             .await
     }
 }

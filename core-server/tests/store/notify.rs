@@ -126,6 +126,8 @@ async fn notification_and_mail_queues(ctx: Ctx) {
         user_id: u.id.clone(),
         email: u.email.clone(),
         create_at: at,
+        team_id: String::new(),
+        channel_ids: Vec::new(),
     };
     store
         .save_email_token(&token("h1", 10))

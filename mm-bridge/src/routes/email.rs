@@ -1,6 +1,7 @@
 //! Password resets and address checks by e-mail (no session needed):
 //! `POST /users/password/reset/send`, `/users/password/reset`,
-//! `/users/email/verify/send` and `/users/email/verify`.
+//! `/users/email/verify/send` and `/users/email/verify`; and the test mail
+//! of the e-mail settings, `POST /email/test`.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -12,7 +13,7 @@ use core_server::services::Core;
 use core_server::Error;
 
 use crate::error::{MmError, MmResult};
-use crate::extract::{status_ok, MmJson, StatusOk};
+use crate::extract::{status_ok, MmAuth, MmJson, StatusOk};
 
 #[derive(Deserialize)]
 pub struct EmailBody {
@@ -123,6 +124,31 @@ pub async fn verify(
             "api.user.verify_email.bad_link.app_error",
             "Bad verify email link.",
         )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /api/v4/email/test`: mails the calling admin through the
+/// configured SMTP server. The body (settings to try, on Mattermost) is
+/// ignored: rustchat's mail settings come from its configuration.
+pub async fn test(State(core): State<Core>, MmAuth(actor): MmAuth) -> MmResult<Json<StatusOk>> {
+    match core.send_test_email(&actor).await {
+        Ok(()) => Ok(status_ok()),
+        Err(Error::NotImplemented(_)) => Err(MmError::new(
+            StatusCode::BAD_REQUEST,
+            "api.admin.test_email.missing_server",
+            "No SMTP server is configured (smtp_url).",
+        )),
+        Err(Error::Unavailable(reason)) => {
+            tracing::warn!(%reason, "test e-mail not sent");
+            let mut e = MmError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "app.admin.test_email.failure",
+                "The test e-mail could not be sent: check the SMTP settings.",
+            );
+            e.detailed_error = reason;
+            Err(e)
+        }
         Err(e) => Err(e.into()),
     }
 }

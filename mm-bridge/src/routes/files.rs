@@ -137,7 +137,8 @@ async fn drain_stream(body: &mut ByteStream<'_>) {
     }
 }
 
-async fn drain_multipart(form: &mut Multipart) {
+/// Reads and drops what is left of a refused multipart request, up to a limit.
+pub(crate) async fn drain_multipart(form: &mut Multipart) {
     let mut read = 0;
     while let Ok(Some(mut field)) = form.next_field().await {
         while let Ok(Some(chunk)) = field.chunk().await {

@@ -12,6 +12,7 @@ mod email;
 mod emoji;
 mod files;
 mod hooks;
+mod invites;
 mod jobs;
 mod member_roles;
 mod notifications;
@@ -20,6 +21,7 @@ mod roles;
 mod scheduled_posts;
 mod sidebar;
 pub mod system;
+mod team_icon;
 mod teams;
 pub(crate) mod threads;
 mod typing;
@@ -110,6 +112,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v4/users/tokens"),
     ("POST", "/api/v4/users/tokens/search"),
     ("POST", "/api/v4/notifications/ack"),
+    ("POST", "/api/v4/notifications/test"),
+    ("POST", "/api/v4/email/test"),
+    ("POST", "/api/v4/teams/{team_id}/invite/email"),
+    ("DELETE", "/api/v4/teams/invites/email"),
+    ("GET", "/api/v4/teams/{team_id}/image"),
+    ("POST", "/api/v4/teams/{team_id}/image"),
+    ("DELETE", "/api/v4/teams/{team_id}/image"),
     ("GET", "/api/v4/users/{user_id}/status"),
     ("PUT", "/api/v4/users/{user_id}/status"),
     ("POST", "/api/v4/users/status/ids"),
@@ -496,6 +505,28 @@ pub fn router(core: Core) -> Router<Core> {
         )
         .route("/api/v4/users/sessions/device", put(users::attach_device))
         .route("/api/v4/notifications/ack", post(notifications::ack))
+        .route("/api/v4/notifications/test", post(notifications::test))
+        .route("/api/v4/email/test", post(email::test))
+        .route(
+            "/api/v4/teams/{team_id}/invite/email",
+            post(invites::invite_by_email),
+        )
+        .route(
+            "/api/v4/teams/invites/email",
+            delete(invites::invalidate_all),
+        )
+        .route(
+            "/api/v4/teams/{team_id}/image",
+            get(team_icon::get)
+                .delete(team_icon::remove)
+                .post(team_icon::set)
+                .layer(
+                    // Icons may be larger than ordinary API bodies.
+                    axum::extract::DefaultBodyLimit::max(
+                        core_server::services::MAX_TEAM_ICON_BYTES + team_icon::MULTIPART_OVERHEAD,
+                    ),
+                ),
+        )
         .route(
             "/api/v4/users/{user_id}/status",
             get(users::status).put(users::set_status),

@@ -1,5 +1,7 @@
 //! `POST /api/v4/notifications/ack`: the apps acknowledge each push; for an
-//! id-only push the answer is the notification with its text.
+//! id-only push the answer is the notification with its text. And
+//! `POST /api/v4/notifications/test`: a message that pushes whatever the
+//! settings say.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -12,7 +14,7 @@ use core_server::notify::{AckOutcome, PushAck};
 use core_server::services::Core;
 
 use crate::error::{MmError, MmResult};
-use crate::extract::MmAuth;
+use crate::extract::{status_ok, MmAuth, StatusOk};
 
 pub async fn ack(
     State(core): State<Core>,
@@ -38,5 +40,27 @@ pub async fn ack(
             "Push notifications are disabled on this server.",
         )),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /api/v4/notifications/test`: the system bot sends the caller a
+/// direct message that pushes to their devices whatever their settings.
+pub async fn test(State(core): State<Core>, MmAuth(actor): MmAuth) -> MmResult<Json<StatusOk>> {
+    match core.send_test_notification(&actor).await {
+        Ok(_) => Ok(status_ok()),
+        Err(e) => {
+            tracing::warn!(error = %e, "test notification not sent");
+            let stage = match e {
+                core_server::Error::NotFound { .. } | core_server::Error::Conflict { .. } => {
+                    "no_bot"
+                }
+                _ => "create_post",
+            };
+            Err(MmError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &format!("app.notifications.send_test_message.errors.{stage}"),
+                "The test notification could not be sent.",
+            ))
+        }
     }
 }

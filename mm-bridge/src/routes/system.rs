@@ -168,6 +168,8 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
         );
         set("MaxNotificationsPerChannel", "1000".into());
         set("EnablePublicLink", t(core.config.enable_public_link));
+        // The apps offer invitations by e-mail when mail can go out.
+        set("EnableEmailInvitations", t(core.config.smtp_url.is_some()));
         set("EnableFileAttachments", t(true));
         set("EnableMobileFileUpload", t(true));
         set("EnableMobileFileDownload", t(true));

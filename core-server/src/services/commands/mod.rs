@@ -14,6 +14,7 @@ mod user_cmds;
 
 use serde::Serialize;
 
+use super::posts::PostOrigin;
 use super::{Actor, Core, NewPost};
 use crate::error::{Error, Result};
 use crate::events::{Audience, EventKind};
@@ -238,7 +239,7 @@ impl Core {
                     post_type: response.post_type.clone(),
                     ..NewPost::default()
                 },
-                false,
+                PostOrigin::Client,
             )
             .await?;
         } else {

@@ -38,6 +38,19 @@ pub trait NotifyStore: Send + Sync {
     /// Removes and returns a token of a kind: a token works once.
     async fn take_email_token(&self, token_hash: &str, kind: &str) -> Result<Option<EmailToken>>;
 
+    /// Adds tokens (invitations: many per sender), first dropping the
+    /// tokens of their kinds created before `purge_before`, which have expired.
+    async fn add_email_tokens(&self, tokens: &[EmailToken], purge_before: i64) -> Result<()>;
+
+    /// A token of a kind, left in place.
+    async fn get_email_token(&self, token_hash: &str, kind: &str) -> Result<Option<EmailToken>>;
+
+    /// Removes a token, if it is there.
+    async fn delete_email_token(&self, token_hash: &str) -> Result<()>;
+
+    /// Removes every token of a kind; returns how many there were.
+    async fn delete_email_tokens_of_kind(&self, kind: &str) -> Result<u64>;
+
     async fn queue_digest(&self, entries: &[DigestEntry]) -> Result<()>;
 
     /// Users with a digest entry older than `before`.

@@ -10,7 +10,7 @@ record!(PushJob in "push_jobs" {
 });
 
 record!(EmailToken in "email_tokens" {
-    token_hash, kind, user_id, email, create_at,
+    token_hash, kind, user_id, email, create_at, team_id, channel_ids: json,
 });
 
 record!(DigestEntry in "email_digest" {
@@ -166,6 +166,53 @@ impl NotifyStore for Backend {
         .bind(kind)
         .fetch_optional(&self.write)
         .await?)
+    }
+
+    async fn add_email_tokens(&self, tokens: &[EmailToken], purge_before: i64) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let mut kinds: Vec<&str> = tokens.iter().map(|t| t.kind.as_str()).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        for kind in kinds {
+            sqlx::query("DELETE FROM email_tokens WHERE kind = $1 AND create_at < $2")
+                .bind(kind)
+                .bind(purge_before)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let sql = EmailToken::TABLE.insert();
+        for t in tokens {
+            t.bind_to(sqlx::query(&sql)).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_email_token(&self, token_hash: &str, kind: &str) -> Result<Option<EmailToken>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE token_hash = $1 AND kind = $2",
+            EmailToken::TABLE.select()
+        ))
+        .bind(token_hash)
+        .bind(kind)
+        .fetch_optional(&self.write)
+        .await?)
+    }
+
+    async fn delete_email_token(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM email_tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_email_tokens_of_kind(&self, kind: &str) -> Result<u64> {
+        Ok(sqlx::query("DELETE FROM email_tokens WHERE kind = $1")
+            .bind(kind)
+            .execute(&self.write)
+            .await?
+            .rows_affected())
     }
 
     async fn queue_digest(&self, entries: &[DigestEntry]) -> Result<()> {

@@ -85,6 +85,9 @@ pub trait UserStore: Send + Sync {
     /// `user_id`, that user left out; in no particular order.
     async fn known_user_ids(&self, user_id: &str) -> Result<Vec<String>>;
 
+    /// The earliest active account holding `system_admin` (bots excluded).
+    async fn first_system_admin(&self) -> Result<Option<User>>;
+
     /// Users among `usernames` (lower-case) that exist.
     async fn get_users_by_usernames(&self, usernames: &[String]) -> Result<Vec<User>>;
 

@@ -242,6 +242,18 @@ impl UserStore for Backend {
         .await?)
     }
 
+    async fn first_system_admin(&self) -> Result<Option<User>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE delete_at = 0 AND is_bot = $1 AND (' ' || roles || ' ') LIKE $2 \
+             ORDER BY create_at, id LIMIT 1",
+            User::TABLE.select()
+        ))
+        .bind(false)
+        .bind(format!("% {} %", roles::SYSTEM_ADMIN))
+        .fetch_optional(&self.read)
+        .await?)
+    }
+
     async fn get_users_by_usernames(&self, usernames: &[String]) -> Result<Vec<User>> {
         let head = format!("{} WHERE ", User::TABLE.select());
         fetch_in(&self.read, &head, "username", usernames, "").await

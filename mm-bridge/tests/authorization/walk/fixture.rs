@@ -355,6 +355,7 @@ impl Walk {
             "/hooks/{hook_id}" => json!({"text": "from a hook"}),
             "/api/v4/channels/group" => json!([root_id, member_id]),
             "/api/v4/jobs" => json!({"type": "export_process"}),
+            "/api/v4/teams/{team_id}/invite/email" => json!(["invitee@example.com"]),
             _ => json!([owner_id]),
         })
     }

@@ -281,6 +281,15 @@ pub const REFUSED_FOR_OUTSIDER: &[(&str, &str)] = &[
     ("GET", "/api/v4/limits/server"),
     ("GET", "/api/v4/users/tokens"),
     ("POST", "/api/v4/users/tokens/search"),
+    // Invitations to a team are sent by its members; its icon is changed by
+    // its admins (and an invite-only team's icon is for its members).
+    ("POST", "/api/v4/teams/{team_id}/invite/email"),
+    ("GET", "/api/v4/teams/{team_id}/image"),
+    ("POST", "/api/v4/teams/{team_id}/image"),
+    ("DELETE", "/api/v4/teams/{team_id}/image"),
+    // Voiding every invitation and the test mail are system admins' tools.
+    ("DELETE", "/api/v4/teams/invites/email"),
+    ("POST", "/api/v4/email/test"),
     // Incoming webhooks are managed by team admins.
     ("POST", "/api/v4/hooks/incoming"),
     ("GET", "/api/v4/hooks/incoming"),
