@@ -76,9 +76,13 @@ fn fill(path: &str, t: &Things) -> String {
     filled.replace("//", "/")
 }
 
-/// Routes that end the admin's own session; they are fuzzed too, but last.
-fn ends_the_session(path: &str) -> bool {
-    path.ends_with("/logout") || path.ends_with("/sessions/revoke/all")
+/// Routes that change what the routes after them answer: ending the
+/// admin's own session, or marking the server busy (searches then answer
+/// 503). They are fuzzed too, but last.
+fn runs_last(path: &str) -> bool {
+    path.ends_with("/logout")
+        || path.ends_with("/sessions/revoke/all")
+        || path.ends_with("/server_busy")
 }
 
 /// Every route that reads a body: method and path.
@@ -102,7 +106,7 @@ fn routes() -> Vec<(Method, String)> {
     routes.retain(|(m, p)| {
         matches!(*m, Method::POST | Method::PUT | Method::PATCH) && !p.ends_with("/websocket")
     });
-    routes.sort_by_key(|(_, p)| ends_the_session(p));
+    routes.sort_by_key(|(_, p)| runs_last(p));
     routes
 }
 
