@@ -395,7 +395,9 @@ async fn an_import_cut_short_by_a_crash_runs_again_at_start_up() {
     loop {
         let now = job_of(&server.base, &token, &id).await;
         assert_ne!(now["status"], "success", "the import ended before the kill");
-        if now["status"] == "in_progress" && now["progress"].as_i64() > Some(0) {
+        // A few percent in, so some batches are surely stored even when a
+        // loaded machine reports progress ahead of the first commit.
+        if now["status"] == "in_progress" && now["progress"].as_i64() >= Some(5) {
             break;
         }
         assert!(
