@@ -2,6 +2,8 @@
 //! bumps its channel's counters: how is the dialect's business
 //! (`insert_post_statement` in `sqlite.rs` and `postgres.rs`).
 
+use std::collections::HashMap;
+
 use super::super::insert_post_statement;
 use super::prelude::*;
 
@@ -56,17 +58,6 @@ async fn channel_page(
     q.push_bind(posts.channel_id);
     push_post_page(&mut q, cursor, towards, limit);
     Ok(q.build_query_as().fetch_all(pool).await?)
-}
-
-/// Everyone who replied in a thread, by their first reply.
-async fn thread_participants(pool: &sqlx::Pool<Db>, root_id: &str) -> Result<Vec<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT user_id FROM posts WHERE root_id = $1 AND delete_at = 0 \
-         GROUP BY user_id ORDER BY MIN(create_at)",
-    )
-    .bind(root_id)
-    .fetch_all(pool)
-    .await?)
 }
 
 /// Followed threads of members of their channel, with each follower's
@@ -512,11 +503,15 @@ impl PostStore for Backend {
         q.push(" ORDER BY p.last_reply_at DESC, p.id DESC LIMIT ");
         q.push_bind(limit);
         let rows = q.build().fetch_all(&self.read).await?;
-        let mut views = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let mut view = thread_view(row)?;
-            view.participants = thread_participants(&self.read, &view.root.id).await?;
-            views.push(view);
+        let mut views = rows.iter().map(thread_view).collect::<Result<Vec<_>>>()?;
+        // Every thread's participants in one query.
+        let roots: Vec<String> = views.iter().map(|v| v.root.id.clone()).collect();
+        let mut by_root: HashMap<String, Vec<String>> = HashMap::new();
+        for (root, user) in self.list_thread_participants(&roots).await? {
+            by_root.entry(root).or_default().push(user);
+        }
+        for view in &mut views {
+            view.participants = by_root.remove(&view.root.id).unwrap_or_default();
         }
         Ok(views)
     }
@@ -529,7 +524,12 @@ impl PostStore for Backend {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let participants = thread_participants(&self.read, root_id).await?;
+        let participants: Vec<String> = self
+            .list_thread_participants(&[root_id.to_string()])
+            .await?
+            .into_iter()
+            .map(|(_, user)| user)
+            .collect();
         rows.iter()
             .map(|row| {
                 let mut view = thread_view(row)?;
