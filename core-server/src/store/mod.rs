@@ -16,6 +16,7 @@
 //! | `files` | file records and resumable uploads |
 //! | `preferences` | preferences, flags, sidebars, statuses |
 //! | `integrations` | personal access tokens, bots, incoming webhooks |
+//! | `outgoing_webhooks` | outgoing webhooks, by team and channel |
 //! | `notify` | notification recipients, badges, the push queue, mailed tokens and digests |
 //! | `jobs` | background jobs |
 //! | `scheduled_posts` | messages to post later, and the lease on a due one |
@@ -33,6 +34,7 @@ mod integrations;
 mod jobs;
 mod json;
 mod notify;
+mod outgoing_webhooks;
 mod postgres;
 mod posts;
 mod preferences;
@@ -54,6 +56,7 @@ pub use files::FileStore;
 pub use integrations::IntegrationStore;
 pub use jobs::JobStore;
 pub use notify::NotifyStore;
+pub use outgoing_webhooks::{OutgoingHookFilter, OutgoingWebhookStore};
 pub use postgres::PostgresStore;
 pub use posts::PostStore;
 pub use preferences::PreferenceStore;
@@ -159,6 +162,7 @@ pub trait Store:
     + FileStore
     + PreferenceStore
     + IntegrationStore
+    + OutgoingWebhookStore
     + NotifyStore
     + JobStore
     + ScheduledPostStore
@@ -177,6 +181,7 @@ impl<T> Store for T where
         + FileStore
         + PreferenceStore
         + IntegrationStore
+        + OutgoingWebhookStore
         + NotifyStore
         + JobStore
         + ScheduledPostStore

@@ -15,6 +15,7 @@ mod files;
 mod integrations;
 mod jobs;
 mod notify;
+mod outgoing_webhooks;
 mod posts;
 mod preferences;
 mod reactions;

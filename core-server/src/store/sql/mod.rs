@@ -21,6 +21,8 @@ mod integrations;
 mod jobs;
 #[path = "../notify/sql.rs"]
 mod notify;
+#[path = "../outgoing_webhooks/sql.rs"]
+mod outgoing_webhooks;
 #[path = "../posts/sql.rs"]
 mod posts;
 #[path = "../preferences/sql.rs"]
