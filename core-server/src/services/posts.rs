@@ -165,9 +165,11 @@ impl Core {
         origin: PostOrigin,
     ) -> Result<Post> {
         strip_refused_props(&mut input.props, origin);
-        check_message(&input.message, !input.file_ids.is_empty())?;
-        check_file_ids(&input.file_ids)?;
         let mut props = input.props.unwrap_or_else(|| serde_json::json!({}));
+        // Message attachments are content too: an integration may send only them.
+        let attached = super::webhook_posts::has_attachments(props.get("attachments"));
+        check_message(&input.message, !input.file_ids.is_empty() || attached)?;
+        check_file_ids(&input.file_ids)?;
         check_props(&props)?;
         if actor.user.is_bot {
             // Clients mark bot posts by this prop, as Mattermost sets it.
@@ -176,7 +178,11 @@ impl Core {
             }
         }
         validate::length("pending_post_id", &input.pending_post_id, 0, 64)?;
-        let channel = self.postable_channel(actor, channel_id).await?;
+        let channel = if origin == PostOrigin::Webhook {
+            self.webhook_channel(actor, channel_id).await?
+        } else {
+            self.postable_channel(actor, channel_id).await?
+        };
         if channel.delete_at != 0 {
             return Err(Error::forbidden("the channel is archived"));
         }
@@ -263,6 +269,11 @@ impl Core {
                     Audience::User(user_id),
                 );
             }
+            // Only what people and bots post fires outgoing webhooks, as on
+            // Mattermost: never a webhook's or the server's own posts.
+            if origin == PostOrigin::Client {
+                self.fire_outgoing_webhooks(&channel, &saved, &actor.user);
+            }
         }
         Ok(saved)
     }
@@ -317,6 +328,17 @@ impl Core {
     ) -> Result<Channel> {
         let (channel, _) = self.channel_for_member(actor, channel_id).await?;
         Ok(channel)
+    }
+
+    /// A channel a webhook may post in as its creator: one they belong to,
+    /// or, as on Mattermost, a public channel of their team without joining it.
+    async fn webhook_channel(&self, actor: &Actor, channel_id: &str) -> Result<Channel> {
+        let (channel, member) = self.channel_for_read(actor, channel_id).await?;
+        if member.is_some() || channel.channel_type == channel_types::OPEN {
+            Ok(channel)
+        } else {
+            Err(Error::forbidden("you are not a member of this channel"))
+        }
     }
 
     /// Checks that a reply's `root_id` (when there is one) is a live root post of `channel`.

@@ -4,8 +4,8 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::posts::PostOrigin;
-use super::{validate, Actor, Core, NewPost};
+use super::webhook_posts::{has_attachments, WebhookPost};
+use super::{validate, Actor, Core};
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::model::*;
@@ -193,11 +193,7 @@ impl Core {
             }
             Err(e) => return Err(e),
         };
-        let has_attachments = payload
-            .attachments
-            .as_ref()
-            .is_some_and(|a| a.as_array().is_some_and(|a| !a.is_empty()));
-        if payload.text.trim().is_empty() && !has_attachments {
+        if payload.text.trim().is_empty() && !has_attachments(payload.attachments.as_ref()) {
             return Err(Error::invalid(
                 "text",
                 "a webhook payload needs text or attachments",
@@ -221,46 +217,25 @@ impl Core {
                     .id
             }
         };
-        let mut props = match payload.props {
-            Some(serde_json::Value::Object(map)) => map,
-            _ => serde_json::Map::new(),
+        // The payload's name and picture, else the hook's.
+        let or_hook = |own: String, default: &str| {
+            if own.is_empty() {
+                default.to_string()
+            } else {
+                own
+            }
         };
-        props.insert("from_webhook".into(), "true".into());
-        // As on Mattermost with username overrides on: the payload's name, else
-        // the hook's, else "webhook".
-        let username = [payload.username, hook.username.clone()]
-            .into_iter()
-            .find(|u| !u.is_empty())
-            .unwrap_or_else(|| "webhook".to_string());
-        props.insert("override_username".into(), username.into());
-        if !hook.display_name.is_empty() {
-            props.insert(
-                "webhook_display_name".into(),
-                hook.display_name.clone().into(),
-            );
-        }
-        let icon = if payload.icon_url.is_empty() {
-            hook.icon_url.clone()
-        } else {
-            payload.icon_url
-        };
-        if !icon.is_empty() {
-            props.insert("override_icon_url".into(), icon.into());
-        }
-        if let Some(attachments) = payload.attachments.filter(|a| a.is_array()) {
-            props.insert("attachments".into(), attachments);
-        }
-        // The hook acts with its creator's rights, without a session of theirs.
-        let actor = Actor::on_behalf_of(creator);
-        let input = NewPost {
-            message: payload.text,
+        let post = WebhookPost {
+            channel_id,
             root_id: String::new(),
-            props: Some(serde_json::Value::Object(props)),
-            file_ids: Vec::new(),
-            pending_post_id: String::new(),
-            ..NewPost::default()
+            text: payload.text,
+            username: or_hook(payload.username, &hook.username),
+            icon_url: or_hook(payload.icon_url, &hook.icon_url),
+            display_name: hook.display_name,
+            props: payload.props,
+            attachments: payload.attachments,
+            post_type: String::new(),
         };
-        self.create_post_from(&actor, &channel_id, input, PostOrigin::Webhook)
-            .await
+        self.create_webhook_post(creator, post).await
     }
 }

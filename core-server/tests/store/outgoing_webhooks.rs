@@ -166,7 +166,10 @@ async fn outgoing_webhooks_are_changed_and_deleted(ctx: Ctx) {
     let (t, c, u) = fixture(&ctx).await;
     let store = &ctx.store;
     let original = hook(&t.id, &c.id, &u.id, 10);
-    store.create_outgoing_webhook(&original).await.expect("create");
+    store
+        .create_outgoing_webhook(&original)
+        .await
+        .expect("create");
     let changed = OutgoingWebhook {
         token: new_id(),
         update_at: 20,
@@ -184,7 +187,10 @@ async fn outgoing_webhooks_are_changed_and_deleted(ctx: Ctx) {
         icon_url: String::new(),
         ..original.clone()
     };
-    store.update_outgoing_webhook(&changed).await.expect("update");
+    store
+        .update_outgoing_webhook(&changed)
+        .await
+        .expect("update");
     assert_eq!(
         store.get_outgoing_webhook(&original.id).await.expect("get"),
         changed

@@ -16,6 +16,7 @@ mod invites;
 mod jobs;
 mod member_roles;
 mod notifications;
+mod outgoing_hooks;
 pub(crate) mod posts;
 mod roles;
 mod scheduled_posts;
@@ -293,6 +294,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v4/hooks/incoming/{hook_id}"),
     ("DELETE", "/api/v4/hooks/incoming/{hook_id}"),
     ("POST", "/hooks/{hook_id}"),
+    ("POST", "/api/v4/hooks/outgoing"),
+    ("GET", "/api/v4/hooks/outgoing"),
+    ("GET", "/api/v4/hooks/outgoing/{hook_id}"),
+    ("PUT", "/api/v4/hooks/outgoing/{hook_id}"),
+    ("DELETE", "/api/v4/hooks/outgoing/{hook_id}"),
+    ("POST", "/api/v4/hooks/outgoing/{hook_id}/regen_token"),
     (
         "PUT",
         "/api/v4/users/{user_id}/teams/{team_id}/channels/categories",
@@ -825,6 +832,20 @@ pub fn router(core: Core) -> Router<Core> {
             get(hooks::get).put(hooks::update).delete(hooks::delete),
         )
         .route("/hooks/{hook_id}", post(hooks::execute))
+        .route(
+            "/api/v4/hooks/outgoing",
+            post(outgoing_hooks::create).get(outgoing_hooks::list),
+        )
+        .route(
+            "/api/v4/hooks/outgoing/{hook_id}",
+            get(outgoing_hooks::get)
+                .put(outgoing_hooks::update)
+                .delete(outgoing_hooks::delete),
+        )
+        .route(
+            "/api/v4/hooks/outgoing/{hook_id}/regen_token",
+            post(outgoing_hooks::regen_token),
+        )
         .route("/api/v4/teams/members/invite", post(teams::join_by_invite))
         .route("/api/v4/teams/invite/{invite_id}", get(teams::invite_info))
         .route(

@@ -1,8 +1,8 @@
 //! What the walk walks over: four users (the first one the system admin), a
 //! team with a public and a private channel, a post in each, a file, an
-//! upload and a scheduled post in the private one, a bot, an access token, a
-//! webhook and an emoji; and how a route template and its body are filled in
-//! for a caller.
+//! upload and a scheduled post in the private one, a bot, an access token, an
+//! incoming and an outgoing webhook and an emoji; and how a route template
+//! and its body are filled in for a caller.
 
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -41,6 +41,8 @@ pub struct Walk {
     pub pat: String,
     /// The owner's incoming webhook into the private channel.
     pub hook_id: String,
+    /// The owner's outgoing webhook on the public channel.
+    pub outgoing_hook_id: String,
     pub emoji_id: String,
 }
 
@@ -169,6 +171,22 @@ impl Walk {
             .await;
         assert_eq!(status, StatusCode::CREATED, "{owner_hook}");
         let hook_id = id(&owner_hook);
+        // And their outgoing webhook on the public channel (never called: no
+        // post of the walk starts with its word).
+        let outgoing = json!({
+            "team_id": team, "channel_id": public, "trigger_words": ["deploy"],
+            "callback_urls": ["https://hooks.example.com/owner"],
+        });
+        let (status, owner_outgoing, _) = app
+            .call(
+                &Method::POST,
+                "/api/v4/hooks/outgoing",
+                Some(&owner),
+                Some(&outgoing),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{owner_outgoing}");
+        let outgoing_hook_id = id(&owner_outgoing);
 
         let (status, emoji) = create_emoji(&app, &owner, "tada", PNG).await;
         assert_eq!(status, StatusCode::OK, "{emoji}");
@@ -197,12 +215,18 @@ impl Walk {
             token_id,
             pat,
             hook_id,
+            outgoing_hook_id,
             emoji_id,
         }
     }
 
     /// A route template with the owner's things in it, and `user` as its user.
     pub fn fill(&self, path: &str, user: &str) -> String {
+        let hook_id = if path.starts_with("/api/v4/hooks/outgoing/") {
+            &self.outgoing_hook_id
+        } else {
+            &self.hook_id
+        };
         path.replace("{user_id}", user)
             .replace("{team_id}", &self.team)
             .replace("{channel_id}", &self.private)
@@ -220,7 +244,7 @@ impl Walk {
             .replace("{emoji_name}", "tada")
             .replace("{bot_user_id}", &self.robot)
             .replace("{token_id}", &self.token_id)
-            .replace("{hook_id}", &self.hook_id)
+            .replace("{hook_id}", hook_id)
             .replace("{thread_id}", &self.secret_post)
             .replace(
                 "{category_id}",
@@ -252,6 +276,8 @@ impl Walk {
             secret_post,
             token_id,
             scheduled_post,
+            public,
+            outgoing_hook_id,
             ..
         } = self;
         Some(match path {
@@ -353,6 +379,14 @@ impl Walk {
                 json!({"channel_id": private})
             }
             "/hooks/{hook_id}" => json!({"text": "from a hook"}),
+            "/api/v4/hooks/outgoing" => json!({
+                "team_id": team, "channel_id": public, "trigger_words": ["intrude"],
+                "callback_urls": ["https://hooks.example.com/intruder"],
+            }),
+            "/api/v4/hooks/outgoing/{hook_id}" => json!({
+                "id": outgoing_hook_id, "team_id": team, "channel_id": public,
+                "trigger_words": ["taken"], "callback_urls": ["https://hooks.example.com/intruder"],
+            }),
             "/api/v4/channels/group" => json!([root_id, member_id]),
             "/api/v4/jobs" => json!({"type": "export_process"}),
             "/api/v4/teams/{team_id}/invite/email" => json!(["invitee@example.com"]),

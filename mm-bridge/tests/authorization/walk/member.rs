@@ -47,6 +47,17 @@ pub async fn reads_the_public_channel_only(walk: &Walk) {
         StatusCode::FORBIDDEN,
         "a member cannot delete the owner's post"
     );
+    // The owner's outgoing webhook and its token are the team admins'.
+    let hook = format!("/api/v4/hooks/outgoing/{}", walk.outgoing_hook_id);
+    let (status, body, _) = app.call(&Method::GET, &hook, Some(member), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "member GET {hook}: {body}");
+    let listing = format!("/api/v4/hooks/outgoing?team_id={}", walk.team);
+    let (status, body, _) = app.call(&Method::GET, &listing, Some(member), None).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "member GET {listing}: {body}"
+    );
     // The team's scheduled posts a member lists are their own: none.
     let path = format!(
         "/api/v4/posts/scheduled/team/{}?includeDirectChannels=true",

@@ -296,6 +296,13 @@ pub const REFUSED_FOR_OUTSIDER: &[(&str, &str)] = &[
     ("GET", "/api/v4/hooks/incoming/{hook_id}"),
     ("PUT", "/api/v4/hooks/incoming/{hook_id}"),
     ("DELETE", "/api/v4/hooks/incoming/{hook_id}"),
+    // Outgoing webhooks too: their tokens are for those who manage them.
+    ("POST", "/api/v4/hooks/outgoing"),
+    ("GET", "/api/v4/hooks/outgoing"),
+    ("GET", "/api/v4/hooks/outgoing/{hook_id}"),
+    ("PUT", "/api/v4/hooks/outgoing/{hook_id}"),
+    ("DELETE", "/api/v4/hooks/outgoing/{hook_id}"),
+    ("POST", "/api/v4/hooks/outgoing/{hook_id}/regen_token"),
     // Scheduled posts are their author's; scheduling needs a channel one may post in.
     ("POST", "/api/v4/posts/schedule"),
     ("GET", "/api/v4/posts/scheduled/team/{team_id}"),

@@ -62,4 +62,16 @@ pub async fn gets_everything_that_is_theirs(walk: &Walk) {
         Some(walk.scheduled_post.as_str()),
         "the owner lists their scheduled post: {body}"
     );
+    let path = format!("/api/v4/hooks/outgoing?team_id={team}");
+    let (status, body, _) = app.call(&Method::GET, &path, Some(owner), None).await;
+    assert_eq!(status, StatusCode::OK, "owner GET {path}: {body}");
+    assert_eq!(
+        body[0]["id"].as_str(),
+        Some(walk.outgoing_hook_id.as_str()),
+        "the owner lists their outgoing webhook: {body}"
+    );
+    assert!(
+        body[0]["token"].as_str().is_some_and(|t| t.len() == 26),
+        "with its token: {body}"
+    );
 }

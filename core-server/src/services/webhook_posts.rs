@@ -1,0 +1,226 @@
+//! Posts made by webhooks, incoming and outgoing alike, as Mattermost makes
+//! them: posted as the hook's creator and marked `from_webhook`, with the
+//! name and picture the integration chose (where the server allows
+//! overrides), Slack's link and announcement markup turned into Markdown,
+//! and a text too long for one post split over several.
+
+use super::posts::PostOrigin;
+use super::{Actor, Core, NewPost};
+use crate::error::{Error, Result};
+use crate::model::*;
+
+/// The name a webhook's post shows when nobody chose one.
+const DEFAULT_USERNAME: &str = "webhook";
+
+/// Props an integration may not set itself: the server sets them from the
+/// hook and the integration's answer.
+const SERVER_SET: &[&str] = &["from_webhook", "override_username", "override_icon_url"];
+
+/// What a webhook asks to post.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WebhookPost {
+    pub channel_id: String,
+    /// The thread to reply in; empty for a root post.
+    pub root_id: String,
+    pub text: String,
+    /// The name to show instead of the creator's (the integration's choice,
+    /// else its hook's); empty for the default.
+    pub username: String,
+    /// The picture to show instead of the creator's; empty for none.
+    pub icon_url: String,
+    /// The hook's display name, kept on the post as `webhook_display_name`.
+    pub display_name: String,
+    /// The integration's own props (an object; anything else is ignored).
+    pub props: Option<serde_json::Value>,
+    /// Slack-style message attachments (an array; anything else is ignored).
+    pub attachments: Option<serde_json::Value>,
+    /// The post type the integration asked for: empty, or a `custom_` type.
+    pub post_type: String,
+}
+
+/// Whether `attachments` is a non-empty array.
+pub(crate) fn has_attachments(attachments: Option<&serde_json::Value>) -> bool {
+    attachments
+        .and_then(serde_json::Value::as_array)
+        .is_some_and(|a| !a.is_empty())
+}
+
+impl Core {
+    /// Posts what a webhook asked for as `creator` (Mattermost's
+    /// CreateWebhookPost); returns the first post when the text was split.
+    pub(crate) async fn create_webhook_post(
+        &self,
+        creator: User,
+        post: WebhookPost,
+    ) -> Result<Post> {
+        check_post_type(&post.post_type)?;
+        let mut props = match post.props {
+            Some(serde_json::Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        };
+        for key in SERVER_SET {
+            props.remove(*key);
+        }
+        props.insert("from_webhook".into(), "true".into());
+        if self.config.enable_post_username_override {
+            let username = if post.username.is_empty() {
+                DEFAULT_USERNAME.to_string()
+            } else {
+                post.username
+            };
+            props.insert("override_username".into(), username.into());
+        }
+        if self.config.enable_post_icon_override && !post.icon_url.is_empty() {
+            props.insert("override_icon_url".into(), post.icon_url.into());
+        }
+        if !post.display_name.is_empty() {
+            props.insert("webhook_display_name".into(), post.display_name.into());
+        }
+        // Attachments go on the last part of a split text, as Mattermost puts them.
+        props.remove("attachments");
+        let attachments = post.attachments.filter(|a| has_attachments(Some(a)));
+        let parts = split_text(&slack_markup(&post.text), MAX_MESSAGE_CHARS);
+        // The hook acts with its creator's rights, without a session of theirs.
+        let actor = Actor::on_behalf_of(creator);
+        let mut first = None;
+        let last = parts.len() - 1;
+        for (i, message) in parts.into_iter().enumerate() {
+            let mut part_props = props.clone();
+            if i == last {
+                if let Some(a) = &attachments {
+                    part_props.insert("attachments".into(), a.clone());
+                }
+            }
+            let input = NewPost {
+                message,
+                root_id: post.root_id.clone(),
+                props: Some(serde_json::Value::Object(part_props)),
+                post_type: post.post_type.clone(),
+                ..NewPost::default()
+            };
+            let saved = self
+                .create_post_from(&actor, &post.channel_id, input, PostOrigin::Webhook)
+                .await?;
+            first.get_or_insert(saved);
+        }
+        first.ok_or_else(|| Error::Internal("a webhook post had no parts".into()))
+    }
+}
+
+/// Refuses the post types an integration may not use: system messages, and
+/// anything but Mattermost's `custom_` types for plugins (and its
+/// `slack_attachment`).
+fn check_post_type(post_type: &str) -> Result<()> {
+    let allowed = post_type.is_empty()
+        || post_type == "slack_attachment"
+        || (post_type.starts_with("custom_") && post_type.len() <= 26);
+    if allowed {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "type",
+            "must be empty or a custom_ post type of at most 26 characters",
+        ))
+    }
+}
+
+/// Slack's markup in Mattermost's Markdown: `<url|text>` links and the
+/// `<!channel>`, `<!here>` and `<!everyone>` announcements.
+pub(crate) fn slack_markup(text: &str) -> String {
+    let text = text
+        .replace("<!channel>", "@channel")
+        .replace("<!here>", "@here")
+        .replace("<!everyone>", "@all");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match slack_link(after) {
+            Some((url, label, used)) => {
+                out.push_str(&format!("[{label}]({url})"));
+                rest = &after[used..];
+            }
+            None => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A `url|label>` link at the start of `s` (just after its `<`): the url,
+/// the label and the bytes used. The url has no line break, `<`, `|` or
+/// `>`; the label no line break, `|` or `>`; neither is empty.
+fn slack_link(s: &str) -> Option<(&str, &str, usize)> {
+    let bar = s.find(|c| matches!(c, '\n' | '<' | '|' | '>'))?;
+    if bar == 0 || !s[bar..].starts_with('|') {
+        return None;
+    }
+    let label_start = bar + 1;
+    let close = s[label_start..].find(|c| matches!(c, '\n' | '|' | '>'))? + label_start;
+    if close == label_start || !s[close..].starts_with('>') {
+        return None;
+    }
+    Some((&s[..bar], &s[label_start..close], close + 1))
+}
+
+/// `text` in parts of at most `max` characters each (one empty part for an
+/// empty text).
+fn split_text(text: &str, max: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.is_empty() {
+        return vec![String::new()];
+    }
+    chars
+        .chunks(max.max(1))
+        .map(|c| c.iter().collect())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slack_links_and_announcements_become_markdown() {
+        assert_eq!(
+            slack_markup("see <https://ci.example.com/42|build 42> now"),
+            "see [build 42](https://ci.example.com/42) now"
+        );
+        assert_eq!(
+            slack_markup("<!channel> and <!here>, <!everyone>"),
+            "@channel and @here, @all"
+        );
+        assert_eq!(slack_markup("a < b > c"), "a < b > c", "no bar: kept");
+        assert_eq!(slack_markup("<|x>"), "<|x>", "no url: kept");
+        assert_eq!(slack_markup("<u|>"), "<u|>", "no label: kept");
+        assert_eq!(slack_markup("<u|a|b>"), "<u|a|b>", "two bars: kept");
+        assert_eq!(
+            slack_markup("<a <u|l>"),
+            "<a [l](u)",
+            "a stray < before a link"
+        );
+        assert_eq!(slack_markup("tail <u|l"), "tail <u|l", "unclosed: kept");
+        assert_eq!(slack_markup("é <ü|ö> ß"), "é [ö](ü) ß");
+    }
+
+    #[test]
+    fn long_texts_split_on_characters() {
+        assert_eq!(split_text("", 3), vec![String::new()]);
+        assert_eq!(split_text("abcdefg", 3), vec!["abc", "def", "g"]);
+        assert_eq!(split_text("ééé", 2), vec!["éé", "é"]);
+    }
+
+    #[test]
+    fn only_custom_post_types_are_allowed() {
+        assert!(check_post_type("").is_ok());
+        assert!(check_post_type("custom_poll").is_ok());
+        assert!(check_post_type("slack_attachment").is_ok());
+        assert!(check_post_type("system_join_channel").is_err());
+        assert!(check_post_type("me").is_err());
+        assert!(check_post_type(&format!("custom_{}", "x".repeat(20))).is_err());
+    }
+}
