@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { nextTick } from 'vue'
 import { mount, type Mounted } from '@/app/__test__/mount'
 import MessageAttachments from './MessageAttachments.vue'
 
@@ -108,6 +109,18 @@ describe('message attachments', () => {
     expect(el.querySelector('img')).toBeNull()
     expect(q(el, 'attachment-title')?.textContent?.trim()).toBe('Click me')
     expect(q(el, 'attachment-author')?.textContent?.trim()).toBe('mallory')
+  })
+
+  it('leaves out images that do not load, linking to the main one instead', async () => {
+    const el = render({ title: 'Graph', image_url: 'https://ci.example.com/graph.png', thumb_url: 'https://ci.example.com/t.png' })
+    q(el, 'attachment-image')?.dispatchEvent(new Event('error'))
+    q(el, 'attachment-thumb')?.dispatchEvent(new Event('error'))
+    await nextTick()
+    expect(q(el, 'attachment-image')).toBeNull()
+    expect(q(el, 'attachment-thumb')).toBeNull()
+    const link = q(el, 'attachment-image-link')
+    expect(link?.getAttribute('href')).toBe('https://ci.example.com/graph.png')
+    expect(link?.getAttribute('rel')).toContain('noopener')
   })
 
   it('shows nothing for a post without attachments', () => {
