@@ -22,7 +22,7 @@ function render(actions: unknown[]): HTMLElement {
   return mounted.el
 }
 
-const buttons = (el: HTMLElement) => Array.from(el.querySelectorAll<HTMLButtonElement>('[data-testid="attachment-action-button"]'))
+const buttons = (el: HTMLElement) => Array.from(el.querySelectorAll<HTMLButtonElement>('[data-testid="msg-attachment-action-button"]'))
 
 beforeEach(() => {
   doPostAction.mockReset()
@@ -109,7 +109,7 @@ describe('attachment actions', () => {
     const el = render([{ id: 'go', name: 'Go', type: 'button' }])
     buttons(el)[0]?.click()
     await settle()
-    const error = el.querySelector('[data-testid="attachment-action-error"]')
+    const error = el.querySelector('[data-testid="msg-attachment-action-error"]')
     expect(error?.textContent).toBe('The integration did not answer.')
     expect(error?.getAttribute('role')).toBe('alert')
     expect(buttons(el)[0]?.disabled).toBe(false)
@@ -121,7 +121,7 @@ describe('attachment actions', () => {
     const el = render([
       { id: 'env', name: 'Environment', type: 'select', options: [{ text: 'Staging', value: 'stg' }, { text: 'Production', value: 'prod' }], cookie: 'c1' },
     ])
-    const select = el.querySelector<HTMLSelectElement>('[data-testid="attachment-action-select"]')
+    const select = el.querySelector<HTMLSelectElement>('[data-testid="msg-attachment-action-select"]')
     expect(select?.getAttribute('aria-label')).toBe('Environment')
     expect(Array.from(select?.options ?? []).map((o) => o.textContent)).toEqual(['Environment', 'Staging', 'Production'])
     choose(select, 'prod')
@@ -136,7 +136,7 @@ describe('attachment actions', () => {
 
   it('shows the default option of a static menu first', () => {
     const el = render([{ id: 'env', name: 'Environment', type: 'select', options: [{ text: 'Staging', value: 'stg' }, { text: 'Production', value: 'prod' }], default_option: 'prod' }])
-    expect(el.querySelector<HTMLSelectElement>('[data-testid="attachment-action-select"]')?.value).toBe('prod')
+    expect(el.querySelector<HTMLSelectElement>('[data-testid="msg-attachment-action-select"]')?.value).toBe('prod')
   })
 
   it('searches users for a users menu and sends the chosen id', async () => {
@@ -146,7 +146,7 @@ describe('attachment actions', () => {
     ])
     doPostAction.mockResolvedValue(answer())
     const el = render([{ id: 'assign', name: 'Assign to', type: 'select', data_source: 'users' }])
-    const input = el.querySelector<HTMLInputElement>('[data-testid="attachment-action-menu-assign"]')
+    const input = el.querySelector<HTMLInputElement>('[data-testid="msg-attachment-action-menu-assign"]')
     expect(input?.getAttribute('role')).toBe('combobox')
     expect(input?.getAttribute('aria-label')).toBe('Assign to')
     input?.dispatchEvent(new Event('focus'))

@@ -37,20 +37,20 @@ describe('message attachments', () => {
       footer_icon: 'https://ci.example.com/ci.png',
     })
     expect(el.textContent).not.toContain('FALLBACK TEXT')
-    expect(q(el, 'attachment-pretext')?.querySelector('em')?.textContent).toBe('started')
-    const author = q(el, 'attachment-author')
+    expect(q(el, 'msg-attachment-pretext')?.querySelector('em')?.textContent).toBe('started')
+    const author = q(el, 'msg-attachment-author')
     expect(author?.textContent?.trim()).toBe('ci-bot')
     expect(author?.querySelector('a')?.getAttribute('href')).toBe('https://ci.example.com/bot')
     expect(author?.querySelector('img')?.getAttribute('src')).toBe('https://ci.example.com/bot.png')
-    const title = q(el, 'attachment-title')?.querySelector('a')
+    const title = q(el, 'msg-attachment-title')?.querySelector('a')
     expect(title?.textContent).toBe('Build 42')
     expect(title?.getAttribute('href')).toBe('https://ci.example.com/build/42')
     expect(title?.getAttribute('target')).toBe('_blank')
     expect(title?.getAttribute('rel')).toContain('noopener')
-    expect(q(el, 'attachment-text')?.querySelector('strong')?.textContent).toBe('green')
-    expect(q(el, 'attachment-image')?.getAttribute('src')).toBe('https://ci.example.com/graph.png')
-    expect(q(el, 'attachment-thumb')?.getAttribute('src')).toBe('https://ci.example.com/thumb.png')
-    const footer = q(el, 'attachment-footer')
+    expect(q(el, 'msg-attachment-text')?.querySelector('strong')?.textContent).toBe('green')
+    expect(q(el, 'msg-attachment-image')?.getAttribute('src')).toBe('https://ci.example.com/graph.png')
+    expect(q(el, 'msg-attachment-thumb')?.getAttribute('src')).toBe('https://ci.example.com/thumb.png')
+    const footer = q(el, 'msg-attachment-footer')
     expect(footer?.textContent?.trim()).toBe('CI')
     expect(footer?.querySelector('img')?.getAttribute('src')).toBe('https://ci.example.com/ci.png')
   })
@@ -64,17 +64,17 @@ describe('message attachments', () => {
         { title: 'Took', value: '3m', short: true },
       ],
     })
-    const rows = qa(el, 'attachment-field-row')
-    expect(rows.map((r) => qa(r, 'attachment-field').length)).toEqual([2, 1, 1])
+    const rows = qa(el, 'msg-attachment-field-row')
+    expect(rows.map((r) => qa(r, 'msg-attachment-field').length)).toEqual([2, 1, 1])
     expect(rows[0]?.textContent).toContain('Branch')
     expect(rows[0]?.textContent).toContain('Commit')
     expect(rows[1]?.querySelectorAll('li')).toHaveLength(2)
-    expect(qa(el, 'attachment-field').map((f) => f.classList.contains('short'))).toEqual([true, true, false, true])
+    expect(qa(el, 'msg-attachment-field').map((f) => f.classList.contains('short'))).toEqual([true, true, false, true])
   })
 
   it('colours the bar with a hex colour or a named one, and ignores anything else', () => {
     const el = render({ color: '#ff0000', text: 'a' }, { color: 'danger', text: 'b' }, { color: 'red;background:url(x)', text: 'c' })
-    const boxes = qa(el, 'attachment-box') as HTMLElement[]
+    const boxes = qa(el, 'msg-attachment-box') as HTMLElement[]
     expect(boxes.map((b) => b.dataset.color)).toEqual(['#ff0000', '#e40303', undefined])
     expect(boxes[0]?.style.borderLeftColor).not.toBe('')
     expect(boxes[2]?.getAttribute('style') ?? '').not.toContain('url')
@@ -83,7 +83,7 @@ describe('message attachments', () => {
   it('sanitises markdown in text, pretext and fields', () => {
     const evil = '<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3)) <b>bold</b>'
     const el = render({ pretext: evil, text: evil, fields: [{ title: 'f', value: evil }] })
-    for (const part of ['attachment-pretext', 'attachment-text']) {
+    for (const part of ['msg-attachment-pretext', 'msg-attachment-text']) {
       const node = q(el, part)
       expect(node?.querySelector('script, img, b, [onerror]'), part).toBeNull()
       expect(node?.textContent).toContain('<b>bold</b>')
@@ -107,18 +107,18 @@ describe('message attachments', () => {
     })
     expect(el.querySelector('a')).toBeNull()
     expect(el.querySelector('img')).toBeNull()
-    expect(q(el, 'attachment-title')?.textContent?.trim()).toBe('Click me')
-    expect(q(el, 'attachment-author')?.textContent?.trim()).toBe('mallory')
+    expect(q(el, 'msg-attachment-title')?.textContent?.trim()).toBe('Click me')
+    expect(q(el, 'msg-attachment-author')?.textContent?.trim()).toBe('mallory')
   })
 
   it('leaves out images that do not load, linking to the main one instead', async () => {
     const el = render({ title: 'Graph', image_url: 'https://ci.example.com/graph.png', thumb_url: 'https://ci.example.com/t.png' })
-    q(el, 'attachment-image')?.dispatchEvent(new Event('error'))
-    q(el, 'attachment-thumb')?.dispatchEvent(new Event('error'))
+    q(el, 'msg-attachment-image')?.dispatchEvent(new Event('error'))
+    q(el, 'msg-attachment-thumb')?.dispatchEvent(new Event('error'))
     await nextTick()
-    expect(q(el, 'attachment-image')).toBeNull()
-    expect(q(el, 'attachment-thumb')).toBeNull()
-    const link = q(el, 'attachment-image-link')
+    expect(q(el, 'msg-attachment-image')).toBeNull()
+    expect(q(el, 'msg-attachment-thumb')).toBeNull()
+    const link = q(el, 'msg-attachment-image-link')
     expect(link?.getAttribute('href')).toBe('https://ci.example.com/graph.png')
     expect(link?.getAttribute('rel')).toContain('noopener')
   })

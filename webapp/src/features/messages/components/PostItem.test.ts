@@ -90,6 +90,6 @@ describe('ephemeral posts', () => {
     mounted = mount(PostItem, { post: post({ type: '', props: { attachments: [{ title: 'Build 7', text: 'ok' }] } as never }) }, pinia)
     await settle()
     expect(q('post-ephemeral')).toBeNull()
-    expect(q('attachment-title')?.textContent?.trim()).toBe('Build 7')
+    expect(q('msg-attachment-title')?.textContent?.trim()).toBe('Build 7')
   })
 })
