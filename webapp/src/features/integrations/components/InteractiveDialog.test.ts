@@ -8,6 +8,7 @@ import { useMessagesStore } from '@/features/messages/stores/messagesStore'
 import { useTeamsStore } from '@/features/teams'
 import { useUsersStore } from '@/features/users'
 import { integrationsRepository } from '../repositories/integrationsRepository'
+import { searchChoices } from '../services/optionSources'
 import { useDialogStore } from '../stores/dialogStore'
 import InteractiveDialog from './InteractiveDialog.vue'
 
@@ -140,6 +141,26 @@ describe('interactive dialog', () => {
     pending.resolve({})
     await settle()
     expect(store.current).toBeNull()
+  })
+
+  it('sends the id of a user chosen from a users menu', async () => {
+    vi.mocked(searchChoices).mockResolvedValue([{ value: 'u-bob', text: 'bob' }])
+    submitDialog.mockResolvedValue({})
+    open()
+    await settle()
+    fillValid()
+    const owner = control<HTMLInputElement>('owner')
+    owner?.dispatchEvent(new Event('focus'))
+    type(owner, 'bo')
+    await new Promise((r) => setTimeout(r, 200))
+    await settle()
+    expect(searchChoices).toHaveBeenLastCalledWith('users', 'bo')
+    field('owner')?.querySelector('[data-testid="search-select-choice"]')?.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }))
+    await settle()
+    expect(owner?.value).toBe('bob')
+    submitButton()?.click()
+    await settle()
+    expect(submitDialog.mock.calls[0]?.[0].submission.owner).toBe('u-bob')
   })
 
   it('keeps the dialog open with the field errors the integration returns', async () => {
