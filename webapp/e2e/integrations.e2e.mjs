@@ -2,8 +2,11 @@
 // message attachments (as bots and webhooks post them) with their colour,
 // fields, links and actions; an action the server refuses, whose message is
 // shown next to the attachment; an ephemeral post, seen by its recipient
-// only and gone after a reload. ada (the first user, a system admin) is the
-// integration's voice, bob reads.
+// only and gone after a reload; an interactive dialog, opened by an
+// `open_dialog` frame slipped into the page's real socket (no integration
+// stands behind it, so the server refuses its submission, which the dialog
+// shows). ada (the first user, a system admin) is the integration's voice,
+// bob reads.
 //
 // Run with `npm run e2e` (RUSTCHAT_BIN must point at a server binary that
 // serves the web app); see e2e/harness.mjs for the other settings.
@@ -50,6 +53,7 @@ describe('web app in a browser: integrations', () => {
   let browser
   let ada
   let bob
+  let team
   let townSquare
   const { session, test } = flowSuite(() => ({ browser, server }))
 
@@ -59,7 +63,7 @@ describe('web app in a browser: integrations', () => {
     // The first user is a system admin: the one allowed to send ephemeral posts.
     ada = await h.newUser(anon, { username: 'ada', email: 'ada@example.com', password: PASSWORD })
     bob = await h.newUser(anon, { username: 'bob', email: 'bob@example.com', password: PASSWORD })
-    const team = await h.createTeam(ada, { name: TEAM, display_name: 'Integrations' })
+    team = await h.createTeam(ada, { name: TEAM, display_name: 'Integrations' })
     await h.addTeamMember(ada, team.id, bob.id)
     townSquare = await h.channelByName(ada, team.id, 'town-square')
     browser = await h.launchBrowser()
@@ -74,7 +78,7 @@ describe('web app in a browser: integrations', () => {
     const b = await session(bob)
     await openChannel(b.page, 'town-square', 'Town Square')
     const marker = rand()
-    const created = await h.createPost(ada, townSquare.id, '', { props: { attachments: [buildReport(marker)] } })
+    const created = await h.createPost(ada, townSquare.id, 'Build report', { props: { attachments: [buildReport(marker)] } })
 
     const post = await waitForPost(b.page, marker)
     assert.equal(await post.getAttribute('data-post-id'), created.id)
@@ -161,5 +165,88 @@ describe('web app in a browser: integrations', () => {
     await b.page.reload()
     await waitForPost(b.page, after)
     assert.equal(await b.page.locator(tid('post')).filter({ hasText: `Only for you ${marker}` }).count(), 0, 'gone after a reload')
+  })
+
+  test('d. a dialog checks its fields, submits with its context, shows a refusal and reports a cancel', MINUTE, async () => {
+    // A context of its own: its socket passes through a route that can add frames.
+    const context = await h.newContext(browser, server.url)
+    let socket = null
+    await context.routeWebSocket(/\/api\/v1\/ws/, (ws) => {
+      ws.connectToServer()
+      socket = ws
+    })
+    const page = await context.newPage()
+    h.trackErrors(page, 'bob (dialog)')
+    const submissions = []
+    page.on('request', (req) => {
+      if (req.url().endsWith('/api/v1/actions/dialogs/submit')) submissions.push(req.postDataJSON())
+    })
+    try {
+      await h.loginUI(page, bob)
+      await openChannel(page, 'town-square', 'Town Square')
+      await h.waitFor(() => socket !== null, { message: 'the app opened its socket' })
+      const marker = rand()
+      socket.send(
+        JSON.stringify({
+          type: 'open_dialog',
+          data: {
+            trigger_id: `trigger-${marker}`,
+            url: 'http://127.0.0.1:9/dialog',
+            dialog: {
+              callback_id: 'deploy',
+              title: `Deploy ${marker}`,
+              introduction_text: 'Pick **carefully**',
+              submit_label: 'Ship',
+              notify_on_cancel: true,
+              state: 'state-1',
+              elements: [
+                { name: 'reason', display_name: 'Reason', type: 'text', min_length: 3, help_text: 'Why now?' },
+                { name: 'env', display_name: 'Environment', type: 'select', default: 'stg', options: [{ text: 'Staging', value: 'stg' }, { text: 'Production', value: 'prod' }] },
+                { name: 'notify', display_name: 'Notify', type: 'bool', placeholder: 'Tell the channel', optional: true },
+              ],
+            },
+          },
+        }),
+      )
+      const dialog = page.locator(tid('interactive-dialog'))
+      await dialog.waitFor()
+      assert.ok((await h.textOf(dialog.locator('h2'))).includes(`Deploy ${marker}`))
+      const reason = dialog.getByLabel('Reason')
+      await h.waitFor(() => reason.evaluate((el) => el === document.activeElement), { message: 'the first field has the focus' })
+      await h.checkAccessibility(page, 'an interactive dialog', { context: tid('interactive-dialog') })
+
+      await dialog.locator(tid('dialog-submit')).click()
+      const reasonField = dialog.locator(tid('dialog-field-reason'))
+      assert.equal(await h.textOf(reasonField.locator(tid('dialog-field-error'))), 'This field is required.')
+      await reason.fill('ab')
+      await dialog.locator(tid('dialog-submit')).click()
+      assert.equal(await h.textOf(reasonField.locator(tid('dialog-field-error'))), 'Minimum input length is 3.')
+      assert.equal(submissions.length, 0, 'nothing is sent while a field is wrong')
+
+      await reason.fill('hotfix')
+      await dialog.getByLabel('Environment').selectOption('prod')
+      await dialog.locator(tid('dialog-submit')).click()
+      const refusal = dialog.locator(tid('dialog-error'))
+      await refusal.waitFor()
+      assert.ok((await h.textOf(refusal)).trim(), 'the refusal has a message')
+      assert.deepEqual(submissions[0], {
+        url: 'http://127.0.0.1:9/dialog',
+        callback_id: 'deploy',
+        state: 'state-1',
+        channel_id: townSquare.id,
+        team_id: team.id,
+        submission: { reason: 'hotfix', env: 'prod', notify: false },
+        cancelled: false,
+      })
+      assert.ok(await dialog.isVisible(), 'a refused dialog stays open')
+
+      await page.keyboard.press('Escape')
+      await dialog.waitFor({ state: 'hidden' })
+      await h.waitFor(() => submissions.length === 2, { message: 'the cancel is reported' })
+      assert.equal(submissions[1].cancelled, true)
+      assert.deepEqual(submissions[1].submission, {})
+    } finally {
+      await context.close()
+    }
   })
 })
