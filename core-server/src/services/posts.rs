@@ -54,14 +54,25 @@ pub struct PostPatch {
     pub props: Option<serde_json::Value>,
 }
 
-pub(super) fn check_message(message: &str, has_files: bool) -> Result<()> {
+/// Whether props carry message attachments, which make a post without text
+/// meaningful (as integrations post them).
+pub(super) fn has_attachments(props: Option<&serde_json::Value>) -> bool {
+    props
+        .and_then(|p| p.get("attachments"))
+        .and_then(|a| a.as_array())
+        .is_some_and(|a| !a.is_empty())
+}
+
+/// Checks a message's length, and that it is not empty unless the post has
+/// other content (files or attachments).
+pub(super) fn check_message(message: &str, has_other_content: bool) -> Result<()> {
     if message.chars().count() > MAX_MESSAGE_CHARS {
         return Err(Error::invalid(
             "message",
             format!("must be at most {MAX_MESSAGE_CHARS} characters"),
         ));
     }
-    if message.trim().is_empty() && !has_files {
+    if message.trim().is_empty() && !has_other_content {
         return Err(Error::invalid("message", "must not be empty"));
     }
     Ok(())
@@ -165,11 +176,12 @@ impl Core {
         origin: PostOrigin,
     ) -> Result<Post> {
         strip_refused_props(&mut input.props, origin);
-        let mut props = input.props.unwrap_or_else(|| serde_json::json!({}));
-        // Message attachments are content too: an integration may send only them.
-        let attached = super::webhook_posts::has_attachments(props.get("attachments"));
-        check_message(&input.message, !input.file_ids.is_empty() || attached)?;
+        check_message(
+            &input.message,
+            !input.file_ids.is_empty() || has_attachments(input.props.as_ref()),
+        )?;
         check_file_ids(&input.file_ids)?;
+        let mut props = input.props.unwrap_or_else(|| serde_json::json!({}));
         check_props(&props)?;
         if actor.user.is_bot {
             // Clients mark bot posts by this prop, as Mattermost sets it.
@@ -447,7 +459,11 @@ impl Core {
                 ..post.clone()
             };
             if let Some(message) = patch.message {
-                check_message(&message, !post.file_ids.is_empty())?;
+                let attachments = patch.props.as_ref().or(Some(&post.props));
+                check_message(
+                    &message,
+                    !post.file_ids.is_empty() || has_attachments(attachments),
+                )?;
                 post.hashtags = parse_hashtags(&message);
                 post.message = message;
             }

@@ -39,7 +39,7 @@ pub(crate) struct WebhookPost {
 }
 
 /// Whether `attachments` is a non-empty array.
-pub(crate) fn has_attachments(attachments: Option<&serde_json::Value>) -> bool {
+pub(crate) fn attachments_given(attachments: Option<&serde_json::Value>) -> bool {
     attachments
         .and_then(serde_json::Value::as_array)
         .is_some_and(|a| !a.is_empty())
@@ -78,7 +78,7 @@ impl Core {
         }
         // Attachments go on the last part of a split text, as Mattermost puts them.
         props.remove("attachments");
-        let attachments = post.attachments.filter(|a| has_attachments(Some(a)));
+        let attachments = post.attachments.filter(|a| attachments_given(Some(a)));
         let parts = split_text(&slack_markup(&post.text), MAX_MESSAGE_CHARS);
         // The hook acts with its creator's rights, without a session of theirs.
         let actor = Actor::on_behalf_of(creator);

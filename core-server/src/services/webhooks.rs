@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::webhook_posts::{has_attachments, WebhookPost};
+use super::webhook_posts::{attachments_given, WebhookPost};
 use super::{validate, Actor, Core};
 use crate::error::{Error, Result};
 use crate::id::new_id;
@@ -193,7 +193,7 @@ impl Core {
             }
             Err(e) => return Err(e),
         };
-        if payload.text.trim().is_empty() && !has_attachments(payload.attachments.as_ref()) {
+        if payload.text.trim().is_empty() && !attachments_given(payload.attachments.as_ref()) {
             return Err(Error::invalid(
                 "text",
                 "a webhook payload needs text or attachments",

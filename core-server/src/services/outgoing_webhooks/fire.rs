@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::super::webhook_posts::{has_attachments, WebhookPost};
+use super::super::webhook_posts::{attachments_given, WebhookPost};
 use super::super::Core;
 use crate::error::Result;
 use crate::model::*;
@@ -218,7 +218,7 @@ impl Core {
         channel: &Channel,
         post: &Post,
     ) -> Result<()> {
-        if answer.text.is_none() && !has_attachments(answer.attachments.as_ref()) {
+        if answer.text.is_none() && !attachments_given(answer.attachments.as_ref()) {
             return Ok(());
         }
         let creator = self.store.get_user(&hook.creator_id).await?;
