@@ -108,8 +108,8 @@ impl Core {
                 } else {
                     vec![
                         StatRow::new("incoming_webhook_count", c.incoming_webhooks),
-                        // Outgoing webhooks and custom commands are not served yet.
-                        StatRow::new("outgoing_webhook_count", 0),
+                        StatRow::new("outgoing_webhook_count", c.outgoing_webhooks),
+                        // Custom commands are not served yet.
                         StatRow::new("command_count", 0),
                         StatRow::new("session_count", c.sessions),
                         StatRow::new("total_file_count", c.files),

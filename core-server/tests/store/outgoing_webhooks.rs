@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use core_server::id::new_id;
 use core_server::model::*;
-use core_server::store::{OutgoingHookFilter, Store};
+use core_server::store::{ActiveSince, OutgoingHookFilter, Store};
 use core_server::Error;
 
 use crate::fixtures::*;
@@ -122,6 +122,16 @@ async fn outgoing_webhooks_are_kept_and_listed(ctx: Ctx) {
         .await
         .expect("page");
     assert_eq!(ids(&page), ids(std::slice::from_ref(&wide)), "paged");
+
+    // Administrators' statistics count the live ones.
+    let active = ActiveSince { day: 0, month: 0 };
+    let all = store.server_counts(None, active).await.expect("counts");
+    assert_eq!(all.outgoing_webhooks, 3);
+    let one = store
+        .server_counts(Some(&t.id), active)
+        .await
+        .expect("team counts");
+    assert_eq!(one.outgoing_webhooks, 2);
 }
 
 async fn outgoing_webhooks_for_a_channel_are_its_own_and_the_team_wide(ctx: Ctx) {

@@ -11,6 +11,7 @@ mod support;
 mod emoji;
 mod http;
 mod invitations;
+mod outgoing_hooks;
 mod sidebar;
 mod threads;
 mod walk;

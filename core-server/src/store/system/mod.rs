@@ -75,6 +75,7 @@ pub struct ServerCounts {
     /// Deactivated people.
     pub inactive_users: i64,
     pub incoming_webhooks: i64,
+    pub outgoing_webhooks: i64,
     pub sessions: i64,
     pub files: i64,
     pub file_bytes: i64,

@@ -119,6 +119,13 @@ impl SystemStore for Backend {
                 push_team(&mut q, "team_id", team_id);
                 count(pool, q).await?
             },
+            outgoing_webhooks: {
+                let mut q = QueryBuilder::<Db>::new(
+                    "SELECT COUNT(*) FROM outgoing_webhooks WHERE delete_at = 0",
+                );
+                push_team(&mut q, "team_id", team_id);
+                count(pool, q).await?
+            },
             sessions: count(pool, plain("SELECT COUNT(*) FROM sessions")).await?,
             files: count(
                 pool,
