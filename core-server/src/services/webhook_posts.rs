@@ -155,12 +155,12 @@ pub(crate) fn slack_markup(text: &str) -> String {
 /// the label and the bytes used. The url has no line break, `<`, `|` or
 /// `>`; the label no line break, `|` or `>`; neither is empty.
 fn slack_link(s: &str) -> Option<(&str, &str, usize)> {
-    let bar = s.find(|c| matches!(c, '\n' | '<' | '|' | '>'))?;
+    let bar = s.find(['\n', '<', '|', '>'])?;
     if bar == 0 || !s[bar..].starts_with('|') {
         return None;
     }
     let label_start = bar + 1;
-    let close = s[label_start..].find(|c| matches!(c, '\n' | '|' | '>'))? + label_start;
+    let close = s[label_start..].find(['\n', '|', '>'])? + label_start;
     if close == label_start || !s[close..].starts_with('>') {
         return None;
     }
