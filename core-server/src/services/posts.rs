@@ -67,6 +67,14 @@ pub(super) fn check_message(message: &str, has_files: bool) -> Result<()> {
     Ok(())
 }
 
+/// Whether props hold a non-empty `attachments` list.
+fn carries_attachments(props: Option<&serde_json::Value>) -> bool {
+    props
+        .and_then(|p| p.get("attachments"))
+        .and_then(serde_json::Value::as_array)
+        .is_some_and(|a| !a.is_empty())
+}
+
 pub(super) fn check_props(props: &serde_json::Value) -> Result<()> {
     if !props.is_object() {
         return Err(Error::invalid("props", "must be an object"));
@@ -165,7 +173,9 @@ impl Core {
         origin: PostOrigin,
     ) -> Result<Post> {
         strip_refused_props(&mut input.props, origin);
-        check_message(&input.message, !input.file_ids.is_empty())?;
+        // Attachments, like files, make a post without text worth showing.
+        let has_content = !input.file_ids.is_empty() || carries_attachments(input.props.as_ref());
+        check_message(&input.message, has_content)?;
         check_file_ids(&input.file_ids)?;
         let mut props = input.props.unwrap_or_else(|| serde_json::json!({}));
         check_props(&props)?;
