@@ -76,7 +76,9 @@ pub async fn execute(
                 format!("Command with a trigger of '{shown}' not found. To send a message beginning with \"/\", try adding an empty space at the beginning of the message."),
             ))
         }
-        Err(CommandError::Core(core_server::Error::Invalid { field, .. })) if field == "site_url" => {
+        Err(CommandError::Core(core_server::Error::Invalid { field, .. }))
+            if field == "site_url" =>
+        {
             Err(MmError::new(
                 StatusCode::BAD_REQUEST,
                 "api.command.execute_command.site_url_required.app_error",
@@ -125,7 +127,10 @@ fn listed(c: &BuiltinCommand) -> MmCommand {
 
 /// Both kinds of command, built-ins first.
 fn all_listed(list: CommandList) -> Vec<MmCommand> {
-    let CommandList { builtins, custom: teams } = list;
+    let CommandList {
+        builtins,
+        custom: teams,
+    } = list;
     builtins
         .into_iter()
         .map(listed)

@@ -204,11 +204,13 @@ pub async fn move_to_team(
     check_id("team_id", &b.team_id).map_err(|_| MmError::invalid_body("team_id"))?;
     match core.move_custom_command(&actor, &id, &b.team_id).await {
         Ok(()) => Ok(status_ok().into_response()),
-        Err(core_server::Error::Invalid { field, .. }) if field == "creator_id" => Err(MmError::new(
-            StatusCode::BAD_REQUEST,
-            "api.command.move_command.creator_no_permission.app_error",
-            "The command's creator may not manage commands in that team.",
-        )),
+        Err(core_server::Error::Invalid { field, .. }) if field == "creator_id" => {
+            Err(MmError::new(
+                StatusCode::BAD_REQUEST,
+                "api.command.move_command.creator_no_permission.app_error",
+                "The command's creator may not manage commands in that team.",
+            ))
+        }
         Err(e) => Err(command_error(e)),
     }
 }

@@ -104,12 +104,17 @@ async fn messages(app: &App, token: &str, channel: &str) -> Vec<String> {
 }
 
 async fn a_default_server_refuses_to_call_a_loopback_command(backend: Backend) {
-    let (url, calls) = integration(json!({"response_type": "in_channel", "text": "deployed"})).await;
+    let (url, calls) =
+        integration(json!({"response_type": "in_channel", "text": "deployed"})).await;
     let Some(app) = backend.app(config("")).await else {
         return;
     };
     let (owner, channel, command) = command_at(&app, &url).await;
-    assert_eq!(command["url"], url.as_str(), "saving is allowed: the URL is checked when called");
+    assert_eq!(
+        command["url"],
+        url.as_str(),
+        "saving is allowed: the URL is checked when called"
+    );
 
     let (status, body) = run(&app, &owner, &channel, "/deploy now").await;
     assert_eq!(status, StatusCode::BAD_GATEWAY, "{body}");
@@ -125,7 +130,11 @@ async fn a_default_server_refuses_to_call_a_loopback_command(backend: Backend) {
         !message.contains(command["token"].as_str().unwrap_or("-")),
         "never the token: {message}"
     );
-    assert_eq!(calls.load(Ordering::SeqCst), 0, "the integration is never called");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        0,
+        "the integration is never called"
+    );
     assert!(!messages(&app, &owner, &channel)
         .await
         .contains(&"deployed".to_string()));
@@ -156,7 +165,8 @@ async fn a_default_server_refuses_to_call_a_loopback_command(backend: Backend) {
 }
 
 async fn an_allowed_integration_answers_and_its_response_url_has_limits(backend: Backend) {
-    let (url, calls) = integration(json!({"response_type": "in_channel", "text": "deployed"})).await;
+    let (url, calls) =
+        integration(json!({"response_type": "in_channel", "text": "deployed"})).await;
     let Some(app) = backend.app(config("127.0.0.1")).await else {
         return;
     };
@@ -234,7 +244,104 @@ async fn an_allowed_integration_answers_and_its_response_url_has_limits(backend:
     assert_eq!(reply.json()["id"], "app.command_webhook.get.missing");
 }
 
+async fn with_commands_off_every_custom_command_route_is_501(backend: Backend) {
+    let (url, calls) = integration(json!({"text": "should not run"})).await;
+    let Some(app) = backend.app(config("127.0.0.1")).await else {
+        return;
+    };
+    let (owner, channel, command) = command_at(&app, &url).await;
+    let command_id = id(&command);
+    let team = command["team_id"].as_str().expect("team").to_string();
+    // The same store, with enable_commands turned off.
+    let off = Config {
+        enable_commands: false,
+        ..config("127.0.0.1")
+    };
+    let app = App::over(
+        core_server::services::Core::new(app.core.store.clone(), off),
+        None,
+    );
+    let disabled = |status: StatusCode, body: &Value, what: &str| {
+        assert_eq!(
+            (status, body["id"].as_str()),
+            (
+                StatusCode::NOT_IMPLEMENTED,
+                Some("api.command.disabled.app_error")
+            ),
+            "{what}: {body}"
+        );
+    };
+    let edit =
+        json!({"id": command_id, "team_id": team, "trigger": "deploy", "method": "P", "url": url});
+    for (method, path, body) in [
+        (
+            Method::POST,
+            "/api/v4/commands".to_string(),
+            Some(json!({"team_id": team, "trigger": "more", "method": "P", "url": url})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v4/commands?team_id={team}&custom_only=true"),
+            None,
+        ),
+        (Method::GET, format!("/api/v4/commands/{command_id}"), None),
+        (
+            Method::PUT,
+            format!("/api/v4/commands/{command_id}"),
+            Some(edit),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v4/commands/{command_id}"),
+            None,
+        ),
+        (
+            Method::PUT,
+            format!("/api/v4/commands/{command_id}/move"),
+            Some(json!({"team_id": team})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v4/commands/{command_id}/regen_token"),
+            None,
+        ),
+    ] {
+        let (status, reply, _) = app.call(&method, &path, Some(&owner), body.as_ref()).await;
+        disabled(status, &reply, &format!("{method} {path}"));
+    }
+    let (status, body) = run(&app, &owner, &channel, "/deploy").await;
+    disabled(status, &body, "running a custom command");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        0,
+        "custom commands are not run"
+    );
+
+    // Built-ins still run and are still listed; custom ones are not offered.
+    let (status, body) = run(&app, &owner, &channel, "/me waves").await;
+    assert_eq!(
+        (status, body["type"].as_str()),
+        (StatusCode::OK, Some("me"))
+    );
+    for path in [
+        format!("/api/v4/commands?team_id={team}"),
+        format!("/api/v4/teams/{team}/commands/autocomplete"),
+    ] {
+        let (status, listed, _) = app.call(&Method::GET, &path, Some(&owner), None).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {listed}");
+        let triggers: Vec<&str> = listed
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|c| c["trigger"].as_str())
+            .collect();
+        assert!(triggers.contains(&"me"), "{path}: {triggers:?}");
+        assert!(!triggers.contains(&"deploy"), "{path}: {triggers:?}");
+    }
+}
+
 on_both_backends!(
     a_default_server_refuses_to_call_a_loopback_command,
     an_allowed_integration_answers_and_its_response_url_has_limits,
+    with_commands_off_every_custom_command_route_is_501,
 );

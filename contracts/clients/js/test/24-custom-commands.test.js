@@ -540,7 +540,7 @@ test('an integration that times out, fails or answers nothing reaches the caller
     assert.ok(!Object.values(posts.posts).some((p) => p.message === 'too late' || p.message === 'internal trouble'), 'nothing was posted');
 });
 
-test('a deleted command no longer runs; built-in triggers still win', async () => {
+test('a deleted command no longer runs and its integration is not called; built-ins run as before', async () => {
     const {team, channel, owner, hook} = await world();
     const url = hook.on('/gone', json({text: 'still here'}));
     const cmd = await owner.client.addCommand(newCommand(team, url));
@@ -549,6 +549,7 @@ test('a deleted command no longer runs; built-in triggers still win', async () =
     const {error} = await h.expectError(() => run(owner, `/${cmd.trigger}`, channel), 404, 'a deleted command');
     assert.equal(error.server_error_id, 'api.command.execute_command.not_found.app_error');
     assert.equal(hook.requests.length, before, 'the integration is not called');
-    const echo = await run(owner, '/echo built-in', channel);
-    assert.equal(echo.response_type, 'in_channel');
+    const me = await run(owner, '/me is still here', channel);
+    assert.equal(me.response_type, 'in_channel');
+    assert.equal(me.type, 'me');
 });

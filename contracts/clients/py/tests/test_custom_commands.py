@@ -39,7 +39,7 @@ class Integration:
                 integration.requests.append({
                     "method": self.command,
                     "path": url.path,
-                    "headers": dict(self.headers),
+                    "headers": {k.lower(): v for k, v in self.headers.items()},
                     "fields": dict(urllib.parse.parse_qsl(query, keep_blank_values=True)),
                 })
                 status, content_type, payload = integration.answers.get(url.path, (404, "text/plain", "no such path"))
@@ -156,7 +156,7 @@ def test_executing_sends_the_form_and_posts_the_in_channel_answer(admin, world, 
 
     seen = integration.last("/run")
     assert seen["method"] == "POST"
-    assert seen["headers"]["Authorization"] == f"Token {created['token']}"
+    assert seen["headers"]["authorization"] == f"Token {created['token']}"
     fields = seen["fields"]
     assert fields["token"] == created["token"]
     assert fields["team_id"] == team["id"]

@@ -108,7 +108,10 @@ impl Core {
             None => false,
         };
         if builtin || taken {
-            return Err(Error::conflict("trigger", "the team already has this trigger"));
+            return Err(Error::conflict(
+                "trigger",
+                "the team already has this trigger",
+            ));
         }
         Ok(())
     }
@@ -139,9 +142,7 @@ impl Core {
                 .await?
         {
             return Err(if to_change {
-                Error::forbidden(
-                    "you do not have the manage_others_slash_commands permission here",
-                )
+                Error::forbidden("you do not have the manage_others_slash_commands permission here")
             } else {
                 Error::not_found("command")
             });
@@ -200,7 +201,11 @@ impl Core {
     }
 
     /// One command, token included, for those who manage it.
-    pub async fn get_custom_command(&self, actor: &Actor, command_id: &str) -> Result<CustomCommand> {
+    pub async fn get_custom_command(
+        &self,
+        actor: &Actor,
+        command_id: &str,
+    ) -> Result<CustomCommand> {
         self.managed_command(actor, command_id, false).await
     }
 
@@ -424,7 +429,14 @@ mod tests {
             url: "https://example.com".into(),
         });
         assert_eq!(
-            (c.token, c.url, c.creator_id, c.method, c.username, c.icon_url),
+            (
+                c.token,
+                c.url,
+                c.creator_id,
+                c.method,
+                c.username,
+                c.icon_url
+            ),
             Default::default()
         );
         assert_eq!(c.trigger, "x");

@@ -15,11 +15,15 @@ fn is_word(c: char) -> bool {
 /// The names after `sigil` where it does not follow a word character and
 /// the name's characters are `allowed` (the first one alphanumeric for
 /// users), each once, in order.
-fn names_after(text: &str, sigil: char, allowed: fn(char) -> bool, alnum_first: bool) -> Vec<String> {
+fn names_after(
+    text: &str,
+    sigil: char,
+    allowed: fn(char) -> bool,
+    alnum_first: bool,
+) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     let mut prev: Option<char> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in text.char_indices() {
         if c == sigil && !prev.is_some_and(is_word) {
             let rest = &text[i + c.len_utf8()..];
             let len = rest.find(|ch: char| !allowed(ch)).unwrap_or(rest.len());

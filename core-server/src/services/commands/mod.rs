@@ -129,7 +129,7 @@ pub struct Suggestion {
 enum Command {
     Builtin(&'static BuiltinCommand),
     /// A team's command, answered by its integration.
-    Custom(CustomCommand),
+    Custom(Box<CustomCommand>),
 }
 
 /// What a running command knows: the caller, the channel and its team.
@@ -202,7 +202,7 @@ impl Core {
             .store
             .find_team_command(&team.id, trigger)
             .await?
-            .map(Command::Custom))
+            .map(|c| Command::Custom(Box::new(c))))
     }
 
     /// Runs a slash command in a channel the actor may post in and delivers
@@ -252,8 +252,11 @@ impl Core {
             Command::Builtin(builtin) => builtin.run(&invocation).await?,
             Command::Custom(custom) => {
                 let response = self.run_custom_command(&invocation, &custom).await?;
-                self.deliver_custom_responses(&respond::Answering::new(&invocation, &custom), &response)
-                    .await?;
+                self.deliver_custom_responses(
+                    &respond::Answering::new(&invocation, &custom),
+                    &response,
+                )
+                .await?;
                 return Ok(response);
             }
         };
@@ -353,9 +356,12 @@ impl Core {
             .builtins
             .iter()
             .map(|c| (c.trigger.into(), c.hint.into(), c.description.into()))
-            .chain(listed.custom.into_iter().map(|c| {
-                (c.trigger, c.auto_complete_hint, c.auto_complete_desc)
-            }))
+            .chain(
+                listed
+                    .custom
+                    .into_iter()
+                    .map(|c| (c.trigger, c.auto_complete_hint, c.auto_complete_desc)),
+            )
             .collect();
         commands.sort();
         let input = input.strip_prefix('/').unwrap_or(input);

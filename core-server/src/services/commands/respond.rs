@@ -70,7 +70,10 @@ impl Core {
             channel_id = response.channel_id.clone();
         }
         if response.post_type.starts_with(SYSTEM_TYPE_PREFIX) {
-            return Err(Error::invalid("type", "an answer may not post system messages"));
+            return Err(Error::invalid(
+                "type",
+                "an answer may not post system messages",
+            ));
         }
         let mut props = match &response.props {
             Some(Value::Object(map)) => map.clone(),
@@ -82,8 +85,11 @@ impl Core {
         let mut text = response.text.clone();
         let mut attachments = response.attachments.clone().filter(Value::is_array);
         if !response.skip_slack_parsing {
-            let names = self.mentioned_usernames(&text, attachments.as_ref()).await?;
-            let rewrite = |s: &str| slack::replace_user_ids(&slack::expand_announcements(s), &names);
+            let names = self
+                .mentioned_usernames(&text, attachments.as_ref())
+                .await?;
+            let rewrite =
+                |s: &str| slack::replace_user_ids(&slack::expand_announcements(s), &names);
             text = slack::links_to_markdown(&rewrite(&text));
             if let Some(a) = attachments.as_mut() {
                 slack::rewrite_attachments(a, &mut |s| rewrite(s));

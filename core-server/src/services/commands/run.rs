@@ -115,7 +115,8 @@ impl Core {
             }
             .into());
         }
-        let is_json = reply.content_type.split(';').next().unwrap_or("").trim() == "application/json";
+        let is_json =
+            reply.content_type.split(';').next().unwrap_or("").trim() == "application/json";
         if is_json && reply.body.iter().all(u8::is_ascii_whitespace) {
             return Err(CommandFailure::Empty {
                 trigger: trigger.clone(),

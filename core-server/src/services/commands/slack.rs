@@ -47,9 +47,7 @@ pub(crate) fn links_to_markdown(text: &str) -> String {
     while let Some(open) = rest.find('<') {
         out.push_str(&rest[..open]);
         let inner = &rest[open + 1..];
-        let url_len = inner
-            .find(['\n', '<', '|', '>'])
-            .unwrap_or(inner.len());
+        let url_len = inner.find(['\n', '<', '|', '>']).unwrap_or(inner.len());
         if url_len > 0 && inner[url_len..].starts_with('|') {
             let label = &inner[url_len + 1..];
             let label_len = label.find(['\n', '>']).unwrap_or(label.len());

@@ -20,8 +20,11 @@ pub trait CommandStore: Send + Sync {
     async fn list_team_commands(&self, team_id: &str) -> Result<Vec<CustomCommand>>;
 
     /// The team's live command with this trigger, if any.
-    async fn find_team_command(&self, team_id: &str, trigger: &str)
-        -> Result<Option<CustomCommand>>;
+    async fn find_team_command(
+        &self,
+        team_id: &str,
+        trigger: &str,
+    ) -> Result<Option<CustomCommand>>;
 
     /// Writes what may change on a live command (everything but its id,
     /// creator and creation time); `command` not found when it is gone,
