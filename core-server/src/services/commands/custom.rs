@@ -158,7 +158,7 @@ impl Core {
         mut input: CommandInput,
     ) -> Result<CustomCommand> {
         self.require_commands_enabled()?;
-        validate::id("team_id", &input.team_id)?;
+        self.team_for_member(actor, &input.team_id).await?;
         self.require_team_permission(actor, &input.team_id, Permission::ManageOwnSlashCommands)
             .await?;
         let creator_id = if input.creator_id.is_empty() || input.creator_id == actor.id() {
@@ -300,9 +300,7 @@ impl Core {
         team_id: &str,
         custom_only: bool,
     ) -> Result<CommandList> {
-        validate::id("team_id", team_id)?;
-        self.require_team_permission(actor, team_id, Permission::ViewTeam)
-            .await?;
+        self.team_for_member(actor, team_id).await?;
         let manages_own = self
             .has_team_permission(actor, team_id, Permission::ManageOwnSlashCommands)
             .await?;
@@ -345,9 +343,7 @@ impl Core {
     /// What the `/` list offers in a team: the built-ins and, while commands
     /// are on, the team's commands that ask to be offered (sanitized).
     pub async fn autocomplete_commands(&self, actor: &Actor, team_id: &str) -> Result<CommandList> {
-        validate::id("team_id", team_id)?;
-        self.require_team_permission(actor, team_id, Permission::ViewTeam)
-            .await?;
+        self.team_for_member(actor, team_id).await?;
         let custom = if self.config.enable_commands {
             self.store
                 .list_team_commands(team_id)

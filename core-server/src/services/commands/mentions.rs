@@ -7,6 +7,10 @@ use crate::error::{Error, Result};
 use crate::model::*;
 use crate::services::Core;
 
+/// The most distinct names of each kind looked up for one command: each
+/// costs a query, and a message is long enough for thousands.
+const MAX_MENTIONS: usize = 100;
+
 /// Whether `c` is part of a word (so an `@` or `~` after it starts no mention).
 fn is_word(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
@@ -74,7 +78,7 @@ impl Core {
         team_id: &str,
     ) -> Result<Vec<(String, String)>> {
         let mut fields = Vec::new();
-        for mention in user_mentions(text) {
+        for mention in user_mentions(text).into_iter().take(MAX_MENTIONS) {
             // "@ann." mentions ann: trailing punctuation is tried off too.
             let mut name = mention.as_str();
             loop {
@@ -94,7 +98,7 @@ impl Core {
                 }
             }
         }
-        for name in channel_mentions(text) {
+        for name in channel_mentions(text).into_iter().take(MAX_MENTIONS) {
             match self.store.get_channel_by_name(team_id, &name).await {
                 Ok(channel) if channel.channel_type == channel_types::OPEN => {
                     fields.push(("channel_mentions".into(), name));

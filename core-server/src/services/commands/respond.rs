@@ -79,11 +79,16 @@ impl Core {
             Some(Value::Object(map)) => map.clone(),
             _ => Map::new(),
         };
+        // A command is not a webhook: it has no webhook name to show.
+        props.remove("webhook_display_name");
         self.apply_overrides(&mut props, to.command, response);
         props.insert("from_webhook".into(), "true".into());
 
         let mut text = response.text.clone();
-        let mut attachments = response.attachments.clone().filter(Value::is_array);
+        let mut attachments = response
+            .attachments
+            .clone()
+            .filter(|a| a.as_array().is_some_and(|list| !list.is_empty()));
         if !response.skip_slack_parsing {
             let names = self
                 .mentioned_usernames(&text, attachments.as_ref())
