@@ -77,6 +77,18 @@ pub struct Config {
     pub ws_max_connections_per_user: usize,
     /// Seconds without activity after which an online user shows as away.
     pub away_after_seconds: u64,
+    /// Whether teams may add custom slash commands that call an integration's URL.
+    pub enable_commands: bool,
+    /// Whether teams may add outgoing webhooks that call an integration's URL on trigger words.
+    pub enable_outgoing_webhooks: bool,
+    /// Whether integrations (webhooks, commands) may post under another display name.
+    pub enable_post_username_override: bool,
+    /// Whether integrations (webhooks, commands) may post with another profile picture.
+    pub enable_post_icon_override: bool,
+    /// Internal hosts, addresses and CIDR ranges (space-separated) integrations may call; loopback, private and link-local addresses are refused otherwise.
+    pub allowed_untrusted_internal_connections: String,
+    /// How long the server waits for an integration (command, webhook, action, dialog) to answer, in seconds.
+    pub integration_request_timeout_seconds: u64,
     /// Log filter, in `tracing` env-filter syntax (`info`, `rustchat=debug`, …).
     pub log: String,
 }
@@ -117,6 +129,12 @@ impl Default for Config {
             ws_max_connections: 50_000,
             ws_max_connections_per_user: 100,
             away_after_seconds: 300,
+            enable_commands: true,
+            enable_outgoing_webhooks: true,
+            enable_post_username_override: true,
+            enable_post_icon_override: true,
+            allowed_untrusted_internal_connections: String::new(),
+            integration_request_timeout_seconds: 30,
             log: "info,sqlx=warn".into(),
         }
     }
@@ -189,6 +207,27 @@ pub const KEYS: &[(&str, &str)] = &[
         "RUSTCHAT_WS_MAX_CONNECTIONS_PER_USER",
     ),
     ("away_after_seconds", "RUSTCHAT_AWAY_AFTER_SECONDS"),
+    ("enable_commands", "RUSTCHAT_ENABLE_COMMANDS"),
+    (
+        "enable_outgoing_webhooks",
+        "RUSTCHAT_ENABLE_OUTGOING_WEBHOOKS",
+    ),
+    (
+        "enable_post_username_override",
+        "RUSTCHAT_ENABLE_POST_USERNAME_OVERRIDE",
+    ),
+    (
+        "enable_post_icon_override",
+        "RUSTCHAT_ENABLE_POST_ICON_OVERRIDE",
+    ),
+    (
+        "allowed_untrusted_internal_connections",
+        "RUSTCHAT_ALLOWED_UNTRUSTED_INTERNAL_CONNECTIONS",
+    ),
+    (
+        "integration_request_timeout_seconds",
+        "RUSTCHAT_INTEGRATION_REQUEST_TIMEOUT_SECONDS",
+    ),
     ("log", "RUSTCHAT_LOG"),
 ];
 
@@ -327,6 +366,15 @@ impl Config {
             return Err(config_error(
                 "RUSTCHAT_S3_BUCKET",
                 "must not be empty when set",
+            ));
+        }
+        crate::outbound::AllowList::parse(&self.allowed_untrusted_internal_connections).map_err(
+            |reason| config_error("RUSTCHAT_ALLOWED_UNTRUSTED_INTERNAL_CONNECTIONS", reason),
+        )?;
+        if self.integration_request_timeout_seconds == 0 {
+            return Err(config_error(
+                "RUSTCHAT_INTEGRATION_REQUEST_TIMEOUT_SECONDS",
+                "must be at least 1",
             ));
         }
         if self.scheduled_posts_poll_seconds == 0 {

@@ -37,6 +37,10 @@ pub enum Error {
     #[error("the server is busy")]
     Busy,
     /// A backend (database, cache, object store) could not be reached.
+    /// An integration the server called failed (unreachable, refused, timed
+    /// out, an error status or an unreadable answer); the message says which.
+    #[error("{0}")]
+    Upstream(String),
     #[error("service unavailable: {0}")]
     Unavailable(String),
     /// A bug or an unexpected backend failure; logged, never shown to clients.

@@ -18,6 +18,7 @@ pub mod email;
 pub mod events;
 pub mod files;
 pub mod notify;
+pub mod outbound;
 pub mod realtime;
 pub mod server;
 pub mod services;

@@ -100,6 +100,17 @@ async fn rate_limit_v1(State(core): State<Core>, req: Request, next: Next) -> Re
     response
 }
 
+/// A request path as it may be logged: the id in a public hook URL
+/// (`/hooks/{id}`, `/hooks/commands/{id}`) is the hook's secret, so it is
+/// left out.
+fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/hooks/") {
+        Some(rest) if rest.starts_with("commands/") => "/hooks/commands/…".into(),
+        Some(_) => "/hooks/…".into(),
+        None => path.into(),
+    }
+}
+
 /// The whole application: the native API plus `extra` routes (the v4 bridge).
 pub fn app(core: Core, extra: Router<Core>) -> Router {
     let body_limit = core.config.max_body_bytes;
@@ -113,7 +124,8 @@ pub fn app(core: Core, extra: Router<Core>) -> Router {
                 .get(&REQUEST_ID)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            let path = loggable_path(req.uri().path());
+            tracing::info_span!("request", method = %req.method(), path = %path, request_id = %id)
         }))
         .layer(middleware::from_fn(request_id))
         .with_state(core)
@@ -151,4 +163,16 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
     // Give in-flight requests a moment; axum stops accepting immediately.
     tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn hook_secrets_are_left_out_of_logged_paths() {
+        assert_eq!(loggable_path("/hooks/abc123"), "/hooks/…");
+        assert_eq!(loggable_path("/hooks/commands/abc123"), "/hooks/commands/…");
+        assert_eq!(loggable_path("/api/v4/users/me"), "/api/v4/users/me");
+    }
 }

@@ -181,6 +181,12 @@ impl From<Error> for MmError {
                 "api.context.server_busy.app_error",
                 "The server is busy; non-critical services are temporarily unavailable.",
             ),
+            // Each integration route gives its own id; this is the fallback.
+            Error::Upstream(message) => MmError::new(
+                StatusCode::BAD_GATEWAY,
+                "api.integration.request_failed.app_error",
+                message,
+            ),
             Error::Unavailable(detail) => {
                 tracing::error!(error = %detail, request_id = %crate::context::request_id(), "a backend is unavailable");
                 MmError::new(

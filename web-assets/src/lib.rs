@@ -16,9 +16,11 @@ pub struct Asset {
 include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 
 /// Content-Security-Policy of the app's pages: only its own scripts, and
-/// connections back to this server (REST and WebSocket).
+/// connections back to this server (REST and WebSocket). Images may come
+/// from any https site, as integrations' attachments and icons do on
+/// Mattermost.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-                   img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; \
+                   img-src 'self' data: blob: https:; connect-src 'self' ws: wss:; object-src 'none'; \
                    base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
 
 const NOT_BUILT: &str = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>rustchat</title>\

@@ -54,6 +54,7 @@ pub fn status_of(err: &Error) -> (StatusCode, &'static str) {
         Error::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
         Error::NotImplemented(_) => (StatusCode::NOT_IMPLEMENTED, "not_implemented"),
         Error::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
+        Error::Upstream(_) => (StatusCode::BAD_GATEWAY, "integration_failed"),
         Error::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
         Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }

@@ -30,6 +30,7 @@ mod team_icon;
 pub(crate) mod teams;
 mod threads;
 mod tokens;
+pub mod triggers;
 mod unread;
 mod user_filters;
 mod user_stats;
@@ -92,6 +93,10 @@ pub struct Core {
     pub(crate) push_wake: Arc<tokio::sync::Notify>,
     /// Sends e-mail, when `smtp_url` is set.
     pub(crate) mailer: Option<Arc<crate::email::Mailer>>,
+    /// The guarded client every integration request goes through.
+    pub outbound: crate::outbound::Outbound,
+    /// The key trigger ids are signed with, read from the database once.
+    pub(crate) trigger_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 impl Core {
@@ -146,10 +151,20 @@ impl Core {
                     None
                 }
             };
+        // The configuration was validated, so the list parses; an empty one is the safe fallback.
+        let allowed =
+            crate::outbound::AllowList::parse(&config.allowed_untrusted_internal_connections)
+                .unwrap_or_default();
+        let outbound = crate::outbound::Outbound::new(
+            allowed,
+            std::time::Duration::from_secs(config.integration_request_timeout_seconds),
+        );
         Core {
             store,
             blobs,
             mailer,
+            outbound,
+            trigger_key: Arc::new(tokio::sync::OnceCell::new()),
             config: Arc::new(config),
             events: EventBus::new(hub.clone(), 4096),
             hub,

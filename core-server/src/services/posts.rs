@@ -54,25 +54,28 @@ pub struct PostPatch {
     pub props: Option<serde_json::Value>,
 }
 
-pub(super) fn check_message(message: &str, has_files: bool) -> Result<()> {
+/// Whether props carry message attachments, which make a post without text
+/// meaningful (as integrations post them).
+pub(super) fn has_attachments(props: Option<&serde_json::Value>) -> bool {
+    props
+        .and_then(|p| p.get("attachments"))
+        .and_then(|a| a.as_array())
+        .is_some_and(|a| !a.is_empty())
+}
+
+/// Checks a message's length, and that it is not empty unless the post has
+/// other content (files or attachments).
+pub(super) fn check_message(message: &str, has_other_content: bool) -> Result<()> {
     if message.chars().count() > MAX_MESSAGE_CHARS {
         return Err(Error::invalid(
             "message",
             format!("must be at most {MAX_MESSAGE_CHARS} characters"),
         ));
     }
-    if message.trim().is_empty() && !has_files {
+    if message.trim().is_empty() && !has_other_content {
         return Err(Error::invalid("message", "must not be empty"));
     }
     Ok(())
-}
-
-/// Whether props hold a non-empty `attachments` list.
-fn carries_attachments(props: Option<&serde_json::Value>) -> bool {
-    props
-        .and_then(|p| p.get("attachments"))
-        .and_then(serde_json::Value::as_array)
-        .is_some_and(|a| !a.is_empty())
 }
 
 pub(super) fn check_props(props: &serde_json::Value) -> Result<()> {
@@ -173,9 +176,10 @@ impl Core {
         origin: PostOrigin,
     ) -> Result<Post> {
         strip_refused_props(&mut input.props, origin);
-        // Attachments, like files, make a post without text worth showing.
-        let has_content = !input.file_ids.is_empty() || carries_attachments(input.props.as_ref());
-        check_message(&input.message, has_content)?;
+        check_message(
+            &input.message,
+            !input.file_ids.is_empty() || has_attachments(input.props.as_ref()),
+        )?;
         check_file_ids(&input.file_ids)?;
         let mut props = input.props.unwrap_or_else(|| serde_json::json!({}));
         check_props(&props)?;
@@ -435,7 +439,11 @@ impl Core {
                 ..post.clone()
             };
             if let Some(message) = patch.message {
-                check_message(&message, !post.file_ids.is_empty())?;
+                let attachments = patch.props.as_ref().or(Some(&post.props));
+                check_message(
+                    &message,
+                    !post.file_ids.is_empty() || has_attachments(attachments),
+                )?;
                 post.hashtags = parse_hashtags(&message);
                 post.message = message;
             }

@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use super::posts::check_message;
+use super::posts::{check_message, has_attachments};
 use super::scheduled_posts::Change;
 use super::{Actor, Core, NewPost};
 use crate::error::Error;
@@ -135,7 +135,12 @@ impl Core {
         if let Err(e) = self.postable_channel(&actor, &channel.id).await {
             return Err(failure(e, codes::NO_CHANNEL_PERMISSION));
         }
-        if check_message(&post.message, !post.file_ids.is_empty()).is_err() {
+        if check_message(
+            &post.message,
+            !post.file_ids.is_empty() || has_attachments(Some(&post.props)),
+        )
+        .is_err()
+        {
             return Err(Sent::Failed(codes::INVALID_POST));
         }
         Ok(actor)

@@ -232,7 +232,9 @@ impl Core {
             .into_iter()
             .find(|u| !u.is_empty())
             .unwrap_or_else(|| "webhook".to_string());
-        props.insert("override_username".into(), username.into());
+        if self.config.enable_post_username_override {
+            props.insert("override_username".into(), username.into());
+        }
         if !hook.display_name.is_empty() {
             props.insert(
                 "webhook_display_name".into(),
@@ -244,7 +246,7 @@ impl Core {
         } else {
             payload.icon_url
         };
-        if !icon.is_empty() {
+        if !icon.is_empty() && self.config.enable_post_icon_override {
             props.insert("override_icon_url".into(), icon.into());
         }
         if let Some(attachments) = payload.attachments.filter(|a| a.is_array()) {

@@ -176,8 +176,14 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
         set("EnableCustomUserStatuses", t(true));
         // Users may always deactivate their own account here.
         set("EnableUserDeactivation", t(true));
-        set("EnablePostUsernameOverride", t(true));
-        set("EnablePostIconOverride", t(true));
+        set(
+            "EnablePostUsernameOverride",
+            t(core.config.enable_post_username_override),
+        );
+        set(
+            "EnablePostIconOverride",
+            t(core.config.enable_post_icon_override),
+        );
         set("EnableLinkPreviews", t(false));
         set("EnablePermalinkPreviews", t(false));
         set("ExperimentalViewArchivedChannels", t(true));
@@ -207,10 +213,13 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
         set("EnableChannelViewedMessages", t(true));
         set("EnableUserStatuses", t(true));
         set("EnableEmojiPicker", t(true));
-        set("EnableCommands", t(false));
+        set("EnableCommands", t(core.config.enable_commands));
         set("EnableOnlyAdminIntegrations", t(true));
         set("EnableIncomingWebhooks", t(true));
-        set("EnableOutgoingWebhooks", t(false));
+        set(
+            "EnableOutgoingWebhooks",
+            t(core.config.enable_outgoing_webhooks),
+        );
         set("EnableBotAccountCreation", t(true));
         set("EnableUserAccessTokens", t(true));
         set("EnableConfirmNotificationsToChannel", t(true));

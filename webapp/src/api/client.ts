@@ -48,7 +48,8 @@ export function onUnauthorized(listener: () => void): () => void {
   return () => unauthorizedListeners.delete(listener)
 }
 
-const auth: Middleware = {
+/** Adds the session token and reports 401s; shared by every client of the API. */
+export const authMiddleware: Middleware = {
   onRequest({ request }) {
     if (token) request.headers.set('Authorization', `Bearer ${token}`)
     return request
@@ -62,7 +63,7 @@ const auth: Middleware = {
 }
 
 export const api = createClient<paths>({ baseUrl: '' })
-api.use(auth)
+api.use(authMiddleware)
 
 interface Answer<T> {
   data?: T

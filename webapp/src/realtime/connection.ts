@@ -2,6 +2,7 @@
 // features' handlers.
 import { currentToken } from '@/api/client'
 import { handleChannelEvent } from '@/features/channels'
+import { handleIntegrationEvent } from '@/features/integrations'
 import { handleMessageEvent } from '@/features/messages/handlers/messageEvents'
 import { handlePresenceEvent } from '@/features/presence'
 import { handleTeamEvent } from '@/features/teams'
@@ -14,6 +15,7 @@ const handlers: ((event: ServerEvent) => void)[] = [
   handleChannelEvent,
   handleMessageEvent,
   handlePresenceEvent,
+  handleIntegrationEvent,
 ]
 
 let wired = false

@@ -348,6 +348,24 @@ test('a webhook payload without text or attachments is a 400 with web.incoming_w
     assert.equal(JSON.parse(empty.text).id, 'web.incoming_webhook.text.app_error', `error id, got ${empty.text}`);
 });
 
+test('a webhook payload with attachments and no text posts them (200)', async () => {
+    // Integrations often send only attachments: the post has no message but is not empty.
+    const {owner} = await people();
+    const {channel} = await ownedTeam(owner);
+    const hook = await owner.client.createIncomingWebhook({channel_id: channel.id, display_name: 'Cards'});
+    const title = `card ${h.rand(6)}`;
+    const sent = await callHook(hook.id, JSON.stringify({attachments: [{title, text: 'body', color: '#00ff00'}]}));
+    assert.equal(sent.status, 200, `an attachments-only payload is accepted, got ${sent.status}: ${sent.text}`);
+    const list = await h.eventually(
+        () => owner.client.getPosts(channel.id, 0, 60),
+        (l) => Object.values(l.posts).some((p) => p.props?.attachments?.[0]?.title === title),
+    );
+    const post = Object.values(list.posts).find((p) => p.props?.attachments?.[0]?.title === title);
+    assert.ok(post, 'the attachments-only post appears in the channel');
+    assert.equal(post.message, '', 'the post has no message');
+    assert.equal(post.props.attachments[0].color, '#00ff00', 'the attachment is kept as sent');
+});
+
 test('a webhook post without a username gets override_username "webhook"', async () => {
     // app/webhook.go CreateWebhookPost: with EnablePostUsernameOverride and no
     // username from the payload or the hook, override_username is model.DefaultWebhookUsername.

@@ -44,6 +44,12 @@ export function handleMessageEvent(event: ServerEvent): void {
     case 'post_deleted':
       messages.put([data.post as Post])
       break
+    case 'ephemeral_message': {
+      // Addressed to this user's sockets only; `user_id` is the recipient.
+      const post = data.post as Post | undefined
+      if (post?.id && post.channel_id) messages.addEphemeral(post)
+      break
+    }
     case 'reaction_added':
       messages.addReaction(data.reaction as Reaction)
       break

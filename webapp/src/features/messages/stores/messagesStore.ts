@@ -25,6 +25,13 @@ function newestChange(post: Post): number {
   return Math.max(post.create_at, post.update_at, post.edit_at, post.delete_at)
 }
 
+/** The post type of messages shown to one user only and never stored by the server. */
+export const EPHEMERAL_TYPE = 'system_ephemeral'
+
+export function isEphemeral(post: Pick<Post, 'type'>): boolean {
+  return post.type === EPHEMERAL_TYPE
+}
+
 export const useMessagesStore = defineStore('messages', () => {
   const posts = reactive(new Map<string, Post>())
   const history = reactive(new Map<string, ChannelHistory>())
@@ -145,7 +152,8 @@ export const useMessagesStore = defineStore('messages', () => {
     let since = 0
     for (const id of h.ids) {
       const post = posts.get(id)
-      if (post) since = Math.max(since, newestChange(post))
+      // Ephemeral posts exist only here: their times say nothing of what the server holds.
+      if (post && !isEphemeral(post)) since = Math.max(since, newestChange(post))
     }
     const changed = await postsRepository.since(channelId, since)
     put(changed, true)
@@ -248,6 +256,15 @@ export const useMessagesStore = defineStore('messages', () => {
     return fresh
   }
 
+  /**
+   * A message for this user only (a command's or an integration's answer):
+   * shown in its channel or thread until the page is left, never stored.
+   * An ephemeral post with a known id replaces the earlier one (an update).
+   */
+  function addEphemeral(post: Post): void {
+    put([{ ...post, type: EPHEMERAL_TYPE }], true)
+  }
+
   /** The user's own latest root post in a channel, for Up-to-edit. */
   function lastOwn(channelId: string, rootId = ''): Post | undefined {
     const list = rootId ? threadPosts(rootId) : channelPosts(channelId)
@@ -261,6 +278,6 @@ export const useMessagesStore = defineStore('messages', () => {
   return {
     posts, history, reactions, files, local, editingId, drafts,
     historyOf, channelPosts, threadPosts, loadMetadataOf: loadMetadata, loadLatest, loadOlder, catchUp, loadThread,
-    send, retry, drop, edit, remove, toggleReaction, addReaction, removeReaction, received, put, lastOwn,
+    send, retry, drop, edit, remove, toggleReaction, addReaction, removeReaction, received, put, lastOwn, addEphemeral,
   }
 })
