@@ -3,6 +3,7 @@
 //! translates shapes.
 
 mod channel;
+mod command;
 mod file;
 mod job;
 mod notify;
@@ -16,6 +17,7 @@ mod user;
 mod webhook;
 
 pub use channel::*;
+pub use command::*;
 pub use file::*;
 pub use job::*;
 pub use notify::*;

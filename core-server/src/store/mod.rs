@@ -16,6 +16,7 @@
 //! | `files` | file records and resumable uploads |
 //! | `preferences` | preferences, flags, sidebars, statuses |
 //! | `integrations` | personal access tokens, bots, incoming webhooks |
+//! | `commands` | custom slash commands and the webhooks of their runs |
 //! | `outgoing_webhooks` | outgoing webhooks, by team and channel |
 //! | `notify` | notification recipients, badges, the push queue, mailed tokens and digests |
 //! | `jobs` | background jobs |
@@ -28,6 +29,7 @@
 
 mod bulk;
 mod channels;
+mod commands;
 pub(crate) mod connectivity;
 mod files;
 mod integrations;
@@ -52,6 +54,7 @@ use crate::model::*;
 
 pub use bulk::BulkStore;
 pub use channels::ChannelStore;
+pub use commands::CommandStore;
 pub use files::FileStore;
 pub use integrations::IntegrationStore;
 pub use jobs::JobStore;
@@ -162,6 +165,7 @@ pub trait Store:
     + FileStore
     + PreferenceStore
     + IntegrationStore
+    + CommandStore
     + OutgoingWebhookStore
     + NotifyStore
     + JobStore
@@ -181,6 +185,7 @@ impl<T> Store for T where
         + FileStore
         + PreferenceStore
         + IntegrationStore
+        + CommandStore
         + OutgoingWebhookStore
         + NotifyStore
         + JobStore

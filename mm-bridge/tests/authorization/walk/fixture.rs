@@ -1,8 +1,8 @@
 //! What the walk walks over: four users (the first one the system admin), a
 //! team with a public and a private channel, a post in each, a file, an
 //! upload and a scheduled post in the private one, a bot, an access token, an
-//! incoming and an outgoing webhook and an emoji; and how a route template
-//! and its body are filled in for a caller.
+//! incoming and an outgoing webhook, a custom slash command and an emoji; and
+//! how a route template and its body are filled in for a caller.
 
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -43,6 +43,8 @@ pub struct Walk {
     pub hook_id: String,
     /// The owner's outgoing webhook on the public channel.
     pub outgoing_hook_id: String,
+    /// The owner's custom slash command in their team.
+    pub command_id: String,
     pub emoji_id: String,
 }
 
@@ -188,6 +190,19 @@ impl Walk {
         assert_eq!(status, StatusCode::CREATED, "{owner_outgoing}");
         let outgoing_hook_id = id(&owner_outgoing);
 
+        // The owner's custom slash command (never run: nothing listens there).
+        let command = json!({"team_id": team, "trigger": "walk", "method": "P", "url": "https://example.com/walk"});
+        let (status, owner_command, _) = app
+            .call(
+                &Method::POST,
+                "/api/v4/commands",
+                Some(&owner),
+                Some(&command),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{owner_command}");
+        let command_id = id(&owner_command);
+
         let (status, emoji) = create_emoji(&app, &owner, "tada", PNG).await;
         assert_eq!(status, StatusCode::OK, "{emoji}");
         let emoji_id = id(&emoji);
@@ -216,6 +231,7 @@ impl Walk {
             pat,
             hook_id,
             outgoing_hook_id,
+            command_id,
             emoji_id,
         }
     }
@@ -245,6 +261,7 @@ impl Walk {
             .replace("{bot_user_id}", &self.robot)
             .replace("{token_id}", &self.token_id)
             .replace("{hook_id}", hook_id)
+            .replace("{command_id}", &self.command_id)
             .replace("{thread_id}", &self.secret_post)
             .replace(
                 "{category_id}",
@@ -278,6 +295,7 @@ impl Walk {
             scheduled_post,
             public,
             outgoing_hook_id,
+            command_id,
             ..
         } = self;
         Some(match path {
@@ -387,6 +405,14 @@ impl Walk {
                 "id": outgoing_hook_id, "team_id": team, "channel_id": public,
                 "trigger_words": ["taken"], "callback_urls": ["https://hooks.example.com/intruder"],
             }),
+            "/api/v4/commands" => {
+                json!({"team_id": team, "trigger": "intrusion", "method": "P", "url": "https://example.com/x"})
+            }
+            "/api/v4/commands/{command_id}" => json!({
+                "id": command_id, "team_id": team, "trigger": "taken", "method": "P", "url": "https://example.com/x"
+            }),
+            "/api/v4/commands/{command_id}/move" => json!({"team_id": team}),
+            "/hooks/commands/{hook_id}" => json!({"text": "from a response url"}),
             "/api/v4/channels/group" => json!([root_id, member_id]),
             "/api/v4/jobs" => json!({"type": "export_process"}),
             "/api/v4/teams/{team_id}/invite/email" => json!(["invitee@example.com"]),
