@@ -1,13 +1,17 @@
 //! Posts made by webhooks, incoming and outgoing alike, as Mattermost makes
 //! them: posted as the hook's creator and marked `from_webhook`, with the
 //! name and picture the integration chose (where the server allows
-//! overrides), Slack's link and announcement markup turned into Markdown,
-//! and a text too long for one post split over several.
+//! overrides), Slack's markup rewritten as for commands' answers
+//! (`commands::slack`), and a text too long for one post split over several.
 
+use super::commands::slack;
 use super::posts::PostOrigin;
 use super::{Actor, Core, NewPost};
 use crate::error::{Error, Result};
 use crate::model::*;
+
+/// Mattermost's type of a post that carries attachments.
+const SLACK_ATTACHMENT: &str = "slack_attachment";
 
 /// The name a webhook's post shows when nobody chose one.
 const DEFAULT_USERNAME: &str = "webhook";
@@ -78,8 +82,18 @@ impl Core {
         }
         // Attachments go on the last part of a split text, as Mattermost puts them.
         props.remove("attachments");
-        let attachments = post.attachments.filter(|a| attachments_given(Some(a)));
-        let parts = split_text(&slack_markup(&post.text), MAX_MESSAGE_CHARS);
+        let mut attachments = post.attachments.filter(|a| attachments_given(Some(a)));
+        let text = self
+            .rewrite_slack_markup(&post.text, attachments.as_mut())
+            .await?;
+        let mut post_type = post.post_type;
+        if let Some(a) = attachments.as_mut() {
+            slack::attachment_links_to_markdown(a);
+            if post_type.is_empty() {
+                post_type = SLACK_ATTACHMENT.into();
+            }
+        }
+        let parts = split_text(&text, MAX_MESSAGE_CHARS);
         // The hook acts with its creator's rights, without a session of theirs.
         let actor = Actor::on_behalf_of(creator);
         let mut first = None;
@@ -95,7 +109,7 @@ impl Core {
                 message,
                 root_id: post.root_id.clone(),
                 props: Some(serde_json::Value::Object(part_props)),
-                post_type: post.post_type.clone(),
+                post_type: post_type.clone(),
                 ..NewPost::default()
             };
             let saved = self
@@ -112,7 +126,7 @@ impl Core {
 /// `slack_attachment`).
 fn check_post_type(post_type: &str) -> Result<()> {
     let allowed = post_type.is_empty()
-        || post_type == "slack_attachment"
+        || post_type == SLACK_ATTACHMENT
         || (post_type.starts_with("custom_") && post_type.len() <= 26);
     if allowed {
         Ok(())
@@ -122,49 +136,6 @@ fn check_post_type(post_type: &str) -> Result<()> {
             "must be empty or a custom_ post type of at most 26 characters",
         ))
     }
-}
-
-/// Slack's markup in Mattermost's Markdown: `<url|text>` links and the
-/// `<!channel>`, `<!here>` and `<!everyone>` announcements.
-pub(crate) fn slack_markup(text: &str) -> String {
-    let text = text
-        .replace("<!channel>", "@channel")
-        .replace("<!here>", "@here")
-        .replace("<!everyone>", "@all");
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
-    while let Some(open) = rest.find('<') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match slack_link(after) {
-            Some((url, label, used)) => {
-                out.push_str(&format!("[{label}]({url})"));
-                rest = &after[used..];
-            }
-            None => {
-                out.push('<');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// A `url|label>` link at the start of `s` (just after its `<`): the url,
-/// the label and the bytes used. The url has no line break, `<`, `|` or
-/// `>`; the label no line break, `|` or `>`; neither is empty.
-fn slack_link(s: &str) -> Option<(&str, &str, usize)> {
-    let bar = s.find(['\n', '<', '|', '>'])?;
-    if bar == 0 || !s[bar..].starts_with('|') {
-        return None;
-    }
-    let label_start = bar + 1;
-    let close = s[label_start..].find(['\n', '|', '>'])? + label_start;
-    if close == label_start || !s[close..].starts_with('>') {
-        return None;
-    }
-    Some((&s[..bar], &s[label_start..close], close + 1))
 }
 
 /// `text` in parts of at most `max` characters each (one empty part for an
@@ -183,29 +154,6 @@ fn split_text(text: &str, max: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slack_links_and_announcements_become_markdown() {
-        assert_eq!(
-            slack_markup("see <https://ci.example.com/42|build 42> now"),
-            "see [build 42](https://ci.example.com/42) now"
-        );
-        assert_eq!(
-            slack_markup("<!channel> and <!here>, <!everyone>"),
-            "@channel and @here, @all"
-        );
-        assert_eq!(slack_markup("a < b > c"), "a < b > c", "no bar: kept");
-        assert_eq!(slack_markup("<|x>"), "<|x>", "no url: kept");
-        assert_eq!(slack_markup("<u|>"), "<u|>", "no label: kept");
-        assert_eq!(slack_markup("<u|a|b>"), "<u|a|b>", "two bars: kept");
-        assert_eq!(
-            slack_markup("<a <u|l>"),
-            "<a [l](u)",
-            "a stray < before a link"
-        );
-        assert_eq!(slack_markup("tail <u|l"), "tail <u|l", "unclosed: kept");
-        assert_eq!(slack_markup("é <ü|ö> ß"), "é [ö](ü) ß");
-    }
 
     #[test]
     fn long_texts_split_on_characters() {

@@ -17,7 +17,7 @@ mod message_cmds;
 mod respond;
 mod response_url;
 mod run;
-mod slack;
+pub(crate) mod slack;
 mod user_cmds;
 
 use serde::{Deserialize, Serialize};

@@ -5,8 +5,6 @@
 //! overrides; other answers reach only the caller's sockets and are never
 //! stored. Unless it asks to skip it, the text gets Slack's rewriting.
 
-use std::collections::HashMap;
-
 use serde_json::{Map, Value};
 
 use super::{slack, CommandResponse, Invocation, EPHEMERAL, IN_CHANNEL};
@@ -90,15 +88,9 @@ impl Core {
             .clone()
             .filter(|a| a.as_array().is_some_and(|list| !list.is_empty()));
         if !response.skip_slack_parsing {
-            let names = self
-                .mentioned_usernames(&text, attachments.as_ref())
+            text = self
+                .rewrite_slack_markup(&text, attachments.as_mut())
                 .await?;
-            let rewrite =
-                |s: &str| slack::replace_user_ids(&slack::expand_announcements(s), &names);
-            text = slack::links_to_markdown(&rewrite(&text));
-            if let Some(a) = attachments.as_mut() {
-                slack::rewrite_attachments(a, &mut |s| rewrite(s));
-            }
         }
         let mut post_type = response.post_type.clone();
         let has_attachments = attachments.is_some();
@@ -171,31 +163,5 @@ impl Core {
                 props.remove(*k);
             });
         }
-    }
-
-    /// The usernames of the users written `<@id>` in an answer.
-    async fn mentioned_usernames(
-        &self,
-        text: &str,
-        attachments: Option<&Value>,
-    ) -> Result<HashMap<String, String>> {
-        let mut ids = Vec::new();
-        slack::mentioned_ids(text, &mut ids);
-        for s in attachments.map(slack::attachment_texts).unwrap_or_default() {
-            slack::mentioned_ids(&s, &mut ids);
-        }
-        ids.retain(|id| crate::id::is_valid_id(id));
-        ids.sort();
-        ids.dedup();
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        Ok(self
-            .store
-            .get_users_by_ids(&ids)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.username))
-            .collect())
     }
 }

@@ -2,11 +2,60 @@
 //! answer unless it sets `skip_slack_parsing`: `<!channel>`-style
 //! announcements become mentions, `<@user_id>` becomes `@username`, and
 //! `<url|text>` links become Markdown links. Attachments get the same in
-//! their text fields, and their field values become strings.
+//! their text fields, and their field values become strings. Webhook posts,
+//! incoming and outgoing, get the same rewriting.
 
 use std::collections::HashMap;
 
 use serde_json::Value;
+
+use crate::error::Result;
+use crate::services::Core;
+
+impl Core {
+    /// An integration's text with Slack's markup rewritten (announcements,
+    /// `<@user_id>` mentions, links), and the same in its attachments' texts.
+    pub(crate) async fn rewrite_slack_markup(
+        &self,
+        text: &str,
+        attachments: Option<&mut Value>,
+    ) -> Result<String> {
+        let names = self
+            .mentioned_usernames(text, attachments.as_deref())
+            .await?;
+        let rewrite = |s: &str| replace_user_ids(&expand_announcements(s), &names);
+        if let Some(a) = attachments {
+            rewrite_attachments(a, &mut |s| rewrite(s));
+        }
+        Ok(links_to_markdown(&rewrite(text)))
+    }
+
+    /// The usernames of the users written `<@id>` in an answer.
+    async fn mentioned_usernames(
+        &self,
+        text: &str,
+        attachments: Option<&Value>,
+    ) -> Result<HashMap<String, String>> {
+        let mut ids = Vec::new();
+        mentioned_ids(text, &mut ids);
+        for s in attachments.map(attachment_texts).unwrap_or_default() {
+            mentioned_ids(&s, &mut ids);
+        }
+        ids.retain(|id| crate::id::is_valid_id(id));
+        ids.sort();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        Ok(self
+            .store
+            .get_users_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.username))
+            .collect())
+    }
+}
 
 /// `<!channel>`, `<!here>` and `<!all>` as mentions.
 pub(crate) fn expand_announcements(text: &str) -> String {
