@@ -3,8 +3,10 @@
 //! translates shapes.
 
 mod channel;
+mod dialog;
 mod file;
 mod job;
+pub mod message_actions;
 mod notify;
 pub mod permissions;
 mod post;
@@ -16,6 +18,7 @@ mod user;
 mod webhook;
 
 pub use channel::*;
+pub use dialog::*;
 pub use file::*;
 pub use job::*;
 pub use notify::*;
