@@ -136,6 +136,15 @@ def test_bot_actions_run_through_the_driver(world, integration):
     clicker = world["clicker"].driver
     assert_no_integration(clicker.posts.get_post(post["id"]), "get_post")
 
+    # The driver's perform_post_action sends no body; a menu's choice goes through its client.
+    response = clicker.client.make_request("post", f"/posts/{post['id']}/actions/{menu['id']}", options={"selected_option": "prod"})
+    assert response.status_code == 200
+    assert response.json()["status"] == "OK"
+    chosen = integration.to(menu_path)
+    assert chosen["type"] == "select"
+    assert chosen["context"] == {"menu": "env", "selected_option": "prod"}
+
+    # The button's answer replaces the post (and so the menu).
     answer = clicker.posts.perform_post_action(post["id"], button["id"])
     assert answer["status"] == "OK"
     assert isinstance(answer["trigger_id"], str) and answer["trigger_id"]
@@ -155,14 +164,6 @@ def test_bot_actions_run_through_the_driver(world, integration):
     assert updated["message"] == "shipped"
     assert updated["user_id"] == world["bot"]["user_id"], "the post keeps its author"
     assert updated["props"]["attachments"][0]["text"] == "done"
-
-    # The driver's perform_post_action sends no body; a menu's choice goes through its client.
-    response = clicker.client.make_request("post", f"/posts/{post['id']}/actions/{menu['id']}", options={"selected_option": "prod"})
-    assert response.status_code == 200
-    assert response.json()["status"] == "OK"
-    chosen = integration.to(menu_path)
-    assert chosen["type"] == "select"
-    assert chosen["context"] == {"menu": "env", "selected_option": "prod"}
 
 
 def test_dialog_opened_by_the_integration_is_submitted_through_the_driver(world, integration):

@@ -114,6 +114,8 @@ impl Core {
         if submission.url.trim().is_empty() {
             return Err(Error::invalid("url", "is required"));
         }
+        crate::outbound::Outbound::check_url(&submission.url)
+            .map_err(|e| Error::invalid("url", e.to_string()))?;
         self.channel_for_read(actor, &submission.channel_id).await?;
         self.team_for_member(actor, &submission.team_id).await?;
         let request = SubmitRequest {

@@ -162,9 +162,6 @@ impl Core {
         cookie: &str,
     ) -> Result<ActionOutcome> {
         super::validate::id("post_id", post_id)?;
-        if !message_actions::is_valid_action_id(action_id) {
-            return Err(Error::not_found("action"));
-        }
         let target = self.action_target(actor, post_id, action_id, cookie).await?;
         let team_domain = match target.channel.team_id.as_str() {
             "" => String::new(),
@@ -246,7 +243,9 @@ impl Core {
         };
         if let Some(post) = stored {
             let (channel, _) = self.channel_for_read(actor, &post.channel_id).await?;
-            let action = message_actions::find_action(&post.props, action_id)
+            let action = Some(action_id)
+                .filter(|id| message_actions::is_valid_action_id(id))
+                .and_then(|id| message_actions::find_action(&post.props, id))
                 .ok_or(Error::not_found("action"))?;
             let integration = action.integration.ok_or(Error::not_found("action"))?;
             let (retain_props, _) = retained_props(&post.props);

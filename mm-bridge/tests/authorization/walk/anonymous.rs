@@ -15,6 +15,8 @@ pub const PUBLIC: &[&str] = &[
     "/api/v4/users/login",
     "/api/v4/users/logout",
     "/hooks/{hook_id}",
+    // The trigger id an integration was just given is the credential.
+    "/api/v4/actions/dialogs/open",
     // The hash in the link is the credential.
     "/files/{file_id}/public",
     "/api/v4/teams/invite/{invite_id}",
