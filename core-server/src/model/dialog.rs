@@ -104,7 +104,12 @@ impl DialogElement {
         if self.name.is_empty() {
             own.push("name is empty".to_string());
         }
-        too_long(&mut own, "display_name", &self.display_name, DISPLAY_NAME_MAX);
+        too_long(
+            &mut own,
+            "display_name",
+            &self.display_name,
+            DISPLAY_NAME_MAX,
+        );
         too_long(&mut own, "name", &self.name, NAME_MAX);
         too_long(&mut own, "help_text", &self.help_text, HELP_TEXT_MAX);
         if self.multiselect && self.element_type != "select" {
@@ -178,9 +183,7 @@ impl Dialog {
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
         if self.title.is_empty() || self.title.len() > DIALOG_TITLE_MAX {
-            problems.push(format!(
-                "title must be 1 to {DIALOG_TITLE_MAX} characters"
-            ));
+            problems.push(format!("title must be 1 to {DIALOG_TITLE_MAX} characters"));
         }
         if !self.icon_url.is_empty() && !is_http_url(&self.icon_url) {
             problems.push("icon_url is not an http(s) URL".to_string());
@@ -255,7 +258,10 @@ mod tests {
             "min_length is greater",
             "multiselect is only for select",
         ] {
-            assert!(problems.contains(expected), "{expected} missing in:\n{problems}");
+            assert!(
+                problems.contains(expected),
+                "{expected} missing in:\n{problems}"
+            );
         }
     }
 

@@ -237,9 +237,7 @@ mod tests {
     fn ids_are_given_where_missing_and_kept_where_set() {
         let mut props = sample();
         generate_action_ids(&mut props);
-        let ids: Vec<String> = actions(&props)
-            .map(|a| action_id(a).to_string())
-            .collect();
+        let ids: Vec<String> = actions(&props).map(|a| action_id(a).to_string()).collect();
         assert_eq!(ids.len(), 3);
         assert_eq!(ids[1], "keepme");
         assert_eq!(ids[0].len(), 26);
@@ -271,7 +269,10 @@ mod tests {
         assert_eq!(stripped["attachments"][0]["text"], "deploy?");
         assert_eq!(stripped["attachments"][0]["actions"][1]["id"], "keepme");
         assert_eq!(stripped["attachments"][0]["actions"][2], "not an object");
-        assert_eq!(stripped["attachments"][2]["actions"][0]["options"][0]["value"], "a");
+        assert_eq!(
+            stripped["attachments"][2]["actions"][0]["options"][0]["value"],
+            "a"
+        );
         // The original is untouched.
         assert!(props.to_string().contains("http://hook/yes"));
     }

@@ -107,10 +107,7 @@ pub struct OpenBody {
 
 /// `POST /api/v4/actions/dialogs/open`: no session, as on Mattermost; the
 /// trigger id names the user and proves the integration was just called.
-pub async fn open_dialog(
-    State(core): State<Core>,
-    body: Bytes,
-) -> MmResult<Json<StatusOk>> {
+pub async fn open_dialog(State(core): State<Core>, body: Bytes) -> MmResult<Json<StatusOk>> {
     let body: OpenBody = serde_json::from_slice(&body).map_err(|e| {
         let mut err = MmError::invalid_body("dialog");
         err.detailed_error = e.to_string();

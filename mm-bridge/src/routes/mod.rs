@@ -751,7 +751,10 @@ pub fn router(core: Core) -> Router<Core> {
             post(actions::do_post_action),
         )
         .route("/api/v4/actions/dialogs/open", post(actions::open_dialog))
-        .route("/api/v4/actions/dialogs/submit", post(actions::submit_dialog))
+        .route(
+            "/api/v4/actions/dialogs/submit",
+            post(actions::submit_dialog),
+        )
         .route(
             "/api/v4/users/{user_id}/posts/{post_id}/set_unread",
             post(posts::set_unread),

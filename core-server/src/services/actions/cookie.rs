@@ -72,11 +72,7 @@ impl CookieJar {
         let mut data =
             serde_json::to_vec(cookie).map_err(|e| Error::Internal(format!("cookie: {e}")))?;
         self.key
-            .seal_in_place_append_tag(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::empty(),
-                &mut data,
-            )
+            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::empty(), &mut data)
             .map_err(|_| Error::Internal("could not seal an action cookie".into()))?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&data);

@@ -162,7 +162,9 @@ impl Core {
         cookie: &str,
     ) -> Result<ActionOutcome> {
         super::validate::id("post_id", post_id)?;
-        let target = self.action_target(actor, post_id, action_id, cookie).await?;
+        let target = self
+            .action_target(actor, post_id, action_id, cookie)
+            .await?;
         let team_domain = match target.channel.team_id.as_str() {
             "" => String::new(),
             team_id => self.store.get_team(team_id).await?.name,
@@ -191,7 +193,9 @@ impl Core {
         };
         let body =
             serde_json::to_value(&request).map_err(|e| Error::Internal(format!("action: {e}")))?;
-        let reply = self.post_to_integration(&target.integration.url, body).await?;
+        let reply = self
+            .post_to_integration(&target.integration.url, body)
+            .await?;
         // An empty answer asks for nothing.
         let answer: ActionAnswer = if reply.body.iter().all(u8::is_ascii_whitespace) {
             ActionAnswer::default()
