@@ -338,6 +338,9 @@ impl Core {
             );
             return Ok(());
         };
+        if target.channel.delete_at != 0 {
+            return Err(Error::forbidden("the channel is archived"));
+        }
         if update.message.chars().count() > MAX_MESSAGE_CHARS {
             return Err(Error::invalid(
                 "update.message",
