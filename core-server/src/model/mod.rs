@@ -3,6 +3,7 @@
 //! translates shapes.
 
 mod channel;
+mod command;
 mod dialog;
 mod file;
 mod job;
@@ -18,6 +19,7 @@ mod user;
 mod webhook;
 
 pub use channel::*;
+pub use command::*;
 pub use dialog::*;
 pub use file::*;
 pub use job::*;

@@ -47,7 +47,10 @@ pub use bots::{BotPatch, NewBot};
 pub use channel_lists::AllChannelsFilter;
 pub use channel_search::ChannelScope;
 pub use channels::{ChannelPatch, NewChannel};
-pub use commands::{BuiltinCommand, CommandArgs, CommandResponse, Suggestion, BUILTIN_COMMANDS};
+pub use commands::{
+    sanitized, BuiltinCommand, CommandArgs, CommandError, CommandFailure, CommandInput,
+    CommandList, CommandResponse, Suggestion, BUILTIN_COMMANDS, COMMANDS_DISABLED,
+};
 pub use custom_status::CustomStatus;
 pub use emoji::MAX_EMOJI_BYTES;
 pub use permalinks::PostInfo;

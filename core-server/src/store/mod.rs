@@ -16,6 +16,7 @@
 //! | `files` | file records and resumable uploads |
 //! | `preferences` | preferences, flags, sidebars, statuses |
 //! | `integrations` | personal access tokens, bots, incoming webhooks |
+//! | `commands` | custom slash commands and the webhooks of their runs |
 //! | `notify` | notification recipients, badges, the push queue, mailed tokens and digests |
 //! | `jobs` | background jobs |
 //! | `scheduled_posts` | messages to post later, and the lease on a due one |
@@ -27,6 +28,7 @@
 
 mod bulk;
 mod channels;
+mod commands;
 pub(crate) mod connectivity;
 mod files;
 mod integrations;
@@ -50,6 +52,7 @@ use crate::model::*;
 
 pub use bulk::BulkStore;
 pub use channels::ChannelStore;
+pub use commands::CommandStore;
 pub use files::FileStore;
 pub use integrations::IntegrationStore;
 pub use jobs::JobStore;
@@ -159,6 +162,7 @@ pub trait Store:
     + FileStore
     + PreferenceStore
     + IntegrationStore
+    + CommandStore
     + NotifyStore
     + JobStore
     + ScheduledPostStore
@@ -177,6 +181,7 @@ impl<T> Store for T where
         + FileStore
         + PreferenceStore
         + IntegrationStore
+        + CommandStore
         + NotifyStore
         + JobStore
         + ScheduledPostStore

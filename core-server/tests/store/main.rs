@@ -11,6 +11,7 @@ mod fixtures;
 
 mod bulk;
 mod channels;
+mod commands;
 mod files;
 mod integrations;
 mod jobs;

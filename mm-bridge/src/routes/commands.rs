@@ -1,14 +1,19 @@
-//! Slash commands: running one, and the `/` suggestion list.
+//! Slash commands: running one, listing a team's, and the `/` suggestion
+//! list. Managing custom commands is `custom_commands.rs`.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use core_server::services::{BuiltinCommand, CommandArgs, CommandResponse, Core, Suggestion};
+use core_server::services::{
+    BuiltinCommand, CommandArgs, CommandError, CommandFailure, CommandList, CommandResponse, Core,
+    Suggestion,
+};
 
+use super::custom_commands::{command_error, custom, MmCommand};
 use crate::error::{MmError, MmResult};
-use crate::extract::{check_id, MmAuth, MmJson, MmPath, MmQuery};
+use crate::extract::{check_id, query_bool, MmAuth, MmJson, MmPath, MmQuery};
 
 /// Mattermost's `CommandArgs`; `user_id` is the session's, whatever is sent.
 #[derive(Deserialize)]
@@ -58,7 +63,7 @@ pub async fn execute(
     };
     match core.execute_command(&actor, args).await {
         Ok(response) => Ok(Json(response)),
-        Err(core_server::Error::NotFound { entity: "command" }) => {
+        Err(CommandError::Core(core_server::Error::NotFound { entity: "command" })) => {
             let shown: String = if trigger.chars().count() > MAX_TRIGGER_IN_MESSAGE {
                 let cut: String = trigger.chars().take(MAX_TRIGGER_IN_MESSAGE).collect();
                 format!("{cut}...")
@@ -71,33 +76,32 @@ pub async fn execute(
                 format!("Command with a trigger of '{shown}' not found. To send a message beginning with \"/\", try adding an empty space at the beginning of the message."),
             ))
         }
-        Err(e) => Err(e.into()),
+        Err(CommandError::Core(core_server::Error::Invalid { field, .. }))
+            if field == "site_url" =>
+        {
+            Err(MmError::new(
+                StatusCode::BAD_REQUEST,
+                "api.command.execute_command.site_url_required.app_error",
+                "Custom slash commands need the server's site URL to be set.",
+            ))
+        }
+        Err(CommandError::Core(e)) => Err(command_error(e)),
+        Err(CommandError::Integration(failure)) => Err(integration_error(&failure)),
     }
 }
 
-/// Mattermost's `Command`, as a built-in is listed: no id, token or URL.
-#[derive(Serialize)]
-pub struct MmCommand {
-    id: String,
-    token: String,
-    create_at: i64,
-    update_at: i64,
-    delete_at: i64,
-    creator_id: String,
-    team_id: String,
-    trigger: String,
-    method: String,
-    username: String,
-    icon_url: String,
-    auto_complete: bool,
-    auto_complete_desc: String,
-    auto_complete_hint: String,
-    display_name: String,
-    description: String,
-    url: String,
-    plugin_id: String,
+/// An integration's failure as Mattermost reports it, with 502 rather than
+/// Mattermost's 500: the fault is the integration's, not this server's.
+fn integration_error(failure: &CommandFailure) -> MmError {
+    let id = match failure {
+        CommandFailure::Failed { .. } => "api.command.execute_command.failed.app_error",
+        CommandFailure::Status { .. } => "api.command.execute_command.failed_resp.app_error",
+        CommandFailure::Empty { .. } => "api.command.execute_command.failed_empty.app_error",
+    };
+    MmError::new(StatusCode::BAD_GATEWAY, id, failure.to_string())
 }
 
+/// A built-in as Mattermost lists one: no id, token or URL.
 fn listed(c: &BuiltinCommand) -> MmCommand {
     MmCommand {
         id: String::new(),
@@ -121,6 +125,19 @@ fn listed(c: &BuiltinCommand) -> MmCommand {
     }
 }
 
+/// Both kinds of command, built-ins first.
+fn all_listed(list: CommandList) -> Vec<MmCommand> {
+    let CommandList {
+        builtins,
+        custom: teams,
+    } = list;
+    builtins
+        .into_iter()
+        .map(listed)
+        .chain(teams.into_iter().map(custom))
+        .collect()
+}
+
 #[derive(Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
@@ -129,24 +146,21 @@ pub struct ListQuery {
     custom_only: Option<String>,
 }
 
-/// `GET /api/v4/commands?team_id=`: the commands of a team one is in.
-/// `custom_only=true` asks for team commands, which are off on this server
-/// (`EnableCommands` false): 501, as Mattermost answers then.
+/// `GET /api/v4/commands?team_id=&custom_only=`: with `custom_only`, the
+/// team's commands one manages, tokens included; else the built-ins and
+/// the custom commands one manages (or may run), without secrets.
 pub async fn list(
     State(core): State<Core>,
     MmAuth(actor): MmAuth,
     MmQuery(q): MmQuery<ListQuery>,
 ) -> MmResult<Json<Vec<MmCommand>>> {
     check_id("team_id", &q.team_id).map_err(|_| MmError::invalid_body("team_id"))?;
-    let commands = core.list_commands(&actor, &q.team_id).await?;
-    if q.custom_only.as_deref() == Some("true") {
-        return Err(MmError::new(
-            StatusCode::NOT_IMPLEMENTED,
-            "api.command.disabled.app_error",
-            "Custom slash commands are not enabled on this server.",
-        ));
-    }
-    Ok(Json(commands.into_iter().map(listed).collect()))
+    let custom_only = query_bool(q.custom_only.as_deref());
+    let list = core
+        .list_team_commands(&actor, &q.team_id, custom_only)
+        .await
+        .map_err(command_error)?;
+    Ok(Json(all_listed(list)))
 }
 
 /// `GET /api/v4/teams/{team_id}/commands/autocomplete`
@@ -156,8 +170,8 @@ pub async fn autocomplete(
     MmPath(team_id): MmPath<String>,
 ) -> MmResult<Json<Vec<MmCommand>>> {
     check_id("team_id", &team_id)?;
-    let commands = core.list_commands(&actor, &team_id).await?;
-    Ok(Json(commands.into_iter().map(listed).collect()))
+    let list = core.autocomplete_commands(&actor, &team_id).await?;
+    Ok(Json(all_listed(list)))
 }
 
 /// Mattermost's `AutocompleteSuggestion`, whose keys are capitalised.
@@ -187,7 +201,7 @@ pub async fn suggestions(
     check_id("team_id", &team_id)?;
     if q.user_input.is_empty() {
         // Outsiders learn nothing, not even that the input was missing.
-        core.list_commands(&actor, &team_id).await?;
+        core.autocomplete_commands(&actor, &team_id).await?;
         return Err(MmError::invalid_param("user_input"));
     }
     let found = core

@@ -8,6 +8,7 @@ mod bots;
 mod channel_lists;
 mod channels;
 mod commands;
+mod custom_commands;
 mod custom_status;
 mod email;
 mod emoji;
@@ -132,6 +133,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ),
     ("POST", "/api/v4/commands/execute"),
     ("GET", "/api/v4/commands"),
+    ("POST", "/api/v4/commands"),
+    ("GET", "/api/v4/commands/{command_id}"),
+    ("PUT", "/api/v4/commands/{command_id}"),
+    ("DELETE", "/api/v4/commands/{command_id}"),
+    ("PUT", "/api/v4/commands/{command_id}/move"),
+    ("PUT", "/api/v4/commands/{command_id}/regen_token"),
+    ("POST", "/hooks/commands/{hook_id}"),
     ("GET", "/api/v4/teams/{team_id}/commands/autocomplete"),
     (
         "GET",
@@ -549,7 +557,24 @@ pub fn router(core: Core) -> Router<Core> {
             post(custom_status::forget_recent),
         )
         .route("/api/v4/commands/execute", post(commands::execute))
-        .route("/api/v4/commands", get(commands::list))
+        .route(
+            "/api/v4/commands",
+            get(commands::list).post(custom_commands::create),
+        )
+        .route(
+            "/api/v4/commands/{command_id}",
+            get(custom_commands::get)
+                .put(custom_commands::update)
+                .delete(custom_commands::delete),
+        )
+        .route(
+            "/api/v4/commands/{command_id}/move",
+            put(custom_commands::move_to_team),
+        )
+        .route(
+            "/api/v4/commands/{command_id}/regen_token",
+            put(custom_commands::regen_token),
+        )
         .route(
             "/api/v4/teams/{team_id}/commands/autocomplete",
             get(commands::autocomplete),
@@ -838,6 +863,10 @@ pub fn router(core: Core) -> Router<Core> {
             get(hooks::get).put(hooks::update).delete(hooks::delete),
         )
         .route("/hooks/{hook_id}", post(hooks::execute))
+        .route(
+            "/hooks/commands/{hook_id}",
+            post(custom_commands::execute_hook),
+        )
         .route("/api/v4/teams/members/invite", post(teams::join_by_invite))
         .route("/api/v4/teams/invite/{invite_id}", get(teams::invite_info))
         .route(

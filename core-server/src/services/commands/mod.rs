@@ -4,15 +4,23 @@
 //! ephemeral text reaches only the caller's sockets and is never stored, and
 //! a `goto_location` tells the app where to go next.
 //!
-//! Lookup goes through [`Command`], so team commands with HTTP callbacks can
-//! join the built-ins as another variant without touching delivery.
+//! Lookup goes through [`Command`]: the built-ins first (as custom commands
+//! may not take their triggers), then the team's custom commands, which
+//! call an integration over HTTP (`run.rs`) and answer as it says
+//! (`respond.rs`).
 
 mod builtin;
 mod channel_cmds;
+mod custom;
+mod mentions;
 mod message_cmds;
+mod respond;
+mod response_url;
+mod run;
+mod slack;
 mod user_cmds;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::posts::PostOrigin;
 use super::{Actor, Core, NewPost};
@@ -23,6 +31,8 @@ use crate::model::*;
 use crate::time::now_ms;
 
 pub use builtin::{BuiltinCommand, BUILTIN_COMMANDS};
+pub use custom::{sanitized, CommandInput, CommandList, COMMANDS_DISABLED};
+pub use run::{CommandError, CommandFailure};
 
 /// What the caller ran, and where.
 #[derive(Debug, Clone, Default)]
@@ -35,8 +45,10 @@ pub struct CommandArgs {
     pub command: String,
 }
 
-/// Mattermost's `CommandResponse`, every field always present.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// Mattermost's `CommandResponse`, every field always present. Integrations
+/// send it too, with any field left out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CommandResponse {
     pub response_type: String,
     pub text: String,
@@ -80,6 +92,20 @@ impl CommandResponse {
         Self::default()
     }
 
+    /// An answer read as Mattermost reads one from an HTTP body: JSON when
+    /// the content type says `application/json`, else the body as its text.
+    pub fn from_http_body(content_type: &str, body: &[u8]) -> serde_json::Result<Self> {
+        let essence = content_type.split(';').next().unwrap_or("").trim();
+        if essence.eq_ignore_ascii_case("application/json") {
+            serde_json::from_slice(body)
+        } else {
+            Ok(CommandResponse {
+                text: String::from_utf8_lossy(body).into_owned(),
+                ..Self::default()
+            })
+        }
+    }
+
     /// Send the app somewhere.
     pub fn goto(location: String) -> Self {
         CommandResponse {
@@ -102,6 +128,8 @@ pub struct Suggestion {
 /// A command found by its trigger.
 enum Command {
     Builtin(&'static BuiltinCommand),
+    /// A team's command, answered by its integration.
+    Custom(Box<CustomCommand>),
 }
 
 /// What a running command knows: the caller, the channel and its team.
@@ -160,28 +188,39 @@ impl Core {
             .to_string()
     }
 
-    fn find_command(&self, trigger: &str) -> Option<Command> {
-        BUILTIN_COMMANDS
-            .iter()
-            .find(|c| c.trigger == trigger)
-            .map(Command::Builtin)
+    /// The built-in with this trigger, else the team's custom command (501
+    /// while custom commands are off, as Mattermost answers then).
+    async fn find_command(&self, team: Option<&Team>, trigger: &str) -> Result<Option<Command>> {
+        if let Some(builtin) = BUILTIN_COMMANDS.iter().find(|c| c.trigger == trigger) {
+            return Ok(Some(Command::Builtin(builtin)));
+        }
+        self.require_commands_enabled()?;
+        let Some(team) = team else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .find_team_command(&team.id, trigger)
+            .await?
+            .map(|c| Command::Custom(Box::new(c))))
     }
 
     /// Runs a slash command in a channel the actor may post in and delivers
     /// its response. `Error::NotFound { entity: "command" }` for an unknown
-    /// trigger.
+    /// trigger; a custom command's integration failing is
+    /// [`CommandError::Integration`].
     pub async fn execute_command(
         &self,
         actor: &Actor,
         args: CommandArgs,
-    ) -> Result<CommandResponse> {
+    ) -> Result<CommandResponse, CommandError> {
         if args.command.chars().count() <= 1 || !args.command.starts_with('/') {
-            return Err(Error::invalid("command", "must be / followed by a command"));
+            return Err(Error::invalid("command", "must be / followed by a command").into());
         }
         super::validate::length("command", &args.command, 2, 16_383)?;
         let (channel, member) = self.channel_for_member(actor, &args.channel_id).await?;
         if channel.delete_at != 0 {
-            return Err(Error::invalid("channel_id", "the channel is archived"));
+            return Err(Error::invalid("channel_id", "the channel is archived").into());
         }
         let team_id = if channel.team_id.is_empty() {
             args.team_id.clone()
@@ -197,8 +236,8 @@ impl Core {
             super::validate::id("root_id", &args.root_id)?;
         }
         let (trigger, message) = split_command(&args.command);
-        let Some(command) = self.find_command(&trigger) else {
-            return Err(Error::not_found("command"));
+        let Some(command) = self.find_command(team.as_ref(), &trigger).await? else {
+            return Err(Error::not_found("command").into());
         };
         let invocation = Invocation {
             core: self,
@@ -211,6 +250,15 @@ impl Core {
         };
         let response = match command {
             Command::Builtin(builtin) => builtin.run(&invocation).await?,
+            Command::Custom(custom) => {
+                let response = self.run_custom_command(&invocation, &custom).await?;
+                self.deliver_custom_responses(
+                    &respond::Answering::new(&invocation, &custom),
+                    &response,
+                )
+                .await?;
+                return Ok(response);
+            }
         };
         self.deliver_response(&invocation, &response).await?;
         for extra in response.extra_responses.iter().flatten() {
@@ -261,13 +309,26 @@ impl Core {
         root_id: &str,
         text: &str,
     ) {
+        self.send_ephemeral_with_props(user_id, channel_id, root_id, text, serde_json::json!({}));
+    }
+
+    /// [`Core::send_ephemeral`] with props (attachments, the name and icon
+    /// an integration shows).
+    pub(crate) fn send_ephemeral_with_props(
+        &self,
+        user_id: &str,
+        channel_id: &str,
+        root_id: &str,
+        text: &str,
+        props: serde_json::Value,
+    ) {
         let post = Post::ephemeral(
             new_id(),
             user_id,
             channel_id,
             root_id,
             text.to_string(),
-            serde_json::json!({}),
+            props,
             now_ms(),
         );
         self.events.publish(
@@ -279,39 +340,41 @@ impl Core {
         );
     }
 
-    /// The commands the `/` list offers in a team the actor belongs to.
-    pub async fn list_commands(
-        &self,
-        actor: &Actor,
-        team_id: &str,
-    ) -> Result<Vec<&'static BuiltinCommand>> {
-        self.team_for_member(actor, team_id).await?;
-        Ok(BUILTIN_COMMANDS.iter().collect())
-    }
-
     /// Suggestions for what the user has typed after `/`: the commands whose
     /// trigger starts with it, or once a command and a space are typed, what
-    /// that command expects next.
+    /// that command expects next. Custom commands that ask to be offered
+    /// join the built-ins.
     pub async fn command_suggestions(
         &self,
         actor: &Actor,
         team_id: &str,
         input: &str,
     ) -> Result<Vec<Suggestion>> {
-        self.team_for_member(actor, team_id).await?;
+        let listed = self.autocomplete_commands(actor, team_id).await?;
+        // (trigger, hint, description) of every command offered.
+        let mut commands: Vec<(String, String, String)> = listed
+            .builtins
+            .iter()
+            .map(|c| (c.trigger.into(), c.hint.into(), c.description.into()))
+            .chain(
+                listed
+                    .custom
+                    .into_iter()
+                    .map(|c| (c.trigger, c.auto_complete_hint, c.auto_complete_desc)),
+            )
+            .collect();
+        commands.sort();
         let input = input.strip_prefix('/').unwrap_or(input);
-        let mut commands: Vec<&BuiltinCommand> = BUILTIN_COMMANDS.iter().collect();
-        commands.sort_by_key(|c| c.trigger);
         let Some(space) = input.find(' ') else {
             let typed = input.to_lowercase();
             return Ok(commands
                 .into_iter()
-                .filter(|c| c.trigger.starts_with(&typed))
-                .map(|c| Suggestion {
-                    complete: c.trigger.to_string(),
-                    suggestion: c.trigger.to_string(),
-                    hint: c.hint.to_string(),
-                    description: c.description.to_string(),
+                .filter(|(trigger, ..)| trigger.starts_with(&typed))
+                .map(|(trigger, hint, description)| Suggestion {
+                    complete: trigger.clone(),
+                    suggestion: trigger,
+                    hint,
+                    description,
                 })
                 .collect());
         };
@@ -319,12 +382,12 @@ impl Core {
         let rest = &input[space + 1..];
         Ok(commands
             .into_iter()
-            .filter(|c| c.trigger == trigger && !c.hint.is_empty() && !rest.contains(' '))
-            .map(|c| Suggestion {
+            .filter(|(t, hint, _)| *t == trigger && !hint.is_empty() && !rest.contains(' '))
+            .map(|(_, hint, description)| Suggestion {
                 complete: input.to_string(),
                 suggestion: String::new(),
-                hint: c.hint.to_string(),
-                description: c.description.to_string(),
+                hint,
+                description,
             })
             .collect())
     }

@@ -13,6 +13,8 @@ mod query;
 mod bulk;
 #[path = "../channels/sql.rs"]
 mod channels;
+#[path = "../commands/sql.rs"]
+mod commands;
 #[path = "../files/sql.rs"]
 mod files;
 #[path = "../integrations/sql.rs"]

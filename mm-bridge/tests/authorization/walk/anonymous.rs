@@ -17,6 +17,8 @@ pub const PUBLIC: &[&str] = &[
     "/hooks/{hook_id}",
     // The trigger id an integration was just given is the credential.
     "/api/v4/actions/dialogs/open",
+    // A command run's response URL: its id is the credential.
+    "/hooks/commands/{hook_id}",
     // The hash in the link is the credential.
     "/files/{file_id}/public",
     "/api/v4/teams/invite/{invite_id}",

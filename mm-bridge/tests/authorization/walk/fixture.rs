@@ -1,8 +1,8 @@
 //! What the walk walks over: four users (the first one the system admin), a
 //! team with a public and a private channel, a post in each, a file, an
 //! upload and a scheduled post in the private one, a bot, an access token, a
-//! webhook and an emoji; and how a route template and its body are filled in
-//! for a caller.
+//! webhook, a custom slash command and an emoji; and how a route template and
+//! its body are filled in for a caller.
 
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -41,6 +41,8 @@ pub struct Walk {
     pub pat: String,
     /// The owner's incoming webhook into the private channel.
     pub hook_id: String,
+    /// The owner's custom slash command in their team.
+    pub command_id: String,
     pub emoji_id: String,
 }
 
@@ -170,6 +172,19 @@ impl Walk {
         assert_eq!(status, StatusCode::CREATED, "{owner_hook}");
         let hook_id = id(&owner_hook);
 
+        // The owner's custom slash command (never run: nothing listens there).
+        let command = json!({"team_id": team, "trigger": "walk", "method": "P", "url": "https://example.com/walk"});
+        let (status, owner_command, _) = app
+            .call(
+                &Method::POST,
+                "/api/v4/commands",
+                Some(&owner),
+                Some(&command),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{owner_command}");
+        let command_id = id(&owner_command);
+
         let (status, emoji) = create_emoji(&app, &owner, "tada", PNG).await;
         assert_eq!(status, StatusCode::OK, "{emoji}");
         let emoji_id = id(&emoji);
@@ -197,6 +212,7 @@ impl Walk {
             token_id,
             pat,
             hook_id,
+            command_id,
             emoji_id,
         }
     }
@@ -221,6 +237,7 @@ impl Walk {
             .replace("{bot_user_id}", &self.robot)
             .replace("{token_id}", &self.token_id)
             .replace("{hook_id}", &self.hook_id)
+            .replace("{command_id}", &self.command_id)
             .replace("{thread_id}", &self.secret_post)
             .replace(
                 "{category_id}",
@@ -253,6 +270,7 @@ impl Walk {
             secret_post,
             token_id,
             scheduled_post,
+            command_id,
             ..
         } = self;
         Some(match path {
@@ -362,6 +380,14 @@ impl Walk {
                 json!({"channel_id": private})
             }
             "/hooks/{hook_id}" => json!({"text": "from a hook"}),
+            "/api/v4/commands" => {
+                json!({"team_id": team, "trigger": "intrusion", "method": "P", "url": "https://example.com/x"})
+            }
+            "/api/v4/commands/{command_id}" => json!({
+                "id": command_id, "team_id": team, "trigger": "taken", "method": "P", "url": "https://example.com/x"
+            }),
+            "/api/v4/commands/{command_id}/move" => json!({"team_id": team}),
+            "/hooks/commands/{hook_id}" => json!({"text": "from a response url"}),
             "/api/v4/channels/group" => json!([root_id, member_id]),
             "/api/v4/jobs" => json!({"type": "export_process"}),
             "/api/v4/teams/{team_id}/invite/email" => json!(["invitee@example.com"]),

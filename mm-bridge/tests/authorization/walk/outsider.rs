@@ -241,6 +241,14 @@ pub const REFUSED_FOR_OUTSIDER: &[(&str, &str)] = &[
     ),
     // A command in the owner's private channel.
     ("POST", "/api/v4/commands/execute"),
+    // Custom commands are managed by their team's admins; one the outsider
+    // may not manage is "not found".
+    ("POST", "/api/v4/commands"),
+    ("GET", "/api/v4/commands/{command_id}"),
+    ("PUT", "/api/v4/commands/{command_id}"),
+    ("DELETE", "/api/v4/commands/{command_id}"),
+    ("PUT", "/api/v4/commands/{command_id}/move"),
+    ("PUT", "/api/v4/commands/{command_id}/regen_token"),
     // Custom statuses are their user's.
     ("PUT", "/api/v4/users/{user_id}/status/custom"),
     ("DELETE", "/api/v4/users/{user_id}/status/custom"),
