@@ -558,3 +558,41 @@ test('an ephemeral post\'s actions carry a sealed cookie that runs them; a chang
         'a cookie of another post');
     assert.equal(requestsTo(button.path).length, 1, 'only the genuine click reached the integration');
 });
+
+test('a custom command\'s trigger id opens a dialog for its caller; its ephemeral attachments\' actions can be run', async () => {
+    const w = await world();
+    const ws = await listen(w.clicker.client);
+    const clicked = hook('cmd-button', async () => [200, {ephemeral_text: 'the command\'s button ran'}]);
+    let openStatus = 0;
+    const command = hook('cmd', async (body) => {
+        const fields = new URLSearchParams(body);
+        const response = await fetch(`${h.MM_URL}/api/v4/actions/dialogs/open`, {
+            method: 'POST',
+            headers: {'Content-Type': 'application/json'},
+            body: JSON.stringify({trigger_id: fields.get('trigger_id'), url: `${integration.url}/never`, dialog: {title: 'From a command'}}),
+        });
+        openStatus = response.status;
+        return [200, {response_type: 'ephemeral', text: 'pick one', attachments: [{text: 'choices', actions: [
+            {name: 'Run', type: 'button', integration: {url: clicked.url, context: {secret: 'ctx-s3cr3t'}}},
+        ]}]}];
+    });
+    const cmd = await w.adminClient.addCommand({
+        team_id: w.team.id, trigger: `act${h.rand(6)}`, method: 'P', url: command.url, username: '', icon_url: '',
+        auto_complete: false, auto_complete_desc: '', auto_complete_hint: '', display_name: 'Act', description: 'Acts',
+    });
+
+    const response = await w.clicker.client.executeCommand(`/${cmd.trigger}`, {channel_id: w.channel.id, team_id: w.team.id});
+    assert.equal(openStatus, 200, 'the command\'s trigger id opened a dialog');
+    const opened = JSON.parse((await ws.event('open_dialog')).data.dialog);
+    assert.equal(opened.trigger_id, response.trigger_id, 'the dialog carries the trigger id the command answer gave');
+    assert.equal(opened.dialog.title, 'From a command');
+
+    const note = postOf(await ws.event('ephemeral_message', (e) => postOf(e).message === 'pick one'));
+    assertNoIntegration(note, 'the command\'s ephemeral answer');
+    const action = actionsOf(note)[0];
+    h.assertId(action.id, 'the ephemeral action\'s id');
+    assert.ok(action.cookie, 'the ephemeral action has a cookie');
+    await w.clicker.client.doPostActionWithCookie(note.id, action.id, action.cookie);
+    assert.deepEqual((await requestTo(clicked.path)).body.context, {secret: 'ctx-s3cr3t'});
+    await ws.event('ephemeral_message', (e) => postOf(e).message === 'the command\'s button ran');
+});
