@@ -7,6 +7,7 @@ use super::{page_limit, validate, Actor, Core};
 use crate::error::{Error, Result};
 use crate::events::{Audience, EventKind};
 use crate::id::new_id;
+use crate::model::message_actions;
 use crate::model::*;
 use crate::store::{ChannelPosts, PostCursor};
 use crate::time::now_ms;
@@ -57,10 +58,7 @@ pub struct PostPatch {
 /// Whether props carry message attachments, which make a post without text
 /// meaningful (as integrations post them).
 pub(super) fn has_attachments(props: Option<&serde_json::Value>) -> bool {
-    props
-        .and_then(|p| p.get("attachments"))
-        .and_then(|a| a.as_array())
-        .is_some_and(|a| !a.is_empty())
+    props.is_some_and(message_actions::has_attachments)
 }
 
 /// Checks a message's length, and that it is not empty unless the post has
@@ -141,6 +139,20 @@ pub(super) fn strip_refused_props(props: &mut Option<serde_json::Value>, origin:
     }
 }
 
+/// Gives `props` the stored post's values of the props that say who a post
+/// comes from or that only the server sets (or removes them when it had
+/// none), whatever the new props say.
+pub(super) fn keep_origin_props(props: &mut serde_json::Value, stored: &serde_json::Value) {
+    if let Some(map) = props.as_object_mut() {
+        for key in WEBHOOK_PROPS.iter().chain(SERVER_PROPS) {
+            match stored.get(*key) {
+                Some(kept) => map.insert((*key).to_string(), kept.clone()),
+                None => map.remove(*key),
+            };
+        }
+    }
+}
+
 /// Checks the number and form of the file ids a post names.
 pub(super) fn check_file_ids(file_ids: &[String]) -> Result<()> {
     if file_ids.len() > MAX_FILES_PER_POST {
@@ -183,6 +195,7 @@ impl Core {
         check_file_ids(&input.file_ids)?;
         let mut props = input.props.unwrap_or_else(|| serde_json::json!({}));
         check_props(&props)?;
+        message_actions::generate_action_ids(&mut props);
         if actor.user.is_bot {
             // Clients mark bot posts by this prop, as Mattermost sets it.
             if let Some(map) = props.as_object_mut() {
@@ -300,8 +313,8 @@ impl Core {
         if !new.root_id.is_empty() {
             validate::id("root_id", &new.root_id)?;
         }
-        check_message(&new.message, false)?;
         let props = new.props.unwrap_or_else(|| serde_json::json!({}));
+        check_message(&new.message, has_attachments(Some(&props)))?;
         check_props(&props)?;
         let post = Post::ephemeral(
             new_id(),
@@ -312,14 +325,7 @@ impl Core {
             props,
             now_ms(),
         );
-        self.events.publish(
-            EventKind::EphemeralMessage {
-                user_id: recipient.to_string(),
-                post: post.clone(),
-            },
-            Audience::User(recipient.to_string()),
-        );
-        Ok(post)
+        self.publish_ephemeral(recipient, post).await
     }
 
     /// A channel the actor may post in: one they belong to. Archived ones
@@ -450,15 +456,10 @@ impl Core {
             if let Some(mut props) = patch.props {
                 check_props(&props)?;
                 // An edit cannot change who the post appears to come from,
-                // nor set what only the server sets.
-                if let Some(map) = props.as_object_mut() {
-                    for key in WEBHOOK_PROPS.iter().chain(SERVER_PROPS) {
-                        match post.props.get(*key) {
-                            Some(kept) => map.insert((*key).to_string(), kept.clone()),
-                            None => map.remove(*key),
-                        };
-                    }
-                }
+                // nor set what only the server sets, nor redirect an action.
+                keep_origin_props(&mut props, &post.props);
+                message_actions::keep_stored_integrations(&mut props, &post.props);
+                message_actions::generate_action_ids(&mut props);
                 post.props = props;
             }
             post.edit_at = now;

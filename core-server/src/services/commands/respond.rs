@@ -133,7 +133,8 @@ impl Core {
                 &to.root_id,
                 &text,
                 Value::Object(props),
-            );
+            )
+            .await?;
         }
         Ok(())
     }
