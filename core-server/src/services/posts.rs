@@ -295,21 +295,36 @@ impl Core {
     }
 
     /// A message only `recipient` sees, written as the actor and never
-    /// stored: how integrations answer one user. Only system admins may,
-    /// as Mattermost grants `create_post_ephemeral` by default.
+    /// stored: how integrations answer one user. System admins may (as
+    /// Mattermost grants `create_post_ephemeral` by default), and bots in
+    /// the channels they belong to, to the channel's members.
     pub async fn send_ephemeral_post(
         &self,
         actor: &Actor,
         recipient: &str,
         new: NewEphemeral,
     ) -> Result<Post> {
-        if !actor.is_admin() {
+        if !actor.is_admin() && !actor.user.is_bot {
             return Err(Error::forbidden(
-                "only system admins send ephemeral messages",
+                "only system admins and bots send ephemeral messages",
             ));
         }
         validate::id("user_id", recipient)?;
         validate::id("channel_id", &new.channel_id)?;
+        if !actor.is_admin() {
+            // A bot answers people where it is: in its own channels, to their members.
+            let channel = self.postable_channel(actor, &new.channel_id).await?;
+            match self.store.get_channel_member(&channel.id, recipient).await {
+                Ok(_) => {}
+                Err(Error::NotFound { .. }) => {
+                    return Err(Error::invalid(
+                        "user_id",
+                        "is not a member of the channel",
+                    ))
+                }
+                Err(e) => return Err(e),
+            }
+        }
         if !new.root_id.is_empty() {
             validate::id("root_id", &new.root_id)?;
         }

@@ -596,3 +596,41 @@ test('a custom command\'s trigger id opens a dialog for its caller; its ephemera
     assert.deepEqual((await requestTo(clicked.path)).body.context, {secret: 'ctx-s3cr3t'});
     await ws.event('ephemeral_message', (e) => postOf(e).message === 'the command\'s button ran');
 });
+
+test('a bot sends an ephemeral post to a member of its channel; not to outsiders, not where it is not; members may not', async () => {
+    const w = await world();
+    const clickerWs = await listen(w.clicker.client);
+    const bystanderWs = await listen(w.bystander.client);
+    const route = `${w.botClient.getPostsRoute()}/ephemeral`;
+    const send = (client, body) => client.doFetch(route, {method: 'post', body: JSON.stringify(body)});
+    const word = `eph${h.rand(8)}`;
+
+    const {data: sent, res} = await h.observe(() => send(w.botClient, {
+        user_id: w.clicker.user.id,
+        post: {channel_id: w.channel.id, message: `only you ${word}`},
+    }));
+    assert.equal(res.status, 201, `a bot sends an ephemeral post, got ${res.status}`);
+    assert.equal(sent.user_id, w.bot.user_id, 'written as the bot');
+    const ev = await clickerWs.event('ephemeral_message', (e) => postOf(e).message === `only you ${word}`);
+    assert.equal(postOf(ev).channel_id, w.channel.id);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(!bystanderWs.frames.some((e) => e.event === 'ephemeral_message' && postOf(e).message.includes(word)),
+        'only the recipient gets it');
+    const listed = await w.adminClient.getPosts(w.channel.id, 0, 60);
+    assert.ok(!Object.values(listed.posts).some((p) => p.message.includes(word)), 'never stored');
+
+    const {res: notMember} = await h.expectError(() => send(w.botClient, {
+        user_id: w.outsider.user.id, post: {channel_id: w.channel.id, message: 'x'},
+    }), 400, 'an ephemeral post to someone outside the channel');
+    assert.match(notMember.body, /user_id/);
+
+    const elsewhere = await h.newPublicChannel(w.adminClient, w.team.id, 'noeph');
+    await w.adminClient.addToChannel(w.clicker.user.id, elsewhere.id);
+    await h.expectError(() => send(w.botClient, {
+        user_id: w.clicker.user.id, post: {channel_id: elsewhere.id, message: 'x'},
+    }), 403, 'a bot in a channel it does not belong to');
+
+    await h.expectError(() => send(w.clicker.client, {
+        user_id: w.bystander.user.id, post: {channel_id: w.channel.id, message: 'x'},
+    }), 403, 'a member sending an ephemeral post');
+});
