@@ -103,6 +103,14 @@ pub enum EventKind {
         user_id: String,
         post: Post,
     },
+    /// An integration opens a dialog in one user's clients (the audience).
+    OpenDialog {
+        /// The trigger's client part, as the action's answer gave it.
+        trigger_id: String,
+        /// Where the client submits the dialog.
+        url: String,
+        dialog: Dialog,
+    },
     /// The user marked a channel unread from a post on.
     PostUnread {
         post_id: String,

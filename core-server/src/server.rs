@@ -115,7 +115,9 @@ fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
 pub fn app(core: Core, extra: Router<Core>) -> Router {
     let body_limit = core.config.max_body_bytes;
     Router::new()
-        .merge(crate::api::router().layer(middleware::from_fn_with_state(core.clone(), rate_limit_v1)))
+        .merge(
+            crate::api::router().layer(middleware::from_fn_with_state(core.clone(), rate_limit_v1)),
+        )
         .merge(extra)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {

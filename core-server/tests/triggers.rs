@@ -37,7 +37,7 @@ async fn trigger_ids_are_bound_to_their_user_and_signed(ctx: Ctx) {
         .core
         .check_trigger_id(&stranger, &trigger)
         .await
-        .unwrap_err();
+        .expect_err("refused");
     assert!(field_of(err).contains("another user"));
 
     // Changing the issue time (to extend it) breaks the signature.
@@ -47,14 +47,18 @@ async fn trigger_ids_are_bound_to_their_user_and_signed(ctx: Ctx) {
     let later = (parts[2].parse::<i64>().expect("time") + 60_000).to_string();
     parts[2] = &later;
     let forged = engine.encode(parts.join(":"));
-    let err = ctx.core.check_trigger_id(&user, &forged).await.unwrap_err();
+    let err = ctx
+        .core
+        .check_trigger_id(&user, &forged)
+        .await
+        .expect_err("refused");
     assert!(field_of(err).starts_with("trigger_id"));
 
     let err = ctx
         .core
         .check_trigger_id(&user, "not-a-trigger")
         .await
-        .unwrap_err();
+        .expect_err("refused");
     assert!(field_of(err).starts_with("trigger_id"));
 }
 

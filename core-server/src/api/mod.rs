@@ -1,6 +1,7 @@
 //! The native API, `/api/v1`: JSON, snake_case, cursor pagination. The route
 //! table below is also the source of the OpenAPI document at `/api/v1/openapi.json`.
 
+mod actions;
 mod auth;
 mod channels;
 pub mod error;
@@ -65,6 +66,8 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "rustchat native API", description = "The native API of rustchat, used by its web app."),
+    // Socket event data the routes do not name, so the web app gets their types too.
+    components(schemas(actions::OpenDialogEvent)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -132,6 +135,8 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
         .routes(routes!(posts::post_metadata))
         .routes(routes!(posts::list_reactions))
         .routes(routes!(posts::add_reaction, posts::remove_reaction))
+        .routes(routes!(actions::run_action))
+        .routes(routes!(actions::submit_dialog))
         .routes({
             // Each file is limited while it streams (max_file_size), not the request.
             let (schemas, paths, method) = routes!(files::upload);

@@ -4,8 +4,10 @@
 
 mod channel;
 mod command;
+mod dialog;
 mod file;
 mod job;
+pub mod message_actions;
 mod notify;
 pub mod permissions;
 mod post;
@@ -18,6 +20,7 @@ mod webhook;
 
 pub use channel::*;
 pub use command::*;
+pub use dialog::*;
 pub use file::*;
 pub use job::*;
 pub use notify::*;

@@ -22,7 +22,11 @@ pub struct Post {
     /// `""` for user messages, `system_*` for system messages.
     #[serde(rename = "type")]
     pub post_type: String,
+    /// Serialized without the actions' integrations (their URLs and
+    /// context): a serialized post only ever leaves for clients (the v1 API
+    /// and socket) or for other nodes' sockets, and no client may see them.
     #[schema(value_type = Object)]
+    #[serde(serialize_with = "serialize_props_for_client")]
     pub props: serde_json::Value,
     /// Space-separated hashtags found in the message.
     pub hashtags: String,
@@ -33,6 +37,17 @@ pub struct Post {
     pub reply_count: i64,
     /// On a root post: time of the latest reply.
     pub last_reply_at: i64,
+}
+
+fn serialize_props_for_client<S: serde::Serializer>(
+    props: &serde_json::Value,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    if super::message_actions::has_attachments(props) {
+        super::message_actions::props_for_client(props).serialize(serializer)
+    } else {
+        props.serialize(serializer)
+    }
 }
 
 /// Post types the server writes itself.

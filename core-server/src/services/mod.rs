@@ -1,6 +1,7 @@
 //! The services: every rule of the product, permissions included. Both API
 //! surfaces call these and nothing below them.
 
+pub mod actions;
 pub mod analytics;
 pub mod auth;
 mod authorize;
@@ -42,6 +43,7 @@ mod webhooks;
 
 use std::sync::Arc;
 
+pub use actions::{ActionOutcome, DialogAnswer, DialogSubmission, OpenDialog};
 pub use auth::{Actor, LoginResult};
 pub use bots::{BotPatch, NewBot};
 pub use channel_lists::AllChannelsFilter;
@@ -100,6 +102,9 @@ pub struct Core {
     pub outbound: crate::outbound::Outbound,
     /// The key trigger ids are signed with, read from the database once.
     pub(crate) trigger_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
+    /// Seals the action cookies of ephemeral posts; its key is read from
+    /// the database once.
+    pub(crate) action_cookies: Arc<tokio::sync::OnceCell<actions::cookie::CookieJar>>,
 }
 
 impl Core {
@@ -176,6 +181,7 @@ impl Core {
             invitations: Arc::new(crate::email::invitation_limiter()),
             background: Arc::new(std::sync::OnceLock::new()),
             push_wake: Arc::new(tokio::sync::Notify::new()),
+            action_cookies: Arc::new(tokio::sync::OnceCell::new()),
         }
     }
 }

@@ -7,6 +7,7 @@ use super::{page_limit, validate, Actor, Core};
 use crate::error::{Error, Result};
 use crate::events::{Audience, EventKind};
 use crate::id::new_id;
+use crate::model::message_actions;
 use crate::model::*;
 use crate::store::{ChannelPosts, PostCursor};
 use crate::time::now_ms;
@@ -57,10 +58,7 @@ pub struct PostPatch {
 /// Whether props carry message attachments, which make a post without text
 /// meaningful (as integrations post them).
 pub(super) fn has_attachments(props: Option<&serde_json::Value>) -> bool {
-    props
-        .and_then(|p| p.get("attachments"))
-        .and_then(|a| a.as_array())
-        .is_some_and(|a| !a.is_empty())
+    props.is_some_and(message_actions::has_attachments)
 }
 
 /// Checks a message's length, and that it is not empty unless the post has
@@ -141,6 +139,20 @@ pub(super) fn strip_refused_props(props: &mut Option<serde_json::Value>, origin:
     }
 }
 
+/// Gives `props` the stored post's values of the props that say who a post
+/// comes from or that only the server sets (or removes them when it had
+/// none), whatever the new props say.
+pub(super) fn keep_origin_props(props: &mut serde_json::Value, stored: &serde_json::Value) {
+    if let Some(map) = props.as_object_mut() {
+        for key in WEBHOOK_PROPS.iter().chain(SERVER_PROPS) {
+            match stored.get(*key) {
+                Some(kept) => map.insert((*key).to_string(), kept.clone()),
+                None => map.remove(*key),
+            };
+        }
+    }
+}
+
 /// Checks the number and form of the file ids a post names.
 pub(super) fn check_file_ids(file_ids: &[String]) -> Result<()> {
     if file_ids.len() > MAX_FILES_PER_POST {
@@ -183,6 +195,7 @@ impl Core {
         check_file_ids(&input.file_ids)?;
         let mut props = input.props.unwrap_or_else(|| serde_json::json!({}));
         check_props(&props)?;
+        message_actions::generate_action_ids(&mut props);
         if actor.user.is_bot {
             // Clients mark bot posts by this prop, as Mattermost sets it.
             if let Some(map) = props.as_object_mut() {
@@ -291,26 +304,41 @@ impl Core {
     }
 
     /// A message only `recipient` sees, written as the actor and never
-    /// stored: how integrations answer one user. Only system admins may,
-    /// as Mattermost grants `create_post_ephemeral` by default.
+    /// stored: how integrations answer one user. System admins may (as
+    /// Mattermost grants `create_post_ephemeral` by default), and bots in
+    /// the channels they belong to, to the channel's members.
     pub async fn send_ephemeral_post(
         &self,
         actor: &Actor,
         recipient: &str,
         new: NewEphemeral,
     ) -> Result<Post> {
-        if !actor.is_admin() {
+        if !actor.is_admin() && !actor.user.is_bot {
             return Err(Error::forbidden(
-                "only system admins send ephemeral messages",
+                "only system admins and bots send ephemeral messages",
             ));
         }
         validate::id("user_id", recipient)?;
         validate::id("channel_id", &new.channel_id)?;
+        if !actor.is_admin() {
+            // A bot answers people where it is: in its own channels, to their members.
+            let channel = self.postable_channel(actor, &new.channel_id).await?;
+            match self.store.get_channel_member(&channel.id, recipient).await {
+                Ok(_) => {}
+                Err(Error::NotFound { .. }) => {
+                    return Err(Error::invalid(
+                        "user_id",
+                        "is not a member of the channel",
+                    ))
+                }
+                Err(e) => return Err(e),
+            }
+        }
         if !new.root_id.is_empty() {
             validate::id("root_id", &new.root_id)?;
         }
-        check_message(&new.message, false)?;
         let props = new.props.unwrap_or_else(|| serde_json::json!({}));
+        check_message(&new.message, has_attachments(Some(&props)))?;
         check_props(&props)?;
         let post = Post::ephemeral(
             new_id(),
@@ -321,14 +349,7 @@ impl Core {
             props,
             now_ms(),
         );
-        self.events.publish(
-            EventKind::EphemeralMessage {
-                user_id: recipient.to_string(),
-                post: post.clone(),
-            },
-            Audience::User(recipient.to_string()),
-        );
-        Ok(post)
+        self.publish_ephemeral(recipient, post).await
     }
 
     /// A channel the actor may post in: one they belong to. Archived ones
@@ -470,15 +491,10 @@ impl Core {
             if let Some(mut props) = patch.props {
                 check_props(&props)?;
                 // An edit cannot change who the post appears to come from,
-                // nor set what only the server sets.
-                if let Some(map) = props.as_object_mut() {
-                    for key in WEBHOOK_PROPS.iter().chain(SERVER_PROPS) {
-                        match post.props.get(*key) {
-                            Some(kept) => map.insert((*key).to_string(), kept.clone()),
-                            None => map.remove(*key),
-                        };
-                    }
-                }
+                // nor set what only the server sets, nor redirect an action.
+                keep_origin_props(&mut props, &post.props);
+                message_actions::keep_stored_integrations(&mut props, &post.props);
+                message_actions::generate_action_ids(&mut props);
                 post.props = props;
             }
             post.edit_at = now;

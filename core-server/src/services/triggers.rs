@@ -85,3 +85,42 @@ impl Core {
         Ok(())
     }
 }
+
+/// A checked trigger id: whom it was issued to, and the part a client is
+/// shown (the integration gets the whole signed id; the client's
+/// `open_dialog` event and action answer carry only this part).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedTrigger {
+    pub client_id: String,
+    pub user_id: String,
+}
+
+/// The parts of a trigger id as written, unchecked: (client id, user id).
+fn trigger_parts(trigger_id: &str) -> Option<(String, String)> {
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(trigger_id.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let mut parts = text.split(':');
+    let client = parts.next()?.to_string();
+    let user = parts.next()?.to_string();
+    Some((client, user))
+}
+
+/// The part of a trigger id a client is shown (empty for a malformed one).
+pub fn client_trigger_id(trigger_id: &str) -> String {
+    trigger_parts(trigger_id)
+        .map(|(client, _)| client)
+        .unwrap_or_default()
+}
+
+impl Core {
+    /// Checks a trigger id that arrives without a session (opening a
+    /// dialog): the user it names, if its signature and age are good.
+    pub async fn verify_trigger_id(&self, trigger_id: &str) -> Result<VerifiedTrigger> {
+        let (client_id, user_id) = trigger_parts(trigger_id)
+            .ok_or_else(|| Error::invalid("trigger_id", "is not a valid trigger id"))?;
+        self.check_trigger_id(&user_id, trigger_id).await?;
+        Ok(VerifiedTrigger { client_id, user_id })
+    }
+}

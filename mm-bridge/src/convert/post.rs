@@ -2,7 +2,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use core_server::model::Post;
+use core_server::model::{message_actions, Post};
 
 use super::MmReaction;
 
@@ -53,7 +53,9 @@ pub struct MmPost {
     pub metadata: MmPostMetadata,
 }
 
-/// Converts a post with its live reactions.
+/// Converts a post with its live reactions. Every post a v4 client gets
+/// (REST and socket) passes here, so this is where the actions'
+/// integrations are stripped from its props, as Mattermost strips them.
 pub fn post(p: Post, reactions: Vec<MmReaction>) -> MmPost {
     let Post {
         id,
@@ -88,7 +90,7 @@ pub fn post(p: Post, reactions: Vec<MmReaction>) -> MmPost {
         original_id,
         message,
         post_type,
-        props,
+        props: client_props(props),
         hashtags,
         file_ids,
         pending_post_id,
@@ -102,6 +104,12 @@ pub fn post(p: Post, reactions: Vec<MmReaction>) -> MmPost {
             ..Default::default()
         },
     }
+}
+
+/// The props without the actions' integrations.
+fn client_props(mut props: serde_json::Value) -> serde_json::Value {
+    message_actions::strip_action_integrations(&mut props);
+    props
 }
 
 /// Mattermost's `PostList`: `order` lists the page's ids newest first; `posts`

@@ -2,6 +2,7 @@
 //! 501 in Mattermost's error shape.
 
 mod accounts;
+mod actions;
 mod analytics;
 mod bots;
 mod channel_lists;
@@ -258,6 +259,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v4/posts/{post_id}/patch"),
     ("GET", "/api/v4/posts/{post_id}/thread"),
     ("GET", "/api/v4/posts/{post_id}/info"),
+    ("POST", "/api/v4/posts/{post_id}/actions/{action_id}"),
+    ("POST", "/api/v4/actions/dialogs/open"),
+    ("POST", "/api/v4/actions/dialogs/submit"),
     ("GET", "/api/v4/channels/{channel_id}/timezones"),
     ("POST", "/api/v4/users/{user_id}/posts/{post_id}/set_unread"),
     ("GET", "/api/v4/teams/{team_id}/channels/autocomplete"),
@@ -774,6 +778,15 @@ pub fn router(core: Core) -> Router<Core> {
         .route("/api/v4/posts/{post_id}/patch", put(posts::patch))
         .route("/api/v4/posts/{post_id}/thread", get(posts::thread))
         .route("/api/v4/posts/{post_id}/info", get(posts::info))
+        .route(
+            "/api/v4/posts/{post_id}/actions/{action_id}",
+            post(actions::do_post_action),
+        )
+        .route("/api/v4/actions/dialogs/open", post(actions::open_dialog))
+        .route(
+            "/api/v4/actions/dialogs/submit",
+            post(actions::submit_dialog),
+        )
         .route(
             "/api/v4/users/{user_id}/posts/{post_id}/set_unread",
             post(posts::set_unread),

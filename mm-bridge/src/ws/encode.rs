@@ -272,6 +272,18 @@ impl WireFormat for V4Wire {
                     json!({"post": json_string(&convert::post(post.clone(), Vec::new()))}),
                 )
             }
+            EventKind::OpenDialog {
+                trigger_id,
+                url,
+                dialog,
+            } => (
+                "open_dialog",
+                json!({"dialog": json_string(&json!({
+                    "trigger_id": trigger_id,
+                    "url": url,
+                    "dialog": dialog,
+                }))}),
+            ),
             EventKind::PostUnread {
                 post_id,
                 team_id,

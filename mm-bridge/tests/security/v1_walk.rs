@@ -107,6 +107,7 @@ async fn set_up(app: &App) -> (Owned, String) {
         ("username", "owner".to_string()),
         ("session_id", session),
         ("emoji_name", "smile".to_string()),
+        ("action_id", "approve".to_string()),
     ]);
     let owned = Owned {
         owner_token: owner,

@@ -376,7 +376,11 @@ test('a POST command sends Mattermost\'s form to the integration and posts its i
     assert.equal(f.user_name, member.user.username);
     assert.equal(f.command, `/${cmd.trigger}`);
     assert.equal(f.text, `prod now @${owner.user.username} ~${channel.name}`);
-    assert.equal(f.trigger_id, response.trigger_id, 'the integration gets the same trigger id');
+    // As on Mattermost, the integration gets the signed trigger id and the
+    // caller only its own id, which the open_dialog event of a dialog opened with it carries.
+    assert.ok(Buffer.from(f.trigger_id, 'base64').toString('utf8').startsWith(`${response.trigger_id}:`),
+        'the caller gets the id of the trigger the integration got');
+    assert.notEqual(f.trigger_id, response.trigger_id, 'the caller does not get the signed trigger id');
     assert.match(f.response_url, /^https?:\/\/.+\/hooks\/commands\/[a-z0-9]{26}$/);
     assert.equal(f.user_mentions, owner.user.username);
     assert.equal(f.user_mentions_ids, owner.user.id);

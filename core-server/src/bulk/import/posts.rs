@@ -123,6 +123,8 @@ impl Importer<'_> {
             reply_count: 0,
             last_reply_at: 0,
         };
+        // As every saved post: each attachment action gets an id.
+        crate::model::message_actions::generate_action_ids(&mut post.props);
         for (i, r) in p.reactions.iter().flatten().enumerate() {
             let user_id = self
                 .user_id(

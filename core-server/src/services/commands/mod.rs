@@ -309,26 +309,13 @@ impl Core {
         root_id: &str,
         text: &str,
     ) {
-        self.send_ephemeral_with_props(user_id, channel_id, root_id, text, serde_json::json!({}));
-    }
-
-    /// [`Core::send_ephemeral`] with props (attachments, the name and icon
-    /// an integration shows).
-    pub(crate) fn send_ephemeral_with_props(
-        &self,
-        user_id: &str,
-        channel_id: &str,
-        root_id: &str,
-        text: &str,
-        props: serde_json::Value,
-    ) {
         let post = Post::ephemeral(
             new_id(),
             user_id,
             channel_id,
             root_id,
             text.to_string(),
-            props,
+            serde_json::json!({}),
             now_ms(),
         );
         self.events.publish(
@@ -338,6 +325,28 @@ impl Core {
             },
             Audience::User(user_id.to_string()),
         );
+    }
+
+    /// [`Core::send_ephemeral`] with props (attachments, the name and icon
+    /// an integration shows); attachment actions get ids and cookies.
+    pub(crate) async fn send_ephemeral_with_props(
+        &self,
+        user_id: &str,
+        channel_id: &str,
+        root_id: &str,
+        text: &str,
+        props: serde_json::Value,
+    ) -> Result<()> {
+        let post = Post::ephemeral(
+            new_id(),
+            user_id,
+            channel_id,
+            root_id,
+            text.to_string(),
+            props,
+            now_ms(),
+        );
+        self.publish_ephemeral(user_id, post).await.map(|_| ())
     }
 
     /// Suggestions for what the user has typed after `/`: the commands whose

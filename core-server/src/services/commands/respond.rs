@@ -125,7 +125,8 @@ impl Core {
                 &to.root_id,
                 &text,
                 Value::Object(props),
-            );
+            )
+            .await?;
         }
         Ok(())
     }

@@ -128,7 +128,9 @@ impl Core {
                 trigger: trigger.clone(),
                 reason: format!("its answer is not a command response ({e})"),
             })?;
-        response.trigger_id = trigger_id;
+        // The client gets only the trigger's own id, as on Mattermost: the
+        // open_dialog event of a dialog the command opens carries the same.
+        response.trigger_id = crate::services::triggers::client_trigger_id(&trigger_id);
         Ok(response)
     }
 }

@@ -15,6 +15,8 @@ pub const PUBLIC: &[&str] = &[
     "/api/v4/users/login",
     "/api/v4/users/logout",
     "/hooks/{hook_id}",
+    // The trigger id an integration was just given is the credential.
+    "/api/v4/actions/dialogs/open",
     // A command run's response URL: its id is the credential.
     "/hooks/commands/{hook_id}",
     // The hash in the link is the credential.

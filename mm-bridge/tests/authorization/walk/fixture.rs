@@ -273,6 +273,7 @@ impl Walk {
             .replace("{file_id}", &self.secret_file)
             .replace("{upload_id}", &self.upload_id)
             .replace("{scheduled_post_id}", &self.scheduled_post)
+            .replace("{action_id}", "approve")
             .replace("{job_id}", &self.owner_id)
             .replace("{job_type}", "export_process")
             .replace("{import_name}", "bulk.zip")
@@ -367,6 +368,14 @@ impl Walk {
             "/api/v4/teams/{team_id}/files/search" | "/api/v4/files/search" => {
                 json!({"terms": "secret"})
             }
+            "/api/v4/posts/{post_id}/actions/{action_id}" => json!({"selected_option": "yes"}),
+            "/api/v4/actions/dialogs/open" => json!({
+                "trigger_id": "bm90LWEtdHJpZ2dlcg==", "url": "http://127.0.0.1:9/dialog", "dialog": {"title": "T"}
+            }),
+            "/api/v4/actions/dialogs/submit" => json!({
+                "url": "http://127.0.0.1:9/dialog", "channel_id": private, "team_id": team,
+                "callback_id": "cb", "state": "", "submission": {"name": "x"}, "cancelled": false
+            }),
             "/api/v4/posts/ephemeral" => json!({
                 "user_id": owner_id, "post": {"channel_id": private, "message": "spoof"}
             }),

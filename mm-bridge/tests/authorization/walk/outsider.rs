@@ -128,6 +128,9 @@ pub const REFUSED_FOR_OUTSIDER: &[(&str, &str)] = &[
     ("POST", "/api/v4/teams/{team_id}/posts/search"),
     // A permalink's post in a team and channel the outsider may not join.
     ("GET", "/api/v4/posts/{post_id}/info"),
+    // Running the owner's post's action, or submitting a dialog from their channel.
+    ("POST", "/api/v4/posts/{post_id}/actions/{action_id}"),
+    ("POST", "/api/v4/actions/dialogs/submit"),
     // Another user's read state, in a channel the outsider cannot read.
     ("POST", "/api/v4/users/{user_id}/posts/{post_id}/set_unread"),
     // Tokens and bots are for admins, and for the token's user or the bot's owner.
