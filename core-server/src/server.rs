@@ -102,8 +102,12 @@ async fn rate_limit_v1(State(core): State<Core>, req: Request, next: Next) -> Re
 
 /// A request path as it may be logged: the id in a public hook URL
 /// (`/hooks/{id}`, `/hooks/commands/{id}`) is the hook's secret, so it is
-/// left out.
+/// left out, and so is an incoming webhook's id where it is managed
+/// (`/api/v4/hooks/incoming/{id}`).
 fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if path.starts_with("/api/v4/hooks/incoming/") {
+        return "/api/v4/hooks/incoming/…".into();
+    }
     match path.strip_prefix("/hooks/") {
         Some(rest) if rest.starts_with("commands/") => "/hooks/commands/…".into(),
         Some(_) => "/hooks/…".into(),
@@ -175,6 +179,14 @@ mod tests {
     fn hook_secrets_are_left_out_of_logged_paths() {
         assert_eq!(loggable_path("/hooks/abc123"), "/hooks/…");
         assert_eq!(loggable_path("/hooks/commands/abc123"), "/hooks/commands/…");
+        assert_eq!(
+            loggable_path("/api/v4/hooks/incoming/abc123"),
+            "/api/v4/hooks/incoming/…"
+        );
+        assert_eq!(
+            loggable_path("/api/v4/hooks/incoming"),
+            "/api/v4/hooks/incoming"
+        );
         assert_eq!(loggable_path("/api/v4/users/me"), "/api/v4/users/me");
     }
 }
