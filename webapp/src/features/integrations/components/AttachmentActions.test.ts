@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '@/api/client'
-import type { PostActionResponse } from '@/api/integrations'
+import type { PostActionResponse } from '../types'
 import { choose, deferred, mount, settle, type, type Mounted } from '@/app/__test__/mount'
 import { router } from '@/app/router'
 import { integrationsRepository } from '../repositories/integrationsRepository'
@@ -56,7 +56,7 @@ describe('attachment actions', () => {
     const [button, other] = buttons(el)
     button?.click()
     await settle()
-    expect(doPostAction).toHaveBeenCalledWith('post1', 'approve', {})
+    expect(doPostAction).toHaveBeenCalledWith('post1', 'approve', { selected_option: null, cookie: null })
     expect(button?.disabled).toBe(true)
     expect(button?.getAttribute('aria-busy')).toBe('true')
     expect(other?.disabled).toBe(true)
@@ -83,7 +83,7 @@ describe('attachment actions', () => {
     const el = render([{ id: 'eph', name: 'Again', type: 'button', cookie: 'sealed-cookie' }])
     buttons(el)[0]?.click()
     await settle()
-    expect(doPostAction).toHaveBeenCalledWith('post1', 'eph', { cookie: 'sealed-cookie' })
+    expect(doPostAction).toHaveBeenCalledWith('post1', 'eph', { selected_option: null, cookie: 'sealed-cookie' })
   })
 
   it('follows a goto_location into the app', async () => {
@@ -159,7 +159,7 @@ describe('attachment actions', () => {
     input?.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }))
     input?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }))
     await settle()
-    expect(doPostAction).toHaveBeenCalledWith('post1', 'assign', { selected_option: 'u-bea' })
+    expect(doPostAction).toHaveBeenCalledWith('post1', 'assign', { selected_option: 'u-bea', cookie: null })
     expect(input?.value).toBe('bea')
   })
 })

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
-import type { DialogSubmitResponse } from '@/api/integrations'
+import type { DialogSubmitResponse } from '../types'
 import { deferred, mount, settle, type, type Mounted } from '@/app/__test__/mount'
 import { useAuthStore } from '@/features/auth'
 import { useChannelsStore } from '@/features/channels'

@@ -1,6 +1,6 @@
 import { ref } from 'vue'
 import { describeError } from '@/api/client'
-import type { PostActionRequest } from '@/api/integrations'
+import type { PostActionRequest } from '../types'
 import { router } from '@/app/router'
 import { integrationsRepository } from '../repositories/integrationsRepository'
 import type { PostAction } from '../services/attachments'
@@ -19,9 +19,7 @@ export function usePostAction(postId: () => string) {
     if (pending.value) return
     pending.value = action.id
     error.value = ''
-    const body: PostActionRequest = {}
-    if (selectedOption !== undefined) body.selected_option = selectedOption
-    if (action.cookie) body.cookie = action.cookie
+    const body: PostActionRequest = { selected_option: selectedOption ?? null, cookie: action.cookie || null }
     try {
       const answer = await integrationsRepository.doPostAction(postId(), action.id, body)
       if (answer?.goto_location) {

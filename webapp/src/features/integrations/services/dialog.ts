@@ -1,7 +1,7 @@
 // Interactive dialogs (Mattermost's `open_dialog`): reading the event, the
 // form's starting values, the checks made before submitting, and the
 // submission sent to the integration.
-import type { DialogSubmission } from '@/api/integrations'
+import type { DialogSubmission } from '../types'
 import type { ActionOption } from './attachments'
 
 export type ElementType = 'text' | 'textarea' | 'select' | 'bool' | 'radio'
