@@ -326,10 +326,7 @@ impl Core {
             match self.store.get_channel_member(&channel.id, recipient).await {
                 Ok(_) => {}
                 Err(Error::NotFound { .. }) => {
-                    return Err(Error::invalid(
-                        "user_id",
-                        "is not a member of the channel",
-                    ))
+                    return Err(Error::invalid("user_id", "is not a member of the channel"))
                 }
                 Err(e) => return Err(e),
             }
