@@ -20,5 +20,6 @@ pub mod files;
 pub mod notify;
 pub mod outbound;
 pub mod realtime;
+pub mod search;
 pub mod server;
 pub mod services;

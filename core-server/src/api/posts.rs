@@ -152,6 +152,7 @@ pub async fn search_posts(
             Some(&team_id),
             &q.terms,
             false,
+            0,
             q.limit.unwrap_or(60),
         )
         .await?;

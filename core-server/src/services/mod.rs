@@ -43,6 +43,7 @@ mod webhooks;
 
 use std::sync::Arc;
 
+pub use crate::search::{parse_search, SearchQuery};
 pub use actions::{ActionOutcome, DialogAnswer, DialogSubmission, OpenDialog};
 pub use auth::{Actor, LoginResult};
 pub use bots::{BotPatch, NewBot};
@@ -60,7 +61,6 @@ pub use permalinks::PostInfo;
 pub use posts::{NewEphemeral, NewPost, PostPatch};
 pub use scheduled_posts::{ScheduledPostInput, ScheduledPostLists};
 pub use scheduled_sender::Sent;
-pub use search::{parse_search, SearchQuery};
 pub use system_bot::SYSTEM_BOT_USERNAME;
 pub use team_icon::MAX_TEAM_ICON_BYTES;
 pub use teams::{NewTeam, TeamPatch};
@@ -94,6 +94,8 @@ pub struct Core {
     pub(crate) background: Arc<std::sync::OnceLock<()>>,
     /// Where file bytes live.
     pub blobs: Arc<dyn crate::files::BlobStore>,
+    /// What answers post searches (the database's full-text index by default).
+    pub search: Arc<dyn crate::search::PostSearchIndex>,
     /// Wakes the push sender when jobs are queued.
     pub(crate) push_wake: Arc<tokio::sync::Notify>,
     /// Sends e-mail, when `smtp_url` is set.
@@ -117,6 +119,12 @@ impl Core {
         self.store
             .init_system_value("server_id", &crate::id::new_id())
             .await
+    }
+
+    /// The same core answering searches from another index (an external engine).
+    pub fn with_search(mut self, search: Arc<dyn crate::search::PostSearchIndex>) -> Self {
+        self.search = search;
+        self
     }
 
     /// The same core with its files in `blobs` (S3, or another directory).
@@ -168,6 +176,7 @@ impl Core {
             std::time::Duration::from_secs(config.integration_request_timeout_seconds),
         );
         Core {
+            search: Arc::new(crate::search::DatabaseIndex(store.clone())),
             store,
             blobs,
             mailer,

@@ -105,6 +105,51 @@ impl<'a> ChannelPosts<'a> {
     }
 }
 
+/// Progress of indexing stored posts for search after an upgrade, as log lines.
+pub(crate) struct SearchBackfillProgress {
+    total: i64,
+    done: std::sync::atomic::AtomicU64,
+    started: std::time::Instant,
+}
+
+impl SearchBackfillProgress {
+    pub(crate) fn start(total: i64) -> Self {
+        tracing::info!(
+            posts = total,
+            "indexing stored posts for search (once, after an upgrade)"
+        );
+        SearchBackfillProgress {
+            total,
+            done: std::sync::atomic::AtomicU64::new(0),
+            started: std::time::Instant::now(),
+        }
+    }
+
+    pub(crate) fn advance(&self, indexed: u64) {
+        use std::sync::atomic::Ordering;
+        let done = self.done.fetch_add(indexed, Ordering::Relaxed) + indexed;
+        let percent = if self.total > 0 {
+            (done as f64 * 100.0 / self.total as f64).min(100.0)
+        } else {
+            100.0
+        };
+        tracing::info!(
+            indexed = done,
+            of = self.total,
+            "search index: {done} of {} posts ({percent:.0}%)",
+            self.total
+        );
+    }
+
+    pub(crate) fn finish(&self) {
+        tracing::info!(
+            indexed = self.done.load(std::sync::atomic::Ordering::Relaxed),
+            seconds = self.started.elapsed().as_secs_f64(),
+            "stored posts indexed for search"
+        );
+    }
+}
+
 /// What a post search asks the store for.
 #[derive(Debug, Clone, Copy)]
 pub struct PostSearch<'a> {
@@ -113,13 +158,12 @@ pub struct PostSearch<'a> {
     /// The team whose channels (plus the searcher's DMs and GMs) are
     /// searched; `None` searches every channel the searcher is in.
     pub team_id: Option<&'a str>,
-    /// Lower-case words or phrases every result contains (any one of them
-    /// with `any_term`).
-    pub terms: &'a [String],
+    /// What every result contains (any one of them with `any_term`).
+    pub terms: &'a [crate::search::SearchTerm],
     /// Whether one of the terms is enough (Mattermost's `is_or_search`).
     pub any_term: bool,
-    /// Lower-case words no result contains.
-    pub excluded: &'a [String],
+    /// What no result contains.
+    pub excluded: &'a [crate::search::SearchTerm],
     /// Only posts by these users, when not empty.
     pub from_user_ids: &'a [String],
     /// Only posts in these channels, when not empty.
@@ -128,6 +172,8 @@ pub struct PostSearch<'a> {
     pub before: Option<i64>,
     /// Only posts created after this time, ms.
     pub after: Option<i64>,
+    /// Results skipped (earlier pages).
+    pub offset: i64,
     pub limit: i64,
 }
 

@@ -55,6 +55,7 @@ impl PostgresStore {
             .run(&pool)
             .await
             .map_err(|e| Error::Unavailable(format!("migration failed: {e}")))?;
+        backfill_search_index(&pool).await?;
         Ok(PostgresStore {
             read: pool.clone(),
             write: pool,
@@ -130,6 +131,72 @@ fn insert_post_statement(insert: &str) -> String {
              FROM bumped, others, channels c \
              WHERE c.id = $8 AND m.channel_id = $8 AND m.user_id = $7",
         )
+}
+
+/// Fills `search_vector` for the posts stored before full-text search
+/// existed (the `0020_post_search` migration notes where it has got to), in
+/// id order, one transaction per batch with the progress mark, so an
+/// interrupted start resumes. Nodes starting together may share the work.
+async fn backfill_search_index(pool: &Pool<Postgres>) -> Result<()> {
+    const KEY: &str = "post_search_backfill";
+    const BATCH: i64 = 20_000;
+    let Some(mut last) =
+        sqlx::query_scalar::<_, String>("SELECT value FROM systems WHERE name = $1")
+            .bind(KEY)
+            .fetch_optional(pool)
+            .await?
+    else {
+        return Ok(());
+    };
+    let total: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM posts WHERE id > $1 AND original_id = ''")
+            .bind(&last)
+            .fetch_one(pool)
+            .await?;
+    let progress = super::SearchBackfillProgress::start(total);
+    loop {
+        let mut tx = pool.begin().await?;
+        let (indexed, newest): (i64, Option<String>) = sqlx::query_as(
+            "WITH batch AS (SELECT id FROM posts WHERE id > $1 AND original_id = '' \
+               ORDER BY id LIMIT $2), \
+             done AS (UPDATE posts p SET search_vector = post_search_vector(p.message) \
+               FROM batch WHERE p.id = batch.id RETURNING p.id) \
+             SELECT COUNT(*), MAX(id) FROM done",
+        )
+        .bind(&last)
+        .bind(BATCH)
+        .fetch_one(&mut *tx)
+        .await?;
+        let Some(newest) = newest else {
+            sqlx::query("DELETE FROM systems WHERE name = $1")
+                .bind(KEY)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            break;
+        };
+        sqlx::query("UPDATE systems SET value = $2 WHERE name = $1")
+            .bind(KEY)
+            .bind(&newest)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        progress.advance(u64::try_from(indexed).unwrap_or(0));
+        last = newest;
+    }
+    progress.finish();
+    Ok(())
+}
+
+/// Search terms are `tsquery` text.
+const SEARCH_LANGUAGE: crate::search::IndexLanguage = crate::search::IndexLanguage::TsQuery;
+
+/// The posts whose words match `expr` (a `tsquery`), through the GIN index on
+/// `posts.search_vector` (see the migrations).
+fn push_index_match<'a>(q: &mut sqlx::QueryBuilder<'a, Postgres>, expr: String) {
+    q.push("p.search_vector @@ to_tsquery('simple', ");
+    q.push_bind(expr);
+    q.push(")");
 }
 
 /// Drops a channel's counter shards once its row holds the recounted totals.

@@ -58,6 +58,7 @@ impl SqliteStore {
             .run(&write)
             .await
             .map_err(|e| Error::Unavailable(format!("migration failed: {e}")))?;
+        backfill_search_index(&write).await?;
         let read = SqlitePoolOptions::new()
             .max_connections(max_connections.max(2))
             .test_before_acquire(false)
@@ -67,10 +68,71 @@ impl SqliteStore {
     }
 }
 
+/// Indexes the posts stored before full-text search existed (the
+/// `0020_post_search` migration notes how far): newest first, one transaction
+/// per batch with the progress mark, so an interrupted start resumes.
+async fn backfill_search_index(pool: &Pool<Sqlite>) -> Result<()> {
+    const KEY: &str = "post_search_backfill";
+    const BATCH: i64 = 50_000;
+    let Some(mark) = sqlx::query_scalar::<_, String>("SELECT value FROM systems WHERE name = $1")
+        .bind(KEY)
+        .fetch_optional(pool)
+        .await?
+    else {
+        return Ok(());
+    };
+    let mut until: i64 = mark.parse().unwrap_or(0);
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM posts WHERE seq <= $1 AND original_id = '' AND delete_at = 0",
+    )
+    .bind(until)
+    .fetch_one(pool)
+    .await?;
+    let progress = super::SearchBackfillProgress::start(total);
+    while until > 0 {
+        let from = (until - BATCH).max(0);
+        let mut tx = pool.begin().await?;
+        let indexed = sqlx::query(
+            "INSERT INTO post_search (rowid, message) SELECT seq, message FROM posts \
+             WHERE seq > $1 AND seq <= $2 AND original_id = '' AND delete_at = 0",
+        )
+        .bind(from)
+        .bind(until)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query("UPDATE systems SET value = $2 WHERE name = $1")
+            .bind(KEY)
+            .bind(from.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        progress.advance(indexed);
+        until = from;
+    }
+    sqlx::query("DELETE FROM systems WHERE name = $1")
+        .bind(KEY)
+        .execute(pool)
+        .await?;
+    progress.finish();
+    Ok(())
+}
+
 /// How a post is saved: the `posts_count_new` trigger (see the migrations)
 /// bumps the channel's counters inside the same statement.
 fn insert_post_statement(insert: &str) -> String {
     insert.to_string()
+}
+
+/// Search terms are FTS5 queries.
+const SEARCH_LANGUAGE: crate::search::IndexLanguage = crate::search::IndexLanguage::Fts5;
+
+/// The posts whose words match `expr` (an FTS5 query), through the
+/// `post_search` index (see the migrations).
+fn push_index_match<'a>(q: &mut sqlx::QueryBuilder<'a, Sqlite>, expr: String) {
+    q.push("p.seq IN (SELECT rowid FROM post_search WHERE post_search MATCH ");
+    q.push_bind(expr);
+    q.push(")");
 }
 
 /// SQLite keeps a channel's counters on its row alone: nothing else to clear.

@@ -161,21 +161,21 @@ async fn search_finds_only_readable_matching_posts(ctx: Ctx) {
     for p in [&p1, &p2, &hidden] {
         ctx.store.create_post(p).await.expect("post");
     }
-    let search = |terms: &[&str], excluded: &[&str]| {
-        let terms: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
-        let excluded: Vec<String> = excluded.iter().map(|t| t.to_string()).collect();
+    let search = |query: &str, any_term: bool, offset: i64| {
+        let parsed = core_server::search::parse_search(query).expect("query");
         let (store, user_id, team_id) = (ctx.store.clone(), u.id.clone(), t.id.clone());
         async move {
             let s = core_server::store::PostSearch {
                 user_id: &user_id,
                 team_id: Some(&team_id),
-                terms: &terms,
-                any_term: false,
-                excluded: &excluded,
+                terms: &parsed.terms,
+                any_term,
+                excluded: &parsed.excluded,
                 from_user_ids: &[],
                 channel_ids: &[],
                 before: None,
                 after: None,
+                offset,
                 limit: 10,
             };
             store
@@ -188,17 +188,75 @@ async fn search_finds_only_readable_matching_posts(ctx: Ctx) {
         }
     };
     assert_eq!(
-        search(&["release"], &[]).await,
+        search("release", false, 0).await,
         vec![p2.id.clone(), p1.id.clone()],
         "newest first, never the private channel"
     );
-    assert_eq!(search(&["release notes"], &[]).await, vec![p1.id.clone()]);
     assert_eq!(
-        search(&["100%"], &[]).await,
+        search("release", false, 1).await,
+        vec![p1.id.clone()],
+        "paging"
+    );
+    assert_eq!(
+        search("\"release notes\"", false, 0).await,
+        vec![p1.id.clone()]
+    );
+    assert_eq!(
+        search("\"notes release\"", false, 0).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        search("100%", false, 0).await,
         vec![p2.id.clone()],
         "wildcards are literal"
     );
-    assert_eq!(search(&["release"], &["deploy"]).await, vec![p2.id.clone()]);
+    assert_eq!(search("100_", false, 0).await, Vec::<String>::new());
+    assert_eq!(
+        search("release -deploy", false, 0).await,
+        vec![p2.id.clone()]
+    );
+    assert_eq!(search("rel*", false, 0).await.len(), 2, "a prefix");
+    assert_eq!(
+        search("relea", false, 0).await,
+        Vec::<String>::new(),
+        "a word matches whole words"
+    );
+    assert_eq!(
+        search("deploy done_ish", true, 0).await,
+        vec![p2.id.clone(), p1.id.clone()],
+        "an or search"
+    );
+    assert_eq!(
+        search("deploy done_ish", false, 0).await,
+        Vec::<String>::new()
+    );
+
+    // Edits and deletes reach the index.
+    let mut edited = p1.clone();
+    edited.message = "shipped on friday".into();
+    edited.edit_at = 40;
+    let history = Post {
+        id: core_server::id::new_id(),
+        original_id: p1.id.clone(),
+        ..p1.clone()
+    };
+    ctx.store.edit_post(&history, &edited).await.expect("edit");
+    assert_eq!(
+        search("deploy", false, 0).await,
+        Vec::<String>::new(),
+        "old words leave"
+    );
+    assert_eq!(
+        search("friday", false, 0).await,
+        vec![p1.id.clone()],
+        "new words arrive"
+    );
+    ctx.store.delete_post(&p2, 50).await.expect("delete");
+    assert_eq!(
+        search("release", false, 0).await,
+        Vec::<String>::new(),
+        "deleted posts leave"
+    );
 }
 
 async fn listings_by_cursor_offset_and_change(ctx: Ctx) {

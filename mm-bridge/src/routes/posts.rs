@@ -679,13 +679,16 @@ async fn search_in(
 ) -> MmResult<SearchResults> {
     let per_page = b.per_page.filter(|n| *n > 0).unwrap_or(60).min(200);
     let page = b.page.unwrap_or(0).max(0);
-    let (found, terms) = core
-        .search_posts(actor, team, &b.terms, b.is_or_search, (page + 1) * per_page)
+    let (posts, terms) = core
+        .search_posts(
+            actor,
+            team,
+            &b.terms,
+            b.is_or_search,
+            page.saturating_mul(per_page),
+            per_page,
+        )
         .await?;
-    let start = usize::try_from(page * per_page)
-        .unwrap_or(usize::MAX)
-        .min(found.len());
-    let posts: Vec<Post> = found.into_iter().skip(start).collect();
     let matches = posts
         .iter()
         .map(|p| {

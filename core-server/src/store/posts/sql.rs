@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
-use super::super::insert_post_statement;
+use super::super::{insert_post_statement, push_index_match, SEARCH_LANGUAGE};
 use super::prelude::*;
+use crate::search::SearchTerm;
 
 record!(Post in "posts" {
     id, create_at, update_at, edit_at, delete_at, is_pinned, user_id, channel_id, root_id,
@@ -31,6 +32,76 @@ async fn find_pending_post(
     .bind(pending)
     .fetch_optional(pool)
     .await?)
+}
+
+/// The search's words, through the full-text index (`push_index_match` of
+/// the dialect), plus the check of the message for terms typed with more than
+/// their words (see `crate::search::terms`).
+fn push_text_conditions<'a>(q: &mut QueryBuilder<'a, Db>, search: &PostSearch<'a>) {
+    let lang = SEARCH_LANGUAGE;
+    let excluded_words: Vec<String> = search
+        .excluded
+        .iter()
+        .filter(|t| !t.needs_text_check())
+        .filter_map(|t| lang.term(t))
+        .collect();
+    let push_like = |q: &mut QueryBuilder<'a, Db>, term: &SearchTerm, negate: bool| {
+        q.push(if negate {
+            "LOWER(p.message) NOT LIKE "
+        } else {
+            "LOWER(p.message) LIKE "
+        });
+        q.push_bind(like_pattern("%", &term.text, "%"));
+        q.push(" ESCAPE '\\'");
+    };
+    if search.any_term {
+        if !search.terms.is_empty() {
+            q.push(" AND (");
+            for (i, term) in search.terms.iter().enumerate() {
+                q.push(if i == 0 { "(" } else { " OR (" });
+                let indexed = lang.term(term);
+                let checked = term.needs_text_check();
+                if let Some(expr) = indexed.clone() {
+                    push_index_match(q, expr);
+                }
+                if checked {
+                    if indexed.is_some() {
+                        q.push(" AND ");
+                    }
+                    push_like(q, term, false);
+                }
+                q.push(")");
+            }
+            q.push(")");
+        }
+        if !excluded_words.is_empty() {
+            q.push(" AND NOT (");
+            push_index_match(q, lang.any(&excluded_words));
+            q.push(")");
+        }
+    } else {
+        let wanted: Vec<String> = search.terms.iter().filter_map(|t| lang.term(t)).collect();
+        if !wanted.is_empty() {
+            let mut expr = lang.all(&wanted);
+            if !excluded_words.is_empty() {
+                expr = lang.without(expr, &excluded_words);
+            }
+            q.push(" AND ");
+            push_index_match(q, expr);
+        } else if !excluded_words.is_empty() {
+            q.push(" AND NOT (");
+            push_index_match(q, lang.any(&excluded_words));
+            q.push(")");
+        }
+        for term in search.terms.iter().filter(|t| t.needs_text_check()) {
+            q.push(" AND ");
+            push_like(q, term, false);
+        }
+    }
+    for term in search.excluded.iter().filter(|t| t.needs_text_check()) {
+        q.push(" AND ");
+        push_like(q, term, true);
+    }
 }
 
 /// The condition that keeps a listing to thread roots when asked to.
@@ -371,26 +442,7 @@ impl PostStore for Backend {
             q.push_bind(team_id);
             q.push(" OR c.team_id = '')");
         }
-        // Terms match anywhere in the message, case-insensitively: all of
-        // them, or one of them for an "or" search; excluded ones never.
-        let joiner = if search.any_term { " OR " } else { " AND " };
-        if !search.terms.is_empty() {
-            q.push(" AND (");
-            for (i, term) in search.terms.iter().enumerate() {
-                if i > 0 {
-                    q.push(joiner);
-                }
-                q.push("LOWER(p.message) LIKE ");
-                q.push_bind(like_pattern("%", term, "%"));
-                q.push(" ESCAPE '\\'");
-            }
-            q.push(")");
-        }
-        for term in search.excluded {
-            q.push(" AND LOWER(p.message) NOT LIKE ");
-            q.push_bind(like_pattern("%", term, "%"));
-            q.push(" ESCAPE '\\'");
-        }
+        push_text_conditions(&mut q, search);
         for (column, ids) in [
             ("p.user_id", search.from_user_ids),
             ("p.channel_id", search.channel_ids),
@@ -408,6 +460,8 @@ impl PostStore for Backend {
         }
         q.push(" ORDER BY p.create_at DESC, p.id DESC LIMIT ");
         q.push_bind(search.limit);
+        q.push(" OFFSET ");
+        q.push_bind(search.offset);
         Ok(q.build_query_as().fetch_all(&self.read).await?)
     }
 

@@ -1,0 +1,35 @@
+-- Full-text search over posts: a tsvector of each current post's words with a
+-- GIN index. Words are runs of letters and digits, lower-cased, with no
+-- stemming or stop words (the `simple` configuration over the message with
+-- everything else made a space), so they are the words SQLite's index sees.
+
+CREATE FUNCTION post_search_vector(message TEXT) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT to_tsvector('simple'::regconfig, regexp_replace(message, '[^[:alnum:]]+', ' ', 'g')) $$;
+
+-- Nullable and filled by the server in batches after this migration (with
+-- progress), so the migration itself does not rewrite the table.
+ALTER TABLE posts ADD COLUMN search_vector tsvector;
+
+CREATE FUNCTION posts_search_vector_set() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    -- Edit history is never searched: only current posts carry words.
+    IF NEW.original_id = '' THEN
+        NEW.search_vector := post_search_vector(NEW.message);
+    ELSE
+        NEW.search_vector := NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER posts_search_vector BEFORE INSERT OR UPDATE OF message, original_id ON posts
+    FOR EACH ROW EXECUTE FUNCTION posts_search_vector_set();
+
+CREATE INDEX posts_search_idx ON posts USING gin (search_vector);
+
+-- Where the server's indexing of older posts has got to (by post id).
+INSERT INTO systems (name, value)
+SELECT 'post_search_backfill', '' WHERE EXISTS (SELECT 1 FROM posts);
