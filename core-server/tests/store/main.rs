@@ -21,6 +21,7 @@ mod posts;
 mod preferences;
 mod reactions;
 mod scheduled_posts;
+mod search;
 mod system;
 mod teams;
 mod users;
