@@ -39,6 +39,12 @@ pub enum BenchCommand {
     WsFanout(crate::bench_ws::FanoutArgs),
     /// Write a synthetic Mattermost bulk file (for `rustchat import mattermost`).
     BulkFile(crate::bench_bulk::BulkFileArgs),
+    /// Write a bulk file of Zipf-distributed words and the exact answers of
+    /// the search benchmark's queries over it.
+    SearchFile(crate::bench_search::corpus::SearchFileArgs),
+    /// Time the searches of a `search-file` corpus on a server that imported
+    /// it, checking every answer.
+    Search(crate::bench_search::run::SearchArgs),
 }
 
 /// Runs a benchmark command.
@@ -63,6 +69,8 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::WsIdle(args) => crate::bench_ws::idle(args).await,
         BenchCommand::WsFanout(args) => crate::bench_ws::fanout(args).await,
         BenchCommand::BulkFile(args) => crate::bench_bulk::write(&args),
+        BenchCommand::SearchFile(args) => crate::bench_search::corpus::write(&args),
+        BenchCommand::Search(args) => crate::bench_search::run::run(args).await,
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_bulk;
+mod bench_search;
 mod bench_ws;
 mod bulk_cli;
 mod cli;

@@ -33,3 +33,7 @@ CREATE INDEX posts_search_idx ON posts USING gin (search_vector);
 -- Where the server's indexing of older posts has got to (by post id).
 INSERT INTO systems (name, value)
 SELECT 'post_search_backfill', '' WHERE EXISTS (SELECT 1 FROM posts);
+
+-- Newest first across channels: for a common word the planner walks this
+-- and stops at a page of results.
+CREATE INDEX posts_create_idx ON posts (create_at DESC, id DESC);

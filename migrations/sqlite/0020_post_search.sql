@@ -99,3 +99,7 @@ END;
 -- it (in batches, with progress): the rows up to this one, newest first.
 INSERT INTO systems (name, value)
 SELECT 'post_search_backfill', CAST(MAX(seq) AS TEXT) FROM posts HAVING COUNT(*) > 0;
+
+-- Newest first across channels: a search for a common word walks this and
+-- stops at a page of results.
+CREATE INDEX posts_create_idx ON posts (create_at DESC, id DESC);

@@ -150,6 +150,29 @@ impl SearchBackfillProgress {
     }
 }
 
+/// What a search's words are expected to find, as the dialect's probe
+/// (`SEARCH_PROBE`) tells it, which decides how the query is shaped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SearchPlan {
+    /// No probe, or nothing to probe: the database's planner decides.
+    Planner,
+    /// Few posts match: start from the index's matches.
+    FromIndex,
+    /// Many posts match: walk posts newest first and check each.
+    NewestFirst,
+}
+
+/// How the search query reads posts (see each dialect's `search_shape`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SearchShape {
+    /// The posts table as the query names it (with an index hint).
+    pub from: &'static str,
+    /// The post's channel in the join conditions.
+    pub post_channel: &'static str,
+    /// Whether index matches are checked post by post.
+    pub per_row: bool,
+}
+
 /// What a post search asks the store for.
 #[derive(Debug, Clone, Copy)]
 pub struct PostSearch<'a> {

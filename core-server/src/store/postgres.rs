@@ -191,9 +191,25 @@ async fn backfill_search_index(pool: &Pool<Postgres>) -> Result<()> {
 /// Search terms are `tsquery` text.
 const SEARCH_LANGUAGE: crate::search::IndexLanguage = crate::search::IndexLanguage::TsQuery;
 
+/// The planner's statistics of every table (sampled by PostgreSQL).
+const REFRESH_STATISTICS: &str = "ANALYZE";
+
+/// PostgreSQL estimates a `tsquery`'s matches itself (from the column's
+/// statistics): no probe, one shape.
+const SEARCH_PROBE: Option<&str> = None;
+
+fn search_shape(_plan: super::SearchPlan, _single_channel: bool) -> super::SearchShape {
+    super::SearchShape {
+        from: "posts p",
+        post_channel: "p.channel_id",
+        per_row: false,
+    }
+}
+
 /// The posts whose words match `expr` (a `tsquery`), through the GIN index on
-/// `posts.search_vector` (see the migrations).
-fn push_index_match<'a>(q: &mut sqlx::QueryBuilder<'a, Postgres>, expr: String) {
+/// `posts.search_vector` (see the migrations), or the newest-first index
+/// when the planner expects many matches.
+fn push_index_match<'a>(q: &mut sqlx::QueryBuilder<'a, Postgres>, expr: String, _per_row: bool) {
     q.push("p.search_vector @@ to_tsquery('simple', ");
     q.push_bind(expr);
     q.push(")");

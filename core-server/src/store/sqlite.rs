@@ -127,12 +127,57 @@ fn insert_post_statement(insert: &str) -> String {
 /// Search terms are FTS5 queries.
 const SEARCH_LANGUAGE: crate::search::IndexLanguage = crate::search::IndexLanguage::Fts5;
 
+/// The planner's statistics, from a sample of each index (quick on any size).
+const REFRESH_STATISTICS: &str = "PRAGMA analysis_limit = 1000; ANALYZE;";
+
+/// Counts the matches of an FTS5 query, up to a cap (`$2`).
+const SEARCH_PROBE: Option<&str> = Some(
+    "SELECT COUNT(*) FROM (SELECT rowid FROM post_search WHERE post_search MATCH $1 LIMIT $2)",
+);
+
+/// SQLite's planner cannot tell how many posts a full-text query matches,
+/// so the probe decides: few matches are read from the index first (the
+/// `+` keeps the channel indexes from being chosen instead); many are found
+/// by walking posts newest first (the whole server's, or the one channel's)
+/// and checking each until a page is full.
+fn search_shape(plan: super::SearchPlan, single_channel: bool) -> super::SearchShape {
+    use super::{SearchPlan, SearchShape};
+    match plan {
+        SearchPlan::Planner => SearchShape {
+            from: "posts p",
+            post_channel: "p.channel_id",
+            per_row: false,
+        },
+        SearchPlan::FromIndex => SearchShape {
+            from: "posts p",
+            post_channel: "+p.channel_id",
+            per_row: false,
+        },
+        SearchPlan::NewestFirst => SearchShape {
+            from: if single_channel {
+                "posts p INDEXED BY posts_channel_create_idx"
+            } else {
+                "posts p INDEXED BY posts_create_idx"
+            },
+            post_channel: "p.channel_id",
+            per_row: true,
+        },
+    }
+}
+
 /// The posts whose words match `expr` (an FTS5 query), through the
-/// `post_search` index (see the migrations).
-fn push_index_match<'a>(q: &mut sqlx::QueryBuilder<'a, Sqlite>, expr: String) {
-    q.push("p.seq IN (SELECT rowid FROM post_search WHERE post_search MATCH ");
-    q.push_bind(expr);
-    q.push(")");
+/// `post_search` index (see the migrations): the index's matches, or a
+/// lookup of each post's row in them.
+fn push_index_match<'a>(q: &mut sqlx::QueryBuilder<'a, Sqlite>, expr: String, per_row: bool) {
+    if per_row {
+        q.push("EXISTS (SELECT 1 FROM post_search s WHERE s.post_search MATCH ");
+        q.push_bind(expr);
+        q.push(" AND s.rowid = p.seq)");
+    } else {
+        q.push("p.seq IN (SELECT rowid FROM post_search WHERE post_search MATCH ");
+        q.push_bind(expr);
+        q.push(")");
+    }
 }
 
 /// SQLite keeps a channel's counters on its row alone: nothing else to clear.

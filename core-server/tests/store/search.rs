@@ -180,46 +180,56 @@ async fn index_answers_what_the_scan_answered(ctx: Ctx) {
     let by_author = [Vec::new(), vec![other.id.clone()]];
     let in_channel = [Vec::new(), vec![elsewhere.id.clone()]];
     let mut compared = 0;
-    for (query, any_term) in &queries {
-        let parsed = parse_search(query).expect("query");
-        for from_user_ids in &by_author {
-            for channel_ids in &in_channel {
-                let mut s = PostSearch {
-                    user_id: &searcher.id,
-                    team_id: Some(&t.id),
-                    terms: &parsed.terms,
-                    any_term: *any_term,
-                    excluded: &parsed.excluded,
-                    from_user_ids,
-                    channel_ids,
-                    before: parsed.before,
-                    after: parsed.after,
-                    offset: 0,
-                    limit: 200,
-                };
-                let want: Vec<String> = scan(&live, &visible, &s)
-                    .into_iter()
-                    .map(|p| p.id.clone())
-                    .collect();
-                let mut got = Vec::new();
-                loop {
-                    let page = ctx.store.search_posts(&s).await.expect("search");
-                    let last = page.len() < 200;
-                    got.extend(page.into_iter().map(|p| p.id));
-                    if last {
-                        break;
+    // Twice: as the database plans it, then with every search taken for a
+    // common one (SQLite then walks posts newest first and checks each).
+    for probe_cap in [None, Some("1")] {
+        match probe_cap {
+            Some(cap) => std::env::set_var("RUSTCHAT_SEARCH_PROBE_CAP", cap),
+            None => std::env::remove_var("RUSTCHAT_SEARCH_PROBE_CAP"),
+        }
+        for (query, any_term) in &queries {
+            let parsed = parse_search(query).expect("query");
+            for from_user_ids in &by_author {
+                for channel_ids in &in_channel {
+                    let mut s = PostSearch {
+                        user_id: &searcher.id,
+                        team_id: Some(&t.id),
+                        terms: &parsed.terms,
+                        any_term: *any_term,
+                        excluded: &parsed.excluded,
+                        from_user_ids,
+                        channel_ids,
+                        before: parsed.before,
+                        after: parsed.after,
+                        offset: 0,
+                        limit: 200,
+                    };
+                    let want: Vec<String> = scan(&live, &visible, &s)
+                        .into_iter()
+                        .map(|p| p.id.clone())
+                        .collect();
+                    let mut got = Vec::new();
+                    loop {
+                        let page = ctx.store.search_posts(&s).await.expect("search");
+                        let last = page.len() < 200;
+                        got.extend(page.into_iter().map(|p| p.id));
+                        if last {
+                            break;
+                        }
+                        s.offset += 200;
                     }
-                    s.offset += 200;
+                    assert_eq!(
+                        got, want,
+                        "query {query:?} (or: {any_term}, from: {from_user_ids:?}, \
+                         in: {channel_ids:?}, probe cap: {probe_cap:?})"
+                    );
+                    compared += 1;
                 }
-                assert_eq!(
-                    got, want,
-                    "query {query:?} (or: {any_term}, from: {from_user_ids:?}, in: {channel_ids:?})"
-                );
-                compared += 1;
             }
         }
     }
-    assert_eq!(compared, queries.len() * 4);
+    std::env::remove_var("RUSTCHAT_SEARCH_PROBE_CAP");
+    assert_eq!(compared, queries.len() * 8);
     // The corpus makes the queries mean something: the common word finds many
     // posts, over more than one page.
     let common_hits = scan(

@@ -152,8 +152,12 @@ impl<'a> Importer<'a> {
     pub async fn finish(&mut self) -> Result<(), Error> {
         self.flush().await?;
         self.wait_for_write().await?;
-        for channel_id in std::mem::take(&mut self.touched) {
-            self.core.store.settle_imported_channel(&channel_id).await?;
+        let touched = std::mem::take(&mut self.touched);
+        for channel_id in &touched {
+            self.core.store.settle_imported_channel(channel_id).await?;
+        }
+        if !touched.is_empty() {
+            self.core.store.refresh_statistics().await?;
         }
         Ok(())
     }

@@ -21,4 +21,9 @@ pub trait BulkStore: Send + Sync {
     /// threads' reply counts from its posts, and marks its members read up
     /// to its newest post (imported history is not news).
     async fn settle_imported_channel(&self, channel_id: &str) -> Result<()>;
+
+    /// After an import: refreshes the query planner's statistics, which the
+    /// imported rows can change by orders of magnitude (a search for a
+    /// common word is planned from them on PostgreSQL).
+    async fn refresh_statistics(&self) -> Result<()>;
 }

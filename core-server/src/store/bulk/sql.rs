@@ -76,6 +76,13 @@ impl BulkStore for Backend {
         Ok(new_posts)
     }
 
+    async fn refresh_statistics(&self) -> Result<()> {
+        sqlx::raw_sql(super::super::REFRESH_STATISTICS)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
     async fn settle_imported_channel(&self, channel_id: &str) -> Result<()> {
         let mut tx = self.write.begin().await?;
         sqlx::query(&format!(

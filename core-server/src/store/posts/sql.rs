@@ -4,9 +4,12 @@
 
 use std::collections::HashMap;
 
-use super::super::{insert_post_statement, push_index_match, SEARCH_LANGUAGE};
+use super::super::{
+    insert_post_statement, push_index_match, search_shape, SEARCH_LANGUAGE, SEARCH_PROBE,
+};
 use super::prelude::*;
 use crate::search::SearchTerm;
+use crate::store::SearchPlan;
 
 record!(Post in "posts" {
     id, create_at, update_at, edit_at, delete_at, is_pinned, user_id, channel_id, root_id,
@@ -37,7 +40,7 @@ async fn find_pending_post(
 /// The search's words, through the full-text index (`push_index_match` of
 /// the dialect), plus the check of the message for terms typed with more than
 /// their words (see `crate::search::terms`).
-fn push_text_conditions<'a>(q: &mut QueryBuilder<'a, Db>, search: &PostSearch<'a>) {
+fn push_text_conditions<'a>(q: &mut QueryBuilder<'a, Db>, search: &PostSearch<'a>, per_row: bool) {
     let lang = SEARCH_LANGUAGE;
     let excluded_words: Vec<String> = search
         .excluded
@@ -62,7 +65,7 @@ fn push_text_conditions<'a>(q: &mut QueryBuilder<'a, Db>, search: &PostSearch<'a
                 let indexed = lang.term(term);
                 let checked = term.needs_text_check();
                 if let Some(expr) = indexed.clone() {
-                    push_index_match(q, expr);
+                    push_index_match(q, expr, per_row);
                 }
                 if checked {
                     if indexed.is_some() {
@@ -76,7 +79,7 @@ fn push_text_conditions<'a>(q: &mut QueryBuilder<'a, Db>, search: &PostSearch<'a
         }
         if !excluded_words.is_empty() {
             q.push(" AND NOT (");
-            push_index_match(q, lang.any(&excluded_words));
+            push_index_match(q, lang.any(&excluded_words), per_row);
             q.push(")");
         }
     } else {
@@ -87,10 +90,10 @@ fn push_text_conditions<'a>(q: &mut QueryBuilder<'a, Db>, search: &PostSearch<'a
                 expr = lang.without(expr, &excluded_words);
             }
             q.push(" AND ");
-            push_index_match(q, expr);
+            push_index_match(q, expr, per_row);
         } else if !excluded_words.is_empty() {
             q.push(" AND NOT (");
-            push_index_match(q, lang.any(&excluded_words));
+            push_index_match(q, lang.any(&excluded_words), per_row);
             q.push(")");
         }
         for term in search.terms.iter().filter(|t| t.needs_text_check()) {
@@ -102,6 +105,64 @@ fn push_text_conditions<'a>(q: &mut QueryBuilder<'a, Db>, search: &PostSearch<'a
         q.push(" AND ");
         push_like(q, term, true);
     }
+}
+
+/// The index query for what every result must have: all the words of an
+/// "and" search, any of an "or" search; `None` when some term cannot be
+/// looked up (then the database scans anyway).
+fn positive_index_expr(search: &PostSearch<'_>) -> Option<String> {
+    let exprs: Option<Vec<String>> = if search.any_term {
+        search
+            .terms
+            .iter()
+            .map(|t| SEARCH_LANGUAGE.term(t))
+            .collect()
+    } else {
+        Some(
+            search
+                .terms
+                .iter()
+                .filter_map(|t| SEARCH_LANGUAGE.term(t))
+                .collect(),
+        )
+    };
+    let exprs = exprs.filter(|e| !e.is_empty())?;
+    Some(if search.any_term {
+        SEARCH_LANGUAGE.any(&exprs)
+    } else {
+        SEARCH_LANGUAGE.all(&exprs)
+    })
+}
+
+/// Matches counted at most by the probe: past this, walking posts newest
+/// first reaches a page of results sooner than reading every match
+/// (measured with `scripts/bench-search`). `RUSTCHAT_SEARCH_PROBE_CAP`
+/// changes it, for tests of both shapes.
+fn probe_cap() -> i64 {
+    std::env::var("RUSTCHAT_SEARCH_PROBE_CAP")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|cap: &i64| *cap > 0)
+        .unwrap_or(20_000)
+}
+
+/// How the search query is shaped: the dialect's probe, when it has one,
+/// counts the matches of the words (up to `probe_cap`).
+async fn plan_search(pool: &sqlx::Pool<Db>, search: &PostSearch<'_>) -> Result<SearchPlan> {
+    let (Some(probe), Some(expr)) = (SEARCH_PROBE, positive_index_expr(search)) else {
+        return Ok(SearchPlan::Planner);
+    };
+    let cap = probe_cap();
+    let found: i64 = sqlx::query_scalar(probe)
+        .bind(expr)
+        .bind(cap)
+        .fetch_one(pool)
+        .await?;
+    Ok(if found < cap {
+        SearchPlan::FromIndex
+    } else {
+        SearchPlan::NewestFirst
+    })
 }
 
 /// The condition that keeps a listing to thread roots when asked to.
@@ -427,22 +488,26 @@ impl PostStore for Backend {
     }
 
     async fn search_posts(&self, search: &PostSearch<'_>) -> Result<Vec<Post>> {
+        let plan = plan_search(&self.read, search).await?;
+        let shape = search_shape(plan, search.channel_ids.len() == 1);
         let mut q = QueryBuilder::<Db>::new(format!(
-            "SELECT {} FROM posts p JOIN channel_members m ON m.channel_id = p.channel_id \
-             AND m.user_id = ",
-            Post::TABLE.columns_of("p")
+            "SELECT {columns} FROM {from} JOIN channel_members m \
+             ON m.channel_id = {channel} AND m.user_id = ",
+            columns = Post::TABLE.columns_of("p"),
+            from = shape.from,
+            channel = shape.post_channel,
         ));
         q.push_bind(search.user_id);
-        q.push(
-            " JOIN channels c ON c.id = p.channel_id WHERE p.delete_at = 0 \
-             AND p.original_id = ''",
-        );
+        q.push(format!(
+            " JOIN channels c ON c.id = {} WHERE p.delete_at = 0 AND p.original_id = ''",
+            shape.post_channel
+        ));
         if let Some(team_id) = search.team_id {
             q.push(" AND (c.team_id = ");
             q.push_bind(team_id);
             q.push(" OR c.team_id = '')");
         }
-        push_text_conditions(&mut q, search);
+        push_text_conditions(&mut q, search, shape.per_row);
         for (column, ids) in [
             ("p.user_id", search.from_user_ids),
             ("p.channel_id", search.channel_ids),
