@@ -45,6 +45,11 @@ pub enum BenchCommand {
     /// Time the searches of a `search-file` corpus on a server that imported
     /// it, checking every answer.
     Search(crate::bench_search::run::SearchArgs),
+    /// Mattermost-style load test: simulated users (login, WebSocket, and
+    /// load-test-ng's actions at its rates) added in steps until the
+    /// latency or error thresholds break; reports the supported user count.
+    /// Run `ulimit -n 65536` first.
+    Users(crate::bench_users::UsersArgs),
 }
 
 /// Runs a benchmark command.
@@ -71,6 +76,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::BulkFile(args) => crate::bench_bulk::write(&args),
         BenchCommand::SearchFile(args) => crate::bench_search::corpus::write(&args),
         BenchCommand::Search(args) => crate::bench_search::run::run(args).await,
+        BenchCommand::Users(args) => crate::bench_users::run(args).await,
     }
 }
 

@@ -3,6 +3,7 @@
 mod bench;
 mod bench_bulk;
 mod bench_search;
+mod bench_users;
 mod bench_ws;
 mod bulk_cli;
 mod cli;

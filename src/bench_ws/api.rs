@@ -8,12 +8,12 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 /// A logged-in user.
-pub(super) struct Session {
-    pub(super) token: Arc<str>,
-    pub(super) user_id: String,
+pub(crate) struct Session {
+    pub(crate) token: Arc<str>,
+    pub(crate) user_id: String,
 }
 
-pub(super) struct Api {
+pub(crate) struct Api {
     http: reqwest::Client,
     pub(super) base: String,
     /// `ws://host:port/api/v4/websocket`, derived from the base URL.
@@ -21,7 +21,7 @@ pub(super) struct Api {
 }
 
 impl Api {
-    pub(super) fn new(url: &str, pool: usize) -> anyhow::Result<Api> {
+    pub(crate) fn new(url: &str, pool: usize) -> anyhow::Result<Api> {
         let base = url.trim_end_matches('/').to_string();
         let host = base.strip_prefix("http://").with_context(|| {
             format!("--url must start with http:// (the tool has no TLS): {url}")
@@ -55,7 +55,7 @@ impl Api {
     }
 
     /// The JSON body of a successful call; any other status is an error.
-    pub(super) async fn call(
+    pub(crate) async fn call(
         &self,
         method: Method,
         path: &str,
@@ -75,7 +75,7 @@ impl Api {
     }
 
     /// `GET` of an object that may not exist yet: `None` on 404.
-    pub(super) async fn find(&self, path: &str, token: &str) -> anyhow::Result<Option<Value>> {
+    pub(crate) async fn find(&self, path: &str, token: &str) -> anyhow::Result<Option<Value>> {
         let resp = self.send(Method::GET, path, Some(token), None).await?;
         let status = resp.status();
         if status == reqwest::StatusCode::NOT_FOUND {
@@ -95,7 +95,7 @@ impl Api {
 
     /// Logs in; `None` when the server refuses the credentials (or the user
     /// does not exist), so the caller can create the user.
-    pub(super) async fn login(
+    pub(crate) async fn login(
         &self,
         username: &str,
         password: &str,
@@ -130,7 +130,7 @@ impl Api {
 }
 
 /// A string field of a response.
-pub(super) fn field(v: &Value, key: &str) -> anyhow::Result<String> {
+pub(crate) fn field(v: &Value, key: &str) -> anyhow::Result<String> {
     v.get(key)
         .and_then(Value::as_str)
         .map(str::to_string)

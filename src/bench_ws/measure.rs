@@ -12,9 +12,9 @@ const TICKS_PER_SECOND: f64 = 100.0;
 
 /// Resident memory and CPU time of one process.
 #[derive(Clone, Copy)]
-pub(super) struct ProcStats {
-    pub(super) rss_kib: u64,
-    pub(super) cpu_seconds: f64,
+pub(crate) struct ProcStats {
+    pub(crate) rss_kib: u64,
+    pub(crate) cpu_seconds: f64,
 }
 
 /// Resident memory and user+system CPU time of process `pid` (a number or
@@ -50,7 +50,7 @@ fn proc_stats(pid: &str) -> anyhow::Result<ProcStats> {
 }
 
 /// The server's figures, when its pid was given.
-pub(super) fn server_stats(pid: Option<u32>) -> anyhow::Result<Option<ProcStats>> {
+pub(crate) fn server_stats(pid: Option<u32>) -> anyhow::Result<Option<ProcStats>> {
     pid.map(|p| {
         proc_stats(&p.to_string())
             .with_context(|| format!("--server-pid {p}: is the server running on this machine?"))
@@ -59,11 +59,11 @@ pub(super) fn server_stats(pid: Option<u32>) -> anyhow::Result<Option<ProcStats>
 }
 
 /// This tool's own figures.
-pub(super) fn tool_stats() -> anyhow::Result<ProcStats> {
+pub(crate) fn tool_stats() -> anyhow::Result<ProcStats> {
     proc_stats("self")
 }
 
-pub(super) fn mib(kib: u64) -> f64 {
+pub(crate) fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
 }
 

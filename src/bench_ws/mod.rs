@@ -23,14 +23,14 @@
 //! Memory and CPU figures come from `/proc`, so `--server-pid` works only
 //! for a server on the same Linux machine.
 
-mod api;
+pub(crate) mod api;
 mod fanout;
 mod idle;
-mod measure;
+pub(crate) mod measure;
 mod poster;
 mod receiver;
-mod setup;
-mod socket;
+pub(crate) mod setup;
+pub(crate) mod socket;
 #[cfg(test)]
 mod tests;
 

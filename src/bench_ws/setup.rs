@@ -74,7 +74,11 @@ pub(super) async fn setup(api: &Api, common: &CommonArgs) -> anyhow::Result<Setu
 }
 
 /// The admin's session, creating the account when it cannot log in.
-async fn admin_session(api: &Api, admin: &str, password: &str) -> anyhow::Result<Session> {
+pub(crate) async fn admin_session(
+    api: &Api,
+    admin: &str,
+    password: &str,
+) -> anyhow::Result<Session> {
     if let Some(session) = api.login(admin, password).await? {
         return Ok(session);
     }

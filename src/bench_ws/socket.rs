@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
-use futures::StreamExt;
+use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
@@ -23,7 +23,7 @@ const READ_BUFFER: usize = 4 * 1024;
 /// How long a socket may take from connect to the server's `hello`.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(30);
 
-pub(super) type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(crate) type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Frames are JSON objects; only the event name is read here.
 #[derive(Deserialize)]
@@ -56,7 +56,7 @@ struct PostBody<'a> {
 
 /// Whether a frame is the event `name`: a substring check first, so that
 /// most frames are never parsed.
-pub(super) fn is_event(text: &str, name: &str) -> bool {
+pub(crate) fn is_event(text: &str, name: &str) -> bool {
     text.contains(name) && serde_json::from_str::<EventName>(text).is_ok_and(|e| e.event == name)
 }
 
@@ -126,20 +126,49 @@ pub(super) async fn open_socket(url: &str, token: &str) -> anyhow::Result<Ws> {
     let auth = HeaderValue::from_str(&format!("Bearer {token}"))
         .context("the session token is not a valid header value")?;
     request.headers_mut().insert(AUTHORIZATION, auth);
-    // No write buffering: the tool writes nothing but pongs and a close.
-    let config = WebSocketConfig::default()
-        .read_buffer_size(READ_BUFFER)
-        .write_buffer_size(0);
-    let (mut ws, _) = connect_async_with_config(request, Some(config), true)
+    let (mut ws, _) = connect_async_with_config(request, Some(socket_config()), true)
         .await
         .map_err(connect_error)?;
-    tokio::time::timeout(HELLO_TIMEOUT, wait_hello(&mut ws))
+    hello_within_timeout(&mut ws).await?;
+    Ok(ws)
+}
+
+/// Small reads, and no write buffering: the tool writes little (pongs, a
+/// close, the odd action frame) and sends it at once.
+fn socket_config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+}
+
+async fn hello_within_timeout(ws: &mut Ws) -> anyhow::Result<()> {
+    tokio::time::timeout(HELLO_TIMEOUT, wait_hello(ws))
         .await
         .map_err(|_| {
             anyhow!(
                 "no hello within {HELLO_TIMEOUT:?} (is the server out of file descriptors? raise its `ulimit -n`)"
             )
-        })??;
+        })?
+}
+
+/// Opens one socket without credentials and authenticates the way
+/// Mattermost's own clients (and load-test-ng) do: an
+/// `authentication_challenge` frame carrying the session token. Waits for
+/// the server's `hello`.
+pub(crate) async fn open_socket_by_challenge(url: &str, token: &str) -> anyhow::Result<Ws> {
+    let (mut ws, _) = connect_async_with_config(url, Some(socket_config()), true)
+        .await
+        .map_err(connect_error)?;
+    let challenge = serde_json::json!({
+        "seq": 1,
+        "action": "authentication_challenge",
+        "data": {"token": token},
+    })
+    .to_string();
+    ws.send(Message::Text(challenge.into()))
+        .await
+        .context("cannot send the authentication challenge")?;
+    hello_within_timeout(&mut ws).await?;
     Ok(ws)
 }
 

@@ -64,7 +64,7 @@ fn message(rng: &mut StdRng, words: &[String]) -> String {
             1 => format!("#{w}"),
             2 => format!("{w}:"),
             3 => format!("{w},"),
-            4 => format!("{}", w.to_uppercase()),
+            4 => w.to_uppercase(),
             5 => "100%".to_string(),
             _ => w.to_string(),
         });
