@@ -160,3 +160,53 @@ async fn postgres_upgrade_indexes_stored_posts() {
     pool.close().await;
     finds_stored_posts(&url).await;
 }
+
+/// The words a bulk import sends with each post (computed by the importer)
+/// are the words the database computes for any other write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_bulk_words_are_the_database_words() {
+    let base = std::env::var("RUSTCHAT_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let url = format!(
+        "{}/rustchat_words_{}",
+        base.trim_end_matches('/'),
+        core_server::id::new_id()
+    );
+    let store = match core_server::store::open(&url, 2).await {
+        Ok(store) => store,
+        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("PostgreSQL is required under CI=true: {e}")
+        }
+        Err(e) => {
+            eprintln!("SKIPPED: PostgreSQL unavailable: {e}");
+            return;
+        }
+    };
+    drop(store);
+    let pool = sqlx::PgPool::connect(&url).await.expect("postgres");
+    let long_word = "x".repeat(3000);
+    let messages = [
+        "Ship it, ship IT now: 100% done_ish".to_string(),
+        "mail ann@example.com or see https://example.com/a-b/c?d=1#frag".to_string(),
+        "Café naïve ÉLAN über 日本語 テスト Ωμέγα".to_string(),
+        "v1.2.3 1e5 3.14 0042 abc123def #tag @alice ~town-square".to_string(),
+        "tabs\tand\nnew lines\r\nand   spaces".to_string(),
+        format!("before {long_word} after"),
+        (0..300).map(|_| "again").collect::<Vec<_>>().join(" "),
+        String::new(),
+        "¡¿…—“quotes”„«»».".to_string(),
+    ];
+    for message in &messages {
+        let literal = core_server::search::tsvector_literal(message);
+        let (same, ours, theirs): (bool, String, String) = sqlx::query_as(
+            "SELECT CAST($1 AS tsvector) = post_search_vector($2), \
+             CAST(CAST($1 AS tsvector) AS text), CAST(post_search_vector($2) AS text)",
+        )
+        .bind(&literal)
+        .bind(message)
+        .fetch_one(&pool)
+        .await
+        .expect("compare");
+        assert!(same, "{message:?}: importer {ours} / database {theirs}");
+    }
+}

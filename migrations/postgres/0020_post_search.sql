@@ -25,7 +25,11 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER posts_search_vector BEFORE INSERT OR UPDATE OF message, original_id ON posts
+-- A bulk import sends each post's words, computed the same way by the
+-- importer; every other write leaves them to this trigger.
+CREATE TRIGGER posts_search_vector_insert BEFORE INSERT ON posts
+    FOR EACH ROW WHEN (NEW.search_vector IS NULL) EXECUTE FUNCTION posts_search_vector_set();
+CREATE TRIGGER posts_search_vector_update BEFORE UPDATE OF message, original_id ON posts
     FOR EACH ROW EXECUTE FUNCTION posts_search_vector_set();
 
 CREATE INDEX posts_search_idx ON posts USING gin (search_vector);

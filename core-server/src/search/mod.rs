@@ -17,7 +17,7 @@ use async_trait::async_trait;
 
 pub use crate::store::PostSearch;
 pub use query::{parse_search, SearchQuery};
-pub use terms::{IndexLanguage, SearchTerm, TermKind};
+pub use terms::{tsvector_literal, IndexLanguage, SearchTerm, TermKind};
 
 use crate::error::Result;
 use crate::model::Post;

@@ -103,6 +103,45 @@ impl SearchTerm {
     }
 }
 
+/// A message's words as a PostgreSQL `tsvector` literal: what
+/// `post_search_vector` (see the migrations) computes from it, without the
+/// database's parser. Bulk writes send it so the database only stores it.
+/// As PostgreSQL does, words of 2,047 bytes or more are left out, positions
+/// stop at 16,383 and a word keeps at most 255 of them.
+pub fn tsvector_literal(message: &str) -> String {
+    use std::collections::BTreeMap;
+    const MAX_WORD_BYTES: usize = 2047;
+    const MAX_POSITION: u32 = 16_383;
+    const MAX_POSITIONS: usize = 255;
+    let mut lexemes: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let words = message
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && w.len() < MAX_WORD_BYTES);
+    for (i, word) in words.enumerate() {
+        // Letter by letter, as the database lower-cases (no final-sigma rule).
+        let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+        let position = u32::try_from(i + 1)
+            .unwrap_or(MAX_POSITION)
+            .min(MAX_POSITION);
+        let positions = lexemes.entry(lower).or_default();
+        if positions.len() < MAX_POSITIONS && positions.last() != Some(&position) {
+            positions.push(position);
+        }
+    }
+    let mut out = String::new();
+    for (lexeme, positions) in &lexemes {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push('\'');
+        out.push_str(lexeme);
+        out.push_str("':");
+        let list: Vec<String> = positions.iter().map(u32::to_string).collect();
+        out.push_str(&list.join(","));
+    }
+    out
+}
+
 /// The query language of a full-text index, for combining terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IndexLanguage {
@@ -159,6 +198,15 @@ mod tests {
         assert_eq!(SearchTerm::word("#release-2").words(), vec!["release", "2"]);
         assert_eq!(SearchTerm::word("café").words(), vec!["café"]);
         assert!(SearchTerm::word("%%").words().is_empty());
+    }
+
+    #[test]
+    fn a_tsvector_literal_lists_each_word_with_its_positions() {
+        assert_eq!(
+            tsvector_literal("Ship it, ship IT now: 100% done_ish"),
+            "'100':6 'done':7 'ish':8 'it':2,4 'now':5 'ship':1,3"
+        );
+        assert_eq!(tsvector_literal("...!"), "");
     }
 
     #[test]

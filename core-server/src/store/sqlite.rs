@@ -130,6 +130,9 @@ const SEARCH_LANGUAGE: crate::search::IndexLanguage = crate::search::IndexLangua
 /// The planner's statistics, from a sample of each index (quick on any size).
 const REFRESH_STATISTICS: &str = "PRAGMA analysis_limit = 1000; ANALYZE;";
 
+/// The FTS5 triggers tokenize imported posts themselves.
+const BULK_POST_WORDS: bool = false;
+
 /// Counts the matches of an FTS5 query, up to a cap (`$2`).
 const SEARCH_PROBE: Option<&str> = Some(
     "SELECT COUNT(*) FROM (SELECT rowid FROM post_search WHERE post_search MATCH $1 LIMIT $2)",

@@ -38,6 +38,24 @@ async fn insert_chunks<M: Record + Sync>(
     Ok(inserted)
 }
 
+/// Inserts posts in chunks like `insert_chunks`; where the dialect stores
+/// words the importer computes (`BULK_POST_WORDS`), with them.
+async fn insert_post_chunks(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    posts: &[&Post],
+    filter: &str,
+) -> Result<u64> {
+    if !super::super::BULK_POST_WORDS {
+        return insert_chunks(tx, posts, filter, "id").await;
+    }
+    let mut inserted = 0;
+    for chunk in posts.chunks(ROWS_PER_INSERT) {
+        let mut q = insert_new_posts_with_words(chunk.iter().copied(), filter, "id");
+        inserted += q.build().execute(&mut **tx).await?.rows_affected();
+    }
+    Ok(inserted)
+}
+
 fn refs<T>(items: &[T]) -> Vec<&T> {
     items.iter().collect()
 }
@@ -50,8 +68,8 @@ impl BulkStore for Backend {
         let reply_filter = format!("{NOT_STORED_UNDER_ANOTHER_ID} AND {ROOT_STORED}");
         let mut tx = self.write.begin().await?;
         let mut new_posts =
-            insert_chunks(&mut tx, &roots, NOT_STORED_UNDER_ANOTHER_ID, "id").await?;
-        new_posts += insert_chunks(&mut tx, &replies, &reply_filter, "id").await?;
+            insert_post_chunks(&mut tx, &roots, NOT_STORED_UNDER_ANOTHER_ID).await?;
+        new_posts += insert_post_chunks(&mut tx, &replies, &reply_filter).await?;
         let reactions = "post_id, user_id, emoji_name";
         insert_chunks(&mut tx, &refs(&batch.reactions), POST_STORED, reactions).await?;
         insert_chunks(&mut tx, &refs(&batch.files), POST_STORED, "id").await?;

@@ -150,3 +150,29 @@ pub(crate) fn insert_new<'a, M: Record + 'a>(
     ));
     q
 }
+
+/// `insert_new` for posts, each with its words bound as `search_vector` (a
+/// `tsvector` literal, see `crate::search::tsvector_literal`): the database
+/// stores them instead of computing them (PostgreSQL only).
+pub(crate) fn insert_new_posts_with_words<'a>(
+    posts: impl IntoIterator<Item = &'a crate::model::Post>,
+    filter: &str,
+    keys: &str,
+) -> QueryBuilder<'a, Db> {
+    let columns = crate::model::Post::TABLE.columns();
+    let mut q = QueryBuilder::<Db>::new(format!("WITH v ({columns}, search_vector) AS ("));
+    q.push_values(posts, |mut row, post| {
+        let row = post.bind_to(&mut row);
+        let words = post
+            .original_id
+            .is_empty()
+            .then(|| crate::search::tsvector_literal(&post.message));
+        row.push_bind(words);
+    });
+    q.push(format!(
+        ") INSERT INTO posts ({columns}, search_vector) \
+         SELECT {columns}, CAST(search_vector AS tsvector) FROM v WHERE {filter} \
+         ON CONFLICT ({keys}) DO NOTHING"
+    ));
+    q
+}
