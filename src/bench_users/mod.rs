@@ -64,6 +64,12 @@ pub struct UsersArgs {
     /// thresholds hold.
     #[arg(long, default_value_t = 20000)]
     max_users: usize,
+    /// Accounts made (with their team and channel memberships) before the
+    /// first step, as load-test-ng's set-up does; the ramp makes any more
+    /// it needs. Making an account hashes its password, which on a loaded
+    /// server would take the place of the load being measured. 0: none.
+    #[arg(long, default_value_t = 0)]
+    accounts: usize,
     /// Teams of the set-up data (load-test-ng's default: 2).
     #[arg(long, default_value_t = 2)]
     teams: usize,

@@ -109,6 +109,10 @@ pub async fn run(args: UsersArgs) -> anyhow::Result<()> {
             .map_or(String::new(), |c| format!(", server CPU ≤ {c} % of {cores} cores")),
     );
 
+    if args.accounts > 0 {
+        grow_users(&api, &admin, &shared.world, args.accounts).await?;
+    }
+
     let (stop_tx, stop_rx) = watch::channel(false);
     let (started_tx, mut started_rx) = mpsc::unbounded_channel();
     let mut tasks = Vec::new();
