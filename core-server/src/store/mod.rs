@@ -108,7 +108,7 @@ impl<'a> ChannelPosts<'a> {
 /// Progress of indexing stored posts for search after an upgrade, as log lines.
 pub(crate) struct SearchBackfillProgress {
     total: i64,
-    done: std::sync::atomic::AtomicU64,
+    done: u64,
     started: std::time::Instant,
 }
 
@@ -120,14 +120,14 @@ impl SearchBackfillProgress {
         );
         SearchBackfillProgress {
             total,
-            done: std::sync::atomic::AtomicU64::new(0),
+            done: 0,
             started: std::time::Instant::now(),
         }
     }
 
-    pub(crate) fn advance(&self, indexed: u64) {
-        use std::sync::atomic::Ordering;
-        let done = self.done.fetch_add(indexed, Ordering::Relaxed) + indexed;
+    pub(crate) fn advance(&mut self, indexed: u64) {
+        self.done += indexed;
+        let done = self.done;
         let percent = if self.total > 0 {
             (done as f64 * 100.0 / self.total as f64).min(100.0)
         } else {
@@ -143,7 +143,7 @@ impl SearchBackfillProgress {
 
     pub(crate) fn finish(&self) {
         tracing::info!(
-            indexed = self.done.load(std::sync::atomic::Ordering::Relaxed),
+            indexed = self.done,
             seconds = self.started.elapsed().as_secs_f64(),
             "stored posts indexed for search"
         );

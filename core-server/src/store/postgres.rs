@@ -153,7 +153,7 @@ async fn backfill_search_index(pool: &Pool<Postgres>) -> Result<()> {
             .bind(&last)
             .fetch_one(pool)
             .await?;
-    let progress = super::SearchBackfillProgress::start(total);
+    let mut progress = super::SearchBackfillProgress::start(total);
     loop {
         let mut tx = pool.begin().await?;
         let (indexed, newest): (i64, Option<String>) = sqlx::query_as(

@@ -88,7 +88,7 @@ async fn backfill_search_index(pool: &Pool<Sqlite>) -> Result<()> {
     .bind(until)
     .fetch_one(pool)
     .await?;
-    let progress = super::SearchBackfillProgress::start(total);
+    let mut progress = super::SearchBackfillProgress::start(total);
     while until > 0 {
         let from = (until - BATCH).max(0);
         let mut tx = pool.begin().await?;

@@ -57,18 +57,21 @@ fn push_text_conditions<'a>(q: &mut QueryBuilder<'a, Db>, search: &PostSearch<'a
         q.push_bind(like_pattern("%", &term.text, "%"));
         q.push(" ESCAPE '\\'");
     };
+    // Excluded words go into the index query of an "and" search; otherwise
+    // they are a condition of their own.
+    let mut excluded_pending = !excluded_words.is_empty();
     if search.any_term {
         if !search.terms.is_empty() {
             q.push(" AND (");
             for (i, term) in search.terms.iter().enumerate() {
                 q.push(if i == 0 { "(" } else { " OR (" });
                 let indexed = lang.term(term);
-                let checked = term.needs_text_check();
-                if let Some(expr) = indexed.clone() {
+                let has_index = indexed.is_some();
+                if let Some(expr) = indexed {
                     push_index_match(q, expr, per_row);
                 }
-                if checked {
-                    if indexed.is_some() {
+                if term.needs_text_check() {
+                    if has_index {
                         q.push(" AND ");
                     }
                     push_like(q, term, false);
@@ -77,29 +80,26 @@ fn push_text_conditions<'a>(q: &mut QueryBuilder<'a, Db>, search: &PostSearch<'a
             }
             q.push(")");
         }
-        if !excluded_words.is_empty() {
-            q.push(" AND NOT (");
-            push_index_match(q, lang.any(&excluded_words), per_row);
-            q.push(")");
-        }
     } else {
         let wanted: Vec<String> = search.terms.iter().filter_map(|t| lang.term(t)).collect();
         if !wanted.is_empty() {
             let mut expr = lang.all(&wanted);
-            if !excluded_words.is_empty() {
+            if excluded_pending {
                 expr = lang.without(expr, &excluded_words);
+                excluded_pending = false;
             }
             q.push(" AND ");
             push_index_match(q, expr, per_row);
-        } else if !excluded_words.is_empty() {
-            q.push(" AND NOT (");
-            push_index_match(q, lang.any(&excluded_words), per_row);
-            q.push(")");
         }
         for term in search.terms.iter().filter(|t| t.needs_text_check()) {
             q.push(" AND ");
             push_like(q, term, false);
         }
+    }
+    if excluded_pending {
+        q.push(" AND NOT (");
+        push_index_match(q, lang.any(&excluded_words), per_row);
+        q.push(")");
     }
     for term in search.excluded.iter().filter(|t| t.needs_text_check()) {
         q.push(" AND ");
