@@ -9,6 +9,9 @@ use core_server::search::parse_search;
 use core_server::store::{PostSearch, Store};
 use sqlx::migrate::Migrator;
 
+#[path = "support/mod.rs"]
+mod support;
+
 /// The first migration with full-text search.
 const SEARCH_MIGRATION: i64 = 20;
 
@@ -127,27 +130,34 @@ async fn sqlite_upgrade_indexes_stored_posts() {
     finds_stored_posts(&url).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_upgrade_indexes_stored_posts() {
-    let base = std::env::var("RUSTCHAT_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-    let name = format!("rustchat_upgrade_{}", core_server::id::new_id());
-    let admin =
-        match sqlx::PgPool::connect(&format!("{}/postgres", base.trim_end_matches('/'))).await {
-            Ok(pool) => pool,
-            Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-                panic!("PostgreSQL is required under CI=true: {e}")
-            }
-            Err(e) => {
-                eprintln!("SKIPPED: PostgreSQL unavailable: {e}");
-                return;
-            }
-        };
+/// The URL of a new, empty PostgreSQL database, or `None` (with a note)
+/// when no server runs. Under `CI=true` a missing server fails the test.
+async fn new_postgres_database(prefix: &str) -> Option<String> {
+    let base = support::postgres_base();
+    let base = base.trim_end_matches('/');
+    let admin = match sqlx::PgPool::connect(&format!("{base}/postgres")).await {
+        Ok(pool) => pool,
+        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("PostgreSQL is required under CI=true: {e}")
+        }
+        Err(e) => {
+            eprintln!("SKIPPED: PostgreSQL unavailable: {e}");
+            return None;
+        }
+    };
+    let name = format!("{prefix}_{}", core_server::id::new_id());
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&admin)
         .await
         .expect("database");
-    let url = format!("{}/{}", base.trim_end_matches('/'), name);
+    Some(format!("{base}/{name}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_upgrade_indexes_stored_posts() {
+    let Some(url) = new_postgres_database("rustchat_upgrade").await else {
+        return;
+    };
     let pool = sqlx::PgPool::connect(&url).await.expect("postgres");
     migrator_before_search("postgres")
         .await
@@ -165,24 +175,11 @@ async fn postgres_upgrade_indexes_stored_posts() {
 /// are the words the database computes for any other write.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_bulk_words_are_the_database_words() {
-    let base = std::env::var("RUSTCHAT_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-    let url = format!(
-        "{}/rustchat_words_{}",
-        base.trim_end_matches('/'),
-        core_server::id::new_id()
-    );
-    let store = match core_server::store::open(&url, 2).await {
-        Ok(store) => store,
-        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("PostgreSQL is required under CI=true: {e}")
-        }
-        Err(e) => {
-            eprintln!("SKIPPED: PostgreSQL unavailable: {e}");
-            return;
-        }
+    let Some(url) = new_postgres_database("rustchat_words").await else {
+        return;
     };
-    drop(store);
+    // Migrated by the store, which defines the database's function.
+    drop(core_server::store::open(&url, 2).await.expect("store"));
     let pool = sqlx::PgPool::connect(&url).await.expect("postgres");
     let long_word = "x".repeat(3000);
     let messages = [
