@@ -3,7 +3,7 @@
 //! reactions), to measure imports with.
 
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use serde_json::json;
@@ -27,35 +27,73 @@ pub struct BulkFileArgs {
     replies: u64,
 }
 
-pub fn write(args: &BulkFileArgs) -> anyhow::Result<()> {
-    let file = std::fs::File::create(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    let mut line = |value: serde_json::Value| -> anyhow::Result<()> {
-        serde_json::to_writer(&mut out, &value)?;
-        out.write_all(b"\n")?;
+/// A bulk file being written, one JSON object a line.
+pub struct BulkWriter {
+    out: BufWriter<std::fs::File>,
+}
+
+impl BulkWriter {
+    pub fn create(path: &Path) -> anyhow::Result<Self> {
+        let file = std::fs::File::create(path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        Ok(BulkWriter {
+            out: BufWriter::with_capacity(1 << 20, file),
+        })
+    }
+
+    pub fn line(&mut self, value: serde_json::Value) -> anyhow::Result<()> {
+        serde_json::to_writer(&mut self.out, &value)?;
+        self.out.write_all(b"\n")?;
         Ok(())
-    };
+    }
+
+    /// The version line, team `bench`, `channels` channels (every fifth
+    /// private) and `users` users `user{n}` in all of them; `user0` gets
+    /// `password` when one is given.
+    pub fn workspace(
+        &mut self,
+        channels: u64,
+        users: u64,
+        password: Option<&str>,
+    ) -> anyhow::Result<()> {
+        self.line(json!({"type": "version", "version": 1}))?;
+        self.line(
+            json!({"type": "team", "team": {"name": "bench", "display_name": "Bench", "type": "O"}}),
+        )?;
+        for c in 0..channels {
+            self.line(json!({"type": "channel", "channel": {
+                "team": "bench", "name": format!("channel-{c}"),
+                "display_name": format!("Channel {c}"), "type": if c % 5 == 4 { "P" } else { "O" }
+            }}))?;
+        }
+        let memberships: Vec<serde_json::Value> = (0..channels)
+            .map(|c| json!({"name": format!("channel-{c}"), "roles": "channel_user"}))
+            .collect();
+        for u in 0..users {
+            let mut user = json!({
+                "username": format!("user{u}"), "email": format!("user{u}@bench.example"),
+                "first_name": "User", "last_name": format!("{u}"), "roles": "system_user",
+                "teams": [{"name": "bench", "roles": "team_user", "channels": memberships}]
+            });
+            if let Some(password) = password.filter(|_| u == 0) {
+                user["password"] = json!(password);
+            }
+            self.line(json!({"type": "user", "user": user}))?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> anyhow::Result<()> {
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+pub fn write(args: &BulkFileArgs) -> anyhow::Result<()> {
+    let mut out = BulkWriter::create(&args.out)?;
     let channels = args.channels.max(1);
     let users = args.users.max(1);
-    line(json!({"type": "version", "version": 1}))?;
-    line(json!({"type": "team", "team": {"name": "bench", "display_name": "Bench", "type": "O"}}))?;
-    for c in 0..channels {
-        line(json!({"type": "channel", "channel": {
-            "team": "bench", "name": format!("channel-{c}"),
-            "display_name": format!("Channel {c}"), "type": if c % 5 == 4 { "P" } else { "O" }
-        }}))?;
-    }
-    let memberships: Vec<serde_json::Value> = (0..channels)
-        .map(|c| json!({"name": format!("channel-{c}"), "roles": "channel_user"}))
-        .collect();
-    for u in 0..users {
-        line(json!({"type": "user", "user": {
-            "username": format!("user{u}"), "email": format!("user{u}@bench.example"),
-            "first_name": "User", "last_name": format!("{u}"), "roles": "system_user",
-            "teams": [{"name": "bench", "roles": "team_user", "channels": memberships}]
-        }}))?;
-    }
+    out.workspace(channels, users, None)?;
     let start = 1_600_000_000_000i64;
     let mut written = 0u64;
     let mut root = 0u64;
@@ -90,11 +128,11 @@ pub fn write(args: &BulkFileArgs) -> anyhow::Result<()> {
             post["reactions"] = json!([{"user": format!("user{}", (author + 1) % users),
                 "emoji_name": "thumbsup", "create_at": at + 500}]);
         }
-        line(json!({"type": "post", "post": post}))?;
+        out.line(json!({"type": "post", "post": post}))?;
         written += 1 + replies_here;
         root += 1;
     }
-    out.flush()?;
+    out.finish()?;
     println!(
         "wrote {} ({} posts in {} root posts, {} channels, {} users)",
         args.out.display(),

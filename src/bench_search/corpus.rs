@@ -6,7 +6,6 @@
 //! fifth root post with replies); `user0` has a password and searches.
 
 use std::collections::HashSet;
-use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -203,36 +202,9 @@ pub fn write(args: &SearchFileArgs) -> anyhow::Result<()> {
         },
     ];
 
-    let file = std::fs::File::create(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    let mut line = |value: serde_json::Value| -> anyhow::Result<()> {
-        serde_json::to_writer(&mut out, &value)?;
-        out.write_all(b"\n")?;
-        Ok(())
-    };
-    line(json!({"type": "version", "version": 1}))?;
-    line(json!({"type": "team", "team": {"name": "bench", "display_name": "Bench", "type": "O"}}))?;
-    for c in 0..channels {
-        line(json!({"type": "channel", "channel": {
-            "team": "bench", "name": format!("channel-{c}"),
-            "display_name": format!("Channel {c}"), "type": if c % 5 == 4 { "P" } else { "O" }
-        }}))?;
-    }
-    let memberships: Vec<serde_json::Value> = (0..channels)
-        .map(|c| json!({"name": format!("channel-{c}"), "roles": "channel_user"}))
-        .collect();
-    for u in 0..users {
-        let mut user = json!({
-            "username": format!("user{u}"), "email": format!("user{u}@bench.example"),
-            "first_name": "User", "last_name": format!("{u}"), "roles": "system_user",
-            "teams": [{"name": "bench", "roles": "team_user", "channels": memberships}]
-        });
-        if u == 0 {
-            user["password"] = json!(SEARCHER_PASSWORD);
-        }
-        line(json!({"type": "user", "user": user}))?;
-    }
+    let mut out = crate::bench_bulk::BulkWriter::create(&args.out)?;
+    // `user0` searches: the one account with a password.
+    out.workspace(channels, users, Some(SEARCHER_PASSWORD))?;
 
     let mut message = |rng: &mut StdRng, at: i64, author: u64, channel: u64| -> String {
         let n = rng.gen_range(4..=20);
@@ -293,11 +265,11 @@ pub fn write(args: &SearchFileArgs) -> anyhow::Result<()> {
                 .collect();
             post["replies"] = json!(replies);
         }
-        line(json!({"type": "post", "post": post}))?;
+        out.line(json!({"type": "post", "post": post}))?;
         written += 1 + replies_here;
         root += 1;
     }
-    out.flush()?;
+    out.finish()?;
 
     let searches = tracked
         .into_iter()
