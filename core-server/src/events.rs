@@ -299,16 +299,25 @@ impl CoreEvent {
 pub trait LocalDelivery: Send + Sync {
     /// Delivers an event to the local connections allowed to see it; must not block.
     fn dispatch(&self, event: &Arc<CoreEvent>);
+
+    /// Delivers the event found at `position` of the cluster's stream.
+    fn dispatch_at(&self, position: crate::realtime::position::Position, event: &Arc<CoreEvent>) {
+        let _ = position;
+        self.dispatch(event);
+    }
 }
 
 /// Where published events go beyond this node (the Redis link).
 pub trait ClusterSink: Send + Sync {
-    /// Hands an event over for the other nodes; must not block.
-    fn forward(&self, event: &Arc<CoreEvent>);
+    /// Takes an event for the cluster's stream, from which every node (this
+    /// one too) delivers it. `false` when the link cannot take it now: the
+    /// caller delivers it here at once. Must not block.
+    fn forward(&self, event: &Arc<CoreEvent>) -> bool;
 }
 
-/// Fan-out of core events: straight to this node's hub, to the other nodes
-/// through the cluster link when there is one, and to in-process subscribers.
+/// Fan-out of core events: to this node's hub and in-process subscribers,
+/// in a cluster through the cluster's stream, so that every node delivers
+/// every event in the same order.
 #[derive(Clone)]
 pub struct EventBus {
     sender: broadcast::Sender<Arc<CoreEvent>>,
@@ -337,21 +346,29 @@ impl EventBus {
         self.publish_event(CoreEvent::new(kind, audience));
     }
 
-    /// Publishes a prepared event. Local sockets get it first, so a node
-    /// keeps serving its own users whatever happens to the cluster link.
+    /// Publishes a prepared event: through the cluster's stream when there is
+    /// one and it is reachable; otherwise here at once, so a node keeps
+    /// serving its own users whatever happens to the cluster link.
     pub fn publish_event(&self, event: CoreEvent) {
         let event = Arc::new(event);
-        self.local.dispatch(&event);
         if let Some(cluster) = self.cluster.get() {
-            cluster.forward(&event);
+            if cluster.forward(&event) {
+                return;
+            }
         }
+        self.deliver_unordered(event);
+    }
+
+    /// Delivers an event here, outside the cluster's order.
+    pub fn deliver_unordered(&self, event: Arc<CoreEvent>) {
+        self.local.dispatch(&event);
         let _ = self.sender.send(event);
     }
 
-    /// Delivers an event that another node published (it is not forwarded again).
-    pub fn deliver_remote(&self, event: CoreEvent) {
+    /// Delivers the event read at `position` of the cluster's stream.
+    pub fn deliver_at(&self, position: crate::realtime::position::Position, event: CoreEvent) {
         let event = Arc::new(event);
-        self.local.dispatch(&event);
+        self.local.dispatch_at(position, &event);
         let _ = self.sender.send(event);
     }
 

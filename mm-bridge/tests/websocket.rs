@@ -646,6 +646,70 @@ async fn a_thousand_posts_on_node_a_arrive_in_order_on_node_b() {
     assert_eq!(received, expected);
 }
 
+/// A connection dropped on one node resumes on the other (as after its node
+/// died, behind a load balancer): no hello, exactly the missed events, and
+/// the numbering carries on.
+#[tokio::test]
+async fn a_connection_dropped_on_node_b_resumes_on_node_a_with_nothing_missed() {
+    let Some(Linked {
+        a,
+        b,
+        alice,
+        bob_token,
+        channel,
+        bob: _bob,
+    }) = linked_cluster().await
+    else {
+        return;
+    };
+    let mut socket = b.socket(&bob_token, "").await;
+    let hello = next_frame(&mut socket, Duration::from_secs(5))
+        .await
+        .expect("hello");
+    let connection_id = hello["data"]["connection_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    post(&a.core, &alice, &channel, "before").await;
+    let seen = events_until(&mut socket, "posted").await;
+    let next = seen.last().and_then(|e| e["seq"].as_i64()).expect("seq") + 1;
+    // Node B checkpoints its connections about once a second.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    socket.close(None).await.expect("close");
+    drop(socket);
+    for i in 0..5 {
+        post(&b.core, &alice, &channel, &format!("missed {i}")).await;
+    }
+
+    let query = format!("?connection_id={connection_id}&sequence_number={next}");
+    let mut socket = a.socket(&bob_token, &query).await;
+    let mut replayed: Vec<Value> = Vec::new();
+    while replayed.iter().filter(|e| e["event"] == "posted").count() < 5 {
+        let event = next_frame(&mut socket, Duration::from_secs(5))
+            .await
+            .unwrap_or_else(|| panic!("no replayed event after {replayed:?}"));
+        assert_ne!(event["event"], "hello", "node A gave a fresh hello");
+        replayed.push(event);
+    }
+    let messages: Vec<String> = replayed
+        .iter()
+        .filter(|e| e["event"] == "posted")
+        .map(posted_message)
+        .collect();
+    assert_eq!(
+        messages,
+        (0..5).map(|i| format!("missed {i}")).collect::<Vec<_>>()
+    );
+    let seqs: Vec<i64> = replayed.iter().filter_map(|e| e["seq"].as_i64()).collect();
+    let end = next + seqs.len() as i64;
+    assert_eq!(seqs, (next..end).collect::<Vec<_>>());
+
+    post(&b.core, &alice, &channel, "after").await;
+    let rest = events_until(&mut socket, "posted").await;
+    assert_eq!(posted_message(rest.last().expect("one")), "after");
+    assert_eq!(rest[0]["seq"].as_i64(), Some(end), "no gap, no repeat");
+}
+
 /// Ending a session on one node closes its sockets on the other: the
 /// revocation travels the cluster link like any event.
 #[tokio::test]

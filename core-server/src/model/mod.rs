@@ -82,7 +82,7 @@ pub struct Page<T> {
 }
 
 /// Where a user belongs: what the realtime hub filters events by.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Memberships {
     /// `(channel_id, team_id)`; the team is `""` for direct and group messages.
     pub channels: Vec<(String, String)>,

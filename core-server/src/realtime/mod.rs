@@ -6,15 +6,24 @@ pub mod conn;
 mod frame;
 mod hub;
 pub mod origin;
+pub mod position;
 mod presence;
 
 use std::sync::Arc;
 
 pub use conn::{close, drive, ConnContext, Protocol, Reply};
 pub use frame::{Delivery, Frame, WireFormat};
-pub use hub::{Attach, Attached, Hub, HubLimits, HubStats, Kick, Refused, Resume};
+pub use hub::{
+    Attach, Attached, Checkpoint, CheckpointRecord, CheckpointStore, DueCheckpoints, Hub,
+    HubLimits, HubStats, Kick, Rebuilt, Refused, Resume,
+};
 
 use crate::services::{Actor, Core};
+
+/// How often, and how long apart, a resumption waits for this node to read
+/// the stream as far as the client's previous node had.
+const REBUILD_ATTEMPTS: usize = 100;
+const REBUILD_WAIT: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// Why a socket could not attach.
 #[derive(Debug, thiserror::Error)]
@@ -36,14 +45,51 @@ impl Core {
     ) -> Result<Attached, AttachError> {
         self.start_background();
         let memberships = self.store.list_memberships(actor.id()).await?;
-        Ok(self.hub.attach(Attach {
+        let request = Attach {
             user_id: actor.id().to_string(),
             session_id: actor.session.id.clone(),
             admin: actor.is_admin(),
             format,
             memberships,
             resume,
-        })?)
+        };
+        if let Some(attached) = self.resume_from_another_node(&request).await? {
+            return Ok(attached);
+        }
+        Ok(self.hub.attach(request)?)
+    }
+
+    /// Resumes a connection this node does not hold from its checkpoints
+    /// (in a cluster: its node may have died, or the load balancer sent the
+    /// client elsewhere). `None` when it cannot be.
+    async fn resume_from_another_node(
+        &self,
+        request: &Attach,
+    ) -> Result<Option<Attached>, AttachError> {
+        let Some(resume) = request.resume.as_ref() else {
+            return Ok(None);
+        };
+        let Some(store) = self.hub.checkpoint_store() else {
+            return Ok(None);
+        };
+        if self.hub.holds(&resume.connection_id) {
+            return Ok(None);
+        }
+        let Some(record) = store.load(&resume.connection_id).await else {
+            return Ok(None);
+        };
+        for _ in 0..REBUILD_ATTEMPTS {
+            match self.hub.resume_elsewhere(request, &record)? {
+                Rebuilt::Attached(attached) => return Ok(Some(attached)),
+                Rebuilt::NotYet => tokio::time::sleep(REBUILD_WAIT).await,
+                Rebuilt::Impossible | Rebuilt::Local => return Ok(None),
+            }
+        }
+        tracing::warn!(
+            connection_id = %resume.connection_id,
+            "could not resume a connection from another node: this node's events stayed behind"
+        );
+        Ok(None)
     }
 
     /// Statuses of every user with a socket on this node (Mattermost's

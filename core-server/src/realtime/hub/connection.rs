@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::checkpoint::Written;
 use super::{HubLimits, Kick};
 use crate::realtime::frame::{Delivery, Frame, WireFormat};
 
@@ -42,6 +43,10 @@ pub(super) struct Conn {
     /// `next_seq` when the socket went: once the replay buffer has moved past
     /// it, the connection can no longer be resumed and is dropped.
     pub(super) detached_at_seq: i64,
+    /// Numbered outside the cluster's order: no other node can rebuild it.
+    pub(super) diverged: bool,
+    /// Its checkpoints as last written.
+    pub(super) written: Written,
 }
 
 impl Conn {

@@ -4,19 +4,42 @@
 
 use std::sync::Arc;
 
+use super::changes::{after_delivery, before_delivery};
 use super::state::State;
 use super::Hub;
-use crate::events::{Audience, CoreEvent, EventKind, LocalDelivery};
-use crate::model::roles;
+use crate::events::{Audience, CoreEvent, LocalDelivery};
 use crate::realtime::frame::Frame;
+use crate::realtime::position::Position;
 
 impl Hub {
-    /// Delivers an event to every local connection allowed to see it.
+    /// Delivers an event to every local connection allowed to see it, outside
+    /// the cluster's order (a single node, or a cluster whose link is down).
     pub fn dispatch(&self, event: &CoreEvent) {
         let mut guard = self.lock();
         let state = &mut *guard;
-        state.before_delivery(&event.kind);
-        let droppable = event.kind.is_droppable();
+        // A connection numbered outside the cluster's order can no longer be
+        // rebuilt by another node.
+        let diverges = state.ordered;
+        self.deliver(state, event, diverges);
+    }
+
+    /// Delivers the event at `position` of the cluster's stream, and keeps it
+    /// for rebuilding connections resumed here from another node.
+    pub fn dispatch_at(&self, position: Position, event: &Arc<CoreEvent>) {
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        if state.position.is_some_and(|p| p >= position) {
+            return; // already delivered (a re-read after a reconnect)
+        }
+        state.remember(position, event.clone(), &self.limits);
+        self.deliver(state, event, false);
+    }
+
+    fn deliver(&self, state: &mut State, event: &CoreEvent, diverges: bool) {
+        before_delivery(state, &event.kind);
+        // Skipping events for lagging sockets is only safe while no other
+        // node has to number this connection's events the same way.
+        let droppable = event.kind.is_droppable() && !state.ordered;
         let mut encoded: Vec<(&'static str, bool, Option<Arc<Frame>>)> = Vec::new();
         let mut hopeless: Vec<Arc<str>> = Vec::new();
         let State {
@@ -59,6 +82,7 @@ impl Hub {
                 };
                 if let Some(frame) = frame {
                     conn.push(frame, droppable, &self.limits);
+                    conn.diverged |= diverges;
                     if conn.link.is_none()
                         && conn.next_seq - conn.detached_at_seq > self.limits.replay as i64
                     {
@@ -72,7 +96,7 @@ impl Hub {
         for id in &hopeless {
             state.remove(id);
         }
-        state.after_delivery(&event.kind);
+        after_delivery(state, &event.kind);
     }
 }
 
@@ -80,75 +104,8 @@ impl LocalDelivery for Hub {
     fn dispatch(&self, event: &Arc<CoreEvent>) {
         Hub::dispatch(self, event);
     }
-}
 
-impl State {
-    /// Memberships that must hold before an event is delivered (a new member
-    /// hears about their own joining).
-    fn before_delivery(&mut self, kind: &EventKind) {
-        match kind {
-            EventKind::ChannelCreated {
-                channel,
-                member_ids,
-                ..
-            } => {
-                for user_id in member_ids {
-                    self.join_channel(user_id, &channel.id, &channel.team_id);
-                }
-            }
-            EventKind::ChannelMemberAdded { channel, user_id } => {
-                self.join_channel(user_id, &channel.id, &channel.team_id);
-            }
-            // What a user's sockets are sent (other users' e-mail addresses,
-            // for one) follows their roles from the change on.
-            EventKind::UserRolesUpdated { user_id, roles } => {
-                let admin = roles::has(roles, roles::SYSTEM_ADMIN);
-                self.set_admin(user_id, admin);
-            }
-            EventKind::TeamMemberAdded {
-                team_id,
-                user_id,
-                channel_ids,
-            } => {
-                self.join_team(user_id, team_id);
-                for channel_id in channel_ids {
-                    self.join_channel(user_id, channel_id, team_id);
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// Memberships that end once an event is delivered (a removed member
-    /// still hears about their own removal), and sockets that must close.
-    fn after_delivery(&mut self, kind: &EventKind) {
-        match kind {
-            EventKind::ChannelMemberRemoved {
-                channel, user_id, ..
-            } => self.leave_channel(user_id, &channel.id),
-            EventKind::TeamMemberRemoved { team_id, user_id } => self.leave_team(user_id, team_id),
-            EventKind::SessionRevoked { session_id, .. } => {
-                let ended: Vec<Arc<str>> = self
-                    .conns
-                    .iter()
-                    .filter(|(_, c)| c.session_id == *session_id)
-                    .map(|(id, _)| id.clone())
-                    .collect();
-                for id in &ended {
-                    self.remove(id);
-                }
-            }
-            EventKind::UserUpdated { user } if user.delete_at != 0 => {
-                let ended: Vec<Arc<str>> = self
-                    .users
-                    .get(user.id.as_str())
-                    .map(|u| u.conns.clone())
-                    .unwrap_or_default();
-                for id in &ended {
-                    self.remove(id);
-                }
-            }
-            _ => {}
-        }
+    fn dispatch_at(&self, position: Position, event: &Arc<CoreEvent>) {
+        Hub::dispatch_at(self, position, event);
     }
 }

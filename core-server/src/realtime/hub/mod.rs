@@ -3,14 +3,17 @@
 //! resumption). Delivery never waits on a socket: each connection has a
 //! bounded queue, and one that stays full is told to close and may resume.
 
+mod changes;
+mod checkpoint;
 mod connection;
 mod dispatch;
+mod rebuild;
 mod state;
 #[cfg(test)]
 mod tests;
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot};
@@ -19,6 +22,10 @@ use super::frame::{Delivery, WireFormat};
 use crate::model::Memberships;
 use connection::{Conn, Link};
 use state::State;
+
+use crate::realtime::position::Position;
+pub use checkpoint::{Checkpoint, CheckpointRecord, CheckpointStore, DueCheckpoints};
+pub use rebuild::Rebuilt;
 
 /// Sizes and limits of the hub.
 #[derive(Debug, Clone)]
@@ -110,6 +117,8 @@ pub struct HubStats {
 pub struct Hub {
     limits: HubLimits,
     state: Mutex<State>,
+    /// Where the cluster keeps checkpoints, once events come in its order.
+    checkpoints: OnceLock<Arc<dyn CheckpointStore>>,
 }
 
 impl Default for Hub {
@@ -124,6 +133,7 @@ impl Hub {
         Hub {
             limits,
             state: Mutex::new(State::default()),
+            checkpoints: OnceLock::new(),
         }
     }
 
@@ -138,6 +148,29 @@ impl Hub {
     /// The hub's limits.
     pub fn limits(&self) -> &HubLimits {
         &self.limits
+    }
+
+    /// From now on events come in the cluster's order ([`Hub::dispatch_at`]),
+    /// and connections held by other nodes can be resumed here from the
+    /// checkpoints in `store`.
+    pub fn set_ordered(&self, store: Arc<dyn CheckpointStore>) {
+        let _ = self.checkpoints.set(store);
+        self.lock().ordered = true;
+    }
+
+    /// Where the cluster's checkpoints are, in a cluster.
+    pub fn checkpoint_store(&self) -> Option<Arc<dyn CheckpointStore>> {
+        self.checkpoints.get().cloned()
+    }
+
+    /// Notes the stream position this node starts reading after.
+    pub fn start_at(&self, position: Position) {
+        self.lock().start_at(position);
+    }
+
+    /// The last stream position delivered here.
+    pub fn position(&self) -> Option<Position> {
+        self.lock().position
     }
 
     /// Attaches a socket: a fresh connection (its `hello` queued at seq 0) or
@@ -236,6 +269,8 @@ impl Hub {
             generation,
             inactive_since: None,
             detached_at_seq: 0,
+            diverged: false,
+            written: Default::default(),
         };
         conn.push(hello, false, &self.limits);
         state.conns.insert(id.clone(), conn);

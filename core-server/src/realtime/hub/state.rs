@@ -2,13 +2,19 @@
 //! channels and teams they belong to, indexed both ways so an event finds
 //! its recipients without a scan. Membership changes keep the index current.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::changes::MembershipChanges;
 use super::connection::Conn;
-use super::Kick;
+use super::{HubLimits, Kick};
+use crate::events::CoreEvent;
 use crate::model::Memberships;
+use crate::realtime::position::Position;
+
+/// Most stream events a node keeps for rebuilding resumed connections.
+const RECENT_EVENTS: usize = 100_000;
 
 /// A connected user: their connections and what they may see.
 #[derive(Default)]
@@ -31,6 +37,51 @@ pub(super) struct State {
     pub(super) channel_team: HashMap<String, String>,
     pub(super) active: usize,
     pub(super) next_generation: u64,
+    /// Whether events come in the cluster's order (then every node numbers a
+    /// connection's events alike, and may rebuild it).
+    pub(super) ordered: bool,
+    /// The last stream position delivered here.
+    pub(super) position: Option<Position>,
+    /// Stream events after `recent_from`, oldest first, for rebuilding.
+    pub(super) recent: VecDeque<(Position, Instant, Arc<CoreEvent>)>,
+    /// Every stream event after this position is in `recent`.
+    pub(super) recent_from: Option<Position>,
+}
+
+impl State {
+    /// Notes where this node starts reading the stream (events before it
+    /// were never delivered here).
+    pub(super) fn start_at(&mut self, position: Position) {
+        if self.position.is_none() {
+            self.position = Some(position);
+            self.recent_from = Some(position);
+        }
+    }
+
+    /// Keeps a delivered stream event, forgetting the ones no connection can
+    /// still need.
+    pub(super) fn remember(
+        &mut self,
+        position: Position,
+        event: Arc<CoreEvent>,
+        limits: &HubLimits,
+    ) {
+        if self.recent_from.is_none() {
+            // Without a known start, only what follows this event is complete.
+            self.recent_from = Some(self.position.unwrap_or(position));
+        }
+        self.position = Some(position);
+        let now = Instant::now();
+        self.recent.push_back((position, now, event));
+        while let Some((oldest, at, _)) = self.recent.front() {
+            let expired = now.duration_since(*at) > limits.resume_window;
+            if self.recent.len() <= RECENT_EVENTS && !expired {
+                break;
+            }
+            self.recent_from = Some(*oldest);
+            self.recent.pop_front();
+        }
+    }
 }
 
 impl State {
@@ -209,6 +260,51 @@ impl State {
             if let Some(conn) = self.conns.get_mut(conn_id) {
                 conn.admin = admin;
             }
+        }
+    }
+}
+
+impl MembershipChanges for State {
+    fn join_channel(&mut self, user_id: &str, channel_id: &str, team_id: &str) {
+        State::join_channel(self, user_id, channel_id, team_id);
+    }
+
+    fn leave_channel(&mut self, user_id: &str, channel_id: &str) {
+        State::leave_channel(self, user_id, channel_id);
+    }
+
+    fn join_team(&mut self, user_id: &str, team_id: &str) {
+        State::join_team(self, user_id, team_id);
+    }
+
+    fn leave_team(&mut self, user_id: &str, team_id: &str) {
+        State::leave_team(self, user_id, team_id);
+    }
+
+    fn set_admin(&mut self, user_id: &str, admin: bool) {
+        State::set_admin(self, user_id, admin);
+    }
+
+    fn end_session(&mut self, session_id: &str) {
+        let ended: Vec<Arc<str>> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| c.session_id == session_id)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in &ended {
+            self.remove(id);
+        }
+    }
+
+    fn end_user(&mut self, user_id: &str) {
+        let ended: Vec<Arc<str>> = self
+            .users
+            .get(user_id)
+            .map(|u| u.conns.clone())
+            .unwrap_or_default();
+        for id in &ended {
+            self.remove(id);
         }
     }
 }

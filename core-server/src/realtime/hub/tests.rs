@@ -254,3 +254,258 @@ fn a_revoked_session_closes_its_sockets_for_good() {
     assert_eq!(a.kick.try_recv(), Ok(Kick::SessionEnded));
     assert_eq!(hub.stats().resumable_connections, 0);
 }
+
+// ---------------------------------------------------------------------------
+// Cluster order: a connection rebuilt on another node from a checkpoint.
+
+/// Encodes the whole event and the viewer kind, so any difference shows.
+struct Whole;
+
+impl WireFormat for Whole {
+    fn name(&self) -> &'static str {
+        "whole"
+    }
+    fn encode(&self, event: &CoreEvent, admin: bool) -> Option<Frame> {
+        let kind = serde_json::to_value(&event.kind).ok()?;
+        Some(Frame::from_object(&json!({"kind": kind, "admin": admin})))
+    }
+    fn hello(&self, _connection_id: &str, _user_id: &str) -> Frame {
+        Frame::from_object(&json!({"type": "hello"}))
+    }
+}
+
+struct NoStore;
+
+#[async_trait::async_trait]
+impl CheckpointStore for NoStore {
+    async fn load(&self, _connection_id: &str) -> Option<CheckpointRecord> {
+        None
+    }
+}
+
+const START: Position = Position { ms: 1, n: 0 };
+
+fn ordered_hub() -> Hub {
+    let hub = Hub::new(HubLimits {
+        queue: 1024,
+        replay: 512,
+        ..HubLimits::default()
+    });
+    hub.set_ordered(Arc::new(NoStore));
+    hub.start_at(START);
+    hub
+}
+
+fn attach_whole(hub: &Hub, resume: Option<Resume>) -> Attach {
+    let _ = hub;
+    Attach {
+        user_id: "u1".into(),
+        session_id: "session-u1".into(),
+        admin: false,
+        format: Arc::new(Whole),
+        memberships: Memberships {
+            channels: vec![("c1".into(), "t1".into()), ("d1".into(), String::new())],
+            teams: vec!["t1".into()],
+        },
+        resume,
+    }
+}
+
+/// Events that change what u1 sees, and events u1 must or must not see.
+fn eventful_stream() -> Vec<Arc<CoreEvent>> {
+    let typing = CoreEvent::new(
+        EventKind::Typing {
+            channel_id: "c1".into(),
+            parent_id: String::new(),
+            user_id: "u2".into(),
+        },
+        Audience::Channel("c1".into()),
+    );
+    let events = vec![
+        channel_event("c1"),
+        typing,
+        channel_event("c2"),
+        CoreEvent::new(
+            EventKind::ChannelMemberAdded {
+                channel: channel("c2", "t1"),
+                user_id: "u1".into(),
+            },
+            Audience::Channel("c2".into()),
+        ),
+        channel_event("c2"),
+        CoreEvent::new(
+            EventKind::UserRolesUpdated {
+                user_id: "u1".into(),
+                roles: "system_user system_admin".into(),
+            },
+            Audience::User("u1".into()),
+        ),
+        channel_event("c1").omit("u1"),
+        channel_event("c1"),
+        CoreEvent::new(
+            EventKind::TeamMemberRemoved {
+                team_id: "t1".into(),
+                user_id: "u1".into(),
+            },
+            Audience::Team("t1".into()),
+        ),
+        channel_event("c1"),
+        channel_event("c2"),
+        channel_event("d1"),
+        CoreEvent::new(
+            EventKind::SessionRevoked {
+                user_id: "u1".into(),
+                session_id: "another-session".into(),
+            },
+            Audience::User("u1".into()),
+        ),
+        channel_event("d1"),
+    ];
+    events.into_iter().map(Arc::new).collect()
+}
+
+fn at(n: u64) -> Position {
+    Position { ms: 1, n }
+}
+
+fn texts(a: &mut Attached) -> Vec<(i64, String)> {
+    let mut out = Vec::new();
+    while let Ok(d) = a.queue.try_recv() {
+        out.push((d.seq, d.text()));
+    }
+    out
+}
+
+#[test]
+fn a_connection_rebuilt_on_another_node_is_numbered_as_its_first_node_numbered_it() {
+    let events = eventful_stream();
+    let first = ordered_hub();
+    let mut original = first.attach(attach_whole(&first, None)).expect("attach");
+    let id = original.connection_id.to_string();
+    let at_attach = first.due_checkpoints(Duration::from_secs(60));
+    let (_, record_at_attach) = at_attach.write.first().cloned().expect("a checkpoint");
+    let mut midway = None;
+    for (i, event) in events.iter().enumerate() {
+        first.dispatch_at(at(i as u64 + 1), event);
+        if i == 5 {
+            midway = first
+                .due_checkpoints(Duration::from_secs(60))
+                .write
+                .first()
+                .map(|(_, r)| r.clone());
+        }
+    }
+    let sent = texts(&mut original);
+    assert!(sent.len() > 8, "the stream reached u1: {sent:?}");
+    let later = Arc::new(channel_event("d1"));
+    first.dispatch_at(at(100), &later);
+    let later_frame = texts(&mut original);
+    assert_eq!(later_frame.len(), 1);
+    assert_eq!(sent.last().map(|(s, _)| *s), Some(sent.len() as i64 - 1));
+    let midway = midway.expect("a checkpoint midway");
+    assert!(midway.latest.next_seq > 1 && midway.latest.position == at(6));
+
+    for (record, next_seq) in [
+        (&record_at_attach, 1),
+        (&record_at_attach, 4),
+        (&midway, midway.latest.next_seq),
+        (&midway, midway.latest.next_seq + 2),
+        (&midway, sent.len() as i64),
+    ] {
+        let other = ordered_hub();
+        for (i, event) in events.iter().enumerate() {
+            other.dispatch_at(at(i as u64 + 1), event);
+        }
+        let resume = Resume {
+            connection_id: id.clone(),
+            next_seq,
+        };
+        let request = attach_whole(&other, Some(resume));
+        let Rebuilt::Attached(mut resumed) = other
+            .resume_elsewhere(&request, record)
+            .expect("not refused")
+        else {
+            panic!("no resumption from seq {next_seq}");
+        };
+        assert!(resumed.resumed);
+        assert_eq!(*resumed.connection_id, *id);
+        let expected: Vec<(i64, String)> = sent
+            .iter()
+            .filter(|(s, _)| *s >= next_seq)
+            .cloned()
+            .collect();
+        assert_eq!(texts(&mut resumed), expected, "from seq {next_seq}");
+        // Later events go on with the same numbering.
+        other.dispatch_at(at(100), &later);
+        assert_eq!(texts(&mut resumed), later_frame);
+    }
+}
+
+#[test]
+fn a_rebuild_waits_for_the_stream_and_refuses_what_it_cannot_prove() {
+    let events = eventful_stream();
+    let first = ordered_hub();
+    let original = first.attach(attach_whole(&first, None)).expect("attach");
+    let id = original.connection_id.to_string();
+    let (_, record) = first
+        .due_checkpoints(Duration::from_secs(60))
+        .write
+        .first()
+        .cloned()
+        .expect("a checkpoint");
+    for (i, event) in events.iter().enumerate() {
+        first.dispatch_at(at(i as u64 + 1), event);
+    }
+    let other = ordered_hub();
+    other.dispatch_at(at(1), &events[0]);
+    let resume = |next_seq| {
+        attach_whole(
+            &other,
+            Some(Resume {
+                connection_id: id.clone(),
+                next_seq,
+            }),
+        )
+    };
+    // The client saw more than this node has read: wait.
+    assert!(matches!(
+        other.resume_elsewhere(&resume(5), &record),
+        Ok(Rebuilt::NotYet)
+    ));
+    // Someone else's connection, or a client behind every checkpoint.
+    let mut stranger = resume(1);
+    stranger.user_id = "u2".into();
+    assert!(matches!(
+        other.resume_elsewhere(&stranger, &record),
+        Ok(Rebuilt::Impossible)
+    ));
+    assert!(matches!(
+        other.resume_elsewhere(&resume(0), &record),
+        Ok(Rebuilt::Impossible)
+    ));
+    // A node that started reading after the checkpoint cannot prove it.
+    let late = Hub::new(HubLimits::default());
+    late.set_ordered(Arc::new(NoStore));
+    late.start_at(at(1));
+    late.dispatch_at(at(2), &events[1]);
+    assert!(matches!(
+        late.resume_elsewhere(&resume(1), &record),
+        Ok(Rebuilt::Impossible)
+    ));
+}
+
+#[test]
+fn events_outside_the_cluster_order_stop_a_connection_being_checkpointed() {
+    let hub = ordered_hub();
+    let _a = hub.attach(attach_whole(&hub, None)).expect("attach");
+    assert_eq!(hub.due_checkpoints(Duration::from_secs(60)).write.len(), 1);
+    hub.dispatch_at(at(1), &Arc::new(channel_event("c1")));
+    assert_eq!(hub.due_checkpoints(Duration::from_secs(60)).write.len(), 1);
+    // The link was down: delivered at once, outside the stream.
+    hub.dispatch(&channel_event("c1"));
+    let due = hub.due_checkpoints(Duration::from_secs(60));
+    assert!(due.write.is_empty());
+    assert_eq!(due.forget.len(), 1, "its record must go");
+    hub.checkpoints_forgotten(&due.forget);
+    assert!(hub.due_checkpoints(Duration::from_secs(60)).is_empty());
+}
