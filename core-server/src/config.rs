@@ -21,7 +21,7 @@ pub struct Config {
     pub database_max_connections: u32,
     /// Redis URL (`redis://…`) for fan-out between nodes; unset keeps everything in-process.
     pub redis_url: Option<String>,
-    /// Redis pub/sub channel the nodes of one cluster share.
+    /// Redis stream the nodes of one cluster share (also the prefix of their other Redis keys).
     pub redis_channel: String,
     /// S3 bucket for uploaded files; unset keeps files in the data dir.
     pub s3_bucket: Option<String>,

@@ -308,11 +308,16 @@ pub trait LocalDelivery: Send + Sync {
 }
 
 /// Where published events go beyond this node (the Redis link).
+#[async_trait::async_trait]
 pub trait ClusterSink: Send + Sync {
     /// Takes an event for the cluster's stream, from which every node (this
     /// one too) delivers it. `false` when the link cannot take it now: the
     /// caller delivers it here at once. Must not block.
     fn forward(&self, event: &Arc<CoreEvent>) -> bool;
+
+    /// Returns once every event taken so far is in the stream (or was
+    /// delivered here because the link failed).
+    async fn settled(&self);
 }
 
 /// Fan-out of core events: to this node's hub and in-process subscribers,
@@ -370,6 +375,17 @@ impl EventBus {
         let event = Arc::new(event);
         self.local.dispatch_at(position, &event);
         let _ = self.sender.send(event);
+    }
+
+    /// Returns once the events published so far are where every node will
+    /// deliver them: at once on a single node, in a cluster once they are in
+    /// its stream. A write is answered only then, so a client told that its
+    /// post was made can count on every other client getting it, even if
+    /// this node stops right after answering.
+    pub async fn settled(&self) {
+        if let Some(cluster) = self.cluster.get() {
+            cluster.settled().await;
+        }
     }
 
     /// A new subscription, receiving events published from now on.

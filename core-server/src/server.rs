@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::{HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
@@ -115,6 +115,20 @@ fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Answers a write only once the events it published are where every node
+/// will deliver them (see [`crate::events::EventBus::settled`]).
+async fn events_settled(State(core): State<Core>, request: Request, next: Next) -> Response {
+    let reads_only = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let response = next.run(request).await;
+    if !reads_only {
+        core.events.settled().await;
+    }
+    response
+}
+
 /// The whole application: the native API plus `extra` routes (the v4 bridge).
 pub fn app(core: Core, extra: Router<Core>) -> Router {
     let body_limit = core.config.max_body_bytes;
@@ -123,6 +137,7 @@ pub fn app(core: Core, extra: Router<Core>) -> Router {
             crate::api::router().layer(middleware::from_fn_with_state(core.clone(), rate_limit_v1)),
         )
         .merge(extra)
+        .layer(middleware::from_fn_with_state(core.clone(), events_settled))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req

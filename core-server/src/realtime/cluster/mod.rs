@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use crate::events::{ClusterSink, CoreEvent};
 use crate::services::Core;
@@ -56,9 +56,19 @@ impl Health {
 
 struct RedisSink {
     outbox: mpsc::Sender<Arc<CoreEvent>>,
+    /// Events put in the outbox so far (counted with the sending, so the
+    /// count matches the outbox's order).
+    taken: std::sync::Mutex<u64>,
+    /// Events the publisher is done with so far (in the stream, or
+    /// delivered here when the link failed).
+    done: watch::Receiver<u64>,
     health: Arc<Health>,
 }
 
+/// Longest wait of a write for its events to reach the stream.
+const SETTLE_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[async_trait::async_trait]
 impl ClusterSink for RedisSink {
     fn forward(&self, event: &Arc<CoreEvent>) -> bool {
         if !self.health.publishing.load(Ordering::Relaxed)
@@ -66,12 +76,20 @@ impl ClusterSink for RedisSink {
         {
             return false;
         }
+        let mut taken = self.taken.lock().unwrap_or_else(|p| p.into_inner());
         if self.outbox.try_send(event.clone()).is_err() {
             self.health
                 .failed("outbox full", &"events are delivered on this node only");
             return false;
         }
+        *taken += 1;
         true
+    }
+
+    async fn settled(&self) {
+        let target = *self.taken.lock().unwrap_or_else(|p| p.into_inner());
+        let mut done = self.done.clone();
+        let _ = tokio::time::timeout(SETTLE_TIMEOUT, done.wait_for(|d| *d >= target)).await;
     }
 }
 
@@ -116,6 +134,7 @@ pub fn connect(core: &Core) -> Result<(), crate::Error> {
         reading: AtomicBool::new(false),
     });
     let (outbox, inbox) = mpsc::channel(OUTBOX);
+    let (done_tx, done) = watch::channel(0u64);
     core.hub
         .set_ordered(Arc::new(checkpoints::RedisCheckpoints::new(
             client.clone(),
@@ -125,6 +144,7 @@ pub fn connect(core: &Core) -> Result<(), crate::Error> {
         client.clone(),
         keys.clone(),
         inbox,
+        done_tx,
         core.events.clone(),
         health.clone(),
     ));
@@ -140,7 +160,11 @@ pub fn connect(core: &Core) -> Result<(), crate::Error> {
         core.hub.clone(),
         health.clone(),
     ));
-    core.events
-        .set_cluster(Arc::new(RedisSink { outbox, health }));
+    core.events.set_cluster(Arc::new(RedisSink {
+        outbox,
+        taken: std::sync::Mutex::new(0),
+        done,
+        health,
+    }));
     Ok(())
 }

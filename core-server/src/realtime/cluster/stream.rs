@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use redis::streams::{StreamReadOptions, StreamReadReply};
 use redis::AsyncCommands;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use super::{redis_connection, Health, Keys, FIRST_BACKOFF, MAX_BACKOFF};
 use crate::events::{CoreEvent, EventBus};
@@ -30,9 +30,11 @@ pub(super) async fn publish_loop(
     client: redis::Client,
     keys: Keys,
     mut inbox: mpsc::Receiver<Arc<CoreEvent>>,
+    done: watch::Sender<u64>,
     events: EventBus,
     health: Arc<Health>,
 ) {
+    let finished = |n: usize| done.send_modify(|d| *d += n as u64);
     let mut backoff = FIRST_BACKOFF;
     let mut batch: Vec<Arc<CoreEvent>> = Vec::with_capacity(BATCH);
     loop {
@@ -45,6 +47,7 @@ pub(super) async fn publish_loop(
                 // What was handed over meanwhile is delivered here at once.
                 while let Ok(event) = inbox.try_recv() {
                     events.deliver_unordered(event);
+                    finished(1);
                 }
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(MAX_BACKOFF);
@@ -87,6 +90,7 @@ pub(super) async fn publish_loop(
             match sent {
                 Ok(()) => {
                     health.recovered();
+                    finished(batch.len());
                     batch.clear();
                 }
                 Err(e) => {
@@ -94,9 +98,11 @@ pub(super) async fn publish_loop(
                     health.publishing.store(false, Ordering::Relaxed);
                     // Not appended (or not known to be): delivered here, so
                     // this node's users still get them.
+                    let n = batch.len();
                     for event in batch.drain(..) {
                         events.deliver_unordered(event);
                     }
+                    finished(n);
                     break;
                 }
             }

@@ -58,7 +58,7 @@ impl Viewer {
             Audience::User(id) => *id == self.user_id,
             Audience::All => true,
         };
-        addressed && !event.omit_users.iter().any(|u| *u == self.user_id)
+        addressed && !event.omit_users.contains(&self.user_id)
     }
 
     fn memberships(&self) -> Memberships {
