@@ -141,8 +141,8 @@ pub async fn upgrade(
         },
         None => None,
     };
-    ws.read_buffer_size(1024)
-        .write_buffer_size(4 * 1024)
+    ws.read_buffer_size(crate::realtime::conn::READ_BUFFER)
+        .write_buffer_size(crate::realtime::conn::WRITE_BUFFER)
         .max_message_size(MAX_CLIENT_FRAME)
         .max_frame_size(MAX_CLIENT_FRAME)
         .on_upgrade(move |socket| run(socket, core, actor, resume))

@@ -18,8 +18,19 @@ pub const PING_INTERVAL: Duration = Duration::from_secs(60);
 pub const READ_DEADLINE: Duration = Duration::from_secs(100);
 /// A write that takes longer than this means the peer is gone.
 pub const WRITE_DEADLINE: Duration = Duration::from_secs(30);
+/// Bytes a socket buffers before writing, and what it reads at once: most
+/// sockets are idle (and these are per connection), but one write interval's
+/// frames of a busy channel should go out in one write.
+pub const WRITE_BUFFER: usize = 16 * 1024;
+pub const READ_BUFFER: usize = 1024;
 /// Queued frames written in one batch before flushing.
 const WRITE_BATCH: usize = 64;
+/// A socket is written at most once per this interval: a frame that comes
+/// sooner after the last write waits for the interval's end, with whatever
+/// else arrives meanwhile. A quiet socket's frame goes out at once; a busy
+/// one's frames share write calls (and wake-ups, on both ends) instead of
+/// taking one each, which is what limits fan-out to many sockets.
+const WRITE_INTERVAL: Duration = Duration::from_millis(40);
 
 /// Close codes the server uses.
 pub mod close {
@@ -116,6 +127,7 @@ pub async fn drive(
     let mut ping =
         tokio::time::interval_at(tokio::time::Instant::now() + PING_INTERVAL, PING_INTERVAL);
     let mut last_read = Instant::now();
+    let mut last_write: Option<tokio::time::Instant> = None;
     // The socket lives no longer than its session (0: a session that never
     // expires, as an access token's).
     let expires_at = ctx.actor.session.expires_at;
@@ -140,9 +152,14 @@ pub async fn drive(
             }
             next = queue.recv() => {
                 let Some(first) = next else { break };
+                let due = last_write.map(|last| last + WRITE_INTERVAL);
+                if let Some(due) = due.filter(|due| *due > tokio::time::Instant::now()) {
+                    tokio::time::sleep_until(due).await;
+                }
                 if !write_batch(&mut socket, first.text(), &mut queue).await {
                     break;
                 }
+                last_write = Some(tokio::time::Instant::now());
             }
             incoming = socket.recv() => {
                 match incoming {

@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use core_server::realtime::conn::{READ_BUFFER, WRITE_BUFFER};
 use core_server::realtime::{self, close, AttachError, ConnContext, Refused, Resume};
 use core_server::services::{Actor, Core};
 
@@ -29,9 +30,6 @@ pub use encode::V4Wire;
 const AUTH_TIMEOUT: Duration = Duration::from_secs(5);
 /// Largest client frame, as Mattermost's 8 KiB read limit.
 const MAX_CLIENT_FRAME: usize = 8 * 1024;
-/// Small socket buffers: most sockets are idle, and these are per connection.
-const READ_BUFFER: usize = 1024;
-const WRITE_BUFFER: usize = 4 * 1024;
 
 #[derive(Deserialize)]
 pub struct SocketQuery {

@@ -4,8 +4,9 @@
 // spreads them over both nodes), posters post over REST through it, and node 1
 // is killed with SIGKILL while they do. The receivers that were on node 1 see
 // their socket close and reconnect, through the load balancer, to node 2 with
-// their connection_id and sequence_number, as the official client does; the
-// events they missed are kept in Redis, so node 2 resumes their connection.
+// their connection_id and sequence_number, as the official client does; their
+// connection's checkpoint is in Redis and every event is in the cluster's
+// stream, so node 2 resumes their connection where it stood.
 //
 // Checked at the end: (a) some receivers were on node 1 and reconnected;
 // (b) every acknowledged post (createPost answered 201) reached every receiver
