@@ -72,6 +72,37 @@ async fn events_until(socket: &mut Socket, name: &str) -> Vec<Value> {
     }
 }
 
+/// Reads a resumed socket until the posts `missed 0` to `missed 4` are back:
+/// no new hello, the posts in order, and every event from `next` on without
+/// a gap (a status change sent after the last event read is replayed too).
+/// Returns the `seq` the next event gets.
+async fn expect_missed_posts(socket: &mut Socket, next: i64) -> i64 {
+    let mut replayed: Vec<Value> = Vec::new();
+    while replayed.iter().filter(|e| e["event"] == "posted").count() < 5 {
+        let event = next_frame(socket, Duration::from_secs(5))
+            .await
+            .unwrap_or_else(|| panic!("no replayed event after {replayed:?}"));
+        assert_ne!(
+            event["event"], "hello",
+            "a resumed connection got a new hello"
+        );
+        replayed.push(event);
+    }
+    let messages: Vec<String> = replayed
+        .iter()
+        .filter(|e| e["event"] == "posted")
+        .map(posted_message)
+        .collect();
+    assert_eq!(
+        messages,
+        (0..5).map(|i| format!("missed {i}")).collect::<Vec<_>>()
+    );
+    let seqs: Vec<i64> = replayed.iter().filter_map(|e| e["seq"].as_i64()).collect();
+    let end = next + seqs.len() as i64;
+    assert_eq!(seqs, (next..end).collect::<Vec<_>>());
+    end
+}
+
 fn posted_message(event: &Value) -> String {
     let post: Value = serde_json::from_str(
         event["data"]["post"]
@@ -225,36 +256,7 @@ async fn a_resumed_connection_gets_exactly_the_missed_events_and_no_hello() {
     }
     let query = format!("?connection_id={connection_id}&sequence_number={next}");
     let mut bob = w.node.socket(&w.bob_token, &query).await;
-    // Everything from `next` on comes back in order (a status change may have
-    // been sent after the last event bob read: it is replayed too).
-    let mut replayed = Vec::new();
-    while replayed
-        .iter()
-        .filter(|e: &&Value| e["event"] == "posted")
-        .count()
-        < 5
-    {
-        let event = next_frame(&mut bob, Duration::from_secs(5))
-            .await
-            .expect("replayed event");
-        assert_ne!(
-            event["event"], "hello",
-            "a resumed connection got a new hello"
-        );
-        replayed.push(event);
-    }
-    let messages: Vec<String> = replayed
-        .iter()
-        .filter(|e| e["event"] == "posted")
-        .map(posted_message)
-        .collect();
-    assert_eq!(
-        messages,
-        (0..5).map(|i| format!("missed {i}")).collect::<Vec<_>>()
-    );
-    let seqs: Vec<i64> = replayed.iter().filter_map(|e| e["seq"].as_i64()).collect();
-    let end = next + seqs.len() as i64;
-    assert_eq!(seqs, (next..end).collect::<Vec<_>>());
+    let end = expect_missed_posts(&mut bob, next).await;
 
     // And the stream carries on from there, without duplicates.
     post(&w.node.core, &w.alice, &w.town_square, "after").await;
@@ -683,26 +685,7 @@ async fn a_connection_dropped_on_node_b_resumes_on_node_a_with_nothing_missed() 
 
     let query = format!("?connection_id={connection_id}&sequence_number={next}");
     let mut socket = a.socket(&bob_token, &query).await;
-    let mut replayed: Vec<Value> = Vec::new();
-    while replayed.iter().filter(|e| e["event"] == "posted").count() < 5 {
-        let event = next_frame(&mut socket, Duration::from_secs(5))
-            .await
-            .unwrap_or_else(|| panic!("no replayed event after {replayed:?}"));
-        assert_ne!(event["event"], "hello", "node A gave a fresh hello");
-        replayed.push(event);
-    }
-    let messages: Vec<String> = replayed
-        .iter()
-        .filter(|e| e["event"] == "posted")
-        .map(posted_message)
-        .collect();
-    assert_eq!(
-        messages,
-        (0..5).map(|i| format!("missed {i}")).collect::<Vec<_>>()
-    );
-    let seqs: Vec<i64> = replayed.iter().filter_map(|e| e["seq"].as_i64()).collect();
-    let end = next + seqs.len() as i64;
-    assert_eq!(seqs, (next..end).collect::<Vec<_>>());
+    let end = expect_missed_posts(&mut socket, next).await;
 
     post(&b.core, &alice, &channel, "after").await;
     let rest = events_until(&mut socket, "posted").await;

@@ -34,18 +34,8 @@ const h = require('../lib/helpers');
 const {WebSocketClient} = require('@mattermost/client');
 const WebSocket = require('ws');
 
-// The official client builds a CloseEvent when it drops a socket itself (ping
-// timeout, seq mismatch). Browsers have that global; Node 20 does not.
-if (typeof globalThis.CloseEvent === 'undefined') {
-    globalThis.CloseEvent = class CloseEvent extends Event {
-        constructor(type, init = {}) {
-            super(type);
-            this.code = init.code ?? 0;
-            this.reason = init.reason ?? '';
-            this.wasClean = Boolean(init.wasClean);
-        }
-    };
-}
+// The official client needs a CloseEvent, which Node 20 lacks.
+require('../lib/close-event');
 
 const WS_URL = h.newClient().getWebSocketUrl().replace(/^http/i, 'ws');
 const RECEIVERS = 8;

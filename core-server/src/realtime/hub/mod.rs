@@ -273,11 +273,7 @@ impl Hub {
             written: Default::default(),
         };
         conn.push(hello, false, &self.limits);
-        state.conns.insert(id.clone(), conn);
-        if let Some(user) = state.users.get_mut(&user_id) {
-            user.conns.push(id.clone());
-        }
-        let first = state.activate(&user_id);
+        let first = state.insert_conn(id.clone(), conn);
         Ok(Attached {
             connection_id: id,
             generation,

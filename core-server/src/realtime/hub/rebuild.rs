@@ -221,11 +221,7 @@ impl Hub {
             diverged: false,
             written: Default::default(),
         };
-        state.conns.insert(id.clone(), conn);
-        if let Some(user) = state.users.get_mut(&user_id) {
-            user.conns.push(id.clone());
-        }
-        let first = state.activate(&user_id);
+        let first = state.insert_conn(id.clone(), conn);
         Ok(Rebuilt::Attached(Attached {
             connection_id: id,
             generation,

@@ -110,6 +110,17 @@ impl State {
         self.users.insert(user_id.clone(), entry);
     }
 
+    /// Adds a connection with a live socket under its user (already
+    /// indexed); true when it is the user's only live one here.
+    pub(super) fn insert_conn(&mut self, id: Arc<str>, conn: Conn) -> bool {
+        let user_id = conn.user_id.clone();
+        self.conns.insert(id.clone(), conn);
+        if let Some(user) = self.users.get_mut(&user_id) {
+            user.conns.push(id);
+        }
+        self.activate(&user_id)
+    }
+
     pub(super) fn activate(&mut self, user_id: &Arc<str>) -> bool {
         self.active += 1;
         match self.users.get_mut(user_id) {
