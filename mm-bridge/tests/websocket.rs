@@ -72,6 +72,17 @@ async fn events_until(socket: &mut Socket, name: &str) -> Vec<Value> {
     }
 }
 
+/// The connection id a fresh socket's `hello` gives.
+async fn hello_connection_id(socket: &mut Socket) -> String {
+    let hello = next_frame(socket, Duration::from_secs(5))
+        .await
+        .expect("hello");
+    hello["data"]["connection_id"]
+        .as_str()
+        .expect("id")
+        .to_string()
+}
+
 /// Reads a resumed socket until the posts `missed 0` to `missed 4` are back:
 /// no new hello, the posts in order, and every event from `next` on without
 /// a gap (a status change sent after the last event read is replayed too).
@@ -230,13 +241,7 @@ async fn hello_comes_first_and_seq_is_contiguous_after_the_permission_filter() {
 async fn a_resumed_connection_gets_exactly_the_missed_events_and_no_hello() {
     let w = world(Config::default()).await;
     let mut bob = w.node.socket(&w.bob_token, "").await;
-    let hello = next_frame(&mut bob, Duration::from_secs(5))
-        .await
-        .expect("hello");
-    let connection_id = hello["data"]["connection_id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let connection_id = hello_connection_id(&mut bob).await;
     post(&w.node.core, &w.alice, &w.town_square, "before").await;
     let seen = events_until(&mut bob, "posted").await;
     let next = seen.last().and_then(|e| e["seq"].as_i64()).expect("seq") + 1;
@@ -665,13 +670,7 @@ async fn a_connection_dropped_on_node_b_resumes_on_node_a_with_nothing_missed() 
         return;
     };
     let mut socket = b.socket(&bob_token, "").await;
-    let hello = next_frame(&mut socket, Duration::from_secs(5))
-        .await
-        .expect("hello");
-    let connection_id = hello["data"]["connection_id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let connection_id = hello_connection_id(&mut socket).await;
     post(&a.core, &alice, &channel, "before").await;
     let seen = events_until(&mut socket, "posted").await;
     let next = seen.last().and_then(|e| e["seq"].as_i64()).expect("seq") + 1;

@@ -31,11 +31,12 @@ if (!CLUSTER_URL || !NODE1_URL || !NODE1_PID) {
 process.env.MM_URL = CLUSTER_URL;
 
 const h = require('../lib/helpers');
+const {tryParse, withTimeout} = h;
 const {WebSocketClient} = require('@mattermost/client');
 const WebSocket = require('ws');
 
-// The official client needs a CloseEvent, which Node 20 lacks.
-require('../lib/close-event');
+// The official client under Node: its CloseEvent, and a way to stop it for good.
+const {stopWebSocketClient} = require('../lib/websocket-client');
 
 const WS_URL = h.newClient().getWebSocketUrl().replace(/^http/i, 'ws');
 const RECEIVERS = 8;
@@ -49,24 +50,6 @@ const DELIVERY_TIMEOUT_MS = 15000;
 const NODE_HEADER = 'x-cluster-node';
 
 const sleep = h.sleep;
-
-function tryParse(text) {
-    try {
-        return JSON.parse(text);
-    } catch (err) {
-        return undefined;
-    }
-}
-
-function withTimeout(promise, timeoutMs, what) {
-    let timer;
-    return Promise.race([
-        promise,
-        new Promise((resolve, reject) => {
-            timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
-        }),
-    ]).finally(() => clearTimeout(timer));
-}
 
 async function until(check, timeoutMs) {
     const end = Date.now() + timeoutMs;
@@ -191,19 +174,7 @@ class Receiver {
     }
 
     shutdown() {
-        const wsc = this.wsc;
-        wsc.close();
-        wsc.clearReconnectTimeout();
-        wsc.stopPingInterval();
-        const ws = wsc.conn || this.ws;
-        if (ws) {
-            ws.onclose = () => {};
-            ws.onerror = () => {};
-            ws.onopen = () => {};
-            ws.onmessage = () => {};
-            ws.terminate();
-        }
-        wsc.conn = null;
+        stopWebSocketClient(this.wsc, this.ws);
     }
 }
 

@@ -280,7 +280,29 @@ function pendingPostId(userId) {
     return `${userId}:${Date.now()}${rand(4)}`;
 }
 
+/** A frame's JSON, or undefined when it is not JSON. */
+function tryParse(text) {
+    try {
+        return JSON.parse(text);
+    } catch (err) {
+        return undefined;
+    }
+}
+
+/** `promise`, or a rejection naming `what` after `timeoutMs`. */
+function withTimeout(promise, timeoutMs, what) {
+    let timer;
+    return Promise.race([
+        promise,
+        new Promise((resolve, reject) => {
+            timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+        }),
+    ]).finally(() => clearTimeout(timer));
+}
+
 module.exports = {
+    tryParse,
+    withTimeout,
     Client4,
     ClientError,
     MM_URL,

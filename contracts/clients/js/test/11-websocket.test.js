@@ -11,11 +11,12 @@
 const {test, after} = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/helpers');
+const {tryParse, withTimeout} = h;
 const {WebSocketClient} = require('@mattermost/client');
 const WebSocket = require('ws');
 
-// The official client needs a CloseEvent, which Node 20 lacks.
-require('../lib/close-event');
+// The official client under Node: its CloseEvent, and a way to stop it for good.
+const {stopWebSocketClient} = require('../lib/websocket-client');
 
 // Client4 knows the route; the web app swaps http(s) for ws(s) the same way.
 const WS_URL = h.newClient().getWebSocketUrl().replace(/^http/i, 'ws');
@@ -39,14 +40,6 @@ function describe(f) {
         return `${f.event}#${f.seq}`;
     }
     return JSON.stringify(f).slice(0, 80);
-}
-
-function tryParse(text) {
-    try {
-        return JSON.parse(text);
-    } catch (err) {
-        return undefined;
-    }
 }
 
 // data[key] must be a string holding JSON (clients JSON.parse it).
@@ -124,16 +117,6 @@ async function until(check, what, timeoutMs = WAIT) {
         }
         await h.sleep(25);
     }
-}
-
-function withTimeout(promise, timeoutMs, what) {
-    let timer;
-    return Promise.race([
-        promise,
-        new Promise((resolve, reject) => {
-            timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
-        }),
-    ]).finally(() => clearTimeout(timer));
 }
 
 // The envelope of every server event (model.WebSocketEvent): event, data,
@@ -311,18 +294,7 @@ async function connect(account, {header = false, config = {}, label} = {}) {
 
 function shutdown(wsc) {
     openClients.delete(wsc);
-    wsc.close();
-    wsc.clearReconnectTimeout();
-    wsc.stopPingInterval();
-    const ws = wsc.conn;
-    if (ws) {
-        ws.onclose = () => {};
-        ws.onerror = () => {};
-        ws.onopen = () => {};
-        ws.onmessage = () => {};
-        ws.terminate();
-        wsc.conn = null;
-    }
+    stopWebSocketClient(wsc);
 }
 
 // Sends an action through the official client and waits for its reply.
