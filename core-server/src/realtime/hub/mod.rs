@@ -105,6 +105,26 @@ pub struct Attached {
     pub first_for_user: bool,
 }
 
+/// The socket's side of a new attachment, before it has its connection.
+struct SocketEnd {
+    generation: u64,
+    queue: mpsc::Receiver<Delivery>,
+    kick: oneshot::Receiver<Kick>,
+}
+
+impl SocketEnd {
+    fn attached(self, connection_id: Arc<str>, resumed: bool, first_for_user: bool) -> Attached {
+        Attached {
+            connection_id,
+            generation: self.generation,
+            queue: self.queue,
+            kick: self.kick,
+            resumed,
+            first_for_user,
+        }
+    }
+}
+
 /// Counters for metrics and benchmarks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HubStats {
@@ -185,27 +205,14 @@ impl Hub {
             .and_then(|r| state.conns.get_key_value(r.connection_id.as_str()))
             .filter(|(_, c)| c.user_id == user_id)
             .map(|(id, c)| (id.clone(), c.link.is_some()));
-        let user_active = state.users.get(&user_id).map_or(0, |u| u.active);
         let taking_over_live = matches!(resuming, Some((_, true)));
         if !taking_over_live {
-            if state.active >= self.limits.max_connections {
-                return Err(Refused::NodeLimit);
-            }
-            if user_active >= self.limits.max_per_user {
-                return Err(Refused::UserLimit);
-            }
+            self.check_room(state, &user_id)?;
         }
         if !state.users.contains_key(&user_id) {
             state.index_user(&user_id, &request.memberships);
         }
-        state.next_generation += 1;
-        let generation = state.next_generation;
-        let (tx, queue) = mpsc::channel(self.limits.queue.max(self.limits.replay + 1));
-        let (kick_tx, kick) = oneshot::channel();
-        let link = Link {
-            tx,
-            kick: Some(kick_tx),
-        };
+        let (link, end) = self.open_link(state);
 
         if let (Some((id, live)), Some(resume)) = (resuming, request.resume.as_ref()) {
             if live {
@@ -223,35 +230,55 @@ impl Hub {
                         let _ = link.tx.try_send(delivery);
                     }
                     conn.link = Some(link);
-                    conn.generation = generation;
+                    conn.generation = end.generation;
                     conn.inactive_since = None;
                     let first = state.activate(&user_id);
-                    return Ok(Attached {
-                        connection_id: id,
-                        generation,
-                        queue,
-                        kick,
-                        resumed: true,
-                        first_for_user: first,
-                    });
+                    return Ok(end.attached(id, true, first));
                 }
                 // Events were lost: the client must start over and resync.
                 _ => state.remove(&id),
             }
         }
-        self.attach_fresh(state, request, user_id, generation, link, queue, kick)
+        self.attach_fresh(state, request, user_id, link, end)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Refuses one more live connection beyond the node's or the user's limit.
+    fn check_room(&self, state: &State, user_id: &str) -> Result<(), Refused> {
+        if state.active >= self.limits.max_connections {
+            return Err(Refused::NodeLimit);
+        }
+        if state.users.get(user_id).map_or(0, |u| u.active) >= self.limits.max_per_user {
+            return Err(Refused::UserLimit);
+        }
+        Ok(())
+    }
+
+    /// A new socket's link (kept by its connection) and its end (handed to
+    /// the socket), under the next generation. The queue is larger than the
+    /// replay buffer, so a resumption's missed events always fit.
+    fn open_link(&self, state: &mut State) -> (Link, SocketEnd) {
+        state.next_generation += 1;
+        let (tx, queue) = mpsc::channel(self.limits.queue.max(self.limits.replay + 1));
+        let (kick_tx, kick) = oneshot::channel();
+        let link = Link {
+            tx,
+            kick: Some(kick_tx),
+        };
+        let end = SocketEnd {
+            generation: state.next_generation,
+            queue,
+            kick,
+        };
+        (link, end)
+    }
+
     fn attach_fresh(
         &self,
         state: &mut State,
         request: Attach,
         user_id: Arc<str>,
-        generation: u64,
         link: Link,
-        queue: mpsc::Receiver<Delivery>,
-        kick: oneshot::Receiver<Kick>,
+        end: SocketEnd,
     ) -> Result<Attached, Refused> {
         if !state.users.contains_key(&user_id) {
             state.index_user(&user_id, &request.memberships);
@@ -266,7 +293,7 @@ impl Hub {
             next_seq: 0,
             replay: VecDeque::new(),
             link: Some(link),
-            generation,
+            generation: end.generation,
             inactive_since: None,
             detached_at_seq: 0,
             diverged: false,
@@ -274,14 +301,7 @@ impl Hub {
         };
         conn.push(hello, false, &self.limits);
         let first = state.insert_conn(id.clone(), conn);
-        Ok(Attached {
-            connection_id: id,
-            generation,
-            queue,
-            kick,
-            resumed: false,
-            first_for_user: first,
-        })
+        Ok(end.attached(id, false, first))
     }
 
     /// Marks a socket gone; its connection stays resumable for the resume

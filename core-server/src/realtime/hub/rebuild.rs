@@ -5,11 +5,9 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
-use tokio::sync::{mpsc, oneshot};
-
 use super::changes::{after_delivery, before_delivery, MembershipChanges};
 use super::checkpoint::{Checkpoint, CheckpointRecord};
-use super::connection::{Conn, Link};
+use super::connection::Conn;
 use super::{Attach, Attached, Hub, Refused};
 use crate::events::{Audience, CoreEvent};
 use crate::model::Memberships;
@@ -186,22 +184,14 @@ impl Hub {
         }
 
         let user_id: Arc<str> = Arc::from(request.user_id.as_str());
-        if state.active >= self.limits.max_connections {
-            return Err(Refused::NodeLimit);
-        }
-        if state.users.get(&user_id).map_or(0, |u| u.active) >= self.limits.max_per_user {
-            return Err(Refused::UserLimit);
-        }
+        self.check_room(state, &user_id)?;
         if !state.users.contains_key(&user_id) {
             state.index_user(&user_id, &viewer.memberships());
         }
-        state.next_generation += 1;
-        let generation = state.next_generation;
-        let (tx, queue) = mpsc::channel(self.limits.queue.max(self.limits.replay + 1));
-        let (kick_tx, kick) = oneshot::channel();
+        let (link, end) = self.open_link(state);
         for delivery in &missed {
             // The queue is larger than the replay buffer, so this fits.
-            let _ = tx.try_send(delivery.clone());
+            let _ = link.tx.try_send(delivery.clone());
         }
         let id: Arc<str> = Arc::from(resume.connection_id.as_str());
         let conn = Conn {
@@ -211,24 +201,14 @@ impl Hub {
             format: request.format.clone(),
             next_seq,
             replay: missed,
-            link: Some(Link {
-                tx,
-                kick: Some(kick_tx),
-            }),
-            generation,
+            link: Some(link),
+            generation: end.generation,
             inactive_since: None,
             detached_at_seq: 0,
             diverged: false,
             written: Default::default(),
         };
         let first = state.insert_conn(id.clone(), conn);
-        Ok(Rebuilt::Attached(Attached {
-            connection_id: id,
-            generation,
-            queue,
-            kick,
-            resumed: true,
-            first_for_user: first,
-        }))
+        Ok(Rebuilt::Attached(end.attached(id, true, first)))
     }
 }

@@ -191,8 +191,10 @@ impl State {
             }
         }
     }
+}
 
-    pub(super) fn join_channel(&mut self, user_id: &str, channel_id: &str, team_id: &str) {
+impl MembershipChanges for State {
+    fn join_channel(&mut self, user_id: &str, channel_id: &str, team_id: &str) {
         let Some((key, user)) = self.users.get_key_value(user_id) else {
             return;
         };
@@ -210,7 +212,7 @@ impl State {
             .or_insert_with(|| team_id.to_string());
     }
 
-    pub(super) fn leave_channel(&mut self, user_id: &str, channel_id: &str) {
+    fn leave_channel(&mut self, user_id: &str, channel_id: &str) {
         let Some((key, _)) = self.users.get_key_value(user_id) else {
             return;
         };
@@ -221,7 +223,7 @@ impl State {
         self.unindex_channel(channel_id, &key);
     }
 
-    pub(super) fn join_team(&mut self, user_id: &str, team_id: &str) {
+    fn join_team(&mut self, user_id: &str, team_id: &str) {
         let Some((key, _)) = self.users.get_key_value(user_id) else {
             return;
         };
@@ -235,7 +237,7 @@ impl State {
             .insert(key);
     }
 
-    pub(super) fn leave_team(&mut self, user_id: &str, team_id: &str) {
+    fn leave_team(&mut self, user_id: &str, team_id: &str) {
         let Some((key, user)) = self.users.get_key_value(user_id) else {
             return;
         };
@@ -263,7 +265,7 @@ impl State {
 
     /// Marks every connection of a user as an admin's or not: it decides
     /// which encoding of an event (with or without private fields) they get.
-    pub(super) fn set_admin(&mut self, user_id: &str, admin: bool) {
+    fn set_admin(&mut self, user_id: &str, admin: bool) {
         let Some(user) = self.users.get(user_id) else {
             return;
         };
@@ -272,28 +274,6 @@ impl State {
                 conn.admin = admin;
             }
         }
-    }
-}
-
-impl MembershipChanges for State {
-    fn join_channel(&mut self, user_id: &str, channel_id: &str, team_id: &str) {
-        State::join_channel(self, user_id, channel_id, team_id);
-    }
-
-    fn leave_channel(&mut self, user_id: &str, channel_id: &str) {
-        State::leave_channel(self, user_id, channel_id);
-    }
-
-    fn join_team(&mut self, user_id: &str, team_id: &str) {
-        State::join_team(self, user_id, team_id);
-    }
-
-    fn leave_team(&mut self, user_id: &str, team_id: &str) {
-        State::leave_team(self, user_id, team_id);
-    }
-
-    fn set_admin(&mut self, user_id: &str, admin: bool) {
-        State::set_admin(self, user_id, admin);
     }
 
     fn end_session(&mut self, session_id: &str) {
