@@ -301,10 +301,7 @@ pub trait LocalDelivery: Send + Sync {
     fn dispatch(&self, event: &Arc<CoreEvent>);
 
     /// Delivers the event found at `position` of the cluster's stream.
-    fn dispatch_at(&self, position: crate::realtime::position::Position, event: &Arc<CoreEvent>) {
-        let _ = position;
-        self.dispatch(event);
-    }
+    fn dispatch_at(&self, position: crate::realtime::position::Position, event: &Arc<CoreEvent>);
 }
 
 /// Where published events go beyond this node (the Redis link).
