@@ -5,15 +5,17 @@
 
 use super::messages::{self, Missed};
 use crate::error::Result;
-use crate::model::{Channel, ChannelRecipient, DigestEntry, Post};
+use crate::model::{Channel, ChannelRecipient, DigestEntry, Post, RecipientPresence};
 use crate::notify::prop;
+use crate::notify::ChannelAudience;
 use crate::services::Core;
 use crate::time::now_ms;
 
 /// Longest message excerpt in a digest, in characters.
 const EXCERPT: usize = 300;
 
-fn allows_email(r: &ChannelRecipient) -> bool {
+/// Whether a member's settings let a mention be mailed.
+fn settings_allow_email(r: &ChannelRecipient) -> bool {
     // The channel's `true`/`false` wins; `default` (or nothing) defers to the user's.
     let wanted = match prop(&r.member_notify_props, "email") {
         "true" => true,
@@ -21,11 +23,14 @@ fn allows_email(r: &ChannelRecipient) -> bool {
         _ => prop(&r.user_notify_props, "email") != "false",
     };
     let muted = prop(&r.member_notify_props, "mark_unread") == "mention";
-    let present = r
-        .status
+    wanted && !muted && !r.is_bot
+}
+
+/// Whether the member is away (mentions of present members are not mailed).
+fn away(p: &RecipientPresence) -> bool {
+    !p.status
         .as_ref()
-        .is_some_and(|s| matches!(s.status.as_str(), "online" | "dnd" | "ooo"));
-    wanted && !muted && !present && !r.is_bot
+        .is_some_and(|s| matches!(s.status.as_str(), "online" | "dnd" | "ooo"))
 }
 
 /// How often due digests are looked for.
@@ -57,18 +62,25 @@ impl Core {
     pub(crate) async fn queue_mention_emails(
         &self,
         post: &Post,
-        recipients: &[ChannelRecipient],
+        audience: &ChannelAudience,
         mentioned: &[String],
     ) -> Result<()> {
         if self.mailer.is_none() {
             return Ok(());
         }
-        let mentioned: std::collections::HashSet<&String> = mentioned.iter().collect();
-        let entries: Vec<DigestEntry> = recipients
+        let allowed: Vec<String> = mentioned
             .iter()
-            .filter(|r| mentioned.contains(&r.user_id) && allows_email(r))
+            .filter(|id| audience.get(id).is_some_and(settings_allow_email))
+            .cloned()
+            .collect();
+        let entries: Vec<DigestEntry> = self
+            .store
+            .recipient_presence(&post.channel_id, &allowed)
+            .await?
+            .into_iter()
+            .filter(away)
             .map(|r| DigestEntry {
-                user_id: r.user_id.clone(),
+                user_id: r.user_id,
                 post_id: post.id.clone(),
                 channel_id: post.channel_id.clone(),
                 create_at: post.create_at,

@@ -3,15 +3,25 @@
 
 use super::{Status, StringMap};
 
-/// A channel member with what deciding their notifications takes.
+/// A channel member with the settings that decide their notifications:
+/// what changes only with the membership, the member's settings or the
+/// user's account (and so moves the channel's recipients version).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChannelRecipient {
     pub user_id: String,
     pub username: String,
     pub first_name: String,
     pub is_bot: bool,
-    pub user_notify_props: StringMap,
-    pub member_notify_props: StringMap,
+    /// Shared: most members' settings are the same few maps.
+    pub user_notify_props: std::sync::Arc<StringMap>,
+    pub member_notify_props: std::sync::Arc<StringMap>,
+}
+
+/// Where a channel member is right now: read when a push or an e-mail is
+/// decided, apart from the settings, as it changes all the time.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RecipientPresence {
+    pub user_id: String,
     /// When they last read the channel, ms.
     pub last_viewed_at: i64,
     pub status: Option<Status>,

@@ -80,12 +80,12 @@ impl Core {
             return Ok(Vec::new());
         }
         Ok(self
-            .store
-            .list_channel_recipients(&channel.id)
+            .channel_audience(&channel.id)
             .await?
-            .into_iter()
+            .recipients
+            .iter()
             .filter(|r| r.user_id != user_id)
-            .map(|r| r.username)
+            .map(|r| r.username.clone())
             .collect())
     }
 

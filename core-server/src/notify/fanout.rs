@@ -2,12 +2,14 @@
 //! push for each device of each member the rules say should get one.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
-use super::mentions::{reply_mentions, Candidate, Found, Keywords, MentionKind};
+use super::mentions::{reply_mentions, Found, MentionKind};
 use super::prop;
 use super::push::{self, Contents, PushNotification, Reason};
+use super::recipients::ChannelAudience;
 use crate::error::Result;
-use crate::model::{Channel, ChannelRecipient, Post, PushJob, User};
+use crate::model::{Channel, ChannelRecipient, Post, PushJob, RecipientPresence, User};
 use crate::services::Core;
 use crate::time::now_ms;
 
@@ -34,17 +36,6 @@ impl PostMentions {
     }
 }
 
-fn candidate(r: &ChannelRecipient) -> Candidate {
-    Candidate {
-        user_id: r.user_id.clone(),
-        username: r.username.clone(),
-        first_name: r.first_name.clone(),
-        user_props: r.user_notify_props.clone(),
-        member_props: r.member_notify_props.clone(),
-        online: r.status.as_ref().is_some_and(|s| s.status == "online"),
-    }
-}
-
 impl Core {
     /// Finds a new post's mentions, bumps the mentioned members' counts,
     /// and queues its pushes.
@@ -54,8 +45,8 @@ impl Core {
         post: &Post,
         sender: &User,
     ) -> Result<PostMentions> {
-        let recipients = self.store.list_channel_recipients(&channel.id).await?;
-        let found = self.find_mentions(channel, post, &recipients).await?;
+        let audience = self.channel_audience(&channel.id).await?;
+        let found = self.find_mentions(channel, post, &audience).await?;
         let mentions = PostMentions { users: found.users };
         let ids = mentions.all();
         self.store
@@ -66,12 +57,12 @@ impl Core {
             (self.clone(), channel.clone(), post.clone(), sender.clone());
         let queued = mentions.clone();
         tokio::spawn(async move {
-            if let Err(e) = core.queue_mention_emails(&post, &recipients, &ids).await {
+            if let Err(e) = core.queue_mention_emails(&post, &audience, &ids).await {
                 tracing::warn!(error = %e, post_id = %post.id, "could not queue mention e-mails");
             }
             if core.config.push_proxy_url.is_some() {
                 if let Err(e) = core
-                    .queue_post_pushes(&channel, &post, &sender, &recipients, &queued)
+                    .queue_post_pushes(&channel, &post, &sender, &audience, &queued)
                     .await
                 {
                     tracing::warn!(error = %e, post_id = %post.id, "could not queue pushes");
@@ -85,22 +76,27 @@ impl Core {
         &self,
         channel: &Channel,
         post: &Post,
-        recipients: &[ChannelRecipient],
+        audience: &ChannelAudience,
     ) -> Result<Found> {
+        let recipients = &audience.recipients;
         let mut found = Found::default();
         if channel.channel_type == "D" {
             for r in recipients {
                 found.add(&r.user_id, MentionKind::Direct);
             }
         } else {
-            let candidates: Vec<Candidate> = recipients.iter().map(candidate).collect();
             let small_enough =
                 (recipients.len() as u64) < self.config.max_notifications_per_channel;
             let header_change = matches!(
                 post.post_type.as_str(),
                 "system_header_change" | "system_purpose_change"
             );
-            found = Keywords::new(&candidates, small_enough && !header_change).find(&post.message);
+            let channel_mentions = small_enough && !header_change;
+            found = audience.keywords.find(&post.message, channel_mentions);
+            if found.here && channel_mentions {
+                let online = self.store.online_channel_members(&channel.id).await?;
+                audience.keywords.add_here(&online, &mut found);
+            }
             if channel.channel_type == "G" {
                 for r in recipients {
                     found.add(&r.user_id, MentionKind::Group);
@@ -114,8 +110,10 @@ impl Core {
                     .await?
                     .into_iter()
                     .collect();
-                let by_id: HashMap<String, &Candidate> =
-                    candidates.iter().map(|c| (c.user_id.clone(), c)).collect();
+                let by_id: HashMap<String, &ChannelRecipient> = authors
+                    .iter()
+                    .filter_map(|id| audience.get(id).map(|r| (id.clone(), r)))
+                    .collect();
                 reply_mentions(&by_id, &root_author, &authors, &mut found);
             }
         }
@@ -130,9 +128,10 @@ impl Core {
         channel: &Channel,
         post: &Post,
         sender: &User,
-        recipients: &[ChannelRecipient],
+        audience: &Arc<ChannelAudience>,
         mentions: &PostMentions,
     ) -> Result<()> {
+        let recipients = &audience.recipients;
         let contents = Contents::parse(&self.config.push_contents).unwrap_or(Contents::Full);
         let group = channel.channel_type == "G";
         let direct = channel.channel_type == "D";
@@ -140,20 +139,34 @@ impl Core {
         let composer = Composer::new(channel, post, sender, self.server_id().await?);
         // Only the server sets this prop (the test notification).
         let forced = post.props.get("force_notification").is_some();
+        // Settings first; then where those still wanted are right now.
+        let by_settings: Vec<(&ChannelRecipient, Option<MentionKind>)> = recipients
+            .iter()
+            .filter(|r| !r.is_bot && (r.user_id != post.user_id || post.from_webhook()))
+            .map(|r| (r, mentions.users.get(&r.user_id).copied()))
+            .filter(|(r, kind)| forced || settings_want(r, *kind, post, group, direct))
+            .collect();
+        let ids: Vec<String> = by_settings.iter().map(|(r, _)| r.user_id.clone()).collect();
+        let presence: HashMap<String, RecipientPresence> = self
+            .store
+            .recipient_presence(&channel.id, &ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.user_id.clone(), p))
+            .collect();
         let mut jobs = Vec::new();
-        for r in recipients {
-            if r.is_bot || (r.user_id == post.user_id && !post.from_webhook()) {
+        for (r, kind) in by_settings {
+            // A member who left since the post was made gets nothing.
+            let Some(here) = presence.get(&r.user_id) else {
                 continue;
-            }
-            let kind = mentions.users.get(&r.user_id).copied();
+            };
             let wanted = forced
-                || (settings_want(r, kind, post, group, direct)
-                    && push::status_allows(
-                        &r.user_notify_props,
-                        r.status.as_ref(),
-                        r.last_viewed_at,
-                        now,
-                    ));
+                || push::status_allows(
+                    &r.user_notify_props,
+                    here.status.as_ref(),
+                    here.last_viewed_at,
+                    now,
+                );
             if !wanted {
                 continue;
             }

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::prop;
+use crate::model::ChannelRecipient;
 
 /// How a user came to be notified; a user keeps the strongest kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -40,36 +41,20 @@ impl MentionKind {
     }
 }
 
-/// One channel member as the parser needs them.
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub user_id: String,
-    pub username: String,
-    pub first_name: String,
-    /// The user's notify props.
-    pub user_props: BTreeMap<String, String>,
-    /// The member's notify props in this channel.
-    pub member_props: BTreeMap<String, String>,
-    /// Whether the user is online right now (`@here` reaches only them).
-    pub online: bool,
+/// Muted: the channel only marks itself unread for mentions.
+pub fn muted(m: &ChannelRecipient) -> bool {
+    prop(&m.member_notify_props, "mark_unread") == "mention"
 }
 
-impl Candidate {
-    /// Muted: the channel only marks itself unread for mentions.
-    pub fn muted(&self) -> bool {
-        prop(&self.member_props, "mark_unread") == "mention"
+fn takes_channel_mentions(m: &ChannelRecipient) -> bool {
+    if prop(&m.user_notify_props, "channel") == "false" {
+        return false;
     }
-
-    fn takes_channel_mentions(&self) -> bool {
-        if prop(&self.user_props, "channel") == "false" {
-            return false;
-        }
-        match prop(&self.member_props, "ignore_channel_mentions") {
-            "on" => false,
-            "off" => true,
-            // "default": a muted channel ignores them.
-            _ => !self.muted(),
-        }
+    match prop(&m.member_notify_props, "ignore_channel_mentions") {
+        "on" => false,
+        "off" => true,
+        // "default": a muted channel ignores them.
+        _ => !muted(m),
     }
 }
 
@@ -98,25 +83,24 @@ impl Found {
     }
 }
 
-/// The keywords of a channel's members, built once per post.
+/// The keywords of a channel's members: built once for a channel's
+/// members and kept while they stay the same (see `recipients`).
 pub struct Keywords {
     /// Lower-cased keyword → users.
     folded: HashMap<String, Vec<String>>,
     /// First names, matched as written.
     exact: HashMap<String, Vec<String>>,
-    channel_wide: Vec<String>,
-    here: Vec<String>,
+    /// Members `@channel`, `@all` and `@here` may reach (`@here` only those
+    /// online at the time).
+    channel_wide: HashSet<String>,
 }
 
 impl Keywords {
-    /// `channel_mentions`: whether `@channel`, `@all` and `@here` may reach
-    /// anyone here (off in channels at or above the size limit).
-    pub fn new(members: &[Candidate], channel_mentions: bool) -> Self {
+    pub fn new(members: &[ChannelRecipient]) -> Self {
         let mut k = Keywords {
             folded: HashMap::new(),
             exact: HashMap::new(),
-            channel_wide: Vec::new(),
-            here: Vec::new(),
+            channel_wide: HashSet::new(),
         };
         for m in members {
             let id = m.user_id.clone();
@@ -127,42 +111,53 @@ impl Keywords {
                 }
             };
             add(&mut k.folded, format!("@{}", m.username.to_lowercase()));
-            for key in prop(&m.user_props, "mention_keys").split(',') {
+            for key in prop(&m.user_notify_props, "mention_keys").split(',') {
                 let key = key.trim();
                 if !key.is_empty() {
                     add(&mut k.folded, key.to_lowercase());
                 }
             }
-            if prop(&m.user_props, "first_name") == "true" && !m.first_name.is_empty() {
+            if prop(&m.user_notify_props, "first_name") == "true" && !m.first_name.is_empty() {
                 add(&mut k.exact, m.first_name.clone());
             }
-            if channel_mentions && m.takes_channel_mentions() {
-                k.channel_wide.push(m.user_id.clone());
-                if m.online {
-                    k.here.push(m.user_id.clone());
-                }
+            if takes_channel_mentions(m) {
+                k.channel_wide.insert(m.user_id.clone());
             }
         }
         k
     }
 
-    /// The mentions in a message.
-    pub fn find(&self, message: &str) -> Found {
+    /// The mentions in a message. `channel_mentions`: whether `@channel`,
+    /// `@all` and `@here` may reach anyone (off in channels at or above the
+    /// size limit); the words are noted either way. `@here` only sets
+    /// `Found::here`: who it reaches depends on who is online, which the
+    /// caller adds with `add_here`.
+    pub fn find(&self, message: &str, channel_mentions: bool) -> Found {
         let mut found = Found::default();
         for word in words(&without_code(message)) {
-            self.match_word(&word, &mut found);
+            self.match_word(&word, channel_mentions, &mut found);
         }
         found
     }
 
-    fn match_word(&self, word: &str, found: &mut Found) {
+    /// Adds the members `@here` reaches: those of `online` who take
+    /// channel-wide mentions.
+    pub fn add_here(&self, online: &[String], found: &mut Found) {
+        for id in online {
+            if self.channel_wide.contains(id) {
+                found.add(id, MentionKind::Channel);
+            }
+        }
+    }
+
+    fn match_word(&self, word: &str, channel_mentions: bool, found: &mut Found) {
         if word.len() > 1 && word.starts_with(':') && word.ends_with(':') {
             return; // an emoji
         }
         let word = word.trim_start_matches([':', '.', '-', '_']);
         let mut candidate = word;
         loop {
-            if self.hit(candidate, found) {
+            if self.hit(candidate, channel_mentions, found) {
                 return;
             }
             match candidate.strip_suffix(['.', '-', ':', '_']) {
@@ -175,22 +170,19 @@ impl Keywords {
         if !word.starts_with('@') && word.contains(['.', '-', ':']) {
             let mut parts = word.split(['.', '-', ':']).filter(|p| !p.is_empty());
             if let Some(first) = parts.next() {
-                self.hit(first, found);
+                self.hit(first, channel_mentions, found);
             }
             for part in parts {
-                self.hit(part, found);
+                self.hit(part, channel_mentions, found);
             }
         }
     }
 
-    fn hit(&self, word: &str, found: &mut Found) -> bool {
+    fn hit(&self, word: &str, channel_mentions: bool, found: &mut Found) -> bool {
         let lower = word.to_lowercase();
         match lower.as_str() {
             "@here" => {
                 found.here = true;
-                for id in &self.here {
-                    found.add(id, MentionKind::Channel);
-                }
                 return true;
             }
             "@channel" | "@all" => {
@@ -199,8 +191,10 @@ impl Keywords {
                 } else {
                     found.all = true;
                 }
-                for id in &self.channel_wide {
-                    found.add(id, MentionKind::Channel);
+                if channel_mentions {
+                    for id in &self.channel_wide {
+                        found.add(id, MentionKind::Channel);
+                    }
                 }
                 return true;
             }
@@ -265,7 +259,7 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// everyone who posted in the thread; with `root`, the root's author.
 /// `thread_authors` holds the thread's posts' authors, root author first.
 pub fn reply_mentions(
-    members: &HashMap<String, &Candidate>,
+    members: &HashMap<String, &ChannelRecipient>,
     root_author: &str,
     thread_authors: &HashSet<String>,
     found: &mut Found,
@@ -274,7 +268,7 @@ pub fn reply_mentions(
         let Some(m) = members.get(author) else {
             continue;
         };
-        match prop(&m.user_props, "comments") {
+        match prop(&m.user_notify_props, "comments") {
             "any" if author == root_author => found.add(author, MentionKind::Comment),
             "any" => found.add(author, MentionKind::Thread),
             "root" if author == root_author => found.add(author, MentionKind::Comment),
@@ -287,7 +281,7 @@ pub fn reply_mentions(
 mod tests {
     use super::*;
 
-    fn member(id: &str, username: &str, props: &[(&str, &str)]) -> Candidate {
+    fn member(id: &str, username: &str, props: &[(&str, &str)]) -> ChannelRecipient {
         let mut user_props: BTreeMap<String, String> = crate::model::default_user_notify_props();
         let mut member_props = crate::model::default_channel_notify_props();
         for (k, v) in props {
@@ -297,13 +291,13 @@ mod tests {
                 user_props.insert((*k).into(), (*v).into());
             }
         }
-        Candidate {
+        ChannelRecipient {
             user_id: id.into(),
             username: username.into(),
             first_name: "Alice".into(),
-            user_props,
-            member_props,
-            online: false,
+            is_bot: false,
+            user_notify_props: user_props.into(),
+            member_notify_props: member_props.into(),
         }
     }
 
@@ -313,58 +307,56 @@ mod tests {
 
     #[test]
     fn usernames_match_in_any_case_with_trailing_punctuation() {
-        let k = Keywords::new(
-            &[member("a", "alice", &[]), member("b", "bob.smith", &[])],
-            true,
-        );
-        assert_eq!(ids(&k.find("hey @ALICE, and @bob.smith.")), vec!["a", "b"]);
-        assert_eq!(ids(&k.find("mail alice@example.com")), Vec::<&str>::new());
+        let k = Keywords::new(&[member("a", "alice", &[]), member("b", "bob.smith", &[])]);
         assert_eq!(
-            ids(&k.find("`@alice` in code\n```\n@bob.smith\n```")),
+            ids(&k.find("hey @ALICE, and @bob.smith.", true)),
+            vec!["a", "b"]
+        );
+        assert_eq!(
+            ids(&k.find("mail alice@example.com", true)),
             Vec::<&str>::new()
         );
-        assert_eq!(ids(&k.find("@alice's idea")), vec!["a"]);
+        assert_eq!(
+            ids(&k.find("`@alice` in code\n```\n@bob.smith\n```", true)),
+            Vec::<&str>::new()
+        );
+        assert_eq!(ids(&k.find("@alice's idea", true)), vec!["a"]);
         assert!(
-            k.find("ask @alice.unknown").users.is_empty(),
+            k.find("ask @alice.unknown", true).users.is_empty(),
             "an unknown @name is not split into a member's name"
         );
     }
 
     #[test]
     fn first_names_and_mention_keys_count_when_asked_for() {
-        let plain = Keywords::new(&[member("a", "alice", &[])], true);
-        assert!(plain.find("Alice, look").users.is_empty());
-        let k = Keywords::new(
-            &[member(
-                "a",
-                "alice",
-                &[("first_name", "true"), ("mention_keys", "Deploy, @ops")],
-            )],
-            true,
-        );
-        assert_eq!(ids(&k.find("Alice, look")), vec!["a"]);
+        let plain = Keywords::new(&[member("a", "alice", &[])]);
+        assert!(plain.find("Alice, look", true).users.is_empty());
+        let k = Keywords::new(&[member(
+            "a",
+            "alice",
+            &[("first_name", "true"), ("mention_keys", "Deploy, @ops")],
+        )]);
+        assert_eq!(ids(&k.find("Alice, look", true)), vec!["a"]);
         assert!(
-            k.find("alice, look").users.is_empty(),
+            k.find("alice, look", true).users.is_empty(),
             "first names match as written"
         );
         let mut lower = member("b", "bob", &[("first_name", "true")]);
         lower.first_name = "bob".into();
-        let lower_keys = Keywords::new(&[lower], true);
+        let lower_keys = Keywords::new(&[lower]);
         assert_eq!(
-            ids(&lower_keys.find("Bob, look")),
+            ids(&lower_keys.find("Bob, look", true)),
             vec!["b"],
             "a lower-case first name matches any case"
         );
-        assert_eq!(ids(&k.find("the deploy failed")), vec!["a"]);
-        assert_eq!(ids(&k.find("ping @OPS")), vec!["a"]);
+        assert_eq!(ids(&k.find("the deploy failed", true)), vec!["a"]);
+        assert_eq!(ids(&k.find("ping @OPS", true)), vec!["a"]);
     }
 
     #[test]
     fn channel_wide_words_respect_settings_status_and_the_size_limit() {
-        let mut online = member("on", "on", &[]);
-        online.online = true;
         let members = [
-            online,
+            member("on", "on", &[]),
             member("off", "off", &[]),
             member("optout", "optout", &[("channel", "false")]),
             member(
@@ -382,16 +374,17 @@ mod tests {
                 ],
             ),
         ];
-        let k = Keywords::new(&members, true);
-        let all = k.find("@channel deploy");
+        let k = Keywords::new(&members);
+        let all = k.find("@channel deploy", true);
         assert!(all.channel);
         assert_eq!(ids(&all), vec!["muted_but_on", "off", "on"]);
         assert_eq!(all.users["on"], MentionKind::Channel);
-        let here = k.find("@here now");
+        let mut here = k.find("@here now", true);
         assert!(here.here);
+        assert!(here.users.is_empty(), "who @here reaches is added after");
+        k.add_here(&["on".into(), "optout".into()], &mut here);
         assert_eq!(ids(&here), vec!["on"], "@here reaches online members only");
-        let big = Keywords::new(&members, false);
-        let none = big.find("@all hands");
+        let none = k.find("@all hands", false);
         assert!(
             none.all && none.users.is_empty(),
             "the word is seen but reaches nobody"
@@ -400,8 +393,8 @@ mod tests {
 
     #[test]
     fn a_user_keeps_the_strongest_kind() {
-        let k = Keywords::new(&[member("a", "alice", &[])], true);
-        let mut found = k.find("@channel and @alice");
+        let k = Keywords::new(&[member("a", "alice", &[])]);
+        let mut found = k.find("@channel and @alice", true);
         assert_eq!(found.users["a"], MentionKind::Keyword);
         found.add("a", MentionKind::Thread);
         assert_eq!(found.users["a"], MentionKind::Keyword);
@@ -412,7 +405,7 @@ mod tests {
         let any = member("any", "any", &[("comments", "any")]);
         let root = member("root", "root", &[("comments", "root")]);
         let never = member("never", "never", &[]);
-        let members: HashMap<String, &Candidate> = [&any, &root, &never]
+        let members: HashMap<String, &ChannelRecipient> = [&any, &root, &never]
             .into_iter()
             .map(|m| (m.user_id.clone(), m))
             .collect();

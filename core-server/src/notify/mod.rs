@@ -9,9 +9,11 @@ mod fanout;
 pub mod mentions;
 pub mod push;
 mod queue;
+mod recipients;
 
 pub use ack::{AckOutcome, PushAck};
 pub use fanout::PostMentions;
+pub(crate) use recipients::{ChannelAudience, RecipientCache};
 
 /// A notify-props value; a missing key reads as `""` (the default).
 pub(crate) fn prop<'a>(map: &'a std::collections::BTreeMap<String, String>, key: &str) -> &'a str {

@@ -107,6 +107,8 @@ pub struct Core {
     /// Seals the action cookies of ephemeral posts; its key is read from
     /// the database once.
     pub(crate) action_cookies: Arc<tokio::sync::OnceCell<actions::cookie::CookieJar>>,
+    /// Each channel's notification recipients, between posts.
+    pub(crate) recipients: Arc<crate::notify::RecipientCache>,
 }
 
 impl Core {
@@ -191,6 +193,7 @@ impl Core {
             background: Arc::new(std::sync::OnceLock::new()),
             push_wake: Arc::new(tokio::sync::Notify::new()),
             action_cookies: Arc::new(tokio::sync::OnceCell::new()),
+            recipients: Arc::default(),
         }
     }
 }

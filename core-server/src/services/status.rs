@@ -76,20 +76,29 @@ impl Core {
         if user_ids.len() > 200 {
             return Err(Error::invalid("user_ids", "at most 200 ids per request"));
         }
-        let mut out = Vec::with_capacity(user_ids.len());
         for id in user_ids {
             validate::id("user_ids", id)?;
-            // Unknown users read as offline, as on Mattermost.
-            let status = self.store.get_status(id).await?.unwrap_or(Status {
-                user_id: id.clone(),
-                status: "offline".into(),
-                manual: false,
-                last_activity_at: 0,
-                dnd_end_time: 0,
-                prev_status: String::new(),
-            });
-            out.push(status);
         }
-        Ok(out)
+        let stored: std::collections::HashMap<String, Status> = self
+            .store
+            .get_statuses(user_ids)
+            .await?
+            .into_iter()
+            .map(|s| (s.user_id.clone(), s))
+            .collect();
+        // In the order asked; unknown users read as offline, as on Mattermost.
+        Ok(user_ids
+            .iter()
+            .map(|id| {
+                stored.get(id).cloned().unwrap_or_else(|| Status {
+                    user_id: id.clone(),
+                    status: "offline".into(),
+                    manual: false,
+                    last_activity_at: 0,
+                    dnd_end_time: 0,
+                    prev_status: String::new(),
+                })
+            })
+            .collect())
     }
 }

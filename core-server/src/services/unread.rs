@@ -6,7 +6,7 @@ use super::{validate, Actor, Core};
 use crate::error::{Error, Result};
 use crate::events::{Audience, EventKind};
 use crate::model::*;
-use crate::notify::mentions::{Candidate, Keywords};
+use crate::notify::mentions::Keywords;
 use crate::time::now_ms;
 
 /// Posts read to count what became unread; a channel marked unread further
@@ -122,31 +122,39 @@ struct Reader {
 
 impl Reader {
     fn new(user: User, member: &ChannelMember, channel: &Channel) -> Self {
-        let candidate = Candidate {
+        let reader = ChannelRecipient {
             user_id: user.id.clone(),
             username: user.username,
             first_name: user.first_name,
-            user_props: user.notify_props,
-            member_props: member.notify_props.clone(),
-            online: true,
+            is_bot: user.is_bot,
+            user_notify_props: std::sync::Arc::new(user.notify_props),
+            member_notify_props: std::sync::Arc::new(member.notify_props.clone()),
         };
         Reader {
             user_id: user.id,
             direct: channel.channel_type == channel_types::DIRECT,
-            keywords: Keywords::new(std::slice::from_ref(&candidate), true),
+            keywords: Keywords::new(std::slice::from_ref(&reader)),
         }
     }
 
     /// Whether another's post mentions the reader (every post of the other
     /// one in a direct message does).
     fn is_mentioned_by(&self, post: &Post) -> bool {
-        post.user_id != self.user_id
-            && (self.direct
-                || self
-                    .keywords
-                    .find(&post.message)
-                    .users
-                    .get(&self.user_id)
-                    .is_some_and(|kind| kind.is_mention()))
+        if post.user_id == self.user_id {
+            return false;
+        }
+        if self.direct {
+            return true;
+        }
+        let mut found = self.keywords.find(&post.message, true);
+        if found.here {
+            // The reader is reading: online, so `@here` reaches them.
+            self.keywords
+                .add_here(std::slice::from_ref(&self.user_id), &mut found);
+        }
+        found
+            .users
+            .get(&self.user_id)
+            .is_some_and(|kind| kind.is_mention())
     }
 }

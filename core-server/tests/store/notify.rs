@@ -11,31 +11,96 @@ async fn notification_and_mail_queues(ctx: Ctx) {
     let (_, c, u) = fixture(&ctx).await;
     let store = &ctx.store;
     // A member without a status is a recipient all the same.
+    let version = |c: &str| {
+        let (store, c) = (store.clone(), c.to_string());
+        async move { store.channel_recipients_version(&c).await.expect("version") }
+    };
+    let start = version(&c.id).await;
     let quiet = user("quiet");
     store.create_user(&quiet, None).await.expect("user");
     store
         .save_channel_member(&member(&c.id, &quiet.id))
         .await
         .expect("member");
-    let before_status = store
+    let joined = version(&c.id).await;
+    assert!(joined > start, "a new member moves the channel's version");
+    let recipients = store
         .list_channel_recipients(&c.id)
         .await
         .expect("recipients");
-    assert_eq!(before_status.len(), 2);
-    assert!(before_status.iter().all(|r| r.status.is_none()));
-    assert!(before_status
+    assert_eq!(recipients.len(), 2);
+    assert!(recipients
         .iter()
         .any(|r| r.user_id == quiet.id && r.username == "quiet"));
+    let presence = store
+        .recipient_presence(&c.id, &[quiet.id.clone(), u.id.clone(), new_id()])
+        .await
+        .expect("presence");
+    assert_eq!(presence.len(), 2, "only members are answered");
+    assert!(presence.iter().all(|p| p.status.is_none()));
+
+    // What does not matter to notifications leaves the version alone.
+    let mut viewed = store
+        .get_channel_member(&c.id, &quiet.id)
+        .await
+        .expect("member");
+    viewed.last_viewed_at = 1234;
+    viewed.msg_count = 1;
+    store
+        .set_channel_read_state(&viewed)
+        .await
+        .expect("read state");
+    store
+        .save_channel_member(&viewed)
+        .await
+        .expect("same member saved");
+    let mut renamed = store.get_user(&quiet.id).await.expect("user");
+    renamed.position = "tester".into();
+    store.update_user(&renamed).await.expect("update");
+    assert_eq!(version(&c.id).await, joined);
+
+    // The member's settings, the user's name and activation move it.
+    viewed.notify_props.insert("push".into(), "all".into());
+    store
+        .save_channel_member(&viewed)
+        .await
+        .expect("member props");
+    let props_changed = version(&c.id).await;
+    assert!(props_changed > joined);
+    renamed.username = "quieter".into();
+    store.update_user(&renamed).await.expect("rename");
+    let renamed_at = version(&c.id).await;
+    assert!(renamed_at > props_changed);
+    assert!(store
+        .list_channel_recipients(&c.id)
+        .await
+        .expect("recipients")
+        .iter()
+        .any(|r| r.username == "quieter"));
+    renamed.delete_at = 99;
+    store.update_user(&renamed).await.expect("deactivate");
+    let deactivated = version(&c.id).await;
+    assert!(deactivated > renamed_at);
+    assert_eq!(
+        store
+            .list_channel_recipients(&c.id)
+            .await
+            .expect("recipients")
+            .len(),
+        1,
+        "deactivated accounts get no notifications"
+    );
     store
         .delete_channel_member(&c.id, &quiet.id)
         .await
         .expect("leave");
+    assert!(version(&c.id).await > deactivated);
 
-    // Recipients carry both notify maps and the status.
+    // Recipients carry both notify maps; presence the status and last view.
     store
         .save_status(&Status {
             user_id: u.id.clone(),
-            status: "away".into(),
+            status: "online".into(),
             ..Status::default()
         })
         .await
@@ -59,10 +124,31 @@ async fn notification_and_mail_queues(ctx: Ctx) {
             .map(String::as_str),
         Some("all")
     );
+    let presence = store
+        .recipient_presence(&c.id, std::slice::from_ref(&u.id))
+        .await
+        .expect("presence");
     assert_eq!(
-        recipients[0].status.as_ref().map(|s| s.status.as_str()),
-        Some("away")
+        presence[0].status.as_ref().map(|s| s.status.as_str()),
+        Some("online")
     );
+    assert_eq!(
+        store.online_channel_members(&c.id).await.expect("online"),
+        vec![u.id.clone()]
+    );
+    store
+        .save_status(&Status {
+            user_id: u.id.clone(),
+            status: "away".into(),
+            ..Status::default()
+        })
+        .await
+        .expect("status");
+    assert!(store
+        .online_channel_members(&c.id)
+        .await
+        .expect("online")
+        .is_empty());
 
     // Badge: mentions outside direct channels.
     assert_eq!(store.badge_count(&u.id).await.expect("badge"), 0);

@@ -47,7 +47,19 @@ async fn preferences_and_statuses(ctx: Ctx) {
         prev_status: "online".into(),
     };
     ctx.store.save_status(&s).await.expect("status");
-    assert_eq!(ctx.store.get_status(&u.id).await.expect("get"), Some(s));
+    assert_eq!(
+        ctx.store.get_status(&u.id).await.expect("get"),
+        Some(s.clone())
+    );
+    // Several at once: only those with a status answer.
+    assert_eq!(
+        ctx.store
+            .get_statuses(&[new_id(), u.id.clone()])
+            .await
+            .expect("statuses"),
+        vec![s]
+    );
+    assert!(ctx.store.get_statuses(&[]).await.expect("none").is_empty());
 }
 
 async fn flags_sidebars_and_do_not_disturb(ctx: Ctx) {

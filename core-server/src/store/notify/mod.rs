@@ -9,8 +9,24 @@ use crate::model::*;
 /// What notifications read and queue: who a post may notify, phone badges, the push queue, and mailed tokens and digests.
 #[async_trait]
 pub trait NotifyStore: Send + Sync {
-    /// The members of a channel (active accounts) with their notify settings and status.
+    /// The members of a channel (active accounts) with their notify settings.
     async fn list_channel_recipients(&self, channel_id: &str) -> Result<Vec<ChannelRecipient>>;
+
+    /// A counter that moves whenever `list_channel_recipients` of the
+    /// channel would answer differently (kept by the database's triggers);
+    /// 0 for a channel whose members never changed.
+    async fn channel_recipients_version(&self, channel_id: &str) -> Result<i64>;
+
+    /// The status and last view of some members of a channel (those still
+    /// members; in no particular order).
+    async fn recipient_presence(
+        &self,
+        channel_id: &str,
+        user_ids: &[String],
+    ) -> Result<Vec<RecipientPresence>>;
+
+    /// The members of a channel whose status is `online`.
+    async fn online_channel_members(&self, channel_id: &str) -> Result<Vec<String>>;
 
     /// The badge a user's phone shows: unread messages in direct channels
     /// plus mentions elsewhere.

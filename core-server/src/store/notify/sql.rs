@@ -17,44 +17,96 @@ record!(DigestEntry in "email_digest" {
     user_id, post_id, channel_id, create_at,
 });
 
-/// A channel member with their settings and (when they have one) their
-/// status. Read by position, as records are: the member's seven columns
-/// first, then the status's, whose names (`user_id`, …) repeat the member's.
+/// A channel member with their settings, read by position.
 fn recipient(row: &DbRow) -> Result<ChannelRecipient> {
     use sqlx::Row as _;
-    const STATUS_AT: usize = 7;
-    // Without a status the joined columns are null.
-    let status = match row.try_get::<Option<&str>, _>(STATUS_AT)? {
-        Some(_) => Some(Status::decode(row, STATUS_AT)?),
-        None => None,
-    };
     Ok(ChannelRecipient {
         user_id: row.try_get(0)?,
         username: row.try_get(1)?,
         first_name: row.try_get(2)?,
         is_bot: row.try_get(3)?,
-        user_notify_props: JsonColumn::from_column(row.try_get(4)?),
-        member_notify_props: JsonColumn::from_column(row.try_get(5)?),
-        last_viewed_at: row.try_get(6)?,
+        user_notify_props: std::sync::Arc::new(JsonColumn::from_column(row.try_get(4)?)),
+        member_notify_props: std::sync::Arc::new(JsonColumn::from_column(row.try_get(5)?)),
+    })
+}
+
+/// A member's last view and (when they have one) status: the member's
+/// columns first, then the status's, whose names (`user_id`, …) repeat the
+/// member's.
+fn presence(row: &DbRow) -> Result<RecipientPresence> {
+    use sqlx::Row as _;
+    const STATUS_AT: usize = 2;
+    // Without a status the joined columns are null.
+    let status = match row.try_get::<Option<&str>, _>(STATUS_AT)? {
+        Some(_) => Some(Status::decode(row, STATUS_AT)?),
+        None => None,
+    };
+    Ok(RecipientPresence {
+        user_id: row.try_get(0)?,
+        last_viewed_at: row.try_get(1)?,
         status,
     })
 }
 
+/// Ids per statement when reading presence: under every database's limit
+/// of bound parameters.
+const PRESENCE_CHUNK: usize = 500;
+
 #[async_trait]
 impl NotifyStore for Backend {
     async fn list_channel_recipients(&self, channel_id: &str) -> Result<Vec<ChannelRecipient>> {
-        let rows = sqlx::query(&format!(
-            "SELECT u.id, u.username, u.first_name, u.is_bot, u.notify_props, \
-             m.notify_props, m.last_viewed_at, {} \
+        let rows = sqlx::query(
+            "SELECT u.id, u.username, u.first_name, u.is_bot, u.notify_props, m.notify_props \
              FROM channel_members m JOIN users u ON u.id = m.user_id \
-             LEFT JOIN statuses s ON s.user_id = m.user_id \
              WHERE m.channel_id = $1 AND u.delete_at = 0 ORDER BY u.id",
-            Status::TABLE.columns_of("s")
-        ))
+        )
         .bind(channel_id)
         .fetch_all(&self.read)
         .await?;
         rows.iter().map(recipient).collect()
+    }
+
+    async fn channel_recipients_version(&self, channel_id: &str) -> Result<i64> {
+        let version: Option<i64> = sqlx::query_scalar(
+            "SELECT version FROM channel_recipient_versions WHERE channel_id = $1",
+        )
+        .bind(channel_id)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(version.unwrap_or(0))
+    }
+
+    async fn recipient_presence(
+        &self,
+        channel_id: &str,
+        user_ids: &[String],
+    ) -> Result<Vec<RecipientPresence>> {
+        let mut found = Vec::with_capacity(user_ids.len());
+        for chunk in user_ids.chunks(PRESENCE_CHUNK) {
+            let mut q = QueryBuilder::<Db>::new(format!(
+                "SELECT m.user_id, m.last_viewed_at, {} \
+                 FROM channel_members m LEFT JOIN statuses s ON s.user_id = m.user_id \
+                 WHERE m.channel_id = ",
+                Status::TABLE.columns_of("s")
+            ));
+            q.push_bind(channel_id);
+            q.push(" AND m.user_id IN ");
+            push_list(&mut q, chunk);
+            for row in q.build().fetch_all(&self.read).await? {
+                found.push(presence(&row)?);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn online_channel_members(&self, channel_id: &str) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT m.user_id FROM channel_members m JOIN statuses s ON s.user_id = m.user_id \
+             WHERE m.channel_id = $1 AND s.status = 'online'",
+        )
+        .bind(channel_id)
+        .fetch_all(&self.read)
+        .await?)
     }
 
     async fn badge_count(&self, user_id: &str) -> Result<i64> {

@@ -27,6 +27,10 @@ pub trait PreferenceStore: Send + Sync {
 
     async fn get_status(&self, user_id: &str) -> Result<Option<Status>>;
 
+    /// The stored statuses of some users (those that have one; in no
+    /// particular order). At most a few hundred ids per call.
+    async fn get_statuses(&self, user_ids: &[String]) -> Result<Vec<Status>>;
+
     /// Statuses in do-not-disturb whose end time (seconds) has passed.
     async fn list_expired_dnd(&self, now_seconds: i64) -> Result<Vec<Status>>;
 }

@@ -101,6 +101,11 @@ impl PreferenceStore for Backend {
         )
     }
 
+    async fn get_statuses(&self, user_ids: &[String]) -> Result<Vec<Status>> {
+        let head = format!("{} WHERE ", Status::TABLE.select());
+        fetch_in(&self.read, &head, "user_id", user_ids, "").await
+    }
+
     async fn list_expired_dnd(&self, now_seconds: i64) -> Result<Vec<Status>> {
         Ok(sqlx::query_as(&format!(
             "{} WHERE status = 'dnd' AND dnd_end_time > 0 AND dnd_end_time <= $1",
