@@ -220,7 +220,7 @@ mod tests {
             "from_bot": "true",
             "attachments": [
                 {"text": "deploy?", "actions": [
-                    {"name": "Yes", "integration": {"url": "http://hook/yes", "context": {"secret": "s1"}}},
+                    {"name": "Yes", "integration": {"url": "http://hook/yes", "context": {"secret": "context-secret"}}},
                     {"id": "keepme", "name": "No", "type": "button",
                      "integration": {"url": "http://hook/no"}},
                     "not an object"
@@ -265,7 +265,7 @@ mod tests {
         let text = stripped.to_string();
         assert!(!text.contains("integration"));
         assert!(!text.contains("http://hook"));
-        assert!(!text.contains("s1"));
+        assert!(!text.contains("context-secret"));
         assert_eq!(stripped["attachments"][0]["text"], "deploy?");
         assert_eq!(stripped["attachments"][0]["actions"][1]["id"], "keepme");
         assert_eq!(stripped["attachments"][0]["actions"][2], "not an object");
