@@ -6,7 +6,7 @@
 #[macro_use]
 mod support;
 #[path = "store/fixtures.rs"]
-#[allow(dead_code)]
+#[allow(dead_code)] // shared by several test binaries, each using a part
 mod fixtures;
 
 use core_server::id::new_id;
@@ -67,6 +67,17 @@ async fn clear_mentions(ctx: &Ctx, channel: &Channel, user: &User) {
         .expect("read state");
 }
 
+/// Sets one of a member's channel notify props.
+async fn set_member_prop(ctx: &Ctx, channel: &Channel, user: &User, key: &str, value: &str) {
+    let mut m = ctx
+        .store
+        .get_channel_member(&channel.id, &user.id)
+        .await
+        .expect("member");
+    m.notify_props.insert(key.into(), value.into());
+    ctx.store.save_channel_member(&m).await.expect("props");
+}
+
 async fn changes_on_another_node_reach_the_next_post(ctx: Ctx) {
     let (team, channel, author) = fixture(&ctx).await;
     let this_node = &ctx.core;
@@ -118,18 +129,7 @@ async fn changes_on_another_node_reach_the_next_post(ctx: Ctx) {
         vec![bob.id.clone()]
     );
     clear_mentions(&ctx, &channel, &bob).await;
-    let mut settings = ctx
-        .store
-        .get_channel_member(&channel.id, &bob.id)
-        .await
-        .expect("member");
-    settings
-        .notify_props
-        .insert("ignore_channel_mentions".into(), "on".into());
-    ctx.store
-        .save_channel_member(&settings)
-        .await
-        .expect("props");
+    set_member_prop(&ctx, &channel, &bob, "ignore_channel_mentions", "on").await;
     assert!(
         post_and_mentioned(this_node, &author, &channel, "@channel standup")
             .await
@@ -137,24 +137,14 @@ async fn changes_on_another_node_reach_the_next_post(ctx: Ctx) {
     );
 
     // `@here` reaches members online right now, read at each post.
-    settings
-        .notify_props
-        .insert("ignore_channel_mentions".into(), "off".into());
-    ctx.store
-        .save_channel_member(&settings)
-        .await
-        .expect("props");
+    set_member_prop(&ctx, &channel, &bob, "ignore_channel_mentions", "off").await;
     assert!(
         post_and_mentioned(this_node, &author, &channel, "@here anyone?")
             .await
             .is_empty()
     );
     ctx.store
-        .save_status(&Status {
-            user_id: bob.id.clone(),
-            status: "online".into(),
-            ..Status::default()
-        })
+        .save_status(&status(&bob.id, "online"))
         .await
         .expect("status");
     assert_eq!(

@@ -7,6 +7,7 @@
 #[macro_use]
 mod support;
 #[path = "store/fixtures.rs"]
+#[allow(dead_code)] // shared by several test binaries, each using a part
 mod fixtures;
 
 use core_server::events::{Audience, CoreEvent, EventKind};

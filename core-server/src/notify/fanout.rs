@@ -2,7 +2,6 @@
 //! push for each device of each member the rules say should get one.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
 
 use super::mentions::{reply_mentions, Found, MentionKind};
 use super::prop;
@@ -110,11 +109,7 @@ impl Core {
                     .await?
                     .into_iter()
                     .collect();
-                let by_id: HashMap<String, &ChannelRecipient> = authors
-                    .iter()
-                    .filter_map(|id| audience.get(id).map(|r| (id.clone(), r)))
-                    .collect();
-                reply_mentions(&by_id, &root_author, &authors, &mut found);
+                reply_mentions(|id| audience.get(id), &root_author, &authors, &mut found);
             }
         }
         if !post.from_webhook() {
@@ -128,7 +123,7 @@ impl Core {
         channel: &Channel,
         post: &Post,
         sender: &User,
-        audience: &Arc<ChannelAudience>,
+        audience: &ChannelAudience,
         mentions: &PostMentions,
     ) -> Result<()> {
         let recipients = &audience.recipients;

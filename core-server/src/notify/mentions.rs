@@ -42,7 +42,7 @@ impl MentionKind {
 }
 
 /// Muted: the channel only marks itself unread for mentions.
-pub fn muted(m: &ChannelRecipient) -> bool {
+fn muted(m: &ChannelRecipient) -> bool {
     prop(&m.member_notify_props, "mark_unread") == "mention"
 }
 
@@ -257,15 +257,16 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 
 /// Users to notify of a reply, by their `comments` setting: with `any`,
 /// everyone who posted in the thread; with `root`, the root's author.
-/// `thread_authors` holds the thread's posts' authors, root author first.
-pub fn reply_mentions(
-    members: &HashMap<String, &ChannelRecipient>,
+/// `thread_authors` holds the thread's posts' authors, root author first;
+/// `member` finds an author among the channel's members.
+pub fn reply_mentions<'a>(
+    member: impl Fn(&str) -> Option<&'a ChannelRecipient>,
     root_author: &str,
     thread_authors: &HashSet<String>,
     found: &mut Found,
 ) {
     for author in thread_authors {
-        let Some(m) = members.get(author) else {
+        let Some(m) = member(author) else {
             continue;
         };
         match prop(&m.user_notify_props, "comments") {
@@ -411,7 +412,7 @@ mod tests {
             .collect();
         let authors: HashSet<String> = ["any", "root", "never"].map(String::from).into();
         let mut found = Found::default();
-        reply_mentions(&members, "root", &authors, &mut found);
+        reply_mentions(|id| members.get(id).copied(), "root", &authors, &mut found);
         assert_eq!(found.users.get("any"), Some(&MentionKind::Thread));
         assert_eq!(found.users.get("root"), Some(&MentionKind::Comment));
         assert_eq!(found.users.get("never"), None);

@@ -82,6 +82,15 @@ pub fn team_member(team_id: &str, user_id: &str) -> TeamMember {
     }
 }
 
+/// A status set by presence (not by hand), with nothing else of note.
+pub fn status(user_id: &str, status: &str) -> Status {
+    Status {
+        user_id: user_id.into(),
+        status: status.into(),
+        ..Status::default()
+    }
+}
+
 pub fn post(channel_id: &str, user_id: &str, at: i64, root: &str) -> Post {
     Post {
         id: new_id(),

@@ -98,11 +98,7 @@ async fn notification_and_mail_queues(ctx: Ctx) {
 
     // Recipients carry both notify maps; presence the status and last view.
     store
-        .save_status(&Status {
-            user_id: u.id.clone(),
-            status: "online".into(),
-            ..Status::default()
-        })
+        .save_status(&status(&u.id, "online"))
         .await
         .expect("status");
     let recipients = store
@@ -137,11 +133,7 @@ async fn notification_and_mail_queues(ctx: Ctx) {
         vec![u.id.clone()]
     );
     store
-        .save_status(&Status {
-            user_id: u.id.clone(),
-            status: "away".into(),
-            ..Status::default()
-        })
+        .save_status(&status(&u.id, "away"))
         .await
         .expect("status");
     assert!(store
