@@ -43,6 +43,7 @@ mod preferences;
 mod reactions;
 mod scheduled_posts;
 mod sqlite;
+mod sqlite_connections;
 mod system;
 mod table;
 mod teams;

@@ -12,6 +12,8 @@ use crate::error::{Error, Result};
 /// `Db`, so the two backends' row decoders are told apart).
 type DbRow = sqlx::postgres::PgRow;
 type Db = Postgres;
+/// One connection of this backend, as `writer()` lends it.
+type DbConnection = sqlx::PgConnection;
 type Backend = PostgresStore;
 const BACKEND: &str = "postgres";
 const GREATEST: &str = "GREATEST";
@@ -60,6 +62,26 @@ impl PostgresStore {
             read: pool.clone(),
             write: pool,
         })
+    }
+
+    /// A connection for writing, from the shared pool.
+    async fn writer(&self) -> Result<sqlx::pool::PoolConnection<Postgres>> {
+        Ok(self.write.acquire().await?)
+    }
+
+    /// A connection for reading, from the same pool.
+    async fn reader(&self) -> Result<sqlx::pool::PoolConnection<Postgres>> {
+        Ok(self.read.acquire().await?)
+    }
+
+    /// Connections open for writing (for the statistics).
+    fn write_connections(&self) -> u32 {
+        self.write.size()
+    }
+
+    /// Connections open for reading (for the statistics).
+    fn read_connections(&self) -> u32 {
+        self.read.size()
     }
 }
 

@@ -1,12 +1,17 @@
 //! The embedded default: a SQLite file in WAL mode. Writes go through a single
-//! connection (SQLite has one writer anyway, and queueing in the pool is cheaper
-//! than retrying on `SQLITE_BUSY`); reads use a pool of their own.
+//! connection (SQLite has one writer anyway, and queueing for it is cheaper
+//! than retrying on `SQLITE_BUSY`); reads use connections of their own
+//! (`sqlite_connections.rs` lends both).
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Pool, Sqlite};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{ConnectOptions, Sqlite};
+use tokio::sync::MutexGuard;
+
+use super::sqlite_connections::{Reader, Readers, Writer};
 
 use crate::error::{Error, Result};
 
@@ -14,6 +19,8 @@ use crate::error::{Error, Result};
 /// `Db`, so the two backends' row decoders are told apart).
 type DbRow = sqlx::sqlite::SqliteRow;
 type Db = Sqlite;
+/// One connection of this backend, as `writer()` lends it.
+type DbConnection = SqliteConnection;
 type Backend = SqliteStore;
 /// Which backend this is, as `Store::backend` reports it.
 const BACKEND: &str = "sqlite";
@@ -23,8 +30,8 @@ const GREATEST: &str = "MAX";
 /// The SQLite store.
 #[derive(Clone)]
 pub struct SqliteStore {
-    read: Pool<Sqlite>,
-    write: Pool<Sqlite>,
+    read: Arc<Readers>,
+    write: Arc<Writer>,
 }
 
 impl SqliteStore {
@@ -45,38 +52,57 @@ impl SqliteStore {
                 })?;
             }
         }
-        // Each statement is a round trip to the connection's worker thread, so
-        // the pool does not add a ping before every checkout.
         // The one writer keeps a larger page cache (16 MiB at most, taken as
         // needed): inserts into big tables then touch the disk far less.
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .test_before_acquire(false)
-            .connect_with(options.clone().pragma("cache_size", "-16384"))
+        let mut write = options
+            .clone()
+            .pragma("cache_size", "-16384")
+            .connect()
             .await?;
         sqlx::migrate!("../migrations/sqlite")
-            .run(&write)
+            .run(&mut write)
             .await
             .map_err(|e| Error::Unavailable(format!("migration failed: {e}")))?;
-        backfill_search_index(&write).await?;
-        let read = SqlitePoolOptions::new()
-            .max_connections(max_connections.max(2))
-            .test_before_acquire(false)
-            .connect_with(options.read_only(true))
-            .await?;
-        Ok(SqliteStore { read, write })
+        backfill_search_index(&mut write).await?;
+        Ok(SqliteStore {
+            read: Arc::new(Readers::new(
+                options.read_only(true),
+                max_connections.max(2),
+            )),
+            write: Arc::new(Writer::new(write)),
+        })
+    }
+
+    /// The writing connection, once the writes queued before this one are done.
+    async fn writer(&self) -> Result<MutexGuard<'_, SqliteConnection>> {
+        self.write.lend().await
+    }
+
+    /// A read-only connection.
+    async fn reader(&self) -> Result<Reader<'_>> {
+        self.read.lend().await
+    }
+
+    /// Connections open for writing (for the statistics).
+    fn write_connections(&self) -> u32 {
+        1
+    }
+
+    /// Connections open for reading (for the statistics).
+    fn read_connections(&self) -> u32 {
+        self.read.open()
     }
 }
 
 /// Indexes the posts stored before full-text search existed (the
 /// `0020_post_search` migration notes how far): newest first, one transaction
 /// per batch with the progress mark, so an interrupted start resumes.
-async fn backfill_search_index(pool: &Pool<Sqlite>) -> Result<()> {
+async fn backfill_search_index(conn: &mut SqliteConnection) -> Result<()> {
     const KEY: &str = "post_search_backfill";
     const BATCH: i64 = 50_000;
     let Some(mark) = sqlx::query_scalar::<_, String>("SELECT value FROM systems WHERE name = $1")
         .bind(KEY)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *conn)
         .await?
     else {
         return Ok(());
@@ -86,12 +112,12 @@ async fn backfill_search_index(pool: &Pool<Sqlite>) -> Result<()> {
         "SELECT COUNT(*) FROM posts WHERE seq <= $1 AND original_id = '' AND delete_at = 0",
     )
     .bind(until)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await?;
     let mut progress = super::SearchBackfillProgress::start(total);
     while until > 0 {
         let from = (until - BATCH).max(0);
-        let mut tx = pool.begin().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let indexed = sqlx::query(
             "INSERT INTO post_search (rowid, message) SELECT seq, message FROM posts \
              WHERE seq > $1 AND seq <= $2 AND original_id = '' AND delete_at = 0",
@@ -112,7 +138,7 @@ async fn backfill_search_index(pool: &Pool<Sqlite>) -> Result<()> {
     }
     sqlx::query("DELETE FROM systems WHERE name = $1")
         .bind(KEY)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     progress.finish();
     Ok(())

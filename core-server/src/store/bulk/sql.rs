@@ -66,7 +66,8 @@ impl BulkStore for Backend {
         let (roots, replies): (Vec<&Post>, Vec<&Post>) =
             batch.posts.iter().partition(|p| p.root_id.is_empty());
         let reply_filter = format!("{NOT_STORED_UNDER_ANOTHER_ID} AND {ROOT_STORED}");
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let mut new_posts =
             insert_post_chunks(&mut tx, &roots, NOT_STORED_UNDER_ANOTHER_ID).await?;
         new_posts += insert_post_chunks(&mut tx, &replies, &reply_filter).await?;
@@ -95,14 +96,18 @@ impl BulkStore for Backend {
     }
 
     async fn refresh_statistics(&self) -> Result<()> {
-        sqlx::raw_sql(super::super::REFRESH_STATISTICS)
-            .execute(&self.write)
-            .await?;
+        let mut writer = self.writer().await?;
+        sqlx::Executor::execute(
+            &mut *writer,
+            sqlx::raw_sql(super::super::REFRESH_STATISTICS),
+        )
+        .await?;
         Ok(())
     }
 
     async fn settle_imported_channel(&self, channel_id: &str) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         sqlx::query(&format!(
             "UPDATE posts SET reply_count = t.n, last_reply_at = t.last, \
              update_at = {GREATEST}(posts.update_at, t.last) \

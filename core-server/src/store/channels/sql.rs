@@ -62,7 +62,8 @@ fn push_team_filter<'a>(q: &mut QueryBuilder<'a, Db>, column: &str, team_id: Opt
 #[async_trait]
 impl ChannelStore for Backend {
     async fn create_channel(&self, channel: &Channel, members: &[ChannelMember]) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         insert_channel(&mut tx, channel).await?;
         save_channel_members(&mut tx, members).await?;
         tx.commit().await?;
@@ -70,12 +71,18 @@ impl ChannelStore for Backend {
     }
 
     async fn get_channel(&self, id: &str) -> Result<Channel> {
-        find(&self.read, "id = $1", &[id], "channel").await
+        find(&mut *self.reader().await?, "id = $1", &[id], "channel").await
     }
 
     async fn get_channel_by_name(&self, team_id: &str, name: &str) -> Result<Channel> {
         let condition = "team_id = $1 AND name = $2";
-        find(&self.read, condition, &[team_id, name], "channel").await
+        find(
+            &mut *self.reader().await?,
+            condition,
+            &[team_id, name],
+            "channel",
+        )
+        .await
     }
 
     async fn get_channel_with_member(
@@ -91,7 +98,7 @@ impl ChannelStore for Backend {
         ))
         .bind(channel_id)
         .bind(user_id)
-        .fetch_one(&self.read)
+        .fetch_one(&mut *self.reader().await?)
         .await
         .map_err(missing("channel"))?;
         // Without a membership the joined columns are null.
@@ -122,7 +129,9 @@ impl ChannelStore for Backend {
             ],
         );
         changed(
-            c.bind_to(sqlx::query(&sql)).execute(&self.write).await?,
+            c.bind_to(sqlx::query(&sql))
+                .execute(&mut *self.writer().await?)
+                .await?,
             "channel",
         )
     }
@@ -136,7 +145,7 @@ impl ChannelStore for Backend {
         ))
         .bind(team_id)
         .bind(user_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
@@ -153,17 +162,22 @@ impl ChannelStore for Backend {
         q.push(")");
         push_team_filter(&mut q, "team_id", team_id);
         q.push(" ORDER BY display_name, id");
-        Ok(q.build_query_as().fetch_all(&self.read).await?)
+        Ok(q.build_query_as()
+            .fetch_all(&mut *self.reader().await?)
+            .await?)
     }
 
     async fn list_all_channels(&self, after_id: Option<&str>, limit: i64) -> Result<Vec<Channel>> {
         let mut q = QueryBuilder::<Db>::new(format!("{} WHERE ", Channel::TABLE.select()));
         push_page_after(&mut q, "id", after_id, limit);
-        Ok(q.build_query_as().fetch_all(&self.read).await?)
+        Ok(q.build_query_as()
+            .fetch_all(&mut *self.reader().await?)
+            .await?)
     }
 
     async fn save_channel_member(&self, member: &ChannelMember) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         save_channel_members(&mut tx, std::slice::from_ref(member)).await?;
         tx.commit().await?;
         Ok(())
@@ -182,7 +196,10 @@ impl ChannelStore for Backend {
                 "last_update_at",
             ],
         );
-        let done = m.bind_to(sqlx::query(&sql)).execute(&self.write).await?;
+        let done = m
+            .bind_to(sqlx::query(&sql))
+            .execute(&mut *self.writer().await?)
+            .await?;
         if done.rows_affected() == 0 {
             return Err(Error::not_found("channel member"));
         }
@@ -192,7 +209,7 @@ impl ChannelStore for Backend {
     async fn get_channel_member(&self, channel_id: &str, user_id: &str) -> Result<ChannelMember> {
         let condition = "channel_id = $1 AND user_id = $2";
         find(
-            &self.read,
+            &mut *self.reader().await?,
             condition,
             &[channel_id, user_id],
             "channel member",
@@ -205,7 +222,7 @@ impl ChannelStore for Backend {
             sqlx::query("DELETE FROM channel_members WHERE channel_id = $1 AND user_id = $2")
                 .bind(channel_id)
                 .bind(user_id)
-                .execute(&self.write)
+                .execute(&mut *self.writer().await?)
                 .await?;
         changed(done, "channel member")
     }
@@ -223,14 +240,16 @@ impl ChannelStore for Backend {
         q.push_bind(channel_id);
         q.push(" AND ");
         push_page_after(&mut q, "user_id", after_user_id, limit);
-        Ok(q.build_query_as().fetch_all(&self.read).await?)
+        Ok(q.build_query_as()
+            .fetch_all(&mut *self.reader().await?)
+            .await?)
     }
 
     async fn count_channel_members(&self, channel_id: &str) -> Result<i64> {
         Ok(
             sqlx::query_scalar("SELECT COUNT(*) FROM channel_members WHERE channel_id = $1")
                 .bind(channel_id)
-                .fetch_one(&self.read)
+                .fetch_one(&mut *self.reader().await?)
                 .await?,
         )
     }
@@ -242,7 +261,7 @@ impl ChannelStore for Backend {
              WHERE m.channel_id = $1 AND u.delete_at = 0",
         )
         .bind(channel_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?;
         Ok(texts.iter().map(|t| StringMap::from_column(t)).collect())
     }
@@ -260,7 +279,9 @@ impl ChannelStore for Backend {
         q.push(" AND channel_id IN (SELECT id FROM channels WHERE 1 = 1");
         push_team_filter(&mut q, "team_id", team_id);
         q.push(") ORDER BY channel_id");
-        Ok(q.build_query_as().fetch_all(&self.read).await?)
+        Ok(q.build_query_as()
+            .fetch_all(&mut *self.reader().await?)
+            .await?)
     }
 
     async fn list_memberships(&self, user_id: &str) -> Result<Memberships> {
@@ -269,13 +290,13 @@ impl ChannelStore for Backend {
              WHERE m.user_id = $1",
         )
         .bind(user_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?;
         let teams: Vec<String> = sqlx::query_scalar(
             "SELECT team_id FROM team_members WHERE user_id = $1 AND delete_at = 0",
         )
         .bind(user_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?;
         Ok(Memberships { channels, teams })
     }
@@ -298,7 +319,7 @@ impl ChannelStore for Backend {
         .bind(channel_id)
         .bind(user_id)
         .bind(at)
-        .fetch_one(&self.write)
+        .fetch_one(&mut *self.writer().await?)
         .await
         .map_err(missing("channel member"))
     }
@@ -316,7 +337,7 @@ impl ChannelStore for Backend {
         q.push_bind(channel_id);
         q.push(" AND user_id IN ");
         push_list(&mut q, user_ids);
-        q.build().execute(&self.write).await?;
+        q.build().execute(&mut *self.writer().await?).await?;
         Ok(())
     }
 
@@ -340,6 +361,8 @@ impl ChannelStore for Backend {
         q.push_bind(user_id);
         push_team_filter(&mut q, "c.team_id", team_id);
         q.push(" ORDER BY c.id");
-        Ok(q.build_query_as().fetch_all(&self.read).await?)
+        Ok(q.build_query_as()
+            .fetch_all(&mut *self.reader().await?)
+            .await?)
     }
 }

@@ -18,13 +18,19 @@ record!(CommandWebhook in "command_webhooks" {
 impl CommandStore for Backend {
     async fn create_command(&self, c: &CustomCommand) -> Result<()> {
         c.bind_to(sqlx::query(&CustomCommand::TABLE.insert()))
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
 
     async fn get_command(&self, id: &str) -> Result<CustomCommand> {
-        find(&self.read, "id = $1 AND delete_at = 0", &[id], "command").await
+        find(
+            &mut *self.reader().await?,
+            "id = $1 AND delete_at = 0",
+            &[id],
+            "command",
+        )
+        .await
     }
 
     async fn list_team_commands(&self, team_id: &str) -> Result<Vec<CustomCommand>> {
@@ -33,7 +39,7 @@ impl CommandStore for Backend {
             CustomCommand::TABLE.select()
         ))
         .bind(team_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
@@ -48,7 +54,7 @@ impl CommandStore for Backend {
         ))
         .bind(team_id)
         .bind(trigger)
-        .fetch_optional(&self.read)
+        .fetch_optional(&mut *self.reader().await?)
         .await?)
     }
 
@@ -72,7 +78,10 @@ impl CommandStore for Backend {
             ],
         );
         let sql = format!("{sql} AND delete_at = 0");
-        let done = c.bind_to(sqlx::query(&sql)).execute(&self.write).await?;
+        let done = c
+            .bind_to(sqlx::query(&sql))
+            .execute(&mut *self.writer().await?)
+            .await?;
         changed(done, "command")
     }
 
@@ -82,14 +91,14 @@ impl CommandStore for Backend {
         )
         .bind(id)
         .bind(at)
-        .execute(&self.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         changed(done, "command")
     }
 
     async fn create_command_webhook(&self, h: &CommandWebhook) -> Result<()> {
         h.bind_to(sqlx::query(&CommandWebhook::TABLE.insert()))
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -101,7 +110,7 @@ impl CommandStore for Backend {
         ))
         .bind(id)
         .bind(since)
-        .fetch_one(&self.write)
+        .fetch_one(&mut *self.writer().await?)
         .await
         .map_err(missing("command webhook"))?)
     }
@@ -113,7 +122,7 @@ impl CommandStore for Backend {
         )
         .bind(id)
         .bind(max_uses)
-        .execute(&self.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -121,7 +130,7 @@ impl CommandStore for Backend {
     async fn delete_command_webhooks_before(&self, before: i64) -> Result<u64> {
         let done = sqlx::query("DELETE FROM command_webhooks WHERE create_at < $1")
             .bind(before)
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected())
     }

@@ -19,13 +19,13 @@ record!(UploadPart in "upload_parts" {
 impl FileStore for Backend {
     async fn create_file_info(&self, f: &FileInfo) -> Result<()> {
         f.bind_to(sqlx::query(&FileInfo::TABLE.insert()))
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
 
     async fn get_file_info(&self, id: &str) -> Result<FileInfo> {
-        find(&self.read, "id = $1", &[id], "file").await
+        find(&mut *self.reader().await?, "id = $1", &[id], "file").await
     }
 
     async fn list_post_files(&self, post_id: &str, include_deleted: bool) -> Result<Vec<FileInfo>> {
@@ -35,14 +35,14 @@ impl FileStore for Backend {
         ))
         .bind(post_id)
         .bind(include_deleted)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
     async fn list_posts_files(&self, post_ids: &[String]) -> Result<Vec<FileInfo>> {
         let head = format!("{} WHERE delete_at = 0 AND ", FileInfo::TABLE.select());
         fetch_in(
-            &self.read,
+            &mut *self.reader().await?,
             &head,
             "post_id",
             post_ids,
@@ -53,7 +53,14 @@ impl FileStore for Backend {
 
     async fn list_files_by_ids(&self, ids: &[String]) -> Result<Vec<FileInfo>> {
         let head = format!("{} WHERE delete_at = 0 AND ", FileInfo::TABLE.select());
-        fetch_in(&self.read, &head, "id", ids, "ORDER BY create_at, id").await
+        fetch_in(
+            &mut *self.reader().await?,
+            &head,
+            "id",
+            ids,
+            "ORDER BY create_at, id",
+        )
+        .await
     }
 
     async fn attach_files(
@@ -65,6 +72,7 @@ impl FileStore for Backend {
         at: i64,
     ) -> Result<u64> {
         let mut attached = 0;
+        let mut writer = self.writer().await?;
         for id in file_ids {
             // As Mattermost: the poster's unattached files move to the post's channel.
             let done = sqlx::query(
@@ -76,7 +84,7 @@ impl FileStore for Backend {
             .bind(creator_id)
             .bind(channel_id)
             .bind(at)
-            .execute(&self.write)
+            .execute(&mut *writer)
             .await?;
             attached += done.rows_affected();
         }
@@ -93,14 +101,14 @@ impl FileStore for Backend {
         ))
         .bind(before)
         .bind(limit)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
     async fn remove_file_info(&self, id: &str) -> Result<()> {
         sqlx::query("DELETE FROM file_infos WHERE id = $1")
             .bind(id)
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -130,19 +138,21 @@ impl FileStore for Backend {
         }
         q.push(" ORDER BY f.create_at DESC, f.id LIMIT ");
         q.push_bind(limit);
-        Ok(q.build_query_as().fetch_all(&self.read).await?)
+        Ok(q.build_query_as()
+            .fetch_all(&mut *self.reader().await?)
+            .await?)
     }
 
     async fn create_upload(&self, u: &UploadSession) -> Result<()> {
         u.bind_to(sqlx::query(&UploadSession::TABLE.insert()))
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
 
     async fn get_upload(&self, id: &str) -> Result<UploadSession> {
         // From the writer: a part just recorded must be seen at once.
-        find(&self.write, "id = $1", &[id], "upload").await
+        find(&mut *self.writer().await?, "id = $1", &[id], "upload").await
     }
 
     async fn list_user_uploads(&self, user_id: &str) -> Result<Vec<UploadSession>> {
@@ -151,12 +161,13 @@ impl FileStore for Backend {
             UploadSession::TABLE.select()
         ))
         .bind(user_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
     async fn append_upload_part(&self, upload_id: &str, part: &UploadPart) -> Result<bool> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         // Compare-and-set on the offset: of two writers racing for the same
         // offset (on any node), exactly one wins.
         let moved = sqlx::query(
@@ -186,7 +197,7 @@ impl FileStore for Backend {
         .bind(id)
         .bind(at)
         .bind(stale_before)
-        .execute(&self.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -194,7 +205,7 @@ impl FileStore for Backend {
     async fn release_upload_finish(&self, id: &str) -> Result<()> {
         sqlx::query("UPDATE upload_sessions SET finishing = FALSE, finishing_at = 0 WHERE id = $1")
             .bind(id)
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -205,12 +216,13 @@ impl FileStore for Backend {
             UploadPart::TABLE.select()
         ))
         .bind(upload_id)
-        .fetch_all(&self.write)
+        .fetch_all(&mut *self.writer().await?)
         .await?)
     }
 
     async fn delete_upload(&self, id: &str) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         sqlx::query("DELETE FROM upload_parts WHERE upload_id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -230,7 +242,7 @@ impl FileStore for Backend {
         ))
         .bind(before)
         .bind(limit)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 }

@@ -60,7 +60,8 @@ async fn delete_token_session(tx: &mut sqlx::Transaction<'_, Db>, token_hash: &s
 #[async_trait]
 impl IntegrationStore for Backend {
     async fn create_access_token(&self, t: &UserAccessToken, session: &Session) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         t.bind_to(sqlx::query(&UserAccessToken::TABLE.insert()))
             .execute(&mut *tx)
             .await?;
@@ -70,7 +71,7 @@ impl IntegrationStore for Backend {
     }
 
     async fn get_access_token(&self, id: &str) -> Result<UserAccessToken> {
-        find(&self.read, "id = $1", &[id], "access token").await
+        find(&mut *self.reader().await?, "id = $1", &[id], "access token").await
     }
 
     async fn get_access_token_by_hash(&self, token_hash: &str) -> Result<Option<UserAccessToken>> {
@@ -79,7 +80,7 @@ impl IntegrationStore for Backend {
             UserAccessToken::TABLE.select()
         ))
         .bind(token_hash)
-        .fetch_optional(&self.read)
+        .fetch_optional(&mut *self.reader().await?)
         .await?)
     }
 
@@ -89,7 +90,7 @@ impl IntegrationStore for Backend {
             UserAccessToken::TABLE.select()
         ))
         .bind(user_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
@@ -104,7 +105,7 @@ impl IntegrationStore for Backend {
         ))
         .bind(limit)
         .bind(offset)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
@@ -115,7 +116,7 @@ impl IntegrationStore for Backend {
             UserAccessToken::TABLE.columns_of("t")
         ))
         .bind(term)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
@@ -125,7 +126,8 @@ impl IntegrationStore for Backend {
         active: bool,
         session: Option<&Session>,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let hash: Option<String> = sqlx::query_scalar(
             "UPDATE user_access_tokens SET is_active = $2 WHERE id = $1 RETURNING token_hash",
         )
@@ -143,7 +145,8 @@ impl IntegrationStore for Backend {
     }
 
     async fn delete_access_token(&self, id: &str) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let hash: Option<String> =
             sqlx::query_scalar("DELETE FROM user_access_tokens WHERE id = $1 RETURNING token_hash")
                 .bind(id)
@@ -157,7 +160,8 @@ impl IntegrationStore for Backend {
 
     async fn create_bot(&self, u: &User, bot: &Bot) -> Result<()> {
         // The bot's user and its bot row go in together or not at all.
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         u.bind_to(sqlx::query(&User::TABLE.insert()))
             .execute(&mut *tx)
             .await?;
@@ -167,7 +171,8 @@ impl IntegrationStore for Backend {
     }
 
     async fn set_account_kind(&self, user_id: &str, bot: Option<&Bot>, at: i64) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let done = sqlx::query("UPDATE users SET is_bot = $2, update_at = $3 WHERE id = $1")
             .bind(user_id)
             .bind(bot.is_some())
@@ -193,7 +198,7 @@ impl IntegrationStore for Backend {
     async fn get_bot(&self, user_id: &str) -> Result<Bot> {
         sqlx::query_as(&format!("{BOT_SELECT} WHERE b.user_id = $1"))
             .bind(user_id)
-            .fetch_one(&self.read)
+            .fetch_one(&mut *self.reader().await?)
             .await
             .map_err(missing("bot"))
     }
@@ -217,7 +222,9 @@ impl IntegrationStore for Backend {
         q.push_bind(limit);
         q.push(" OFFSET ");
         q.push_bind(offset);
-        Ok(q.build_query_as().fetch_all(&self.read).await?)
+        Ok(q.build_query_as()
+            .fetch_all(&mut *self.reader().await?)
+            .await?)
     }
 
     async fn update_bot(&self, bot: &Bot) -> Result<()> {
@@ -232,20 +239,26 @@ impl IntegrationStore for Backend {
         .bind(bot.update_at)
         .bind(bot.delete_at)
         .bind(bot.last_icon_update)
-        .execute(&self.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         changed(done, "bot")
     }
 
     async fn create_incoming_webhook(&self, h: &IncomingWebhook) -> Result<()> {
         h.bind_to(sqlx::query(&IncomingWebhook::TABLE.insert()))
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
 
     async fn get_incoming_webhook(&self, id: &str) -> Result<IncomingWebhook> {
-        find(&self.read, "id = $1", &[id], "incoming webhook").await
+        find(
+            &mut *self.reader().await?,
+            "id = $1",
+            &[id],
+            "incoming webhook",
+        )
+        .await
     }
 
     async fn list_incoming_webhooks(
@@ -266,7 +279,9 @@ impl IntegrationStore for Backend {
         q.push_bind(limit);
         q.push(" OFFSET ");
         q.push_bind(offset);
-        Ok(q.build_query_as().fetch_all(&self.read).await?)
+        Ok(q.build_query_as()
+            .fetch_all(&mut *self.reader().await?)
+            .await?)
     }
 
     async fn update_incoming_webhook(&self, h: &IncomingWebhook) -> Result<()> {
@@ -284,7 +299,9 @@ impl IntegrationStore for Backend {
             ],
         );
         changed(
-            h.bind_to(sqlx::query(&sql)).execute(&self.write).await?,
+            h.bind_to(sqlx::query(&sql))
+                .execute(&mut *self.writer().await?)
+                .await?,
             "incoming webhook",
         )
     }

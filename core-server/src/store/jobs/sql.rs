@@ -11,13 +11,13 @@ record!(Job in "jobs" {
 impl JobStore for Backend {
     async fn create_job(&self, j: &Job) -> Result<()> {
         j.bind_to(sqlx::query(&Job::TABLE.insert()))
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
 
     async fn get_job(&self, id: &str) -> Result<Job> {
-        find(&self.read, "id = $1", &[id], "job").await
+        find(&mut *self.reader().await?, "id = $1", &[id], "job").await
     }
 
     async fn update_job(&self, j: &Job) -> Result<()> {
@@ -25,7 +25,9 @@ impl JobStore for Backend {
             &["id"],
             &["status", "progress", "start_at", "last_activity_at", "data"],
         );
-        j.bind_to(sqlx::query(&sql)).execute(&self.write).await?;
+        j.bind_to(sqlx::query(&sql))
+            .execute(&mut *self.writer().await?)
+            .await?;
         Ok(())
     }
 
@@ -37,7 +39,7 @@ impl JobStore for Backend {
         .bind(from)
         .bind(to)
         .bind(at)
-        .execute(&self.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -47,7 +49,7 @@ impl JobStore for Backend {
             .bind(id)
             .bind(progress)
             .bind(at)
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -60,7 +62,7 @@ impl JobStore for Backend {
         .bind(job_status::PENDING)
         .bind(job_status::IN_PROGRESS)
         .bind(job_status::CANCEL_REQUESTED)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
@@ -73,7 +75,7 @@ impl JobStore for Backend {
         .bind(job_type.unwrap_or(""))
         .bind(limit)
         .bind(offset)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 }

@@ -61,7 +61,7 @@ impl NotifyStore for Backend {
              WHERE m.channel_id = $1 AND u.delete_at = 0 ORDER BY u.id",
         )
         .bind(channel_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?;
         rows.iter().map(recipient).collect()
     }
@@ -71,7 +71,7 @@ impl NotifyStore for Backend {
             "SELECT version FROM channel_recipient_versions WHERE channel_id = $1",
         )
         .bind(channel_id)
-        .fetch_optional(&self.read)
+        .fetch_optional(&mut *self.reader().await?)
         .await?;
         Ok(version.unwrap_or(0))
     }
@@ -92,7 +92,7 @@ impl NotifyStore for Backend {
             q.push_bind(channel_id);
             q.push(" AND m.user_id IN ");
             push_list(&mut q, chunk);
-            for row in q.build().fetch_all(&self.read).await? {
+            for row in q.build().fetch_all(&mut *self.reader().await?).await? {
                 found.push(presence(&row)?);
             }
         }
@@ -105,7 +105,7 @@ impl NotifyStore for Backend {
              WHERE m.channel_id = $1 AND s.status = 'online'",
         )
         .bind(channel_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
@@ -117,7 +117,7 @@ impl NotifyStore for Backend {
              WHERE m.user_id = $1 AND c.delete_at = 0",
         )
         .bind(user_id)
-        .fetch_one(&self.write)
+        .fetch_one(&mut *self.writer().await?)
         .await?;
         Ok(count.unwrap_or(0).max(0))
     }
@@ -127,7 +127,8 @@ impl NotifyStore for Backend {
             return Ok(());
         }
         let sql = PushJob::TABLE.insert();
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         for job in jobs {
             job.bind_to(sqlx::query(&sql)).execute(&mut *tx).await?;
         }
@@ -149,14 +150,14 @@ impl NotifyStore for Backend {
         .bind(lease_until)
         .bind(now)
         .bind(limit)
-        .fetch_all(&self.write)
+        .fetch_all(&mut *self.writer().await?)
         .await?)
     }
 
     async fn finish_push(&self, id: &str) -> Result<()> {
         sqlx::query("DELETE FROM push_jobs WHERE id = $1")
             .bind(id)
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -167,7 +168,7 @@ impl NotifyStore for Backend {
             PushJob::TABLE.select()
         ))
         .bind(limit)
-        .fetch_all(&self.write)
+        .fetch_all(&mut *self.writer().await?)
         .await?)
     }
 
@@ -179,13 +180,14 @@ impl NotifyStore for Backend {
         .bind(id)
         .bind(attempts)
         .bind(next_attempt_at)
-        .execute(&self.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
 
     async fn save_email_token(&self, t: &EmailToken) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         sqlx::query("DELETE FROM email_tokens WHERE user_id = $1 AND kind = $2")
             .bind(&t.user_id)
             .bind(&t.kind)
@@ -205,7 +207,7 @@ impl NotifyStore for Backend {
         )
         .bind(user_id)
         .bind(kind)
-        .fetch_optional(&self.write)
+        .fetch_optional(&mut *self.writer().await?)
         .await?)
     }
 
@@ -216,12 +218,13 @@ impl NotifyStore for Backend {
         ))
         .bind(token_hash)
         .bind(kind)
-        .fetch_optional(&self.write)
+        .fetch_optional(&mut *self.writer().await?)
         .await?)
     }
 
     async fn add_email_tokens(&self, tokens: &[EmailToken], purge_before: i64) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let mut kinds: Vec<&str> = tokens.iter().map(|t| t.kind.as_str()).collect();
         kinds.sort_unstable();
         kinds.dedup();
@@ -247,14 +250,14 @@ impl NotifyStore for Backend {
         ))
         .bind(token_hash)
         .bind(kind)
-        .fetch_optional(&self.write)
+        .fetch_optional(&mut *self.writer().await?)
         .await?)
     }
 
     async fn delete_email_token(&self, token_hash: &str) -> Result<()> {
         sqlx::query("DELETE FROM email_tokens WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -262,7 +265,7 @@ impl NotifyStore for Backend {
     async fn delete_email_tokens_of_kind(&self, kind: &str) -> Result<u64> {
         Ok(sqlx::query("DELETE FROM email_tokens WHERE kind = $1")
             .bind(kind)
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?
             .rows_affected())
     }
@@ -273,7 +276,8 @@ impl NotifyStore for Backend {
         }
         let sql = DigestEntry::TABLE.upsert("user_id, post_id", &[]);
         // One transaction: one turn at SQLite's single writer.
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         for e in entries {
             e.bind_to(sqlx::query(&sql)).execute(&mut *tx).await?;
         }
@@ -288,7 +292,7 @@ impl NotifyStore for Backend {
         )
         .bind(before)
         .bind(limit)
-        .fetch_all(&self.write)
+        .fetch_all(&mut *self.writer().await?)
         .await?)
     }
 
@@ -298,7 +302,7 @@ impl NotifyStore for Backend {
             DigestEntry::TABLE.columns()
         ))
         .bind(user_id)
-        .fetch_all(&self.write)
+        .fetch_all(&mut *self.writer().await?)
         .await?;
         entries.sort_by_key(|e| e.create_at);
         Ok(entries)

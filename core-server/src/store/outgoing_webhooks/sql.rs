@@ -14,14 +14,14 @@ record!(OutgoingWebhook in "outgoing_webhooks" {
 impl OutgoingWebhookStore for Backend {
     async fn create_outgoing_webhook(&self, h: &OutgoingWebhook) -> Result<()> {
         h.bind_to(sqlx::query(&OutgoingWebhook::TABLE.insert()))
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
 
     async fn get_outgoing_webhook(&self, id: &str) -> Result<OutgoingWebhook> {
         find(
-            &self.read,
+            &mut *self.reader().await?,
             "id = $1 AND delete_at = 0",
             &[id],
             "outgoing webhook",
@@ -53,7 +53,9 @@ impl OutgoingWebhookStore for Backend {
         q.push_bind(limit);
         q.push(" OFFSET ");
         q.push_bind(offset);
-        Ok(q.build_query_as().fetch_all(&self.read).await?)
+        Ok(q.build_query_as()
+            .fetch_all(&mut *self.reader().await?)
+            .await?)
     }
 
     async fn outgoing_webhooks_for_channel(
@@ -68,7 +70,7 @@ impl OutgoingWebhookStore for Backend {
         ))
         .bind(team_id)
         .bind(channel_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
@@ -92,7 +94,9 @@ impl OutgoingWebhookStore for Backend {
             ],
         );
         changed(
-            h.bind_to(sqlx::query(&sql)).execute(&self.write).await?,
+            h.bind_to(sqlx::query(&sql))
+                .execute(&mut *self.writer().await?)
+                .await?,
             "outgoing webhook",
         )
     }

@@ -21,19 +21,23 @@ record!(ThreadMember in "thread_memberships" {
     post_id, user_id, following, last_viewed, last_updated, unread_mentions,
 });
 
+// The indexes on `root_id` and `pending_post_id` cover only non-empty values,
+// and the planners use them only when a statement says so in those words:
+// every lookup by either column repeats `<> ''` (or scans every post).
+
 /// The post a user already made with this `pending_post_id`, if any.
 async fn find_pending_post(
-    pool: &sqlx::Pool<Db>,
+    conn: &mut DbConnection,
     user_id: &str,
     pending: &str,
 ) -> Result<Option<Post>> {
     Ok(sqlx::query_as(&format!(
-        "{} WHERE user_id = $1 AND pending_post_id = $2",
+        "{} WHERE user_id = $1 AND pending_post_id = $2 AND pending_post_id <> ''",
         Post::TABLE.select()
     ))
     .bind(user_id)
     .bind(pending)
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await?)
 }
 
@@ -148,7 +152,7 @@ fn probe_cap() -> i64 {
 
 /// How the search query is shaped: the dialect's probe, when it has one,
 /// counts the matches of the words (up to `probe_cap`).
-async fn plan_search(pool: &sqlx::Pool<Db>, search: &PostSearch<'_>) -> Result<SearchPlan> {
+async fn plan_search(conn: &mut DbConnection, search: &PostSearch<'_>) -> Result<SearchPlan> {
     let (Some(probe), Some(expr)) = (SEARCH_PROBE, positive_index_expr(search)) else {
         return Ok(SearchPlan::Planner);
     };
@@ -156,7 +160,7 @@ async fn plan_search(pool: &sqlx::Pool<Db>, search: &PostSearch<'_>) -> Result<S
     let found: i64 = sqlx::query_scalar(probe)
         .bind(expr)
         .bind(cap)
-        .fetch_one(pool)
+        .fetch_one(conn)
         .await?;
     Ok(if found < cap {
         SearchPlan::FromIndex
@@ -176,7 +180,7 @@ fn roots_filter(posts: ChannelPosts<'_>) -> &'static str {
 
 /// A page of a channel's live posts, in `towards` order from `cursor`.
 async fn channel_page(
-    pool: &sqlx::Pool<Db>,
+    conn: &mut DbConnection,
     posts: ChannelPosts<'_>,
     cursor: Option<PostCursor<'_>>,
     towards: Towards,
@@ -189,7 +193,7 @@ async fn channel_page(
     ));
     q.push_bind(posts.channel_id);
     push_post_page(&mut q, cursor, towards, limit);
-    Ok(q.build_query_as().fetch_all(pool).await?)
+    Ok(q.build_query_as().fetch_all(conn).await?)
 }
 
 /// Followed threads of members of their channel, with each follower's
@@ -203,7 +207,7 @@ fn thread_views<'a>(include_deleted: bool) -> QueryBuilder<'a, Db> {
     };
     let mut q = QueryBuilder::<Db>::new(format!(
         "SELECT {}, {}, \
-         (SELECT COUNT(*) FROM posts r WHERE r.root_id = p.id AND r.delete_at = 0 \
+         (SELECT COUNT(*) FROM posts r WHERE r.root_id = p.id AND r.root_id <> '' AND r.delete_at = 0 \
           AND r.create_at > t.last_viewed AND r.user_id <> t.user_id) AS unread_replies \
          FROM thread_memberships t JOIN posts p ON p.id = t.post_id \
          JOIN channels c ON c.id = p.channel_id \
@@ -229,20 +233,22 @@ fn thread_view(row: &DbRow) -> Result<ThreadView> {
 #[async_trait]
 impl PostStore for Backend {
     async fn create_post(&self, p: &Post) -> Result<Post> {
+        // One turn at the writer for the check and the insert.
+        let mut writer = self.writer().await?;
         if !p.pending_post_id.is_empty() {
             if let Some(existing) =
-                find_pending_post(&self.write, &p.user_id, &p.pending_post_id).await?
+                find_pending_post(&mut writer, &p.user_id, &p.pending_post_id).await?
             {
                 return Ok(existing);
             }
         }
         let sql = insert_post_statement(&Post::TABLE.insert());
-        if let Err(err) = p.bind_to(sqlx::query(&sql)).execute(&self.write).await {
+        if let Err(err) = p.bind_to(sqlx::query(&sql)).execute(&mut *writer).await {
             let err = Error::from(err);
             // Two identical creates raced: the loser answers with the winner's post.
             if matches!(err, Error::Conflict { .. }) && !p.pending_post_id.is_empty() {
                 if let Some(existing) =
-                    find_pending_post(&self.write, &p.user_id, &p.pending_post_id).await?
+                    find_pending_post(&mut writer, &p.user_id, &p.pending_post_id).await?
                 {
                     return Ok(existing);
                 }
@@ -253,7 +259,7 @@ impl PostStore for Backend {
     }
 
     async fn get_post(&self, id: &str) -> Result<Post> {
-        find(&self.read, "id = $1", &[id], "post").await
+        find(&mut *self.reader().await?, "id = $1", &[id], "post").await
     }
 
     async fn edit_post(&self, history: &Post, updated: &Post) -> Result<()> {
@@ -265,7 +271,8 @@ impl PostStore for Backend {
             last_reply_at: 0,
             ..history.clone()
         };
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         history
             .bind_to(sqlx::query(&Post::TABLE.insert()))
             .execute(&mut *tx)
@@ -290,13 +297,16 @@ impl PostStore for Backend {
     async fn update_post(&self, p: &Post) -> Result<()> {
         let sql = Post::TABLE.update(&["id"], &["is_pinned", "props", "update_at"]);
         changed(
-            p.bind_to(sqlx::query(&sql)).execute(&self.write).await?,
+            p.bind_to(sqlx::query(&sql))
+                .execute(&mut *self.writer().await?)
+                .await?,
             "post",
         )
     }
 
     async fn delete_post(&self, p: &Post, at: i64) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let done = sqlx::query(
             "UPDATE posts SET delete_at = $2, update_at = $2 WHERE id = $1 AND delete_at = 0",
         )
@@ -308,7 +318,7 @@ impl PostStore for Backend {
         // Files follow their post (and a root's replies) into deletion.
         sqlx::query(
             "UPDATE file_infos SET delete_at = $2, update_at = $2 WHERE delete_at = 0 \
-             AND (post_id = $1 OR post_id IN (SELECT id FROM posts WHERE root_id = $1))",
+             AND (post_id = $1 OR post_id IN (SELECT id FROM posts WHERE root_id = $1 AND root_id <> ''))",
         )
         .bind(&p.id)
         .bind(at)
@@ -316,7 +326,8 @@ impl PostStore for Backend {
         .await?;
         let thread = if p.root_id.is_empty() {
             // A root takes its replies along.
-            "UPDATE posts SET delete_at = $2, update_at = $2 WHERE root_id = $1 AND delete_at = 0"
+            "UPDATE posts SET delete_at = $2, update_at = $2 WHERE root_id = $1 AND root_id <> '' \
+             AND delete_at = 0"
         } else {
             // A reply leaves its root one reply shorter.
             "UPDATE posts SET reply_count = CASE WHEN reply_count > 0 THEN reply_count - 1 \
@@ -342,16 +353,23 @@ impl PostStore for Backend {
         before: Option<PostCursor<'_>>,
         limit: i64,
     ) -> Result<Vec<Post>> {
-        channel_page(&self.read, posts, before, Towards::Older, limit).await
+        channel_page(
+            &mut *self.reader().await?,
+            posts,
+            before,
+            Towards::Older,
+            limit,
+        )
+        .await
     }
 
     async fn list_thread(&self, root_id: &str) -> Result<Vec<Post>> {
         Ok(sqlx::query_as(&format!(
-            "{} WHERE (id = $1 OR root_id = $1) AND delete_at = 0 ORDER BY create_at, id",
+            "{} WHERE (id = $1 OR (root_id = $1 AND root_id <> '')) AND delete_at = 0 ORDER BY create_at, id",
             Post::TABLE.select()
         ))
         .bind(root_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
@@ -370,7 +388,7 @@ impl PostStore for Backend {
         .bind(posts.channel_id)
         .bind(limit)
         .bind(offset)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
@@ -380,7 +398,14 @@ impl PostStore for Backend {
         after: PostCursor<'_>,
         limit: i64,
     ) -> Result<Vec<Post>> {
-        channel_page(&self.read, posts, Some(after), Towards::Newer, limit).await
+        channel_page(
+            &mut *self.reader().await?,
+            posts,
+            Some(after),
+            Towards::Newer,
+            limit,
+        )
+        .await
     }
 
     async fn list_channel_posts_since(
@@ -398,7 +423,7 @@ impl PostStore for Backend {
         .bind(posts.channel_id)
         .bind(since)
         .bind(limit)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
@@ -406,7 +431,7 @@ impl PostStore for Backend {
         let at: Option<i64> =
             sqlx::query_scalar("SELECT MAX(update_at) FROM posts WHERE channel_id = $1")
                 .bind(channel_id)
-                .fetch_one(&self.read)
+                .fetch_one(&mut *self.reader().await?)
                 .await?;
         Ok(at.unwrap_or(0))
     }
@@ -419,13 +444,13 @@ impl PostStore for Backend {
         ))
         .bind(channel_id)
         .bind(true)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
     async fn get_posts_by_ids(&self, ids: &[String]) -> Result<Vec<Post>> {
         let head = format!("{} WHERE delete_at = 0 AND ", Post::TABLE.select());
-        fetch_in(&self.read, &head, "id", ids, "").await
+        fetch_in(&mut *self.reader().await?, &head, "id", ids, "").await
     }
 
     async fn list_root_posts(
@@ -436,7 +461,7 @@ impl PostStore for Backend {
     ) -> Result<Vec<Post>> {
         // Edit history never has a live row, so roots are only real roots.
         channel_page(
-            &self.read,
+            &mut *self.reader().await?,
             ChannelPosts::roots(channel_id),
             after,
             Towards::Newer,
@@ -447,11 +472,11 @@ impl PostStore for Backend {
 
     async fn list_replies(&self, root_ids: &[String]) -> Result<Vec<Post>> {
         let head = format!(
-            "{} WHERE original_id = '' AND delete_at = 0 AND ",
+            "{} WHERE original_id = '' AND delete_at = 0 AND root_id <> '' AND ",
             Post::TABLE.select()
         );
         fetch_in(
-            &self.read,
+            &mut *self.reader().await?,
             &head,
             "root_id",
             root_ids,
@@ -462,10 +487,10 @@ impl PostStore for Backend {
 
     async fn list_thread_authors(&self, root_id: &str) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar(
-            "SELECT DISTINCT user_id FROM posts WHERE (id = $1 OR root_id = $1) AND delete_at = 0",
+            "SELECT DISTINCT user_id FROM posts WHERE (id = $1 OR (root_id = $1 AND root_id <> '')) AND delete_at = 0",
         )
         .bind(root_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
@@ -483,12 +508,12 @@ impl PostStore for Backend {
         .bind(channel_id)
         .bind(from)
         .bind(limit)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
     async fn search_posts(&self, search: &PostSearch<'_>) -> Result<Vec<Post>> {
-        let plan = plan_search(&self.read, search).await?;
+        let plan = plan_search(&mut *self.reader().await?, search).await?;
         let shape = search_shape(plan, search.channel_ids.len() == 1);
         let mut q = QueryBuilder::<Db>::new(format!(
             "SELECT {columns} FROM {from} JOIN channel_members m \
@@ -527,7 +552,9 @@ impl PostStore for Backend {
         q.push_bind(search.limit);
         q.push(" OFFSET ");
         q.push_bind(search.offset);
-        Ok(q.build_query_as().fetch_all(&self.read).await?)
+        Ok(q.build_query_as()
+            .fetch_all(&mut *self.reader().await?)
+            .await?)
     }
 
     async fn upsert_thread_member(
@@ -561,7 +588,7 @@ impl PostStore for Backend {
         .bind(at)
         .bind(following.is_some())
         .bind(viewed_at.is_some())
-        .execute(&self.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -577,14 +604,14 @@ impl PostStore for Backend {
         ))
         .bind(post_id)
         .bind(user_id)
-        .fetch_optional(&self.read)
+        .fetch_optional(&mut *self.reader().await?)
         .await?)
     }
 
     async fn list_thread_participants(&self, root_ids: &[String]) -> Result<Vec<(String, String)>> {
         fetch_in(
-            &self.read,
-            "SELECT root_id, user_id FROM posts WHERE delete_at = 0 AND ",
+            &mut *self.reader().await?,
+            "SELECT root_id, user_id FROM posts WHERE delete_at = 0 AND root_id <> '' AND ",
             "root_id",
             root_ids,
             "GROUP BY root_id, user_id ORDER BY MIN(create_at), user_id",
@@ -595,7 +622,7 @@ impl PostStore for Backend {
     async fn list_thread_members(&self, post_ids: &[String]) -> Result<Vec<ThreadMember>> {
         let head = format!("{} WHERE ", ThreadMember::TABLE.select());
         fetch_in(
-            &self.read,
+            &mut *self.reader().await?,
             &head,
             "post_id",
             post_ids,
@@ -621,7 +648,7 @@ impl PostStore for Backend {
         q.push_bind(before.unwrap_or(i64::MAX));
         q.push(" ORDER BY p.last_reply_at DESC, p.id DESC LIMIT ");
         q.push_bind(limit);
-        let rows = q.build().fetch_all(&self.read).await?;
+        let rows = q.build().fetch_all(&mut *self.reader().await?).await?;
         let mut views = rows.iter().map(thread_view).collect::<Result<Vec<_>>>()?;
         // Every thread's participants in one query.
         let roots: Vec<String> = views.iter().map(|v| v.root.id.clone()).collect();
@@ -639,7 +666,7 @@ impl PostStore for Backend {
         let mut q = thread_views(false);
         q.push(" AND t.post_id = ");
         q.push_bind(root_id);
-        let rows = q.build().fetch_all(&self.read).await?;
+        let rows = q.build().fetch_all(&mut *self.reader().await?).await?;
         if rows.is_empty() {
             return Ok(Vec::new());
         }

@@ -14,7 +14,8 @@ record!(Status in "statuses" {
 impl PreferenceStore for Backend {
     async fn save_preferences(&self, preferences: &[Preference]) -> Result<()> {
         let sql = Preference::TABLE.upsert("user_id, category, name", &["value"]);
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         for p in preferences {
             p.bind_to(sqlx::query(&sql)).execute(&mut *tx).await?;
         }
@@ -23,7 +24,8 @@ impl PreferenceStore for Backend {
     }
 
     async fn delete_preferences(&self, user_id: &str, keys: &[(String, String)]) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         for (category, name) in keys {
             sqlx::query(
                 "DELETE FROM preferences WHERE user_id = $1 AND category = $2 AND name = $3",
@@ -44,14 +46,21 @@ impl PreferenceStore for Backend {
             Preference::TABLE.select()
         ))
         .bind(user_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
     async fn list_post_flaggers(&self, post_ids: &[String]) -> Result<Vec<(String, String)>> {
         let head = "SELECT name, user_id FROM preferences \
                     WHERE category = 'flagged_post' AND value = 'true' AND ";
-        fetch_in(&self.read, head, "name", post_ids, "ORDER BY name, user_id").await
+        fetch_in(
+            &mut *self.reader().await?,
+            head,
+            "name",
+            post_ids,
+            "ORDER BY name, user_id",
+        )
+        .await
     }
 
     async fn get_sidebar(&self, user_id: &str, team_id: &str) -> Result<Option<String>> {
@@ -59,7 +68,7 @@ impl PreferenceStore for Backend {
             sqlx::query_scalar("SELECT doc FROM sidebars WHERE user_id = $1 AND team_id = $2")
                 .bind(user_id)
                 .bind(team_id)
-                .fetch_optional(&self.read)
+                .fetch_optional(&mut *self.reader().await?)
                 .await?,
         )
     }
@@ -72,7 +81,7 @@ impl PreferenceStore for Backend {
         .bind(user_id)
         .bind(team_id)
         .bind(doc)
-        .execute(&self.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -88,7 +97,9 @@ impl PreferenceStore for Backend {
                 "prev_status",
             ],
         );
-        s.bind_to(sqlx::query(&sql)).execute(&self.write).await?;
+        s.bind_to(sqlx::query(&sql))
+            .execute(&mut *self.writer().await?)
+            .await?;
         Ok(())
     }
 
@@ -96,14 +107,14 @@ impl PreferenceStore for Backend {
         Ok(
             sqlx::query_as(&format!("{} WHERE user_id = $1", Status::TABLE.select()))
                 .bind(user_id)
-                .fetch_optional(&self.read)
+                .fetch_optional(&mut *self.reader().await?)
                 .await?,
         )
     }
 
     async fn get_statuses(&self, user_ids: &[String]) -> Result<Vec<Status>> {
         let head = format!("{} WHERE ", Status::TABLE.select());
-        fetch_in(&self.read, &head, "user_id", user_ids, "").await
+        fetch_in(&mut *self.reader().await?, &head, "user_id", user_ids, "").await
     }
 
     async fn list_expired_dnd(&self, now_seconds: i64) -> Result<Vec<Status>> {
@@ -112,7 +123,7 @@ impl PreferenceStore for Backend {
             Status::TABLE.select()
         ))
         .bind(now_seconds)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 }

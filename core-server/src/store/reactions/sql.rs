@@ -31,7 +31,8 @@ impl ReactionStore for Backend {
         };
         let sql =
             Reaction::TABLE.upsert("post_id, user_id, emoji_name", &["delete_at", "update_at"]);
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         live.bind_to(sqlx::query(&sql)).execute(&mut *tx).await?;
         touch_post(&mut tx, &r.post_id, r.update_at).await?;
         tx.commit().await?;
@@ -45,7 +46,8 @@ impl ReactionStore for Backend {
         emoji: &str,
         at: i64,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let done = sqlx::query(
             "UPDATE reactions SET delete_at = $4, update_at = $4 \
              WHERE post_id = $1 AND user_id = $2 AND emoji_name = $3 AND delete_at = 0",
@@ -69,7 +71,14 @@ impl ReactionStore for Backend {
     async fn list_reactions_for_posts(&self, post_ids: &[String]) -> Result<Vec<Reaction>> {
         let head = format!("{} WHERE delete_at = 0 AND ", Reaction::TABLE.select());
         let order = "ORDER BY create_at, user_id, emoji_name";
-        fetch_in(&self.read, &head, "post_id", post_ids, order).await
+        fetch_in(
+            &mut *self.reader().await?,
+            &head,
+            "post_id",
+            post_ids,
+            order,
+        )
+        .await
     }
 
     async fn create_emoji(&self, e: &Emoji, content_type: &str, image: &[u8]) -> Result<()> {
@@ -78,7 +87,7 @@ impl ReactionStore for Backend {
         ))
         .bind(content_type)
         .bind(image)
-        .execute(&self.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -89,13 +98,13 @@ impl ReactionStore for Backend {
         } else {
             "id = $1 AND delete_at = 0"
         };
-        find(&self.read, condition, &[key], "emoji").await
+        find(&mut *self.reader().await?, condition, &[key], "emoji").await
     }
 
     async fn get_emoji_image(&self, id: &str) -> Result<(String, Vec<u8>)> {
         sqlx::query_as("SELECT content_type, image FROM emoji WHERE id = $1 AND delete_at = 0")
             .bind(id)
-            .fetch_one(&self.read)
+            .fetch_one(&mut *self.reader().await?)
             .await
             .map_err(missing("emoji"))
     }
@@ -108,7 +117,7 @@ impl ReactionStore for Backend {
         .bind(like_pattern("", prefix, "%"))
         .bind(limit)
         .bind(offset)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
@@ -118,7 +127,7 @@ impl ReactionStore for Backend {
         )
         .bind(id)
         .bind(at)
-        .execute(&self.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         changed(done, "emoji")
     }

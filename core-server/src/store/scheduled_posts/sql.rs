@@ -13,13 +13,19 @@ record!(ScheduledPost in "scheduled_posts" {
 impl ScheduledPostStore for Backend {
     async fn create_scheduled_post(&self, p: &ScheduledPost) -> Result<()> {
         p.bind_to(sqlx::query(&ScheduledPost::TABLE.insert()))
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
 
     async fn get_scheduled_post(&self, id: &str) -> Result<ScheduledPost> {
-        find(&self.write, "id = $1", &[id], "scheduled post").await
+        find(
+            &mut *self.writer().await?,
+            "id = $1",
+            &[id],
+            "scheduled post",
+        )
+        .await
     }
 
     async fn list_user_scheduled_posts(
@@ -37,7 +43,7 @@ impl ScheduledPostStore for Backend {
         ))
         .bind(user_id)
         .bind(team_id)
-        .fetch_all(&self.write)
+        .fetch_all(&mut *self.writer().await?)
         .await?)
     }
 
@@ -55,14 +61,17 @@ impl ScheduledPostStore for Backend {
                 "error_code",
             ],
         );
-        let done = p.bind_to(sqlx::query(&sql)).execute(&self.write).await?;
+        let done = p
+            .bind_to(sqlx::query(&sql))
+            .execute(&mut *self.writer().await?)
+            .await?;
         changed(done, "scheduled post")
     }
 
     async fn delete_scheduled_post(&self, id: &str) -> Result<bool> {
         let done = sqlx::query("DELETE FROM scheduled_posts WHERE id = $1")
             .bind(id)
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -87,7 +96,7 @@ impl ScheduledPostStore for Backend {
         .bind(lease_until)
         .bind(now)
         .bind(limit)
-        .fetch_all(&self.write)
+        .fetch_all(&mut *self.writer().await?)
         .await?)
     }
 
@@ -105,7 +114,7 @@ impl ScheduledPostStore for Backend {
         .bind(id)
         .bind(error_code)
         .bind(at)
-        .fetch_optional(&self.write)
+        .fetch_optional(&mut *self.writer().await?)
         .await?)
     }
 }

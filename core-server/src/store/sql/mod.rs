@@ -1,7 +1,7 @@
 //! The SQL of every area, written once and compiled once per dialect: each
 //! backend module (`sqlite.rs`, `postgres.rs`) declares this folder as its
 //! `sql` module after defining `Db` (the sqlx database), `Backend` (its store
-//! type, with `read` and `write` pools) and its few dialect exceptions
+//! type, with a `read` pool and a `writer()`) and its few dialect exceptions
 //! (`GREATEST`, `insert_post_and_counters`, `clear_counter_shards`). Each
 //! area's statements live beside its trait, in `store/<area>/sql.rs`.
 
@@ -43,10 +43,12 @@ mod users;
 /// What every area's SQL uses: `use super::prelude::*;`.
 mod prelude {
     pub(super) use async_trait::async_trait;
-    pub(super) use sqlx::QueryBuilder;
+    pub(super) use sqlx::{Connection as _, QueryBuilder};
 
     // The dialect: its database type, its store, and its exceptions.
-    pub(super) use super::super::{clear_counter_shards, Backend, Db, DbRow, BACKEND, GREATEST};
+    pub(super) use super::super::{
+        clear_counter_shards, Backend, Db, DbConnection, DbRow, BACKEND, GREATEST,
+    };
     pub(super) use super::query::*;
     pub(super) use super::record::{Bind, Record};
     pub(super) use crate::error::{Error, Result};

@@ -2,7 +2,7 @@
 //! per dialect): one record by key, records by a list of ids, keyset pages,
 //! and multi-row inserts that skip what is already stored.
 
-use sqlx::{FromRow, Pool, QueryBuilder};
+use sqlx::{FromRow, QueryBuilder};
 
 use super::super::{Db, DbRow};
 use super::record::Record;
@@ -30,8 +30,8 @@ pub(crate) fn changed(
 
 /// The record matching `condition` (on `$1`, `$2`, … bound to `keys` in
 /// order), or `entity` not found.
-pub(crate) async fn find<M: Record>(
-    pool: &Pool<Db>,
+pub(crate) async fn find<'e, M: Record>(
+    from: impl sqlx::Executor<'e, Database = Db>,
     condition: &str,
     keys: &[&str],
     entity: &'static str,
@@ -41,14 +41,14 @@ pub(crate) async fn find<M: Record>(
     for key in keys {
         query = query.bind(*key);
     }
-    query.fetch_one(pool).await.map_err(missing(entity))
+    query.fetch_one(from).await.map_err(missing(entity))
 }
 
 /// Rows of `head` (a statement up to its `WHERE`, and any conditions
 /// joined by a trailing `AND`) whose `column` is one of `values`, followed by
 /// `tail` (an `ORDER BY`, or nothing); none without values.
-pub(crate) async fn fetch_in<R>(
-    pool: &Pool<Db>,
+pub(crate) async fn fetch_in<'e, R>(
+    from: impl sqlx::Executor<'e, Database = Db>,
     head: &str,
     column: &str,
     values: &[String],
@@ -66,7 +66,7 @@ where
         q.push(" ");
         q.push(tail);
     }
-    Ok(q.build_query_as().fetch_all(pool).await?)
+    Ok(q.build_query_as().fetch_all(from).await?)
 }
 
 /// Appends `($1, $2, …)` binding each value: the right side of an `IN`.

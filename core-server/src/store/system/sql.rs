@@ -9,7 +9,9 @@ impl SystemStore for Backend {
     }
 
     async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.read).await?;
+        sqlx::query("SELECT 1")
+            .execute(&mut *self.reader().await?)
+            .await?;
         Ok(())
     }
 
@@ -17,7 +19,7 @@ impl SystemStore for Backend {
         Ok(
             sqlx::query_scalar("SELECT value FROM systems WHERE name = $1")
                 .bind(name)
-                .fetch_optional(&self.read)
+                .fetch_optional(&mut *self.reader().await?)
                 .await?,
         )
     }
@@ -28,12 +30,12 @@ impl SystemStore for Backend {
         )
         .bind(name)
         .bind(value)
-        .execute(&self.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(
             sqlx::query_scalar("SELECT value FROM systems WHERE name = $1")
                 .bind(name)
-                .fetch_one(&self.write)
+                .fetch_one(&mut *self.writer().await?)
                 .await?,
         )
     }
@@ -45,7 +47,7 @@ impl SystemStore for Backend {
         )
         .bind(name)
         .bind(value)
-        .execute(&self.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -53,7 +55,7 @@ impl SystemStore for Backend {
     async fn delete_system_value(&self, name: &str) -> Result<()> {
         sqlx::query("DELETE FROM systems WHERE name = $1")
             .bind(name)
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -63,7 +65,7 @@ impl SystemStore for Backend {
         team_id: Option<&str>,
         active: ActiveSince,
     ) -> Result<ServerCounts> {
-        let pool = &self.read;
+        let mut reader = self.reader().await?;
         let channels = |kind: &'static str| {
             let mut q = QueryBuilder::<Db>::new(
                 "SELECT COUNT(*) FROM channels WHERE delete_at = 0 AND channel_type = ",
@@ -100,15 +102,15 @@ impl SystemStore for Backend {
         };
         let plain = |sql: &'static str| QueryBuilder::<Db>::new(sql);
         Ok(ServerCounts {
-            open_channels: count(pool, channels(channel_types::OPEN)).await?,
-            private_channels: count(pool, channels(channel_types::PRIVATE)).await?,
-            posts: count(pool, posts).await?,
-            users: count(pool, users).await?,
-            teams: count(pool, plain("SELECT COUNT(*) FROM teams WHERE delete_at = 0")).await?,
-            daily_active_users: count(pool, active_since(active.day)).await?,
-            monthly_active_users: count(pool, active_since(active.month)).await?,
+            open_channels: count(&mut reader, channels(channel_types::OPEN)).await?,
+            private_channels: count(&mut reader, channels(channel_types::PRIVATE)).await?,
+            posts: count(&mut reader, posts).await?,
+            users: count(&mut reader, users).await?,
+            teams: count(&mut reader, plain("SELECT COUNT(*) FROM teams WHERE delete_at = 0")).await?,
+            daily_active_users: count(&mut reader, active_since(active.day)).await?,
+            monthly_active_users: count(&mut reader, active_since(active.month)).await?,
             inactive_users: count(
-                pool,
+                &mut reader,
                 plain("SELECT COUNT(*) FROM users WHERE delete_at <> 0 AND is_bot = FALSE"),
             )
             .await?,
@@ -117,28 +119,28 @@ impl SystemStore for Backend {
                     "SELECT COUNT(*) FROM incoming_webhooks WHERE delete_at = 0",
                 );
                 push_team(&mut q, "team_id", team_id);
-                count(pool, q).await?
+                count(&mut reader, q).await?
             },
             outgoing_webhooks: {
                 let mut q = QueryBuilder::<Db>::new(
                     "SELECT COUNT(*) FROM outgoing_webhooks WHERE delete_at = 0",
                 );
                 push_team(&mut q, "team_id", team_id);
-                count(pool, q).await?
+                count(&mut reader, q).await?
             },
-            sessions: count(pool, plain("SELECT COUNT(*) FROM sessions")).await?,
+            sessions: count(&mut reader, plain("SELECT COUNT(*) FROM sessions")).await?,
             files: count(
-                pool,
+                &mut reader,
                 plain("SELECT COUNT(*) FROM file_infos WHERE delete_at = 0"),
             )
             .await?,
             file_bytes: count(
-                pool,
+                &mut reader,
                 plain("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM file_infos WHERE delete_at = 0"),
             )
             .await?,
-            write_connections: i64::from(self.write.size()),
-            read_connections: i64::from(self.read.size()),
+            write_connections: i64::from(self.write_connections()),
+            read_connections: i64::from(self.read_connections()),
         })
     }
 
@@ -162,7 +164,9 @@ impl SystemStore for Backend {
         }
         push_team(&mut q, "c.team_id", per_day.team_id);
         q.push(" GROUP BY day ORDER BY day DESC");
-        Ok(q.build_query_as().fetch_all(&self.read).await?)
+        Ok(q.build_query_as()
+            .fetch_all(&mut *self.reader().await?)
+            .await?)
     }
 }
 
@@ -175,6 +179,6 @@ fn push_team<'a>(q: &mut QueryBuilder<'a, Db>, column: &str, team_id: Option<&'a
 }
 
 /// The single number a `SELECT COUNT(*)` (or `SUM`) answers.
-async fn count(pool: &sqlx::Pool<Db>, mut q: QueryBuilder<'_, Db>) -> Result<i64> {
-    Ok(q.build_query_scalar().fetch_one(pool).await?)
+async fn count(conn: &mut DbConnection, mut q: QueryBuilder<'_, Db>) -> Result<i64> {
+    Ok(q.build_query_scalar().fetch_one(conn).await?)
 }

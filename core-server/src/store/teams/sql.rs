@@ -28,7 +28,8 @@ impl TeamStore for Backend {
         member: Option<&TeamMember>,
         channel_members: &[ChannelMember],
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         t.bind_to(sqlx::query(&Team::TABLE.insert()))
             .execute(&mut *tx)
             .await?;
@@ -44,16 +45,16 @@ impl TeamStore for Backend {
     }
 
     async fn get_team(&self, id: &str) -> Result<Team> {
-        find(&self.read, "id = $1", &[id], "team").await
+        find(&mut *self.reader().await?, "id = $1", &[id], "team").await
     }
 
     async fn get_team_by_name(&self, name: &str) -> Result<Team> {
-        find(&self.read, "name = $1", &[name], "team").await
+        find(&mut *self.reader().await?, "name = $1", &[name], "team").await
     }
 
     async fn get_team_by_invite(&self, invite_id: &str) -> Result<Team> {
         let condition = "invite_id = $1 AND delete_at = 0";
-        find(&self.read, condition, &[invite_id], "team").await
+        find(&mut *self.reader().await?, condition, &[invite_id], "team").await
     }
 
     async fn update_team(&self, t: &Team) -> Result<()> {
@@ -74,7 +75,9 @@ impl TeamStore for Backend {
             ],
         );
         changed(
-            t.bind_to(sqlx::query(&sql)).execute(&self.write).await?,
+            t.bind_to(sqlx::query(&sql))
+                .execute(&mut *self.writer().await?)
+                .await?,
             "team",
         )
     }
@@ -83,7 +86,9 @@ impl TeamStore for Backend {
         let mut q =
             QueryBuilder::<Db>::new(format!("{} WHERE delete_at = 0 AND ", Team::TABLE.select()));
         push_page_after(&mut q, "id", after_id, limit);
-        Ok(q.build_query_as().fetch_all(&self.read).await?)
+        Ok(q.build_query_as()
+            .fetch_all(&mut *self.reader().await?)
+            .await?)
     }
 
     async fn list_user_teams(&self, user_id: &str) -> Result<Vec<Team>> {
@@ -94,7 +99,7 @@ impl TeamStore for Backend {
             Team::TABLE.select()
         ))
         .bind(user_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
@@ -103,7 +108,8 @@ impl TeamStore for Backend {
         member: &TeamMember,
         channel_members: &[ChannelMember],
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         upsert_team_member(&mut tx, member).await?;
         save_channel_members(&mut tx, channel_members).await?;
         tx.commit().await?;
@@ -112,7 +118,13 @@ impl TeamStore for Backend {
 
     async fn get_team_member(&self, team_id: &str, user_id: &str) -> Result<TeamMember> {
         let condition = "team_id = $1 AND user_id = $2";
-        find(&self.read, condition, &[team_id, user_id], "team member").await
+        find(
+            &mut *self.reader().await?,
+            condition,
+            &[team_id, user_id],
+            "team member",
+        )
+        .await
     }
 
     async fn list_team_members(
@@ -128,7 +140,9 @@ impl TeamStore for Backend {
         q.push_bind(team_id);
         q.push(" AND ");
         push_page_after(&mut q, "user_id", after_user_id, limit);
-        Ok(q.build_query_as().fetch_all(&self.read).await?)
+        Ok(q.build_query_as()
+            .fetch_all(&mut *self.reader().await?)
+            .await?)
     }
 
     async fn list_user_team_members(&self, user_id: &str) -> Result<Vec<TeamMember>> {
@@ -138,7 +152,7 @@ impl TeamStore for Backend {
             TeamMember::TABLE.select()
         ))
         .bind(user_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
@@ -147,12 +161,13 @@ impl TeamStore for Backend {
             "SELECT COUNT(*) FROM team_members WHERE team_id = $1 AND delete_at = 0",
         )
         .bind(team_id)
-        .fetch_one(&self.read)
+        .fetch_one(&mut *self.reader().await?)
         .await?)
     }
 
     async fn remove_team_member(&self, team_id: &str, user_id: &str, at: i64) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let done = sqlx::query(
             "UPDATE team_members SET delete_at = $3, update_at = $3 \
              WHERE team_id = $1 AND user_id = $2 AND delete_at = 0",

@@ -53,7 +53,7 @@ pub(crate) async fn insert_session(
 
 /// Users matching `filter` (a condition on `users`), by username, paged by offset.
 async fn list_users_where(
-    pool: &sqlx::Pool<Db>,
+    conn: &mut DbConnection,
     filter: &str,
     key: &str,
     offset: i64,
@@ -66,7 +66,7 @@ async fn list_users_where(
     .bind(key)
     .bind(limit)
     .bind(offset)
-    .fetch_all(pool)
+    .fetch_all(conn)
     .await?)
 }
 
@@ -106,38 +106,48 @@ impl UserStore for Backend {
     async fn create_user(&self, u: &User, password_hash: Option<&str>) -> Result<()> {
         u.bind_to(sqlx::query(&User::TABLE.insert_with(&["password_hash"])))
             .bind(password_hash)
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
 
     async fn get_user(&self, id: &str) -> Result<User> {
-        find(&self.read, "id = $1", &[id], "user").await
+        find(&mut *self.reader().await?, "id = $1", &[id], "user").await
     }
 
     async fn get_user_by_username(&self, username: &str) -> Result<User> {
-        find(&self.read, "username = $1", &[username], "user").await
+        find(
+            &mut *self.reader().await?,
+            "username = $1",
+            &[username],
+            "user",
+        )
+        .await
     }
 
     async fn get_user_by_email(&self, email: &str) -> Result<User> {
-        find(&self.read, "email = $1", &[email], "user").await
+        find(&mut *self.reader().await?, "email = $1", &[email], "user").await
     }
 
     async fn get_users_by_ids(&self, ids: &[String]) -> Result<Vec<User>> {
         let head = format!("{} WHERE ", User::TABLE.select());
-        fetch_in(&self.read, &head, "id", ids, "").await
+        fetch_in(&mut *self.reader().await?, &head, "id", ids, "").await
     }
 
     async fn list_users(&self, after_id: Option<&str>, limit: i64) -> Result<Vec<User>> {
         let mut q = QueryBuilder::<Db>::new(format!("{} WHERE ", User::TABLE.select()));
         push_page_after(&mut q, "id", after_id, limit);
-        Ok(q.build_query_as().fetch_all(&self.read).await?)
+        Ok(q.build_query_as()
+            .fetch_all(&mut *self.reader().await?)
+            .await?)
     }
 
     async fn update_user(&self, u: &User) -> Result<()> {
         let sql = User::TABLE.update(&["id"], USER_CHANGES);
         changed(
-            u.bind_to(sqlx::query(&sql)).execute(&self.write).await?,
+            u.bind_to(sqlx::query(&sql))
+                .execute(&mut *self.writer().await?)
+                .await?,
             "user",
         )
     }
@@ -145,7 +155,7 @@ impl UserStore for Backend {
     async fn get_password_hash(&self, user_id: &str) -> Result<Option<String>> {
         sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
             .bind(user_id)
-            .fetch_one(&self.read)
+            .fetch_one(&mut *self.reader().await?)
             .await
             .map_err(missing("user"))
     }
@@ -158,7 +168,7 @@ impl UserStore for Backend {
         .bind(user_id)
         .bind(hash)
         .bind(at)
-        .execute(&self.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         changed(done, "user")
     }
@@ -166,7 +176,7 @@ impl UserStore for Backend {
     async fn failed_logins(&self, user_id: &str) -> Result<i64> {
         sqlx::query_scalar("SELECT failed_attempts FROM users WHERE id = $1")
             .bind(user_id)
-            .fetch_one(&self.read)
+            .fetch_one(&mut *self.reader().await?)
             .await
             .map_err(missing("user"))
     }
@@ -177,7 +187,7 @@ impl UserStore for Backend {
              RETURNING failed_attempts",
         )
         .bind(user_id)
-        .fetch_one(&self.write)
+        .fetch_one(&mut *self.writer().await?)
         .await
         .map_err(missing("user"))
     }
@@ -185,14 +195,14 @@ impl UserStore for Backend {
     async fn clear_failed_logins(&self, user_id: &str) -> Result<()> {
         sqlx::query("UPDATE users SET failed_attempts = 0 WHERE id = $1 AND failed_attempts <> 0")
             .bind(user_id)
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
 
     async fn count_users(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.read)
+            .fetch_one(&mut *self.reader().await?)
             .await?)
     }
 
@@ -228,7 +238,9 @@ impl UserStore for Backend {
         if !terms.is_empty() {
             q.push(")");
         }
-        Ok(q.build_query_scalar().fetch_one(&self.read).await?)
+        Ok(q.build_query_scalar()
+            .fetch_one(&mut *self.reader().await?)
+            .await?)
     }
 
     async fn known_user_ids(&self, user_id: &str) -> Result<Vec<String>> {
@@ -238,7 +250,7 @@ impl UserStore for Backend {
              WHERE m.user_id = $1 AND o.user_id <> $1",
         )
         .bind(user_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
@@ -250,19 +262,19 @@ impl UserStore for Backend {
         ))
         .bind(false)
         .bind(format!("% {} %", roles::SYSTEM_ADMIN))
-        .fetch_optional(&self.read)
+        .fetch_optional(&mut *self.reader().await?)
         .await?)
     }
 
     async fn get_users_by_usernames(&self, usernames: &[String]) -> Result<Vec<User>> {
         let head = format!("{} WHERE ", User::TABLE.select());
-        fetch_in(&self.read, &head, "username", usernames, "").await
+        fetch_in(&mut *self.reader().await?, &head, "username", usernames, "").await
     }
 
     async fn list_team_users(&self, team_id: &str, offset: i64, limit: i64) -> Result<Vec<User>> {
         let members =
             "id IN (SELECT user_id FROM team_members WHERE team_id = $1 AND delete_at = 0)";
-        list_users_where(&self.read, members, team_id, offset, limit).await
+        list_users_where(&mut *self.reader().await?, members, team_id, offset, limit).await
     }
 
     async fn list_channel_users(
@@ -272,7 +284,14 @@ impl UserStore for Backend {
         limit: i64,
     ) -> Result<Vec<User>> {
         let members = "id IN (SELECT user_id FROM channel_members WHERE channel_id = $1)";
-        list_users_where(&self.read, members, channel_id, offset, limit).await
+        list_users_where(
+            &mut *self.reader().await?,
+            members,
+            channel_id,
+            offset,
+            limit,
+        )
+        .await
     }
 
     async fn search_users(
@@ -312,7 +331,9 @@ impl UserStore for Backend {
         }
         q.push(" ORDER BY username LIMIT ");
         q.push_bind(limit);
-        Ok(q.build_query_as().fetch_all(&self.read).await?)
+        Ok(q.build_query_as()
+            .fetch_all(&mut *self.reader().await?)
+            .await?)
     }
 
     async fn save_picture(&self, user_id: &str, content_type: &str, image: &[u8]) -> Result<()> {
@@ -323,7 +344,7 @@ impl UserStore for Backend {
         .bind(user_id)
         .bind(content_type)
         .bind(image)
-        .execute(&self.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -332,7 +353,7 @@ impl UserStore for Backend {
         Ok(
             sqlx::query_as("SELECT content_type, image FROM user_pictures WHERE user_id = $1")
                 .bind(user_id)
-                .fetch_optional(&self.read)
+                .fetch_optional(&mut *self.reader().await?)
                 .await?,
         )
     }
@@ -340,14 +361,14 @@ impl UserStore for Backend {
     async fn delete_picture(&self, user_id: &str) -> Result<()> {
         sqlx::query("DELETE FROM user_pictures WHERE user_id = $1")
             .bind(user_id)
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
 
     async fn create_session(&self, s: &Session) -> Result<()> {
         s.bind_to(sqlx::query(&Session::TABLE.insert()))
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -359,7 +380,7 @@ impl UserStore for Backend {
             User::TABLE.columns_of("u")
         ))
         .bind(token_hash)
-        .fetch_one(&self.read)
+        .fetch_one(&mut *self.reader().await?)
         .await
         .map_err(missing("session"))?;
         let user_at = Session::TABLE.columns.len();
@@ -372,14 +393,14 @@ impl UserStore for Backend {
             Session::TABLE.select()
         ))
         .bind(user_id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.reader().await?)
         .await?)
     }
 
     async fn delete_session(&self, id: &str) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id)
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -388,7 +409,7 @@ impl UserStore for Backend {
         sqlx::query("UPDATE sessions SET device_id = $2 WHERE id = $1")
             .bind(id)
             .bind(device_id)
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -397,7 +418,7 @@ impl UserStore for Backend {
         sqlx::query("UPDATE sessions SET device_id = '' WHERE id = $1 AND device_id = $2")
             .bind(session_id)
             .bind(device_id)
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -405,14 +426,14 @@ impl UserStore for Backend {
     async fn delete_user_sessions(&self, user_id: &str) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
-            .execute(&self.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
 
     async fn delete_all_sessions(&self) -> Result<Vec<(String, String)>> {
         Ok(sqlx::query_as("DELETE FROM sessions RETURNING user_id, id")
-            .fetch_all(&self.write)
+            .fetch_all(&mut *self.writer().await?)
             .await?)
     }
 }
