@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 /// `Db`, so the two backends' row decoders are told apart).
 type DbRow = sqlx::postgres::PgRow;
 type Db = Postgres;
-/// One connection of this backend, as `writer()` lends it.
+/// One connection of this backend, as `reader()` and `writer()` lend it.
 type DbConnection = sqlx::PgConnection;
 type Backend = PostgresStore;
 const BACKEND: &str = "postgres";

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 /// `Db`, so the two backends' row decoders are told apart).
 type DbRow = sqlx::sqlite::SqliteRow;
 type Db = Sqlite;
-/// One connection of this backend, as `writer()` lends it.
+/// One connection of this backend, as `reader()` and `writer()` lend it.
 type DbConnection = SqliteConnection;
 type Backend = SqliteStore;
 /// Which backend this is, as `Store::backend` reports it.

@@ -61,8 +61,7 @@ impl Readers {
             .await
             .map_err(|_| busy("reads"))?
             .map_err(|_| Error::Unavailable("the database is closed".into()))?;
-        let idle = self.take_idle();
-        let connection = match idle {
+        let connection = match self.take_idle() {
             Some(connection) => connection,
             None => self.options.connect().await?,
         };
@@ -80,18 +79,20 @@ impl Readers {
     }
 
     fn take_idle(&self) -> Option<SqliteConnection> {
-        self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop()
+        self.idle().pop()
     }
 
     fn idle_count(&self) -> usize {
-        self.idle.lock().unwrap_or_else(|e| e.into_inner()).len()
+        self.idle().len()
     }
 
     fn give_back(&self, connection: SqliteConnection) {
-        self.idle
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(connection);
+        self.idle().push(connection);
+    }
+
+    /// The idle list; a panic elsewhere while it was held leaves it usable.
+    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<SqliteConnection>> {
+        self.idle.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

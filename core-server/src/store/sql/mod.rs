@@ -1,7 +1,7 @@
 //! The SQL of every area, written once and compiled once per dialect: each
 //! backend module (`sqlite.rs`, `postgres.rs`) declares this folder as its
 //! `sql` module after defining `Db` (the sqlx database), `Backend` (its store
-//! type, with a `read` pool and a `writer()`) and its few dialect exceptions
+//! type, whose `reader()` and `writer()` lend connections) and its few dialect exceptions
 //! (`GREATEST`, `insert_post_and_counters`, `clear_counter_shards`). Each
 //! area's statements live beside its trait, in `store/<area>/sql.rs`.
 

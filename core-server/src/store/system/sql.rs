@@ -25,17 +25,19 @@ impl SystemStore for Backend {
     }
 
     async fn init_system_value(&self, name: &str, value: &str) -> Result<String> {
+        // One turn at the writer: the value read is the one just kept.
+        let mut writer = self.writer().await?;
         sqlx::query(
             "INSERT INTO systems (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
         )
         .bind(name)
         .bind(value)
-        .execute(&mut *self.writer().await?)
+        .execute(&mut *writer)
         .await?;
         Ok(
             sqlx::query_scalar("SELECT value FROM systems WHERE name = $1")
                 .bind(name)
-                .fetch_one(&mut *self.writer().await?)
+                .fetch_one(&mut *writer)
                 .await?,
         )
     }
