@@ -304,6 +304,13 @@ pub trait LocalDelivery: Send + Sync {
     fn dispatch_at(&self, position: crate::realtime::position::Position, event: &Arc<CoreEvent>);
 }
 
+/// What must learn of every event as this node publishes or receives it,
+/// before anything else acts on it (caches of what the events change).
+pub trait EventObserver: Send + Sync {
+    /// Must not block.
+    fn observe(&self, event: &CoreEvent);
+}
+
 /// Where published events go beyond this node (the Redis link).
 #[async_trait::async_trait]
 pub trait ClusterSink: Send + Sync {
@@ -325,6 +332,7 @@ pub struct EventBus {
     sender: broadcast::Sender<Arc<CoreEvent>>,
     local: Arc<dyn LocalDelivery>,
     cluster: Arc<OnceLock<Arc<dyn ClusterSink>>>,
+    observer: Option<Arc<dyn EventObserver>>,
 }
 
 impl EventBus {
@@ -335,6 +343,20 @@ impl EventBus {
             sender: broadcast::channel(capacity).0,
             local,
             cluster: Arc::new(OnceLock::new()),
+            observer: None,
+        }
+    }
+
+    /// The same bus, showing every event to `observer` first: as it is
+    /// published here and as it arrives from the cluster.
+    pub fn observed_by(mut self, observer: Arc<dyn EventObserver>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    fn observe(&self, event: &CoreEvent) {
+        if let Some(observer) = &self.observer {
+            observer.observe(event);
         }
     }
 
@@ -352,6 +374,9 @@ impl EventBus {
     /// one and it is reachable; otherwise here at once, so a node keeps
     /// serving its own users whatever happens to the cluster link.
     pub fn publish_event(&self, event: CoreEvent) {
+        // Before the cluster's round trip: this node's next request must
+        // already see what the event changed.
+        self.observe(&event);
         let event = Arc::new(event);
         if let Some(cluster) = self.cluster.get() {
             if cluster.forward(&event) {
@@ -363,12 +388,14 @@ impl EventBus {
 
     /// Delivers an event here, outside the cluster's order.
     pub fn deliver_unordered(&self, event: Arc<CoreEvent>) {
+        self.observe(&event);
         self.local.dispatch(&event);
         let _ = self.sender.send(event);
     }
 
     /// Delivers the event read at `position` of the cluster's stream.
     pub fn deliver_at(&self, position: crate::realtime::position::Position, event: CoreEvent) {
+        self.observe(&event);
         let event = Arc::new(event);
         self.local.dispatch_at(position, &event);
         let _ = self.sender.send(event);

@@ -210,7 +210,7 @@ impl Core {
         }
         user.email_verified = true;
         user.update_at = now_ms();
-        self.store.update_user(&user).await?;
+        self.save_user(&user).await?;
         self.user_updated(&user);
         Ok(())
     }

@@ -203,7 +203,8 @@ impl Core {
             Err(e) => return Err(e),
         };
         let max_attempts = i64::from(self.config.maximum_login_attempts);
-        if max_attempts > 0 && self.store.failed_logins(&user.id).await? >= max_attempts {
+        let failed_before = self.store.failed_logins(&user.id).await?;
+        if max_attempts > 0 && failed_before >= max_attempts {
             return Err(Error::LockedOut);
         }
         let verified = match self.store.get_password_hash(&user.id).await? {
@@ -221,7 +222,10 @@ impl Core {
             }
             return Err(bad());
         }
-        self.store.clear_failed_logins(&user.id).await?;
+        // Most logins have nothing to clear: no turn at the writer for them.
+        if failed_before > 0 {
+            self.store.clear_failed_logins(&user.id).await?;
+        }
         if user.is_deleted() {
             return Err(Error::Unauthorized("this account is deactivated".into()));
         }
@@ -266,6 +270,7 @@ impl Core {
                     self.store.delete_session(&old.id).await?;
                 }
             }
+            self.sessions.forget_user(&user.id);
         }
         let session = Session {
             id: new_id(),
@@ -294,7 +299,7 @@ impl Core {
             return Err(expired());
         }
         let hash = hash_token(token);
-        let (session, user) = match self.store.get_session_with_user(&hash).await {
+        let (session, user) = match self.cached_session(&hash).await {
             Ok(found) => found,
             // An active access token whose session was dropped (its user was
             // deactivated and came back) gets a new session, as on Mattermost.
@@ -314,6 +319,7 @@ impl Core {
             Err(e) => return Err(e),
         };
         if session.expires_at != 0 && session.expires_at < now_ms() {
+            self.sessions.forget_user(&user.id);
             self.store.delete_session(&session.id).await?;
             return Err(expired());
         }
@@ -321,6 +327,26 @@ impl Core {
             return Err(expired());
         }
         Ok(Actor { user, session })
+    }
+
+    /// Saves a changed account. Its cached sessions go at once, so this
+    /// node's next request sees the change even before its event is out.
+    pub(crate) async fn save_user(&self, user: &User) -> Result<()> {
+        self.store.update_user(user).await?;
+        self.sessions.forget_user(&user.id);
+        Ok(())
+    }
+
+    /// The session and user of a token hash: from the cache when read a
+    /// moment ago, else from the store (and then cached).
+    async fn cached_session(&self, hash: &str) -> Result<(Session, User)> {
+        if let Some(found) = self.sessions.get(hash) {
+            return Ok(found);
+        }
+        let generation = self.sessions.generation();
+        let (session, user) = self.store.get_session_with_user(hash).await?;
+        self.sessions.put(hash, &session, &user, generation);
+        Ok((session, user))
     }
 
     /// Attaches a push device to the caller's session; other sessions of the
@@ -334,7 +360,9 @@ impl Core {
         }
         self.store
             .set_session_device(&actor.session.id, device_id)
-            .await
+            .await?;
+        self.sessions.forget_user(actor.id());
+        Ok(())
     }
 
     /// Revokes the caller's session.
@@ -359,6 +387,9 @@ impl Core {
 
     /// Closes the sockets of an ended session, on every node.
     pub(crate) fn session_ended(&self, user_id: &str, session_id: &str) {
+        // Publishing drops the cached sessions too; this says it where the
+        // session ends, whatever becomes of the event.
+        self.sessions.forget_user(user_id);
         self.events.publish(
             crate::events::EventKind::SessionRevoked {
                 user_id: user_id.to_string(),
@@ -395,7 +426,9 @@ impl Core {
                 "only a system admin can revoke everyone's sessions",
             ));
         }
-        for (user_id, session_id) in self.store.delete_all_sessions().await? {
+        let ended = self.store.delete_all_sessions().await?;
+        self.sessions.forget_all();
+        for (user_id, session_id) in ended {
             self.session_ended(&user_id, &session_id);
         }
         Ok(())

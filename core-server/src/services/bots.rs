@@ -130,7 +130,7 @@ impl Core {
         user.delete_at = bot.delete_at;
         user.update_at = now;
         self.store.update_bot(&bot).await?;
-        self.store.update_user(&user).await?;
+        self.save_user(&user).await?;
         if !active {
             self.end_sessions(bot_id, None).await?;
         }

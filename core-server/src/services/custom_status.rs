@@ -144,7 +144,7 @@ impl Core {
         let json = serde_json::to_string(&status).map_err(|e| Error::Internal(e.to_string()))?;
         user.props.insert(CUSTOM_STATUS_PROP.to_string(), json);
         user.update_at = crate::time::now_ms();
-        self.store.update_user(&user).await?;
+        self.save_user(&user).await?;
         self.user_updated(&user);
 
         let mut recent = self
@@ -164,7 +164,7 @@ impl Core {
         user.props
             .insert(CUSTOM_STATUS_PROP.to_string(), String::new());
         user.update_at = crate::time::now_ms();
-        self.store.update_user(&user).await?;
+        self.save_user(&user).await?;
         self.user_updated(&user);
         Ok(())
     }

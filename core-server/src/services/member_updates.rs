@@ -239,7 +239,7 @@ impl Core {
             explicit,
         )?;
         user.update_at = now_ms();
-        self.store.update_user(&user).await?;
+        self.save_user(&user).await?;
         self.events.publish(
             EventKind::UserRolesUpdated {
                 user_id: user.id.clone(),

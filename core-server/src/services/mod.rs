@@ -25,6 +25,7 @@ mod reactions;
 pub mod scheduled_posts;
 mod scheduled_sender;
 mod search;
+pub mod session_cache;
 mod sidebar;
 mod status;
 mod system_bot;
@@ -109,6 +110,8 @@ pub struct Core {
     pub(crate) action_cookies: Arc<tokio::sync::OnceCell<actions::cookie::CookieJar>>,
     /// Each channel's notification recipients, between posts.
     pub(crate) recipients: Arc<crate::notify::RecipientCache>,
+    /// Sessions resolved a moment ago (the event bus keeps it exact).
+    pub(crate) sessions: Arc<session_cache::SessionCache>,
 }
 
 impl Core {
@@ -177,6 +180,7 @@ impl Core {
             allowed,
             std::time::Duration::from_secs(config.integration_request_timeout_seconds),
         );
+        let sessions = Arc::new(session_cache::SessionCache::default());
         Core {
             search: Arc::new(crate::search::DatabaseIndex(store.clone())),
             store,
@@ -185,7 +189,8 @@ impl Core {
             outbound,
             trigger_key: Arc::new(tokio::sync::OnceCell::new()),
             config: Arc::new(config),
-            events: EventBus::new(hub.clone(), 4096),
+            events: EventBus::new(hub.clone(), 4096).observed_by(sessions.clone()),
+            sessions,
             hub,
             limiter: Arc::new(limiter),
             login_failures,

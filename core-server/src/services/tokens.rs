@@ -147,6 +147,7 @@ impl Core {
         let token = self.get_access_token(actor, token_id).await?;
         let session = self.token_session_id(&token).await?;
         self.store.delete_access_token(&token.id).await?;
+        self.sessions.forget_user(&token.user_id);
         if let Some(session_id) = session {
             self.session_ended(&token.user_id, &session_id);
         }
@@ -176,6 +177,7 @@ impl Core {
         self.store
             .set_access_token_active(&token.id, active, Some(&session))
             .await?;
+        self.sessions.forget_user(&token.user_id);
         // A disabled token's sockets close; so do those of the session a
         // re-enabled token replaced.
         if let Some(session_id) = old {

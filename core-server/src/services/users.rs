@@ -295,7 +295,7 @@ impl Core {
             }
         }
         user.update_at = now_ms();
-        self.store.update_user(&user).await?;
+        self.save_user(&user).await?;
         self.user_updated(&user);
         Ok(self.user_for(actor, user))
     }
@@ -326,7 +326,7 @@ impl Core {
             let mut user = self.store.get_user(id).await?;
             user.delete_at = 0;
             user.update_at = now_ms();
-            self.store.update_user(&user).await?;
+            self.save_user(&user).await?;
             self.user_updated(&user);
         } else {
             self.deactivate_account(id).await?;
@@ -350,7 +350,7 @@ impl Core {
         let now = now_ms();
         user.delete_at = now;
         user.update_at = now;
-        self.store.update_user(&user).await?;
+        self.save_user(&user).await?;
         self.end_sessions(id, None).await?;
         self.user_updated(&user);
         Ok(user)
@@ -372,7 +372,7 @@ impl Core {
             update_at: now_ms(),
             ..before.clone()
         };
-        self.store.update_user(&user).await?;
+        self.save_user(&user).await?;
         self.user_updated(&user);
         Ok(self.user_for(actor, before))
     }
@@ -520,7 +520,7 @@ impl Core {
         let now = now_ms();
         user.last_picture_update = now;
         user.update_at = now;
-        self.store.update_user(&user).await?;
+        self.save_user(&user).await?;
         self.user_updated(&user);
         Ok(())
     }
@@ -535,7 +535,7 @@ impl Core {
         self.store.delete_picture(user_id).await?;
         user.last_picture_update = 0;
         user.update_at = now_ms();
-        self.store.update_user(&user).await?;
+        self.save_user(&user).await?;
         self.user_updated(&user);
         Ok(())
     }

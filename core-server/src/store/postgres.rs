@@ -69,6 +69,19 @@ impl PostgresStore {
         Ok(self.write.acquire().await?)
     }
 
+    /// Runs `job` with a connection for writing (SQLite runs it on a thread
+    /// of its own; here every write has a connection of its own anyway).
+    async fn write_job<T, F>(&self, job: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut sqlx::PgConnection) -> futures::future::BoxFuture<'c, Result<T>>
+            + Send
+            + 'static,
+    {
+        let mut connection = self.writer().await?;
+        job(&mut connection).await
+    }
+
     /// A connection for reading, from the same pool.
     async fn reader(&self) -> Result<sqlx::pool::PoolConnection<Postgres>> {
         Ok(self.read.acquire().await?)

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::future::BoxFuture;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{ConnectOptions, Sqlite};
 use tokio::sync::MutexGuard;
@@ -69,13 +70,24 @@ impl SqliteStore {
                 options.read_only(true),
                 max_connections.max(2),
             )),
-            write: Arc::new(Writer::new(write)),
+            write: Arc::new(Writer::new(write)?),
         })
     }
 
     /// The writing connection, once the writes queued before this one are done.
     async fn writer(&self) -> Result<MutexGuard<'_, SqliteConnection>> {
         self.write.lend().await
+    }
+
+    /// Runs `job` with the writing connection at its turn, on the writes'
+    /// own thread (see `Writer::run`): for the writes that every request
+    /// makes, so their turns stay short when the cores are busy.
+    async fn write_job<T, F>(&self, job: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, Result<T>> + Send + 'static,
+    {
+        self.write.run(Box::new(job)).await
     }
 
     /// A read-only connection.

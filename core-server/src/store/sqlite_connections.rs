@@ -7,11 +7,13 @@
 //! to lend again without that check.
 
 use std::ops::{Deref, DerefMut};
-use std::sync::Mutex as SyncMutex;
+use std::sync::{Arc, Mutex as SyncMutex, OnceLock};
 use std::time::Duration;
 
+use futures::future::BoxFuture;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::ConnectOptions;
+use tokio::runtime::{Builder, Handle, Runtime};
 use tokio::sync::{Mutex, MutexGuard, Semaphore, SemaphorePermit};
 
 use crate::error::{Error, Result};
@@ -20,21 +22,71 @@ use crate::error::{Error, Result};
 /// unavailable (what a pool's acquire timeout did).
 const WAIT: Duration = Duration::from_secs(30);
 
+/// A write handed to the writes' thread: it gets the connection for its
+/// turn and may borrow it across its statements.
+pub(super) type WriteJob<T> =
+    Box<dyn for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, Result<T>> + Send>;
+
 /// The one writing connection. The lock is fair: writers take turns in the
 /// order they asked.
-pub(super) struct Writer(Mutex<SqliteConnection>);
+pub(super) struct Writer {
+    connection: Arc<Mutex<SqliteConnection>>,
+    thread: Handle,
+}
 
 impl Writer {
-    pub(super) fn new(connection: SqliteConnection) -> Self {
-        Writer(Mutex::new(connection))
+    pub(super) fn new(connection: SqliteConnection) -> Result<Self> {
+        Ok(Writer {
+            connection: Arc::new(Mutex::new(connection)),
+            thread: writes_thread()?.handle().clone(),
+        })
     }
 
     /// The connection, once the writes queued before this one are done.
     pub(super) async fn lend(&self) -> Result<MutexGuard<'_, SqliteConnection>> {
-        tokio::time::timeout(WAIT, self.0.lock())
-            .await
-            .map_err(|_| busy("writes"))
+        lend(&self.connection).await
     }
+
+    /// Runs `job` at its turn on the writes' own thread. A turn taken by a
+    /// request's task lasts until that task is polled again after each
+    /// statement, which on busy cores means waiting behind every other
+    /// ready task while all other writes wait too; the writes' thread has
+    /// nothing else to run, so a turn lasts about as long as its statements.
+    /// The job finishes even if the caller stops waiting for it.
+    pub(super) async fn run<T: Send + 'static>(&self, job: WriteJob<T>) -> Result<T> {
+        let connection = self.connection.clone();
+        let task = self.thread.spawn(async move {
+            let mut turn = lend(&connection).await?;
+            job(&mut turn).await
+        });
+        match task.await {
+            Ok(done) => done,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => Err(Error::Unavailable("the writes' thread has stopped".into())),
+        }
+    }
+}
+
+async fn lend(connection: &Mutex<SqliteConnection>) -> Result<MutexGuard<'_, SqliteConnection>> {
+    tokio::time::timeout(WAIT, connection.lock())
+        .await
+        .map_err(|_| busy("writes"))
+}
+
+/// The thread every SQLite store's writes run on (one for the process:
+/// a store's writes run one at a time anyway).
+fn writes_thread() -> Result<&'static Runtime> {
+    static THREAD: OnceLock<std::io::Result<Runtime>> = OnceLock::new();
+    THREAD
+        .get_or_init(|| {
+            Builder::new_multi_thread()
+                .worker_threads(1)
+                .thread_name("sqlite-writes")
+                .enable_time()
+                .build()
+        })
+        .as_ref()
+        .map_err(|e| Error::Unavailable(format!("cannot start the writes' thread: {e}")))
 }
 
 /// Read-only connections, opened as needed up to a limit.
@@ -168,7 +220,7 @@ mod tests {
     async fn writers_take_turns() {
         let dir = tempfile::tempdir().expect("dir");
         let connection = options(&dir).connect().await.expect("connect");
-        let writer = Writer::new(connection);
+        let writer = Writer::new(connection).expect("writer");
         let mut held = writer.lend().await.expect("first");
         sqlx::query("CREATE TABLE t (n INTEGER)")
             .execute(&mut *held)
@@ -182,5 +234,32 @@ mod tests {
             .execute(&mut *next)
             .await
             .expect("insert");
+    }
+
+    #[tokio::test]
+    async fn jobs_take_their_turn_with_lent_writers() {
+        let dir = tempfile::tempdir().expect("dir");
+        let connection = options(&dir).connect().await.expect("connect");
+        let writer = Writer::new(connection).expect("writer");
+        sqlx::query("CREATE TABLE t (n INTEGER)")
+            .execute(&mut *writer.lend().await.expect("lend"))
+            .await
+            .expect("create");
+        let held = writer.lend().await.expect("held");
+        let job = writer.run(Box::new(|c| {
+            Box::pin(async move {
+                sqlx::query("INSERT INTO t VALUES (2)")
+                    .execute(&mut *c)
+                    .await?;
+                Ok(sqlx::query_scalar::<_, i64>("SELECT SUM(n) FROM t")
+                    .fetch_one(&mut *c)
+                    .await?)
+            })
+        }));
+        tokio::pin!(job);
+        let early = tokio::time::timeout(Duration::from_millis(50), &mut job).await;
+        assert!(early.is_err(), "a job waits while the writer is lent");
+        drop(held);
+        assert_eq!(job.await.expect("job"), 2);
     }
 }

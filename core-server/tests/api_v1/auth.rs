@@ -218,3 +218,65 @@ pub async fn password_reset_routes(ctx: Ctx) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.to_string().contains("new_password"), "{body}");
 }
+
+/// A session read for one request is remembered for the next ones for a
+/// moment; every change to what it allows still reaches the very next
+/// request, and a change made behind the server's back (on the database,
+/// as the command line does) within that moment.
+pub async fn remembered_sessions_follow_changes_at_once(ctx: Ctx) {
+    use core_server::services::session_cache::LIFETIME;
+    let http = Http::new(&ctx.core);
+    let core = &ctx.core;
+    let (_, alice_token) = http.user("ada").await;
+    let (bob_id, bob_token) = http.user("bert").await;
+    let alice = core.authenticate(&alice_token).await.expect("alice");
+    assert!(alice.is_admin(), "the first user is an admin");
+    assert!(!core.authenticate(&bob_token).await.expect("bob").is_admin());
+
+    core.set_user_roles(&alice, &bob_id, "system_user system_admin")
+        .await
+        .expect("promote");
+    let bob = core.authenticate(&bob_token).await.expect("bob");
+    assert!(bob.is_admin(), "a promotion is seen at once");
+    core.set_user_roles(&alice, &bob_id, "system_user")
+        .await
+        .expect("demote");
+    let bob = core.authenticate(&bob_token).await.expect("bob");
+    assert!(!bob.is_admin(), "a demotion is seen at once");
+
+    let (status, _) = http
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/users/{bob_id}"),
+            Some(&bob_token),
+            Some(json!({"nickname": "the builder"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let bob = core.authenticate(&bob_token).await.expect("bob");
+    assert_eq!(bob.user.nickname, "the builder", "a profile change is seen at once");
+
+    core.deactivate_user(&alice, &bob_id)
+        .await
+        .expect("deactivate");
+    assert!(
+        core.authenticate(&bob_token).await.is_err(),
+        "a deactivation is seen at once"
+    );
+
+    let (cora_id, cora_token) = http.user("cora").await;
+    core.authenticate(&cora_token).await.expect("cora");
+    ctx.store
+        .delete_user_sessions(&cora_id)
+        .await
+        .expect("delete behind the server's back");
+    tokio::time::sleep(LIFETIME + std::time::Duration::from_millis(100)).await;
+    let (status, _) = http
+        .call(GET, "/api/v1/users/me", Some(&cora_token), None)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a session deleted on the database is refused once remembered no longer"
+    );
+}

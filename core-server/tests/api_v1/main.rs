@@ -18,7 +18,7 @@ use serde_json::json;
 
 use auth::{
     auth_login_logout, expired_sessions_are_refused, password_reset_routes,
-    the_session_cookie_authorises_reads_only,
+    remembered_sessions_follow_changes_at_once, the_session_cookie_authorises_reads_only,
 };
 use bad_input::bad_input_is_a_clear_4xx;
 use files::files_upload_read_attach_and_refuse_outsiders;
@@ -35,6 +35,7 @@ on_both_backends!(
     the_session_cookie_authorises_reads_only,
     files_upload_read_attach_and_refuse_outsiders,
     expired_sessions_are_refused,
+    remembered_sessions_follow_changes_at_once,
     auth_login_logout,
     teams_channels_posts_flow,
     bad_input_is_a_clear_4xx,

@@ -220,6 +220,45 @@ async fn a_session_ended_on_node_a_closes_its_socket_on_node_b() {
         support::closes_within(&mut bob, Duration::from_secs(5)).await,
         "bob's socket on node B closed"
     );
+    assert!(
+        b.core.authenticate(&bob_token).await.is_err(),
+        "node B, which had just read bob's session, refuses it too"
+    );
+}
+
+/// A node remembers a session for a moment between requests; a change of
+/// rights made on another node reaches it through the cluster link well
+/// before that moment is over.
+#[tokio::test]
+async fn roles_changed_on_node_a_apply_on_node_b_at_once() {
+    let Some(Linked {
+        a,
+        b,
+        alice,
+        bob_token,
+        channel: _,
+        bob: _bob,
+    }) = linked_cluster().await
+    else {
+        return;
+    };
+    let bob_actor = b.core.authenticate(&bob_token).await.expect("bob");
+    assert!(!bob_actor.is_admin());
+    let promoted = std::time::Instant::now();
+    a.core
+        .set_user_roles(&alice, bob_actor.id(), "system_user system_admin")
+        .await
+        .expect("promote");
+    loop {
+        if b.core.authenticate(&bob_token).await.expect("bob").is_admin() {
+            break;
+        }
+        assert!(
+            promoted.elapsed() < core_server::services::session_cache::LIFETIME / 2,
+            "node B still serves bob's old roles"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
 
 /// A private Redis server this test may stop and start.

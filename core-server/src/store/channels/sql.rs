@@ -62,12 +62,18 @@ fn push_team_filter<'a>(q: &mut QueryBuilder<'a, Db>, column: &str, team_id: Opt
 #[async_trait]
 impl ChannelStore for Backend {
     async fn create_channel(&self, channel: &Channel, members: &[ChannelMember]) -> Result<()> {
-        let mut writer = self.writer().await?;
-        let mut tx = writer.begin().await?;
-        insert_channel(&mut tx, channel).await?;
-        save_channel_members(&mut tx, members).await?;
-        tx.commit().await?;
-        Ok(())
+        let (channel, members) = (channel.clone(), members.to_vec());
+        // Opening a direct message makes its channel: often, so a job.
+        self.write_job(move |writer| {
+            Box::pin(async move {
+                let mut tx = writer.begin().await?;
+                insert_channel(&mut tx, &channel).await?;
+                save_channel_members(&mut tx, &members).await?;
+                tx.commit().await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     async fn get_channel(&self, id: &str) -> Result<Channel> {
@@ -307,7 +313,7 @@ impl ChannelStore for Backend {
         user_id: &str,
         at: i64,
     ) -> Result<ChannelMember> {
-        sqlx::query_as(&format!(
+        let sql = format!(
             "UPDATE channel_members SET \
              msg_count = (SELECT total_msg_count FROM channel_view WHERE id = $1), \
              msg_count_root = (SELECT total_msg_count_root FROM channel_view WHERE id = $1), \
@@ -315,13 +321,21 @@ impl ChannelStore for Backend {
              last_viewed_at = $3, last_update_at = $3 \
              WHERE channel_id = $1 AND user_id = $2 RETURNING {}",
             ChannelMember::TABLE.columns()
-        ))
-        .bind(channel_id)
-        .bind(user_id)
-        .bind(at)
-        .fetch_one(&mut *self.writer().await?)
+        );
+        let (channel_id, user_id) = (channel_id.to_string(), user_id.to_string());
+        // Every channel switch writes this: a job, so its turn stays short.
+        self.write_job(move |c| {
+            Box::pin(async move {
+                sqlx::query_as(&sql)
+                    .bind(channel_id)
+                    .bind(user_id)
+                    .bind(at)
+                    .fetch_one(&mut *c)
+                    .await
+                    .map_err(missing("channel member"))
+            })
+        })
         .await
-        .map_err(missing("channel member"))
     }
 
     async fn add_mentions(&self, channel_id: &str, user_ids: &[String], root: bool) -> Result<()> {

@@ -233,29 +233,34 @@ fn thread_view(row: &DbRow) -> Result<ThreadView> {
 #[async_trait]
 impl PostStore for Backend {
     async fn create_post(&self, p: &Post) -> Result<Post> {
+        let p = p.clone();
         // One turn at the writer for the check and the insert.
-        let mut writer = self.writer().await?;
-        if !p.pending_post_id.is_empty() {
-            if let Some(existing) =
-                find_pending_post(&mut writer, &p.user_id, &p.pending_post_id).await?
-            {
-                return Ok(existing);
-            }
-        }
-        let sql = insert_post_statement(&Post::TABLE.insert());
-        if let Err(err) = p.bind_to(sqlx::query(&sql)).execute(&mut *writer).await {
-            let err = Error::from(err);
-            // Two identical creates raced: the loser answers with the winner's post.
-            if matches!(err, Error::Conflict { .. }) && !p.pending_post_id.is_empty() {
-                if let Some(existing) =
-                    find_pending_post(&mut writer, &p.user_id, &p.pending_post_id).await?
-                {
-                    return Ok(existing);
+        self.write_job(move |writer| {
+            Box::pin(async move {
+                if !p.pending_post_id.is_empty() {
+                    if let Some(existing) =
+                        find_pending_post(writer, &p.user_id, &p.pending_post_id).await?
+                    {
+                        return Ok(existing);
+                    }
                 }
-            }
-            return Err(err);
-        }
-        Ok(p.clone())
+                let sql = insert_post_statement(&Post::TABLE.insert());
+                if let Err(err) = p.bind_to(sqlx::query(&sql)).execute(&mut *writer).await {
+                    let err = Error::from(err);
+                    // Two identical creates raced: the loser answers with the winner's post.
+                    if matches!(err, Error::Conflict { .. }) && !p.pending_post_id.is_empty() {
+                        if let Some(existing) =
+                            find_pending_post(writer, &p.user_id, &p.pending_post_id).await?
+                        {
+                            return Ok(existing);
+                        }
+                    }
+                    return Err(err);
+                }
+                Ok(p)
+            })
+        })
+        .await
     }
 
     async fn get_post(&self, id: &str) -> Result<Post> {
@@ -566,9 +571,12 @@ impl PostStore for Backend {
         mentions: i64,
         at: i64,
     ) -> Result<()> {
+        let (post_id, user_id) = (post_id.to_string(), user_id.to_string());
         // Insert with defaults, or update only what was given.
-        sqlx::query(
-            "INSERT INTO thread_memberships \
+        self.write_job(move |c| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO thread_memberships \
              (post_id, user_id, following, last_viewed, last_updated, unread_mentions) \
              VALUES ($1, $2, $3, $4, $6, $5) \
              ON CONFLICT (post_id, user_id) DO UPDATE SET \
@@ -579,18 +587,21 @@ impl PostStore for Backend {
              unread_mentions = CASE WHEN $8 THEN 0 \
                ELSE thread_memberships.unread_mentions END + $5, \
              last_updated = excluded.last_updated",
-        )
-        .bind(post_id)
-        .bind(user_id)
-        .bind(following.unwrap_or(true))
-        .bind(viewed_at.unwrap_or(0))
-        .bind(mentions)
-        .bind(at)
-        .bind(following.is_some())
-        .bind(viewed_at.is_some())
-        .execute(&mut *self.writer().await?)
-        .await?;
-        Ok(())
+                )
+                .bind(post_id)
+                .bind(user_id)
+                .bind(following.unwrap_or(true))
+                .bind(viewed_at.unwrap_or(0))
+                .bind(mentions)
+                .bind(at)
+                .bind(following.is_some())
+                .bind(viewed_at.is_some())
+                .execute(&mut *c)
+                .await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     async fn get_thread_member(

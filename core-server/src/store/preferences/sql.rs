@@ -14,13 +14,18 @@ record!(Status in "statuses" {
 impl PreferenceStore for Backend {
     async fn save_preferences(&self, preferences: &[Preference]) -> Result<()> {
         let sql = Preference::TABLE.upsert("user_id, category, name", &["value"]);
-        let mut writer = self.writer().await?;
-        let mut tx = writer.begin().await?;
-        for p in preferences {
-            p.bind_to(sqlx::query(&sql)).execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let preferences = preferences.to_vec();
+        self.write_job(move |writer| {
+            Box::pin(async move {
+                let mut tx = writer.begin().await?;
+                for p in &preferences {
+                    p.bind_to(sqlx::query(&sql)).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     async fn delete_preferences(&self, user_id: &str, keys: &[(String, String)]) -> Result<()> {
@@ -97,10 +102,14 @@ impl PreferenceStore for Backend {
                 "prev_status",
             ],
         );
-        s.bind_to(sqlx::query(&sql))
-            .execute(&mut *self.writer().await?)
-            .await?;
-        Ok(())
+        let s = s.clone();
+        self.write_job(move |c| {
+            Box::pin(async move {
+                s.bind_to(sqlx::query(&sql)).execute(&mut *c).await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     async fn get_status(&self, user_id: &str) -> Result<Option<Status>> {

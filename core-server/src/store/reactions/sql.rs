@@ -31,12 +31,16 @@ impl ReactionStore for Backend {
         };
         let sql =
             Reaction::TABLE.upsert("post_id, user_id, emoji_name", &["delete_at", "update_at"]);
-        let mut writer = self.writer().await?;
-        let mut tx = writer.begin().await?;
-        live.bind_to(sqlx::query(&sql)).execute(&mut *tx).await?;
-        touch_post(&mut tx, &r.post_id, r.update_at).await?;
-        tx.commit().await?;
-        Ok(())
+        self.write_job(move |writer| {
+            Box::pin(async move {
+                let mut tx = writer.begin().await?;
+                live.bind_to(sqlx::query(&sql)).execute(&mut *tx).await?;
+                touch_post(&mut tx, &live.post_id, live.update_at).await?;
+                tx.commit().await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     async fn delete_reaction(

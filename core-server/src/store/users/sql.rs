@@ -367,10 +367,16 @@ impl UserStore for Backend {
     }
 
     async fn create_session(&self, s: &Session) -> Result<()> {
-        s.bind_to(sqlx::query(&Session::TABLE.insert()))
-            .execute(&mut *self.writer().await?)
-            .await?;
-        Ok(())
+        let s = s.clone();
+        self.write_job(move |c| {
+            Box::pin(async move {
+                s.bind_to(sqlx::query(&Session::TABLE.insert()))
+                    .execute(&mut *c)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     async fn get_session_with_user(&self, token_hash: &str) -> Result<(Session, User)> {
