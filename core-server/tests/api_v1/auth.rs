@@ -254,7 +254,10 @@ pub async fn remembered_sessions_follow_changes_at_once(ctx: Ctx) {
         .await;
     assert_eq!(status, StatusCode::OK);
     let bob = core.authenticate(&bob_token).await.expect("bob");
-    assert_eq!(bob.user.nickname, "the builder", "a profile change is seen at once");
+    assert_eq!(
+        bob.user.nickname, "the builder",
+        "a profile change is seen at once"
+    );
 
     core.deactivate_user(&alice, &bob_id)
         .await

@@ -250,7 +250,12 @@ async fn roles_changed_on_node_a_apply_on_node_b_at_once() {
         .await
         .expect("promote");
     loop {
-        if b.core.authenticate(&bob_token).await.expect("bob").is_admin() {
+        if b.core
+            .authenticate(&bob_token)
+            .await
+            .expect("bob")
+            .is_admin()
+        {
             break;
         }
         assert!(
