@@ -41,6 +41,20 @@ async fn find_pending_post(
     .await?)
 }
 
+/// A thread membership: inserted with defaults, or updated in only what
+/// was given (`$7`: following was given, `$8`: a view time was given).
+const UPSERT_THREAD_MEMBER: &str = "INSERT INTO thread_memberships \
+     (post_id, user_id, following, last_viewed, last_updated, unread_mentions) \
+     VALUES ($1, $2, $3, $4, $6, $5) \
+     ON CONFLICT (post_id, user_id) DO UPDATE SET \
+     following = CASE WHEN $7 THEN excluded.following \
+       ELSE thread_memberships.following END, \
+     last_viewed = CASE WHEN $8 THEN excluded.last_viewed \
+       ELSE thread_memberships.last_viewed END, \
+     unread_mentions = CASE WHEN $8 THEN 0 \
+       ELSE thread_memberships.unread_mentions END + $5, \
+     last_updated = excluded.last_updated";
+
 /// The search's words, through the full-text index (`push_index_match` of
 /// the dialect), plus the check of the message for terms typed with more than
 /// their words (see `crate::search::terms`).
@@ -572,32 +586,19 @@ impl PostStore for Backend {
         at: i64,
     ) -> Result<()> {
         let (post_id, user_id) = (post_id.to_string(), user_id.to_string());
-        // Insert with defaults, or update only what was given.
         self.write_job(move |c| {
             Box::pin(async move {
-                sqlx::query(
-                    "INSERT INTO thread_memberships \
-             (post_id, user_id, following, last_viewed, last_updated, unread_mentions) \
-             VALUES ($1, $2, $3, $4, $6, $5) \
-             ON CONFLICT (post_id, user_id) DO UPDATE SET \
-             following = CASE WHEN $7 THEN excluded.following \
-               ELSE thread_memberships.following END, \
-             last_viewed = CASE WHEN $8 THEN excluded.last_viewed \
-               ELSE thread_memberships.last_viewed END, \
-             unread_mentions = CASE WHEN $8 THEN 0 \
-               ELSE thread_memberships.unread_mentions END + $5, \
-             last_updated = excluded.last_updated",
-                )
-                .bind(post_id)
-                .bind(user_id)
-                .bind(following.unwrap_or(true))
-                .bind(viewed_at.unwrap_or(0))
-                .bind(mentions)
-                .bind(at)
-                .bind(following.is_some())
-                .bind(viewed_at.is_some())
-                .execute(&mut *c)
-                .await?;
+                sqlx::query(UPSERT_THREAD_MEMBER)
+                    .bind(post_id)
+                    .bind(user_id)
+                    .bind(following.unwrap_or(true))
+                    .bind(viewed_at.unwrap_or(0))
+                    .bind(mentions)
+                    .bind(at)
+                    .bind(following.is_some())
+                    .bind(viewed_at.is_some())
+                    .execute(&mut *c)
+                    .await?;
                 Ok(())
             })
         })
