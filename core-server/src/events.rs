@@ -386,9 +386,10 @@ impl EventBus {
         self.deliver_unordered(event);
     }
 
-    /// Delivers an event here, outside the cluster's order.
+    /// Delivers an event here, outside the cluster's order. Only events
+    /// published here come this way (when the cluster link cannot take
+    /// them), and `publish_event` has shown them to the observer already.
     pub fn deliver_unordered(&self, event: Arc<CoreEvent>) {
-        self.observe(&event);
         self.local.dispatch(&event);
         let _ = self.sender.send(event);
     }

@@ -387,9 +387,8 @@ impl Core {
 
     /// Closes the sockets of an ended session, on every node.
     pub(crate) fn session_ended(&self, user_id: &str, session_id: &str) {
-        // Publishing drops the cached sessions too; this says it where the
-        // session ends, whatever becomes of the event.
-        self.sessions.forget_user(user_id);
+        // Publishing drops the user's cached sessions here at once (the bus
+        // shows the event to the cache before anything else).
         self.events.publish(
             crate::events::EventKind::SessionRevoked {
                 user_id: user_id.to_string(),

@@ -74,7 +74,7 @@ impl PostgresStore {
     async fn write_job<T, F>(&self, job: F) -> Result<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut sqlx::PgConnection) -> futures::future::BoxFuture<'c, Result<T>>
+        F: for<'c> FnOnce(&'c mut DbConnection) -> futures::future::BoxFuture<'c, Result<T>>
             + Send
             + 'static,
     {

@@ -85,7 +85,7 @@ impl SqliteStore {
     async fn write_job<T, F>(&self, job: F) -> Result<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, Result<T>> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut DbConnection) -> BoxFuture<'c, Result<T>> + Send + 'static,
     {
         self.write.run(Box::new(job)).await
     }
