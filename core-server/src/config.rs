@@ -89,6 +89,42 @@ pub struct Config {
     pub allowed_untrusted_internal_connections: String,
     /// How long the server waits for an integration (command, webhook, action, dialog) to answer, in seconds.
     pub integration_request_timeout_seconds: u64,
+    /// OpenID Connect sign-in: the provider's discovery document (`…/.well-known/openid-configuration`).
+    pub openid_discovery_url: Option<String>,
+    /// OpenID Connect sign-in: the client id registered at the provider; set to turn the provider on.
+    pub openid_client_id: Option<String>,
+    /// OpenID Connect sign-in: the client secret registered at the provider.
+    pub openid_client_secret: Option<String>,
+    /// OpenID Connect sign-in: the label of its button.
+    pub openid_button_text: String,
+    /// OpenID Connect sign-in: the colour of its button.
+    pub openid_button_color: String,
+    /// GitLab sign-in: the GitLab server (`https://gitlab.com` or your own).
+    pub gitlab_url: String,
+    /// GitLab sign-in: the application id registered in GitLab; set to turn GitLab sign-in on.
+    pub gitlab_client_id: Option<String>,
+    /// GitLab sign-in: the application secret registered in GitLab.
+    pub gitlab_client_secret: Option<String>,
+    /// GitLab sign-in: the label of its button.
+    pub gitlab_button_text: String,
+    /// GitLab sign-in: the colour of its button.
+    pub gitlab_button_color: String,
+    /// Google sign-in: Google's discovery document (change it only to test against another provider).
+    pub google_discovery_url: String,
+    /// Google sign-in: the OAuth client id from Google Cloud; set to turn Google sign-in on.
+    pub google_client_id: Option<String>,
+    /// Google sign-in: the OAuth client secret from Google Cloud.
+    pub google_client_secret: Option<String>,
+    /// Microsoft sign-in: the Entra ID tenant (directory) id, which the discovery document is found by.
+    pub office365_directory_id: Option<String>,
+    /// Microsoft sign-in: the discovery document, when not the tenant's own at login.microsoftonline.com.
+    pub office365_discovery_url: Option<String>,
+    /// Microsoft sign-in: the application (client) id registered in Entra ID; set to turn Microsoft sign-in on.
+    pub office365_client_id: Option<String>,
+    /// Microsoft sign-in: the client secret registered in Entra ID.
+    pub office365_client_secret: Option<String>,
+    /// E-mail domains (space- or comma-separated) whose users may get an account by single sign-on; empty allows any.
+    pub restrict_creation_to_domains: String,
     /// Log filter, in `tracing` env-filter syntax (`info`, `rustchat=debug`, …).
     pub log: String,
 }
@@ -135,6 +171,25 @@ impl Default for Config {
             enable_post_icon_override: true,
             allowed_untrusted_internal_connections: String::new(),
             integration_request_timeout_seconds: 30,
+            openid_discovery_url: None,
+            openid_client_id: None,
+            openid_client_secret: None,
+            openid_button_text: "OpenID".into(),
+            openid_button_color: "#145DBF".into(),
+            gitlab_url: "https://gitlab.com".into(),
+            gitlab_client_id: None,
+            gitlab_client_secret: None,
+            gitlab_button_text: "GitLab".into(),
+            gitlab_button_color: "#554488".into(),
+            google_discovery_url: "https://accounts.google.com/.well-known/openid-configuration"
+                .into(),
+            google_client_id: None,
+            google_client_secret: None,
+            office365_directory_id: None,
+            office365_discovery_url: None,
+            office365_client_id: None,
+            office365_client_secret: None,
+            restrict_creation_to_domains: String::new(),
             log: "info,sqlx=warn".into(),
         }
     }
@@ -150,7 +205,7 @@ pub struct ConfigError {
     pub reason: String,
 }
 
-fn config_error(key: &str, reason: impl Into<String>) -> ConfigError {
+pub(crate) fn config_error(key: &str, reason: impl Into<String>) -> ConfigError {
     ConfigError {
         key: key.to_string(),
         reason: reason.into(),
@@ -227,6 +282,27 @@ pub const KEYS: &[(&str, &str)] = &[
     (
         "integration_request_timeout_seconds",
         "RUSTCHAT_INTEGRATION_REQUEST_TIMEOUT_SECONDS",
+    ),
+    ("openid_discovery_url", "RUSTCHAT_OPENID_DISCOVERY_URL"),
+    ("openid_client_id", "RUSTCHAT_OPENID_CLIENT_ID"),
+    ("openid_client_secret", "RUSTCHAT_OPENID_CLIENT_SECRET"),
+    ("openid_button_text", "RUSTCHAT_OPENID_BUTTON_TEXT"),
+    ("openid_button_color", "RUSTCHAT_OPENID_BUTTON_COLOR"),
+    ("gitlab_url", "RUSTCHAT_GITLAB_URL"),
+    ("gitlab_client_id", "RUSTCHAT_GITLAB_CLIENT_ID"),
+    ("gitlab_client_secret", "RUSTCHAT_GITLAB_CLIENT_SECRET"),
+    ("gitlab_button_text", "RUSTCHAT_GITLAB_BUTTON_TEXT"),
+    ("gitlab_button_color", "RUSTCHAT_GITLAB_BUTTON_COLOR"),
+    ("google_discovery_url", "RUSTCHAT_GOOGLE_DISCOVERY_URL"),
+    ("google_client_id", "RUSTCHAT_GOOGLE_CLIENT_ID"),
+    ("google_client_secret", "RUSTCHAT_GOOGLE_CLIENT_SECRET"),
+    ("office365_directory_id", "RUSTCHAT_OFFICE365_DIRECTORY_ID"),
+    ("office365_discovery_url", "RUSTCHAT_OFFICE365_DISCOVERY_URL"),
+    ("office365_client_id", "RUSTCHAT_OFFICE365_CLIENT_ID"),
+    ("office365_client_secret", "RUSTCHAT_OFFICE365_CLIENT_SECRET"),
+    (
+        "restrict_creation_to_domains",
+        "RUSTCHAT_RESTRICT_CREATION_TO_DOMAINS",
     ),
     ("log", "RUSTCHAT_LOG"),
 ];
@@ -437,6 +513,7 @@ impl Config {
                 "must be between 6 and 72",
             ));
         }
+        crate::sso::Providers::check(self)?;
         Ok(())
     }
 
@@ -544,7 +621,7 @@ pub fn database_kind(url: &str) -> Result<DatabaseKind, ConfigError> {
     }
 }
 
-fn check_url(key: &str, value: Option<&str>, schemes: &[&str]) -> Result<(), ConfigError> {
+pub(crate) fn check_url(key: &str, value: Option<&str>, schemes: &[&str]) -> Result<(), ConfigError> {
     let Some(value) = value else { return Ok(()) };
     let parsed = url::Url::parse(value)
         .map_err(|e| config_error(key, format!("`{value}` is not a URL: {e}")))?;

@@ -23,3 +23,4 @@ pub mod realtime;
 pub mod search;
 pub mod server;
 pub mod services;
+pub mod sso;

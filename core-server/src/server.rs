@@ -50,6 +50,31 @@ pub fn cookies_secure(config: &crate::config::Config, headers: &axum::http::Head
             .is_some_and(|p| p.eq_ignore_ascii_case("https"))
 }
 
+/// A cookie's value from a request's headers.
+pub fn cookie_value<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+/// The cookie that binds a single sign-on to the browser that started it
+/// (Mattermost's name for it).
+pub const SSO_COOKIE: &str = "MMOAUTH";
+
+/// [`SSO_COOKIE`] set (or, with an empty value, cleared): HttpOnly, sent
+/// on the provider's top-level redirect back (Lax), Secure over HTTPS.
+pub fn sso_cookie(config: &crate::config::Config, headers: &axum::http::HeaderMap, value: &str) -> String {
+    let max_age = if value.is_empty() { 0 } else { 600 };
+    let secure = if cookies_secure(config, headers) { "; Secure" } else { "" };
+    format!("{SSO_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
 /// The client's address, for limits kept per client (failed logins).
 pub struct ClientAddr(pub String);
 

@@ -56,6 +56,47 @@ pub async fn login(
     ))
 }
 
+/// A web sign-in's one-time code.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SsoExchangeRequest {
+    /// The `sso_code` the sign-in page was sent back with.
+    pub code: String,
+}
+
+/// `POST /api/v1/auth/sso/exchange`: after a sign-in at an identity
+/// provider (started at `/oauth/{service}/login`), the sign-in page redeems
+/// its one-time code for a session. Only the browser that started the
+/// sign-in can (it holds the `MMOAUTH` cookie); a code works once, for two
+/// minutes.
+#[utoipa::path(post, path = "/api/v1/auth/sso/exchange", tag = "auth", request_body = SsoExchangeRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = super::error::ErrorBody)))]
+pub async fn sso_exchange(
+    State(core): State<Core>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<SsoExchangeRequest>,
+) -> ApiResult<([(header::HeaderName, String); 2], Json<LoginResponse>)> {
+    let key = crate::server::cookie_value(&headers, crate::server::SSO_COOKIE);
+    let result = core.sso_redeem_web(&req.code, key).await?;
+    let max_age = core.config.session_length_hours.saturating_mul(3600);
+    Ok((
+        [
+            (
+                header::SET_COOKIE,
+                session_cookie(&core, &headers, &result.token, max_age),
+            ),
+            (
+                header::SET_COOKIE,
+                crate::server::sso_cookie(&core.config, &headers, ""),
+            ),
+        ],
+        Json(LoginResponse {
+            token: result.token,
+            user: result.user,
+        }),
+    ))
+}
+
 /// The session cookie: HttpOnly (scripts use the bearer token), for the
 /// native API only, same-site, and Secure when the site is served over HTTPS.
 fn session_cookie(core: &Core, headers: &HeaderMap, token: &str, max_age: u64) -> String {

@@ -77,6 +77,7 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
         .routes(routes!(auth::login))
+        .routes(routes!(auth::sso_exchange))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::send_password_reset))
         .routes(routes!(auth::reset_password))

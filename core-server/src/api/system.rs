@@ -44,6 +44,9 @@ pub struct PublicConfig {
     pub max_file_size: u64,
     /// Whether password-reset e-mails can be sent.
     pub email_enabled: bool,
+    /// The identity providers to offer on the sign-in page; each starts at
+    /// `/oauth/{service}/login`.
+    pub sso_providers: Vec<crate::sso::ProviderButton>,
 }
 
 /// `GET /api/v1/system/config`: the settings clients adapt to (no session needed).
@@ -56,5 +59,6 @@ pub async fn public_config(State(core): State<Core>) -> Json<PublicConfig> {
         password_min_length: core.config.password_min_length,
         max_file_size: core.config.max_file_size,
         email_enabled: core.config.smtp_url.is_some(),
+        sso_providers: core.sso_buttons(),
     })
 }

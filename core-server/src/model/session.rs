@@ -50,3 +50,16 @@ pub struct Bot {
     pub delete_at: i64,
     pub last_icon_update: i64,
 }
+
+/// A single sign-on step in flight (a sign-in started at a provider, or a
+/// one-time code an app redeems), by the hash of its secret key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoGrant {
+    pub key_hash: String,
+    /// `state` or `login_code`.
+    pub kind: String,
+    /// JSON: what the next step needs.
+    pub data: String,
+    /// When it stops working (ms).
+    pub expires_at: i64,
+}

@@ -176,6 +176,19 @@ impl Core {
         password: &str,
         device_id: &str,
     ) -> Result<LoginResult> {
+        let user = self.check_password(client, login_id, password).await?;
+        self.create_session(user, device_id).await
+    }
+
+    /// The account whose password this is, with every rule of a password
+    /// login applied (limits, lock-out, deactivation, bots, accounts of an
+    /// identity provider); opens no session.
+    pub(crate) async fn check_password(
+        &self,
+        client: &str,
+        login_id: &str,
+        password: &str,
+    ) -> Result<User> {
         let bad = || Error::Unauthorized("invalid login or password".into());
         let login = login_id.trim().to_lowercase();
         if login.is_empty() {
@@ -234,7 +247,13 @@ impl Core {
                 "bots cannot log in with a password".into(),
             ));
         }
-        self.create_session(user, device_id).await
+        if !user.auth_service.is_empty() {
+            return Err(Error::Unauthorized(format!(
+                "this account signs in with {}, not a password",
+                user.auth_service
+            )));
+        }
+        Ok(user)
     }
 
     /// Lets an account locked by failed logins try its password again
@@ -258,6 +277,17 @@ impl Core {
 
     /// Opens a session for a user whose credentials were already checked.
     pub async fn create_session(&self, user: User, device_id: &str) -> Result<LoginResult> {
+        self.create_session_with(user, device_id, StringMap::new())
+            .await
+    }
+
+    /// [`Core::create_session`] with extra session props.
+    pub(crate) async fn create_session_with(
+        &self,
+        user: User,
+        device_id: &str,
+        mut props: StringMap,
+    ) -> Result<LoginResult> {
         let now = now_ms();
         let token = new_id();
         let length_ms = i64::try_from(self.config.session_length_hours)
@@ -281,7 +311,10 @@ impl Core {
             last_activity_at: now,
             device_id: device_id.to_string(),
             roles: user.roles.clone(),
-            props: [("csrf".to_string(), new_id())].into_iter().collect(),
+            props: {
+                props.insert("csrf".to_string(), new_id());
+                props
+            },
         };
         self.store.create_session(&session).await?;
         Ok(LoginResult {

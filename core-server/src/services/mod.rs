@@ -27,6 +27,7 @@ mod scheduled_sender;
 mod search;
 pub mod session_cache;
 mod sidebar;
+pub mod sso;
 mod status;
 mod system_bot;
 mod team_icon;
@@ -62,6 +63,7 @@ pub use permalinks::PostInfo;
 pub use posts::{NewEphemeral, NewPost, PostPatch};
 pub use scheduled_posts::{ScheduledPostInput, ScheduledPostLists};
 pub use scheduled_sender::Sent;
+pub use sso::{is_mobile_browser_key, SsoAction, SsoBegun, SsoFinish, SsoStart};
 pub use system_bot::SYSTEM_BOT_USERNAME;
 pub use team_icon::MAX_TEAM_ICON_BYTES;
 pub use teams::{NewTeam, TeamPatch};
@@ -112,6 +114,8 @@ pub struct Core {
     pub(crate) recipients: Arc<crate::notify::RecipientCache>,
     /// Sessions resolved a moment ago (the event bus keeps it exact).
     pub(crate) sessions: Arc<session_cache::SessionCache>,
+    /// The identity providers users may sign in with.
+    pub(crate) sso: Arc<crate::sso::Providers>,
 }
 
 impl Core {
@@ -181,7 +185,9 @@ impl Core {
             std::time::Duration::from_secs(config.integration_request_timeout_seconds),
         );
         let sessions = Arc::new(session_cache::SessionCache::default());
+        let sso = Arc::new(crate::sso::Providers::from_config(&config));
         Core {
+            sso,
             search: Arc::new(crate::search::DatabaseIndex(store.clone())),
             store,
             blobs,

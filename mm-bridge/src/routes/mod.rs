@@ -24,6 +24,7 @@ pub(crate) mod posts;
 mod roles;
 mod scheduled_posts;
 mod sidebar;
+mod sso;
 pub mod system;
 mod table;
 mod team_icon;
@@ -130,6 +131,8 @@ pub fn router(core: Core) -> Router<Core> {
         )
         .route("/api/v4/roles/{role_id}", get(roles::by_id))
         .route("/api/v4/users/login", post(users::login))
+        .route("/api/v4/users/login/sso/code-exchange", post(sso::code_exchange))
+        .route("/api/v4/users/login/switch", post(sso::switch))
         .route("/api/v4/users/password/reset/send", post(email::send_reset))
         .route("/api/v4/users/password/reset", post(email::reset))
         .route(
@@ -614,9 +617,17 @@ pub fn router(core: Core) -> Router<Core> {
         // providers are not served yet.
         .route("/api/{*rest}", any(unknown_api))
         .route("/plugins/{*rest}", any(plugins_disabled))
-        .route("/oauth/{*rest}", any(not_implemented))
+        // Single sign-on at Mattermost's paths; any other path under them
+        // (Mattermost as an OAuth provider, SAML) is not served.
+        .route("/oauth/{service}/{step}", get(sso::oauth_step))
+        .route("/signup/{service}/complete", get(sso::complete))
+        .route("/login/{service}/complete", get(sso::complete))
+        .route("/oauth/{service}", any(not_implemented))
+        .route("/oauth/{service}/{step}/{*rest}", any(not_implemented))
         .route("/login/sso/{*rest}", any(not_implemented))
-        .route("/signup/{*rest}", any(not_implemented))
+        .route("/signup/{service}", any(not_implemented))
+        .route("/signup/{service}/{step}", any(not_implemented))
+        .route("/signup/{service}/{step}/{*rest}", any(not_implemented))
         // Upstream routes whose literal segment would otherwise be read as an id
         // (`/users/stats` is not the user "stats"): they are simply not served.
         .route("/api/v4/users/invalid_emails", any(not_implemented))

@@ -106,16 +106,40 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
     set("LdapLoginFieldName", String::new());
     set("EnableSaml", t(false));
     set("SamlLoginButtonText", String::new());
-    for k in [
-        "EnableSignUpWithGitLab",
-        "EnableSignUpWithGoogle",
+    // One sign-in button per enabled provider (the apps read these before login).
+    use core_server::sso::Service;
+    set("EnableSignUpWithGitLab", t(core.sso_enabled(Service::GitLab)));
+    set("EnableSignUpWithGoogle", t(core.sso_enabled(Service::Google)));
+    set(
         "EnableSignUpWithOffice365",
-        "EnableSignUpWithOpenId",
-    ] {
-        set(k, t(false));
-    }
-    set("OpenIdButtonText", String::new());
-    set("OpenIdButtonColor", String::new());
+        t(core.sso_enabled(Service::Office365)),
+    );
+    set("EnableSignUpWithOpenId", t(core.sso_enabled(Service::OpenId)));
+    let button = |service: Service| {
+        core.sso_buttons()
+            .into_iter()
+            .find(|b| b.service == service.name())
+    };
+    let (gitlab, openid) = (button(Service::GitLab), button(Service::OpenId));
+    set(
+        "GitLabButtonText",
+        gitlab.as_ref().map(|b| b.text.clone()).unwrap_or_default(),
+    );
+    set(
+        "GitLabButtonColor",
+        gitlab.map(|b| b.color).unwrap_or_default(),
+    );
+    set(
+        "OpenIdButtonText",
+        openid.as_ref().map(|b| b.text.clone()).unwrap_or_default(),
+    );
+    set(
+        "OpenIdButtonColor",
+        openid.map(|b| b.color).unwrap_or_default(),
+    );
+    // The mobile app's PKCE sign-in: a one-time code instead of a session
+    // in the redirect to the app.
+    set("FeatureFlagMobileSSOCodeExchange", t(true));
     set("EnableMultifactorAuthentication", t(false));
     set("EnforceMultifactorAuthentication", t(false));
     set("PasswordEnableForgotLink", t(false));

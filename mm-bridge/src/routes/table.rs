@@ -43,6 +43,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v4/roles/{role_id}"),
     ("GET", "/api/v4/roles/name/{role_name}"),
     ("POST", "/api/v4/users/login"),
+    ("POST", "/api/v4/users/login/sso/code-exchange"),
+    ("POST", "/api/v4/users/login/switch"),
     ("POST", "/api/v4/users/password/reset/send"),
     ("POST", "/api/v4/users/password/reset"),
     ("POST", "/api/v4/users/email/verify/send"),

@@ -139,4 +139,15 @@ pub trait UserStore: Send + Sync {
     /// Deletes every session of every user; returns the (user id, session
     /// id) of each, so that their sockets can be closed.
     async fn delete_all_sessions(&self) -> Result<Vec<(String, String)>>;
+
+    /// The account an identity provider knows by `auth_data`, if any.
+    async fn get_user_by_auth(&self, service: &str, auth_data: &str) -> Result<Option<User>>;
+
+    /// Saves a sign-on step, first dropping the expired ones.
+    async fn save_sso_grant(&self, grant: &SsoGrant) -> Result<()>;
+
+    /// Removes and returns a sign-on step of a kind that has not expired by
+    /// `now`: each works once.
+    async fn take_sso_grant(&self, key_hash: &str, kind: &str, now: i64)
+        -> Result<Option<SsoGrant>>;
 }

@@ -9,6 +9,10 @@ record!(User in "users" {
     is_bot, bot_description, auth_service, auth_data, mfa_active,
 });
 
+record!(SsoGrant in "sso_grants" {
+    key_hash, kind, data, expires_at,
+});
+
 record!(Session in "sessions" {
     id, token_hash, user_id, create_at, expires_at, last_activity_at, device_id, roles,
     props: json,
@@ -441,5 +445,49 @@ impl UserStore for Backend {
         Ok(sqlx::query_as("DELETE FROM sessions RETURNING user_id, id")
             .fetch_all(&mut *self.writer().await?)
             .await?)
+    }
+
+    async fn get_user_by_auth(&self, service: &str, auth_data: &str) -> Result<Option<User>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE auth_service = $1 AND auth_data = $2",
+            User::TABLE.select()
+        ))
+        .bind(service)
+        .bind(auth_data)
+        .fetch_optional(&mut *self.reader().await?)
+        .await?)
+    }
+
+    async fn save_sso_grant(&self, grant: &SsoGrant) -> Result<()> {
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
+        sqlx::query("DELETE FROM sso_grants WHERE expires_at < $1")
+            .bind(crate::time::now_ms())
+            .execute(&mut *tx)
+            .await?;
+        grant
+            .bind_to(sqlx::query(&SsoGrant::TABLE.insert()))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn take_sso_grant(
+        &self,
+        key_hash: &str,
+        kind: &str,
+        now: i64,
+    ) -> Result<Option<SsoGrant>> {
+        // Taken whether or not it has expired, so an expired one is gone too.
+        let grant: Option<SsoGrant> = sqlx::query_as(&format!(
+            "DELETE FROM sso_grants WHERE key_hash = $1 AND kind = $2 RETURNING {}",
+            SsoGrant::TABLE.columns()
+        ))
+        .bind(key_hash)
+        .bind(kind)
+        .fetch_optional(&mut *self.writer().await?)
+        .await?;
+        Ok(grant.filter(|g| g.expires_at > now))
     }
 }

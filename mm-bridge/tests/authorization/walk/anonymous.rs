@@ -14,6 +14,10 @@ pub const PUBLIC: &[&str] = &[
     "/api/v4/plugins/webapp",
     "/api/v4/users/login",
     "/api/v4/users/logout",
+    // The one-time code and its PKCE verifier are the credential.
+    "/api/v4/users/login/sso/code-exchange",
+    // The password is the credential.
+    "/api/v4/users/login/switch",
     "/hooks/{hook_id}",
     // The trigger id an integration was just given is the credential.
     "/api/v4/actions/dialogs/open",
