@@ -109,6 +109,17 @@ enum UserCommand {
         #[arg(long)]
         system_admin: bool,
     },
+    /// Move password accounts to single sign-on, by e-mail address: each is
+    /// bound to the provider's account with that address at its first
+    /// sign-in there; its password stops working and its sessions end.
+    MigrateAuth {
+        /// The provider: gitlab, google, office365 or openid.
+        #[arg(long)]
+        to: String,
+        /// The accounts' e-mail addresses.
+        #[arg(required = true)]
+        emails: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -232,6 +243,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!(
                 "created user {} ({}) with roles \"{}\"",
                 user.username, user.id, user.roles
+            );
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::MigrateAuth { to, emails },
+        } => {
+            let core = open_core(config).await?;
+            let moved = core.migrate_auth_to_sso(None, &to, &emails).await?;
+            for user in &moved {
+                println!("{} ({}) now signs in with {to}", user.username, user.email);
+            }
+            println!(
+                "{} of {} accounts moved ({} already signed in with {to})",
+                moved.len(),
+                emails.len(),
+                emails.len() - moved.len()
             );
             Ok(())
         }

@@ -297,9 +297,15 @@ pub const KEYS: &[(&str, &str)] = &[
     ("google_client_id", "RUSTCHAT_GOOGLE_CLIENT_ID"),
     ("google_client_secret", "RUSTCHAT_GOOGLE_CLIENT_SECRET"),
     ("office365_directory_id", "RUSTCHAT_OFFICE365_DIRECTORY_ID"),
-    ("office365_discovery_url", "RUSTCHAT_OFFICE365_DISCOVERY_URL"),
+    (
+        "office365_discovery_url",
+        "RUSTCHAT_OFFICE365_DISCOVERY_URL",
+    ),
     ("office365_client_id", "RUSTCHAT_OFFICE365_CLIENT_ID"),
-    ("office365_client_secret", "RUSTCHAT_OFFICE365_CLIENT_SECRET"),
+    (
+        "office365_client_secret",
+        "RUSTCHAT_OFFICE365_CLIENT_SECRET",
+    ),
     (
         "restrict_creation_to_domains",
         "RUSTCHAT_RESTRICT_CREATION_TO_DOMAINS",
@@ -621,7 +627,11 @@ pub fn database_kind(url: &str) -> Result<DatabaseKind, ConfigError> {
     }
 }
 
-pub(crate) fn check_url(key: &str, value: Option<&str>, schemes: &[&str]) -> Result<(), ConfigError> {
+pub(crate) fn check_url(
+    key: &str,
+    value: Option<&str>,
+    schemes: &[&str],
+) -> Result<(), ConfigError> {
     let Some(value) = value else { return Ok(()) };
     let parsed = url::Url::parse(value)
         .map_err(|e| config_error(key, format!("`{value}` is not a URL: {e}")))?;

@@ -69,9 +69,17 @@ pub const SSO_COOKIE: &str = "MMOAUTH";
 
 /// [`SSO_COOKIE`] set (or, with an empty value, cleared): HttpOnly, sent
 /// on the provider's top-level redirect back (Lax), Secure over HTTPS.
-pub fn sso_cookie(config: &crate::config::Config, headers: &axum::http::HeaderMap, value: &str) -> String {
+pub fn sso_cookie(
+    config: &crate::config::Config,
+    headers: &axum::http::HeaderMap,
+    value: &str,
+) -> String {
     let max_age = if value.is_empty() { 0 } else { 600 };
-    let secure = if cookies_secure(config, headers) { "; Secure" } else { "" };
+    let secure = if cookies_secure(config, headers) {
+        "; Secure"
+    } else {
+        ""
+    };
     format!("{SSO_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 

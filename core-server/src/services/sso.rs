@@ -123,7 +123,9 @@ struct PendingLogin {
 }
 
 fn unknown_service(name: &str) -> Error {
-    Error::NotImplemented(format!("sign-in with `{name}` is not offered by this server"))
+    Error::NotImplemented(format!(
+        "sign-in with `{name}` is not offered by this server"
+    ))
 }
 
 fn failed_state() -> Error {
@@ -157,7 +159,11 @@ fn local_redirect(site: &str, target: &str) -> Result<String> {
     }
     if let Some(rest) = target.strip_prefix(site) {
         if rest.is_empty() || rest.starts_with('/') && !rest.starts_with("//") {
-            return Ok(if rest.is_empty() { "/".into() } else { rest.into() });
+            return Ok(if rest.is_empty() {
+                "/".into()
+            } else {
+                rest.into()
+            });
         }
         return Err(bad());
     }
@@ -199,10 +205,13 @@ impl Core {
     /// Starts a sign-in: checks the request, keeps what the way back needs,
     /// and answers with the provider's address.
     pub async fn sso_begin(&self, start: SsoStart) -> Result<SsoBegun> {
-        let service = Service::parse(&start.service).ok_or_else(|| unknown_service(&start.service))?;
+        let service =
+            Service::parse(&start.service).ok_or_else(|| unknown_service(&start.service))?;
         let redirect_to = match (start.action, start.redirect_to.as_deref()) {
             (_, None) | (_, Some("")) => None,
-            (SsoAction::Mobile, Some(target)) if is_app_redirect(target) => Some(target.to_string()),
+            (SsoAction::Mobile, Some(target)) if is_app_redirect(target) => {
+                Some(target.to_string())
+            }
             (SsoAction::Mobile, Some(_)) => {
                 return Err(Error::invalid(
                     "redirect_to",
@@ -212,7 +221,10 @@ impl Core {
             (_, Some(target)) => Some(local_redirect(&self.site_url(), target)?),
         };
         if start.action == SsoAction::Mobile && redirect_to.is_none() {
-            return Err(Error::invalid("redirect_to", "is required for the mobile app"));
+            return Err(Error::invalid(
+                "redirect_to",
+                "is required for the mobile app",
+            ));
         }
         let (app_state, code_challenge) = match (start.app_state, start.code_challenge) {
             (Some(state), Some(challenge)) if start.action == SsoAction::Mobile => {
@@ -231,7 +243,11 @@ impl Core {
             .await?;
         // The first letter tells the way back, before anything is read,
         // whether to answer as to the app (`m`) or to a browser (`w`).
-        let kind = if start.action == SsoAction::Mobile { "m" } else { "w" };
+        let kind = if start.action == SsoAction::Mobile {
+            "m"
+        } else {
+            "w"
+        };
         let browser_key = format!("{kind}{}{}", new_id(), new_id());
         let pending = PendingSignIn {
             service,
@@ -247,7 +263,8 @@ impl Core {
             .save_sso_grant(&SsoGrant {
                 key_hash: bound_key(&authorization.state, &browser_key),
                 kind: STATE.into(),
-                data: serde_json::to_string(&pending).map_err(|e| Error::Internal(e.to_string()))?,
+                data: serde_json::to_string(&pending)
+                    .map_err(|e| Error::Internal(e.to_string()))?,
                 expires_at: now_ms() + STATE_LIFETIME_MS,
             })
             .await?;
@@ -269,7 +286,10 @@ impl Core {
     ) -> Result<SsoFinish> {
         let service = Service::parse(service_name).ok_or_else(|| unknown_service(service_name))?;
         if code.is_empty() {
-            return Err(Error::invalid("code", "is missing: the provider did not sign the user in"));
+            return Err(Error::invalid(
+                "code",
+                "is missing: the provider did not sign the user in",
+            ));
         }
         let Some(browser_key) = browser_key.filter(|k| !k.is_empty() && k.len() <= 128) else {
             return Err(failed_state());
@@ -344,7 +364,11 @@ impl Core {
     }
 
     /// Redeems a web sign-in's one-time code, in the browser that signed in.
-    pub async fn sso_redeem_web(&self, code: &str, browser_key: Option<&str>) -> Result<LoginResult> {
+    pub async fn sso_redeem_web(
+        &self,
+        code: &str,
+        browser_key: Option<&str>,
+    ) -> Result<LoginResult> {
         let Some(browser_key) = browser_key.filter(|k| !k.is_empty() && k.len() <= 128) else {
             return Err(failed_state());
         };
@@ -384,7 +408,11 @@ impl Core {
 
     /// A one-time code for `pending`; with a browser key, only that
     /// browser can redeem it.
-    async fn issue_login_code(&self, pending: PendingLogin, browser_key: Option<&str>) -> Result<String> {
+    async fn issue_login_code(
+        &self,
+        pending: PendingLogin,
+        browser_key: Option<&str>,
+    ) -> Result<String> {
         let code = new_id() + &new_id();
         let key_hash = match browser_key {
             Some(key) => bound_key(&code, key),
@@ -394,7 +422,8 @@ impl Core {
             .save_sso_grant(&SsoGrant {
                 key_hash,
                 kind: LOGIN_CODE.into(),
-                data: serde_json::to_string(&pending).map_err(|e| Error::Internal(e.to_string()))?,
+                data: serde_json::to_string(&pending)
+                    .map_err(|e| Error::Internal(e.to_string()))?,
                 expires_at: now_ms() + LOGIN_CODE_LIFETIME_MS,
             })
             .await?;
@@ -483,7 +512,8 @@ impl Core {
                 "accounts with this e-mail domain cannot be created on this server",
             ));
         }
-        self.create_provider_account(service, identity, &email).await
+        self.create_provider_account(service, identity, &email)
+            .await
     }
 
     async fn create_provider_account(
@@ -567,7 +597,12 @@ impl Core {
 
     /// A password account's owner (already checked) moves it to a provider:
     /// its password stops working and every session ends.
-    async fn switch_to_provider(&self, user_id: &str, service: Service, identity: &Identity) -> Result<()> {
+    async fn switch_to_provider(
+        &self,
+        user_id: &str,
+        service: Service,
+        identity: &Identity,
+    ) -> Result<()> {
         if let Some(other) = self
             .store
             .get_user_by_auth(service.name(), &identity.subject)
@@ -589,7 +624,11 @@ impl Core {
         };
         self.save_user(&user).await?;
         self.end_sessions(user_id, None).await?;
-        tracing::info!(user_id, service = service.name(), "account switched to single sign-on");
+        tracing::info!(
+            user_id,
+            service = service.name(),
+            "account switched to single sign-on"
+        );
         Ok(())
     }
 
@@ -617,17 +656,45 @@ impl Core {
 
     /// An admin moves password accounts to a provider by e-mail address:
     /// each is bound to the provider's account at its first sign-in there.
-    pub async fn migrate_auth_to_sso(&self, actor: Option<&Actor>, service: &str, emails: &[String]) -> Result<Vec<User>> {
+    pub async fn migrate_auth_to_sso(
+        &self,
+        actor: Option<&Actor>,
+        service: &str,
+        emails: &[String],
+    ) -> Result<Vec<User>> {
         if actor.is_some_and(|a| !a.is_admin()) {
-            return Err(Error::forbidden("only system admins move accounts to single sign-on"));
+            return Err(Error::forbidden(
+                "only system admins move accounts to single sign-on",
+            ));
         }
         let service = Service::parse(service).ok_or_else(|| unknown_service(service))?;
-        let mut moved = Vec::new();
+        // Every address is checked before any account changes.
+        let mut found = Vec::new();
         for email in emails {
-            let user = self.store.get_user_by_email(&email.trim().to_lowercase()).await?;
+            let user = match self
+                .store
+                .get_user_by_email(&email.trim().to_lowercase())
+                .await
+            {
+                Ok(user) => user,
+                Err(Error::NotFound { .. }) => {
+                    return Err(Error::invalid(
+                        "email",
+                        format!("no account has the address {email}"),
+                    ))
+                }
+                Err(e) => return Err(e),
+            };
             if user.is_bot {
-                return Err(Error::invalid("email", format!("{email} is a bot")));
+                return Err(Error::invalid(
+                    "email",
+                    format!("{email} is a bot's address"),
+                ));
             }
+            found.push(user);
+        }
+        let mut moved = Vec::new();
+        for user in found {
             if user.auth_service == service.name() {
                 continue;
             }
@@ -652,9 +719,22 @@ mod tests {
     #[test]
     fn web_redirects_stay_on_the_site() {
         let site = "https://chat.example.com";
-        assert_eq!(local_redirect(site, "/team/channels/x").as_deref().ok(), Some("/team/channels/x"));
-        assert_eq!(local_redirect(site, "https://chat.example.com/a").as_deref().ok(), Some("/a"));
-        assert_eq!(local_redirect(site, "https://chat.example.com").as_deref().ok(), Some("/"));
+        assert_eq!(
+            local_redirect(site, "/team/channels/x").as_deref().ok(),
+            Some("/team/channels/x")
+        );
+        assert_eq!(
+            local_redirect(site, "https://chat.example.com/a")
+                .as_deref()
+                .ok(),
+            Some("/a")
+        );
+        assert_eq!(
+            local_redirect(site, "https://chat.example.com")
+                .as_deref()
+                .ok(),
+            Some("/")
+        );
         for bad in [
             "//evil.example.com/x",
             "https://evil.example.com/",
@@ -678,17 +758,24 @@ mod tests {
     #[test]
     fn domains_restrict_only_when_listed() {
         assert!(domain_allowed("", "a@anything.org"));
-        assert!(domain_allowed("example.com, corp.example", "a@Corp.Example"));
+        assert!(domain_allowed(
+            "example.com, corp.example",
+            "a@Corp.Example"
+        ));
         assert!(!domain_allowed("example.com", "a@evil.com"));
         assert!(!domain_allowed("example.com", "a@sub.example.com"));
     }
 
     #[test]
-    fn the_pkce_challenge_is_rfc_7636_s256() {
-        // RFC 7636, appendix B.
+    fn the_pkce_challenge_is_s256_as_the_oauth2_crate_makes_it() {
+        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gXFG8jXFM";
+        let expected = oauth2::PkceCodeChallenge::from_code_verifier_sha256(
+            &oauth2::PkceCodeVerifier::new(verifier.to_string()),
+        );
+        assert_eq!(pkce_challenge(verifier), expected.as_str());
         assert_eq!(
-            pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gXFG8jXFM"),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGMSaJV8cM"
+            pkce_challenge(verifier),
+            "KeKjy-3sVuji6jkfDPYVmmdTF1gP6GCfBnHw7G2fEqc"
         );
     }
 }

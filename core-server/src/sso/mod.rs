@@ -199,8 +199,15 @@ impl Providers {
                 .await
             }
             Protocol::GitLab { base } => {
-                gitlab::identify(provider, base, &self.http, redirect_uri, code, pkce_verifier)
-                    .await
+                gitlab::identify(
+                    provider,
+                    base,
+                    &self.http,
+                    redirect_uri,
+                    code,
+                    pkce_verifier,
+                )
+                .await
             }
         }
     }

@@ -73,7 +73,11 @@ fn discovery(key: &str, url: &str) -> Result<String, ConfigError> {
 pub(super) fn providers(config: &Config) -> Result<Vec<Provider>, ConfigError> {
     let mut list = Vec::new();
     if let Some(id) = client_id(config.gitlab_client_id.as_ref()) {
-        check_url("RUSTCHAT_GITLAB_URL", Some(&config.gitlab_url), &["http", "https"])?;
+        check_url(
+            "RUSTCHAT_GITLAB_URL",
+            Some(&config.gitlab_url),
+            &["http", "https"],
+        )?;
         let base = url::Url::parse(config.gitlab_url.trim_end_matches('/'))
             .map_err(|e| config_error("RUSTCHAT_GITLAB_URL", e.to_string()))?;
         list.push(Provider {
@@ -98,7 +102,10 @@ pub(super) fn providers(config: &Config) -> Result<Vec<Provider>, ConfigError> {
         });
     }
     if let Some(id) = client_id(config.office365_client_id.as_ref()) {
-        let url = match (&config.office365_discovery_url, &config.office365_directory_id) {
+        let url = match (
+            &config.office365_discovery_url,
+            &config.office365_directory_id,
+        ) {
             (Some(url), _) => discovery("office365_discovery_url", url)?,
             (None, Some(tenant)) if is_tenant(tenant) => format!(
                 "https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration"

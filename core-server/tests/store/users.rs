@@ -559,7 +559,84 @@ async fn known_users_and_signing_everyone_out(ctx: Ctx) {
     assert!(store.delete_all_sessions().await.expect("again").is_empty());
 }
 
+/// Accounts of an identity provider are found by its id of them; a
+/// sign-on step is taken once, by its key and kind, and not after it expires.
+async fn provider_accounts_and_sign_on_steps(ctx: Ctx) {
+    let store = &ctx.store;
+    let linked = User {
+        auth_service: "openid".into(),
+        auth_data: "subject-1".into(),
+        ..user("linked")
+    };
+    store.create_user(&linked, None).await.expect("create");
+    store
+        .create_user(&user("plain"), Some("h"))
+        .await
+        .expect("create");
+    let found = store
+        .get_user_by_auth("openid", "subject-1")
+        .await
+        .expect("by auth");
+    assert_eq!(found.map(|u| u.id), Some(linked.id.clone()));
+    for (service, data) in [("gitlab", "subject-1"), ("openid", "subject-2"), ("", "")] {
+        assert!(
+            store
+                .get_user_by_auth(service, data)
+                .await
+                .expect("by auth")
+                .is_none(),
+            "{service}/{data}"
+        );
+    }
+
+    let grant = |key: &str, kind: &str, expires_at: i64| SsoGrant {
+        key_hash: key.into(),
+        kind: kind.into(),
+        data: format!("{{\"for\":\"{key}\"}}"),
+        expires_at,
+    };
+    let now = core_server::time::now_ms();
+    store
+        .save_sso_grant(&grant("k1", "state", now + 60_000))
+        .await
+        .expect("save");
+    store
+        .save_sso_grant(&grant("k2", "state", now - 1))
+        .await
+        .expect("save");
+    assert!(
+        store
+            .take_sso_grant("k1", "login_code", now)
+            .await
+            .expect("take")
+            .is_none(),
+        "another kind"
+    );
+    let taken = store
+        .take_sso_grant("k1", "state", now)
+        .await
+        .expect("take");
+    assert_eq!(taken.map(|g| g.data), Some("{\"for\":\"k1\"}".to_string()));
+    assert!(
+        store
+            .take_sso_grant("k1", "state", now)
+            .await
+            .expect("take")
+            .is_none(),
+        "once"
+    );
+    assert!(
+        store
+            .take_sso_grant("k2", "state", now)
+            .await
+            .expect("take")
+            .is_none(),
+        "expired"
+    );
+}
+
 on_both_backends!(
+    provider_accounts_and_sign_on_steps,
     users_round_trip_and_unique,
     sessions_by_token_hash,
     passwords_pictures_and_listings,

@@ -131,7 +131,10 @@ pub fn router(core: Core) -> Router<Core> {
         )
         .route("/api/v4/roles/{role_id}", get(roles::by_id))
         .route("/api/v4/users/login", post(users::login))
-        .route("/api/v4/users/login/sso/code-exchange", post(sso::code_exchange))
+        .route(
+            "/api/v4/users/login/sso/code-exchange",
+            post(sso::code_exchange),
+        )
         .route("/api/v4/users/login/switch", post(sso::switch))
         .route("/api/v4/users/password/reset/send", post(email::send_reset))
         .route("/api/v4/users/password/reset", post(email::reset))

@@ -108,13 +108,22 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
     set("SamlLoginButtonText", String::new());
     // One sign-in button per enabled provider (the apps read these before login).
     use core_server::sso::Service;
-    set("EnableSignUpWithGitLab", t(core.sso_enabled(Service::GitLab)));
-    set("EnableSignUpWithGoogle", t(core.sso_enabled(Service::Google)));
+    set(
+        "EnableSignUpWithGitLab",
+        t(core.sso_enabled(Service::GitLab)),
+    );
+    set(
+        "EnableSignUpWithGoogle",
+        t(core.sso_enabled(Service::Google)),
+    );
     set(
         "EnableSignUpWithOffice365",
         t(core.sso_enabled(Service::Office365)),
     );
-    set("EnableSignUpWithOpenId", t(core.sso_enabled(Service::OpenId)));
+    set(
+        "EnableSignUpWithOpenId",
+        t(core.sso_enabled(Service::OpenId)),
+    );
     let button = |service: Service| {
         core.sso_buttons()
             .into_iter()

@@ -148,6 +148,10 @@ pub trait UserStore: Send + Sync {
 
     /// Removes and returns a sign-on step of a kind that has not expired by
     /// `now`: each works once.
-    async fn take_sso_grant(&self, key_hash: &str, kind: &str, now: i64)
-        -> Result<Option<SsoGrant>>;
+    async fn take_sso_grant(
+        &self,
+        key_hash: &str,
+        kind: &str,
+        now: i64,
+    ) -> Result<Option<SsoGrant>>;
 }

@@ -448,6 +448,10 @@ impl UserStore for Backend {
     }
 
     async fn get_user_by_auth(&self, service: &str, auth_data: &str) -> Result<Option<User>> {
+        // Password accounts have neither: they are never found this way.
+        if service.is_empty() || auth_data.is_empty() {
+            return Ok(None);
+        }
         Ok(sqlx::query_as(&format!(
             "{} WHERE auth_service = $1 AND auth_data = $2",
             User::TABLE.select()

@@ -301,6 +301,13 @@ impl Walk {
         } = self;
         Some(match path {
             "/api/v4/users/login" => json!({"login_id": "nobody", "password": "password1"}),
+            "/api/v4/users/login/sso/code-exchange" => json!({
+                "login_code": "not-a-code", "code_verifier": "v".repeat(43), "state": "s"
+            }),
+            "/api/v4/users/login/switch" => json!({
+                "current_service": "email", "new_service": "openid",
+                "email": "nobody@example.com", "password": "password1"
+            }),
             "/api/v4/users" => {
                 json!({"username": "late", "email": "late@example.com", "password": "password1"})
             }

@@ -3,6 +3,8 @@ import { api, unwrap } from '@/api/client'
 export const authRepository = {
   login: (login_id: string, password: string) =>
     unwrap(api.POST('/api/v1/auth/login', { body: { login_id, password } })),
+  ssoExchange: (code: string) =>
+    unwrap(api.POST('/api/v1/auth/sso/exchange', { body: { code } })),
   logout: () => unwrap(api.POST('/api/v1/auth/logout')),
   signup: (email: string, username: string, password: string) =>
     unwrap(api.POST('/api/v1/users', { body: { email, username, password } })),

@@ -37,6 +37,14 @@ export const useAuthStore = defineStore('auth', () => {
     state.value = 'signed-in'
   }
 
+  /** Finishes a sign-in at an identity provider: redeems its one-time code. */
+  async function ssoLogin(code: string): Promise<void> {
+    const answer = await authRepository.ssoExchange(code)
+    setToken(answer.token)
+    me.value = answer.user
+    state.value = 'signed-in'
+  }
+
   async function signup(email: string, username: string, password: string): Promise<void> {
     await authRepository.signup(email.trim(), username.trim(), password)
     await login(username, password)
@@ -61,5 +69,5 @@ export const useAuthStore = defineStore('auth', () => {
     if (user.id === me.value?.id) me.value = user
   }
 
-  return { me, myId, state, config, loadConfig, restore, login, signup, logout, forget, replaceMe }
+  return { me, myId, state, config, loadConfig, restore, login, ssoLogin, signup, logout, forget, replaceMe }
 })
