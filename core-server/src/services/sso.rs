@@ -87,7 +87,7 @@ pub enum SsoFinish {
     },
     /// To the mobile app: its session.
     MobileSession {
-        login: LoginResult,
+        login: Box<LoginResult>,
         redirect_to: String,
     },
     /// To the mobile app: a one-time code it redeems with its PKCE verifier.
@@ -342,7 +342,7 @@ impl Core {
                     redirect_to,
                 }),
                 None => Ok(SsoFinish::MobileSession {
-                    login: self.sso_session(user, true).await?,
+                    login: Box::new(self.sso_session(user, true).await?),
                     redirect_to,
                 }),
             },

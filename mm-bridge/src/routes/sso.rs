@@ -253,13 +253,23 @@ pub async fn code_exchange(
             return Err(MmError::invalid_body(required));
         }
     }
+    // An unknown, used, expired or mismatched code is a 400, as Mattermost
+    // documents this endpoint (not a lapsed session).
     let login = core
         .sso_redeem_mobile(
             &field("login_code"),
             &field("code_verifier"),
             &field("state"),
         )
-        .await?;
+        .await
+        .map_err(|e| match e {
+            core_server::Error::Unauthorized(message) => MmError::new(
+                StatusCode::BAD_REQUEST,
+                "api.user.login_sso_code_exchange.invalid.app_error",
+                &message,
+            ),
+            other => other.into(),
+        })?;
     let csrf = login.session.props.get("csrf").cloned().unwrap_or_default();
     let mut response = Json(json!({"token": login.token, "csrf": csrf})).into_response();
     response

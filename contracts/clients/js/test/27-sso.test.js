@@ -290,14 +290,15 @@ test('mobile sign-in with PKCE: a login code redeemed once, with the right verif
     assert.ok(wrongCode);
     assert.equal(wrongTarget.searchParams.get('MMAUTHTOKEN'), null, 'no session in the redirect');
     const refused = await exchange({login_code: wrongCode, code_verifier: crypto.randomBytes(64).toString('base64url'), state: wrong.state});
-    assert.equal(refused.status, 401);
+    assert.equal(refused.status, 400);
+    assert.equal((await refused.json()).id, 'api.user.login_sso_code_exchange.invalid.app_error');
 
     const right = start();
     const target = await appTarget((await new Browser().signIn(right.url, login)).res);
     assert.equal(target.searchParams.get('srv'), MM_URL);
     const code = target.searchParams.get('login_code');
     const badState = await exchange({login_code: code, code_verifier: right.verifier, state: 'other'});
-    assert.equal(badState.status, 401, 'a wrong state burns the code');
+    assert.equal(badState.status, 400, 'a wrong state is refused');
 
     const third = start();
     const thirdCode = (await appTarget((await new Browser().signIn(third.url, login)).res)).searchParams.get('login_code');
@@ -309,7 +310,7 @@ test('mobile sign-in with PKCE: a login code redeemed once, with the right verif
     client.setToken(token);
     assert.equal((await client.getMe()).username, login);
     const replay = await exchange({login_code: thirdCode, code_verifier: third.verifier, state: third.state});
-    assert.equal(replay.status, 401, 'a code works once');
+    assert.equal(replay.status, 400, 'a code works once');
     const missing = await exchange({login_code: thirdCode});
     assert.equal(missing.status, 400);
 });
