@@ -88,6 +88,7 @@ fn every_command_has_help() {
         vec!["serve", "--help"],
         vec!["migrate", "--help"],
         vec!["user", "create", "--help"],
+        vec!["user", "migrate-auth", "--help"],
         vec!["team", "create", "--help"],
         vec!["bench", "posts", "--help"],
     ] {
@@ -154,6 +155,97 @@ async fn serve_cli_and_restart(db: Option<&str>) {
             "the data dir holds the SQLite file"
         );
     }
+}
+
+/// `user migrate-auth` moves password accounts to a provider by address,
+/// all or none: their passwords stop working and their sessions end.
+#[tokio::test]
+async fn migrate_auth_moves_password_accounts_to_single_sign_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    run_ok(rustchat(dir.path(), None).arg("migrate"));
+    let server = start(dir.path(), None);
+    for (name, admin) in [("root", true), ("mover", false)] {
+        let mut cmd = rustchat(dir.path(), None);
+        cmd.args([
+            "user",
+            "create",
+            "--username",
+            name,
+            "--email",
+            &format!("{name}@example.com"),
+            "--password",
+            "password1",
+        ]);
+        if admin {
+            cmd.arg("--system-admin");
+        }
+        run_ok(&mut cmd);
+    }
+    let (_, root) = login(&server.base, "root", "password1").await;
+    let root = root["token"].as_str().expect("token").to_string();
+    let (status, body) = login(&server.base, "mover", "password1").await;
+    assert_eq!(status, 200, "{body}");
+    let session = body["token"].as_str().expect("token").to_string();
+
+    // An unknown address stops the whole run before anything changes.
+    let out = rustchat(dir.path(), None)
+        .args([
+            "user",
+            "migrate-auth",
+            "--to",
+            "openid",
+            "mover@example.com",
+            "nobody@example.com",
+        ])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nobody@example.com"));
+    assert_eq!(login(&server.base, "mover", "password1").await.0, 200);
+    // So does an unknown provider.
+    let out = rustchat(dir.path(), None)
+        .args(["user", "migrate-auth", "--to", "saml", "mover@example.com"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("saml"));
+
+    let moved = run_ok(rustchat(dir.path(), None).args([
+        "user",
+        "migrate-auth",
+        "--to",
+        "openid",
+        "Mover@example.com",
+    ]));
+    assert!(
+        moved.contains("mover (mover@example.com) now signs in with openid"),
+        "{moved}"
+    );
+    assert_eq!(
+        login(&server.base, "mover", "password1").await.0,
+        401,
+        "the password no longer works"
+    );
+    // The server forgets a session it resolved within 2 s of its end.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let status = reqwest::Client::new()
+        .get(format!("{}/api/v1/users/me", server.base))
+        .bearer_auth(&session)
+        .send()
+        .await
+        .expect("me")
+        .status();
+    assert_eq!(status, 401, "the account's sessions ended");
+    let mover: Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/users/username/mover", server.base))
+        .bearer_auth(&root)
+        .send()
+        .await
+        .expect("user")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(mover["auth_service"], "openid", "{mover}");
 }
 
 #[tokio::test]

@@ -91,6 +91,13 @@ impl From<sqlx::Error> for Error {
                 unique_field(db.message()),
                 "a record with this value exists",
             ),
+            // PostgreSQL refuses a NUL character in text (22021) or in JSON
+            // (22P05): bad input that validation did not name, never a 500.
+            sqlx::Error::Database(db)
+                if matches!(db.code().as_deref(), Some("22021") | Some("22P05")) =>
+            {
+                Error::invalid("text", "must not contain a NUL character")
+            }
             _ => Error::Internal(err.to_string()),
         }
     }

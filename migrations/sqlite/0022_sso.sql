@@ -11,5 +11,6 @@ CREATE TABLE sso_grants (
 );
 CREATE INDEX sso_grants_expiry ON sso_grants (expires_at);
 
--- Accounts of an identity provider are found by the provider's id of them.
-CREATE INDEX users_auth ON users (auth_service, auth_data) WHERE auth_service <> '';
+-- Accounts of an identity provider are found by the provider's id of them,
+-- which names one account only.
+CREATE UNIQUE INDEX users_auth ON users (auth_service, auth_data) WHERE auth_data <> '';

@@ -21,6 +21,7 @@ const MINUTE = { timeout: 60_000 }
 
 describe('web app in a browser: single sign-on', () => {
   let server
+  let closed
   let providers
   let browser
 
@@ -28,21 +29,24 @@ describe('web app in a browser: single sign-on', () => {
     const idpPort = await h.freePort()
     const gitlabPort = await h.freePort()
     const discovery = `http://127.0.0.1:${idpPort}/.well-known/openid-configuration`
-    server = await h.startServer({
-      env: {
-        RUSTCHAT_OPENID_DISCOVERY_URL: discovery,
-        RUSTCHAT_OPENID_CLIENT_ID: 'rustchat-openid',
-        RUSTCHAT_OPENID_CLIENT_SECRET: SECRETS['rustchat-openid'],
-        RUSTCHAT_OPENID_BUTTON_TEXT: 'Company SSO',
-        RUSTCHAT_GITLAB_URL: `http://127.0.0.1:${gitlabPort}`,
-        RUSTCHAT_GITLAB_CLIENT_ID: 'rustchat-gitlab',
-        RUSTCHAT_GITLAB_CLIENT_SECRET: SECRETS['rustchat-gitlab'],
-      },
-    })
-    // The providers know the server's own address as the way back.
-    providers = await startProviders(server.serverUrl, idpPort, gitlabPort)
+    const env = {
+      RUSTCHAT_OPENID_DISCOVERY_URL: discovery,
+      RUSTCHAT_OPENID_CLIENT_ID: 'rustchat-openid',
+      RUSTCHAT_OPENID_CLIENT_SECRET: SECRETS['rustchat-openid'],
+      RUSTCHAT_OPENID_BUTTON_TEXT: 'Company SSO',
+      RUSTCHAT_GITLAB_URL: `http://127.0.0.1:${gitlabPort}`,
+      RUSTCHAT_GITLAB_CLIENT_ID: 'rustchat-gitlab',
+      RUSTCHAT_GITLAB_CLIENT_SECRET: SECRETS['rustchat-gitlab'],
+    }
+    server = await h.startServer({ env })
+    // A second server whose sign-up is closed: providers make no accounts there.
+    closed = await h.startServer({ env: { ...env, RUSTCHAT_ENABLE_OPEN_SIGNUP: 'false' } })
+    // The providers know each server's own address as the way back.
+    providers = await startProviders([server.serverUrl, closed.serverUrl], idpPort, gitlabPort)
     // The first account (an admin) is a password one, made before anyone signs in.
-    await h.newUser(new h.Api(server.url), { username: 'ada', email: 'ada@example.com', password: PASSWORD })
+    for (const s of [server, closed]) {
+      await h.newUser(new h.Api(s.url), { username: 'ada', email: 'ada@example.com', password: PASSWORD })
+    }
     browser = await h.launchBrowser()
   })
 
@@ -50,6 +54,7 @@ describe('web app in a browser: single sign-on', () => {
     await browser?.close()
     await providers?.stop()
     await server?.stop()
+    await closed?.stop()
   })
 
   it('signs in through the provider\'s button and lands in the app', MINUTE, async () => {
@@ -77,6 +82,26 @@ describe('web app in a browser: single sign-on', () => {
     const me = await new h.Api(server.url, token).get('/api/v1/users/me')
     assert.equal(me.username, 'grace')
     assert.equal(me.auth_service, 'openid')
+    await context.close()
+  })
+
+  it('a server whose sign-up is closed makes no account for a provider\'s user', MINUTE, async () => {
+    const context = await h.newContext(browser, closed.url)
+    const page = await context.newPage()
+    await page.goto('/login')
+    await page.locator('a.sso-button[data-service="openid"]').click()
+    await page.locator('input[name=login]').fill('mallory')
+    await page.locator('input[name=password]').fill('any-password')
+    await page.locator('button[type=submit]').click()
+    await page.locator('button[type=submit]').click()
+    await page.waitForURL((u) => u.origin === new URL(closed.url).origin && u.pathname === '/login', {
+      timeout: h.TIMEOUT,
+    })
+    const alert = page.getByRole('alert')
+    await alert.waitFor({ timeout: h.TIMEOUT })
+    assert.match(await alert.innerText(), /sign-up is closed/)
+    const token = await page.evaluate(() => localStorage.getItem('rustchat.token'))
+    assert.equal(token, null, 'no session')
     await context.close()
   })
 

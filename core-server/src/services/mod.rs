@@ -186,6 +186,12 @@ impl Core {
         );
         let sessions = Arc::new(session_cache::SessionCache::default());
         let sso = Arc::new(crate::sso::Providers::from_config(&config));
+        if !sso.buttons().is_empty() && config.site_url.is_none() {
+            tracing::warn!(
+                "single sign-on is on but site_url is not set: providers will send users back to {}",
+                config.listen
+            );
+        }
         Core {
             sso,
             search: Arc::new(crate::search::DatabaseIndex(store.clone())),

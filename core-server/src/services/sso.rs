@@ -480,7 +480,16 @@ impl Core {
         }
         match self.store.get_user_by_email(&email).await {
             Ok(user) if user.auth_service == service.name() && user.auth_data.is_empty() => {
-                // Moved to this provider by an admin: bound at its first sign-in.
+                // Moved to this provider by an admin: bound at its first
+                // sign-in, by an address the provider vouches for only.
+                if identity.email_verified != Some(true) {
+                    return Err(Error::forbidden(
+                        "this account waits for a sign-in whose e-mail address the provider has verified; this provider does not say so",
+                    ));
+                }
+                if user.is_deleted() {
+                    return Err(Error::Unauthorized("this account is deactivated".into()));
+                }
                 let user = User {
                     auth_data: identity.subject.clone(),
                     email_verified: true,
@@ -507,13 +516,55 @@ impl Core {
             Err(Error::NotFound { .. }) => {}
             Err(e) => return Err(e),
         }
+        if !self.config.restrict_creation_to_domains.trim().is_empty()
+            && identity.email_verified != Some(true)
+        {
+            return Err(Error::forbidden(
+                "accounts are made only for e-mail domains this server lists, and the provider does not say this address is verified",
+            ));
+        }
         if !domain_allowed(&self.config.restrict_creation_to_domains, &email) {
             return Err(Error::forbidden(
                 "accounts with this e-mail domain cannot be created on this server",
             ));
         }
-        self.create_provider_account(service, identity, &email)
+        let user = self
+            .create_provider_account(service, identity, &email)
+            .await?;
+        self.adopt_picture(user, identity).await
+    }
+
+    /// The provider's picture for an account that has none yet, fetched
+    /// through the guarded outbound client (a provider's address is the
+    /// user's to choose). A picture that cannot be had leaves the default.
+    async fn adopt_picture(&self, user: User, identity: &Identity) -> Result<User> {
+        let Some(url) = identity.picture.as_deref().filter(|u| !u.is_empty()) else {
+            return Ok(user);
+        };
+        if user.last_picture_update != 0 {
+            return Ok(user);
+        }
+        let fetched = self
+            .outbound
+            .send(crate::outbound::Call::get(url, Vec::new()))
             .await
+            .and_then(crate::outbound::Reply::success);
+        let image = match fetched {
+            Ok(reply) => reply.body,
+            Err(e) => {
+                // The address is not logged: it may carry a token.
+                tracing::info!(user_id = %user.id, error = %e, "single sign-on: the provider's picture could not be fetched");
+                return Ok(user);
+            }
+        };
+        let actor = Actor::on_behalf_of(user.clone());
+        match self.set_picture(&actor, &user.id, &image).await {
+            Ok(()) => self.store.get_user(&user.id).await,
+            Err(e) => {
+                tracing::info!(user_id = %user.id, error = %e, "single sign-on: the provider's picture is not usable");
+                Ok(user)
+            }
+        }
     }
 
     async fn create_provider_account(
@@ -524,6 +575,13 @@ impl Core {
     ) -> Result<User> {
         let base = username::from_suggestion(&identity.username, email);
         let first = self.store.count_users().await? == 0;
+        // As a password sign-up: closed unless open sign-up is on (the
+        // server's first account can always be made).
+        if !first && !self.config.enable_open_signup {
+            return Err(Error::forbidden(
+                "sign-up is closed on this server: an admin must create your account (or move it to this provider)",
+            ));
+        }
         let mut roles = roles::SYSTEM_USER.to_string();
         if first {
             roles.push(' ');
@@ -576,7 +634,8 @@ impl Core {
             updated.first_name = identity.first_name.chars().take(64).collect();
             updated.last_name = identity.last_name.chars().take(64).collect();
         }
-        if updated.email != email {
+        // A changed address is taken only when the provider vouches for it.
+        if updated.email != email && identity.email_verified == Some(true) {
             match self.store.get_user_by_email(email).await {
                 Err(Error::NotFound { .. }) => {
                     updated.email = email.to_string();
@@ -616,6 +675,10 @@ impl Core {
             }
         }
         let user = self.store.get_user(user_id).await?;
+        // Still what it was when its owner proved the password.
+        if user.is_deleted() || !user.auth_service.is_empty() {
+            return Err(failed_state());
+        }
         let user = User {
             auth_service: service.name().to_string(),
             auth_data: identity.subject.clone(),
@@ -623,6 +686,7 @@ impl Core {
             ..user
         };
         self.save_user(&user).await?;
+        self.store.clear_password_hash(user_id).await?;
         self.end_sessions(user_id, None).await?;
         tracing::info!(
             user_id,
@@ -705,6 +769,7 @@ impl Core {
                 ..user
             };
             self.save_user(&user).await?;
+            self.store.clear_password_hash(&user.id).await?;
             self.end_sessions(&user.id, None).await?;
             moved.push(user);
         }

@@ -4,6 +4,11 @@ use crate::error::{Error, Result};
 
 /// Checks that `value` has between `min` and `max` characters.
 pub fn length(field: &str, value: &str, min: usize, max: usize) -> Result<()> {
+    // PostgreSQL cannot store it, and no text needs it: refused on every
+    // backend alike.
+    if value.contains('\0') {
+        return Err(Error::invalid(field, "must not contain a NUL character"));
+    }
     let n = value.chars().count();
     if n < min {
         return Err(if min == 1 {
@@ -104,6 +109,13 @@ pub fn emoji_name(field: &str, name: &str) -> Result<()> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn text_with_a_nul_character_is_refused() {
+        let e = length("header", "a\0b", 0, 100).expect_err("a NUL");
+        assert!(e.to_string().contains("header"), "{e}");
+        assert!(length("header", "a b", 0, 100).is_ok());
+    }
 
     #[test]
     fn usernames() {

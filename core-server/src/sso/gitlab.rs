@@ -24,6 +24,10 @@ struct GitLabUser {
     name: String,
     #[serde(default)]
     avatar_url: Option<String>,
+    /// When the account confirmed its address (GitLab shows it to the
+    /// account itself).
+    #[serde(default)]
+    confirmed_at: Option<String>,
 }
 
 fn endpoint(base: &url::Url, path: &str) -> String {
@@ -105,6 +109,7 @@ pub(super) async fn identify(
     Ok(Identity {
         subject: user.id.to_string(),
         email: user.email,
+        email_verified: Some(user.confirmed_at.is_some_and(|at| !at.is_empty())),
         username: user.username,
         first_name,
         last_name,

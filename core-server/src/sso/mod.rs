@@ -22,8 +22,9 @@ use crate::error::{Error, Result};
 pub use settings::{Protocol, Provider};
 
 /// How long a fetched discovery document (and the keys it names) is used
-/// before it is fetched again.
-const DISCOVERY_LIFETIME: Duration = Duration::from_secs(3600);
+/// before it is fetched again: short, so a provider's new signing keys are
+/// seen within minutes of a rotation.
+const DISCOVERY_LIFETIME: Duration = Duration::from_secs(300);
 /// How long the server waits for an identity provider.
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -70,6 +71,9 @@ pub struct Identity {
     /// The provider's stable id of the user (stored as `auth_data`).
     pub subject: String,
     pub email: String,
+    /// Whether the provider says it verified the address (`None`: it does
+    /// not say).
+    pub email_verified: Option<bool>,
     /// A username the provider suggests (not yet made valid or unique).
     pub username: String,
     pub first_name: String,
@@ -212,7 +216,7 @@ impl Providers {
         }
     }
 
-    /// The provider's discovery document and keys, fetched at most once an hour.
+    /// The provider's discovery document and keys, fetched at most every five minutes.
     async fn metadata(&self, provider: &Provider) -> Result<std::sync::Arc<oidc::Metadata>> {
         let cached = self
             .discovered

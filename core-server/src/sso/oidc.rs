@@ -110,6 +110,7 @@ pub(super) async fn identify(
             .email()
             .map(|e| e.as_str().to_string())
             .unwrap_or_default(),
+        email_verified: claims.email_verified(),
         username: claims
             .preferred_username()
             .map(|u| u.as_str().to_string())
@@ -159,12 +160,21 @@ pub(super) async fn identify(
             .email()
             .map(|e| e.as_str().to_string())
             .unwrap_or_default();
+        identity.email_verified = info.email_verified();
         if identity.username.is_empty() {
             identity.username = info
                 .preferred_username()
                 .map(|u| u.as_str().to_string())
                 .unwrap_or_default();
         }
+    }
+    if identity.email.is_empty()
+        && provider.service == Service::Office365
+        && identity.username.contains('@')
+    {
+        // A Microsoft account without a mailbox: its sign-in name (UPN) is
+        // its address, as Mattermost takes it.
+        identity.email = identity.username.clone();
     }
     if identity.email.is_empty() {
         return Err(provider_failed(

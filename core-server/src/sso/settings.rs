@@ -113,7 +113,7 @@ pub(super) fn providers(config: &Config) -> Result<Vec<Provider>, ConfigError> {
             (None, Some(_)) => {
                 return Err(config_error(
                     "RUSTCHAT_OFFICE365_DIRECTORY_ID",
-                    "must be the tenant's id or domain (letters, digits, `-` and `.`)",
+                    "must be the tenant's id, a GUID such as 00000000-0000-0000-0000-000000000000 (a domain, `common` or `organizations` names no single issuer)",
                 ))
             }
             (None, None) => {
@@ -151,12 +151,15 @@ pub(super) fn providers(config: &Config) -> Result<Vec<Provider>, ConfigError> {
     Ok(list)
 }
 
-/// A tenant id (a GUID) or domain: nothing that could change the URL's path.
+/// A tenant id: a GUID. Microsoft's discovery document of a tenant names its
+/// issuer by id, so a domain (or `common`) would never match it.
 fn is_tenant(tenant: &str) -> bool {
-    !tenant.is_empty()
-        && tenant
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+    let groups: Vec<&str> = tenant.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -207,25 +210,28 @@ mod tests {
         let c = Config {
             office365_client_id: Some("app".into()),
             office365_client_secret: Some("s".into()),
-            office365_directory_id: Some("contoso.onmicrosoft.com".into()),
+            office365_directory_id: Some("72f988bf-86f1-41af-91ab-2d7cd011db47".into()),
             ..Config::default()
         };
         let list = providers(&c).expect("valid");
         match &list[0].protocol {
             Protocol::OpenId { discovery_url } => assert_eq!(
                 discovery_url,
-                "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration"
+                "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/.well-known/openid-configuration"
             ),
             other => panic!("unexpected {other:?}"),
         }
-        let bad = Config {
-            office365_directory_id: Some("a/../b".into()),
-            ..c
-        };
-        assert_eq!(
-            providers(&bad).expect_err("a path").key,
-            "RUSTCHAT_OFFICE365_DIRECTORY_ID"
-        );
+        for tenant in ["contoso.onmicrosoft.com", "common", "a/../b", ""] {
+            let bad = Config {
+                office365_directory_id: Some(tenant.into()),
+                ..c.clone()
+            };
+            assert_eq!(
+                providers(&bad).expect_err(tenant).key,
+                "RUSTCHAT_OFFICE365_DIRECTORY_ID",
+                "{tenant}"
+            );
+        }
     }
 
     #[test]

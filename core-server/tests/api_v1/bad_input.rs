@@ -92,6 +92,22 @@ pub async fn bad_input_is_a_clear_4xx(ctx: Ctx) {
             StatusCode::BAD_REQUEST,
             "nickname",
         ),
+        // A NUL character (which PostgreSQL cannot store) is refused on
+        // every backend, naming the field.
+        (
+            PATCH,
+            format!("/api/v1/users/{alice_id}"),
+            Some(json!({"nickname": "a\u{0}b"}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "nickname",
+        ),
+        (
+            PATCH,
+            format!("/api/v1/teams/{team_id}"),
+            Some(json!({"allowed_domains": "%00\u{0}\u{202e}"}).to_string()),
+            StatusCode::BAD_REQUEST,
+            "allowed_domains",
+        ),
         (
             GET,
             "/api/v1/users?limit=0".into(),

@@ -169,10 +169,15 @@ async fn finish(core: &Core, headers: &HeaderMap, service: String, q: SsoQuery) 
         with_cookie(response, sso_cookie(&core.config, headers, ""))
     };
     if let Some(error) = q.error.as_deref() {
-        let message = if error == "access_denied" {
-            "the identity provider did not sign you in (access denied)".to_string()
-        } else {
-            format!("the identity provider answered with an error ({error})")
+        // Only an OAuth error code is repeated, never free text from the link.
+        let code_like =
+            error.len() <= 40 && error.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+        let message = match error {
+            "access_denied" => {
+                "the identity provider did not sign you in (access denied)".to_string()
+            }
+            _ if code_like => format!("the identity provider answered with an error ({error})"),
+            _ => "the identity provider answered with an error".to_string(),
         };
         return fail(&message);
     }

@@ -25,6 +25,12 @@ const SECRETS = {
 /** The e-mail domain of every provider account. */
 const DOMAIN = 'sso.example.com';
 
+/** The picture every OpenID account has (a 1×1 PNG), at /avatar.png. */
+const AVATAR = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+    'base64',
+);
+
 /** A provider account's numeric id, as GitLab would number it. */
 function numericId(login) {
     return parseInt(crypto.createHash('sha256').update(login).digest('hex').slice(0, 10), 16);
@@ -46,12 +52,13 @@ function profile(login) {
 }
 
 /**
- * Starts both providers. `serverUrl` is rustchat's site URL (the redirect
- * URIs are registered under it). Returns handles and a `tamper` switch: while
+ * Starts both providers. `serverUrls` is rustchat's site URL, or a list of
+ * them (the redirect URIs are registered under each). Returns handles and a `tamper` switch: while
  * `tamper.audience` is set, every ID token the OpenID provider issues is
  * re-signed with the provider's own key for that audience instead.
  */
-async function startProviders(serverUrl, idpPort, gitlabPort) {
+async function startProviders(serverUrls, idpPort, gitlabPort) {
+    const servers = Array.isArray(serverUrls) ? serverUrls : [serverUrls];
     const {default: Provider} = await import('oidc-provider');
     const jose = await import('jose');
     const {privateKey} = await jose.generateKeyPair('RS256', {extractable: true});
@@ -60,7 +67,7 @@ async function startProviders(serverUrl, idpPort, gitlabPort) {
     const client = (service, id) => ({
         client_id: id,
         client_secret: SECRETS[id],
-        redirect_uris: [`${serverUrl}/signup/${service}/complete`],
+        redirect_uris: servers.map((url) => `${url}/signup/${service}/complete`),
         grant_types: ['authorization_code'],
         response_types: ['code'],
     });
@@ -69,7 +76,7 @@ async function startProviders(serverUrl, idpPort, gitlabPort) {
             return {
                 accountId: id,
                 async claims() {
-                    return profile(id);
+                    return {...profile(id), picture: `http://127.0.0.1:${idpPort}/avatar.png`};
                 },
             };
         },
@@ -86,7 +93,7 @@ async function startProviders(serverUrl, idpPort, gitlabPort) {
         claims: {
             openid: ['sub', 'oid'],
             email: ['email', 'email_verified'],
-            profile: ['preferred_username', 'given_name', 'family_name', 'name'],
+            profile: ['preferred_username', 'given_name', 'family_name', 'name', 'picture'],
         },
         // Scope claims go in the ID token too, as most providers do.
         conformIdTokenClaims: false,
@@ -98,6 +105,11 @@ async function startProviders(serverUrl, idpPort, gitlabPort) {
     const tamper = {audience: null};
     const oidcHandler = oidc.callback();
     const oidcServer = http.createServer((req, res) => {
+        if (req.url === '/avatar.png') {
+            res.writeHead(200, {'content-type': 'image/png', 'content-length': AVATAR.length});
+            res.end(AVATAR);
+            return;
+        }
         if (tamper.audience && req.method === 'POST' && req.url.startsWith('/token')) {
             const end = res.end.bind(res);
             res.end = (chunk, ...rest) => {
@@ -139,6 +151,7 @@ async function startProviders(serverUrl, idpPort, gitlabPort) {
                 name: p.name,
                 state: 'active',
                 avatar_url: '',
+                confirmed_at: '2026-01-01T00:00:00.000Z',
             }));
             return;
         }
@@ -170,4 +183,4 @@ async function reSign(jose, key, chunk, audience) {
     return JSON.stringify(body);
 }
 
-module.exports = {startProviders, profile, numericId, DOMAIN, SECRETS};
+module.exports = {startProviders, profile, numericId, DOMAIN, SECRETS, AVATAR};

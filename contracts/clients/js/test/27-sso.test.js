@@ -10,9 +10,11 @@
 const {test, before, after} = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
+const os = require('node:os');
+const {execFileSync} = require('node:child_process');
 
 const {MM_URL, PASSWORD, admin, newClient, rand, expectError} = require('../lib/helpers');
-const {startProviders, DOMAIN, profile} = require('../lib/identity-provider');
+const {startProviders, DOMAIN, profile, AVATAR} = require('../lib/identity-provider');
 
 const IDP_PORT = Number(process.env.RUSTCHAT_TEST_IDP_PORT);
 const GITLAB_PORT = Number(process.env.RUSTCHAT_TEST_GITLAB_PORT);
@@ -192,6 +194,13 @@ test('web sign-up makes the account; signing in again finds the same one', async
     assert.equal(me.auth_service, 'openid');
     assert.equal(me.first_name, 'Sso');
     assert.equal(me.last_name, login);
+    // The provider's picture became the account's.
+    assert.ok(me.last_picture_update > 0, 'a picture was set');
+    const picture = await fetch(first.client.getProfilePictureUrl(me.id, me.last_picture_update), {
+        headers: {authorization: `Bearer ${first.token}`},
+    });
+    assert.equal(picture.status, 200);
+    assert.deepEqual(Buffer.from(await picture.arrayBuffer()), AVATAR);
 
     const again = await webSignIn('openid', login);
     assert.equal(again.user.id, first.user.id, 'the same account');
@@ -364,6 +373,25 @@ test('a password account\'s address is not taken over; its owner can switch it',
     const after = await webSignIn('openid', login);
     assert.equal(after.user.id, account.id, 'the provider now signs in to that account');
     await expectError(() => newClient().login(`pw-${login}`, PASSWORD), 401, 'the password no longer works');
+});
+
+test('an account an admin moved to the provider is bound at its first sign-in there', async () => {
+    const bin = process.env.RUSTCHAT_BIN;
+    assert.ok(bin, 'RUSTCHAT_BIN names the server binary (scripts/compat sets it)');
+    const {client: adminClient} = await admin();
+    const login = `moved-${rand(8)}`;
+    const email = profile(login).email;
+    const account = await adminClient.createUser({username: `old-${login}`, email, password: PASSWORD});
+    const out = execFileSync(bin, ['user', 'migrate-auth', '--to', 'openid', email], {
+        cwd: os.tmpdir(),
+        env: {...process.env, RUSTCHAT_LOG: 'warn'},
+        encoding: 'utf8',
+    });
+    assert.match(out, /now signs in with openid/);
+    await expectError(() => newClient().login(`old-${login}`, PASSWORD), 401, 'its password stopped working');
+    const {user} = await webSignIn('openid', login);
+    assert.equal(user.id, account.id, 'the provider signs in to the moved account');
+    assert.equal((await adminClient.getUser(account.id)).auth_service, 'openid');
 });
 
 test('Google and Microsoft sign in through their discovery documents', async () => {

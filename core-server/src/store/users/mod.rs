@@ -140,6 +140,9 @@ pub trait UserStore: Send + Sync {
     /// id) of each, so that their sockets can be closed.
     async fn delete_all_sessions(&self) -> Result<Vec<(String, String)>>;
 
+    /// Removes an account's password (it now signs in with a provider).
+    async fn clear_password_hash(&self, user_id: &str) -> Result<()>;
+
     /// The account an identity provider knows by `auth_data`, if any.
     async fn get_user_by_auth(&self, service: &str, auth_data: &str) -> Result<Option<User>>;
 

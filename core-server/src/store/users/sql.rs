@@ -447,6 +447,15 @@ impl UserStore for Backend {
             .await?)
     }
 
+    async fn clear_password_hash(&self, user_id: &str) -> Result<()> {
+        let done =
+            sqlx::query("UPDATE users SET password_hash = NULL, failed_attempts = 0 WHERE id = $1")
+                .bind(user_id)
+                .execute(&mut *self.writer().await?)
+                .await?;
+        changed(done, "user")
+    }
+
     async fn get_user_by_auth(&self, service: &str, auth_data: &str) -> Result<Option<User>> {
         // Password accounts have neither: they are never found this way.
         if service.is_empty() || auth_data.is_empty() {
