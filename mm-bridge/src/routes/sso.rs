@@ -125,8 +125,13 @@ async fn start(
             redirect(&begun.url),
             sso_cookie(&core.config, headers, &begun.browser_key),
         ),
+        // A bad request (a parameter, a service that is not on) is
+        // Mattermost's JSON error with its status, for the app and the web;
+        // a provider that fails is told the way the sign-in would end.
+        Err(e @ (core_server::Error::Invalid { .. } | core_server::Error::NotImplemented(_))) => {
+            MmError::from(e).into_response()
+        }
         Err(e) if mobile => app_page("Sign-in failed", &e.to_string(), None),
-        Err(e @ core_server::Error::NotImplemented(_)) => MmError::from(e).into_response(),
         Err(e) => web_error(&e.to_string()),
     }
 }

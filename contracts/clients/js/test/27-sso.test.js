@@ -272,7 +272,7 @@ test('mobile sign-in ends at mmauth:// with a working session', async () => {
     const beta = await new Browser().signIn(`${MM_URL}/oauth/openid/mobile_login?redirect_to=${encodeURIComponent('mmauthbeta://callback')}`, login);
     assert.equal((await appTarget(beta.res)).protocol, 'mmauthbeta:');
     const evil = await new Browser().request(`${MM_URL}/oauth/openid/mobile_login?redirect_to=${encodeURIComponent('https://evil.example.com/')}`);
-    assert.equal(evil.status, 200);
+    assert.equal(evil.status, 400);
     assert.match(await evil.text(), /redirect_to/);
     assert.equal(evil.headers.get('location'), null, 'never sent to the provider');
 });

@@ -75,7 +75,8 @@ def test_per_page_1000_is_capped_not_rejected(admin):
 @pytest.mark.parametrize("path,status,error_id", [
     ("/plugins/com.mattermost.calls/version", 501, "app.plugin.disabled.app_error"),
     ("/api/v3/users/me", 404, "api.context.404.app_error"),
-    ("/oauth/google/mobile_login", 501, "api.context.not_implemented.app_error"),
+    ("/oauth/saml/mobile_login", 501, "api.context.not_implemented.app_error"),
+    ("/oauth/google/mobile_login", 400, "api.context.invalid_body_param.app_error"),
     ("/login/sso/saml", 501, "api.context.not_implemented.app_error"),
     ("/signup/office365", 501, "api.context.not_implemented.app_error"),
 ])
