@@ -6,8 +6,9 @@ use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims,
 };
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
+    RedirectUrl, Scope, TokenResponse,
 };
 
 use super::{provider_failed, Authorization, Identity, Protocol, Provider, Service};
@@ -38,17 +39,32 @@ fn redirect_url(provider: &Provider, redirect_uri: &str) -> Result<RedirectUrl> 
         .map_err(|e| provider_failed(provider, "this server's return address is not valid", e))
 }
 
+/// The discovered provider as this server's client of it: its endpoints
+/// (the token and user-info ones as the document names them) and keys.
+type Client = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+fn client(provider: &Provider, metadata: &Metadata, redirect_uri: &str) -> Result<Client> {
+    Ok(CoreClient::from_provider_metadata(
+        metadata.clone(),
+        ClientId::new(provider.client_id.clone()),
+        Some(ClientSecret::new(provider.client_secret.clone())),
+    )
+    .set_redirect_uri(redirect_url(provider, redirect_uri)?))
+}
+
 pub(super) fn authorize(
     provider: &Provider,
     metadata: &Metadata,
     redirect_uri: &str,
 ) -> Result<Authorization> {
-    let client = CoreClient::from_provider_metadata(
-        metadata.clone(),
-        ClientId::new(provider.client_id.clone()),
-        Some(ClientSecret::new(provider.client_secret.clone())),
-    )
-    .set_redirect_uri(redirect_url(provider, redirect_uri)?);
+    let client = client(provider, metadata, redirect_uri)?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, state, nonce) = client
         .authorize_url(
@@ -77,12 +93,7 @@ pub(super) async fn identify(
     pkce_verifier: &str,
     nonce: &str,
 ) -> Result<Identity> {
-    let client = CoreClient::from_provider_metadata(
-        metadata.clone(),
-        ClientId::new(provider.client_id.clone()),
-        Some(ClientSecret::new(provider.client_secret.clone())),
-    )
-    .set_redirect_uri(redirect_url(provider, redirect_uri)?);
+    let client = client(provider, metadata, redirect_uri)?;
     let token = client
         .exchange_code(AuthorizationCode::new(code.to_string()))
         .map_err(|e| provider_failed(provider, "it has no token endpoint", e))?

@@ -18,6 +18,8 @@ use core_server::services::{is_mobile_browser_key, Core, SsoAction, SsoFinish, S
 use crate::error::{MmError, MmResult};
 use crate::extract::MmJson;
 
+use super::users::str_field;
+
 /// The query of every step: the start's and the way back's parameters.
 #[derive(Deserialize, Default)]
 pub struct SsoQuery {
@@ -252,12 +254,7 @@ pub async fn code_exchange(
     State(core): State<Core>,
     MmJson(body): MmJson<Map<String, Value>>,
 ) -> MmResult<Response> {
-    let field = |k: &str| {
-        body.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
+    let field = |k: &str| str_field(&body, k);
     for required in ["login_code", "code_verifier", "state"] {
         if field(required).is_empty() {
             return Err(MmError::invalid_body(required));
@@ -296,12 +293,7 @@ pub async fn switch(
     headers: HeaderMap,
     MmJson(body): MmJson<Map<String, Value>>,
 ) -> MmResult<Response> {
-    let field = |k: &str| {
-        body.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
+    let field = |k: &str| str_field(&body, k);
     let (current, new) = (field("current_service"), field("new_service"));
     if current.is_empty() {
         return Err(MmError::invalid_body("current_service"));

@@ -20,7 +20,8 @@ use crate::extract::{
     check_id, check_ids, page_from_cursor, status_ok, MmAuth, MmJson, MmPath, MmQuery, Paging,
 };
 
-fn str_field(body: &Map<String, Value>, key: &str) -> String {
+/// A string field of a JSON body; empty when missing or not a string.
+pub(super) fn str_field(body: &Map<String, Value>, key: &str) -> String {
     body.get(key)
         .and_then(Value::as_str)
         .unwrap_or_default()
