@@ -151,7 +151,8 @@ async fn posts(
             None,
             Some(json!({"username": username, "email": format!("{username}@bench.invalid"), "password": password})),
         )
-        .await?;
+        .await
+        .context("cannot sign the benchmark's users up: the server needs enable_open_signup = true")?;
         let login = api
             .call(
                 reqwest::Method::POST,

@@ -238,6 +238,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 last_name: String::new(),
                 nickname: String::new(),
                 locale: None,
+                invite_id: None,
+                invite_token: None,
             };
             let user = core.create_user(None, input, system_admin, true).await?;
             println!(
@@ -367,6 +369,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             "in-process"
         }
     );
+    if let Some(warning) = core.config.open_sign_up_warning() {
+        tracing::warn!("{warning}");
+    }
     core_server::server::serve(listener, app).await?;
     Ok(())
 }

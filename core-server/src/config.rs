@@ -63,8 +63,10 @@ pub struct Config {
     pub rate_limit_per_second: u32,
     /// Requests one client address may make in a burst.
     pub rate_limit_burst: u32,
-    /// Whether anyone may sign up; the first user can always be created.
+    /// Whether anyone may sign up without an invitation (Mattermost's EnableOpenServer); off by default, as on Mattermost. The first account can always be created, and admins can always create accounts.
     pub enable_open_signup: bool,
+    /// Whether new accounts can be made at all, by sign-up, invitation or single sign-on (Mattermost's EnableUserCreation); admins and the command line still can.
+    pub enable_user_creation: bool,
     /// Shortest accepted password, in characters.
     pub password_min_length: usize,
     /// Failed password logins after which an account is locked until its password is reset; 0 never locks.
@@ -123,7 +125,7 @@ pub struct Config {
     pub office365_client_id: Option<String>,
     /// Microsoft sign-in: the client secret registered in Entra ID.
     pub office365_client_secret: Option<String>,
-    /// E-mail domains (space- or comma-separated) whose users may get an account by single sign-on; empty allows any.
+    /// E-mail domains (space- or comma-separated) for which accounts may be created, on every path (sign-up, invitation, single sign-on, admins); empty allows any. Listing domains also lets single sign-on create accounts (for verified addresses of those domains) while open sign-up is off.
     pub restrict_creation_to_domains: String,
     /// Log filter, in `tracing` env-filter syntax (`info`, `rustchat=debug`, …).
     pub log: String,
@@ -158,7 +160,8 @@ impl Default for Config {
             max_body_bytes: 300_000,
             rate_limit_per_second: 0,
             rate_limit_burst: 100,
-            enable_open_signup: true,
+            enable_open_signup: false,
+            enable_user_creation: true,
             password_min_length: 8,
             maximum_login_attempts: 10,
             login_failures_per_minute: 30,
@@ -250,6 +253,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("rate_limit_per_second", "RUSTCHAT_RATE_LIMIT_PER_SECOND"),
     ("rate_limit_burst", "RUSTCHAT_RATE_LIMIT_BURST"),
     ("enable_open_signup", "RUSTCHAT_ENABLE_OPEN_SIGNUP"),
+    ("enable_user_creation", "RUSTCHAT_ENABLE_USER_CREATION"),
     ("password_min_length", "RUSTCHAT_PASSWORD_MIN_LENGTH"),
     ("maximum_login_attempts", "RUSTCHAT_MAXIMUM_LOGIN_ATTEMPTS"),
     (
@@ -531,6 +535,26 @@ impl Config {
         }
     }
 
+    /// A warning for the start-up log when anyone may sign up on a server
+    /// that others reach (its site URL is not this machine): since open
+    /// sign-up is off by default, this is a choice worth seeing.
+    pub fn open_sign_up_warning(&self) -> Option<String> {
+        if !(self.enable_open_signup && self.enable_user_creation) {
+            return None;
+        }
+        let site = url::Url::parse(self.site_url.as_deref()?).ok()?;
+        let local = match site.host()? {
+            url::Host::Domain(name) => name == "localhost" || name.ends_with(".localhost"),
+            url::Host::Ipv4(ip) => ip.is_loopback(),
+            url::Host::Ipv6(ip) => ip.is_loopback(),
+        };
+        (!local).then(|| {
+            format!(
+                "open sign-up is on: anyone who can reach {site} can create an account (set enable_open_signup = false to admit people by invitation only)"
+            )
+        })
+    }
+
     /// The listen address (validated by [`Config::validate`]).
     pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {
         self.listen.parse().map_err(|_| {
@@ -674,13 +698,40 @@ mod tests {
             &env(&[
                 ("RUSTCHAT_LISTEN", "127.0.0.1:9000"),
                 ("RUSTCHAT_DATABASE_MAX_CONNECTIONS", "4"),
-                ("RUSTCHAT_ENABLE_OPEN_SIGNUP", "false"),
+                ("RUSTCHAT_ENABLE_OPEN_SIGNUP", "true"),
+                ("RUSTCHAT_ENABLE_USER_CREATION", "false"),
             ]),
         )
         .expect("valid");
         assert_eq!(c.listen, "127.0.0.1:9000");
         assert_eq!(c.database_max_connections, 4);
-        assert!(!c.enable_open_signup);
+        assert!(c.enable_open_signup);
+        assert!(!c.enable_user_creation);
+        let defaults = Config::load_from(None, &env(&[])).expect("valid");
+        assert!(
+            !defaults.enable_open_signup,
+            "closed by default, as Mattermost"
+        );
+        assert!(defaults.enable_user_creation);
+    }
+
+    #[test]
+    fn open_sign_up_is_called_out_only_for_servers_others_reach() {
+        let with = |open: &str, site: Option<&str>| {
+            let mut pairs = vec![("RUSTCHAT_ENABLE_OPEN_SIGNUP", open)];
+            if let Some(site) = site {
+                pairs.push(("RUSTCHAT_SITE_URL", site));
+            }
+            Config::load_from(None, &env(&pairs))
+                .expect("valid")
+                .open_sign_up_warning()
+        };
+        assert!(with("true", Some("https://chat.example.com")).is_some());
+        assert!(with("false", Some("https://chat.example.com")).is_none());
+        assert!(with("true", Some("http://localhost:8065")).is_none());
+        assert!(with("true", Some("http://127.0.0.1:8065")).is_none());
+        assert!(with("true", Some("http://[::1]:8065")).is_none());
+        assert!(with("true", None).is_none());
     }
 
     #[test]

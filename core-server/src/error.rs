@@ -32,6 +32,9 @@ pub enum Error {
     /// The feature is not available on this server.
     #[error("{0}")]
     NotImplemented(String),
+    /// The server's sign-up rules do not let this account be created.
+    #[error("{0}")]
+    SignUp(SignUpRefusal),
     /// A system admin marked the server busy: this expensive work is off
     /// until then.
     #[error("the server is busy")]
@@ -46,6 +49,57 @@ pub enum Error {
     /// A bug or an unexpected backend failure; logged, never shown to clients.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// Why the sign-up rules refused to create an account; each surface names
+/// it in its own words (the v4 bridge with Mattermost's error ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignUpRefusal {
+    /// `enable_user_creation` is off: no new accounts but an admin's.
+    CreationOff,
+    /// Sign-up without an invitation while open sign-up is off.
+    InvitationNeeded,
+    /// The address's domain is not in `restrict_creation_to_domains`.
+    DomainNotAccepted,
+    /// The address's domain is not one the invited team accepts.
+    TeamDomainNotAccepted,
+    /// No active team has this invite id (it may have been regenerated).
+    UnknownInvite,
+    /// No pending invitation has this token (never sent, or already used).
+    UnknownToken,
+    /// The invitation is older than its 48 hours.
+    ExpiredToken,
+    /// The address is not the one the invitation was sent to.
+    OtherAddress,
+}
+
+impl SignUpRefusal {
+    /// The request field at fault, if one is.
+    pub fn field(self) -> Option<&'static str> {
+        match self {
+            SignUpRefusal::DomainNotAccepted
+            | SignUpRefusal::TeamDomainNotAccepted
+            | SignUpRefusal::OtherAddress => Some("email"),
+            SignUpRefusal::UnknownInvite => Some("invite_id"),
+            SignUpRefusal::UnknownToken | SignUpRefusal::ExpiredToken => Some("token"),
+            SignUpRefusal::CreationOff | SignUpRefusal::InvitationNeeded => None,
+        }
+    }
+}
+
+impl std::fmt::Display for SignUpRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SignUpRefusal::CreationOff => "accounts cannot be created on this server; ask an administrator",
+            SignUpRefusal::InvitationNeeded => "this server is invitation-only: sign up with an invitation link, or ask an administrator for an account",
+            SignUpRefusal::DomainNotAccepted => "accounts cannot be created with this e-mail domain on this server",
+            SignUpRefusal::TeamDomainNotAccepted => "this team accepts only addresses of its listed e-mail domains",
+            SignUpRefusal::UnknownInvite => "the invitation link is not valid: it may have been replaced by a new one",
+            SignUpRefusal::UnknownToken => "the invitation is not valid: it may have been used already",
+            SignUpRefusal::ExpiredToken => "the invitation has expired: ask for a new one",
+            SignUpRefusal::OtherAddress => "the e-mail address is not the one the invitation was sent to",
+        })
+    }
 }
 
 /// Shorthand for core results.

@@ -10,7 +10,7 @@ pub mod ratelimit;
 pub mod store;
 pub mod time;
 
-pub use error::{Error, Result};
+pub use error::{Error, Result, SignUpRefusal};
 pub mod api;
 pub mod avatar;
 pub mod bulk;

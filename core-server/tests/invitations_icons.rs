@@ -31,6 +31,8 @@ async fn user(core: &Core, name: &str) -> Actor {
             last_name: String::new(),
             nickname: String::new(),
             locale: None,
+            invite_id: None,
+            invite_token: None,
         },
         false,
         true,

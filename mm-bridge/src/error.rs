@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use core_server::Error;
+use core_server::{Error, SignUpRefusal};
 
 /// A v4 error response.
 #[derive(Debug, Serialize)]
@@ -176,6 +176,7 @@ impl From<Error> for MmError {
                 "Too many requests.",
             ),
             Error::NotImplemented(_) => MmError::not_implemented(),
+            Error::SignUp(refusal) => sign_up_refused(refusal),
             Error::Busy => MmError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "api.context.server_busy.app_error",
@@ -205,6 +206,55 @@ impl From<Error> for MmError {
             }
         }
     }
+}
+
+/// A sign-up refusal as Mattermost's `createUser` answers it.
+fn sign_up_refused(refusal: SignUpRefusal) -> MmError {
+    let (status, id, message) = match refusal {
+        SignUpRefusal::CreationOff => (
+            StatusCode::NOT_IMPLEMENTED,
+            "api.user.create_user.signup_email_disabled.app_error",
+            "User sign-up with email is disabled.",
+        ),
+        SignUpRefusal::InvitationNeeded => (
+            StatusCode::FORBIDDEN,
+            "api.user.create_user.no_open_server",
+            "This server does not allow open signups. Please speak with your Administrator to receive an invitation.",
+        ),
+        SignUpRefusal::DomainNotAccepted => (
+            StatusCode::BAD_REQUEST,
+            "api.user.create_user.accepted_domain.app_error",
+            "The email you provided does not belong to an accepted domain. Please contact your administrator or sign up with a different email.",
+        ),
+        SignUpRefusal::TeamDomainNotAccepted => (
+            StatusCode::FORBIDDEN,
+            "api.team.invite_members.invalid_email.app_error",
+            "The email address does not belong to a domain this team accepts.",
+        ),
+        SignUpRefusal::UnknownInvite => (
+            StatusCode::NOT_FOUND,
+            "app.team.get_by_invite_id.finding.app_error",
+            "Unable to find the existing team.",
+        ),
+        SignUpRefusal::UnknownToken => (
+            StatusCode::NOT_FOUND,
+            "api.user.create_user.signup_link_invalid.app_error",
+            "The signup link does not appear to be valid.",
+        ),
+        SignUpRefusal::ExpiredToken => (
+            StatusCode::BAD_REQUEST,
+            "api.user.create_user.signup_link_expired.app_error",
+            "The signup link has expired.",
+        ),
+        SignUpRefusal::OtherAddress => (
+            StatusCode::BAD_REQUEST,
+            "api.user.create_user.bad_token_email_data.app_error",
+            "Email address in token does not match the user data.",
+        ),
+    };
+    let mut e = MmError::new(status, id, message);
+    e.detailed_error = refusal.to_string();
+    e
 }
 
 impl From<JsonRejection> for MmError {

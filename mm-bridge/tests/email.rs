@@ -139,7 +139,7 @@ fn token_in(mail: &str) -> String {
 
 #[tokio::test]
 async fn a_password_reset_works_once_with_the_mailed_token_only() {
-    let Some(rig) = rig(Config::default()).await else {
+    let Some(rig) = rig(crate::support::open_config()).await else {
         return;
     };
     let (alice, old_session) = rig.user("alice").await;
@@ -253,7 +253,7 @@ async fn a_password_reset_works_once_with_the_mailed_token_only() {
 
 #[tokio::test]
 async fn an_address_is_verified_with_its_mailed_link() {
-    let Some(rig) = rig(Config::default()).await else {
+    let Some(rig) = rig(crate::support::open_config()).await else {
         return;
     };
     let (bob, token) = rig.user("bob").await;
@@ -308,7 +308,7 @@ async fn an_address_is_verified_with_its_mailed_link() {
 async fn mentions_missed_while_away_arrive_as_one_digest() {
     let Some(rig) = rig(Config {
         email_digest_seconds: 0,
-        ..Config::default()
+        ..crate::support::open_config()
     })
     .await
     else {
@@ -395,7 +395,7 @@ async fn an_unreachable_mail_server_reveals_nothing_about_accounts() {
     let addr = unused_addr();
     let (core, dir) = sqlite_core(Config {
         smtp_url: Some(format!("smtp://{addr}")),
-        ..Config::default()
+        ..crate::support::open_config()
     })
     .await;
     let rig = Rig {
@@ -430,7 +430,7 @@ async fn an_unreachable_mail_server_reveals_nothing_about_accounts() {
 
 #[tokio::test]
 async fn changing_ones_own_address_takes_the_password() {
-    let Some(rig) = rig(Config::default()).await else {
+    let Some(rig) = rig(crate::support::open_config()).await else {
         return;
     };
     let (gina, token) = rig.user("gina").await;

@@ -99,7 +99,7 @@ async fn rig_with(config: Config, proxy: Option<(StandIns, SocketAddr, tempfile:
 }
 
 async fn rig() -> Rig {
-    rig_with(Config::default(), None).await
+    rig_with(crate::support::open_config(), None).await
 }
 
 /// Pushes to a device token, once `count` have arrived (or what arrived in 5 s).
@@ -338,7 +338,7 @@ async fn id_loaded_pushes_carry_ids_only_and_the_ack_returns_the_text() {
     let rig = rig_with(
         Config {
             push_contents: "id_loaded".into(),
-            ..Config::default()
+            ..crate::support::open_config()
         },
         None,
     )
@@ -403,7 +403,7 @@ async fn pushes_wait_out_a_proxy_outage_and_a_restart() {
     let url = format!("sqlite://{}", dir.path().join("t.db").display());
     let config = Config {
         push_proxy_url: Some(format!("http://{addr}")),
-        ..Config::default()
+        ..crate::support::open_config()
     };
     // First life, on a runtime of its own that is then shut down (the node
     // stops): the post is made while the proxy is down.
@@ -469,7 +469,7 @@ async fn mention_counts_follow_each_users_keywords_and_stay_exact_under_load() {
     let rig = rig_with(
         Config {
             max_notifications_per_channel: 4,
-            ..Config::default()
+            ..crate::support::open_config()
         },
         None,
     )

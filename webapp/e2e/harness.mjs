@@ -141,6 +141,9 @@ export async function startServer({ env = {}, timeoutMs = 30_000 } = {}) {
       RUSTCHAT_LISTEN: `127.0.0.1:${port}`,
       RUSTCHAT_DATA_DIR: dataDir,
       RUSTCHAT_DATABASE_URL: `sqlite://${dataDir}/rustchat.db`,
+      // The suites sign people up freely; the invitation suite passes
+      // 'false' to test the server's default, invitation-only sign-up.
+      RUSTCHAT_ENABLE_OPEN_SIGNUP: 'true',
       ...env,
     },
     stdio: ['ignore', logFd, logFd],

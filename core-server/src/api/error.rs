@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::Error;
+use crate::error::{Error, SignUpRefusal};
 
 /// The body of every v1 error.
 #[derive(Debug, Serialize, ToSchema)]
@@ -53,6 +53,18 @@ pub fn status_of(err: &Error) -> (StatusCode, &'static str) {
         Error::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
         Error::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
         Error::NotImplemented(_) => (StatusCode::NOT_IMPLEMENTED, "not_implemented"),
+        Error::SignUp(refusal) => match refusal {
+            SignUpRefusal::CreationOff | SignUpRefusal::InvitationNeeded => {
+                (StatusCode::FORBIDDEN, "sign_up_closed")
+            }
+            SignUpRefusal::UnknownInvite | SignUpRefusal::UnknownToken => {
+                (StatusCode::NOT_FOUND, "invitation_not_found")
+            }
+            SignUpRefusal::ExpiredToken => (StatusCode::BAD_REQUEST, "invitation_expired"),
+            SignUpRefusal::DomainNotAccepted
+            | SignUpRefusal::TeamDomainNotAccepted
+            | SignUpRefusal::OtherAddress => (StatusCode::FORBIDDEN, "email_not_accepted"),
+        },
         Error::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
         Error::Upstream(_) => (StatusCode::BAD_GATEWAY, "integration_failed"),
         Error::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
@@ -77,6 +89,7 @@ impl From<Error> for ApiError {
             Error::Invalid { field, .. } | Error::Conflict { field, .. } => {
                 (err.to_string(), Some(field.clone()))
             }
+            Error::SignUp(refusal) => (err.to_string(), refusal.field().map(String::from)),
             other => (other.to_string(), None),
         };
         ApiError {

@@ -110,6 +110,9 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
         .routes(routes!(teams::get_team_member, teams::remove_team_member))
         .routes(routes!(teams::list_team_channels, teams::create_channel))
         .routes(routes!(teams::get_channel_by_name))
+        .routes(routes!(teams::get_invite))
+        .routes(routes!(teams::join_by_invite))
+        .routes(routes!(teams::regenerate_invite_id))
         .routes(routes!(channels::create_direct))
         .routes(routes!(channels::create_group))
         .routes(routes!(

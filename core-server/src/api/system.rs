@@ -36,8 +36,14 @@ pub async fn health(State(core): State<Core>) -> ApiResult<Json<Health>> {
 pub struct PublicConfig {
     /// The server version.
     pub version: &'static str,
-    /// Whether anyone may sign up.
+    /// Whether anyone may sign up without an invitation.
     pub enable_open_signup: bool,
+    /// Whether accounts can be made at all (with an invitation when open
+    /// sign-up is off).
+    pub enable_user_creation: bool,
+    /// Whether the server has no account yet: its first sign-up is always
+    /// open, and makes a system admin.
+    pub no_accounts: bool,
     /// Shortest accepted password, in characters.
     pub password_min_length: usize,
     /// Largest uploaded file, in bytes.
@@ -52,13 +58,15 @@ pub struct PublicConfig {
 /// `GET /api/v1/system/config`: the settings clients adapt to (no session needed).
 #[utoipa::path(get, path = "/api/v1/system/config", tag = "system",
     responses((status = 200, body = PublicConfig)))]
-pub async fn public_config(State(core): State<Core>) -> Json<PublicConfig> {
-    Json(PublicConfig {
+pub async fn public_config(State(core): State<Core>) -> ApiResult<Json<PublicConfig>> {
+    Ok(Json(PublicConfig {
         version: env!("CARGO_PKG_VERSION"),
-        enable_open_signup: core.config.enable_open_signup,
+        enable_open_signup: core.config.enable_user_creation && core.config.enable_open_signup,
+        enable_user_creation: core.config.enable_user_creation,
+        no_accounts: core.no_accounts().await?,
         password_min_length: core.config.password_min_length,
         max_file_size: core.config.max_file_size,
         email_enabled: core.config.smtp_url.is_some(),
         sso_providers: core.sso_buttons(),
-    })
+    }))
 }

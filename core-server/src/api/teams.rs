@@ -188,3 +188,42 @@ pub async fn get_channel_by_name(
         core.get_channel_by_name(&actor, &team_id, &name).await?,
     ))
 }
+
+/// `GET /api/v1/invites/{invite_id}`: the team an invitation link is for,
+/// shown to the visitor before signing up (no session needed).
+#[utoipa::path(get, path = "/api/v1/invites/{invite_id}", tag = "teams",
+    params(("invite_id" = String, Path)),
+    responses((status = 200, description = "the team, without its invite id and e-mail", body = Team),
+        (status = 404, body = super::error::ErrorBody)))]
+pub async fn get_invite(
+    State(core): State<Core>,
+    ApiPath(invite_id): ApiPath<String>,
+) -> ApiResult<Json<Team>> {
+    Ok(Json(core.team_for_invite(&invite_id).await?))
+}
+
+/// `POST /api/v1/invites/{invite_id}/join`: joins the team of an
+/// invitation link, for someone who already has an account.
+#[utoipa::path(post, path = "/api/v1/invites/{invite_id}/join", tag = "teams", security(("bearer" = [])),
+    params(("invite_id" = String, Path)),
+    responses((status = 200, body = TeamMember), (status = 404, body = super::error::ErrorBody)))]
+pub async fn join_by_invite(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(invite_id): ApiPath<String>,
+) -> ApiResult<Json<TeamMember>> {
+    Ok(Json(core.join_by_invite(&actor, &invite_id).await?))
+}
+
+/// `POST /api/v1/teams/{team_id}/invite_id`: replaces the team's invite id,
+/// so earlier invitation links stop working (`manage_team`).
+#[utoipa::path(post, path = "/api/v1/teams/{team_id}/invite_id", tag = "teams", security(("bearer" = [])),
+    params(("team_id" = String, Path)),
+    responses((status = 200, body = Team), (status = 403, body = super::error::ErrorBody)))]
+pub async fn regenerate_invite_id(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Team>> {
+    Ok(Json(core.regenerate_invite_id(&actor, &id).await?))
+}

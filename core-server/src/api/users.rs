@@ -13,16 +13,20 @@ use crate::model::*;
 use crate::services::{Core, NewUser, UserPatch};
 
 /// `POST /api/v1/users`: sign up (or, for an admin, create an account).
+/// While open sign-up is off, a stranger needs `invite_id` (a team's
+/// invitation link) or `invite_token` (a mailed invitation), and joins
+/// that team.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser,
-    responses((status = 201, body = User), (status = 400, body = super::error::ErrorBody), (status = 409, body = super::error::ErrorBody)))]
+    responses((status = 201, body = User), (status = 400, body = super::error::ErrorBody),
+        (status = 403, description = "sign-up is closed (code `sign_up_closed`) or the address is not accepted (`email_not_accepted`)", body = super::error::ErrorBody),
+        (status = 404, description = "the invitation is unknown or used (`invitation_not_found`)", body = super::error::ErrorBody),
+        (status = 409, body = super::error::ErrorBody)))]
 pub async fn create_user(
     State(core): State<Core>,
     MaybeAuth(actor): MaybeAuth,
     ApiJson(input): ApiJson<NewUser>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
-    let user = core
-        .create_user(actor.as_ref(), input, false, false)
-        .await?;
+    let user = core.sign_up(actor.as_ref(), input).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 

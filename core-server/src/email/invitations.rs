@@ -2,8 +2,8 @@
 //! addresses the team accepts; each link carries a single-use token kept
 //! (hashed) with the team, the sender and the channels to join. Tokens expire
 //! after 48 hours; senders are limited to 20 addresses an hour, as on
-//! Mattermost. Creating the account from a token is not served yet:
-//! [`Core::team_invitation`] is the check it will start with.
+//! Mattermost. Signing up with a token ([`crate::services::SignUpInvitation`])
+//! starts with [`Core::team_invitation`]'s check.
 
 use super::messages::{self, Invitation};
 use super::tokens::{check_shape, hash, new_token};
@@ -75,23 +75,12 @@ pub struct TeamInvitation {
     pub create_at: i64,
 }
 
-/// The domains a team accepts, from its `allowed_domains` ("a.com, @b.org"):
-/// none means any.
-fn allowed_domains(list: &str) -> Vec<String> {
-    list.replace(['@', ','], " ")
-        .to_lowercase()
-        .split_whitespace()
-        .map(String::from)
-        .collect()
-}
-
 /// Whether an address may be invited, and if not why.
 fn refusal(email: &str, domains: &[String]) -> Option<InviteRefusal> {
     if validate::email(email).is_err() {
         return Some(InviteRefusal::Malformed);
     }
-    let accepted = domains.is_empty() || domains.iter().any(|d| email.ends_with(&format!("@{d}")));
-    (!accepted).then_some(InviteRefusal::DomainNotAllowed)
+    (!validate::email_in_domains(email, domains)).then_some(InviteRefusal::DomainNotAllowed)
 }
 
 /// The sign-up page an invitation opens, as Mattermost's web app reads it:
@@ -137,7 +126,7 @@ impl Core {
             InviteMode::EachAlone => self.channels_to_invite_to(actor, &team, &input).await?,
             InviteMode::AllOrNothing => Vec::new(),
         };
-        let domains = allowed_domains(&team.allowed_domains);
+        let domains = validate::domain_list(&team.allowed_domains);
         let mut outcomes: Vec<InviteOutcome> = input
             .emails
             .iter()
@@ -341,6 +330,11 @@ impl Core {
         })
     }
 
+    /// Removes an invitation once its account exists: it works once.
+    pub(crate) async fn spend_team_invitation(&self, token: &str) -> Result<()> {
+        self.store.delete_email_token(&hash(token)).await
+    }
+
     /// Voids every pending team invitation of the server (system admins:
     /// `invalidate_email_invite`). Returns how many there were.
     pub async fn invalidate_email_invitations(&self, actor: &Actor) -> Result<u64> {
@@ -358,12 +352,12 @@ mod tests {
 
     #[test]
     fn domains_are_read_as_mattermost_writes_them() {
-        assert!(allowed_domains("").is_empty());
+        assert!(validate::domain_list("").is_empty());
         assert_eq!(
-            allowed_domains(" Example.com,@corp.org  x.io"),
+            validate::domain_list(" Example.com,@corp.org  x.io"),
             vec!["example.com", "corp.org", "x.io"]
         );
-        let domains = allowed_domains("example.com");
+        let domains = validate::domain_list("example.com");
         assert_eq!(refusal("a@example.com", &domains), None);
         assert_eq!(
             refusal("a@evil-example.com", &domains),

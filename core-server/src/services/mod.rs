@@ -27,6 +27,7 @@ mod scheduled_sender;
 mod search;
 pub mod session_cache;
 mod sidebar;
+pub mod signup;
 pub mod sso;
 mod status;
 mod system_bot;
@@ -63,6 +64,7 @@ pub use permalinks::PostInfo;
 pub use posts::{NewEphemeral, NewPost, PostPatch};
 pub use scheduled_posts::{ScheduledPostInput, ScheduledPostLists};
 pub use scheduled_sender::Sent;
+pub use signup::SignUpInvitation;
 pub use sso::{is_mobile_browser_key, SsoAction, SsoBegun, SsoFinish, SsoStart};
 pub use system_bot::SYSTEM_BOT_USERNAME;
 pub use team_icon::MAX_TEAM_ICON_BYTES;
@@ -95,6 +97,8 @@ pub struct Core {
     pub(crate) invitations: Arc<crate::ratelimit::RateLimiter>,
     /// Set once the node's background work has started.
     pub(crate) background: Arc<std::sync::OnceLock<()>>,
+    /// Set once the server is seen to have an account (it keeps one).
+    pub(crate) has_accounts: Arc<std::sync::OnceLock<()>>,
     /// Where file bytes live.
     pub blobs: Arc<dyn crate::files::BlobStore>,
     /// What answers post searches (the database's full-text index by default).
@@ -208,6 +212,7 @@ impl Core {
             login_failures,
             invitations: Arc::new(crate::email::invitation_limiter()),
             background: Arc::new(std::sync::OnceLock::new()),
+            has_accounts: Arc::new(std::sync::OnceLock::new()),
             push_wake: Arc::new(tokio::sync::Notify::new()),
             action_cookies: Arc::new(tokio::sync::OnceCell::new()),
             recipients: Arc::default(),

@@ -26,6 +26,14 @@ pub struct NewUser {
     pub nickname: String,
     #[serde(default)]
     pub locale: Option<String>,
+    /// A team's invite id: lets the account be made while open sign-up is
+    /// off, and joins that team.
+    #[serde(default)]
+    pub invite_id: Option<String>,
+    /// A mailed invitation's token (its link's `t`): as `invite_id`, for
+    /// the invited address only, once.
+    #[serde(default)]
+    pub invite_token: Option<String>,
 }
 
 /// Changes to a profile; absent fields stay as they are.
@@ -70,15 +78,53 @@ fn check_map(field: &str, map: &StringMap) -> Result<()> {
 }
 
 impl Core {
-    /// Creates an account. The first account of the server becomes a system
-    /// admin; otherwise sign-up must be open or the caller an admin.
-    /// `make_admin` is honoured only for admins and the command line.
+    /// Sign-up as the APIs serve it: with an invitation when the input
+    /// carries one, else by the open sign-up rules (or as an admin).
+    pub async fn sign_up(&self, actor: Option<&Actor>, input: NewUser) -> Result<User> {
+        let invitation = super::SignUpInvitation::from_parts(
+            input.invite_id.as_deref(),
+            input.invite_token.as_deref(),
+        );
+        match invitation {
+            Some(invitation) => self.sign_up_invited(input, invitation).await,
+            None => self.create_user(actor, input, false, false).await,
+        }
+    }
+
+    /// Creates an account without an invitation. The server's first
+    /// account can always be made and becomes a system admin; admins and
+    /// the command line (`trusted`) can always make accounts; anyone else
+    /// only while open sign-up is on. `make_admin` is honoured only for
+    /// admins and the command line.
     pub async fn create_user(
         &self,
         actor: Option<&Actor>,
         input: NewUser,
         make_admin: bool,
         trusted: bool,
+    ) -> Result<User> {
+        let caller_is_admin = actor.is_some_and(Actor::is_admin);
+        let first = self.store.count_users().await? == 0;
+        if !first && !trusted && !caller_is_admin {
+            self.check_open_sign_up()?;
+        }
+        if make_admin && !first && !trusted && !caller_is_admin {
+            return Err(Error::forbidden(
+                "only a system admin can create system admins",
+            ));
+        }
+        self.insert_account(input, make_admin, false).await
+    }
+
+    /// Checks and stores a new password account, once the sign-up rules
+    /// allowed it: the server's first account, and `make_admin`, become
+    /// system admins; `email_verified` when the address is proven (a
+    /// mailed invitation).
+    pub(crate) async fn insert_account(
+        &self,
+        input: NewUser,
+        make_admin: bool,
+        email_verified: bool,
     ) -> Result<User> {
         let username = input.username.trim().to_lowercase();
         let email = input.email.trim().to_lowercase();
@@ -90,17 +136,9 @@ impl Core {
         check_profile_text("nickname", &input.nickname, 64)?;
         let locale = input.locale.unwrap_or_else(|| "en".into());
         validate::length("locale", &locale, 2, 5)?;
+        self.check_creation_domain(&email)?;
 
-        let caller_is_admin = actor.is_some_and(Actor::is_admin);
         let first = self.store.count_users().await? == 0;
-        if !first && !trusted && !caller_is_admin && !self.config.enable_open_signup {
-            return Err(Error::forbidden("sign-up is closed on this server"));
-        }
-        if make_admin && !first && !trusted && !caller_is_admin {
-            return Err(Error::forbidden(
-                "only a system admin can create system admins",
-            ));
-        }
         let mut roles = roles::SYSTEM_USER.to_string();
         if first || make_admin {
             roles.push(' ');
@@ -113,6 +151,7 @@ impl Core {
             last_name: input.last_name,
             roles,
             locale,
+            email_verified,
             last_password_update: now,
             ..User::new_account(new_id(), username, email, now)
         };

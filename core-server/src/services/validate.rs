@@ -72,6 +72,23 @@ pub fn email(value: &str) -> Result<()> {
     Ok(())
 }
 
+/// The e-mail domains of a list as Mattermost's settings write them
+/// ("example.com, @corp.org x.io"), lower-cased.
+pub fn domain_list(list: &str) -> Vec<String> {
+    list.replace(['@', ','], " ")
+        .to_lowercase()
+        .split_whitespace()
+        .map(String::from)
+        .collect()
+}
+
+/// Whether an address is of one of `domains`, the whole domain (a
+/// subdomain is another domain); an empty list accepts any address.
+pub fn email_in_domains(email: &str, domains: &[String]) -> bool {
+    let domain = email.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+    domains.is_empty() || domains.iter().any(|d| d.eq_ignore_ascii_case(domain))
+}
+
 /// Team and channel names (URL slugs): lower-case letters, digits, `-` and `_`.
 pub fn slug(field: &str, value: &str, min: usize, max: usize) -> Result<()> {
     length(field, value, min, max)?;

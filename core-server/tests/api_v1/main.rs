@@ -11,6 +11,7 @@ mod files;
 mod fixtures;
 mod flows;
 mod permissions;
+mod signup;
 mod web_client;
 
 use axum::http::StatusCode;
@@ -25,6 +26,10 @@ use files::files_upload_read_attach_and_refuse_outsiders;
 use fixtures::POST;
 use flows::teams_channels_posts_flow;
 use permissions::permissions_are_enforced;
+use signup::{
+    a_mailed_invitation_signs_up_its_address_once, a_team_link_signs_up_into_its_team,
+    sign_up_is_by_invitation, user_creation_off_refuses_invitations,
+};
 use support::Http;
 use web_client::{openapi_document_lists_the_routes, post_metadata_for_a_page, web_client_routes};
 
@@ -41,6 +46,10 @@ on_both_backends!(
     bad_input_is_a_clear_4xx,
     permissions_are_enforced,
     openapi_document_lists_the_routes,
+    sign_up_is_by_invitation,
+    a_team_link_signs_up_into_its_team,
+    a_mailed_invitation_signs_up_its_address_once,
+    user_creation_off_refuses_invitations,
 );
 
 /// Data survives a restart: a new store on the same SQLite file still logs the user in.

@@ -25,6 +25,9 @@ fn test_config(dir: &tempfile::TempDir) -> Config {
     Config {
         // Short passwords keep fixtures readable; the policy itself is tested separately.
         password_min_length: 8,
+        // The suites sign their people up freely; the sign-up rules are
+        // tested on the default, invitation-only, configuration.
+        enable_open_signup: true,
         data_dir: dir.path().join("data"),
         ..Config::default()
     }

@@ -99,9 +99,14 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
     set("WebsocketSecurePort", "443".into());
     set("EnableSignInWithEmail", t(true));
     set("EnableSignInWithUsername", t(true));
-    set("EnableSignUpWithEmail", t(core.config.enable_open_signup));
-    set("EnableUserCreation", t(core.config.enable_open_signup));
-    set("EnableOpenServer", t(core.config.enable_open_signup));
+    // E-mail accounts can be made (by invitation at least) while creation
+    // is on; strangers only on an open server.
+    set("EnableSignUpWithEmail", t(core.config.enable_user_creation));
+    set("EnableUserCreation", t(core.config.enable_user_creation));
+    set(
+        "EnableOpenServer",
+        t(core.config.enable_user_creation && core.config.enable_open_signup),
+    );
     set("EnableLdap", t(false));
     set("LdapLoginFieldName", String::new());
     set("EnableSaml", t(false));
@@ -179,7 +184,7 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
     set("HasImageProxy", t(false));
     set("EnableGuestAccounts", t(false));
     set("HideGuestTags", t(false));
-    set("NoAccounts", t(false));
+    set("NoAccounts", t(core.no_accounts().await?));
     set("CustomBrandText", String::new());
     set("CustomDescriptionText", String::new());
     set("EnableCustomBrand", t(false));

@@ -144,10 +144,20 @@ pub struct CreateUser {
     locale: Option<String>,
 }
 
-/// `POST /api/v4/users`: sign-up (201). The first user becomes a system admin.
+/// The invitation a sign-up may carry: a mailed invitation's token `t`, or a
+/// team's invite id `iid`.
+#[derive(Deserialize, Default)]
+pub struct SignUpQuery {
+    t: Option<String>,
+    iid: Option<String>,
+}
+
+/// `POST /api/v4/users`: sign-up (201). The first user becomes a system
+/// admin; while open sign-up is off, strangers need an invitation.
 pub async fn create(
     State(core): State<Core>,
     auth: Result<MmAuth, MmError>,
+    MmQuery(query): MmQuery<SignUpQuery>,
     MmJson(body): MmJson<CreateUser>,
 ) -> MmResult<(StatusCode, Json<MmUser>)> {
     let actor = auth.ok().map(|a| a.0);
@@ -159,10 +169,10 @@ pub async fn create(
         last_name: body.last_name,
         nickname: body.nickname,
         locale: body.locale.filter(|l| !l.is_empty()),
+        invite_id: query.iid,
+        invite_token: query.t,
     };
-    let user = core
-        .create_user(actor.as_ref(), input, false, false)
-        .await?;
+    let user = core.sign_up(actor.as_ref(), input).await?;
     let user = match &actor {
         Some(a) => core.user_for(a, user),
         None => user,

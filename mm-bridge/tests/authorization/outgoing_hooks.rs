@@ -91,7 +91,7 @@ fn loopback_allowed() -> Config {
     Config {
         allowed_untrusted_internal_connections: "127.0.0.1".into(),
         integration_request_timeout_seconds: 5,
-        ..Config::default()
+        ..crate::support::open_config()
     }
 }
 
@@ -195,7 +195,7 @@ async fn posts_never_wait_for_the_integration_and_nothing_fires_when_turned_off_
     assert_eq!(status, StatusCode::CREATED);
 
     // A server that does not allow loopback never calls it; the post is fine.
-    let guarded = same_data(&app, Config::default());
+    let guarded = same_data(&app, crate::support::open_config());
     let (status, _) = post(&guarded, &admin, &town, "go while guarded").await;
     assert_eq!(status, StatusCode::CREATED);
 

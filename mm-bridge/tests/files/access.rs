@@ -2,7 +2,6 @@
 //! and how files follow their post into deletion or are cleaned up as orphans.
 
 use axum::http::{Method, StatusCode};
-use core_server::config::Config;
 use serde_json::json;
 
 use crate::stores::Store;
@@ -10,7 +9,7 @@ use crate::support;
 use crate::world::world;
 
 pub async fn files_are_readable_by_the_uploader_and_the_channel_only(store: Store) {
-    let Some(w) = world(store, Config::default()).await else {
+    let Some(w) = world(store, crate::support::open_config()).await else {
         return;
     };
     let up = w
@@ -89,7 +88,7 @@ pub async fn files_are_readable_by_the_uploader_and_the_channel_only(store: Stor
 }
 
 pub async fn files_follow_their_post_and_orphans_are_cleaned_up(store: Store) {
-    let Some(w) = world(store, Config::default()).await else {
+    let Some(w) = world(store, crate::support::open_config()).await else {
         return;
     };
     let up = w

@@ -12,7 +12,7 @@ pub async fn limits_refuse_oversize_files_and_decompression_bombs(store: Store) 
         store,
         Config {
             max_file_size: 10 * 1024,
-            ..Config::default()
+            ..crate::support::open_config()
         },
     )
     .await
@@ -80,7 +80,7 @@ fn crc32(bytes: &[u8]) -> u32 {
 }
 
 pub async fn risky_types_are_always_downloads(store: Store) {
-    let Some(w) = world(store, Config::default()).await else {
+    let Some(w) = world(store, crate::support::open_config()).await else {
         return;
     };
     let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";

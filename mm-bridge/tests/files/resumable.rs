@@ -3,7 +3,6 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use core_server::config::Config;
 use futures::StreamExt;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
@@ -61,7 +60,7 @@ async fn stored_parts(app: &App, upload_id: &str) -> Vec<String> {
 }
 
 pub async fn a_resumable_upload_arrives_in_parts_and_becomes_a_file(store: Store) {
-    let Some(w) = world(store, Config::default()).await else {
+    let Some(w) = world(store, crate::support::open_config()).await else {
         return;
     };
     let data = pattern(6 * MIB + 1000);
@@ -170,7 +169,7 @@ pub async fn a_resumable_upload_arrives_in_parts_and_becomes_a_file(store: Store
 }
 
 pub async fn resumable_uploads_refuse_bad_parts_and_other_users(store: Store) {
-    let Some(w) = world(store, Config::default()).await else {
+    let Some(w) = world(store, crate::support::open_config()).await else {
         return;
     };
     let too_big = w
@@ -321,7 +320,7 @@ pub async fn resumable_uploads_refuse_bad_parts_and_other_users(store: Store) {
 }
 
 pub async fn a_second_part_while_one_is_arriving_is_refused(store: Store) {
-    let Some(w) = world(store, Config::default()).await else {
+    let Some(w) = world(store, crate::support::open_config()).await else {
         return;
     };
     let id = support::id(
@@ -373,7 +372,7 @@ pub async fn a_second_part_while_one_is_arriving_is_refused(store: Store) {
 }
 
 pub async fn abandoned_uploads_are_cleaned_up(store: Store) {
-    let Some(w) = world(store, Config::default()).await else {
+    let Some(w) = world(store, crate::support::open_config()).await else {
         return;
     };
     let created = w
@@ -435,7 +434,7 @@ pub async fn abandoned_uploads_are_cleaned_up(store: Store) {
 /// upload claimed. The client's retry is told to wait while the claim is
 /// fresh, and finishes the upload once the claim is older than its lease.
 pub async fn an_upload_left_finishing_by_a_stopped_server_is_finished_by_a_retry(store: Store) {
-    let Some(w) = world(store, Config::default()).await else {
+    let Some(w) = world(store, crate::support::open_config()).await else {
         return;
     };
     let data = pattern(5 * MIB + 1000);

@@ -91,7 +91,7 @@ async fn an_unreachable_s3_store_is_a_503_and_posts_still_work() {
         path_style: true,
     })
     .await;
-    let (core, dir) = sqlite_core(Config::default()).await;
+    let (core, dir) = sqlite_core(crate::support::open_config()).await;
     let app = App::over(core.with_blobs(Arc::new(blobs)), Some(dir));
     let (_, owner) = app.user("owner").await;
     let team = support::id(

@@ -2,7 +2,6 @@
 //! with its renditions (thumbnail, preview) after it is posted.
 
 use axum::http::{Method, StatusCode};
-use core_server::config::Config;
 use serde_json::json;
 
 use crate::stores::Store;
@@ -10,7 +9,7 @@ use crate::support;
 use crate::world::{png, team_of, world};
 
 pub async fn a_file_of_several_parts_streams_through_unchanged(store: Store) {
-    let Some(w) = world(store, Config::default()).await else {
+    let Some(w) = world(store, crate::support::open_config()).await else {
         return;
     };
     // 17 MiB: three multipart parts on S3; a pattern so misplaced bytes show.
@@ -36,7 +35,7 @@ pub async fn a_file_of_several_parts_streams_through_unchanged(store: Store) {
 }
 
 pub async fn an_image_goes_through_upload_post_download_thumbnail_and_preview(store: Store) {
-    let Some(w) = world(store, Config::default()).await else {
+    let Some(w) = world(store, crate::support::open_config()).await else {
         return;
     };
     let image = png(600, 300);

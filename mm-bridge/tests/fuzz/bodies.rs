@@ -22,7 +22,7 @@ struct Things {
 }
 
 async fn set_up(backend: Backend) -> Option<Things> {
-    let app = backend.app(Default::default()).await?;
+    let app = backend.app(crate::support::open_config()).await?;
     let (user, token, team, channel) = super::admin_with_team(&app).await;
     let (other, _) = app.user("other").await;
     let (_, post, _) = app

@@ -98,7 +98,7 @@ fn both_sockets_survive_arbitrary_frames() {
     let rt = super::runtime();
     let (app, addr, token, known) = rt.block_on(async {
         let app = Backend::Sqlite
-            .app(Default::default())
+            .app(crate::support::open_config())
             .await
             .expect("sqlite");
         let (user, token, team, channel) = super::admin_with_team(&app).await;
@@ -142,7 +142,7 @@ fn both_sockets_survive_arbitrary_frames() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_frame_ends_only_its_own_socket() {
     let app = Backend::Sqlite
-        .app(Default::default())
+        .app(crate::support::open_config())
         .await
         .expect("sqlite");
     let (_, token) = app.user("root").await;

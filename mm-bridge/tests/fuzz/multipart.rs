@@ -125,7 +125,7 @@ fn multipart_routes_answer_arbitrary_forms_without_a_5xx() {
     let rt = super::runtime();
     let (app, token, user, channel) = rt.block_on(async {
         let app = Backend::Sqlite
-            .app(Default::default())
+            .app(crate::support::open_config())
             .await
             .expect("sqlite");
         let (user, token, _team, channel) = super::admin_with_team(&app).await;

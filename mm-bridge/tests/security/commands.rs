@@ -45,7 +45,7 @@ fn config(allowed: &str) -> Config {
         site_url: Some("https://chat.example.com".into()),
         allowed_untrusted_internal_connections: allowed.into(),
         integration_request_timeout_seconds: 5,
-        ..Config::default()
+        ..crate::support::open_config()
     }
 }
 

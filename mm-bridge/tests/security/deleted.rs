@@ -77,7 +77,7 @@ async fn deleted_post(app: &App) -> (String, String, String) {
 }
 
 async fn deleted_posts_are_listed_without_their_content(backend: Backend) {
-    let Some(app) = backend.app(Default::default()).await else {
+    let Some(app) = backend.app(crate::support::open_config()).await else {
         return;
     };
     let (channel, post_id, late) = deleted_post(&app).await;
@@ -113,7 +113,7 @@ async fn deleted_posts_are_listed_without_their_content(backend: Backend) {
 
 /// The deletion event on both sockets carries no content either.
 async fn deletion_events_carry_no_content(backend: Backend) {
-    let Some(app) = backend.app(Default::default()).await else {
+    let Some(app) = backend.app(crate::support::open_config()).await else {
         return;
     };
     let addr = serve(&app.core).await;

@@ -37,7 +37,7 @@ async fn failed_logins_lock_the_account_until_a_password_reset(backend: Backend)
     let config = Config {
         maximum_login_attempts: 3,
         login_failures_per_minute: 0,
-        ..Config::default()
+        ..crate::support::open_config()
     };
     let Some(app) = backend.app(config).await else {
         return;
@@ -115,7 +115,7 @@ async fn unknown_accounts_take_as_long_to_refuse(backend: Backend) {
     let config = Config {
         login_failures_per_minute: 0,
         maximum_login_attempts: 0,
-        ..Config::default()
+        ..crate::support::open_config()
     };
     let Some(app) = backend.app(config).await else {
         return;
@@ -134,7 +134,7 @@ async fn unknown_accounts_take_as_long_to_refuse(backend: Backend) {
 async fn failed_logins_are_limited_per_client(backend: Backend) {
     let config = Config {
         login_failures_per_minute: 3,
-        ..Config::default()
+        ..crate::support::open_config()
     };
     let Some(app) = backend.app(config).await else {
         return;
@@ -149,7 +149,7 @@ async fn failed_logins_are_limited_per_client(backend: Backend) {
 }
 
 async fn lookups_by_address_tell_nothing(backend: Backend) {
-    let Some(app) = backend.app(Config::default()).await else {
+    let Some(app) = backend.app(crate::support::open_config()).await else {
         return;
     };
     let (_, root) = app.user("root").await;
@@ -198,7 +198,7 @@ async fn login_cookies(app: &App, path: &str, headers: &[(&str, &str)]) -> Vec<S
 async fn session_cookies_are_secure_on_https_sites(backend: Backend) {
     let https = Config {
         site_url: Some("https://chat.example.com".into()),
-        ..Config::default()
+        ..crate::support::open_config()
     };
     let Some(app) = backend.app(https).await else {
         return;
@@ -212,7 +212,7 @@ async fn session_cookies_are_secure_on_https_sites(backend: Backend) {
             "{path}: {cookies:?}"
         );
     }
-    let Some(plain) = backend.app(Config::default()).await else {
+    let Some(plain) = backend.app(crate::support::open_config()).await else {
         return;
     };
     plain.user("cookie").await;

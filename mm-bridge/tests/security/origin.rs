@@ -20,7 +20,7 @@ async fn sockets_from_foreign_pages_are_refused(backend: Backend) {
     let config = Config {
         site_url: Some("https://chat.example.com".into()),
         allow_cors_from: "https://partner.example".into(),
-        ..Config::default()
+        ..crate::support::open_config()
     };
     let Some(app) = backend.app(config).await else {
         return;

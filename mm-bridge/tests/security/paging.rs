@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::support::{id, Backend};
 
 async fn huge_pages_are_empty_and_never_overflow(backend: Backend) {
-    let Some(app) = backend.app(Default::default()).await else {
+    let Some(app) = backend.app(crate::support::open_config()).await else {
         return;
     };
     let (_, token) = app.user("pager").await;

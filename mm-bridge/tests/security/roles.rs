@@ -32,7 +32,7 @@ fn expect(person: &Person, permission: Permission) -> StatusCode {
 
 /// Edits of someone else's post, through v4 (patch and update) and v1.
 async fn editing_others_posts_takes_edit_others_posts(backend: Backend) {
-    let Some(app) = backend.app(Default::default()).await else {
+    let Some(app) = backend.app(crate::support::open_config()).await else {
         return;
     };
     let world = World::new(&app).await;
@@ -89,7 +89,7 @@ async fn editing_others_posts_takes_edit_others_posts(backend: Backend) {
 
 /// Deletion of someone else's post, through v4 and v1.
 async fn deleting_others_posts_takes_delete_others_posts(backend: Backend) {
-    let Some(app) = backend.app(Default::default()).await else {
+    let Some(app) = backend.app(crate::support::open_config()).await else {
         return;
     };
     let world = World::new(&app).await;
@@ -128,7 +128,7 @@ async fn deleting_others_posts_takes_delete_others_posts(backend: Backend) {
 /// each: renaming the room, converting it to private, changing a member's
 /// channel roles, and changing the team.
 async fn channel_and_team_actions_follow_the_table(backend: Backend) {
-    let Some(app) = backend.app(Default::default()).await else {
+    let Some(app) = backend.app(crate::support::open_config()).await else {
         return;
     };
     let world = World::new(&app).await;

@@ -58,7 +58,7 @@ async fn access_token(app: &App, admin: &str, user_id: &str) -> (String, String)
 }
 
 async fn token_revocation_closes_its_sockets(backend: Backend) {
-    let Some(app) = backend.app(Default::default()).await else {
+    let Some(app) = backend.app(crate::support::open_config()).await else {
         return;
     };
     let addr = serve(&app.core).await;
@@ -85,7 +85,7 @@ async fn token_revocation_closes_its_sockets(backend: Backend) {
 }
 
 async fn disabled_bots_and_deactivated_users_lose_their_sockets(backend: Backend) {
-    let Some(app) = backend.app(Default::default()).await else {
+    let Some(app) = backend.app(crate::support::open_config()).await else {
         return;
     };
     let addr = serve(&app.core).await;
@@ -128,7 +128,7 @@ async fn disabled_bots_and_deactivated_users_lose_their_sockets(backend: Backend
 }
 
 async fn expired_sessions_close_their_sockets(backend: Backend) {
-    let Some(app) = backend.app(Default::default()).await else {
+    let Some(app) = backend.app(crate::support::open_config()).await else {
         return;
     };
     let addr = serve(&app.core).await;
@@ -157,7 +157,7 @@ async fn expired_sessions_close_their_sockets(backend: Backend) {
 }
 
 async fn a_new_password_signs_out_the_other_sessions(backend: Backend) {
-    let Some(app) = backend.app(Default::default()).await else {
+    let Some(app) = backend.app(crate::support::open_config()).await else {
         return;
     };
     let addr = serve(&app.core).await;
@@ -199,7 +199,7 @@ fn shows_email(event: &Value) -> bool {
 }
 
 async fn a_demoted_admin_stops_seeing_addresses(backend: Backend) {
-    let Some(app) = backend.app(Default::default()).await else {
+    let Some(app) = backend.app(crate::support::open_config()).await else {
         return;
     };
     let addr = serve(&app.core).await;
@@ -280,7 +280,7 @@ async fn login(app: &App, name: &str) -> String {
 /// and signing everyone out close the sockets of every session they end;
 /// an access token signs in again afterwards (with a new session).
 async fn signing_out_everywhere_closes_every_socket(backend: Backend) {
-    let Some(app) = backend.app(Default::default()).await else {
+    let Some(app) = backend.app(crate::support::open_config()).await else {
         return;
     };
     let addr = serve(&app.core).await;

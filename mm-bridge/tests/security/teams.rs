@@ -45,7 +45,7 @@ async fn views(app: &App, token: &str, team: &str) -> Vec<(String, Value)> {
 }
 
 async fn teams_show_email_and_invite_id_only_to_whom_mattermost_does(backend: Backend) {
-    let Some(app) = backend.app(Default::default()).await else {
+    let Some(app) = backend.app(crate::support::open_config()).await else {
         return;
     };
     let (_, _root) = app.user("root").await;
@@ -75,7 +75,7 @@ async fn teams_show_email_and_invite_id_only_to_whom_mattermost_does(backend: Ba
 
 /// A team change reaches members' sockets without the e-mail or invite id.
 async fn team_events_carry_no_email_or_invite_id(backend: Backend) {
-    let Some(app) = backend.app(Default::default()).await else {
+    let Some(app) = backend.app(crate::support::open_config()).await else {
         return;
     };
     let addr = serve(&app.core).await;

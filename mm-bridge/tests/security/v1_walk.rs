@@ -21,6 +21,14 @@ const OPEN_TO_ALL_USERS: &[(&str, &str)] = &[
     ("GET", "/api/v1/users/{user_id}/status"),
 ];
 
+/// Operations whose path parameter is itself the permission: a team's
+/// invite id is the invitation, so whoever holds it may see the team's name
+/// and join. The walk proves only that a wrong one opens nothing.
+const THE_ID_IS_THE_INVITATION: &[(&str, &str)] = &[
+    ("GET", "/api/v1/invites/{invite_id}"),
+    ("POST", "/api/v1/invites/{invite_id}/join"),
+];
+
 /// The owner's things, by the path parameter that names them.
 struct Owned {
     owner_token: String,
@@ -92,6 +100,13 @@ async fn set_up(app: &App) -> (Owned, String) {
         )
         .await;
     assert!(status.is_success(), "reaction: {status}");
+    let invite = app
+        .get(&format!("/api/v1/teams/{team}"), &owner)
+        .await
+        .json()["invite_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the owner sees the team's invite id"))
+        .to_string();
     let sessions = app.get("/api/v1/auth/sessions", &owner).await.json();
     let session = sessions
         .as_array()
@@ -108,6 +123,7 @@ async fn set_up(app: &App) -> (Owned, String) {
         ("session_id", session),
         ("emoji_name", "smile".to_string()),
         ("action_id", "approve".to_string()),
+        ("invite_id", invite),
     ]);
     let owned = Owned {
         owner_token: owner,
@@ -194,7 +210,7 @@ fn body_for(method: &Method, path: &str, owned: &Owned) -> (Option<&'static str>
 }
 
 async fn every_v1_operation_refuses_strangers_and_outsiders(backend: Backend) {
-    let Some(app) = backend.app(Default::default()).await else {
+    let Some(app) = backend.app(crate::support::open_config()).await else {
         return;
     };
     let (owned, outsider) = set_up(&app).await;
@@ -229,8 +245,21 @@ async fn every_v1_operation_refuses_strangers_and_outsiders(backend: Backend) {
     // A signed-in outsider, on everything that names the owner's things.
     let mut walked = 0;
     for (method, path, _) in &operations {
-        let names_owned =
-            path.contains('{') && !OPEN_TO_ALL_USERS.contains(&(method.as_str(), path.as_str()));
+        let operation = (method.as_str(), path.as_str());
+        if THE_ID_IS_THE_INVITATION.contains(&operation) {
+            let wrong = path.replace("{invite_id}", "abcdefghijklmnopqrstuvwxyz");
+            let reply = app
+                .send(method.clone(), &wrong, Some(&outsider), None, Vec::new())
+                .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::NOT_FOUND,
+                "outsider {method} {wrong}: {}",
+                reply.json()
+            );
+            continue;
+        }
+        let names_owned = path.contains('{') && !OPEN_TO_ALL_USERS.contains(&operation);
         if !names_owned {
             continue;
         }

@@ -19,6 +19,16 @@ use serde_json::{json, Value};
 use tempfile::TempDir;
 use tower::ServiceExt;
 
+/// The default configuration with open sign-up: the suites sign their
+/// people up freely (the sign-up rules themselves are tested with the
+/// default, invitation-only, configuration).
+pub fn open_config() -> Config {
+    Config {
+        enable_open_signup: true,
+        ..Config::default()
+    }
+}
+
 /// A core over a new SQLite database in its own temporary directory, which
 /// also holds the core's data dir, so uploads never land in the working tree.
 pub async fn sqlite_core(config: Config) -> (Core, TempDir) {
@@ -138,7 +148,7 @@ impl Reply {
 impl App {
     /// The application on a default configuration.
     pub async fn new() -> App {
-        App::with_config(Config::default()).await
+        App::with_config(open_config()).await
     }
 
     /// The application on `config`, over a new database.

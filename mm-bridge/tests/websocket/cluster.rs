@@ -19,7 +19,7 @@ async fn cluster(redis: &str) -> Option<(Node, Node)> {
     let config = Config {
         redis_url: Some(redis.to_string()),
         redis_channel: channel,
-        ..Config::default()
+        ..crate::support::open_config()
     };
     let a = match core_server::store::open(&db, 4).await {
         Ok(store) => Core::new(store, config.clone()),

@@ -6,7 +6,7 @@ use super::*;
 
 #[tokio::test]
 async fn hello_comes_first_and_seq_is_contiguous_after_the_permission_filter() {
-    let w = world(Config::default()).await;
+    let w = world(crate::support::open_config()).await;
     let mut bob = w.node.socket(&w.bob_token, "").await;
     let mut carol = w.node.socket(&w.carol_token, "").await;
     let hello = next_frame(&mut bob, Duration::from_secs(5))
@@ -76,7 +76,7 @@ async fn hello_comes_first_and_seq_is_contiguous_after_the_permission_filter() {
 
 #[tokio::test]
 async fn a_resumed_connection_gets_exactly_the_missed_events_and_no_hello() {
-    let w = world(Config::default()).await;
+    let w = world(crate::support::open_config()).await;
     let mut bob = w.node.socket(&w.bob_token, "").await;
     let connection_id = hello_connection_id(&mut bob).await;
     post(&w.node.core, &w.alice, &w.town_square, "before").await;
@@ -110,7 +110,7 @@ async fn a_resumed_connection_gets_exactly_the_missed_events_and_no_hello() {
 
 #[tokio::test]
 async fn missing_more_than_the_replay_buffer_gives_a_fresh_hello() {
-    let w = world(Config::default()).await;
+    let w = world(crate::support::open_config()).await;
     let mut bob = w.node.socket(&w.bob_token, "").await;
     let hello = next_frame(&mut bob, Duration::from_secs(5))
         .await
@@ -141,7 +141,7 @@ async fn missing_more_than_the_replay_buffer_gives_a_fresh_hello() {
 
 #[tokio::test]
 async fn an_unknown_connection_id_gets_a_fresh_hello_and_a_bad_one_is_refused() {
-    let w = world(Config::default()).await;
+    let w = world(crate::support::open_config()).await;
     let unknown = core_server::id::new_id();
     let mut bob = w
         .node
@@ -176,7 +176,7 @@ async fn an_unknown_connection_id_gets_a_fresh_hello_and_a_bad_one_is_refused() 
 async fn sockets_beyond_the_per_user_limit_are_closed_with_a_policy_code() {
     let w = world(Config {
         ws_max_connections_per_user: 2,
-        ..Config::default()
+        ..crate::support::open_config()
     })
     .await;
     let mut first = w.node.socket(&w.bob_token, "").await;
@@ -201,7 +201,7 @@ async fn sockets_beyond_the_per_user_limit_are_closed_with_a_policy_code() {
 
 #[tokio::test]
 async fn logging_out_closes_that_sessions_sockets() {
-    let w = world(Config::default()).await;
+    let w = world(crate::support::open_config()).await;
     let mut bob = w.node.socket(&w.bob_token, "").await;
     assert!(next_frame(&mut bob, Duration::from_secs(5)).await.is_some());
     let actor = w.node.core.authenticate(&w.bob_token).await.expect("actor");
@@ -218,7 +218,7 @@ async fn logging_out_closes_that_sessions_sockets() {
 
 #[tokio::test]
 async fn typing_reaches_other_members_only_and_needs_membership() {
-    let w = world(Config::default()).await;
+    let w = world(crate::support::open_config()).await;
     let mut bob = w.node.socket(&w.bob_token, "").await;
     let mut carol = w.node.socket(&w.carol_token, "").await;
     next_frame(&mut bob, Duration::from_secs(5)).await;
@@ -275,7 +275,7 @@ async fn typing_reaches_other_members_only_and_needs_membership() {
 
 #[tokio::test]
 async fn the_native_socket_streams_core_events_and_resumes() {
-    let w = world(Config::default()).await;
+    let w = world(crate::support::open_config()).await;
     let url = format!("ws://{}/api/v1/ws", w.node.addr);
     let (mut socket, _) = tokio_tungstenite::connect_async(url.as_str())
         .await
@@ -340,7 +340,7 @@ async fn the_native_socket_streams_core_events_and_resumes() {
 
 #[tokio::test]
 async fn role_privacy_thread_and_sidebar_changes_reach_the_users_they_concern() {
-    let w = world(Config::default()).await;
+    let w = world(crate::support::open_config()).await;
     let mut bob = w.node.socket(&w.bob_token, "").await;
     let mut carol = w.node.socket(&w.carol_token, "").await;
     next_frame(&mut bob, Duration::from_secs(5)).await;
@@ -451,7 +451,7 @@ async fn role_privacy_thread_and_sidebar_changes_reach_the_users_they_concern() 
 async fn presence_goes_away_when_idle_and_do_not_disturb_ends_on_time() {
     let w = world(Config {
         away_after_seconds: 1,
-        ..Config::default()
+        ..crate::support::open_config()
     })
     .await;
     let bob_actor = w.node.core.authenticate(&w.bob_token).await.expect("bob");

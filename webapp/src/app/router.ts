@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
 import { currentToken } from '@/api/client'
-import { LoginView, ResetPasswordView, SignupView, useAuthStore } from '@/features/auth'
+import { authRepository, LoginView, ResetPasswordView, SignupView, useAuthStore } from '@/features/auth'
 import ChannelView from '@/features/messages/components/ChannelView.vue'
 import { CreateTeamView, useTeamsStore } from '@/features/teams'
 import AppShell from './AppShell.vue'
@@ -11,7 +11,9 @@ export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', name: 'login', component: LoginView },
-    { path: '/signup', name: 'signup', component: SignupView },
+    // Mattermost's invitation links open /signup_user_complete/?id=… (a
+    // team's link) or ?d=…&t=… (a mailed invitation).
+    { path: '/signup', alias: '/signup_user_complete', name: 'signup', component: SignupView },
     // The e-mailed reset link points at /reset_password_complete?token=…
     { path: '/reset', alias: '/reset_password_complete', name: 'reset', component: ResetPasswordView },
     { path: '/teams/new', name: 'new-team', component: CreateTeamView },
@@ -38,6 +40,18 @@ async function landing(to: RouteLocationNormalized): Promise<string> {
   return team ? `/${team.name}/channels/town-square` : '/teams/new'
 }
 
+/** Someone signed in who opens a team's invitation link joins that team. */
+async function joinByInvite(inviteId: string): Promise<string> {
+  try {
+    const team = await authRepository.invite(inviteId)
+    await authRepository.joinByInvite(inviteId)
+    await useTeamsStore().load()
+    return `/${team.name}/channels/town-square`
+  } catch {
+    return '/'
+  }
+}
+
 router.beforeEach(async (to) => {
   const auth = useAuthStore()
   const teams = useTeamsStore()
@@ -50,6 +64,7 @@ router.beforeEach(async (to) => {
   if (auth.state !== 'signed-in') {
     return isPublic ? true : { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   }
+  if (to.name === 'signup' && typeof to.query.id === 'string' && to.query.id) return joinByInvite(to.query.id)
   if (to.name === 'login' || to.name === 'signup') return '/'
   if (to.name === 'home' || to.name === 'team') return landing(to)
   return true

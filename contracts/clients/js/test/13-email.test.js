@@ -6,45 +6,10 @@
 
 const {test} = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
 const h = require('../lib/helpers');
 
-const MAILDIR = process.env.RUSTCHAT_TEST_MAILDIR || '';
-if (!MAILDIR && process.env.CI === 'true') {
-    throw new Error('RUSTCHAT_TEST_MAILDIR is required under CI=true (the test script starts an SMTP server)');
-}
-const skip = MAILDIR ? false : 'no SMTP test server (RUSTCHAT_TEST_MAILDIR is not set)';
+const {needsMail: skip, mailTo} = require('../lib/maildir');
 const NEW_PASSWORD = 'Another-passw0rd!';
-
-function decodeQuotedPrintable(raw) {
-    return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
-}
-
-// The messages delivered to an address, waiting up to 5 s for `count`.
-async function mailTo(address, count = 1) {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-        const found = [];
-        for (const sub of ['new', 'cur']) {
-            const dir = path.join(MAILDIR, sub);
-            if (!fs.existsSync(dir)) {
-                continue;
-            }
-            for (const name of fs.readdirSync(dir)) {
-                const raw = fs.readFileSync(path.join(dir, name), 'utf8');
-                const to = raw.split(/\r?\n/).find((line) => /^to:/i.test(line)) || '';
-                if (to.includes(address)) {
-                    found.push(decodeQuotedPrintable(raw));
-                }
-            }
-        }
-        if (found.length >= count || Date.now() > deadline) {
-            return found;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-}
 
 function tokenIn(mail) {
     const match = mail.match(/token=([A-Za-z0-9]{64})/);

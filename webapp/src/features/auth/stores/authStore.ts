@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { currentToken, setToken } from '@/api/client'
 import type { PublicConfig, User } from '@/api/types'
-import { authRepository } from '../repositories/authRepository'
+import { authRepository, type SignupInvitation } from '../repositories/authRepository'
 
 export type SessionState = 'unknown' | 'signed-in' | 'signed-out'
 
@@ -45,8 +45,8 @@ export const useAuthStore = defineStore('auth', () => {
     state.value = 'signed-in'
   }
 
-  async function signup(email: string, username: string, password: string): Promise<void> {
-    await authRepository.signup(email.trim(), username.trim(), password)
+  async function signup(email: string, username: string, password: string, invitation: SignupInvitation = {}): Promise<void> {
+    await authRepository.signup(email.trim(), username.trim(), password, invitation)
     await login(username, password)
   }
 
