@@ -36,6 +36,28 @@ describe('web app in a browser: sign-up by invitation', () => {
     await server?.stop()
   })
 
+  it('on an empty server the sign-up page makes the first account, an admin', MINUTE, async () => {
+    const empty = await h.startServer({ env: { RUSTCHAT_ENABLE_OPEN_SIGNUP: 'false' } })
+    try {
+      const context = await h.newContext(browser, empty.url)
+      const page = await context.newPage()
+      h.trackErrors(page, 'first account')
+      await page.goto('/signup')
+      await page.locator('input[name=email]').fill('root@example.com')
+      await page.locator('input[name=username]').fill('root')
+      await page.locator('input[name=password]').fill(PASSWORD)
+      assert.equal(await page.locator(h.tid('signup-closed')).count(), 0, 'no invitation needed for the first account')
+      await page.locator('button[type=submit]').click()
+      await page.waitForURL((u) => u.pathname === '/teams/new', { timeout: h.TIMEOUT })
+      const token = await page.evaluate(() => localStorage.getItem('rustchat.token'))
+      const me = await new h.Api(empty.url, token).get('/api/v1/users/me')
+      assert.match(me.roles, /system_admin/)
+      await context.close()
+    } finally {
+      await empty.stop()
+    }
+  })
+
   it('the plain sign-up page says the server is invitation-only', MINUTE, async () => {
     const context = await h.newContext(browser, server.url)
     const page = await context.newPage()
