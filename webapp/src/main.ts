@@ -1,6 +1,7 @@
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
+import { startDesktopIntegration } from './app/desktop/desktopIntegration'
 import { router } from './app/router'
 import { applyTheme, storedTheme } from './features/settings/services/theme'
 import './styles.css'
@@ -9,3 +10,4 @@ import './styles.css'
 applyTheme(storedTheme())
 
 createApp(App).use(createPinia()).use(router).mount('#app')
+startDesktopIntegration(router)

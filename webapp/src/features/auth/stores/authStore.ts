@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { currentToken, setToken } from '@/api/client'
 import type { PublicConfig, User } from '@/api/types'
+import { loggedIn, loggedOut } from '@/app/desktop/desktopApi'
 import { authRepository, type SignupInvitation } from '../repositories/authRepository'
 
 export type SessionState = 'unknown' | 'signed-in' | 'signed-out'
@@ -35,6 +36,7 @@ export const useAuthStore = defineStore('auth', () => {
     setToken(answer.token)
     me.value = answer.user
     state.value = 'signed-in'
+    loggedIn()
   }
 
   /** Finishes a sign-in at an identity provider: redeems its one-time code. */
@@ -43,6 +45,7 @@ export const useAuthStore = defineStore('auth', () => {
     setToken(answer.token)
     me.value = answer.user
     state.value = 'signed-in'
+    loggedIn()
   }
 
   async function signup(email: string, username: string, password: string, invitation: SignupInvitation = {}): Promise<void> {
@@ -55,6 +58,7 @@ export const useAuthStore = defineStore('auth', () => {
       await authRepository.logout()
     } finally {
       forget()
+      loggedOut()
     }
   }
 

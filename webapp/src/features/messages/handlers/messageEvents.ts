@@ -5,6 +5,7 @@ import { useChannelsStore } from '@/features/channels'
 import { useTeamsStore } from '@/features/teams'
 import { useUsersStore } from '@/features/users'
 import { router } from '@/app/router'
+import { inDesktopApp, sendNotification } from '@/app/desktop/desktopApi'
 import { notify, shouldNotify } from '../services/desktopNotify'
 import { plainPreview } from '../services/markdown'
 import { useMessagesStore } from '../stores/messagesStore'
@@ -67,15 +68,23 @@ export function handleMessageEvent(event: ServerEvent): void {
 
 function notifyDesktop(post: Post, mine: boolean, mentioned: boolean, direct: boolean, sender: string): void {
   const me = useAuthStore().me
-  const permission = typeof Notification === 'undefined' ? 'unsupported' : Notification.permission
-  const visible = document.visibilityState === 'visible' && document.hasFocus()
+  // In the desktop app, the app asks the system for the right to notify.
+  const desktop = inDesktopApp()
+  const permission = desktop ? 'granted' : typeof Notification === 'undefined' ? 'unsupported' : Notification.permission
+  // As Mattermost: no notification for the channel the user is reading.
+  const visible = reading(post.channel_id) && document.hasFocus()
   if (!shouldNotify({ desktopSetting: me?.notify_props?.desktop, mentioned, direct, mine, visible, permission })) return
   const channels = useChannelsStore()
   const channel = channels.byId.get(post.channel_id)
   if (!channel) return
   const from = sender || useUsersStore().byId.get(post.user_id)?.username || 'Someone'
   const title = direct ? from : `${channels.label(channel)}`
-  notify(title, direct ? plainPreview(post.message, 120) : `${from}: ${plainPreview(post.message, 120)}`, () => {
-    void router.push(channels.pathOf(channel, useTeamsStore().currentName))
+  const body = direct ? plainPreview(post.message, 120) : `${from}: ${plainPreview(post.message, 120)}`
+  const teams = useTeamsStore()
+  const path = channels.pathOf(channel, teams.currentName)
+  const teamId = channel.team_id || teams.current?.id || ''
+  if (sendNotification({ title, body, channelId: channel.id, teamId, url: path, silent: false, soundName: 'Bing' })) return
+  notify(title, body, () => {
+    void router.push(path)
   })
 }

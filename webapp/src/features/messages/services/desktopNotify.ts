@@ -1,5 +1,6 @@
-// Browser notifications for new messages while the tab is in the background,
-// following the user's "desktop" notification setting (all, mention, none).
+// Notifications of new messages, except in the channel the user is reading
+// (`visible`), following the user's "desktop" notification setting (all,
+// mention, none): the browser's, or the desktop app's when it shows the page.
 
 export interface NotifyInput {
   desktopSetting: string | undefined
