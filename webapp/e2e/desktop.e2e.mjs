@@ -141,6 +141,12 @@ describe('web app in the desktop app', () => {
     await page.locator(h.tid('channel-header')).waitFor()
     assert.equal((await callsOf(page, 'sendBrowserHistoryPush')).length, pushesBefore, 'no echo of the asked move')
 
+    // A reply in a thread alice follows (she started it), in a channel she is not reading.
+    const root = await h.createPost(alice, dev.id, 'the release plan')
+    await h.createPost(bob, dev.id, 'looks good to me', { root_id: root.id })
+    const reply = await lastCall(page, 'sendNotification', (c) => c.args[1] === '@bob: looks good to me', 'a followed-thread reply')
+    assert.equal(reply.args[2], dev.id)
+
     // The system turns light.
     await page.evaluate(() => window.__desktop.listeners.darkModeChanged(false))
     await h.waitFor(async () => (await page.evaluate(() => document.documentElement.dataset.theme)) === 'light', {

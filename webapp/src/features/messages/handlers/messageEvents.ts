@@ -33,7 +33,8 @@ export function handleMessageEvent(event: ServerEvent): void {
       const mentioned = direct || ((data.mentions as string[] | undefined) ?? []).includes(me)
       const looking = reading(post.channel_id)
       channels.notePost(post.channel_id, post.create_at, mine, mentioned, looking)
-      notifyDesktop(post, mine, mentioned, direct, String(data.sender_name ?? ''))
+      const followedReply = !!post.root_id && ((data.followers as string[] | undefined) ?? []).includes(me)
+      notifyDesktop(post, { mine, mentioned, direct, followedReply }, String(data.sender_name ?? ''))
       if (looking && !mine) {
         // Tell the server the channel is read, at most once a second.
         clearTimeout(viewTimer)
@@ -66,14 +67,18 @@ export function handleMessageEvent(event: ServerEvent): void {
   }
 }
 
-function notifyDesktop(post: Post, mine: boolean, mentioned: boolean, direct: boolean, sender: string): void {
+function notifyDesktop(
+  post: Post,
+  { mine, mentioned, direct, followedReply }: { mine: boolean; mentioned: boolean; direct: boolean; followedReply: boolean },
+  sender: string,
+): void {
   const me = useAuthStore().me
   // In the desktop app, the app asks the system for the right to notify.
   const desktop = inDesktopApp()
   const permission = desktop ? 'granted' : typeof Notification === 'undefined' ? 'unsupported' : Notification.permission
   // As Mattermost: no notification for the channel the user is reading.
   const visible = reading(post.channel_id) && document.hasFocus()
-  if (!shouldNotify({ desktopSetting: me?.notify_props?.desktop, mentioned, direct, mine, visible, permission })) return
+  if (!shouldNotify({ desktopSetting: me?.notify_props?.desktop, mentioned, direct, followedReply, mine, visible, permission })) return
   const channels = useChannelsStore()
   const channel = channels.byId.get(post.channel_id)
   if (!channel) return

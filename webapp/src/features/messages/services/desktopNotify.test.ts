@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest'
 import { shouldNotify, type NotifyInput } from './desktopNotify'
 
-const base: NotifyInput = { desktopSetting: 'mention', mentioned: false, direct: false, mine: false, visible: false, permission: 'granted' }
+const base: NotifyInput = {
+  desktopSetting: 'mention',
+  mentioned: false,
+  direct: false,
+  followedReply: false,
+  mine: false,
+  visible: false,
+  permission: 'granted',
+}
 
 describe('shouldNotify', () => {
   it('notifies mentions and direct messages by default', () => {
     expect(shouldNotify({ ...base, desktopSetting: undefined, mentioned: true })).toBe(true)
     expect(shouldNotify({ ...base, direct: true })).toBe(true)
+    expect(shouldNotify({ ...base, followedReply: true })).toBe(true)
+    expect(shouldNotify({ ...base, followedReply: true, desktopSetting: 'none' })).toBe(false)
     expect(shouldNotify(base)).toBe(false)
   })
   it('follows all and none', () => {

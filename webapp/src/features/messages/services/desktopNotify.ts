@@ -1,4 +1,5 @@
-// Notifications of new messages, except in the channel the user is reading
+// Notifications of new messages (with the default setting: mentions, direct
+// messages and replies in followed threads), except in the channel the user is reading
 // (`visible`), following the user's "desktop" notification setting (all,
 // mention, none): the browser's, or the desktop app's when it shows the page.
 
@@ -6,6 +7,8 @@ export interface NotifyInput {
   desktopSetting: string | undefined
   mentioned: boolean
   direct: boolean
+  /** A reply in a thread the user follows. */
+  followedReply: boolean
   mine: boolean
   visible: boolean
   permission: NotificationPermission | 'unsupported'
@@ -16,7 +19,7 @@ export function shouldNotify(n: NotifyInput): boolean {
   const setting = n.desktopSetting || 'mention'
   if (setting === 'none') return false
   if (setting === 'all') return true
-  return n.mentioned || n.direct
+  return n.mentioned || n.direct || n.followedReply
 }
 
 export function notify(title: string, body: string, onClick: () => void): void {
