@@ -379,6 +379,19 @@ describe('web app in a browser', () => {
     await results.filter({ hasText: word }).first().waitFor()
   })
 
+  test('g2. recent mentions list the posts that mention the user', { timeout: 60_000 }, async () => {
+    const b = await session(bob)
+    const word = uniqueWord()
+    await h.createPost(alice, townSquare.id, `@bob can you review the ${word} change?`)
+    await h.createPost(alice, townSquare.id, `no mention here, only ${word}`)
+    await b.page.locator(tid('recent-mentions')).click()
+    const panel = b.page.locator(tid('search-results'))
+    await panel.getByRole('heading', { name: 'Recent mentions' }).waitFor()
+    const results = panel.locator(tid('search-result'))
+    await results.filter({ hasText: `review the ${word}` }).first().waitFor()
+    assert.equal(await results.filter({ hasText: `only ${word}` }).count(), 0, 'only posts that mention bob')
+  })
+
   test('h. ArrowUp in the empty composer edits the last post', { timeout: 60_000 }, async () => {
     const a = await session(alice)
     const b = await session(bob)

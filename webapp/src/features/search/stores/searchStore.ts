@@ -7,12 +7,15 @@ import { useMessagesStore } from '@/features/messages/stores/messagesStore'
 
 export const useSearchStore = defineStore('search', () => {
   const terms = ref('')
+  /** What the results are called when not a typed search ("Recent mentions"). */
+  const heading = ref('')
   const results = ref<Post[]>([])
   const open = ref(false)
   const loading = ref(false)
   const error = ref('')
 
-  async function run(teamId: string, query: string): Promise<void> {
+  async function run(teamId: string, query: string, called = ''): Promise<void> {
+    heading.value = called
     terms.value = query.trim()
     if (!terms.value) return
     open.value = true
@@ -31,9 +34,14 @@ export const useSearchStore = defineStore('search', () => {
     }
   }
 
+  /** Posts that mention the user, newest first, as Mattermost's recent mentions. */
+  function mentions(teamId: string, username: string): Promise<void> {
+    return run(teamId, `@${username}`, 'Recent mentions')
+  }
+
   function close(): void {
     open.value = false
   }
 
-  return { terms, results, open, loading, error, run, close }
+  return { terms, heading, results, open, loading, error, run, mentions, close }
 })
