@@ -392,6 +392,43 @@ describe('web app in a browser', () => {
     assert.equal(await results.filter({ hasText: `only ${word}` }).count(), 0, 'only posts that mention bob')
   })
 
+  test('g3. a pinned and a saved post are listed as pinned in the channel and as saved', { timeout: 60_000 }, async () => {
+    const a = await session(alice)
+    await openChannel(a.page, 'town-square', 'Town Square')
+    const word = uniqueWord()
+    await h.createPost(bob, townSquare.id, `The ${word} runbook lives in the wiki.`)
+    const post = await waitForPost(a.page, `The ${word} runbook`)
+
+    await postAction(post, 'post-pin')
+    await post.locator(tid('post-pinned')).waitFor()
+    await postAction(post, 'post-save')
+    await h.waitFor(async () => (await post.locator(tid('post-save')).getAttribute('aria-pressed')) === 'true', {
+      message: 'the post shows as saved',
+    })
+
+    const panel = a.page.locator(tid('search-results'))
+    await a.page.locator(tid('pinned-posts')).click()
+    await panel.getByRole('heading', { name: 'Pinned in Town Square' }).waitFor()
+    await panel.locator(tid('search-result')).filter({ hasText: `${word} runbook` }).first().waitFor()
+
+    await a.page.locator(tid('saved-posts')).click()
+    await panel.getByRole('heading', { name: 'Saved messages' }).waitFor()
+    await panel.locator(tid('search-result')).filter({ hasText: `${word} runbook` }).first().waitFor()
+
+    // Unsaved and unpinned, it leaves both lists.
+    await postAction(post, 'post-save')
+    await postAction(post, 'post-pin')
+    await h.waitFor(async () => (await post.locator(tid('post-pinned')).count()) === 0, { message: 'no longer pinned' })
+    await a.page.locator(tid('saved-posts')).click()
+    await panel.getByRole('heading', { name: 'Saved messages' }).waitFor()
+    await h.waitFor(
+      async () =>
+        (await panel.getAttribute('aria-busy')) !== 'true' &&
+        (await panel.locator(tid('search-result')).filter({ hasText: `${word} runbook` }).count()) === 0,
+      { message: 'gone from the saved list' },
+    )
+  })
+
   test('h. ArrowUp in the empty composer edits the last post', { timeout: 60_000 }, async () => {
     const a = await session(alice)
     const b = await session(bob)

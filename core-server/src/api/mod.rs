@@ -159,6 +159,8 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
         .routes(routes!(system::public_config))
         .routes(routes!(posts::search_posts))
         .routes(routes!(posts::posts_since))
+        .routes(routes!(posts::list_pinned_posts))
+        .routes(routes!(posts::list_saved_posts))
         .routes(routes!(users::search_users))
         .routes(routes!(users::get_statuses))
         .routes(routes!(users::my_channel_members))

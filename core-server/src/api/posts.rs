@@ -212,3 +212,30 @@ pub async fn post_metadata(
         files: core.files_of_posts(&ids).await?,
     }))
 }
+
+/// `GET /api/v1/channels/{channel_id}/pinned`: the channel's pinned posts, newest first.
+#[utoipa::path(get, path = "/api/v1/channels/{channel_id}/pinned", tag = "posts", security(("bearer" = [])),
+    params(("channel_id" = String, Path)), responses((status = 200, body = Vec<Post>), (status = 403, body = super::error::ErrorBody)))]
+pub async fn list_pinned_posts(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Vec<Post>>> {
+    Ok(Json(core.pinned_posts(&actor, &id).await?))
+}
+
+/// `GET /api/v1/users/{user_id}/saved_posts`: the posts the user saved (a
+/// `flagged_post` preference per post, as Mattermost keeps them) that they
+/// can still read; one's own only.
+#[utoipa::path(get, path = "/api/v1/users/{user_id}/saved_posts", tag = "posts", security(("bearer" = [])),
+    params(("user_id" = String, Path)), responses((status = 200, body = Vec<Post>), (status = 403, body = super::error::ErrorBody)))]
+pub async fn list_saved_posts(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Vec<Post>>> {
+    if super::extract::user_param(&actor, &id) != actor.id() {
+        return Err(crate::Error::forbidden("only your own saved posts can be listed").into());
+    }
+    Ok(Json(core.flagged_posts(&actor, None).await?))
+}

@@ -11,6 +11,7 @@ mod files;
 mod fixtures;
 mod flows;
 mod permissions;
+mod pinned_saved;
 mod signup;
 mod web_client;
 
@@ -26,6 +27,7 @@ use files::files_upload_read_attach_and_refuse_outsiders;
 use fixtures::POST;
 use flows::teams_channels_posts_flow;
 use permissions::permissions_are_enforced;
+use pinned_saved::pinned_and_saved_posts_are_listed_for_their_readers;
 use signup::{
     a_mailed_invitation_signs_up_its_address_once, a_team_link_signs_up_into_its_team,
     sign_up_is_by_invitation, user_creation_off_refuses_invitations,
@@ -50,6 +52,7 @@ on_both_backends!(
     a_team_link_signs_up_into_its_team,
     a_mailed_invitation_signs_up_its_address_once,
     user_creation_off_refuses_invitations,
+    pinned_and_saved_posts_are_listed_for_their_readers,
 );
 
 /// Data survives a restart: a new store on the same SQLite file still logs the user in.

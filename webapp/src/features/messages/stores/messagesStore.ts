@@ -38,6 +38,8 @@ export const useMessagesStore = defineStore('messages', () => {
   const reactions = reactive(new Map<string, Reaction[]>())
   const files = reactive(new Map<string, FileInfo[]>())
   const local = reactive(new Map<string, LocalState>())
+  /** Ids of the posts the user saved, once the saved list was loaded. */
+  const saved = reactive(new Set<string>())
   /** The post being edited in place, if any. */
   const editingId = ref('')
   /** Unsent text per channel and thread, kept while switching. */
@@ -219,6 +221,33 @@ export const useMessagesStore = defineStore('messages', () => {
     put([await postsRepository.remove(postId)])
   }
 
+  async function setPinned(postId: string, pinned: boolean): Promise<void> {
+    put([await postsRepository.pin(postId, pinned)])
+  }
+
+  /** A channel's pinned posts, newest first. */
+  async function loadPinned(channelId: string): Promise<Post[]> {
+    const found = await postsRepository.pinned(channelId)
+    put(found)
+    return found
+  }
+
+  /** The posts the user saved, and which they are. */
+  async function loadSaved(): Promise<Post[]> {
+    const found = await postsRepository.saved()
+    saved.clear()
+    for (const post of found) saved.add(post.id)
+    put(found)
+    return found
+  }
+
+  async function toggleSaved(postId: string): Promise<void> {
+    const wanted = !saved.has(postId)
+    await postsRepository.setSaved(auth.myId, postId, wanted)
+    if (wanted) saved.add(postId)
+    else saved.delete(postId)
+  }
+
   async function toggleReaction(postId: string, emoji: string): Promise<void> {
     const mine = (reactions.get(postId) ?? []).some((r) => r.emoji_name === emoji && r.user_id === auth.myId)
     if (mine) {
@@ -276,7 +305,8 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   return {
-    posts, history, reactions, files, local, editingId, drafts,
+    posts, history, reactions, files, local, saved, editingId, drafts,
+    setPinned, loadPinned, loadSaved, toggleSaved,
     historyOf, channelPosts, threadPosts, loadMetadataOf: loadMetadata, loadLatest, loadOlder, catchUp, loadThread,
     send, retry, drop, edit, remove, toggleReaction, addReaction, removeReaction, received, put, lastOwn, addEphemeral,
   }

@@ -4,6 +4,7 @@ import { describeError } from '@/api/client'
 import type { Post } from '@/api/types'
 import { postsRepository } from '@/features/messages/repositories/postsRepository'
 import { useMessagesStore } from '@/features/messages/stores/messagesStore'
+import { useThreadsStore } from '@/features/threads'
 
 export const useSearchStore = defineStore('search', () => {
   const terms = ref('')
@@ -18,6 +19,8 @@ export const useSearchStore = defineStore('search', () => {
     heading.value = called
     terms.value = query.trim()
     if (!terms.value) return
+    // The results take the side panel's place.
+    useThreadsStore().close()
     open.value = true
     loading.value = true
     error.value = ''
@@ -39,9 +42,28 @@ export const useSearchStore = defineStore('search', () => {
     return run(teamId, `@${username}`, 'Recent mentions')
   }
 
+  /** Shows a list that is not a search (pinned or saved posts) in the results panel. */
+  async function show(called: string, load: () => Promise<Post[]>): Promise<void> {
+    heading.value = called
+    terms.value = ''
+    useThreadsStore().close()
+    open.value = true
+    loading.value = true
+    error.value = ''
+    try {
+      results.value = await load()
+      void useMessagesStore().loadMetadataOf(results.value)
+    } catch (e) {
+      results.value = []
+      error.value = describeError(e)
+    } finally {
+      loading.value = false
+    }
+  }
+
   function close(): void {
     open.value = false
   }
 
-  return { terms, heading, results, open, loading, error, run, mentions, close }
+  return { terms, heading, results, open, loading, error, run, mentions, show, close }
 })
