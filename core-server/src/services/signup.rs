@@ -34,9 +34,10 @@ fn refused(refusal: SignUpRefusal) -> Error {
 }
 
 impl Core {
-    /// Whether the server has no account yet, so that its first sign-up
-    /// (which makes the admin) is open whatever the rules: clients show the
-    /// sign-up form then. Once there is an account this is not asked again.
+    /// Whether the server has no account yet, so that its first account
+    /// (which becomes the admin) can be made whatever the rules: clients
+    /// show the sign-up form then, and every path that makes an account
+    /// asks. Once there is an account the database is not asked again.
     pub async fn no_accounts(&self) -> Result<bool> {
         if self.has_accounts.get().is_some() {
             return Ok(false);

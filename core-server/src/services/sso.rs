@@ -503,7 +503,7 @@ impl Core {
             Err(Error::NotFound { .. }) => {}
             Err(e) => return Err(e),
         }
-        let first = self.store.count_users().await? == 0;
+        let first = self.no_accounts().await?;
         self.check_provider_may_create(service, identity, &email, first)?;
         let user = self
             .create_provider_account(service, identity, &email, first)

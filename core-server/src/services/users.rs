@@ -104,7 +104,7 @@ impl Core {
         trusted: bool,
     ) -> Result<User> {
         let caller_is_admin = actor.is_some_and(Actor::is_admin);
-        let first = self.store.count_users().await? == 0;
+        let first = self.no_accounts().await?;
         if !first && !trusted && !caller_is_admin {
             self.check_open_sign_up()?;
         }
@@ -138,7 +138,7 @@ impl Core {
         validate::length("locale", &locale, 2, 5)?;
         self.check_creation_domain(&email)?;
 
-        let first = self.store.count_users().await? == 0;
+        let first = self.no_accounts().await?;
         let mut roles = roles::SYSTEM_USER.to_string();
         if first || make_admin {
             roles.push(' ');

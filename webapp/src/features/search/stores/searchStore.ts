@@ -15,37 +15,10 @@ export const useSearchStore = defineStore('search', () => {
   const loading = ref(false)
   const error = ref('')
 
-  async function run(teamId: string, query: string, called = ''): Promise<void> {
+  /** Fills the results panel (which takes the side panel's place) with what `load` finds. */
+  async function present(called: string, searched: string, load: () => Promise<Post[]>): Promise<void> {
     heading.value = called
-    terms.value = query.trim()
-    if (!terms.value) return
-    // The results take the side panel's place.
-    useThreadsStore().close()
-    open.value = true
-    loading.value = true
-    error.value = ''
-    try {
-      const answer = await postsRepository.search(teamId, terms.value)
-      results.value = answer.posts
-      useMessagesStore().put(answer.posts)
-      void useMessagesStore().loadMetadataOf(answer.posts)
-    } catch (e) {
-      results.value = []
-      error.value = describeError(e)
-    } finally {
-      loading.value = false
-    }
-  }
-
-  /** Posts that mention the user, newest first, as Mattermost's recent mentions. */
-  function mentions(teamId: string, username: string): Promise<void> {
-    return run(teamId, `@${username}`, 'Recent mentions')
-  }
-
-  /** Shows a list that is not a search (pinned or saved posts) in the results panel. */
-  async function show(called: string, load: () => Promise<Post[]>): Promise<void> {
-    heading.value = called
-    terms.value = ''
+    terms.value = searched
     useThreadsStore().close()
     open.value = true
     loading.value = true
@@ -59,6 +32,26 @@ export const useSearchStore = defineStore('search', () => {
     } finally {
       loading.value = false
     }
+  }
+
+  function run(teamId: string, query: string, called = ''): Promise<void> {
+    const searched = query.trim()
+    if (!searched) return Promise.resolve()
+    return present(called, searched, async () => {
+      const answer = await postsRepository.search(teamId, searched)
+      useMessagesStore().put(answer.posts)
+      return answer.posts
+    })
+  }
+
+  /** Posts that mention the user, newest first, as Mattermost's recent mentions. */
+  function mentions(teamId: string, username: string): Promise<void> {
+    return run(teamId, `@${username}`, 'Recent mentions')
+  }
+
+  /** Shows a list that is not a search (pinned or saved posts) in the results panel. */
+  function show(called: string, load: () => Promise<Post[]>): Promise<void> {
+    return present(called, '', load)
   }
 
   function close(): void {
