@@ -158,3 +158,34 @@ pub async fn view_channel(
 ) -> ApiResult<Json<ChannelMember>> {
     Ok(Json(core.view_channel(&actor, &id).await?))
 }
+
+/// `POST /api/v1/channels/{channel_id}/restore`: brings an archived channel back.
+#[utoipa::path(post, path = "/api/v1/channels/{channel_id}/restore", tag = "channels", security(("bearer" = [])),
+    params(("channel_id" = String, Path)), responses((status = 200, body = Channel)))]
+pub async fn restore_channel(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Channel>> {
+    Ok(Json(core.restore_channel(&actor, &id).await?))
+}
+
+/// `PATCH /api/v1/channels/{channel_id}/members/{user_id}/notify_props`:
+/// one's notification settings for the channel (`desktop`, `push`, `email`:
+/// `default`/`all`/`mention`/`none`; `mark_unread`: `all`/`mention` mutes;
+/// `ignore_channel_mentions`: `default`/`on`/`off`), only the keys sent.
+#[utoipa::path(patch, path = "/api/v1/channels/{channel_id}/members/{user_id}/notify_props", tag = "channels", security(("bearer" = [])),
+    params(("channel_id" = String, Path), ("user_id" = String, Path)), request_body = std::collections::BTreeMap<String, String>,
+    responses((status = 200, body = ChannelMember)))]
+pub async fn patch_notify_props(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath((channel_id, user_id)): ApiPath<(String, String)>,
+    ApiJson(props): ApiJson<StringMap>,
+) -> ApiResult<Json<ChannelMember>> {
+    let user_id = user_param(&actor, &user_id);
+    Ok(Json(
+        core.set_channel_member_notify_props(&actor, &channel_id, &user_id, props)
+            .await?,
+    ))
+}

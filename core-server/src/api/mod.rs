@@ -4,12 +4,15 @@
 mod actions;
 mod auth;
 mod channels;
+mod commands;
+mod emoji;
 pub mod error;
 pub mod extract;
 mod files;
 mod posts;
 mod system;
 mod teams;
+mod threads;
 mod users;
 pub mod ws;
 
@@ -164,6 +167,21 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::search_users))
         .routes(routes!(users::get_statuses))
         .routes(routes!(users::my_channel_members))
+        .routes(routes!(
+            users::set_custom_status,
+            users::clear_custom_status
+        ))
+        .routes(routes!(channels::restore_channel))
+        .routes(routes!(channels::patch_notify_props))
+        .routes(routes!(posts::mark_unread))
+        .routes(routes!(threads::list_threads))
+        .routes(routes!(threads::mark_all_read))
+        .routes(routes!(threads::set_following))
+        .routes(routes!(threads::mark_thread_read))
+        .routes(routes!(commands::suggestions))
+        .routes(routes!(commands::execute))
+        .routes(routes!(emoji::list_emoji, emoji::create_emoji))
+        .routes(routes!(emoji::emoji_image, emoji::delete_emoji))
         .routes({
             // Pictures are larger than other bodies; the service caps them at 2 MiB.
             let (schemas, paths, method) =

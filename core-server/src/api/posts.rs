@@ -239,3 +239,16 @@ pub async fn list_saved_posts(
     }
     Ok(Json(core.flagged_posts(&actor, None).await?))
 }
+
+/// `POST /api/v1/posts/{post_id}/unread`: marks the post's channel unread for
+/// the caller from this post on; the caller's new read state.
+#[utoipa::path(post, path = "/api/v1/posts/{post_id}/unread", tag = "posts", security(("bearer" = [])),
+    params(("post_id" = String, Path)), responses((status = 200, body = ChannelMember)))]
+pub async fn mark_unread(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<ChannelMember>> {
+    let (member, _team) = core.set_unread_from_post(&actor, actor.id(), &id).await?;
+    Ok(Json(member))
+}

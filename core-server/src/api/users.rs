@@ -10,7 +10,7 @@ use super::error::ApiResult;
 use super::extract::{user_param, ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
 use super::{Ok as OkBody, PageQuery};
 use crate::model::*;
-use crate::services::{Core, NewUser, UserPatch};
+use crate::services::{Core, CustomStatus, NewUser, UserPatch};
 
 /// `POST /api/v1/users`: sign up (or, for an admin, create an account).
 /// While open sign-up is off, a stranger needs `invite_id` (a team's
@@ -388,5 +388,32 @@ pub async fn reset_image(
 ) -> ApiResult<Json<OkBody>> {
     let id = user_param(&actor, &id);
     core.reset_picture(&actor, &id).await?;
+    Ok(Json(OkBody::default()))
+}
+
+/// `PUT /api/v1/users/{user_id}/custom_status`: an emoji and a short text
+/// beside one's name, until `expires_at` (RFC 3339) when `duration` says so.
+#[utoipa::path(put, path = "/api/v1/users/{user_id}/custom_status", tag = "status", security(("bearer" = [])),
+    params(("user_id" = String, Path)), request_body = CustomStatus, responses((status = 200, body = CustomStatus)))]
+pub async fn set_custom_status(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<CustomStatus>,
+) -> ApiResult<Json<CustomStatus>> {
+    let id = user_param(&actor, &id);
+    Ok(Json(core.set_custom_status(&actor, &id, body).await?))
+}
+
+/// `DELETE /api/v1/users/{user_id}/custom_status`
+#[utoipa::path(delete, path = "/api/v1/users/{user_id}/custom_status", tag = "status", security(("bearer" = [])),
+    params(("user_id" = String, Path)), responses((status = 200, body = OkBody)))]
+pub async fn clear_custom_status(
+    State(core): State<Core>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<OkBody>> {
+    let id = user_param(&actor, &id);
+    core.clear_custom_status(&actor, &id).await?;
     Ok(Json(OkBody::default()))
 }

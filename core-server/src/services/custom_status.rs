@@ -35,7 +35,7 @@ const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
 
 /// Mattermost's `CustomStatus`. `expires_at` stays the string the client
 /// sent, since recent statuses are matched by their exact JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CustomStatus {
     #[serde(default)]
     pub emoji: String,

@@ -53,6 +53,7 @@ pub use bots::{BotPatch, NewBot};
 pub use channel_lists::AllChannelsFilter;
 pub use channel_search::ChannelScope;
 pub use channels::{ChannelPatch, NewChannel};
+pub(crate) use commands::split_command;
 pub use commands::{
     sanitized, BuiltinCommand, CommandArgs, CommandError, CommandFailure, CommandInput,
     CommandList, CommandResponse, Suggestion, BUILTIN_COMMANDS, COMMANDS_DISABLED,

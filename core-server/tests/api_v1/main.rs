@@ -7,6 +7,7 @@ mod support;
 
 mod auth;
 mod bad_input;
+mod daily;
 mod files;
 mod fixtures;
 mod flows;
@@ -23,6 +24,12 @@ use auth::{
     remembered_sessions_follow_changes_at_once, the_session_cookie_authorises_reads_only,
 };
 use bad_input::bad_input_is_a_clear_4xx;
+use daily::{
+    a_channel_is_marked_unread_from_a_post, a_custom_status_is_set_shown_and_cleared,
+    channel_settings_archive_restore_and_notifications,
+    custom_emoji_are_added_listed_and_deleted_by_their_creator,
+    followed_threads_are_listed_read_and_unfollowed, slash_commands_are_suggested_and_run,
+};
 use files::files_upload_read_attach_and_refuse_outsiders;
 use fixtures::POST;
 use flows::teams_channels_posts_flow;
@@ -53,6 +60,12 @@ on_both_backends!(
     a_mailed_invitation_signs_up_its_address_once,
     user_creation_off_refuses_invitations,
     pinned_and_saved_posts_are_listed_for_their_readers,
+    followed_threads_are_listed_read_and_unfollowed,
+    a_channel_is_marked_unread_from_a_post,
+    a_custom_status_is_set_shown_and_cleared,
+    channel_settings_archive_restore_and_notifications,
+    slash_commands_are_suggested_and_run,
+    custom_emoji_are_added_listed_and_deleted_by_their_creator,
 );
 
 /// Data survives a restart: a new store on the same SQLite file still logs the user in.

@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use serde_json::json;
 
-use crate::emoji::PNG;
+use crate::support::PNG;
 use crate::support::{id, App};
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::support::{id, App, Backend};
+use crate::support::{id, App, Backend, PNG};
 
 /// Operations any signed-in user may call on another user's profile, as
 /// Mattermost lets everyone see everyone (its default `RestrictDirectMessage`).
@@ -19,6 +19,7 @@ const OPEN_TO_ALL_USERS: &[(&str, &str)] = &[
     ("GET", "/api/v1/users/username/{username}"),
     ("GET", "/api/v1/users/{user_id}/image"),
     ("GET", "/api/v1/users/{user_id}/status"),
+    ("GET", "/api/v1/emoji/{emoji_id}/image"),
 ];
 
 /// Operations whose path parameter is itself the permission: a team's
@@ -113,6 +114,16 @@ async fn set_up(app: &App) -> (Owned, String) {
         .and_then(|s| s.first())
         .map(id)
         .unwrap_or_else(|| panic!("the owner's sessions: {sessions}"));
+    let emoji = app
+        .send(
+            Method::POST,
+            "/api/v1/emoji?name=owners_own",
+            Some(&owner),
+            Some("image/png"),
+            PNG.to_vec(),
+        )
+        .await;
+    assert!(emoji.status.is_success(), "emoji: {}", emoji.json());
     let params = BTreeMap::from([
         ("team_id", team),
         ("channel_id", channel.clone()),
@@ -124,6 +135,7 @@ async fn set_up(app: &App) -> (Owned, String) {
         ("emoji_name", "smile".to_string()),
         ("action_id", "approve".to_string()),
         ("invite_id", invite),
+        ("emoji_id", id(&emoji.json())),
     ]);
     let owned = Owned {
         owner_token: owner,
@@ -170,6 +182,8 @@ fn fill(path: &str, owned: &Owned) -> String {
     }
     let query = if path.ends_with("/search") {
         "?terms=plans&term=owner"
+    } else if path.ends_with("/suggestions") {
+        "?text=%2Fec"
     } else if path.ends_with("/since") {
         "?since=0"
     } else if path.ends_with("/files") && !path.starts_with("/api/v1/posts") {
@@ -189,6 +203,9 @@ fn body_for(method: &Method, path: &str, owned: &Owned) -> (Option<&'static str>
         (_, p) if p.ends_with("/files") || p.ends_with("/image") => {
             return (Some("application/octet-stream"), b"more plans".to_vec())
         }
+        ("PATCH", p) if p.ends_with("/notify_props") => json!({"desktop": "none"}),
+        ("PUT", p) if p.ends_with("/custom_status") => json!({"emoji": "smile", "text": "away"}),
+        ("PUT", p) if p.ends_with("/following") => json!({"following": true}),
         ("PATCH", p) if p.contains("/posts/") => json!({"message": "rewritten"}),
         ("PATCH", p) if p.contains("/users/") => json!({"nickname": "hacked"}),
         ("PATCH", _) => json!({"display_name": "Hacked"}),
