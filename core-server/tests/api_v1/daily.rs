@@ -1,6 +1,7 @@
 //! The native routes of daily use beside posting: followed threads, mark as
 //! unread, custom status, channel settings, slash commands and custom emoji;
-//! each for its owner, refused to others.
+//! each for its owner, refused to others. The first account of each test
+//! (alice) is the server's system admin, so refusals are tried by bob.
 
 use axum::http::StatusCode;
 use serde_json::{json, Value};
@@ -243,8 +244,8 @@ pub async fn a_custom_status_is_set_shown_and_cleared(ctx: Ctx) {
 
 pub async fn channel_settings_archive_restore_and_notifications(ctx: Ctx) {
     let http = Http::new(&ctx.core);
-    let (_, alice) = http.user("alice").await;
-    let (bob_id, bob) = http.user("bob").await;
+    let (alice_id, alice) = http.user("alice").await;
+    let (_, bob) = http.user("bob").await;
     let (team_id, _) = shared_team(&http, &alice, &bob, "settings").await;
     let (status, channel) = http
         .call(
@@ -287,8 +288,8 @@ pub async fn channel_settings_archive_restore_and_notifications(ctx: Ctx) {
     let (status, _) = http
         .call(
             PATCH,
-            &format!("/api/v1/channels/{id}/members/{bob_id}/notify_props"),
-            Some(&alice),
+            &format!("/api/v1/channels/{id}/members/{alice_id}/notify_props"),
+            Some(&bob),
             Some(json!({"desktop": "all"})),
         )
         .await;

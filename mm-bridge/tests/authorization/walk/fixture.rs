@@ -7,7 +7,8 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::emoji::{create_emoji, PNG};
+use crate::emoji::create_emoji;
+use crate::support::PNG;
 use crate::support::{id, App};
 
 /// The walk's users and everything the owner made.
