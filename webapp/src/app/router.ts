@@ -25,6 +25,7 @@ export const router = createRouter({
         { path: '', name: 'team', component: { render: () => null } },
         { path: 'channels/:channel', name: 'channel', component: ChannelView },
         { path: 'messages/:channel', name: 'direct', component: ChannelView },
+        { path: 'threads', name: 'threads', component: () => import('@/features/threads/components/ThreadsView.vue') },
       ],
     },
   ],

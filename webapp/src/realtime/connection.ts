@@ -6,6 +6,7 @@ import { handleIntegrationEvent } from '@/features/integrations'
 import { handleMessageEvent } from '@/features/messages/handlers/messageEvents'
 import { handlePresenceEvent } from '@/features/presence'
 import { handleTeamEvent } from '@/features/teams'
+import { handleThreadEvent } from '@/features/threads'
 import { RealtimeSocket, socketUrl, type ServerEvent } from './socket'
 
 export const realtime = new RealtimeSocket(socketUrl(window.location), currentToken)
@@ -16,6 +17,7 @@ const handlers: ((event: ServerEvent) => void)[] = [
   handleMessageEvent,
   handlePresenceEvent,
   handleIntegrationEvent,
+  handleThreadEvent,
 ]
 
 let wired = false

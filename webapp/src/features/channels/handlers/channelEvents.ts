@@ -35,11 +35,17 @@ export function handleChannelEvent(event: ServerEvent): void {
       break
     }
     case 'channel_viewed':
-      // Read in another tab or device.
-      if (data.user_id === me) channels.clearLocally(data.channel_id as string)
+      // Read in another tab or device (a channel just marked unread here stays so).
+      if (data.user_id === me && !channels.heldUnread.has(data.channel_id as string)) channels.clearLocally(data.channel_id as string)
       break
     case 'channels_viewed':
-      if (data.user_id === me) Object.keys(data.times as object).forEach((id) => channels.clearLocally(id))
+      if (data.user_id === me) {
+        Object.keys(data.times as object).filter((id) => !channels.heldUnread.has(id)).forEach((id) => channels.clearLocally(id))
+      }
+      break
+    case 'post_unread':
+      // Marked unread here or in another tab of the same user (only they get it).
+      if ((data.member as ChannelMember).user_id === me) channels.applyUnread(data.member as ChannelMember)
       break
     case 'preferences_changed':
     case 'preferences_deleted':

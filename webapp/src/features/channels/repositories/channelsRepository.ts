@@ -28,6 +28,9 @@ export const channelsRepository = {
   group: (userIds: string[]) => unwrap(api.POST('/api/v1/channels/group', { body: { user_ids: userIds } })),
   view: (channelId: string) =>
     unwrap(api.POST('/api/v1/channels/{channel_id}/read', { params: { path: { channel_id: channelId } } })),
+  /** Marks a post's channel unread from that post on; the caller's new read state. */
+  markUnread: (postId: string) =>
+    unwrap(api.POST('/api/v1/posts/{post_id}/unread', { params: { path: { post_id: postId } } })),
   preferences: () =>
     unwrap(api.GET('/api/v1/users/{user_id}/preferences', { params: { path: { user_id: 'me' } } })),
   savePreferences: (prefs: Preference[]) =>

@@ -1,9 +1,14 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
-import type { Channel, ChannelMember } from '@/api/types'
+import type { Channel, ChannelMember, Post } from '@/api/types'
 import { useAuthStore } from '@/features/auth'
+import { handleMessageEvent } from '@/features/messages/handlers/messageEvents'
 import { useUsersStore } from '@/features/users'
+import { handleChannelEvent } from '../handlers/channelEvents'
+import { channelsRepository } from '../repositories/channelsRepository'
 import { useChannelsStore } from './channelsStore'
+
+vi.mock('@/app/router', () => ({ router: { push: vi.fn() } }))
 
 function channel(fields: Partial<Channel>): Channel {
   return {
@@ -21,6 +26,10 @@ describe('channels store', () => {
     setActivePinia(createPinia())
     useAuthStore().me = { id: 'me', username: 'alice' } as never
     useUsersStore().put([{ id: 'bob', username: 'bob' }] as never)
+  })
+  afterEach(() => {
+    vi.restoreAllMocks()
+    vi.useRealTimers()
   })
 
   function seed(): ReturnType<typeof useChannelsStore> {
@@ -71,5 +80,64 @@ describe('channels store', () => {
     expect(channels.findByRoute('@bob')?.id).toBe('d1')
     expect(channels.findByRoute('design')?.id).toBe('c2')
     expect(channels.findByRoute('elsewhere')).toBeUndefined()
+  })
+
+  describe('mark as unread', () => {
+    const unreadFromPost = member('c1', { msg_count: 7, mention_count: 1, last_viewed_at: 4_999 })
+
+    function post(fields: Partial<Post>): Post {
+      return {
+        id: 'p9', create_at: 9_000, update_at: 9_000, edit_at: 0, delete_at: 0, is_pinned: false, user_id: 'bob',
+        channel_id: 'c1', root_id: '', original_id: '', message: 'later', type: '', props: {}, hashtags: '',
+        file_ids: [], pending_post_id: '', reply_count: 0, last_reply_at: 0, ...fields,
+      } as Post
+    }
+
+    it('shows the channel unread from the post on and keeps it so while the user stays in it', async () => {
+      vi.useFakeTimers()
+      const channels = seed()
+      channels.activeId = 'c1'
+      const markUnread = vi.spyOn(channelsRepository, 'markUnread').mockResolvedValue(unreadFromPost)
+      const view = vi.spyOn(channelsRepository, 'view').mockResolvedValue(member('c1', { msg_count: 11 }))
+      await channels.markUnread('p5')
+      expect(markUnread).toHaveBeenCalledWith('p5')
+      expect(channels.unread('c1')).toBe(3)
+      expect(channels.mentions('c1')).toBe(1)
+      expect(channels.heldUnread.get('c1')).toBe(4_999)
+
+      // Reading it again (the view's own call) does nothing while held.
+      await channels.markViewed('c1')
+      expect(view).not.toHaveBeenCalled()
+      expect(channels.unread('c1')).toBe(3)
+
+      // A new post in it counts as unread instead of being read as it comes.
+      handleMessageEvent({ type: 'post_created', data: { post: post({}), mentions: [] } })
+      await vi.advanceTimersByTimeAsync(1500)
+      expect(view).not.toHaveBeenCalled()
+      expect(channels.unread('c1')).toBe(4)
+
+      // Another tab having read the channel earlier does not undo it either.
+      handleChannelEvent({ type: 'channel_viewed', data: { user_id: 'me', channel_id: 'c1' } })
+      expect(channels.unread('c1')).toBe(4)
+
+      // Leaving and coming back reads it.
+      channels.releaseUnread()
+      await channels.markViewed('c1')
+      expect(view).toHaveBeenCalledWith('c1')
+      expect(channels.unread('c1')).toBe(0)
+    })
+
+    it('takes another tab’s mark as unread; only the channel being read is held', () => {
+      const channels = seed()
+      channels.activeId = 'c2'
+      handleChannelEvent({ type: 'post_unread', data: { post_id: 'p5', team_id: 't1', member: unreadFromPost } })
+      expect(channels.unread('c1')).toBe(3)
+      expect(channels.heldUnread.has('c1')).toBe(false)
+      handleChannelEvent({ type: 'post_unread', data: { post_id: 'p5', team_id: 't1', member: { ...unreadFromPost, channel_id: 'c2' } } })
+      expect(channels.heldUnread.get('c2')).toBe(4_999)
+      // Another user's read state is not ours.
+      handleChannelEvent({ type: 'post_unread', data: { post_id: 'p5', team_id: 't1', member: member('d1', { user_id: 'bob', msg_count: 0 }) } })
+      expect(channels.unread('d1')).toBe(0)
+    })
   })
 })

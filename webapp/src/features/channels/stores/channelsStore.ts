@@ -15,6 +15,12 @@ export const useChannelsStore = defineStore('channels', () => {
   const teamId = ref('')
   const activeId = ref('')
   const loaded = ref(false)
+  /**
+   * Channels the user marked unread while reading them, with their new
+   * last_viewed_at: they stay unread (new posts do not mark them read) until
+   * the user leaves them, as on Mattermost.
+   */
+  const heldUnread = reactive(new Map<string, number>())
 
   const auth = useAuthStore()
   const users = useUsersStore()
@@ -99,7 +105,8 @@ export const useChannelsStore = defineStore('channels', () => {
       const user = users.byUsername(name.slice(1))
       return visible.value.find((c) => c.type === 'D' && user && directPartner(c, auth.myId) === user.id)
     }
-    return visible.value.find((c) => c.name === name && c.type !== 'D')
+    // A direct channel by its own name ("<id>__<id>") too: commands link to it so.
+    return visible.value.find((c) => c.name === name)
   }
 
   async function create(displayName_: string, priv: boolean, purpose = ''): Promise<Channel> {
@@ -128,8 +135,9 @@ export const useChannelsStore = defineStore('channels', () => {
     for (const member of mine) if (member.channel_id === channelId || !members.has(member.channel_id)) members.set(member.channel_id, member)
   }
 
-  /** Marks a channel read here and on the server. */
+  /** Marks a channel read here and on the server (not while it is held unread). */
   async function markViewed(channelId: string): Promise<void> {
+    if (heldUnread.has(channelId)) return
     clearLocally(channelId)
     try {
       const member = await channelsRepository.view(channelId)
@@ -145,6 +153,22 @@ export const useChannelsStore = defineStore('channels', () => {
     if (member && channel) {
       members.set(channelId, { ...member, msg_count: channel.total_msg_count, mention_count: 0, last_viewed_at: Date.now() })
     }
+  }
+
+  /** "Mark as unread": the post's channel is unread from that post on. */
+  async function markUnread(postId: string): Promise<void> {
+    applyUnread(await channelsRepository.markUnread(postId))
+  }
+
+  /** A channel marked unread from a post, here or in another tab; the one being read stays so. */
+  function applyUnread(member: ChannelMember): void {
+    members.set(member.channel_id, member)
+    if (activeId.value === member.channel_id) heldUnread.set(member.channel_id, member.last_viewed_at)
+  }
+
+  /** The user left the channel(s) held unread: reading marks them read again. */
+  function releaseUnread(): void {
+    heldUnread.clear()
   }
 
   async function toggleFavorite(channelId: string): Promise<void> {
@@ -189,9 +213,9 @@ export const useChannelsStore = defineStore('channels', () => {
   }
 
   return {
-    byId, members, favorites, teamId, activeId, loaded, visible, sections,
+    byId, members, favorites, teamId, activeId, loaded, heldUnread, visible, sections,
     label, routeName, pathOf, unread, mentions, load, findByRoute, create, join, openDirect,
-    refreshMember, markViewed, clearLocally, toggleFavorite, applyPreferences, notePost, upsert, forget,
+    refreshMember, markViewed, clearLocally, markUnread, applyUnread, releaseUnread, toggleFavorite, applyPreferences, notePost, upsert, forget,
     displayNameOf: displayName,
   }
 })

@@ -13,8 +13,13 @@ import { useMessagesStore } from '../stores/messagesStore'
 let viewTimer: ReturnType<typeof setTimeout> | undefined
 
 /** Whether the user is looking at this channel right now. */
-function reading(channelId: string): boolean {
+function looking(channelId: string): boolean {
   return useChannelsStore().activeId === channelId && document.visibilityState === 'visible'
+}
+
+/** Whether new posts of this channel are read as they come: not in one the user just marked unread. */
+function reading(channelId: string): boolean {
+  return looking(channelId) && !useChannelsStore().heldUnread.has(channelId)
 }
 
 export function handleMessageEvent(event: ServerEvent): void {
@@ -31,11 +36,11 @@ export function handleMessageEvent(event: ServerEvent): void {
       const direct = channels.byId.get(post.channel_id)?.type === 'D'
       // A direct message counts as a mention, as in Mattermost.
       const mentioned = direct || ((data.mentions as string[] | undefined) ?? []).includes(me)
-      const looking = reading(post.channel_id)
-      channels.notePost(post.channel_id, post.create_at, mine, mentioned, looking)
+      const read = reading(post.channel_id)
+      channels.notePost(post.channel_id, post.create_at, mine, mentioned, read)
       const followedReply = !!post.root_id && ((data.followers as string[] | undefined) ?? []).includes(me)
       notifyDesktop(post, { mine, mentioned, direct, followedReply }, String(data.sender_name ?? ''))
-      if (looking && !mine) {
+      if (read && !mine) {
         // Tell the server the channel is read, at most once a second.
         clearTimeout(viewTimer)
         viewTimer = setTimeout(() => void channels.markViewed(post.channel_id), 1000)
@@ -77,7 +82,7 @@ function notifyDesktop(
   const desktop = inDesktopApp()
   const permission = desktop ? 'granted' : typeof Notification === 'undefined' ? 'unsupported' : Notification.permission
   // As Mattermost: no notification for the channel the user is reading.
-  const visible = reading(post.channel_id) && document.hasFocus()
+  const visible = looking(post.channel_id) && document.hasFocus()
   if (!shouldNotify({ desktopSetting: me?.notify_props?.desktop, mentioned, direct, followedReply, mine, visible, permission })) return
   const channels = useChannelsStore()
   const channel = channels.byId.get(post.channel_id)

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { useMessagesStore } from '@/features/messages/stores/messagesStore'
+import { useThreadListStore } from './threadListStore'
 
 /** Which thread is open beside the channel. */
 export const useThreadsStore = defineStore('threads', () => {
@@ -15,6 +16,8 @@ export const useThreadsStore = defineStore('threads', () => {
     } finally {
       loading.value = false
     }
+    // Opening a followed thread reads it, as on Mattermost.
+    void useThreadListStore().viewed(rootId).catch(() => undefined)
   }
 
   function close(): void {

@@ -1,0 +1,3 @@
+export { commandsRepository } from './repositories/commandsRepository'
+export { isSlashCommand, keepMatching, toChoices, type CommandChoice } from './services/slashCommands'
+export { runCommand } from './services/commandRunner'
