@@ -47,6 +47,14 @@ export async function openChannel(page, team, name, displayName) {
 export const sidebarSection = (page, heading) =>
   page.locator(tid('sidebar')).getByRole('region', { name: heading, exact: true })
 
+// ------------------------------------------------------------ the top bar
+
+/** Opens the account menu of the top bar and chooses an item: `open-settings`, `logout`, `set-status`, … */
+export async function userMenu(page, item) {
+  await page.locator(tid('user-menu')).click()
+  await page.locator(`${tid('user-menu-items')} ${tid(item)}`).click()
+}
+
 // ------------------------------------------------------------ a suite
 
 /**

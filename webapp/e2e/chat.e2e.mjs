@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict'
 import { after, before, describe } from 'node:test'
-import { flowSuite, openChannel as openTeamChannel, postAction, postById, postsIn, rand, waitForPost } from './app.mjs'
+import { flowSuite, openChannel as openTeamChannel, postAction, postById, postsIn, rand, userMenu, waitForPost } from './app.mjs'
 import * as h from './harness.mjs'
 
 const { tid } = h
@@ -31,7 +31,7 @@ async function settle(page) {
 }
 
 async function setTheme(page, theme) {
-  await page.locator(tid('open-settings')).click()
+  await userMenu(page, 'open-settings')
   const select = page.locator('select[name=theme]')
   await select.selectOption(theme)
   await page.locator(tid('settings-save')).click()

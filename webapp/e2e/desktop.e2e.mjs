@@ -155,6 +155,7 @@ describe('web app in the desktop app', () => {
 
     // Logout (the page reloads, and is ready again).
     const readyBefore = (await callsOf(page, 'reactAppInitialized')).length
+    await page.locator(h.tid('user-menu')).click()
     await page.locator(h.tid('logout')).click()
     await page.waitForURL((u) => u.pathname === '/login')
     await lastCall(page, 'onLogout', () => true, 'onLogout')

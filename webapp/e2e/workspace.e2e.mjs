@@ -19,6 +19,7 @@ import {
   postsIn,
   rand,
   sidebarSection,
+  userMenu,
   waitForPost,
 } from './app.mjs'
 import * as h from './harness.mjs'
@@ -363,7 +364,7 @@ describe('web app in a browser: composer, conversations, channels, account', () 
       const sessionCookie = async () => (await context.cookies()).find((c) => c.name === 'RUSTCHAT_TOKEN' && c.value)
       assert.ok(await sessionCookie(), 'logged in, the browser holds the session cookie')
 
-      await page.locator(tid('logout')).click()
+      await userMenu(page, 'logout')
       await page.waitForURL((u) => u.pathname === '/login')
       await page.locator('input[name=login]').waitFor()
       assert.equal(await page.evaluate(() => localStorage.getItem('rustchat.token')), null, 'the token is forgotten')
@@ -399,7 +400,7 @@ describe('web app in a browser: composer, conversations, channels, account', () 
       await page.locator(tid(`channel-link-${secret.name}`)).click()
       await waitForPost(page, 'Dear diary')
 
-      await page.locator(tid('logout')).click()
+      await userMenu(page, 'logout')
       await page.waitForURL((u) => u.pathname === '/login')
       // erin logs in on the same tab, without a reload in between.
       await page.locator('input[name=login]').fill(erin.username)
@@ -408,7 +409,7 @@ describe('web app in a browser: composer, conversations, channels, account', () 
       await page.waitForURL((u) => u.pathname.startsWith(`/${TEAM}/channels/`))
       await page.locator(tid('channel-link-town-square')).waitFor()
       await h.waitFor(
-        async () => (await page.locator(tid('open-settings')).innerText()).includes(erin.username),
+        async () => (await page.locator(tid('user-menu')).innerText()).includes(erin.username),
         { message: 'the top bar shows erin' },
       )
       // Give a (wrong) stale sidebar a moment to show, then look.
@@ -455,7 +456,7 @@ describe('web app in a browser: composer, conversations, channels, account', () 
         message: "bob sees alice's post under her full name",
       })
 
-      await a.page.locator(tid('open-settings')).click()
+      await userMenu(a.page, 'open-settings')
       await a.page.locator(`${tid('settings-dialog')} input[name=first_name]`).fill(newFirst)
       await saveSettings(a.page, 'Saved.')
       await closeDialog(a.page, 'settings-dialog')
@@ -477,10 +478,10 @@ describe('web app in a browser: composer, conversations, channels, account', () 
       )
 
       // A new picture.
-      const topbarAvatar = a.page.locator(`${tid('open-settings')} img.avatar`)
+      const topbarAvatar = a.page.locator(`${tid('user-menu')} img.avatar`)
       const bobsAvatar = postById(b.page, next.id).locator('img.avatar')
       const before = { mine: await topbarAvatar.getAttribute('src'), bobs: await bobsAvatar.getAttribute('src') }
-      await a.page.locator(tid('open-settings')).click()
+      await userMenu(a.page, 'open-settings')
       await a.page.locator(tid('avatar-input')).setInputFiles({
         name: 'me.png',
         mimeType: 'image/png',

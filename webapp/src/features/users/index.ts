@@ -1,2 +1,7 @@
 export { useUsersStore } from './stores/usersStore'
+export { useProfileCardStore } from './stores/profileCardStore'
+export { useClock } from './stores/clock'
 export { usersRepository, avatarUrl, displayName } from './repositories/usersRepository'
+export * from './services/customStatus'
+export { timezoneOf, localTime, automaticTimezoneUpdate } from './services/timezone'
+export { default as CustomStatusEmoji } from './components/CustomStatusEmoji.vue'

@@ -1,5 +1,8 @@
 import { api, unwrap } from '@/api/client'
 import type { Preference } from '@/api/types'
+import type { components } from '@/api/v1'
+
+const ME = { user_id: 'me' }
 
 export const channelsRepository = {
   mine: (teamId: string) =>
@@ -22,6 +25,23 @@ export const channelsRepository = {
       api.POST('/api/v1/channels/{channel_id}/members', {
         params: { path: { channel_id: channelId } },
         body: { user_id: userId },
+      }),
+    ),
+  patch: (channelId: string, changes: components['schemas']['ChannelPatch']) =>
+    unwrap(api.PATCH('/api/v1/channels/{channel_id}', { params: { path: { channel_id: channelId } }, body: changes })),
+  archive: (channelId: string) =>
+    unwrap(api.DELETE('/api/v1/channels/{channel_id}', { params: { path: { channel_id: channelId } } })),
+  restore: (channelId: string) =>
+    unwrap(api.POST('/api/v1/channels/{channel_id}/restore', { params: { path: { channel_id: channelId } } })),
+  leave: (channelId: string) =>
+    unwrap(api.DELETE('/api/v1/channels/{channel_id}/members/{user_id}', { params: { path: { channel_id: channelId, ...ME } } })),
+  myMember: (channelId: string) =>
+    unwrap(api.GET('/api/v1/channels/{channel_id}/members/{user_id}', { params: { path: { channel_id: channelId, ...ME } } })),
+  setNotifyProps: (channelId: string, changes: Record<string, string>) =>
+    unwrap(
+      api.PATCH('/api/v1/channels/{channel_id}/members/{user_id}/notify_props', {
+        params: { path: { channel_id: channelId, ...ME } },
+        body: changes,
       }),
     ),
   direct: (userId: string) => unwrap(api.POST('/api/v1/channels/direct', { body: { user_id: userId } })),

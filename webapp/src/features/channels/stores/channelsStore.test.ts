@@ -82,6 +82,50 @@ describe('channels store', () => {
     expect(channels.findByRoute('elsewhere')).toBeUndefined()
   })
 
+  afterEach(() => vi.restoreAllMocks())
+
+  it('never shows a muted channel unread, but still counts its mentions', () => {
+    const channels = seed()
+    channels.members.set('c1', member('c1', { notify_props: { mark_unread: 'mention' } }))
+    channels.notePost('c1', 200, false, false, false)
+    channels.notePost('c1', 201, false, true, false)
+    expect(channels.muted('c1')).toBe(true)
+    expect(channels.unread('c1')).toBe(0)
+    expect(channels.mentions('c1')).toBe(1)
+    // Unmuted in another tab: the messages count again.
+    handleChannelEvent({ type: 'channel_member_updated', data: { member: member('c1', { notify_props: { mark_unread: 'all' } }) } })
+    expect(channels.muted('c1')).toBe(false)
+    expect(channels.unread('c1')).toBe(2)
+  })
+
+  it('keeps an archived channel out of the sidebar unless it is open, and reachable by its address', () => {
+    const channels = seed()
+    channels.upsert(channel({ id: 'c2', name: 'design', display_name: 'Design', type: 'P', delete_at: 500 }))
+    expect(channels.visible.map((c) => c.id)).not.toContain('c2')
+    expect(channels.findByRoute('design')?.id).toBe('c2')
+    channels.activeId = 'c2'
+    expect(channels.visible.map((c) => c.id)).toContain('c2')
+  })
+
+  it('sends only the changed notification settings and keeps the answer', async () => {
+    const channels = seed()
+    const answer = member('c1', { notify_props: { mark_unread: 'mention', desktop: 'default' } })
+    const patch = vi.spyOn(channelsRepository, 'setNotifyProps').mockResolvedValue(answer)
+    await channels.toggleMute('c1')
+    expect(patch).toHaveBeenCalledWith('c1', { mark_unread: 'mention' })
+    expect(channels.muted('c1')).toBe(true)
+    await channels.setNotifyProps('c1', {})
+    expect(patch).toHaveBeenCalledTimes(1)
+  })
+
+  it('forgets a channel once left', async () => {
+    const channels = seed()
+    const leave = vi.spyOn(channelsRepository, 'leave').mockResolvedValue({} as never)
+    await channels.leave('c2')
+    expect(leave).toHaveBeenCalledWith('c2')
+    expect(channels.findByRoute('design')).toBeUndefined()
+    })
+
   describe('mark as unread', () => {
     const unreadFromPost = member('c1', { msg_count: 7, mention_count: 1, last_viewed_at: 4_999 })
 

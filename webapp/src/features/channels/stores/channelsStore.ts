@@ -1,10 +1,12 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
 import type { Channel, ChannelMember, Preference } from '@/api/types'
+import type { components } from '@/api/v1'
 import { useAuthStore } from '@/features/auth'
 import { useUsersStore, displayName } from '@/features/users'
 import { channelsRepository } from '../repositories/channelsRepository'
 import { channelSlug, directPartner, isDirectOrGroup, unreadCount } from '../services/channelNames'
+import { isMuted, type ChannelNotifyProps } from '../services/notifyProps'
 
 const FAVORITES = 'favorite_channel'
 
@@ -29,7 +31,10 @@ export const useChannelsStore = defineStore('channels', () => {
     return channel.team_id === teamId.value || isDirectOrGroup(channel)
   }
 
-  const visible = computed(() => [...byId.values()].filter((c) => !c.delete_at && members.has(c.id) && inTeam(c)))
+  /** The user's channels in this team and their conversations, archived ones too. */
+  const reachable = computed(() => [...byId.values()].filter((c) => members.has(c.id) && inTeam(c)))
+  // An archived channel stays in the sidebar only while it is open, as on Mattermost.
+  const visible = computed(() => reachable.value.filter((c) => !c.delete_at || c.id === activeId.value))
 
   function label(channel: Channel): string {
     if (channel.type === 'D') {
@@ -69,10 +74,16 @@ export const useChannelsStore = defineStore('channels', () => {
     }
   })
 
+  /** Unread messages; a muted channel shows only its mentions, so never unread. */
   function unread(channelId: string): number {
     const channel = byId.get(channelId)
-    if (!channel) return 0
-    return unreadCount(channel, members.get(channelId)?.msg_count)
+    const member = members.get(channelId)
+    if (!channel || isMuted(member)) return 0
+    return unreadCount(channel, member?.msg_count)
+  }
+
+  function muted(channelId: string): boolean {
+    return isMuted(members.get(channelId))
   }
 
   function mentions(channelId: string): number {
@@ -103,10 +114,10 @@ export const useChannelsStore = defineStore('channels', () => {
   function findByRoute(name: string): Channel | undefined {
     if (name.startsWith('@')) {
       const user = users.byUsername(name.slice(1))
-      return visible.value.find((c) => c.type === 'D' && user && directPartner(c, auth.myId) === user.id)
+      return reachable.value.find((c) => c.type === 'D' && user && directPartner(c, auth.myId) === user.id)
     }
     // A direct channel by its own name ("<id>__<id>") too: commands link to it so.
-    return visible.value.find((c) => c.name === name)
+    return reachable.value.find((c) => c.name === name)
   }
 
   async function create(displayName_: string, priv: boolean, purpose = ''): Promise<Channel> {
@@ -212,10 +223,48 @@ export const useChannelsStore = defineStore('channels', () => {
     members.delete(channelId)
   }
 
+  /** Renames a channel or changes its header or purpose (only the fields given). */
+  async function patch(channelId: string, changes: components['schemas']['ChannelPatch']): Promise<Channel> {
+    const channel = await channelsRepository.patch(channelId, changes)
+    upsert(channel)
+    return channel
+  }
+
+  async function archive(channelId: string): Promise<void> {
+    upsert(await channelsRepository.archive(channelId))
+  }
+
+  async function restore(channelId: string): Promise<void> {
+    upsert(await channelsRepository.restore(channelId))
+  }
+
+  async function leave(channelId: string): Promise<void> {
+    await channelsRepository.leave(channelId)
+    forget(channelId)
+  }
+
+  /** The membership as the server has it now (its settings may have changed elsewhere). */
+  async function reloadMember(channelId: string): Promise<ChannelMember> {
+    const member = await channelsRepository.myMember(channelId)
+    members.set(channelId, member)
+    return member
+  }
+
+  /** Saves some of one's notification settings for a channel. */
+  async function setNotifyProps(channelId: string, changes: Partial<ChannelNotifyProps>): Promise<void> {
+    if (!Object.keys(changes).length) return
+    members.set(channelId, await channelsRepository.setNotifyProps(channelId, changes as Record<string, string>))
+  }
+
+  function toggleMute(channelId: string): Promise<void> {
+    return setNotifyProps(channelId, { mark_unread: muted(channelId) ? 'all' : 'mention' })
+  }
+
   return {
-    byId, members, favorites, teamId, activeId, loaded, heldUnread, visible, sections,
-    label, routeName, pathOf, unread, mentions, load, findByRoute, create, join, openDirect,
+    byId, members, favorites, teamId, activeId, loaded, heldUnread, reachable, visible, sections,
+    label, routeName, pathOf, unread, muted, mentions, load, findByRoute, create, join, openDirect,
     refreshMember, markViewed, clearLocally, markUnread, applyUnread, releaseUnread, toggleFavorite, applyPreferences, notePost, upsert, forget,
+    patch, archive, restore, leave, reloadMember, setNotifyProps, toggleMute,
     displayNameOf: displayName,
   }
 })

@@ -1,7 +1,7 @@
 import type { ServerEvent } from '@/realtime/socket'
 import type { FileInfo, Post, Reaction } from '@/api/types'
 import { useAuthStore } from '@/features/auth'
-import { useChannelsStore } from '@/features/channels'
+import { effectiveDesktop, useChannelsStore } from '@/features/channels'
 import { useTeamsStore } from '@/features/teams'
 import { useUsersStore } from '@/features/users'
 import { router } from '@/app/router'
@@ -83,8 +83,10 @@ function notifyDesktop(
   const permission = desktop ? 'granted' : typeof Notification === 'undefined' ? 'unsupported' : Notification.permission
   // As Mattermost: no notification for the channel the user is reading.
   const visible = looking(post.channel_id) && document.hasFocus()
-  if (!shouldNotify({ desktopSetting: me?.notify_props?.desktop, mentioned, direct, followedReply, mine, visible, permission })) return
   const channels = useChannelsStore()
+  const desktopSetting = effectiveDesktop(channels.members.get(post.channel_id)?.notify_props?.desktop, me?.notify_props?.desktop)
+  const muted = channels.muted(post.channel_id)
+  if (!shouldNotify({ desktopSetting, muted, mentioned, direct, followedReply, mine, visible, permission })) return
   const channel = channels.byId.get(post.channel_id)
   if (!channel) return
   const from = sender || useUsersStore().byId.get(post.user_id)?.username || 'Someone'

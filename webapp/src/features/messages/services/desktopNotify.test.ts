@@ -23,6 +23,11 @@ describe('shouldNotify', () => {
     expect(shouldNotify({ ...base, desktopSetting: 'all' })).toBe(true)
     expect(shouldNotify({ ...base, desktopSetting: 'none', mentioned: true })).toBe(false)
   })
+  it('stays quiet in a muted channel, mentions and direct messages included', () => {
+    expect(shouldNotify({ ...base, muted: true, mentioned: true })).toBe(false)
+    expect(shouldNotify({ ...base, muted: true, desktopSetting: 'all', direct: true })).toBe(false)
+    expect(shouldNotify({ ...base, muted: false, mentioned: true })).toBe(true)
+  })
   it('stays quiet for own posts, a visible tab or without permission', () => {
     expect(shouldNotify({ ...base, mentioned: true, mine: true })).toBe(false)
     expect(shouldNotify({ ...base, mentioned: true, visible: true })).toBe(false)

@@ -1,10 +1,13 @@
 // Notifications of new messages (with the default setting: mentions, direct
 // messages and replies in followed threads), except in the channel the user is reading
-// (`visible`), following the user's "desktop" notification setting (all,
-// mention, none): the browser's, or the desktop app's when it shows the page.
+// (`visible`) and in muted channels, following the "desktop" notification
+// setting that applies in the channel (all, mention, none: the channel's own,
+// else the user's): the browser's, or the desktop app's when it shows the page.
 
 export interface NotifyInput {
   desktopSetting: string | undefined
+  /** The channel is muted: nothing notifies, mentions included. */
+  muted?: boolean
   mentioned: boolean
   direct: boolean
   /** A reply in a thread the user follows. */
@@ -15,7 +18,7 @@ export interface NotifyInput {
 }
 
 export function shouldNotify(n: NotifyInput): boolean {
-  if (n.mine || n.visible || n.permission !== 'granted') return false
+  if (n.mine || n.visible || n.muted || n.permission !== 'granted') return false
   const setting = n.desktopSetting || 'mention'
   if (setting === 'none') return false
   if (setting === 'all') return true

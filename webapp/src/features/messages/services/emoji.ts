@@ -40,6 +40,7 @@ star=⭐ star2=🌟 sparkles=✨ fire=🔥
 
 pizza=🍕 hamburger=🍔 taco=🌮 sushi=🍣 doughnut=🍩 cookie=🍪 cake=🍰 birthday=🎂 coffee=☕ tea=🍵
 beer=🍺 beers=🍻 wine_glass=🍷 champagne=🍾 clinking_glasses=🥂
+sandwich=🥪 house=🏠 palm_tree=🌴 desert_island=🏝️ office=🏢
 
 tada=🎉 balloon=🎈 gift=🎁 trophy=🏆 first_place_medal=🥇 soccer=⚽ video_game=🎮 dart=🎯 art=🎨
 rocket=🚀 airplane=✈️ car,red_car=🚗 construction=🚧 rotating_light=🚨 triangular_flag_on_post=🚩

@@ -1,5 +1,8 @@
 import { api, unwrap } from '@/api/client'
 import type { User } from '@/api/types'
+import type { components } from '@/api/v1'
+
+type CustomStatusBody = components['schemas']['CustomStatus']
 
 export const usersRepository = {
   byIds: (ids: string[]) => unwrap(api.POST('/api/v1/users/ids', { body: ids })),
@@ -7,7 +10,7 @@ export const usersRepository = {
     unwrap(api.GET('/api/v1/users/search', { params: { query: { term, team_id: teamId } } })),
   byUsername: (username: string) =>
     unwrap(api.GET('/api/v1/users/username/{username}', { params: { path: { username } } })),
-  patch: (userId: string, patch: Partial<Pick<User, 'first_name' | 'last_name' | 'nickname' | 'notify_props'>>) =>
+  patch: (userId: string, patch: Partial<Pick<User, 'first_name' | 'last_name' | 'nickname' | 'notify_props' | 'timezone'>>) =>
     unwrap(api.PATCH('/api/v1/users/{user_id}', { params: { path: { user_id: userId } }, body: patch })),
   setImage: (userId: string, image: Blob) =>
     unwrap(
@@ -20,6 +23,10 @@ export const usersRepository = {
     ),
   resetImage: (userId: string) =>
     unwrap(api.DELETE('/api/v1/users/{user_id}/image', { params: { path: { user_id: userId } } })),
+  setCustomStatus: (status: CustomStatusBody) =>
+    unwrap(api.PUT('/api/v1/users/{user_id}/custom_status', { params: { path: { user_id: 'me' } }, body: status })),
+  clearCustomStatus: () =>
+    unwrap(api.DELETE('/api/v1/users/{user_id}/custom_status', { params: { path: { user_id: 'me' } } })),
 }
 
 /** Picture URL; the session cookie authorises the image request. */
