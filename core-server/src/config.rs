@@ -585,6 +585,67 @@ impl Config {
     }
 }
 
+/// One setting as the admin console shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ShownSetting {
+    pub key: String,
+    /// The environment variable that sets it.
+    pub variable: String,
+    /// Its effective value; a secret's is `"********"` when set, and a URL's
+    /// password is masked the same way.
+    pub value: serde_json::Value,
+    pub secret: bool,
+    pub description: String,
+}
+
+/// What stands in for a hidden value.
+const HIDDEN: &str = "********";
+
+/// Whether a setting holds a secret outright.
+fn is_secret_key(key: &str) -> bool {
+    key.ends_with("_secret") || key.ends_with("_password")
+}
+
+/// A URL with its password (and a user name that may be a token) masked.
+fn mask_url_credentials(value: &str) -> String {
+    match url::Url::parse(value) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some(HIDDEN));
+            url.to_string()
+        }
+        _ => value.to_string(),
+    }
+}
+
+impl Config {
+    /// Every setting with its effective value, secrets hidden: what an admin
+    /// may read without learning a credential.
+    pub fn shown_settings(&self) -> Vec<ShownSetting> {
+        let values = toml::Table::try_from(self).unwrap_or_default();
+        let docs = field_docs();
+        KEYS.iter()
+            .map(|(key, var)| {
+                let secret = is_secret_key(key);
+                let value = match values.get(*key) {
+                    None => serde_json::Value::Null,
+                    Some(_) if secret => serde_json::Value::String(HIDDEN.into()),
+                    Some(toml::Value::String(s)) => {
+                        serde_json::Value::String(mask_url_credentials(s))
+                    }
+                    Some(other) => serde_json::to_value(other).unwrap_or(serde_json::Value::Null),
+                };
+                ShownSetting {
+                    key: (*key).to_string(),
+                    variable: (*var).to_string(),
+                    value,
+                    secret,
+                    description: docs.get(key).copied().unwrap_or("").to_string(),
+                }
+            })
+            .collect()
+    }
+}
+
 impl Config {
     /// A commented `rustchat.toml` with every setting at its default.
     pub fn example_toml() -> String {
@@ -681,6 +742,51 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn shown_settings_hide_secrets_and_url_passwords() {
+        let c = Config::load_from(
+            None,
+            &env(&[
+                (
+                    "RUSTCHAT_DATABASE_URL",
+                    "postgres://chat:hunter2@db.example.com/chat",
+                ),
+                ("RUSTCHAT_OPENID_CLIENT_SECRET", "s3cr3t-value"),
+                ("RUSTCHAT_OPENID_CLIENT_ID", "rustchat"),
+                (
+                    "RUSTCHAT_OPENID_DISCOVERY_URL",
+                    "https://id.example.com/.well-known/openid-configuration",
+                ),
+            ]),
+        )
+        .expect("valid");
+        let shown = c.shown_settings();
+        let text = serde_json::to_string(&shown).expect("json");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(!text.contains("s3cr3t-value"), "{text}");
+        let get = |key: &str| {
+            shown
+                .iter()
+                .find(|s| s.key == key)
+                .unwrap_or_else(|| panic!("{key} is shown"))
+                .clone()
+        };
+        assert_eq!(
+            get("database_url").value,
+            "postgres://chat:********@db.example.com/chat"
+        );
+        assert_eq!(get("openid_client_secret").value, "********");
+        assert!(get("openid_client_secret").secret);
+        assert_eq!(get("openid_client_id").value, "rustchat");
+        assert_eq!(get("listen").value, "0.0.0.0:8065");
+        assert_eq!(
+            get("gitlab_client_secret").value,
+            serde_json::Value::Null,
+            "unset stays unset"
+        );
+        assert_eq!(shown.len(), KEYS.len(), "every setting");
     }
 
     #[test]

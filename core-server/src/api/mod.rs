@@ -2,6 +2,7 @@
 //! table below is also the source of the OpenAPI document at `/api/v1/openapi.json`.
 
 mod actions;
+mod admin;
 mod auth;
 mod channels;
 mod commands;
@@ -182,6 +183,27 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
         .routes(routes!(commands::execute))
         .routes(routes!(emoji::list_emoji, emoji::create_emoji))
         .routes(routes!(emoji::emoji_image, emoji::delete_emoji))
+        .routes(routes!(admin::overview))
+        .routes(routes!(admin::config))
+        .routes(routes!(admin::users))
+        .routes(routes!(admin::set_active))
+        .routes(routes!(admin::set_roles))
+        .routes(routes!(admin::revoke_sessions))
+        .routes(routes!(admin::channels))
+        .routes(routes!(admin::list_jobs, admin::create_job))
+        .routes(routes!(admin::get_job))
+        .routes(routes!(admin::cancel_job))
+        .routes({
+            // A bulk file is far larger than other bodies; the service caps it.
+            let (schemas, paths, method) = routes!(admin::list_imports, admin::upload_import);
+            (
+                schemas,
+                paths,
+                method.layer(axum::extract::DefaultBodyLimit::disable()),
+            )
+        })
+        .routes(routes!(admin::list_exports))
+        .routes(routes!(admin::download_export))
         .routes({
             // Pictures are larger than other bodies; the service caps them at 2 MiB.
             let (schemas, paths, method) =

@@ -161,6 +161,19 @@ impl Core {
         self.blobs.delete(&format!("{IMPORTS_FOLDER}/{name}")).await
     }
 
+    /// Stores a bulk file an admin uploads in one request (the web app's
+    /// console); the name it is kept under, to start an import with.
+    pub async fn upload_import(
+        &self,
+        actor: &Actor,
+        filename: &str,
+        body: ByteStream<'_>,
+    ) -> Result<String> {
+        admin_only(actor)?;
+        self.store_import(&crate::id::new_id(), filename, body)
+            .await
+    }
+
     /// Names of the finished exports.
     pub async fn list_exports(&self, actor: &Actor) -> Result<Vec<String>> {
         admin_only(actor)?;

@@ -2,6 +2,7 @@
 //! surfaces call these and nothing below them.
 
 pub mod actions;
+mod admin;
 pub mod analytics;
 pub mod auth;
 mod authorize;
@@ -48,6 +49,7 @@ use std::sync::Arc;
 
 pub use crate::search::{parse_search, SearchQuery};
 pub use actions::{ActionOutcome, DialogAnswer, DialogSubmission, OpenDialog};
+pub use admin::{PartStatus, ServerOverview};
 pub use auth::{Actor, LoginResult};
 pub use bots::{BotPatch, NewBot};
 pub use channel_lists::AllChannelsFilter;

@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod admin;
 mod auth;
 mod bad_input;
 mod daily;
@@ -19,6 +20,10 @@ mod web_client;
 use axum::http::StatusCode;
 use serde_json::json;
 
+use admin::{
+    admin_routes_are_for_system_admins_only, admins_import_and_export, admins_manage_accounts,
+    admins_see_every_channel, the_overview_and_settings_describe_the_server,
+};
 use auth::{
     auth_login_logout, expired_sessions_are_refused, password_reset_routes,
     remembered_sessions_follow_changes_at_once, the_session_cookie_authorises_reads_only,
@@ -66,6 +71,11 @@ on_both_backends!(
     channel_settings_archive_restore_and_notifications,
     slash_commands_are_suggested_and_run,
     custom_emoji_are_added_listed_and_deleted_by_their_creator,
+    admin_routes_are_for_system_admins_only,
+    the_overview_and_settings_describe_the_server,
+    admins_manage_accounts,
+    admins_see_every_channel,
+    admins_import_and_export,
 );
 
 /// Data survives a restart: a new store on the same SQLite file still logs the user in.

@@ -136,6 +136,8 @@ async fn set_up(app: &App) -> (Owned, String) {
         ("action_id", "approve".to_string()),
         ("invite_id", invite),
         ("emoji_id", id(&emoji.json())),
+        // Jobs are the system admin's alone: any id is refused to others.
+        ("job_id", "abcdefghijklmnopqrstuvwxyz".to_string()),
     ]);
     let owned = Owned {
         owner_token: owner,
@@ -206,6 +208,8 @@ fn body_for(method: &Method, path: &str, owned: &Owned) -> (Option<&'static str>
         ("PATCH", p) if p.ends_with("/notify_props") => json!({"desktop": "none"}),
         ("PUT", p) if p.ends_with("/custom_status") => json!({"emoji": "smile", "text": "away"}),
         ("PUT", p) if p.ends_with("/following") => json!({"following": true}),
+        ("PUT", p) if p.ends_with("/active") => json!({"active": false}),
+        ("PUT", p) if p.ends_with("/roles") => json!({"roles": "system_user system_admin"}),
         ("PATCH", p) if p.contains("/posts/") => json!({"message": "rewritten"}),
         ("PATCH", p) if p.contains("/users/") => json!({"nickname": "hacked"}),
         ("PATCH", _) => json!({"display_name": "Hacked"}),

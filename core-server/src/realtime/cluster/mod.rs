@@ -106,7 +106,8 @@ impl Keys {
     }
 }
 
-async fn redis_connection(
+/// A connection with the cluster's connect and response timeouts.
+pub(crate) async fn redis_connection(
     client: &redis::Client,
 ) -> redis::RedisResult<redis::aio::MultiplexedConnection> {
     let config = redis::AsyncConnectionConfig::new()
