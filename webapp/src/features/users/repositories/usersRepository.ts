@@ -10,7 +10,7 @@ export const usersRepository = {
     unwrap(api.GET('/api/v1/users/search', { params: { query: { term, team_id: teamId } } })),
   byUsername: (username: string) =>
     unwrap(api.GET('/api/v1/users/username/{username}', { params: { path: { username } } })),
-  patch: (userId: string, patch: Partial<Pick<User, 'first_name' | 'last_name' | 'nickname' | 'notify_props' | 'timezone'>>) =>
+  patch: (userId: string, patch: Partial<Pick<User, 'first_name' | 'last_name' | 'nickname' | 'notify_props' | 'timezone' | 'locale'>>) =>
     unwrap(api.PATCH('/api/v1/users/{user_id}', { params: { path: { user_id: userId } }, body: patch })),
   setImage: (userId: string, image: Blob) =>
     unwrap(
