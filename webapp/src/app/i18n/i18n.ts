@@ -8,6 +8,8 @@ export type { MessageKey }
 export type Locale = 'en' | 'fr'
 export type Catalogue = Partial<Record<MessageKey, string>>
 export type Params = Record<string, string | number>
+/** A translation of one English area: exactly its keys. */
+export type CatalogueOf<Area> = { [K in keyof Area]: string }
 
 /** The languages offered, each named in itself. */
 export const LOCALES: readonly { code: Locale; name: string }[] = [

@@ -1,23 +1,14 @@
 // English: every key of the UI, and the text other catalogues translate.
-// Keys are grouped by feature ("area.what"); placeholders are {name}, and
-// counts use {count, plural, one {…} other {…}}.
+// One file per area under en/ ("area.what" keys), so areas change apart.
+// Placeholders are {name}; counts use {count, plural, one {…} other {…}}.
+import auth from './en/auth'
+import common from './en/common'
+import settings from './en/settings'
+
 const en = {
-  'common.cancel': 'Cancel',
-  'common.close': 'Close',
-  'common.save': 'Save',
-  'common.saved': 'Saved.',
-  'common.loading': 'Loading…',
-
-  'auth.login.title': 'Log in',
-  'auth.login.loginId': 'Email or username',
-  'auth.login.password': 'Password',
-  'auth.login.submit': 'Log in',
-  'auth.login.submitting': 'Logging in…',
-  'auth.login.forgot': 'Forgot your password?',
-  'auth.login.createAccount': 'Create an account',
-  'auth.login.withProvider': 'Sign in with {provider}',
-
-  'settings.language': 'Language',
+  ...common,
+  ...auth,
+  ...settings,
 } as const
 
 export type MessageKey = keyof typeof en

@@ -1,23 +1,14 @@
-// Français.
+// Français: loaded only when chosen. One file per area under fr/, each
+// checked against its English area for missing or extra keys.
 import type { Catalogue } from '../i18n'
+import auth from './fr/auth'
+import common from './fr/common'
+import settings from './fr/settings'
 
 const fr: Catalogue = {
-  'common.cancel': 'Annuler',
-  'common.close': 'Fermer',
-  'common.save': 'Enregistrer',
-  'common.saved': 'Enregistré.',
-  'common.loading': 'Chargement…',
-
-  'auth.login.title': 'Connexion',
-  'auth.login.loginId': 'E-mail ou nom d’utilisateur',
-  'auth.login.password': 'Mot de passe',
-  'auth.login.submit': 'Se connecter',
-  'auth.login.submitting': 'Connexion…',
-  'auth.login.forgot': 'Mot de passe oublié ?',
-  'auth.login.createAccount': 'Créer un compte',
-  'auth.login.withProvider': 'Se connecter avec {provider}',
-
-  'settings.language': 'Langue',
+  ...common,
+  ...auth,
+  ...settings,
 }
 
 export default fr

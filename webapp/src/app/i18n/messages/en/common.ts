@@ -1,0 +1,7 @@
+export default {
+  'common.cancel': 'Cancel',
+  'common.close': 'Close',
+  'common.save': 'Save',
+  'common.saved': 'Saved.',
+  'common.loading': 'Loading…',
+} as const

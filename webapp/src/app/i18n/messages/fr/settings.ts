@@ -1,0 +1,6 @@
+import type { CatalogueOf } from '../../i18n'
+import type en from '../en/settings'
+
+export default {
+  'settings.language': 'Langue',
+} satisfies CatalogueOf<typeof en>
