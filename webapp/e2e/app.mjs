@@ -55,6 +55,61 @@ export async function userMenu(page, item) {
   await page.locator(`${tid('user-menu-items')} ${tid(item)}`).click()
 }
 
+// ------------------------------------------------------------ layout
+
+/**
+ * What makes the page wider than the window: the document scrolling
+ * sideways, a scroll container scrolling sideways, or a visible element
+ * reaching past the right edge (clipped content). Code blocks and tables of
+ * messages may scroll on their own. Returns descriptions; [] when none.
+ */
+export function horizontalOverflow(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth
+    const name = (el) =>
+      el.tagName.toLowerCase() +
+      (el.dataset.testid ? `[data-testid=${el.dataset.testid}]` : '') +
+      (typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : '')
+    const found = []
+    if (document.documentElement.scrollWidth > window.innerWidth) {
+      found.push(`the document (${document.documentElement.scrollWidth} > ${window.innerWidth} px)`)
+    }
+    for (const el of document.body.querySelectorAll('*')) {
+      if (el.closest('pre, .markdown table, .visually-hidden')) continue
+      const style = getComputedStyle(el)
+      if (style.visibility !== 'visible' || style.display === 'none') continue
+      const box = el.getBoundingClientRect()
+      if (box.width === 0 || box.height === 0) continue
+      if (box.right > width + 1) found.push(`${name(el)} ends at ${Math.round(box.right)} px`)
+      if (['auto', 'scroll'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1) {
+        found.push(`${name(el)} scrolls sideways (${el.scrollWidth} > ${el.clientWidth} px)`)
+      }
+    }
+    return found
+  })
+}
+
+/** Visible buttons and navigation links inside `scope` smaller than `min` px either way. */
+export function smallTargets(page, scope = 'body', min = 40) {
+  return page.evaluate(
+    ({ scope, min }) => {
+      const found = []
+      for (const el of document.querySelectorAll(`${scope} button, ${scope} a.channel-link, ${scope} a.team-tile`)) {
+        const style = getComputedStyle(el)
+        if (style.visibility !== 'visible' || el.closest('.visually-hidden')) continue
+        const box = el.getBoundingClientRect()
+        if (box.width === 0 || box.height === 0) continue
+        if (box.width < min - 0.5 || box.height < min - 0.5) {
+          const label = el.getAttribute('aria-label') || el.dataset.testid || el.textContent.trim().slice(0, 30)
+          found.push(`${label} (${Math.round(box.width)}×${Math.round(box.height)})`)
+        }
+      }
+      return found
+    },
+    { scope, min },
+  )
+}
+
 // ------------------------------------------------------------ a suite
 
 /**

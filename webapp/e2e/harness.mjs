@@ -454,6 +454,17 @@ export async function newContext(browser, baseURL, options = {}) {
   return context
 }
 
+/**
+ * Options for newContext() that make a phone: a 390×844 touch screen whose
+ * page is laid out at the device's width, as on an iPhone 13 or 14.
+ */
+export const PHONE = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+}
+
 /** Prints the page's uncaught errors and console errors, labelled, to stderr. */
 export function trackErrors(page, label) {
   page.on('pageerror', (err) => console.error(`# [${label}] page error: ${err.message}`))

@@ -2,6 +2,7 @@
 // features' handlers.
 import { currentToken } from '@/api/client'
 import { handleChannelEvent } from '@/features/channels'
+import { handleEmojiEvent } from '@/features/emoji'
 import { handleIntegrationEvent } from '@/features/integrations'
 import { handleMessageEvent } from '@/features/messages/handlers/messageEvents'
 import { handlePresenceEvent } from '@/features/presence'
@@ -18,6 +19,7 @@ const handlers: ((event: ServerEvent) => void)[] = [
   handlePresenceEvent,
   handleIntegrationEvent,
   handleThreadEvent,
+  handleEmojiEvent,
 ]
 
 let wired = false

@@ -5,6 +5,7 @@ import { deferred, mount, settle, type, type Mounted } from '@/app/__test__/moun
 import { useAuthStore } from '@/features/auth'
 import { useChannelsStore } from '@/features/channels'
 import { commandsRepository } from '@/features/commands'
+import { emojiRepository, useCustomEmojiStore } from '@/features/emoji'
 import { useUsersStore } from '@/features/users'
 import { postsRepository } from '../repositories/postsRepository'
 import MessageComposer from './MessageComposer.vue'
@@ -119,5 +120,38 @@ describe('slash commands in the composer', () => {
     await settle()
     expect(execute).not.toHaveBeenCalled()
     expect(create).toHaveBeenCalledWith('c1', expect.objectContaining({ message: '/etc/hosts is wrong' }))
+  })
+})
+
+describe('emoji in the composer', () => {
+  it('suggests custom emoji among the built-in ones after `:`, and Tab inserts one', async () => {
+    useCustomEmojiStore().put({ id: 'em1', name: 'parrot', creator_id: 'u-me', create_at: 1, update_at: 1, delete_at: 0 })
+    await open()
+    type(input(), 'nice :par')
+    await settle()
+    const rows = all('autocomplete-item')
+    expect(rows.map((li) => li.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      ':parrot: custom',
+      '🥳 :partying_face:',
+      '✨ :sparkles:',
+      '💖 :sparkling_heart:',
+    ])
+    expect(rows[0]?.querySelector('img')?.getAttribute('src')).toBe('/api/v1/emoji/em1/image')
+    press('Tab')
+    await settle()
+    expect(input().value).toBe('nice :parrot: ')
+  })
+
+  it('inserts the emoji chosen in the picker at the caret', async () => {
+    useCustomEmojiStore().put({ id: 'em1', name: 'parrot', creator_id: 'u-me', create_at: 1, update_at: 1, delete_at: 0 })
+    vi.spyOn(emojiRepository, 'list').mockResolvedValue([{ id: 'em1', name: 'parrot', creator_id: 'u-me', create_at: 1, update_at: 1, delete_at: 0 }])
+    await open()
+    type(input(), 'great')
+    ;(q('composer-emoji') as HTMLButtonElement).click()
+    await settle()
+    ;(q('emoji-parrot') as HTMLButtonElement).click()
+    await settle()
+    expect(input().value).toBe('great :parrot: ')
+    expect(q('emoji-picker')).toBeNull()
   })
 })

@@ -4,6 +4,7 @@ import type { Post } from '@/api/types'
 import { mount, settle, type Mounted } from '@/app/__test__/mount'
 import { useAuthStore } from '@/features/auth'
 import { useChannelsStore } from '@/features/channels'
+import { handleEmojiEvent } from '@/features/emoji'
 import { useUsersStore } from '@/features/users'
 import { postsRepository } from '../repositories/postsRepository'
 import { handleMessageEvent } from '../handlers/messageEvents'
@@ -91,5 +92,26 @@ describe('ephemeral posts', () => {
     await settle()
     expect(q('post-ephemeral')).toBeNull()
     expect(q('msg-attachment-title')?.textContent?.trim()).toBe('Build 7')
+  })
+})
+
+describe('custom emoji in posts', () => {
+  it('show as images once known, in the text and in reactions; unknown names stay text', async () => {
+    const messages = useMessagesStore()
+    const normal = post({ id: 'p1', type: '', message: 'ship it :parrot: :nobody:' })
+    messages.put([normal], true)
+    messages.addReaction({ post_id: 'p1', user_id: 'u-bot', emoji_name: 'parrot', channel_id: 'c1', create_at: 1, update_at: 1, delete_at: 0 })
+    mounted = mount(PostItem, { post: normal }, pinia)
+    await settle()
+    expect(q('post-message')?.querySelector('img')).toBeNull()
+    expect(q('reaction-parrot')?.textContent?.trim()).toBe(':parrot: 1')
+
+    // Added on the server meanwhile: the socket's event alone updates the post.
+    handleEmojiEvent({ type: 'emoji_added', data: { emoji: { id: 'em1', name: 'parrot', creator_id: 'u-bot', create_at: 1, update_at: 1, delete_at: 0 } } })
+    await settle()
+    const img = q('post-message')?.querySelector('img.custom-emoji')
+    expect(img?.getAttribute('src')).toBe('/api/v1/emoji/em1/image')
+    expect(q('post-message')?.textContent).toContain(':nobody:')
+    expect(q('reaction-parrot')?.querySelector('img')?.getAttribute('alt')).toBe(':parrot:')
   })
 })

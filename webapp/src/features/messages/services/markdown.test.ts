@@ -165,6 +165,37 @@ describe('renderMarkdown: emoji', () => {
   })
 })
 
+describe('renderMarkdown: custom emoji', () => {
+  const custom = (name: string) => (['parrot', 'smile', 'ship-it'].includes(name) ? `/api/v1/emoji/id-${name}/image` : undefined)
+
+  it('shows a custom emoji as its image, with the name as text alternative', () => {
+    const root = render('nice :parrot: work', { customEmoji: custom })
+    const img = root.querySelector('img.custom-emoji')
+    expect(img?.getAttribute('src')).toBe('/api/v1/emoji/id-parrot/image')
+    expect(img?.getAttribute('alt')).toBe(':parrot:')
+    expect(root.textContent).toBe('nice  work')
+  })
+
+  it('lets built-in names win and leaves unknown names as typed', () => {
+    const root = render(':smile: :ship-it: :nobody:', { customEmoji: custom })
+    expect(root.querySelectorAll('img')).toHaveLength(1)
+    expect(root.querySelector('img')?.getAttribute('alt')).toBe(':ship-it:')
+    expect(root.textContent).toBe('😄  :nobody:')
+  })
+
+  it('matches names case-insensitively, keeps mentions around it and leaves code alone', () => {
+    const root = render('@alice :Parrot:@bob `:parrot:`', { customEmoji: custom, me: 'alice' })
+    expect(root.querySelector('img')?.getAttribute('data-emoji')).toBe('parrot')
+    expect(Array.from(root.querySelectorAll('.mention')).map((m) => m.textContent)).toEqual(['@alice', '@bob'])
+    expect(root.querySelector('code')?.textContent).toBe(':parrot:')
+  })
+
+  it('renders no image without the lookup (previews, notifications)', () => {
+    expect(render(':parrot:').querySelector('img')).toBeNull()
+    expect(plainPreview('party :parrot:')).toBe('party :parrot:')
+  })
+})
+
 describe('renderMarkdown: mentions', () => {
   it('wraps @username in a mention span', () => {
     const html = renderMarkdown('hi @alice', {})

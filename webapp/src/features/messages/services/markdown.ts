@@ -2,9 +2,10 @@
 //
 // Pipeline: marked (GFM, raw HTML disabled) → DOMPurify and our own allowlist
 // pass (which also fixes up links) → a walk over the sanitised DOM that
-// rewrites text nodes only (emoji shortcodes, @mentions, ~channels). Doing the
-// chat substitutions last, on text nodes outside code/pre/a, means code and
-// URLs are never rewritten and nothing we insert can be re-read as markup.
+// rewrites text nodes only (emoji shortcodes, custom emoji images, @mentions,
+// ~channels). Doing the chat substitutions last, on text nodes outside
+// code/pre/a, means code and URLs are never rewritten and nothing we insert
+// can be re-read as markup.
 
 import { Marked, type Token, type Tokens } from 'marked'
 import DOMPurify from 'dompurify'
@@ -17,6 +18,8 @@ export interface MarkdownContext {
   knownUsers?: (username: string) => boolean
   /** Whether a channel name exists; ~name is only linked when this says so. */
   knownChannels?: (name: string) => boolean
+  /** The image URL of a custom emoji name; `:name:` stays text when this gives none. */
+  customEmoji?: (name: string) => string | undefined
 }
 
 function escapeHtml(s: string): string {
@@ -165,17 +168,24 @@ function channelLink(doc: Document, typed: string, name: string): HTMLElement {
   return a
 }
 
-/**
- * Rewrites one text node: emoji first, then mentions and channel links.
- * Returns the replacement nodes, or null when nothing changed.
- */
-function transformText(doc: Document, text: string, ctx: MarkdownContext): Node[] | null {
-  const withEmoji = replaceEmoji(text)
-  const out: Node[] = []
-  let last = 0
-  let changed = withEmoji !== text
+function customEmojiImage(doc: Document, name: string, src: string): HTMLElement {
+  const img = doc.createElement('img')
+  img.className = 'custom-emoji'
+  img.setAttribute('src', src)
+  img.setAttribute('alt', `:${name}:`)
+  img.setAttribute('title', `:${name}:`)
+  img.setAttribute('data-emoji', name)
+  return img
+}
 
-  for (const m of withEmoji.matchAll(MENTION_RE)) {
+/**
+ * Appends `text` to `out` with its mentions and channel links as elements;
+ * returns whether there was any.
+ */
+function appendMentions(doc: Document, text: string, ctx: MarkdownContext, out: Node[]): boolean {
+  let last = 0
+  let changed = false
+  for (const m of text.matchAll(MENTION_RE)) {
     const prefix = m[1] ?? ''
     const start = (m.index ?? 0) + prefix.length
     let node: HTMLElement | null = null
@@ -198,14 +208,39 @@ function transformText(doc: Document, text: string, ctx: MarkdownContext): Node[
     }
     if (!node) continue
 
-    if (start > last) out.push(doc.createTextNode(withEmoji.slice(last, start)))
+    if (start > last) out.push(doc.createTextNode(text.slice(last, start)))
     out.push(node)
     last = start + 1 + typed.length
     changed = true
   }
-  if (!changed) return null
-  if (last < withEmoji.length) out.push(doc.createTextNode(withEmoji.slice(last)))
-  return out
+  if (last < text.length) out.push(doc.createTextNode(text.slice(last)))
+  return changed
+}
+
+/**
+ * Rewrites one text node: built-in emoji first (they win over custom emoji
+ * of the same name), then custom emoji, then mentions and channel links.
+ * Returns the replacement nodes, or null when nothing changed.
+ */
+function transformText(doc: Document, text: string, ctx: MarkdownContext): Node[] | null {
+  const withEmoji = replaceEmoji(text)
+  const out: Node[] = []
+  let changed = withEmoji !== text
+  let last = 0
+  if (ctx.customEmoji) {
+    for (const m of withEmoji.matchAll(EMOJI_RE)) {
+      const name = (m[1] ?? '').toLowerCase()
+      const src = ctx.customEmoji(name)
+      if (!src) continue
+      const start = m.index ?? 0
+      if (appendMentions(doc, withEmoji.slice(last, start), ctx, out)) changed = true
+      out.push(customEmojiImage(doc, name, src))
+      last = start + m[0].length
+      changed = true
+    }
+  }
+  if (appendMentions(doc, withEmoji.slice(last), ctx, out)) changed = true
+  return changed ? out : null
 }
 
 // Collects text nodes outside code, pre and links.

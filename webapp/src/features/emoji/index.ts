@@ -1,0 +1,6 @@
+export { useCustomEmojiStore } from './stores/customEmojiStore'
+export { handleEmojiEvent } from './handlers/emojiEvents'
+export { emojiRepository, emojiImageUrl } from './repositories/emojiRepository'
+export { rankByName, searchCustomEmoji } from './services/customEmoji'
+export { default as CustomEmojiDialog } from './components/CustomEmojiDialog.vue'
+export { default as EmojiGlyph } from './components/EmojiGlyph.vue'
