@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
 import { currentToken } from '@/api/client'
+import { adminRoutes } from '@/features/admin'
 import { authRepository, LoginView, ResetPasswordView, SignupView, useAuthStore } from '@/features/auth'
 import ChannelView from '@/features/messages/components/ChannelView.vue'
 import { CreateTeamView, useTeamsStore } from '@/features/teams'
@@ -18,6 +19,8 @@ export const router = createRouter({
     { path: '/reset', alias: '/reset_password_complete', name: 'reset', component: ResetPasswordView },
     { path: '/teams/new', name: 'new-team', component: CreateTeamView },
     { path: '/', name: 'home', component: { render: () => null } },
+    // Before /:team, so that the console's address is not taken for a team's.
+    adminRoutes,
     {
       path: '/:team',
       component: AppShell,
