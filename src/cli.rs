@@ -35,6 +35,16 @@ enum Command {
         #[command(subcommand)]
         command: TeamCommand,
     },
+    /// Manage channels.
+    Channel {
+        #[command(subcommand)]
+        command: crate::admin_cli::ChannelAdmin,
+    },
+    /// Manage posts.
+    Post {
+        #[command(subcommand)]
+        command: crate::admin_cli::PostAdmin,
+    },
     /// Print the configuration reference as a Markdown table.
     Config {
         /// Print a commented example `rustchat.toml` instead.
@@ -120,6 +130,8 @@ enum UserCommand {
         #[arg(required = true)]
         emails: Vec<String>,
     },
+    #[command(flatten)]
+    Admin(crate::admin_cli::UserAdmin),
 }
 
 #[derive(Subcommand)]
@@ -136,6 +148,8 @@ enum TeamCommand {
         #[arg(long)]
         owner: Option<String>,
     },
+    #[command(flatten)]
+    Admin(crate::admin_cli::TeamAdmin),
 }
 
 fn init_logging(filter: &str) {
@@ -154,20 +168,14 @@ async fn open_core(config: Config) -> anyhow::Result<Core> {
     let url = config.effective_database_url();
     let store = core_server::store::open(&url, config.database_max_connections)
         .await
-        .with_context(|| format!("cannot open the database ({})", redact(&url)))?;
+        .with_context(|| {
+            format!(
+                "cannot open the database ({})",
+                core_server::config::mask_url_credentials(&url)
+            )
+        })?;
     let blobs = core_server::files::open_blob_store(&config).await;
     Ok(Core::new(store, config).with_blobs(blobs))
-}
-
-/// A database URL without its password, for messages.
-fn redact(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        _ => url.to_string(),
-    }
 }
 
 /// Runs the command line.
@@ -298,6 +306,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 team.name, team.id, actor.user.username
             );
             Ok(())
+        }
+        Command::User {
+            command: UserCommand::Admin(command),
+        } => crate::admin_cli::user(&open_core(config).await?, command).await,
+        Command::Team {
+            command: TeamCommand::Admin(command),
+        } => crate::admin_cli::team(&open_core(config).await?, command).await,
+        Command::Channel { command } => {
+            crate::admin_cli::channel(&open_core(config).await?, command).await
+        }
+        Command::Post { command } => {
+            crate::admin_cli::post(&open_core(config).await?, command).await
         }
         Command::Import {
             command: ImportCommand::Mattermost { file, dry_run },

@@ -1,5 +1,6 @@
-//! The rustchat server binary: `serve`, `migrate`, `user`, `team`, `config`, `bench`.
+//! The rustchat server binary: `serve`, `migrate`, `user`, `team`, `channel`, `post`, `config`, `bench`, …
 
+mod admin_cli;
 mod bench;
 mod bench_bulk;
 mod bench_search;

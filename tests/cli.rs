@@ -90,6 +90,11 @@ fn every_command_has_help() {
         vec!["user", "create", "--help"],
         vec!["user", "migrate-auth", "--help"],
         vec!["team", "create", "--help"],
+        vec!["user", "list", "--help"],
+        vec!["user", "sessions", "revoke", "--help"],
+        vec!["team", "add", "--help"],
+        vec!["channel", "archive", "--help"],
+        vec!["post", "delete", "--help"],
         vec!["bench", "posts", "--help"],
     ] {
         let out = Command::new(BIN).args(&args).output().expect("run");
