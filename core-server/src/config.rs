@@ -606,15 +606,50 @@ fn is_secret_key(key: &str) -> bool {
     key.ends_with("_secret") || key.ends_with("_password")
 }
 
-/// A URL with its password (and a user name that may be a token) masked.
-fn mask_url_credentials(value: &str) -> String {
-    match url::Url::parse(value) {
-        Ok(mut url) if url.password().is_some() => {
-            let _ = url.set_password(Some(HIDDEN));
-            url.to_string()
-        }
-        _ => value.to_string(),
+/// Query parameters that carry credentials (sqlx reads `password` from a
+/// PostgreSQL URL's query, for one).
+fn is_secret_parameter(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["password", "pass", "secret", "token", "key"]
+        .iter()
+        .any(|word| name.contains(word))
+}
+
+/// A URL with its credentials masked, for messages and the admin console:
+/// the password, a user name standing alone (often a token), and query
+/// parameters named like secrets. A value that is not a URL but names a
+/// user (`…@…`) is hidden whole.
+pub fn mask_url_credentials(value: &str) -> String {
+    let Ok(mut url) = url::Url::parse(value) else {
+        return if value.contains('@') {
+            HIDDEN.to_string()
+        } else {
+            value.to_string()
+        };
+    };
+    if url.password().is_some() {
+        let _ = url.set_password(Some(HIDDEN));
+    } else if !url.username().is_empty() {
+        let _ = url.set_username(HIDDEN);
     }
+    if url
+        .query_pairs()
+        .any(|(name, _)| is_secret_parameter(&name))
+    {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(name, v)| {
+                let shown = if is_secret_parameter(&name) {
+                    HIDDEN.to_string()
+                } else {
+                    v.into_owned()
+                };
+                (name.into_owned(), shown)
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    url.to_string()
 }
 
 impl Config {
@@ -787,6 +822,28 @@ mod tests {
             "unset stays unset"
         );
         assert_eq!(shown.len(), KEYS.len(), "every setting");
+    }
+
+    #[test]
+    fn url_credentials_are_masked_wherever_they_sit() {
+        assert_eq!(
+            mask_url_credentials(
+                "postgres://db.example.com/chat?user=chat&password=hunter2&sslmode=require"
+            ),
+            "postgres://db.example.com/chat?user=chat&password=********&sslmode=require"
+        );
+        assert_eq!(
+            mask_url_credentials("https://abc123token@push.example.com/"),
+            "https://********@push.example.com/"
+        );
+        assert_eq!(
+            mask_url_credentials("not a url but user:pw@host"),
+            "********"
+        );
+        assert_eq!(
+            mask_url_credentials("redis://127.0.0.1:6379/0"),
+            "redis://127.0.0.1:6379/0"
+        );
     }
 
     #[test]

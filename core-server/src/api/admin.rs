@@ -1,6 +1,7 @@
 //! The admin console's routes: the server's state and settings, people,
-//! channels across teams, and bulk jobs. Every one is for system admins;
-//! the services check it.
+//! channels across teams, and bulk jobs. The services check the caller:
+//! system admins, except that anyone may deactivate their own account or
+//! sign themselves out everywhere, as on Mattermost.
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::ApiResult;
-use super::extract::{ApiJson, ApiPath, ApiQuery, Auth};
+use super::extract::{user_param, ApiJson, ApiPath, ApiQuery, Auth};
 use super::Ok as OkBody;
 use crate::config::ShownSetting;
 use crate::files::ByteStream;
@@ -89,8 +90,9 @@ pub struct ActiveRequest {
     pub active: bool,
 }
 
-/// `PUT /api/v1/users/{user_id}/active`: deactivates (signing out everywhere) or reactivates an account.
-#[utoipa::path(put, path = "/api/v1/users/{user_id}/active", tag = "admin", security(("bearer" = [])),
+/// `PUT /api/v1/users/{user_id}/active`: deactivates (signing out everywhere) or reactivates an
+/// account: a system admin, or the user deactivating themself.
+#[utoipa::path(put, path = "/api/v1/users/{user_id}/active", tag = "users", security(("bearer" = [])),
     params(("user_id" = String, Path)), request_body = ActiveRequest, responses((status = 200, body = User)))]
 pub async fn set_active(
     State(core): State<Core>,
@@ -98,6 +100,7 @@ pub async fn set_active(
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ActiveRequest>,
 ) -> ApiResult<Json<User>> {
+    let id = user_param(&actor, &id);
     core.set_user_active(&actor, &id, body.active).await?;
     Ok(Json(core.get_user(&actor, &id).await?))
 }
@@ -119,17 +122,19 @@ pub async fn set_roles(
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<RolesRequest>,
 ) -> ApiResult<Json<User>> {
+    let id = user_param(&actor, &id);
     Ok(Json(core.set_user_roles(&actor, &id, &body.roles).await?))
 }
 
 /// `DELETE /api/v1/users/{user_id}/sessions`: signs the user out everywhere.
-#[utoipa::path(delete, path = "/api/v1/users/{user_id}/sessions", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/v1/users/{user_id}/sessions", tag = "users", security(("bearer" = [])),
     params(("user_id" = String, Path)), responses((status = 200, body = super::Ok)))]
 pub async fn revoke_sessions(
     State(core): State<Core>,
     Auth(actor): Auth,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<OkBody>> {
+    let id = user_param(&actor, &id);
     core.revoke_user_sessions(&actor, &id).await?;
     Ok(Json(OkBody::default()))
 }

@@ -181,7 +181,17 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
         .routes(routes!(threads::mark_thread_read))
         .routes(routes!(commands::suggestions))
         .routes(routes!(commands::execute))
-        .routes(routes!(emoji::list_emoji, emoji::create_emoji))
+        .routes({
+            // The image is read whole: allow the service's own limit through.
+            let (schemas, paths, method) = routes!(emoji::list_emoji, emoji::create_emoji);
+            (
+                schemas,
+                paths,
+                method.layer(axum::extract::DefaultBodyLimit::max(
+                    crate::services::MAX_EMOJI_BYTES + 64 * 1024,
+                )),
+            )
+        })
         .routes(routes!(emoji::emoji_image, emoji::delete_emoji))
         .routes(routes!(admin::overview))
         .routes(routes!(admin::config))

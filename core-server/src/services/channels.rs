@@ -640,7 +640,16 @@ impl Core {
     /// Brings an archived channel back: with `manage_team` in its team (team
     /// and system admins), as on Mattermost.
     pub async fn restore_channel(&self, actor: &Actor, channel_id: &str) -> Result<Channel> {
-        let (mut channel, _) = self.channel_for_read(actor, channel_id).await?;
+        // The team's admins may restore any of its channels, private ones
+        // they are not in too (as Mattermost): the team permission decides.
+        validate::id("channel_id", channel_id)?;
+        let mut channel = self.store.get_channel(channel_id).await?;
+        if channel.team_id.is_empty() {
+            return Err(Error::invalid(
+                "channel_id",
+                "direct and group messages are never archived",
+            ));
+        }
         self.require_team_permission(actor, &channel.team_id, Permission::ManageTeam)
             .await?;
         if channel.delete_at == 0 {

@@ -464,6 +464,44 @@ pub async fn custom_emoji_are_added_listed_and_deleted_by_their_creator(ctx: Ctx
     );
     let (status, _) = http.call(GET, "/api/v1/emoji", None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Up to the emoji limit (512 KiB), past the server's general body limit.
+    let large = [PIXEL_PNG, &vec![0u8; 400 * 1024]].concat();
+    let (status, raw) = http
+        .raw_bytes(
+            POST,
+            "/api/v1/emoji?name=large_one",
+            Some(&bob),
+            Some(large),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&raw)
+    );
+    let too_large = [PIXEL_PNG, &vec![0u8; 600 * 1024]].concat();
+    let (status, _) = http
+        .raw_bytes(
+            POST,
+            "/api/v1/emoji?name=too_large",
+            Some(&bob),
+            Some(too_large),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let (status, _) = http
+        .call(
+            DELETE,
+            &format!(
+                "/api/v1/emoji/{}",
+                s(&serde_json::from_slice::<Value>(&raw).expect("json"), "id")
+            ),
+            Some(&bob),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "its creator deletes it");
 
     let (status, _) = http
         .call(DELETE, &format!("/api/v1/emoji/{id}"), Some(&bob), None)

@@ -20,6 +20,19 @@ describe('i18n', () => {
     expect(format('{count, plural, one {# réponse} other {# réponses}}', { count: 0 }, 'fr')).toBe('0 réponse')
     expect(format('{count, plural, =0 {none} other {#}}', { count: 0 }, 'en')).toBe('none')
     expect(format('{missing} stays', {}, 'en')).toBe('{missing} stays')
+    // Placeholders inside a branch, and a # that starts a word.
+    expect(format('{count, plural, one {# reply from {name} in #town} other {# replies from {name}}}', { count: 1, name: 'ann' }, 'en'))
+      .toBe('1 reply from ann in #town')
+    expect(format('{count, plural, one {# reply from {name}} other {# replies from {name}}}', { count: 3, name: 'ann' }, 'en'))
+      .toBe('3 replies from ann')
+  })
+
+  it('keeps the language asked for last, whichever catalogue arrives first', async () => {
+    const french = setLocale('fr')
+    await setLocale('en')
+    await french
+    expect(locale()).toBe('en')
+    expect(t('auth.login.submit')).toBe('Log in')
   })
 
   it('switches language and falls back to English for a missing key', async () => {

@@ -39,9 +39,14 @@ export function resolveLocale(wishes: readonly (string | null | undefined)[]): L
   return 'en'
 }
 
+/** Each switch's number: a catalogue that arrives after a later switch is dropped. */
+let switches = 0
+
 /** Switches the UI's language; its catalogue is loaded first. */
 export async function setLocale(next: Locale): Promise<void> {
+  const mine = ++switches
   const words = next === 'en' ? en : (await loaders[next]()).default
+  if (mine !== switches) return
   catalogue.value = words
   current.value = next
   if (typeof document !== 'undefined') document.documentElement.lang = next
@@ -64,20 +69,53 @@ export function t(key: MessageKey, params?: Params): string {
   return params ? format(template, params, current.value) : template
 }
 
-const PLURAL = /\{(\w+), plural,((?:\s*[\w=]+\s*\{[^{}]*\})+)\s*\}/g
-const BRANCH = /([\w=]+)\s*\{([^{}]*)\}/g
 const PLACEHOLDER = /\{(\w+)\}/g
 
+/** The text from `open` (just after a `{`) to its matching `}`, and where that `}` is. */
+function balanced(text: string, open: number): { inner: string; end: number } | null {
+  let depth = 1
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') depth++
+    else if (text[i] === '}' && --depth === 0) return { inner: text.slice(open, i), end: i }
+  }
+  return null
+}
+
+/** The branches of a plural's body (`one {…} other {…}`), each with its own text. */
+function branches(body: string): Map<string, string> {
+  const found = new Map<string, string>()
+  let rest = body
+  for (;;) {
+    const head = rest.match(/^\s*([\w=]+)\s*\{/)
+    if (!head) return found
+    const block = balanced(rest, head[0].length)
+    if (!block) return found
+    found.set(head[1] ?? '', block.inner)
+    rest = rest.slice(block.end + 1)
+  }
+}
+
+/** Replaces `{name}` placeholders and `{name, plural, …}` choices, nested ones too. */
 export function format(template: string, params: Params, lang: Locale): string {
-  const withPlurals = template.replace(PLURAL, (_, name: string, branches: string) => {
-    const count = Number(params[name] ?? 0)
-    const options = new Map<string, string>()
-    for (const [, selector, text] of branches.matchAll(BRANCH)) options.set(selector ?? '', text ?? '')
-    const rule = new Intl.PluralRules(lang).select(count)
-    const chosen = options.get(`=${count}`) ?? options.get(rule) ?? options.get('other') ?? ''
-    return chosen.replace(/#/g, new Intl.NumberFormat(lang).format(count))
-  })
-  return withPlurals.replace(PLACEHOLDER, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  )
+  let out = ''
+  let i = 0
+  while (i < template.length) {
+    const plural = template.slice(i).match(/^\{(\w+), plural,/)
+    const block = plural ? balanced(template, i + 1) : null
+    if (plural && block) {
+      const name = plural[1] ?? ''
+      const count = Number(params[name] ?? 0)
+      const options = branches(template.slice(i + plural[0].length, block.end))
+      const rule = new Intl.PluralRules(lang).select(count)
+      const chosen = options.get(`=${count}`) ?? options.get(rule) ?? options.get('other') ?? ''
+      // `#` is the number, unless it starts a word (`#channel`).
+      const numbered = chosen.replace(/#(?!\w)/g, new Intl.NumberFormat(lang).format(count))
+      out += format(numbered, params, lang)
+      i = block.end + 1
+      continue
+    }
+    out += template[i]
+    i++
+  }
+  return out.replace(PLACEHOLDER, (whole, name: string) => (name in params ? String(params[name]) : whole))
 }

@@ -152,7 +152,8 @@ export const useChannelsStore = defineStore('channels', () => {
     clearLocally(channelId)
     try {
       const member = await channelsRepository.view(channelId)
-      members.set(channelId, member)
+      // Marked unread while the read was on its way: the unread state stays.
+      if (!heldUnread.has(channelId)) members.set(channelId, member)
     } catch {
       // Counts catch up at the next load; reading is not blocked by this.
     }

@@ -184,6 +184,8 @@ export const useThreadListStore = defineStore('threadList', () => {
     if (!value) {
       const view = views.get(rootId)
       if (view) totals.value = adjustTotals(totals.value, unreadOf(view), undefined)
+      // A thread outside the loaded pages: only the server knows what it counted.
+      else if (was !== false) void guarded(() => refreshTotals())
       views.delete(rootId)
     } else if (!views.has(rootId) && was !== true) {
       // The list needs the thread's view: the newest page brings it (and the totals).
