@@ -2,13 +2,31 @@
 // One file per area under en/ ("area.what" keys), so areas change apart.
 // Placeholders are {name}; counts use {count, plural, one {…} other {…}}.
 import auth from './en/auth'
+import channels from './en/channels'
 import common from './en/common'
+import files from './en/files'
+import integrations from './en/integrations'
+import presence from './en/presence'
+import profiles from './en/profiles'
+import search from './en/search'
 import settings from './en/settings'
+import teams from './en/teams'
+import threads from './en/threads'
+import users from './en/users'
 
 const en = {
   ...common,
   ...auth,
+  ...channels,
+  ...files,
+  ...integrations,
+  ...presence,
+  ...profiles,
+  ...search,
   ...settings,
+  ...teams,
+  ...threads,
+  ...users,
 } as const
 
 export type MessageKey = keyof typeof en

@@ -3,6 +3,7 @@
 // where default follows the account's setting), `mark_unread` (all, or
 // mention: muted) and `ignore_channel_mentions` (default|on|off).
 import type { ChannelMember } from '@/api/types'
+import { locale, t, type MessageKey } from '@/app/i18n/i18n'
 
 export type Level = 'default' | 'all' | 'mention' | 'none'
 
@@ -51,17 +52,18 @@ export function effectiveDesktop(channelLevel: string | undefined, accountLevel:
   return own === 'default' ? accountLevel || 'mention' : own
 }
 
-const LEVEL_NAMES: Record<string, string> = {
-  all: 'For all activity',
-  mention: 'Only for mentions',
-  none: 'Never',
-  true: 'On',
-  false: 'Off',
+const LEVEL_NAMES: Record<string, MessageKey> = {
+  all: 'channels.level.all',
+  mention: 'channels.level.mention',
+  none: 'channels.level.none',
+  true: 'channels.level.on',
+  false: 'channels.level.off',
 }
 
-/** The name of a level; `default` names what it falls back to. */
+/** The name of a level in the UI's language; `default` names what it falls back to. */
 export function levelName(value: string, accountLevel?: string): string {
-  if (value !== 'default') return LEVEL_NAMES[value] ?? value
+  const named = LEVEL_NAMES[value]
+  if (value !== 'default') return named ? t(named) : value
   const inherited = accountLevel ? LEVEL_NAMES[accountLevel] : undefined
-  return inherited ? `Default (${inherited.toLowerCase()})` : 'Default'
+  return inherited ? t('channels.level.defaultWith', { level: t(inherited).toLocaleLowerCase(locale()) }) : t('channels.level.default')
 }

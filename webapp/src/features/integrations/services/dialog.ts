@@ -1,6 +1,7 @@
 // Interactive dialogs (Mattermost's `open_dialog`): reading the event, the
 // form's starting values, the checks made before submitting, and the
 // submission sent to the integration.
+import { t } from '@/app/i18n/i18n'
 import type { DialogSubmission } from '../types'
 import type { ActionOption } from './attachments'
 
@@ -115,23 +116,23 @@ export function maxLengthOf(el: DialogElement): number {
   return el.max_length || (el.type === 'textarea' ? TEXTAREA_MAX_LENGTH : TEXT_MAX_LENGTH)
 }
 
-/** What is wrong with one value, as Mattermost's dialog says it; null when it may be sent. */
+/** What is wrong with one value, as Mattermost's dialog says it (in the UI's language); null when it may be sent. */
 export function checkElement(el: DialogElement, value: DialogValue | undefined): string | null {
   const empty = value === undefined || value === false || value === ''
   // A required checkbox must be ticked, as on Mattermost.
-  if (empty) return el.optional ? null : 'This field is required.'
+  if (empty) return el.optional ? null : t('integrations.dialog.required')
   if (typeof value === 'boolean') return null
   if (el.type === 'text' || el.type === 'textarea') {
     const length = Array.from(value).length
-    if (el.min_length && length < el.min_length) return `Minimum input length is ${el.min_length}.`
-    if (length > maxLengthOf(el)) return `Maximum input length is ${maxLengthOf(el)}.`
+    if (el.min_length && length < el.min_length) return t('integrations.dialog.minLength', { min: el.min_length })
+    if (length > maxLengthOf(el)) return t('integrations.dialog.maxLength', { max: maxLengthOf(el) })
     if (el.type === 'text') {
-      if (el.subtype === 'email' && !value.includes('@')) return 'Must be a valid email address.'
-      if (el.subtype === 'number' && !Number.isFinite(Number(value))) return 'Must be a number.'
-      if (el.subtype === 'url' && !/^https?:\/\//i.test(value.trim())) return 'URL must include http:// or https://.'
+      if (el.subtype === 'email' && !value.includes('@')) return t('integrations.dialog.invalidEmail')
+      if (el.subtype === 'number' && !Number.isFinite(Number(value))) return t('integrations.dialog.invalidNumber')
+      if (el.subtype === 'url' && !/^https?:\/\//i.test(value.trim())) return t('integrations.dialog.invalidUrl')
     }
   }
-  if (el.type === 'radio' && !el.options.some((o) => o.value === value)) return 'Must be a valid option.'
+  if (el.type === 'radio' && !el.options.some((o) => o.value === value)) return t('integrations.dialog.invalidOption')
   return null
 }
 

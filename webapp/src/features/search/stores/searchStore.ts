@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { describeError } from '@/api/client'
 import type { Post } from '@/api/types'
+import { t } from '@/app/i18n/i18n'
 import { postsRepository } from '@/features/messages/repositories/postsRepository'
 import { useMessagesStore } from '@/features/messages/stores/messagesStore'
 import { useThreadsStore } from '@/features/threads'
@@ -46,7 +47,7 @@ export const useSearchStore = defineStore('search', () => {
 
   /** Posts that mention the user, newest first, as Mattermost's recent mentions. */
   function mentions(teamId: string, username: string): Promise<void> {
-    return run(teamId, `@${username}`, 'Recent mentions')
+    return run(teamId, `@${username}`, t('search.mentions'))
   }
 
   /** Shows a list that is not a search (pinned or saved posts) in the results panel. */

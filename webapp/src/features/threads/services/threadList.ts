@@ -2,6 +2,7 @@
 // for a filter given the pages loaded so far, and the team's unread totals
 // kept in step as single threads change.
 import type { ThreadView } from '@/api/types'
+import { locale } from '@/app/i18n/i18n'
 
 export type ThreadFilter = 'all' | 'unread'
 
@@ -107,11 +108,12 @@ export function visibleThreads(
   return out.sort(byActivity)
 }
 
-/** When a thread was last active: the time today, else the date. */
+/** When a thread was last active: the time today, else the date (in the UI's language unless told). */
 export function formatWhen(ms: number, opts: { now?: number; locale?: string; timeZone?: string } = {}): string {
+  const lang = opts.locale ?? locale()
   const day = (t: number) => new Intl.DateTimeFormat('en-CA', { timeZone: opts.timeZone, dateStyle: 'short' }).format(t)
   if (day(ms) === day(opts.now ?? Date.now())) {
-    return new Intl.DateTimeFormat(opts.locale, { timeZone: opts.timeZone, hour: 'numeric', minute: '2-digit' }).format(ms)
+    return new Intl.DateTimeFormat(lang, { timeZone: opts.timeZone, hour: 'numeric', minute: '2-digit' }).format(ms)
   }
-  return new Intl.DateTimeFormat(opts.locale, { timeZone: opts.timeZone, month: 'short', day: 'numeric' }).format(ms)
+  return new Intl.DateTimeFormat(lang, { timeZone: opts.timeZone, month: 'short', day: 'numeric' }).format(ms)
 }

@@ -1,5 +1,6 @@
 import { api, unwrap } from '@/api/client'
 import type { User } from '@/api/types'
+import { t } from '@/app/i18n/i18n'
 import type { components } from '@/api/v1'
 
 type CustomStatusBody = components['schemas']['CustomStatus']
@@ -35,7 +36,7 @@ export function avatarUrl(user: Pick<User, 'id' | 'last_picture_update'>): strin
 }
 
 export function displayName(user: Pick<User, 'username' | 'first_name' | 'last_name' | 'nickname'> | undefined): string {
-  if (!user) return 'Someone'
+  if (!user) return t('users.someone')
   const full = `${user.first_name} ${user.last_name}`.trim()
   return full || user.nickname || user.username
 }

@@ -3,6 +3,7 @@
 // `expires_at`. The server drops an expired status when it is read; the
 // client hides one that runs out while on screen.
 import type { User } from '@/api/types'
+import { locale as uiLocale, t, type MessageKey } from '@/app/i18n/i18n'
 
 export type StatusDuration = '' | 'thirty_minutes' | 'one_hour' | 'four_hours' | 'today' | 'this_week' | 'date_and_time'
 
@@ -20,28 +21,35 @@ export const DEFAULT_STATUS_EMOJI = 'speech_balloon'
 /** Go's zero time: what Mattermost stores for "no expiry". */
 const ZERO_TIME = '0001-01-01T00:00:00Z'
 
-export const DURATIONS: readonly { value: StatusDuration; label: string }[] = [
-  { value: '', label: "Don't clear" },
-  { value: 'thirty_minutes', label: '30 minutes' },
-  { value: 'one_hour', label: '1 hour' },
-  { value: 'four_hours', label: '4 hours' },
-  { value: 'today', label: 'Today' },
-  { value: 'this_week', label: 'This week' },
-  { value: 'date_and_time', label: 'Choose date and time' },
+/** The "Clear after" choices; `label` is a message key (see durationLabel). */
+export const DURATIONS: readonly { value: StatusDuration; label: MessageKey }[] = [
+  { value: '', label: 'users.duration.dontClear' },
+  { value: 'thirty_minutes', label: 'users.duration.thirtyMinutes' },
+  { value: 'one_hour', label: 'users.duration.oneHour' },
+  { value: 'four_hours', label: 'users.duration.fourHours' },
+  { value: 'today', label: 'users.duration.today' },
+  { value: 'this_week', label: 'users.duration.thisWeek' },
+  { value: 'date_and_time', label: 'users.duration.dateAndTime' },
 ]
 
+/** A duration's name in the UI's language ("Don't clear" for an unknown one). */
 export function durationLabel(duration: string): string {
-  return DURATIONS.find((d) => d.value === duration)?.label ?? "Don't clear"
+  return t(DURATIONS.find((d) => d.value === duration)?.label ?? 'users.duration.dontClear')
 }
 
-/** Mattermost's suggestions. */
-export const SUGGESTED_STATUSES: readonly CustomStatus[] = [
-  { emoji: 'calendar', text: 'In a meeting', duration: 'one_hour' },
-  { emoji: 'sandwich', text: 'Out for lunch', duration: 'thirty_minutes' },
-  { emoji: 'face_with_thermometer', text: 'Out sick', duration: 'today' },
-  { emoji: 'house', text: 'Working from home', duration: 'today' },
-  { emoji: 'palm_tree', text: 'On a vacation', duration: 'this_week' },
+/** Mattermost's suggestions; their text is a message key (see suggestedStatuses). */
+const SUGGESTED: readonly (Omit<CustomStatus, 'text'> & { text: MessageKey })[] = [
+  { emoji: 'calendar', text: 'users.suggested.meeting', duration: 'one_hour' },
+  { emoji: 'sandwich', text: 'users.suggested.lunch', duration: 'thirty_minutes' },
+  { emoji: 'face_with_thermometer', text: 'users.suggested.sick', duration: 'today' },
+  { emoji: 'house', text: 'users.suggested.home', duration: 'today' },
+  { emoji: 'palm_tree', text: 'users.suggested.vacation', duration: 'this_week' },
 ]
+
+/** The suggested statuses in the UI's language (a status set from one keeps its words). */
+export function suggestedStatuses(): CustomStatus[] {
+  return SUGGESTED.map((s) => ({ ...s, text: t(s.text) }))
+}
 
 function asStatus(value: unknown): CustomStatus | null {
   if (!value || typeof value !== 'object') return null
@@ -159,15 +167,19 @@ function startOfDay(ms: number): number {
   return d.getTime()
 }
 
-/** "Until 5:30 PM", "Until tomorrow 9:00 AM", "Until Friday 11:59 PM", "Until Jun 3 …". */
-export function expiryLabel(expires: number, now: number, locale?: string): string {
+/**
+ * "Until 5:30 PM", "Until tomorrow 9:00 AM", "Until Friday 11:59 PM", "Until
+ * Jun 3 …": in the UI's language, dates and times formatted for `locale`
+ * (the UI's by default).
+ */
+export function expiryLabel(expires: number, now: number, locale: string = uiLocale()): string {
   const at = new Date(expires)
   const time = at.toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' })
   const days = Math.round((startOfDay(expires) - startOfDay(now)) / 86_400_000)
-  if (days <= 0) return `Until ${time}`
-  if (days === 1) return `Until tomorrow ${time}`
-  if (days < 7) return `Until ${at.toLocaleDateString(locale, { weekday: 'long' })} ${time}`
+  if (days <= 0) return t('users.until.time', { time })
+  if (days === 1) return t('users.until.tomorrow', { time })
+  if (days < 7) return t('users.until.weekday', { day: at.toLocaleDateString(locale, { weekday: 'long' }), time })
   const sameYear = at.getFullYear() === new Date(now).getFullYear()
   const date = at.toLocaleDateString(locale, { month: 'short', day: 'numeric', year: sameYear ? undefined : 'numeric' })
-  return `Until ${date} ${time}`
+  return t('users.until.date', { date, time })
 }

@@ -1,6 +1,7 @@
 // A user's time zone as Mattermost stores it (`useAutomaticTimezone`,
 // `automaticTimezone`, `manualTimezone`), and their local time.
 import type { User } from '@/api/types'
+import { locale as uiLocale } from '@/app/i18n/i18n'
 
 type Zone = Record<string, string> | undefined
 
@@ -12,8 +13,8 @@ export function timezoneOf(user: { timezone?: Zone } | null | undefined): string
   return (automatic ? tz.automaticTimezone || tz.manualTimezone : tz.manualTimezone || tz.automaticTimezone) || ''
 }
 
-/** "3:45 PM" in `zone`, or '' for an unknown zone. */
-export function localTime(zone: string, now: number, locale?: string): string {
+/** "3:45 PM" in `zone` (formatted for the UI's language unless told), or '' for an unknown zone. */
+export function localTime(zone: string, now: number, locale: string = uiLocale()): string {
   if (!zone) return ''
   try {
     return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone: zone }).format(now)

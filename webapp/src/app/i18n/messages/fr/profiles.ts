@@ -1,0 +1,32 @@
+import type { CatalogueOf } from '../../i18n'
+import type en from '../en/profiles'
+
+export default {
+  'profiles.menu.accountFor': 'Menu du compte de',
+  'profiles.menu.setStatus': 'Définir un statut',
+  'profiles.menu.changeStatus': 'Changer votre statut',
+  'profiles.menu.clearStatus': 'Effacer le statut',
+  'profiles.menu.settings': 'Paramètres',
+  'profiles.menu.logout': 'Se déconnecter',
+  'profiles.menu.systemConsole': 'Console système',
+  'profiles.status.title': 'Définir un statut',
+  'profiles.status.chooseEmoji': 'Choisir un emoji',
+  'profiles.status.emojiChosen': 'Emoji {emoji} : en choisir un autre',
+  'profiles.status.text': 'Statut',
+  'profiles.status.placeholder': 'Quel est votre statut ?',
+  'profiles.status.reset': 'Effacer l’emoji et le texte',
+  'profiles.status.resetTitle': 'Effacer',
+  'profiles.status.pickerLabel': 'Choisir un emoji pour le statut',
+  'profiles.status.recent': 'Récents',
+  'profiles.status.suggestions': 'Suggestions',
+  'profiles.status.clearAfter': 'Effacer après',
+  'profiles.status.dateTime': 'Date et heure',
+  'profiles.status.clear': 'Effacer le statut',
+  'profiles.status.save': 'Définir le statut',
+  'profiles.status.emptyError': 'Choisissez un emoji ou écrivez un statut.',
+  'profiles.status.pastError': 'Choisissez une date et une heure à venir.',
+  'profiles.card.position': 'Poste',
+  'profiles.card.nickname': 'Surnom',
+  'profiles.card.localTime': 'Heure locale',
+  'profiles.card.message': 'Envoyer un message',
+} satisfies CatalogueOf<typeof en>

@@ -1,0 +1,30 @@
+import type { CatalogueOf } from '../../i18n'
+import type en from '../en/threads'
+
+export default {
+  'threads.panel.label': 'Fil de discussion',
+  'threads.panel.title': 'Fil de discussion',
+  'threads.panel.close': 'Fermer le fil',
+  'threads.panel.reply': 'Répondre dans le fil',
+  'threads.follow.follow': 'Suivre',
+  'threads.follow.following': 'Suivi',
+  'threads.follow.followHint': 'Suivre : les réponses apparaissent dans Fils de discussion',
+  'threads.follow.unfollowHint': 'Ne plus suivre : les réponses n’apparaissent plus dans Fils de discussion',
+  'threads.item.noText': '(pas de texte)',
+  'threads.item.repliesFrom': 'Réponses de {names}.',
+  'threads.item.replies': '{count, plural, one {# réponse} other {# réponses}}',
+  'threads.item.newReplies': '{count, plural, one {# nouvelle} other {# nouvelles}}',
+  'threads.item.mentions': '{count, plural, one {# mention} other {# mentions}}',
+  'threads.link.label': 'Fils de discussion',
+  'threads.link.withMentions': 'Fils de discussion, {count, plural, one {# mention} other {# mentions}}',
+  'threads.link.withUnread': 'Fils de discussion, non lus',
+  'threads.view.windowTitle': 'Fils de discussion',
+  'threads.view.title': 'Fils suivis',
+  'threads.view.show': 'Afficher',
+  'threads.view.filterAll': 'Tous vos fils',
+  'threads.view.filterUnread': 'Non lus',
+  'threads.view.markAllRead': 'Tout marquer comme lu',
+  'threads.view.noUnread': 'Aucun fil non lu.',
+  'threads.view.empty': 'Aucun fil suivi pour l’instant. Les fils que vous lancez, auxquels vous répondez ou que vous suivez apparaissent ici.',
+  'threads.view.older': 'Fils plus anciens',
+} satisfies CatalogueOf<typeof en>
