@@ -18,8 +18,11 @@ use crate::services::{Core, ThreadList, ThreadQuery};
 pub struct ThreadsQuery {
     /// Only threads with unread replies or mentions.
     pub unread_only: Option<bool>,
-    /// Only threads whose last reply is older than this (ms): the next page.
+    /// The next page: threads listed after the one whose last reply was at
+    /// `before` (ms) and whose root is `before_id` (the last thread of the
+    /// page before). `before` alone pages by time only.
     pub before: Option<i64>,
+    pub before_id: Option<String>,
     /// Page size, 1–200 (default 30).
     pub limit: Option<i64>,
 }
@@ -57,7 +60,9 @@ pub async fn list_threads(
     ApiQuery(q): ApiQuery<ThreadsQuery>,
 ) -> ApiResult<Json<FollowedThreads>> {
     let query = ThreadQuery {
-        before: q.before,
+        before: q
+            .before
+            .map(|at| (at, q.before_id.clone().unwrap_or_default())),
         unread_only: q.unread_only.unwrap_or(false),
         limit: q.limit.unwrap_or(30),
         ..ThreadQuery::default()

@@ -25,12 +25,14 @@ pub struct ThreadList {
 }
 
 /// Which followed threads a listing keeps.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ThreadQuery {
-    /// Only threads whose last reply is older than this (ms).
-    pub before: Option<i64>,
-    /// Only threads whose last reply is newer than this (ms).
-    pub after: Option<i64>,
+    /// Only threads listed after this one: last reply older than this (ms),
+    /// or as old with a smaller root id (the listing's order breaks ties so).
+    pub before: Option<(i64, String)>,
+    /// Only threads listed before this one: last reply newer (ms), or as
+    /// new with a larger root id.
+    pub after: Option<(i64, String)>,
     /// Only threads replied to, edited, deleted or changed for the reader
     /// since this (ms).
     pub since: Option<i64>,
@@ -57,12 +59,17 @@ impl Default for ThreadQuery {
 
 impl ThreadQuery {
     fn keeps(&self, t: &ThreadView) -> bool {
-        let last = t.root.last_reply_at;
-        self.before.is_none_or(|b| last < b)
-            && self.after.is_none_or(|a| last > a)
+        let key = (t.root.last_reply_at, t.root.id.as_str());
+        self.before
+            .as_ref()
+            .is_none_or(|(at, id)| key < (*at, id.as_str()))
+            && self
+                .after
+                .as_ref()
+                .is_none_or(|(at, id)| key > (*at, id.as_str()))
             && self
                 .since
-                .is_none_or(|s| last >= s || t.member.last_updated >= s || t.root.update_at >= s)
+                .is_none_or(|s| key.0 >= s || t.member.last_updated >= s || t.root.update_at >= s)
             && (!self.unread_only || t.unread_replies > 0 || t.member.unread_mentions > 0)
     }
 }

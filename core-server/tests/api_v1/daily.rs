@@ -130,6 +130,52 @@ pub async fn followed_threads_are_listed_read_and_unfollowed(ctx: Ctx) {
     assert_eq!(body["field"], "thread_id", "{body}");
 }
 
+/// Threads followed without replies all share a last reply time (none):
+/// paging by time and root id still lists each once.
+pub async fn followed_threads_page_through_ties(ctx: Ctx) {
+    let http = Http::new(&ctx.core);
+    let (_, alice) = http.user("alice").await;
+    let (team_id, town) = team(&http, &alice, "ties").await;
+    let mut roots = Vec::new();
+    for n in 0..3 {
+        let root = post(&http, &alice, &town, &format!("topic {n}")).await;
+        let id = s(&root, "id");
+        let (status, _) = http
+            .call(
+                PUT,
+                &format!("/api/v1/posts/{id}/following"),
+                Some(&alice),
+                Some(json!({"following": true})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        roots.push(id);
+    }
+    let threads = format!("/api/v1/teams/{team_id}/threads");
+    let (_, first) = http
+        .call(GET, &format!("{threads}?limit=2"), Some(&alice), None)
+        .await;
+    let mut seen = thread_ids(&first);
+    assert_eq!(seen.len(), 2, "{first}");
+    let last = &first["threads"][1]["root"];
+    let (_, rest) = http
+        .call(
+            GET,
+            &format!(
+                "{threads}?limit=2&before={}&before_id={}",
+                last["last_reply_at"],
+                s(last, "id")
+            ),
+            Some(&alice),
+            None,
+        )
+        .await;
+    seen.extend(thread_ids(&rest));
+    seen.sort();
+    roots.sort();
+    assert_eq!(seen, roots, "every thread once: {first} {rest}");
+}
+
 pub async fn a_channel_is_marked_unread_from_a_post(ctx: Ctx) {
     let http = Http::new(&ctx.core);
     let (_, alice) = http.user("alice").await;

@@ -33,7 +33,8 @@ use daily::{
     a_channel_is_marked_unread_from_a_post, a_custom_status_is_set_shown_and_cleared,
     channel_settings_archive_restore_and_notifications,
     custom_emoji_are_added_listed_and_deleted_by_their_creator,
-    followed_threads_are_listed_read_and_unfollowed, slash_commands_are_suggested_and_run,
+    followed_threads_are_listed_read_and_unfollowed, followed_threads_page_through_ties,
+    slash_commands_are_suggested_and_run,
 };
 use files::files_upload_read_attach_and_refuse_outsiders;
 use fixtures::POST;
@@ -66,6 +67,7 @@ on_both_backends!(
     user_creation_off_refuses_invitations,
     pinned_and_saved_posts_are_listed_for_their_readers,
     followed_threads_are_listed_read_and_unfollowed,
+    followed_threads_page_through_ties,
     a_channel_is_marked_unread_from_a_post,
     a_custom_status_is_set_shown_and_cleared,
     channel_settings_archive_restore_and_notifications,

@@ -89,17 +89,18 @@ pub struct ThreadsQuery {
     totals_only: Option<String>,
 }
 
-/// The `last_reply_at` of the thread a cursor names.
+/// Where the thread a cursor names is listed: its last reply and its id.
 async fn cursor(
     core: &Core,
     auth: &MmAuth,
     field: &str,
     id: Option<String>,
-) -> MmResult<Option<i64>> {
+) -> MmResult<Option<(i64, String)>> {
     match id.filter(|b| !b.is_empty()) {
         Some(id) => {
             check_id(field, &id)?;
-            Ok(Some(core.get_post(&auth.0, &id).await?.last_reply_at))
+            let root = core.get_post(&auth.0, &id).await?;
+            Ok(Some((root.last_reply_at, root.id)))
         }
         None => Ok(None),
     }

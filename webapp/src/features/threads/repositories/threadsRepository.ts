@@ -1,13 +1,13 @@
 import { api, unwrap } from '@/api/client'
 
 export const threadsRepository = {
-  /** Followed threads of a team, most recently replied first; `before` (ms of a last reply) pages older. */
-  list: (teamId: string, query: { unreadOnly?: boolean; before?: number; limit?: number } = {}) =>
+  /** Followed threads of a team, most recently replied first; `before` (ms of a last reply) and `beforeId` (its root) page older. */
+  list: (teamId: string, query: { unreadOnly?: boolean; before?: number; beforeId?: string; limit?: number } = {}) =>
     unwrap(
       api.GET('/api/v1/teams/{team_id}/threads', {
         params: {
           path: { team_id: teamId },
-          query: { unread_only: query.unreadOnly || undefined, before: query.before, limit: query.limit },
+          query: { unread_only: query.unreadOnly || undefined, before: query.before, before_id: query.beforeId, limit: query.limit },
         },
       }),
     ),

@@ -49,23 +49,29 @@ describe('thread totals', () => {
 describe('thread paging', () => {
   it('moves the floor down to the oldest thread of each page and ends on a short page', () => {
     let p = nextPaging(emptyPaging(), [view('a', 900), view('b', 800)], 2)
-    expect(p).toEqual({ loaded: true, floor: 800, done: false })
+    expect(p).toEqual({ loaded: true, floor: 800, floorId: 'b', done: false })
     p = nextPaging(p, [view('c', 700)], 2)
-    expect(p).toEqual({ loaded: true, floor: 700, done: true })
+    expect(p).toEqual({ loaded: true, floor: 700, floorId: 'c', done: true })
+  })
+
+  it('takes the smallest root id among threads of the same last reply, as the server orders them', () => {
+    const p = nextPaging(emptyPaging(), [view('m', 0), view('k', 0)], 2)
+    expect(p).toMatchObject({ floor: 0, floorId: 'k' })
+    expect(nextPaging(p, [view('j', 0)], 2)).toMatchObject({ floor: 0, floorId: 'j', done: true })
   })
 
   it('keeps what was loaded when the newest page is merged in again', () => {
-    const p = nextPaging({ loaded: true, floor: 500, done: false }, [view('a', 900), view('b', 800)], 2, true)
-    expect(p).toEqual({ loaded: true, floor: 500, done: false })
-    expect(nextPaging({ loaded: true, floor: 500, done: true }, [view('a', 900), view('b', 800)], 2, true).done).toBe(true)
+    const p = nextPaging({ loaded: true, floor: 500, floorId: 'z', done: false }, [view('a', 900), view('b', 800)], 2, true)
+    expect(p).toEqual({ loaded: true, floor: 500, floorId: 'z', done: false })
+    expect(nextPaging({ loaded: true, floor: 500, floorId: '', done: true }, [view('a', 900), view('b', 800)], 2, true).done).toBe(true)
   })
 
   it('says whether older threads can be loaded for each filter', () => {
     expect(hasOlder('all', paged(emptyPaging()))).toBe(false)
-    expect(hasOlder('all', paged({ loaded: true, floor: 5, done: false }))).toBe(true)
-    expect(hasOlder('unread', paged({ loaded: true, floor: 5, done: false }, { loaded: true, floor: 9, done: true }))).toBe(false)
+    expect(hasOlder('all', paged({ loaded: true, floor: 5, floorId: '', done: false }))).toBe(true)
+    expect(hasOlder('unread', paged({ loaded: true, floor: 5, floorId: '', done: false }, { loaded: true, floor: 9, floorId: '', done: true }))).toBe(false)
     // Every followed thread is loaded: nothing older exists for either filter.
-    expect(hasOlder('unread', paged({ loaded: true, floor: 5, done: true }))).toBe(false)
+    expect(hasOlder('unread', paged({ loaded: true, floor: 5, floorId: '', done: true }))).toBe(false)
   })
 })
 
@@ -73,12 +79,12 @@ describe('visible threads', () => {
   const views = [view('old', 100, 1), view('mid', 500), view('new', 900, 2, 1), view('newest', 1000)]
 
   it('lists the loaded pages newest first, not a thread known from elsewhere and older', () => {
-    const shown = visibleThreads(views, 'all', paged({ loaded: true, floor: 500, done: false }))
+    const shown = visibleThreads(views, 'all', paged({ loaded: true, floor: 500, floorId: '', done: false }))
     expect(shown.map((v) => v.root.id)).toEqual(['newest', 'new', 'mid'])
   })
 
   it('lists everything once the last page came', () => {
-    const shown = visibleThreads(views, 'all', paged({ loaded: true, floor: 500, done: true }))
+    const shown = visibleThreads(views, 'all', paged({ loaded: true, floor: 500, floorId: '', done: true }))
     expect(shown.map((v) => v.root.id)).toEqual(['newest', 'new', 'mid', 'old'])
   })
 
@@ -87,14 +93,14 @@ describe('visible threads', () => {
   })
 
   it('lists unread threads down to the lower of the two listings, and keeps the open one once read', () => {
-    const paging = paged({ loaded: true, floor: 900, done: false }, { loaded: true, floor: 100, done: false })
+    const paging = paged({ loaded: true, floor: 900, floorId: '', done: false }, { loaded: true, floor: 100, floorId: '', done: false })
     expect(visibleThreads(views, 'unread', paging).map((v) => v.root.id)).toEqual(['new', 'old'])
     expect(visibleThreads(views, 'unread', paging, 'mid').map((v) => v.root.id)).toEqual(['new', 'mid', 'old'])
   })
 
   it('leaves out deleted roots', () => {
     const gone = { ...view('gone', 950), root: { ...view('gone', 950).root, delete_at: 5 } } as ThreadView
-    const shown = visibleThreads([...views, gone], 'all', paged({ loaded: true, floor: 0, done: true }))
+    const shown = visibleThreads([...views, gone], 'all', paged({ loaded: true, floor: 0, floorId: '', done: true }))
     expect(shown.map((v) => v.root.id)).not.toContain('gone')
   })
 })

@@ -29,12 +29,14 @@ export interface Paging {
   loaded: boolean
   /** The oldest last reply (ms) loaded; Infinity before the first page. */
   floor: number
+  /** The root id of the last thread loaded: with `floor`, where the next page starts. */
+  floorId: string
   /** The last page came: nothing older is left. */
   done: boolean
 }
 
 export const emptyTotals = (): ThreadTotals => ({ total: 0, unreadThreads: 0, unreadMentions: 0 })
-export const emptyPaging = (): Paging => ({ loaded: false, floor: Infinity, done: false })
+export const emptyPaging = (): Paging => ({ loaded: false, floor: Infinity, floorId: '', done: false })
 
 export function unreadOf(view: Pick<ThreadView, 'unread_replies' | 'member'>): UnreadState {
   return { replies: view.unread_replies, mentions: view.member.unread_mentions }
@@ -64,9 +66,17 @@ export function adjustTotals(totals: ThreadTotals, before: UnreadState | undefin
  * loaded before.
  */
 export function nextPaging(paging: Paging, page: Pick<ThreadView, 'root'>[], limit: number, newest = false): Paging {
-  const oldest = page.reduce((min, t) => Math.min(min, t.root.last_reply_at), paging.floor)
+  // The last thread in the server's order (last reply, then root id, both descending).
+  let floor = paging.floor
+  let floorId = paging.floorId
+  for (const { root } of page) {
+    if (root.last_reply_at < floor || (root.last_reply_at === floor && (floorId === '' || root.id < floorId))) {
+      floor = root.last_reply_at
+      floorId = root.id
+    }
+  }
   const short = page.length < limit
-  return { loaded: true, floor: oldest, done: newest ? paging.done || short : short }
+  return { loaded: true, floor, floorId, done: newest ? paging.done || short : short }
 }
 
 /** From which last-reply time on every thread of a listing is known. */

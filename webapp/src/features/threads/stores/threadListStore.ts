@@ -56,9 +56,14 @@ export const useThreadListStore = defineStore('threadList', () => {
   /** The next older page of a listing, or (`newest`) its newest page merged in. */
   async function loadPage(which: ThreadFilter, { newest = false, limit = PAGE } = {}): Promise<void> {
     const team = teamId.value
-    const floor = paging[which].floor
-    const before = newest || floor === Infinity ? undefined : floor
-    const page = await threadsRepository.list(team, { unreadOnly: which === 'unread', before, limit })
+    const { floor, floorId } = paging[which]
+    const older = !newest && floor !== Infinity
+    const page = await threadsRepository.list(team, {
+      unreadOnly: which === 'unread',
+      before: older ? floor : undefined,
+      beforeId: older ? floorId : undefined,
+      limit,
+    })
     if (team !== teamId.value) return
     put(page.threads)
     totals.value = { total: page.total, unreadThreads: page.total_unread_threads, unreadMentions: page.total_unread_mentions }
