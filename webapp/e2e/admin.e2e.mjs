@@ -113,7 +113,7 @@ describe('web app in a browser: the System Console', () => {
     assert.equal(await page.locator(tid('status-file-store')).getAttribute('data-status'), 'ok')
     const users = page.locator(`${tid('status-statistics')} [data-stat="unique_user_count"] dd`)
     assert.equal(await users.innerText(), '2', 'two active accounts')
-    await h.screenshot(page, 'admin-status.png', { publish: false })
+    await h.screenshot(page, 'admin-status.png')
     await h.checkAccessibility(page, 'the server status page')
   })
 
@@ -202,7 +202,7 @@ describe('web app in a browser: the System Console', () => {
     )
     await page.locator(tid('user-filter-role')).selectOption('all')
     await userRow(page, 'paula').waitFor()
-    await h.screenshot(page, 'admin-users.png', { publish: false })
+    await h.screenshot(page, 'admin-users.png')
 
     // A new password: the policy's refusal by the field, then carl signs in with it.
     await userAction(page, 'carl', 'user-action-reset-password')
@@ -302,7 +302,7 @@ describe('web app in a browser: the System Console', () => {
     assert.equal(imported.display_name, 'Imported')
     const welcome = await h.channelByName(admin, imported.id, 'welcome')
     assert.equal(welcome.display_name, 'Welcome')
-    await h.screenshot(page, 'admin-jobs.png', { publish: false })
+    await h.screenshot(page, 'admin-jobs.png')
   })
 
   test('f. lists the teams with their member counts, and archives the imported one', MINUTE, async () => {

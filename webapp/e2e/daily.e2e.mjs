@@ -86,6 +86,7 @@ describe('web app in a browser: threads, mark as unread, slash commands', () => 
     assert.match(await h.textOf(item.locator(tid('thread-reply-count'))), /^2 replies$/, 'the replies are counted')
     assert.equal((await h.textOf(item.locator(tid('thread-mention-badge')))).trim().split(/\s/)[0], '1', 'the mention is counted')
     await h.checkAccessibility(a.page, 'the Threads view', { context: tid('threads-view') })
+    await h.screenshot(a.page, 'threads.png')
 
     await item.click()
     const panel = a.page.locator(tid('thread-panel'))

@@ -187,7 +187,7 @@ describe('web app in a browser: custom emoji, the phone layout', () => {
     const choice = picker.locator(`${tid(`emoji-${EMOJI}`)}[data-custom="true"]`)
     await choice.waitFor()
     assert.equal(await picker.locator(tid('emoji-heart')).count(), 0, 'the search filters the built-in emoji too')
-    await h.screenshot(b.page, 'custom-emoji-picker.png', { publish: false })
+    await h.screenshot(b.page, 'custom-emoji-picker.png')
     await choice.click()
 
     const reaction = theirs.locator(tid(`reaction-${EMOJI}`))
@@ -260,7 +260,7 @@ describe('web app in a browser: custom emoji, the phone layout', () => {
       await assertFitsWidth(page, 'the open drawer')
       assert.deepEqual(await smallTargets(page, tid('nav-drawer')), [], 'every entry of the drawer is at least 40 px')
       await h.checkAccessibility(page, 'the open drawer')
-      await h.screenshot(page, 'phone-drawer.png', { publish: false })
+      await h.screenshot(page, 'phone-drawer.png')
       await page.locator(tid('drawer-backdrop')).tap({ position: { x: 370, y: 400 } })
       await sidebar.waitFor({ state: 'hidden' })
       await menu.tap()
@@ -287,7 +287,7 @@ describe('web app in a browser: custom emoji, the phone layout', () => {
       const post = await waitForPost(page, text)
       await h.waitFor(async () => (await post.getAttribute('class'))?.includes('sending') === false, { message: 'the post is sent' })
       await assertFitsWidth(page, 'the channel with a new post')
-      await h.screenshot(page, 'phone-channel.png', { publish: false })
+      await h.screenshot(page, 'phone-channel.png')
 
       // A thread covers the screen and closes back to the channel.
       await post.tap()
