@@ -19,6 +19,7 @@ import {
   postById,
   rand,
   smallTargets,
+  userMenu,
   waitForPost,
 } from './app.mjs'
 import * as h from './harness.mjs'
@@ -203,7 +204,7 @@ describe('web app in a browser: custom emoji, the phone layout', () => {
     const a = await session(alice)
     const b = await session(bob)
 
-    await b.page.locator(tid('open-settings')).click()
+    await userMenu(b.page, 'open-settings')
     await b.page.locator(tid('open-custom-emoji')).click()
     const bobsDialog = b.page.locator(tid('custom-emoji-dialog'))
     await emojiRow(bobsDialog, EMOJI).waitFor()

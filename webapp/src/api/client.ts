@@ -1,6 +1,7 @@
 // The typed client of the native API. Paths, bodies and answers come from the
 // server's OpenAPI document (src/api/openapi.json → v1.d.ts), never retyped here.
 import createClient, { type Middleware } from 'openapi-fetch'
+import { t } from '@/app/i18n/i18n'
 import type { paths } from './v1'
 
 /** An error answer of the API: `{code, message, field?}` plus the HTTP status. */
@@ -77,14 +78,14 @@ export async function unwrap<T>(call: Promise<Answer<T>>): Promise<T> {
   try {
     answer = await call
   } catch (e) {
-    throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection.')
+    throw new ApiError(0, 'network', t('app.error.network'))
   }
   if (answer.response.ok) return answer.data as T
   const body = (answer.error ?? {}) as { code?: string; message?: string; field?: string }
   throw new ApiError(
     answer.response.status,
     body.code ?? 'error',
-    body.message ?? `The server answered ${answer.response.status}.`,
+    body.message ?? t('app.error.status', { status: answer.response.status }),
     body.field,
   )
 }

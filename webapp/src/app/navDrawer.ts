@@ -24,7 +24,7 @@ export function closeDrawer(returnFocus = false): void {
   // Once rendered: until then the view behind the drawer is inert.
   if (returnFocus) {
     void nextTick(() => {
-      const target = back?.isConnected ? back : document.querySelector<HTMLElement>('.menu-button')
+      const target = back?.isConnected ? back : document.querySelector<HTMLElement>('.drawer-button')
       target?.focus()
     })
   }

@@ -5,6 +5,7 @@
 
 import { computed, ref, watch } from 'vue'
 import { useChannelsStore } from '@/features/channels'
+import { PRODUCT_NAME } from '../brand'
 import { setUnreadsAndMentions } from './desktopApi'
 
 /** What the title names: the open channel, or the page. */
@@ -18,7 +19,7 @@ export interface UnreadTotals {
 export function documentTitle(subject: string, totals: UnreadTotals): string {
   const mentions = totals.mentionCount > 0 ? `(${totals.mentionCount}) ` : ''
   const unread = totals.isUnread ? '* ' : ''
-  return `${mentions}${unread}${subject ? `${subject} · ` : ''}rustchat`
+  return `${mentions}${unread}${subject ? `${subject} · ` : ''}${PRODUCT_NAME}`
 }
 
 /** Keeps the title and the desktop badge in step with the channels' counts. */

@@ -2,17 +2,26 @@
 // catalogue (loaded as the app loads it), with French plurals and formats.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import type { ThreadView } from '@/api/types'
+import type { Channel, Post, ThreadView } from '@/api/types'
 import { mount, settle, type Mounted } from '@/app/__test__/mount'
+import { statusLabel } from '@/features/admin/services/jobs'
+import { statistics } from '@/features/admin/services/overview'
+import { settingValue } from '@/features/admin/services/settings'
 import { useAuthStore } from '@/features/auth'
-import { channelsRepository } from '@/features/channels'
+import { channelsRepository, useChannelsStore } from '@/features/channels'
 import { levelName } from '@/features/channels/services/notifyProps'
+import { checkEmojiName } from '@/features/emoji/services/customEmoji'
 import { humanSize } from '@/features/files'
 import { checkElement, type DialogElement } from '@/features/integrations/services/dialog'
+import PostItem from '@/features/messages/components/PostItem.vue'
+import { buildTimeline, formatTime, type TimelinePost } from '@/features/messages/services/timeline'
 import CustomStatusDialog from '@/features/profiles/components/CustomStatusDialog.vue'
+import SettingsDialog from '@/features/settings/components/SettingsDialog.vue'
 import ThreadItem from '@/features/threads/components/ThreadItem.vue'
-import { expiryLabel } from '@/features/users'
+import { expiryLabel, usersRepository, useUsersStore } from '@/features/users'
 import { locale, setLocale, t } from './i18n'
+
+vi.mock('@/app/router', () => ({ router: { push: vi.fn() } }))
 
 let pinia: Pinia
 let mounted: Mounted | null = null
@@ -85,5 +94,52 @@ describe('the app in French', () => {
     expect(levelName('default', 'mention')).toBe('Par défaut (seulement pour les mentions)')
     const now = new Date(2025, 5, 4, 10, 0).getTime()
     expect(expiryLabel(new Date(2025, 5, 5, 9, 0).getTime(), now)).toMatch(/^Jusqu’à demain 0?9:00$/)
+  })
+
+  it('labels days and times of the message list in French', () => {
+    const post = (id: string, iso: string): TimelinePost =>
+      ({ id, create_at: Date.parse(iso), update_at: 0, edit_at: 0, delete_at: 0, user_id: 'u', channel_id: 'c', root_id: '', message: '', type: '', props: {} })
+    const now = Date.parse('2026-11-05T12:00:00Z')
+    const items = buildTimeline([post('a', '2026-11-03T09:00:00Z'), post('b', '2026-11-04T09:00:00Z'), post('c', '2026-11-05T09:00:00Z')], { now, timeZone: 'UTC' })
+    const days = items.flatMap((i) => (i.kind === 'day' ? [i.label] : []))
+    expect(days[0]).toMatch(/^mar\. 3 nov\. 2026$/)
+    expect(days.slice(1)).toEqual(['Hier', 'Aujourd’hui'])
+    expect(formatTime(Date.parse('2026-11-05T14:05:00Z'), { timeZone: 'UTC' })).toBe('14:05')
+  })
+
+  it('shows a post and its actions in French', async () => {
+    useAuthStore().me = { id: 'u-me', username: 'me' } as never
+    useUsersStore().put([{ id: 'u-me', username: 'me', first_name: '', last_name: '', nickname: '', last_picture_update: 0 }] as never)
+    const post = { id: 'p1', create_at: 5_000, update_at: 5_000, edit_at: 6_000, delete_at: 0, is_pinned: true, user_id: 'u-me', channel_id: 'c1', root_id: '', original_id: '', message: 'salut', type: '', props: {}, hashtags: '', file_ids: [], pending_post_id: '', reply_count: 3, last_reply_at: 0 } as Post
+    mounted = mount(PostItem, { post }, pinia)
+    await settle()
+    expect(q('post-reply-count')?.textContent).toBe('3 réponses')
+    expect(q('post-edited')?.textContent).toBe('(modifié)')
+    expect(q('post-pinned')?.textContent).toBe('📌 Épinglé')
+    expect(q('post-delete')?.getAttribute('aria-label')).toBe('Supprimer')
+    expect(q('post-pin')?.getAttribute('title')).toBe('Désépingler du canal')
+  })
+
+  it('shows the settings in French, and their note once saved', async () => {
+    const user = { id: 'u-me', username: 'me', first_name: '', last_name: '', nickname: '', locale: 'fr', notify_props: {}, last_picture_update: 0 }
+    useAuthStore().me = user as never
+    vi.spyOn(usersRepository, 'patch').mockResolvedValue(user as never)
+    vi.spyOn(channelsRepository, 'savePreferences').mockResolvedValue(undefined as never)
+    mounted = mount(SettingsDialog, { onClose: vi.fn() }, pinia)
+    await settle()
+    const dialog = q('settings-dialog')
+    expect([...(dialog?.querySelectorAll('legend') ?? [])].map((l) => l.textContent)).toEqual(['Profil', 'Affichage', 'Notifications'])
+    ;(q('settings-save') as HTMLButtonElement).click()
+    await settle()
+    expect(dialog?.querySelector('[role="status"]')?.textContent).toBe('Enregistré.')
+  })
+
+  it('words the console, emoji checks and conversation names in French', () => {
+    expect(statusLabel('in_progress')).toBe('En cours')
+    expect(statistics({ post_count: 12345 })).toEqual([{ key: 'post_count', label: 'Messages', value: '12\u202f345' }])
+    expect(settingValue(null).text).toBe('non défini')
+    expect(checkEmojiName('')).toBe('Saisissez un nom.')
+    expect(checkEmojiName('smile', { builtIn: () => true })).toBe(':smile: est un emoji intégré\u00a0; choisissez un autre nom.')
+    expect(useChannelsStore().label({ id: 'g', type: 'G', name: 'x', display_name: '' } as Channel)).toBe('Message de groupe')
   })
 })

@@ -10,11 +10,11 @@ export const adminRoutes: RouteRecordRaw = {
   component: () => pages().then((p) => p.AdminConsole),
   children: [
     { path: '', redirect: { name: 'admin-status' } },
-    { path: 'status', name: 'admin-status', component: () => pages().then((p) => p.ServerStatus), meta: { title: 'Server status' } },
-    { path: 'users', name: 'admin-users', component: () => pages().then((p) => p.UsersPanel), meta: { title: 'Users' } },
-    { path: 'teams', name: 'admin-teams', component: () => pages().then((p) => p.TeamsPanel), meta: { title: 'Teams' } },
-    { path: 'channels', name: 'admin-channels', component: () => pages().then((p) => p.ChannelsPanel), meta: { title: 'Channels' } },
-    { path: 'jobs', name: 'admin-jobs', component: () => pages().then((p) => p.JobsPanel), meta: { title: 'Bulk import and export' } },
-    { path: 'config', name: 'admin-config', component: () => pages().then((p) => p.ConfigPanel), meta: { title: 'Configuration' } },
+    { path: 'status', name: 'admin-status', component: () => pages().then((p) => p.ServerStatus) },
+    { path: 'users', name: 'admin-users', component: () => pages().then((p) => p.UsersPanel) },
+    { path: 'teams', name: 'admin-teams', component: () => pages().then((p) => p.TeamsPanel) },
+    { path: 'channels', name: 'admin-channels', component: () => pages().then((p) => p.ChannelsPanel) },
+    { path: 'jobs', name: 'admin-jobs', component: () => pages().then((p) => p.JobsPanel) },
+    { path: 'config', name: 'admin-config', component: () => pages().then((p) => p.ConfigPanel) },
   ],
 }

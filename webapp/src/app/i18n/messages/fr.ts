@@ -1,11 +1,15 @@
 // Français: loaded only when chosen. One file per area under fr/, each
 // checked against its English area for missing or extra keys.
 import type { Catalogue } from '../i18n'
+import admin from './fr/admin'
+import app from './fr/app'
 import auth from './fr/auth'
 import channels from './fr/channels'
 import common from './fr/common'
+import emoji from './fr/emoji'
 import files from './fr/files'
 import integrations from './fr/integrations'
+import messages from './fr/messages'
 import presence from './fr/presence'
 import profiles from './fr/profiles'
 import search from './fr/search'
@@ -16,10 +20,14 @@ import users from './fr/users'
 
 const fr: Catalogue = {
   ...common,
+  ...admin,
+  ...app,
   ...auth,
   ...channels,
+  ...emoji,
   ...files,
   ...integrations,
+  ...messages,
   ...presence,
   ...profiles,
   ...search,

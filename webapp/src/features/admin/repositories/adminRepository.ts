@@ -1,5 +1,6 @@
 import { ApiError, api, currentToken, unwrap } from '@/api/client'
 import type { components, paths } from '@/api/v1'
+import { t } from '@/app/i18n/i18n'
 
 type Schemas = components['schemas']
 export type ServerOverview = Schemas['ServerOverview']
@@ -86,10 +87,10 @@ export function uploadImport(file: Blob, filename: string, onProgress: (done: nu
         onProgress(1)
         resolve(body.name)
       } else {
-        reject(new ApiError(xhr.status, body.code ?? 'error', body.message ?? `The server answered ${xhr.status}.`, body.field))
+        reject(new ApiError(xhr.status, body.code ?? 'error', body.message ?? t('app.error.status', { status: xhr.status }), body.field))
       }
     }
-    xhr.onerror = () => reject(new ApiError(0, 'network', 'The server cannot be reached. Check your connection.'))
+    xhr.onerror = () => reject(new ApiError(0, 'network', t('app.error.network')))
     xhr.send(file)
   })
 }

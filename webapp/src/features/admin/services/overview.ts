@@ -1,23 +1,24 @@
+import { locale, t, type MessageKey } from '@/app/i18n/i18n'
 import type { PartStatus } from '../repositories/adminRepository'
 
 /** The statistics shown, by Mattermost's names, in this order. */
-const STATISTICS: [key: string, label: string][] = [
-  ['unique_user_count', 'Active users'],
-  ['inactive_user_count', 'Deactivated users'],
-  ['daily_active_users', 'Daily active users'],
-  ['monthly_active_users', 'Monthly active users'],
-  ['team_count', 'Teams'],
-  ['channel_open_count', 'Public channels'],
-  ['channel_private_count', 'Private channels'],
-  ['post_count', 'Posts'],
-  ['total_file_count', 'Files'],
+const STATISTICS: [key: string, label: MessageKey][] = [
+  ['unique_user_count', 'admin.stat.activeUsers'],
+  ['inactive_user_count', 'admin.stat.inactiveUsers'],
+  ['daily_active_users', 'admin.stat.dailyActive'],
+  ['monthly_active_users', 'admin.stat.monthlyActive'],
+  ['team_count', 'admin.stat.teams'],
+  ['channel_open_count', 'admin.stat.publicChannels'],
+  ['channel_private_count', 'admin.stat.privateChannels'],
+  ['post_count', 'admin.stat.posts'],
+  ['total_file_count', 'admin.stat.files'],
 ]
 
 export function statistics(stats: Record<string, number | undefined>): { key: string; label: string; value: string }[] {
   return STATISTICS.filter(([key]) => typeof stats[key] === 'number').map(([key, label]) => ({
     key,
-    label,
-    value: (stats[key] as number).toLocaleString('en-US'),
+    label: t(label),
+    value: (stats[key] as number).toLocaleString(locale()),
   }))
 }
 
@@ -25,17 +26,13 @@ export function isHealthy(part: Pick<PartStatus, 'status'>): boolean {
   return part.status === 'ok'
 }
 
-const KINDS: Record<string, string> = {
-  sqlite: 'SQLite',
-  postgres: 'PostgreSQL',
-  local: 'Local disk',
-  s3: 'Amazon S3 compatible',
-  'in-process': 'Single node',
-  redis: 'Redis',
-}
+/** Products by their names; the others described in the UI's language. */
+const KINDS: Record<string, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL', redis: 'Redis' }
+const DESCRIBED: Record<string, MessageKey> = { local: 'admin.kind.local', s3: 'admin.kind.s3', 'in-process': 'admin.kind.inProcess' }
 
 export function kindLabel(kind: string): string {
-  return KINDS[kind] ?? kind
+  const described = DESCRIBED[kind]
+  return described ? t(described) : (KINDS[kind] ?? kind)
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { User } from '@/api/types'
+import { t } from '@/app/i18n/i18n'
 import type { UsersQuery } from '../repositories/adminRepository'
 import { isSystemAdmin } from './roles'
 
@@ -45,12 +46,12 @@ const SERVICES: Record<string, string> = {
 /** How the account signs in: "Email and password", or the SSO service's name. */
 export function authMethod(user: Pick<User, 'auth_service'>): string {
   const service = user.auth_service.trim()
-  if (!service) return 'Email and password'
+  if (!service) return t('admin.auth.password')
   return SERVICES[service.toLowerCase()] ?? service
 }
 
 /** The roles column: the console's words for the system roles. */
 export function roleLabel(user: Pick<User, 'roles' | 'is_bot'>): string {
-  if (isSystemAdmin(user)) return 'System Admin'
-  return user.is_bot ? 'Bot' : 'Member'
+  if (isSystemAdmin(user)) return t('admin.role.systemAdmin')
+  return t(user.is_bot ? 'admin.role.bot' : 'admin.role.member')
 }

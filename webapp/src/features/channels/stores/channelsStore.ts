@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
 import type { Channel, ChannelMember, Preference } from '@/api/types'
 import type { components } from '@/api/v1'
+import { t } from '@/app/i18n/i18n'
 import { useAuthStore } from '@/features/auth'
 import { useUsersStore, displayName } from '@/features/users'
 import { channelsRepository } from '../repositories/channelsRepository'
@@ -41,10 +42,10 @@ export const useChannelsStore = defineStore('channels', () => {
       const partner = directPartner(channel, auth.myId)
       const user = users.byId.get(partner)
       if (partner === auth.myId) return `${user?.username ?? 'me'} (you)`
-      return user ? user.username : channel.display_name || 'Direct message'
+      return user ? user.username : channel.display_name || t('channels.name.direct')
     }
     if (channel.type === 'G') {
-      return channel.display_name || 'Group message'
+      return channel.display_name || t('channels.name.group')
     }
     return channel.display_name || channel.name
   }

@@ -3,6 +3,7 @@
 // autocomplete.
 import { ApiError, describeError } from '@/api/client'
 import type { Emoji } from '@/api/types'
+import { t, type MessageKey } from '@/app/i18n/i18n'
 
 /** The server's page size limit for GET /api/v1/emoji. */
 export const EMOJI_PAGE_SIZE = 200
@@ -23,19 +24,19 @@ export function checkEmojiName(
   name: string,
   { builtIn = () => false, taken = () => false }: { builtIn?: (name: string) => boolean; taken?: (name: string) => boolean } = {},
 ): string | null {
-  if (!name) return 'Enter a name.'
-  if (name.length > 64) return 'The name may be at most 64 characters long.'
-  if (!NAME_RE.test(name)) return 'The name may contain only lower-case letters a–z, digits and _ - +.'
-  if (builtIn(name)) return `:${name}: is a built-in emoji; choose another name.`
-  if (taken(name)) return `A custom emoji named :${name}: already exists.`
+  if (!name) return t('emoji.check.nameMissing')
+  if (name.length > 64) return t('emoji.check.nameLong')
+  if (!NAME_RE.test(name)) return t('emoji.check.nameChars')
+  if (builtIn(name)) return t('emoji.check.builtIn', { name })
+  if (taken(name)) return t('emoji.check.taken', { name })
   return null
 }
 
 /** Why `file` cannot be an emoji image, or null when it can. */
 export function checkEmojiImage(file: Pick<Blob, 'type' | 'size'> | null | undefined): string | null {
-  if (!file) return 'Choose an image.'
-  if (!EMOJI_IMAGE_TYPES.includes(file.type)) return 'The image must be a PNG, JPEG, GIF or WebP file.'
-  if (file.size > MAX_EMOJI_BYTES) return 'The image must be at most 512 KiB.'
+  if (!file) return t('emoji.check.imageMissing')
+  if (!EMOJI_IMAGE_TYPES.includes(file.type)) return t('emoji.check.imageType')
+  if (file.size > MAX_EMOJI_BYTES) return t('emoji.check.imageSize')
   return null
 }
 
@@ -80,14 +81,17 @@ export function canDeleteEmoji(emoji: Pick<Emoji, 'creator_id'>, user: { id: str
   return emoji.creator_id === user.id || (user.roles ?? '').split(/\s+/).includes('system_admin')
 }
 
-const FIELD_LABELS: Record<string, string> = { name: 'Name', image: 'Image' }
+const FIELD_LABELS: Record<string, MessageKey> = { name: 'emoji.dialog.name', image: 'emoji.dialog.image' }
 
 /** The server's refusal of a new emoji, in words that say what to change. */
 export function describeUploadError(e: unknown, name: string): string {
   if (e instanceof ApiError) {
-    if (e.status === 409) return `A custom emoji named :${name}: already exists.`
-    if (e.status === 413) return 'The image is larger than 512 KiB.'
-    if (e.field) return `${FIELD_LABELS[e.field] ?? e.field}: ${e.message}`
+    if (e.status === 409) return t('emoji.check.taken', { name })
+    if (e.status === 413) return t('emoji.check.tooLarge')
+    if (e.field) {
+      const label = FIELD_LABELS[e.field]
+      return t('emoji.check.field', { field: label ? t(label) : e.field, message: e.message })
+    }
   }
   return describeError(e)
 }

@@ -1,5 +1,6 @@
 import { ApiError, currentToken } from '@/api/client'
 import type { FileInfo } from '@/api/types'
+import { t } from '@/app/i18n/i18n'
 
 export interface Upload {
   done: Promise<FileInfo>
@@ -29,10 +30,10 @@ export function uploadFile(channelId: string, file: File, onProgress: (fraction:
         // Not JSON: described by the status below.
       }
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as unknown as FileInfo)
-      else reject(new ApiError(xhr.status, String(body.code ?? 'error'), String(body.message ?? `Upload failed (${xhr.status}).`)))
+      else reject(new ApiError(xhr.status, String(body.code ?? 'error'), String(body.message ?? t('files.upload.failed', { status: xhr.status }))))
     }
-    xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload was interrupted.'))
-    xhr.onabort = () => reject(new ApiError(0, 'cancelled', 'Upload cancelled.'))
+    xhr.onerror = () => reject(new ApiError(0, 'network', t('files.upload.interrupted')))
+    xhr.onabort = () => reject(new ApiError(0, 'cancelled', t('files.upload.cancelled')))
     xhr.send(file)
   })
   return { done, cancel: () => xhr.abort() }

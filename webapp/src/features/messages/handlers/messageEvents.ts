@@ -6,6 +6,7 @@ import { useTeamsStore } from '@/features/teams'
 import { useUsersStore } from '@/features/users'
 import { router } from '@/app/router'
 import { inDesktopApp, sendNotification } from '@/app/desktop/desktopApi'
+import { t } from '@/app/i18n/i18n'
 import { notify, shouldNotify } from '../services/desktopNotify'
 import { plainPreview } from '../services/markdown'
 import { useMessagesStore } from '../stores/messagesStore'
@@ -89,9 +90,10 @@ function notifyDesktop(
   if (!shouldNotify({ desktopSetting, muted, mentioned, direct, followedReply, mine, visible, permission })) return
   const channel = channels.byId.get(post.channel_id)
   if (!channel) return
-  const from = sender || useUsersStore().byId.get(post.user_id)?.username || 'Someone'
-  const title = direct ? from : `${channels.label(channel)}`
-  const body = direct ? plainPreview(post.message, 120) : `${from}: ${plainPreview(post.message, 120)}`
+  const from = sender || useUsersStore().byId.get(post.user_id)?.username || t('messages.notify.someone')
+  const title = direct ? from : channels.label(channel)
+  const preview = plainPreview(post.message, 120)
+  const body = direct ? preview : t('messages.notify.body', { from, message: preview })
   const teams = useTeamsStore()
   const path = channels.pathOf(channel, teams.currentName)
   const teamId = channel.team_id || teams.current?.id || ''

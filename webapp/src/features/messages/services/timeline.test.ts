@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { locale } from '@/app/i18n/i18n'
 import { buildTimeline, formatTime, mergePosts, type TimelineItem, type TimelinePost } from './timeline'
 
 // Every test names its locale and time zone, so results do not depend on the
@@ -241,8 +242,8 @@ describe('formatTime', () => {
     expect(formatTime(ms, { locale: 'en-US', timeZone: 'UTC' })).toMatch(/^2:05\sPM$/)
   })
 
-  it('uses the user locale and zone by default', () => {
-    const expected = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' }).format(ms)
+  it("uses the UI's language and the user's zone by default", () => {
+    const expected = new Intl.DateTimeFormat(locale(), { hour: 'numeric', minute: '2-digit' }).format(ms)
     expect(formatTime(ms)).toBe(expected)
   })
 })

@@ -1,6 +1,7 @@
 // A channel's posts → the rows the message list renders: day separators, the
 // "new messages" line and posts flagged as continuations (rendered without
 // avatar and name because they directly follow the same author).
+import { locale, t } from '@/app/i18n/i18n'
 
 /** The fields of a server post that the timeline needs. */
 export interface TimelinePost {
@@ -30,7 +31,7 @@ export interface TimelineOptions {
   lastViewedAt?: number
   /** The reader: their own posts never start the "new messages" part. */
   myId?: string
-  /** BCP 47 locale for labels (defaults to the user's). */
+  /** BCP 47 locale for dates (defaults to the UI's language). */
   locale?: string
   /** IANA time zone that defines calendar days (defaults to the user's). */
   timeZone?: string
@@ -78,10 +79,10 @@ function calendarDay(ms: number, timeZone: string | undefined): CalendarDay {
 }
 
 function dayLabel(ms: number, day: CalendarDay, today: CalendarDay, opts: TimelineOptions): string {
-  if (day.index === today.index) return 'Today'
-  if (day.index === today.index - 1) return 'Yesterday'
-  // e.g. 'Mon, 3 Nov 2026' (en-GB) or 'Mon, Nov 3, 2026' (en-US).
-  return formatter(opts.locale, {
+  if (day.index === today.index) return t('messages.day.today')
+  if (day.index === today.index - 1) return t('messages.day.yesterday')
+  // e.g. 'Mon, 3 Nov 2026' (en-GB), 'Mon, Nov 3, 2026' (en) or 'mar. 3 nov. 2026' (fr).
+  return formatter(opts.locale ?? locale(), {
     timeZone: opts.timeZone,
     weekday: 'short',
     day: 'numeric',
@@ -162,7 +163,7 @@ export function buildTimeline(posts: TimelinePost[], opts: TimelineOptions = {})
   return items
 }
 
-/** A post's time of day, e.g. '14:05' or '2:05 PM' depending on the locale. */
+/** A post's time of day, e.g. '14:05' or '2:05 PM' depending on the locale (the UI's language unless told). */
 export function formatTime(ms: number, opts: { locale?: string; timeZone?: string } = {}): string {
-  return formatter(opts.locale, { timeZone: opts.timeZone, hour: 'numeric', minute: '2-digit' }).format(ms)
+  return formatter(opts.locale ?? locale(), { timeZone: opts.timeZone, hour: 'numeric', minute: '2-digit' }).format(ms)
 }

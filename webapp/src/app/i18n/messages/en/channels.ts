@@ -1,5 +1,6 @@
-// The channel dialogs and the channel menu (browse, create, direct message,
-// edit, notification preferences, mute, leave, archive).
+// The sidebar's channel list, the channel dialogs and the channel menu
+// (browse, create, direct message, edit, notification preferences, mute,
+// leave, archive), and the names of conversations without one.
 export default {
   'channels.browse.title': 'Browse channels',
   'channels.browse.find': 'Find a channel',
@@ -64,4 +65,16 @@ export default {
   'channels.leave.title': 'Leave {channel}?',
   'channels.leave.confirm': 'Leave',
   'channels.leave.body': 'This channel is private: you will need an invitation to come back.',
+  'channels.name.direct': 'Direct message',
+  'channels.name.group': 'Group message',
+  'channels.sidebar.label': 'Channels',
+  'channels.sidebar.create': '+ Channel',
+  'channels.sidebar.browse': 'Browse',
+  'channels.sidebar.message': '+ Message',
+  'channels.sidebar.invite': 'Invite',
+  'channels.sidebar.favorites': 'Favorites',
+  'channels.sidebar.channels': 'Channels',
+  'channels.sidebar.direct': 'Direct messages',
+  'channels.sidebar.muted': '(muted)',
+  'channels.sidebar.mentions': '{count, plural, one {# mention} other {# mentions}}',
 } as const

@@ -6,4 +6,7 @@ export default {
   'files.size.kb': '{size} KB',
   'files.size.mb': '{size} MB',
   'files.size.gb': '{size} GB',
+  'files.upload.failed': 'Upload failed ({status}).',
+  'files.upload.interrupted': 'The upload was interrupted.',
+  'files.upload.cancelled': 'Upload cancelled.',
 } as const

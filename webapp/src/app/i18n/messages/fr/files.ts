@@ -8,4 +8,7 @@ export default {
   'files.size.kb': '{size} Ko',
   'files.size.mb': '{size} Mo',
   'files.size.gb': '{size} Go',
+  'files.upload.failed': 'L’envoi a échoué ({status}).',
+  'files.upload.interrupted': 'L’envoi a été interrompu.',
+  'files.upload.cancelled': 'Envoi annulé.',
 } satisfies CatalogueOf<typeof en>

@@ -1,0 +1,36 @@
+import type { CatalogueOf } from '../../i18n'
+import type en from '../en/emoji'
+
+export default {
+  'emoji.dialog.title': 'Emoji personnalisés',
+  'emoji.dialog.add': 'Ajouter un emoji personnalisé',
+  'emoji.dialog.name': 'Nom',
+  'emoji.dialog.nameHelp':
+    'Jusqu’à 64 lettres minuscules, chiffres, _ - ou +. S’utilise dans les messages sous la forme :nom:.',
+  'emoji.dialog.image': 'Image',
+  'emoji.dialog.imageHelp': 'PNG, JPEG, GIF ou WebP, 512 Kio au plus.',
+  'emoji.dialog.preview': 'Aperçu',
+  'emoji.dialog.submit': 'Ajouter l’emoji',
+  'emoji.dialog.added': ':{name}: a été ajouté.',
+  'emoji.dialog.listTitle': 'Emoji de ce serveur',
+  'emoji.dialog.find': 'Trouver un emoji personnalisé',
+  'emoji.dialog.by': 'par {name}',
+  'emoji.dialog.byYou': 'par vous',
+  'emoji.dialog.someone': 'quelqu’un',
+  'emoji.dialog.delete': 'Supprimer',
+  'emoji.dialog.deleteLabel': 'Supprimer :{name}:',
+  'emoji.dialog.confirmDelete': 'Supprimer l’emoji personnalisé :{name}: ?',
+  'emoji.dialog.deleted': ':{name}: a été supprimé.',
+  'emoji.none': 'Aucun emoji personnalisé pour l’instant.',
+  'emoji.noMatch': 'Aucun emoji personnalisé ne correspond.',
+  'emoji.check.nameMissing': 'Saisissez un nom.',
+  'emoji.check.nameLong': 'Le nom ne doit pas dépasser 64 caractères.',
+  'emoji.check.nameChars': 'Le nom ne peut contenir que des lettres minuscules de a à z, des chiffres et _ - +.',
+  'emoji.check.builtIn': ':{name}: est un emoji intégré ; choisissez un autre nom.',
+  'emoji.check.taken': 'Un emoji personnalisé nommé :{name}: existe déjà.',
+  'emoji.check.imageMissing': 'Choisissez une image.',
+  'emoji.check.imageType': 'L’image doit être un fichier PNG, JPEG, GIF ou WebP.',
+  'emoji.check.imageSize': 'L’image ne doit pas dépasser 512 Kio.',
+  'emoji.check.tooLarge': 'L’image dépasse 512 Kio.',
+  'emoji.check.field': '{field} : {message}',
+} satisfies CatalogueOf<typeof en>
