@@ -88,6 +88,7 @@ describe('web app in a browser: custom status, profiles, channel settings', () =
     const dialog = a.page.locator(tid('custom-status-dialog'))
     await dialog.waitFor()
     await h.checkAccessibility(a.page, 'the custom status dialog', { context: tid('custom-status-dialog') })
+    await h.screenshot(a.page, 'custom-status.png')
     await dialog.locator(tid('status-suggestion')).filter({ hasText: 'Out for lunch' }).click()
     assert.equal(await dialog.locator(tid('status-text')).inputValue(), 'Out for lunch', 'the suggestion fills the text')
     assert.equal(await dialog.locator(tid('status-duration')).inputValue(), 'thirty_minutes', 'and its duration')
@@ -166,6 +167,7 @@ describe('web app in a browser: custom status, profiles, channel settings', () =
     assert.match(await card.locator(tid('profile-local-time')).innerText(), /^\d{1,2}:\d{2}\s?[AP]M \(UTC\)$/, 'his local time')
     assert.ok(await card.evaluate((el) => el.contains(document.activeElement)), 'the card takes the focus')
     await h.checkAccessibility(a.page, 'the profile card', { context: tid('profile-popover') })
+    await h.screenshot(a.page, 'profile-card.png')
 
     // Escape closes it and gives the focus back to the name.
     await a.page.keyboard.press('Escape')
@@ -299,6 +301,7 @@ describe('web app in a browser: custom status, profiles, channel settings', () =
     const dialog = b.page.locator(tid('channel-notifications-dialog'))
     await dialog.waitFor()
     await h.checkAccessibility(b.page, 'the notification preferences dialog', { context: tid('channel-notifications-dialog') })
+    await h.screenshot(b.page, 'channel-notifications.png')
     await h.waitFor(async () => !(await dialog.locator(tid('notify-save')).isDisabled()), { message: 'the settings loaded' })
     await dialog.locator(tid('notify-desktop')).selectOption('none')
     const sent = b.page.waitForRequest((r) => r.method() === 'PATCH' && r.url().endsWith(`/channels/${planning.id}/members/me/notify_props`))
