@@ -189,7 +189,7 @@ async fn admin_commands_manage_users_teams_channels_and_posts() {
     let (status, body) = login(&server.base, "dana", "a-new-secret-1").await;
     assert_eq!(status, 200, "{body}");
     let dana = body["token"].as_str().expect("token").to_string();
-    let stderr = run_err(&mut cli(dir, &["user", "password", "dana"]).stdin(Stdio::null()));
+    let stderr = run_err(cli(dir, &["user", "password", "dana"]).stdin(Stdio::null()));
     assert!(stderr.contains("standard input"), "{stderr}");
 
     // Signed out, then deactivated and back.
