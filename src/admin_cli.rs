@@ -76,8 +76,8 @@ pub enum PostAdmin {
     Delete { id: String },
 }
 
-/// The first active system admin, acting without a session.
-async fn admin(core: &Core) -> anyhow::Result<Actor> {
+/// The first active system admin, if there is one.
+pub async fn first_admin(core: &Core) -> anyhow::Result<Option<User>> {
     let mut after: Option<String> = None;
     loop {
         let users = core.store.list_users(after.as_deref(), 200).await?;
@@ -85,14 +85,22 @@ async fn admin(core: &Core) -> anyhow::Result<Actor> {
             .iter()
             .find(|u| u.is_system_admin() && !u.is_deleted())
         {
-            return Ok(Actor::on_behalf_of(found.clone()));
+            return Ok(Some(found.clone()));
         }
         match users.last() {
             Some(last) => after = Some(last.id.clone()),
-            None => bail!(
-                "no active system admin exists: create one with `rustchat user create --system-admin`"
-            ),
+            None => return Ok(None),
         }
+    }
+}
+
+/// The first active system admin, acting without a session.
+async fn admin(core: &Core) -> anyhow::Result<Actor> {
+    match first_admin(core).await? {
+        Some(user) => Ok(Actor::on_behalf_of(user)),
+        None => bail!(
+            "no active system admin exists: create one with `rustchat user create --system-admin`"
+        ),
     }
 }
 

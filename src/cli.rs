@@ -349,20 +349,9 @@ async fn find_owner(core: &Core, owner: Option<&str>) -> anyhow::Result<core_ser
         };
         return found.with_context(|| format!("no user {login}"));
     }
-    let mut cursor: Option<String> = None;
-    loop {
-        let users = core.store.list_users(cursor.as_deref(), 200).await?;
-        if let Some(admin) = users
-            .iter()
-            .find(|u| u.is_system_admin() && !u.is_deleted())
-        {
-            return Ok(admin.clone());
-        }
-        match users.last() {
-            Some(last) => cursor = Some(last.id.clone()),
-            None => anyhow::bail!("no system admin exists: create one with `rustchat user create --system-admin` or pass --owner"),
-        }
-    }
+    crate::admin_cli::first_admin(core).await?.ok_or_else(|| {
+        anyhow::anyhow!("no system admin exists: create one with `rustchat user create --system-admin` or pass --owner")
+    })
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
