@@ -2,11 +2,14 @@
 //! server, so it works on the same data dir or database, even while it runs.
 
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use core_server::config::Config;
 use core_server::services::{Core, NewTeam, NewUser};
+use tokio::sync::watch;
 
 /// rustchat: a self-hosted team-chat server that speaks the Mattermost protocol.
 #[derive(Parser)]
@@ -152,16 +155,6 @@ enum TeamCommand {
     Admin(crate::admin_cli::TeamAdmin),
 }
 
-fn init_logging(filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(ansi)
-        .try_init();
-}
-
 async fn open_core(config: Config) -> anyhow::Result<Core> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create the data dir {}", config.data_dir.display()))?;
@@ -220,9 +213,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         return crate::bulk_cli::validate(&file);
     }
     let config = Config::load(cli.config.as_deref())?;
-    init_logging(&config.log);
+    crate::logging::init(&config.log, &config.log_format);
     match command {
-        Command::Serve => serve(config).await,
+        Command::Serve => serve(config, cli.config.clone()).await,
         Command::Migrate => {
             let core = open_core(config).await?;
             println!("migrations applied ({})", core.store.backend());
@@ -354,33 +347,90 @@ async fn find_owner(core: &Core, owner: Option<&str>) -> anyhow::Result<core_ser
     })
 }
 
-async fn serve(config: Config) -> anyhow::Result<()> {
+async fn serve(config: Config, config_file: Option<PathBuf>) -> anyhow::Result<()> {
     let addr = config.listen_addr()?;
+    let metrics = match &config.metrics_listen {
+        Some(_) => Some(crate::metrics_listener::install()?),
+        None => None,
+    };
+    let grace = Duration::from_secs(config.shutdown_timeout_seconds);
+    // Listening before the database is ready: until then every request is
+    // answered 503 (see `until_ready`), and so is the readiness check.
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (RUSTCHAT_LISTEN)"))?;
+    let local = listener.local_addr()?;
+    let app_cell = Arc::new(OnceLock::new());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    tokio::spawn(async move {
+        core_server::server::shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let mut server = tokio::spawn(core_server::server::serve(
+        listener,
+        core_server::server::until_ready(app_cell.clone()),
+        stopped(stop_rx.clone()),
+    ));
+
     let core = open_core(config).await?;
     core_server::realtime::cluster::connect(&core).context("cannot use RUSTCHAT_REDIS_URL")?;
     // Jobs a stopped server left unfinished run again (or fail) now.
     core.start_job_recovery();
     core.start_background();
     let routes = mm_bridge::router(core.clone()).fallback(web_assets::serve);
-    let app = core_server::server::app(core.clone(), routes);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr} (RUSTCHAT_LISTEN)"))?;
+    let _ = app_cell.set(core_server::server::app(core.clone(), routes));
+    if let (Some(handle), Some(metrics_addr)) = (metrics, core.config().metrics_listen.as_deref()) {
+        crate::metrics_listener::serve(metrics_addr, core.clone(), handle).await?;
+    }
     tracing::info!(
         "rustchat {} listening on http://{} (database: {}, data dir: {}, fan-out: {})",
         env!("CARGO_PKG_VERSION"),
-        listener.local_addr()?,
+        local,
         core.store.backend(),
-        core.config.data_dir.display(),
-        if core.config.redis_url.is_some() {
+        core.config().data_dir.display(),
+        if core.config().redis_url.is_some() {
             "redis"
         } else {
             "in-process"
         }
     );
-    if let Some(warning) = core.config.open_sign_up_warning() {
+    if let Some(warning) = core.config().open_sign_up_warning() {
         tracing::warn!("{warning}");
     }
-    core_server::server::serve(listener, app).await?;
+    crate::reload::on_hangup(core.clone(), config_file);
+
+    // Running: until the server stops by itself or is told to.
+    tokio::select! {
+        finished = &mut server => return finished.context("the server task failed")?.map_err(Into::into),
+        () = stopped(stop_rx) => {}
+    }
+    // Sockets are told to go at once (code 1001), so their clients reconnect
+    // (to another node, in a cluster) while the requests in flight finish.
+    let told = core.hub.shut_down();
+    tracing::info!(sockets = told, "closing WebSockets with 1001 (going away)");
+    match tokio::time::timeout(grace, &mut server).await {
+        Ok(finished) => finished.context("the server task failed")??,
+        Err(_) => tracing::warn!(
+            "requests still in flight after {} s (RUSTCHAT_SHUTDOWN_TIMEOUT_SECONDS): stopping anyway",
+            grace.as_secs()
+        ),
+    }
+    // The sockets' closing handshakes, then the events they may have raised.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while core.hub.stats().active_connections > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    core.events.settled().await;
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// Resolves once the stop flag is raised.
+async fn stopped(mut stop: watch::Receiver<bool>) {
+    while !*stop.borrow_and_update() {
+        if stop.changed().await.is_err() {
+            // The signal task is gone: never stop on its account.
+            std::future::pending::<()>().await;
+        }
+    }
 }

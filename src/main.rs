@@ -8,6 +8,9 @@ mod bench_users;
 mod bench_ws;
 mod bulk_cli;
 mod cli;
+mod logging;
+mod metrics_listener;
+mod reload;
 
 use clap::Parser;
 

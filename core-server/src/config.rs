@@ -129,6 +129,12 @@ pub struct Config {
     pub restrict_creation_to_domains: String,
     /// Log filter, in `tracing` env-filter syntax (`info`, `rustchat=debug`, …).
     pub log: String,
+    /// Log line format: `text` (the default) or `json` (one JSON object a line, for log collectors).
+    pub log_format: String,
+    /// Address and port of the Prometheus metrics listener (`/metrics`); unset serves no metrics. Keep it off the public network.
+    pub metrics_listen: Option<String>,
+    /// On SIGTERM, how long requests in flight may take to finish before the server stops anyway.
+    pub shutdown_timeout_seconds: u64,
 }
 
 impl Default for Config {
@@ -194,6 +200,9 @@ impl Default for Config {
             office365_client_secret: None,
             restrict_creation_to_domains: String::new(),
             log: "info,sqlx=warn".into(),
+            log_format: "text".into(),
+            metrics_listen: None,
+            shutdown_timeout_seconds: 30,
         }
     }
 }
@@ -315,7 +324,46 @@ pub const KEYS: &[(&str, &str)] = &[
         "RUSTCHAT_RESTRICT_CREATION_TO_DOMAINS",
     ),
     ("log", "RUSTCHAT_LOG"),
+    ("log_format", "RUSTCHAT_LOG_FORMAT"),
+    ("metrics_listen", "RUSTCHAT_METRICS_LISTEN"),
+    (
+        "shutdown_timeout_seconds",
+        "RUSTCHAT_SHUTDOWN_TIMEOUT_SECONDS",
+    ),
 ];
+
+/// The settings a running server takes from a reloaded configuration
+/// (SIGHUP): each is read where it is used, so the new value applies to the
+/// next request. Every other setting shapes something built at start (the
+/// listeners, the database, the file store, the identity providers, the
+/// limits) and changes at the next restart.
+pub const RELOADABLE: &[&str] = &[
+    "log",
+    "enable_open_signup",
+    "enable_user_creation",
+    "restrict_creation_to_domains",
+    "password_min_length",
+    "maximum_login_attempts",
+    "session_length_hours",
+    "enable_public_link",
+    "max_file_size",
+    "enable_commands",
+    "enable_outgoing_webhooks",
+    "enable_post_username_override",
+    "enable_post_icon_override",
+    "push_contents",
+    "max_notifications_per_channel",
+    "away_after_seconds",
+];
+
+/// What reloading the configuration changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Reloaded {
+    /// Settings whose new value is in force now.
+    pub applied: Vec<String>,
+    /// Settings whose new value waits for a restart.
+    pub need_restart: Vec<String>,
+}
 
 /// Which database a URL selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -391,6 +439,37 @@ impl Config {
         Ok(config)
     }
 
+    /// This configuration with the [`RELOADABLE`] settings of `fresh`, and
+    /// which settings differ (applied now, or at the next restart).
+    pub fn reloaded(&self, fresh: &Config) -> Result<(Config, Reloaded), ConfigError> {
+        let table = |c: &Config| {
+            toml::Table::try_from(c).map_err(|e| config_error("configuration", e.to_string()))
+        };
+        let (mut merged, new) = (table(self)?, table(fresh)?);
+        let mut outcome = Reloaded::default();
+        for (key, _) in KEYS {
+            let before = merged.get(*key).cloned();
+            let after = new.get(*key).cloned();
+            if before == after {
+                continue;
+            }
+            if RELOADABLE.contains(key) {
+                match after {
+                    Some(value) => merged.insert((*key).to_string(), value),
+                    None => merged.remove(*key),
+                };
+                outcome.applied.push((*key).to_string());
+            } else {
+                outcome.need_restart.push((*key).to_string());
+            }
+        }
+        let config: Config = toml::Value::Table(merged)
+            .try_into()
+            .map_err(|e: toml::de::Error| config_error("configuration", e.message().to_string()))?;
+        config.validate()?;
+        Ok((config, outcome))
+    }
+
     /// Checks every value, naming the environment variable of the first bad one.
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.listen.parse::<SocketAddr>().map_err(|_| {
@@ -399,6 +478,20 @@ impl Config {
                 format!("`{}` is not host:port", self.listen),
             )
         })?;
+        if let Some(metrics) = &self.metrics_listen {
+            metrics.parse::<SocketAddr>().map_err(|_| {
+                config_error(
+                    "RUSTCHAT_METRICS_LISTEN",
+                    format!("`{metrics}` is not host:port"),
+                )
+            })?;
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            return Err(config_error(
+                "RUSTCHAT_LOG_FORMAT",
+                format!("`{}` is neither text nor json", self.log_format),
+            ));
+        }
         if self.data_dir.as_os_str().is_empty() {
             return Err(config_error("RUSTCHAT_DATA_DIR", "must not be empty"));
         }

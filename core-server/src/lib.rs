@@ -17,6 +17,7 @@ pub mod bulk;
 pub mod email;
 pub mod events;
 pub mod files;
+pub mod metrics;
 pub mod notify;
 pub mod outbound;
 pub mod realtime;

@@ -1,7 +1,5 @@
 //! The HTTP server: middleware around the API routers, and graceful shutdown.
 
-use std::time::Duration;
-
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
@@ -162,14 +160,52 @@ async fn events_settled(State(core): State<Core>, request: Request, next: Next) 
     response
 }
 
+/// The route template a request matched (`/api/v4/users/{user_id}`), handed
+/// from inside the router to [`count_request`] outside it.
+#[derive(Clone)]
+struct RouteTemplate(std::sync::Arc<str>);
+
+async fn note_route(req: Request, next: Next) -> Response {
+    let template = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| RouteTemplate(p.as_str().into()));
+    let mut response = next.run(req).await;
+    if let Some(template) = template {
+        response.extensions_mut().insert(template);
+    }
+    response
+}
+
+/// Counts and times every request by its route template; requests no route
+/// matched (the web app's files, unknown paths) count as `other`, so a
+/// scanner's paths cannot grow the metrics.
+async fn count_request(req: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let response = next.run(req).await;
+    let route = response
+        .extensions()
+        .get::<RouteTemplate>()
+        .map_or("other", |t| &t.0);
+    crate::metrics::http_request(
+        method.as_str(),
+        route,
+        response.status().as_u16(),
+        started.elapsed(),
+    );
+    response
+}
+
 /// The whole application: the native API plus `extra` routes (the v4 bridge).
 pub fn app(core: Core, extra: Router<Core>) -> Router {
-    let body_limit = core.config.max_body_bytes;
+    let body_limit = core.config().max_body_bytes;
     Router::new()
         .merge(
             crate::api::router().layer(middleware::from_fn_with_state(core.clone(), rate_limit_v1)),
         )
         .merge(extra)
+        .route_layer(middleware::from_fn(note_route))
         .layer(middleware::from_fn_with_state(core.clone(), events_settled))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -182,20 +218,73 @@ pub fn app(core: Core, extra: Router<Core>) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %path, request_id = %id)
         }))
         .layer(middleware::from_fn(request_id))
+        .layer(middleware::from_fn(count_request))
         .with_state(core)
 }
 
-/// Serves `app` on `listener` until Ctrl-C or SIGTERM, then drains for up to 10 s.
-pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+/// Serves `app` on `listener` until `stop` resolves; then stops accepting
+/// and returns once the requests in flight are answered.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(stop)
     .await
 }
 
-async fn shutdown_signal() {
+/// The application once `app` is set; until then (while the database is
+/// opened and migrated) every request is answered 503, so a load balancer
+/// sees the node as not ready rather than refusing connections.
+pub fn until_ready(app: std::sync::Arc<std::sync::OnceLock<Router>>) -> Router {
+    Router::new().fallback(move |req: Request| {
+        let app = app.clone();
+        async move {
+            match app.get() {
+                Some(router) => match tower::ServiceExt::oneshot(router.clone(), req).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                },
+                None => starting(req.uri().path()),
+            }
+        }
+    })
+}
+
+/// The answer of a node that is still starting, in the shape of the API asked.
+fn starting(path: &str) -> Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let body = if path.starts_with("/api/v4/") {
+        serde_json::json!({
+            "id": "api.server.starting",
+            "message": "The server is starting; try again in a moment.",
+            "detailed_error": "",
+            "request_id": "",
+            "status_code": 503,
+        })
+    } else if path == "/api/v1/system/ready" {
+        serde_json::json!({"status": "unavailable", "reason": "starting"})
+    } else {
+        serde_json::json!({
+            "code": "starting",
+            "message": "the server is starting; try again in a moment",
+        })
+    };
+    let mut response = (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        HeaderValue::from_static("1"),
+    );
+    response
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -214,9 +303,7 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
-    tracing::info!("shutting down");
-    // Give in-flight requests a moment; axum stops accepting immediately.
-    tokio::time::sleep(Duration::from_millis(10)).await;
+    tracing::info!("shutting down: no new connections; finishing the requests in flight");
 }
 
 #[cfg(test)]

@@ -72,7 +72,7 @@ async fn set_up(ctx: &Ctx) -> (Core, Http, Integration) {
     let config = Config {
         allowed_untrusted_internal_connections: "127.0.0.1".into(),
         integration_request_timeout_seconds: 5,
-        ..(*ctx.core.config).clone()
+        ..(*ctx.core.config()).clone()
     };
     let core = Core::new(ctx.store.clone(), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -178,7 +178,7 @@ async fn v1_actions_and_dialogs(ctx: Ctx) {
     assert!(it.seen.lock().expect("lock").is_empty());
 
     // A server left with the default allow list does not call loopback.
-    let strict = Http::new(&Core::new(ctx.store.clone(), (*ctx.core.config).clone()));
+    let strict = Http::new(&Core::new(ctx.store.clone(), (*ctx.core.config()).clone()));
     let (status, error) = strict
         .call(POST, &path, Some(&clicker), Some(json!({})))
         .await;

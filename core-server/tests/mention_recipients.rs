@@ -81,7 +81,7 @@ async fn set_member_prop(ctx: &Ctx, channel: &Channel, user: &User, key: &str, v
 async fn changes_on_another_node_reach_the_next_post(ctx: Ctx) {
     let (team, channel, author) = fixture(&ctx).await;
     let this_node = &ctx.core;
-    let other_node = Core::new(ctx.store.clone(), (*ctx.core.config).clone());
+    let other_node = Core::new(ctx.store.clone(), (*ctx.core.config()).clone());
     let bob = user(&format!("b{}", &new_id()[..10]));
     ctx.store
         .create_user(&bob, Some("hash"))

@@ -26,7 +26,7 @@ async fn trigger_ids_are_bound_to_their_user_and_signed(ctx: Ctx) {
         .expect("the issuing user's trigger is valid");
 
     // Another node over the same database reads the same key.
-    let other_node = Core::new(ctx.store.clone(), (*ctx.core.config).clone());
+    let other_node = Core::new(ctx.store.clone(), (*ctx.core.config()).clone());
     other_node
         .check_trigger_id(&user, &trigger)
         .await

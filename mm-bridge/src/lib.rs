@@ -11,4 +11,4 @@ mod routes;
 pub mod ws;
 
 pub use error::MmError;
-pub use routes::{router, ROUTES};
+pub use routes::{publish_config_changed, router, ROUTES};

@@ -45,7 +45,7 @@ pub async fn login(
     let result = core
         .login_from(&client, &req.login_id, &req.password, &req.device_id)
         .await?;
-    let max_age = core.config.session_length_hours.saturating_mul(3600);
+    let max_age = core.config().session_length_hours.saturating_mul(3600);
     let cookie = session_cookie(&core, &headers, &result.token, max_age);
     Ok((
         [(header::SET_COOKIE, cookie)],
@@ -78,7 +78,7 @@ pub async fn sso_exchange(
 ) -> ApiResult<([(header::HeaderName, String); 2], Json<LoginResponse>)> {
     let key = crate::server::cookie_value(&headers, crate::server::SSO_COOKIE);
     let result = core.sso_redeem_web(&req.code, key).await?;
-    let max_age = core.config.session_length_hours.saturating_mul(3600);
+    let max_age = core.config().session_length_hours.saturating_mul(3600);
     Ok((
         [
             (
@@ -87,7 +87,7 @@ pub async fn sso_exchange(
             ),
             (
                 header::SET_COOKIE,
-                crate::server::sso_cookie(&core.config, &headers, ""),
+                crate::server::sso_cookie(&core.config(), &headers, ""),
             ),
         ],
         Json(LoginResponse {
@@ -100,7 +100,7 @@ pub async fn sso_exchange(
 /// The session cookie: HttpOnly (scripts use the bearer token), for the
 /// native API only, same-site, and Secure when the site is served over HTTPS.
 fn session_cookie(core: &Core, headers: &HeaderMap, token: &str, max_age: u64) -> String {
-    let secure = if crate::server::cookies_secure(&core.config, headers) {
+    let secure = if crate::server::cookies_secure(&core.config(), headers) {
         "; Secure"
     } else {
         ""

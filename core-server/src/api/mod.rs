@@ -80,6 +80,7 @@ struct ApiDoc;
 pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
+        .routes(routes!(system::ready))
         .routes(routes!(auth::login))
         .routes(routes!(auth::sso_exchange))
         .routes(routes!(auth::logout))

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use super::error::ApiError;
 use crate::events::{Audience, CoreEvent, EventKind};
 use crate::realtime::{
-    self, close, AttachError, ConnContext, Frame, Protocol, Refused, Reply, Resume, WireFormat,
+    self, close, AttachError, ConnContext, Frame, Protocol, Reply, Resume, WireFormat,
 };
 use crate::services::{Actor, Core};
 
@@ -106,8 +106,8 @@ pub async fn upgrade(
     };
     if !realtime::origin::origin_allowed(
         &parts.headers,
-        core.config.site_url.as_deref(),
-        &core.config.allow_cors_from,
+        core.config().site_url.as_deref(),
+        &core.config().allow_cors_from,
     ) {
         return ApiError::from(crate::Error::forbidden(
             "this page's origin may not open a socket here (see allow_cors_from)",
@@ -158,22 +158,9 @@ async fn run(mut socket: WebSocket, core: Core, actor: Option<Actor>, resume: Op
     };
     let attached = match core.realtime_attach(&actor, Arc::new(V1Wire), resume).await {
         Ok(a) => a,
-        Err(AttachError::Refused(Refused::UserLimit)) => {
-            realtime::conn::close_with(
-                &mut socket,
-                close::POLICY,
-                "too many connections for this user",
-            )
-            .await;
-            return;
-        }
-        Err(AttachError::Refused(Refused::NodeLimit)) => {
-            realtime::conn::close_with(
-                &mut socket,
-                close::TRY_AGAIN_LATER,
-                "server at its connection limit",
-            )
-            .await;
+        Err(AttachError::Refused(why)) => {
+            let (code, reason) = why.close();
+            realtime::conn::close_with(&mut socket, code, reason).await;
             return;
         }
         Err(AttachError::Core(e)) => {
@@ -232,6 +219,10 @@ struct V1Actions;
 
 #[async_trait]
 impl Protocol for V1Actions {
+    fn api(&self) -> &'static str {
+        "v1"
+    }
+
     async fn on_text(&self, ctx: &ConnContext, text: &str) -> Reply {
         let Ok(frame) = serde_json::from_str::<ClientFrame>(text) else {
             return Reply::Text(reply(

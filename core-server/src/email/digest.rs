@@ -94,7 +94,7 @@ impl Core {
         let Some(mailer) = self.mailer.as_deref() else {
             return Ok(0);
         };
-        let wait_ms = i64::try_from(self.config.email_digest_seconds)
+        let wait_ms = i64::try_from(self.config().email_digest_seconds)
             .unwrap_or(i64::MAX / 1000)
             .saturating_mul(1000);
         let mut sent = 0;

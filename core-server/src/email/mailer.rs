@@ -57,10 +57,9 @@ impl Mailer {
                     ),
             )
             .map_err(|e| Error::Internal(format!("cannot build an e-mail: {e}")))?;
-        self.transport
-            .send(message)
-            .await
-            .map_err(|e| Error::Unavailable(format!("mail server: {e}")))?;
+        let sent = self.transport.send(message).await;
+        crate::metrics::email_sent(sent.is_ok());
+        sent.map_err(|e| Error::Unavailable(format!("mail server: {e}")))?;
         Ok(())
     }
 }

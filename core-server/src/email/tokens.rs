@@ -45,11 +45,11 @@ pub(super) fn check_shape(token: &str) -> Result<()> {
 impl Core {
     /// This server's public address, for links in e-mails.
     pub fn site_url(&self) -> String {
-        match &self.config.site_url {
+        match &self.config().site_url {
             Some(url) => url.trim_end_matches('/').to_string(),
             None => format!(
                 "http://{}",
-                self.config.listen.replace("0.0.0.0", "localhost")
+                self.config().listen.replace("0.0.0.0", "localhost")
             ),
         }
     }

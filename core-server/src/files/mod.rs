@@ -5,6 +5,7 @@
 pub mod blob;
 pub mod image;
 mod local;
+mod metered;
 mod s3;
 pub mod service;
 pub mod sniff;
@@ -12,6 +13,7 @@ pub mod uploads;
 
 pub use blob::{read_all, Blob, BlobStore, ByteStream};
 pub use local::LocalBlobStore;
+pub use metered::MeteredBlobStore;
 pub use s3::{S3BlobStore, S3Settings};
 pub use service::Rendition;
 
@@ -19,10 +21,19 @@ use std::sync::Arc;
 
 use crate::config::Config;
 
+/// Whether the file store takes a write and a delete now (for health checks).
+pub async fn probe(store: &dyn BlobStore) -> bool {
+    let key = format!("health/probe-{}", crate::id::new_id());
+    let written = store
+        .put(&key, bytes::Bytes::from_static(b"rustchat health probe"))
+        .await;
+    written.is_ok() && store.delete(&key).await.is_ok()
+}
+
 /// The blob store the configuration selects: S3 when `s3_bucket` is set,
 /// else `<data_dir>/files`.
 pub async fn open_blob_store(config: &Config) -> Arc<dyn BlobStore> {
-    match &config.s3_bucket {
+    let store: Arc<dyn BlobStore> = match &config.s3_bucket {
         Some(bucket) => Arc::new(
             S3BlobStore::new(S3Settings {
                 bucket: bucket.clone(),
@@ -33,7 +44,8 @@ pub async fn open_blob_store(config: &Config) -> Arc<dyn BlobStore> {
             .await,
         ),
         None => Arc::new(LocalBlobStore::new(config.data_dir.join("files"))),
-    }
+    };
+    Arc::new(MeteredBlobStore::new(store))
 }
 
 /// A file download with the headers both API surfaces send: the served type,

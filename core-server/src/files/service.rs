@@ -165,7 +165,7 @@ impl Core {
         let mut dims = None;
         if previewable {
             if let Some((w, h)) = image::dimensions(&head) {
-                image::check_pixels(w, h, self.config.max_image_pixels)
+                image::check_pixels(w, h, self.config().max_image_pixels)
                     .map_err(|e| Error::invalid("files", e.to_string()))?;
                 dims = Some((w, h));
             }
@@ -195,7 +195,7 @@ impl Core {
         };
         let size = self
             .blobs
-            .put_stream(&info.blob_key(), body, self.config.max_file_size)
+            .put_stream(&info.blob_key(), body, self.config().max_file_size)
             .await?;
         info.size = i64::try_from(size).unwrap_or(i64::MAX);
         let kept = kept.lock().ok().and_then(|mut k| k.take());
@@ -243,7 +243,7 @@ impl Core {
     async fn make_previews(&self, info: &mut FileInfo, chunks: Vec<Bytes>) -> Result<()> {
         let bytes: Vec<u8> = chunks.iter().flat_map(|c| c.iter().copied()).collect();
         drop(chunks);
-        let max_pixels = self.config.max_image_pixels;
+        let max_pixels = self.config().max_image_pixels;
         let _permit = image_permit().await?;
         let done = tokio::task::spawn_blocking(move || image::process(&bytes, max_pixels))
             .await
@@ -421,7 +421,7 @@ impl Core {
 
     /// The public link hash of a posted file the actor may read.
     pub async fn public_link_hash(&self, actor: &Actor, file_id: &str) -> Result<String> {
-        if !self.config.enable_public_link {
+        if !self.config().enable_public_link {
             return Err(Error::forbidden("public links are disabled on this server"));
         }
         let info = self.get_file_info(actor, file_id).await?;
@@ -436,7 +436,7 @@ impl Core {
 
     /// Opens a posted file by its public link (no session).
     pub async fn open_public_file(&self, file_id: &str, hash: &str) -> Result<(FileInfo, Blob)> {
-        if !self.config.enable_public_link {
+        if !self.config().enable_public_link {
             return Err(Error::forbidden("public links are disabled on this server"));
         }
         validate::id("file_id", file_id)?;

@@ -102,8 +102,8 @@ impl Core {
         if file_size <= 0 {
             return Err(Error::invalid("file_size", "must be greater than 0"));
         }
-        if u64::try_from(file_size).unwrap_or(u64::MAX) > self.config.max_file_size {
-            return Err(super::blob::too_large(self.config.max_file_size));
+        if u64::try_from(file_size).unwrap_or(u64::MAX) > self.config().max_file_size {
+            return Err(super::blob::too_large(self.config().max_file_size));
         }
         self.check_upload(actor, channel_id).await?;
         let upload = UploadSession {

@@ -39,7 +39,7 @@ impl Core {
     /// and, for an id-only push, answers its content if the actor may read
     /// the post.
     pub async fn ack_push(&self, actor: &Actor, ack: PushAck) -> Result<AckOutcome> {
-        let Some(proxy) = self.config.push_proxy_url.clone() else {
+        let Some(proxy) = self.config().push_proxy_url.clone() else {
             return Err(Error::NotImplemented(
                 "push notifications are not set up on this server".into(),
             ));
@@ -97,7 +97,7 @@ impl Core {
         channel: &Channel,
         before: &ChannelMember,
     ) -> Result<()> {
-        if self.config.push_proxy_url.is_none() {
+        if self.config().push_proxy_url.is_none() {
             return Ok(());
         }
         let user: &User = &actor.user;

@@ -59,7 +59,7 @@ impl Core {
             if let Err(e) = core.queue_mention_emails(&post, &audience, &ids).await {
                 tracing::warn!(error = %e, post_id = %post.id, "could not queue mention e-mails");
             }
-            if core.config.push_proxy_url.is_some() {
+            if core.config().push_proxy_url.is_some() {
                 if let Err(e) = core
                     .queue_post_pushes(&channel, &post, &sender, &audience, &queued)
                     .await
@@ -85,7 +85,7 @@ impl Core {
             }
         } else {
             let small_enough =
-                (recipients.len() as u64) < self.config.max_notifications_per_channel;
+                (recipients.len() as u64) < self.config().max_notifications_per_channel;
             let header_change = matches!(
                 post.post_type.as_str(),
                 "system_header_change" | "system_purpose_change"
@@ -127,7 +127,7 @@ impl Core {
         mentions: &PostMentions,
     ) -> Result<()> {
         let recipients = &audience.recipients;
-        let contents = Contents::parse(&self.config.push_contents).unwrap_or(Contents::Full);
+        let contents = Contents::parse(&self.config().push_contents).unwrap_or(Contents::Full);
         let group = channel.channel_type == "G";
         let direct = channel.channel_type == "D";
         let now = now_ms();

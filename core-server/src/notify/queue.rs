@@ -37,6 +37,8 @@ struct ProxyAnswer {
 /// What one attempt came to.
 enum Outcome {
     Done,
+    /// The push service refused it for good: done, but not delivered.
+    Refused,
     Removed,
     Retry(String),
 }
@@ -63,7 +65,7 @@ pub(super) fn proxy_client() -> &'static reqwest::Client {
 impl Core {
     /// Starts the push sender (once per node, when a push proxy is set).
     pub(crate) fn start_push_sender(&self) {
-        let Some(url) = self.config.push_proxy_url.clone() else {
+        let Some(url) = self.config().push_proxy_url.clone() else {
             return;
         };
         let send_url = format!("{}/api/v1/send_push", url.trim_end_matches('/'));
@@ -93,6 +95,7 @@ impl Core {
         let taken = jobs.len();
         let sends = jobs.into_iter().map(|job| async move {
             let outcome = self.deliver(http, send_url, &job).await;
+            crate::metrics::push_sent(matches!(outcome, Outcome::Done));
             self.settle(job, outcome).await;
         });
         futures::future::join_all(sends).await;
@@ -120,7 +123,7 @@ impl Core {
                 // The proxy reached the push service, which refused: retrying
                 // would be refused again.
                 tracing::warn!(user_id = %job.user_id, error = %a.error, "push refused by the push proxy");
-                Outcome::Done
+                Outcome::Refused
             }
             Err(e) => Outcome::Retry(format!("unreadable push proxy answer: {e}")),
         }
@@ -128,7 +131,7 @@ impl Core {
 
     async fn settle(&self, job: PushJob, outcome: Outcome) {
         let result = match outcome {
-            Outcome::Done => self.store.finish_push(&job.id).await,
+            Outcome::Done | Outcome::Refused => self.store.finish_push(&job.id).await,
             Outcome::Removed => {
                 let device = serde_json::from_str::<PushNotification>(&job.payload)
                     .map(|n| format!("{}:{}", n.platform, n.device_id))

@@ -36,6 +36,8 @@ const WRITE_INTERVAL: Duration = Duration::from_millis(40);
 pub mod close {
     /// Normal closure (session ended, replaced by a newer socket).
     pub const NORMAL: u16 = 1000;
+    /// Going away: the server is stopping; reconnect (and resume) elsewhere.
+    pub const GOING_AWAY: u16 = 1001;
     /// Policy violation (a bad frame, too many connections for one user).
     pub const POLICY: u16 = 1008;
     /// Protocol error (a frame the WebSocket layer could not read).
@@ -81,6 +83,9 @@ pub enum Reply {
 pub trait Protocol: Send + Sync + 'static {
     /// Handles one text frame from the client.
     async fn on_text(&self, ctx: &ConnContext, text: &str) -> Reply;
+
+    /// Which API the socket belongs to (`v1`, `v4`), for the metrics.
+    fn api(&self) -> &'static str;
 }
 
 /// Closes a socket with a code and a reason.
@@ -121,6 +126,8 @@ pub async fn drive(
         ..
     } = attached;
     let hub = ctx.core.hub.clone();
+    let api = protocol.api();
+    crate::metrics::websocket_open(api, 1.0);
     if first_for_user {
         ctx.core.presence_connected(ctx.actor.id()).await;
     }
@@ -143,7 +150,11 @@ pub async fn drive(
             }
             why = &mut kick => {
                 let (code, reason) = match why {
-                    Ok(Kick::TooSlow) => (close::TRY_AGAIN_LATER, "too slow: reconnect to resume"),
+                    Ok(Kick::TooSlow) => {
+                        crate::metrics::websocket_slow_closed();
+                        (close::TRY_AGAIN_LATER, "too slow: reconnect to resume")
+                    }
+                    Ok(Kick::ServerShutdown) => (close::GOING_AWAY, "server shutting down"),
                     Ok(Kick::Replaced) => (close::NORMAL, "resumed on a newer socket"),
                     Ok(Kick::SessionEnded) | Err(_) => (close::NORMAL, "session ended"),
                 };
@@ -198,6 +209,7 @@ pub async fn drive(
             }
         }
     }
+    crate::metrics::websocket_open(api, -1.0);
     let remaining = hub.detach(&connection_id, generation);
     if remaining == 0 {
         ctx.core.presence_disconnected(ctx.actor.id()).await;

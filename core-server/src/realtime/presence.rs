@@ -56,7 +56,7 @@ impl Core {
 
     /// One pass of the presence rules over this node's users.
     pub async fn sweep_presence(&self) {
-        let away_after = i64::try_from(self.config.away_after_seconds)
+        let away_after = i64::try_from(self.config().away_after_seconds)
             .unwrap_or(i64::MAX / 2)
             .saturating_mul(1000);
         for user_id in self.hub.idle_users(now_ms().saturating_sub(away_after)) {

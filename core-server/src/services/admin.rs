@@ -75,13 +75,13 @@ impl Core {
                 statistics.insert(row.name, row.value);
             }
         }
-        let database_kind = match database_kind(&self.config.effective_database_url()) {
+        let database_kind = match database_kind(&self.config().effective_database_url()) {
             Ok(DatabaseKind::Postgres) => "postgres",
             _ => "sqlite",
         };
         // Listing a folder that is usually empty is the cheapest real call.
         let file_check = self.blobs.list("health").await.map(|_| ());
-        let cluster = if self.config.redis_url.is_some() {
+        let cluster = if self.config().redis_url.is_some() {
             PartStatus::of("redis", self.cluster_health().await)
         } else {
             PartStatus::of("in-process", Ok(()))
@@ -100,7 +100,8 @@ impl Core {
 
     /// Whether Redis, which carries events between nodes, answers a PING.
     async fn cluster_health(&self) -> Result<()> {
-        let url = self.config.redis_url.as_deref().unwrap_or_default();
+        let config = self.config();
+        let url = config.redis_url.as_deref().unwrap_or_default();
         let unreachable = |e: redis::RedisError| Error::Unavailable(format!("redis: {e}"));
         let client = redis::Client::open(url).map_err(unreachable)?;
         let mut conn = crate::realtime::cluster::redis_connection(&client)
@@ -116,6 +117,6 @@ impl Core {
     /// The effective settings, secrets hidden.
     pub fn shown_settings(&self, actor: &Actor) -> Result<Vec<ShownSetting>> {
         admin_only(actor)?;
-        Ok(self.config.shown_settings())
+        Ok(self.config().shown_settings())
     }
 }

@@ -134,7 +134,7 @@ impl Core {
     /// Checks a new password against the policy.
     pub fn check_password_policy(&self, password: &str) -> Result<()> {
         let chars = password.chars().count();
-        let min = self.config.password_min_length;
+        let min = self.config().password_min_length;
         if chars < min {
             return Err(Error::invalid(
                 "password",
@@ -176,8 +176,12 @@ impl Core {
         password: &str,
         device_id: &str,
     ) -> Result<LoginResult> {
-        let user = self.check_password(client, login_id, password).await?;
-        self.create_session(user, device_id).await
+        let checked = self.check_password(client, login_id, password).await;
+        // A malformed request is not a login attempt.
+        if !matches!(checked, Err(Error::Invalid { .. })) {
+            crate::metrics::login(checked.is_ok());
+        }
+        self.create_session(checked?, device_id).await
     }
 
     /// The account whose password this is, with every rule of a password
@@ -215,7 +219,7 @@ impl Core {
             }
             Err(e) => return Err(e),
         };
-        let max_attempts = i64::from(self.config.maximum_login_attempts);
+        let max_attempts = i64::from(self.config().maximum_login_attempts);
         let failed_before = self.store.failed_logins(&user.id).await?;
         if max_attempts > 0 && failed_before >= max_attempts {
             return Err(Error::LockedOut);
@@ -290,7 +294,7 @@ impl Core {
     ) -> Result<LoginResult> {
         let now = now_ms();
         let token = new_id();
-        let length_ms = i64::try_from(self.config.session_length_hours)
+        let length_ms = i64::try_from(self.config().session_length_hours)
             .unwrap_or(i64::MAX / 3_600_000)
             .saturating_mul(3_600_000);
         if !device_id.is_empty() {

@@ -39,12 +39,12 @@ pub enum Recovered {
 impl Core {
     /// This node's lasting identity: kept in the data dir, made on first use.
     pub async fn node_identity(&self) -> Result<String> {
-        let path = self.config.data_dir.join("node-id");
+        let path = self.config().data_dir.join("node-id");
         match tokio::fs::read_to_string(&path).await {
             Ok(id) if crate::id::is_valid_id(id.trim()) => Ok(id.trim().to_string()),
             _ => {
                 let id = crate::id::new_id();
-                tokio::fs::create_dir_all(&self.config.data_dir)
+                tokio::fs::create_dir_all(&self.config().data_dir)
                     .await
                     .and(tokio::fs::write(&path, &id).await)
                     .map_err(|e| {

@@ -236,7 +236,7 @@ impl Core {
                     }
                 }
                 let _ =
-                    tokio::fs::remove_dir_all(core.config.data_dir.join("jobs").join(&id)).await;
+                    tokio::fs::remove_dir_all(core.config().data_dir.join("jobs").join(&id)).await;
             }
         });
     }
@@ -279,7 +279,7 @@ impl Core {
             .entry(ATTEMPTS_KEY.into())
             .or_insert_with(|| "1".into());
         self.store.update_job(&job).await?;
-        let scratch = self.config.data_dir.join("jobs").join(&job.id);
+        let scratch = self.config().data_dir.join("jobs").join(&job.id);
         let heartbeat = self.beat_heartbeat(&job.id);
         let outcome = match job.job_type.as_str() {
             job_types::IMPORT_PROCESS => self.run_import(&job, &scratch).await,

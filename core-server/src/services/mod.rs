@@ -18,6 +18,7 @@ mod group_conversion;
 pub mod job_recovery;
 pub mod jobs;
 mod member_updates;
+mod metrics_gauges;
 pub mod outgoing_webhooks;
 mod permalinks;
 mod posts;
@@ -88,7 +89,9 @@ use crate::store::Store;
 #[derive(Clone)]
 pub struct Core {
     pub store: Arc<dyn Store>,
-    pub config: Arc<Config>,
+    /// The configuration in force: replaced as a whole when settings are
+    /// reloaded, so a reader sees one consistent version (see [`Core::config`]).
+    settings: Arc<std::sync::RwLock<Arc<Config>>>,
     pub events: EventBus,
     /// This node's realtime hub (the bus delivers to it; sockets attach to it).
     pub hub: Arc<crate::realtime::Hub>,
@@ -126,6 +129,35 @@ pub struct Core {
 }
 
 impl Core {
+    /// The configuration in force now. Hold the returned value for as long
+    /// as one consistent view is needed; a reload replaces it for later calls.
+    pub fn config(&self) -> Arc<Config> {
+        self.settings
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Puts the reloadable settings of `fresh` in force (see
+    /// [`crate::config::RELOADABLE`]) and says what changed.
+    pub fn reload_config(&self, fresh: Config) -> crate::config::Reloaded {
+        let current = self.config();
+        match current.reloaded(&fresh) {
+            Ok((config, outcome)) => {
+                if !outcome.applied.is_empty() {
+                    *self
+                        .settings
+                        .write()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(config);
+                }
+                outcome
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "the reloaded configuration is not valid; nothing changed");
+                crate::config::Reloaded::default()
+            }
+        }
+    }
     /// This server's permanent identity, made on first use (Mattermost clients
     /// call it the diagnostic id and key their local data on it).
     pub async fn server_id(&self) -> crate::Result<String> {
@@ -207,7 +239,7 @@ impl Core {
             mailer,
             outbound,
             trigger_key: Arc::new(tokio::sync::OnceCell::new()),
-            config: Arc::new(config),
+            settings: Arc::new(std::sync::RwLock::new(Arc::new(config))),
             events: EventBus::new(hub.clone(), 4096).observed_by(sessions.clone()),
             sessions,
             hub,

@@ -235,6 +235,7 @@ impl Core {
             last_reply_at: 0,
         };
         let saved = self.store.create_post(&post).await?;
+        crate::metrics::post_created();
         if saved.id == post.id {
             self.store
                 .attach_files(&saved.id, &channel.id, actor.id(), &saved.file_ids, now)

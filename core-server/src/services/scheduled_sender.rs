@@ -44,7 +44,7 @@ pub enum Sent {
 impl Core {
     /// Starts the sender on this node.
     pub(crate) fn start_scheduled_sender(&self) {
-        let every = Duration::from_secs(self.config.scheduled_posts_poll_seconds.max(1));
+        let every = Duration::from_secs(self.config().scheduled_posts_poll_seconds.max(1));
         let core = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);

@@ -51,7 +51,7 @@ impl Core {
 
     /// Refuses new accounts when `enable_user_creation` is off.
     pub(crate) fn check_user_creation(&self) -> Result<()> {
-        if self.config.enable_user_creation {
+        if self.config().enable_user_creation {
             Ok(())
         } else {
             Err(refused(SignUpRefusal::CreationOff))
@@ -61,7 +61,7 @@ impl Core {
     /// Refuses a sign-up without an invitation unless open sign-up is on.
     pub(crate) fn check_open_sign_up(&self) -> Result<()> {
         self.check_user_creation()?;
-        if self.config.enable_open_signup {
+        if self.config().enable_open_signup {
             Ok(())
         } else {
             Err(refused(SignUpRefusal::InvitationNeeded))
@@ -71,7 +71,7 @@ impl Core {
     /// Refuses an address outside `restrict_creation_to_domains`, on every
     /// path that makes an account (a bulk import keeps its data as it is).
     pub(crate) fn check_creation_domain(&self, email: &str) -> Result<()> {
-        let domains = validate::domain_list(&self.config.restrict_creation_to_domains);
+        let domains = validate::domain_list(&self.config().restrict_creation_to_domains);
         if validate::email_in_domains(email, &domains) {
             Ok(())
         } else {

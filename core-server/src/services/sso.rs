@@ -559,11 +559,11 @@ impl Core {
         email: &str,
         first: bool,
     ) -> Result<()> {
-        let domains = super::validate::domain_list(&self.config.restrict_creation_to_domains);
+        let domains = super::validate::domain_list(&self.config().restrict_creation_to_domains);
         if !first {
             self.check_user_creation()?;
             let vouched = service == Service::Office365 || !domains.is_empty();
-            if !self.config.enable_open_signup && !vouched {
+            if !self.config().enable_open_signup && !vouched {
                 return Err(Error::forbidden(
                     "sign-up is closed on this server: an admin must create your account (or move it to this provider)",
                 ));

@@ -60,7 +60,7 @@ impl Core {
 
     /// Decodes and squares an upload off the request threads.
     async fn make_icon(&self, bytes: Vec<u8>) -> Result<Vec<u8>> {
-        let max_pixels = self.config.max_image_pixels;
+        let max_pixels = self.config().max_image_pixels;
         let _permit = image_permit().await?;
         let made = tokio::task::spawn_blocking(move || square_png(&bytes, ICON_SIDE, max_pixels))
             .await

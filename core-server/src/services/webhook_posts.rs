@@ -66,7 +66,7 @@ impl Core {
             props.remove(*key);
         }
         props.insert("from_webhook".into(), "true".into());
-        if self.config.enable_post_username_override {
+        if self.config().enable_post_username_override {
             let username = if post.username.is_empty() {
                 DEFAULT_USERNAME.to_string()
             } else {
@@ -74,7 +74,7 @@ impl Core {
             };
             props.insert("override_username".into(), username.into());
         }
-        if self.config.enable_post_icon_override && !post.icon_url.is_empty() {
+        if self.config().enable_post_icon_override && !post.icon_url.is_empty() {
             props.insert("override_icon_url".into(), post.icon_url.into());
         }
         if !post.display_name.is_empty() {

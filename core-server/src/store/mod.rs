@@ -35,6 +35,7 @@ mod files;
 mod integrations;
 mod jobs;
 mod json;
+mod lent;
 mod notify;
 mod outgoing_webhooks;
 mod postgres;

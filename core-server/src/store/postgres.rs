@@ -1,12 +1,14 @@
 //! PostgreSQL 15+, for several nodes behind a load balancer.
 
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Pool, Postgres};
 
+use super::lent::Lent;
 use crate::error::{Error, Result};
+use crate::metrics::DbKind;
 
 /// A row as this backend's driver returns it (named, not projected from
 /// `Db`, so the two backends' row decoders are told apart).
@@ -65,8 +67,10 @@ impl PostgresStore {
     }
 
     /// A connection for writing, from the shared pool.
-    async fn writer(&self) -> Result<sqlx::pool::PoolConnection<Postgres>> {
-        Ok(self.write.acquire().await?)
+    async fn writer(&self) -> Result<Lent<sqlx::pool::PoolConnection<Postgres>>> {
+        let asked = Instant::now();
+        let connection = self.write.acquire().await?;
+        Ok(Lent::new(connection, DbKind::Write, asked))
     }
 
     /// Runs `job` with a connection for writing (SQLite runs it on a thread
@@ -83,8 +87,15 @@ impl PostgresStore {
     }
 
     /// A connection for reading, from the same pool.
-    async fn reader(&self) -> Result<sqlx::pool::PoolConnection<Postgres>> {
-        Ok(self.read.acquire().await?)
+    async fn reader(&self) -> Result<Lent<sqlx::pool::PoolConnection<Postgres>>> {
+        let asked = Instant::now();
+        let connection = self.read.acquire().await?;
+        Ok(Lent::new(connection, DbKind::Read, asked))
+    }
+
+    /// Connections open (reads and writes share one pool).
+    fn connections_open(&self) -> u32 {
+        self.read.size()
     }
 
     /// Connections open for writing (for the statistics).

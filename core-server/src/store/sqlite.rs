@@ -5,14 +5,16 @@
 
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{ConnectOptions, Sqlite};
 use tokio::sync::MutexGuard;
 
+use super::lent::Lent;
 use super::sqlite_connections::{Reader, Readers, Writer};
+use crate::metrics::DbKind;
 
 use crate::error::{Error, Result};
 
@@ -75,8 +77,10 @@ impl SqliteStore {
     }
 
     /// The writing connection, once the writes queued before this one are done.
-    async fn writer(&self) -> Result<MutexGuard<'_, SqliteConnection>> {
-        self.write.lend().await
+    async fn writer(&self) -> Result<Lent<MutexGuard<'_, SqliteConnection>>> {
+        let asked = Instant::now();
+        let connection = self.write.lend().await?;
+        Ok(Lent::new(connection, DbKind::Write, asked))
     }
 
     /// Runs `job` with the writing connection at its turn, on the writes'
@@ -91,8 +95,15 @@ impl SqliteStore {
     }
 
     /// A read-only connection.
-    async fn reader(&self) -> Result<Reader<'_>> {
-        self.read.lend().await
+    async fn reader(&self) -> Result<Lent<Reader<'_>>> {
+        let asked = Instant::now();
+        let connection = self.read.lend().await?;
+        Ok(Lent::new(connection, DbKind::Read, asked))
+    }
+
+    /// Connections open: the writer and the readers.
+    fn connections_open(&self) -> u32 {
+        1 + self.read.open()
     }
 
     /// Connections open for writing (for the statistics).

@@ -56,7 +56,9 @@ impl Writer {
     pub(super) async fn run<T: Send + 'static>(&self, job: WriteJob<T>) -> Result<T> {
         let connection = self.connection.clone();
         let task = self.thread.spawn(async move {
-            let mut turn = lend(&connection).await?;
+            let asked = std::time::Instant::now();
+            let turn = lend(&connection).await?;
+            let mut turn = super::lent::Lent::new(turn, crate::metrics::DbKind::Write, asked);
             job(&mut turn).await
         });
         match task.await {

@@ -21,7 +21,7 @@ use crate::support::{s, Ctx, Http};
 fn closed(ctx: &Ctx, change: impl FnOnce(&mut Config)) -> Http {
     let mut config = Config {
         restrict_creation_to_domains: "example.com, @corp.example".into(),
-        ..(*ctx.core.config).clone()
+        ..(*ctx.core.config()).clone()
     };
     config.enable_open_signup = Config::default().enable_open_signup;
     change(&mut config);

@@ -45,7 +45,7 @@ fn too_large(core: &Core) -> MmError {
         "api.file.upload_file.too_large_detailed.app_error",
         format!(
             "Unable to upload file. File is larger than the maximum of {} bytes.",
-            core.config.max_file_size
+            core.config().max_file_size
         ),
     )
 }
@@ -103,7 +103,7 @@ pub async fn upload(
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok())
         {
-            if length > core.config.max_file_size {
+            if length > core.config().max_file_size {
                 return Err(too_large(&core));
             }
         }
@@ -391,7 +391,7 @@ pub async fn link(
     MmPath(id): MmPath<String>,
 ) -> MmResult<Json<Value>> {
     check_id("file_id", &id)?;
-    if !core.config.enable_public_link {
+    if !core.config().enable_public_link {
         return Err(links_disabled());
     }
     let hash = match core.public_link_hash(&actor, &id).await {
@@ -405,7 +405,7 @@ pub async fn link(
         }
         Err(e) => return Err(e.into()),
     };
-    let site = core.config.site_url.clone().unwrap_or_default();
+    let site = core.config().site_url.clone().unwrap_or_default();
     Ok(Json(json!({
         "link": format!("{}/files/{id}/public?h={hash}", site.trim_end_matches('/'))
     })))
@@ -422,7 +422,7 @@ pub async fn public(
     MmPath(id): MmPath<String>,
     MmQuery(q): MmQuery<PublicQuery>,
 ) -> MmResult<Response> {
-    if !core.config.enable_public_link {
+    if !core.config().enable_public_link {
         return Err(links_disabled());
     }
     let hash = q.h.unwrap_or_default();

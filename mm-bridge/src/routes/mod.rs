@@ -1,6 +1,7 @@
 //! The v4 route table, one module per area. Every path not listed answers
 //! 501 in Mattermost's error shape.
 
+pub use system::publish_config_changed;
 mod accounts;
 mod actions;
 mod analytics;

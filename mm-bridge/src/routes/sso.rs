@@ -125,7 +125,7 @@ async fn start(
     match begun {
         Ok(begun) => with_cookie(
             redirect(&begun.url),
-            sso_cookie(&core.config, headers, &begun.browser_key),
+            sso_cookie(&core.config(), headers, &begun.browser_key),
         ),
         // A bad request (a parameter, a service that is not on) is
         // Mattermost's JSON error with its status, for the app and the web;
@@ -173,7 +173,7 @@ async fn finish(core: &Core, headers: &HeaderMap, service: String, q: SsoQuery) 
         } else {
             web_error(message)
         };
-        with_cookie(response, sso_cookie(&core.config, headers, ""))
+        with_cookie(response, sso_cookie(&core.config(), headers, ""))
     };
     if let Some(error) = q.error.as_deref() {
         // Only an OAuth error code is repeated, never free text from the link.
@@ -221,7 +221,7 @@ async fn finish(core: &Core, headers: &HeaderMap, service: String, q: SsoQuery) 
             );
             with_cookie(
                 app_page("Signed in", "Going back to the app…", Some(&target)),
-                sso_cookie(&core.config, headers, ""),
+                sso_cookie(&core.config(), headers, ""),
             )
         }
         Ok(SsoFinish::MobileCode {
@@ -234,12 +234,12 @@ async fn finish(core: &Core, headers: &HeaderMap, service: String, q: SsoQuery) 
             );
             with_cookie(
                 app_page("Signed in", "Going back to the app…", Some(&target)),
-                sso_cookie(&core.config, headers, ""),
+                sso_cookie(&core.config(), headers, ""),
             )
         }
         Ok(SsoFinish::Switched) => with_cookie(
             redirect("/login?extra=signin_change"),
-            sso_cookie(&core.config, headers, ""),
+            sso_cookie(&core.config(), headers, ""),
         ),
         Err(e) => {
             tracing::info!(service, error = %e, "single sign-on refused");
@@ -317,6 +317,6 @@ pub async fn switch(
     let response = Json(json!({ "follow_link": begun.url })).into_response();
     Ok(with_cookie(
         response,
-        sso_cookie(&core.config, &headers, &begun.browser_key),
+        sso_cookie(&core.config(), &headers, &begun.browser_key),
     ))
 }

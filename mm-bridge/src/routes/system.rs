@@ -51,7 +51,12 @@ pub async fn ping(State(core): State<Core>, MmQuery(q): MmQuery<PingQuery>) -> J
             "UNHEALTHY"
         };
         body["database_status"] = json!(db);
-        body["filestore_status"] = json!("OK");
+        let files = if core_server::files::probe(&*core.blobs).await {
+            "OK"
+        } else {
+            "UNHEALTHY"
+        };
+        body["filestore_status"] = json!(files);
     }
     Json(body)
 }
@@ -71,7 +76,7 @@ fn check_format(format: Option<&str>) -> MmResult<()> {
 
 /// The client configuration: every key the apps read, all values strings.
 async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static str, String>> {
-    let site_url = core.config.site_url.clone().unwrap_or_default();
+    let site_url = core.config().site_url.clone().unwrap_or_default();
     let diagnostic_id = core.server_id().await?;
     let t = |b: bool| {
         if b {
@@ -101,11 +106,14 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
     set("EnableSignInWithUsername", t(true));
     // E-mail accounts can be made (by invitation at least) while creation
     // is on; strangers only on an open server.
-    set("EnableSignUpWithEmail", t(core.config.enable_user_creation));
-    set("EnableUserCreation", t(core.config.enable_user_creation));
+    set(
+        "EnableSignUpWithEmail",
+        t(core.config().enable_user_creation),
+    );
+    set("EnableUserCreation", t(core.config().enable_user_creation));
     set(
         "EnableOpenServer",
-        t(core.config.enable_user_creation && core.config.enable_open_signup),
+        t(core.config().enable_user_creation && core.config().enable_open_signup),
     );
     set("EnableLdap", t(false));
     set("LdapLoginFieldName", String::new());
@@ -160,7 +168,7 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
     set("ForgotPasswordLink", String::new());
     set(
         "PasswordMinimumLength",
-        core.config.password_min_length.to_string(),
+        core.config().password_min_length.to_string(),
     );
     for k in [
         "PasswordRequireLowercase",
@@ -199,15 +207,18 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
         set("TeammateNameDisplay", "username".into());
         set("LockTeammateNameDisplay", t(false));
         set("ExperimentalPrimaryTeam", String::new());
-        set("MaxFileSize", core.config.max_file_size.to_string());
+        set("MaxFileSize", core.config().max_file_size.to_string());
         set(
             "MaxPostSize",
             core_server::model::MAX_MESSAGE_CHARS.to_string(),
         );
         set("MaxNotificationsPerChannel", "1000".into());
-        set("EnablePublicLink", t(core.config.enable_public_link));
+        set("EnablePublicLink", t(core.config().enable_public_link));
         // The apps offer invitations by e-mail when mail can go out.
-        set("EnableEmailInvitations", t(core.config.smtp_url.is_some()));
+        set(
+            "EnableEmailInvitations",
+            t(core.config().smtp_url.is_some()),
+        );
         set("EnableFileAttachments", t(true));
         set("EnableMobileFileUpload", t(true));
         set("EnableMobileFileDownload", t(true));
@@ -216,11 +227,11 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
         set("EnableUserDeactivation", t(true));
         set(
             "EnablePostUsernameOverride",
-            t(core.config.enable_post_username_override),
+            t(core.config().enable_post_username_override),
         );
         set(
             "EnablePostIconOverride",
-            t(core.config.enable_post_icon_override),
+            t(core.config().enable_post_icon_override),
         );
         set("EnableLinkPreviews", t(false));
         set("EnablePermalinkPreviews", t(false));
@@ -243,7 +254,7 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
         set("EnableSVGs", t(false));
         set(
             "SendPushNotifications",
-            t(core.config.push_proxy_url.is_some()),
+            t(core.config().push_proxy_url.is_some()),
         );
         set("FeatureFlagAppsEnabled", t(false));
         set("ShowEmailAddress", t(false));
@@ -251,12 +262,12 @@ async fn config_map(core: &Core, logged_in: bool) -> MmResult<BTreeMap<&'static 
         set("EnableChannelViewedMessages", t(true));
         set("EnableUserStatuses", t(true));
         set("EnableEmojiPicker", t(true));
-        set("EnableCommands", t(core.config.enable_commands));
+        set("EnableCommands", t(core.config().enable_commands));
         set("EnableOnlyAdminIntegrations", t(true));
         set("EnableIncomingWebhooks", t(true));
         set(
             "EnableOutgoingWebhooks",
-            t(core.config.enable_outgoing_webhooks),
+            t(core.config().enable_outgoing_webhooks),
         );
         set("EnableBotAccountCreation", t(true));
         set("EnableUserAccessTokens", t(true));
@@ -299,6 +310,23 @@ pub async fn client_config(
         }
     }
     Ok(Json(config_map(&core, full).await?))
+}
+
+/// Tells every connected client the client configuration changed
+/// (`config_changed`, with the new configuration, as Mattermost sends it
+/// after its settings are saved): every socket belongs to a signed-in user,
+/// so the full map goes out.
+pub async fn publish_config_changed(core: &Core) -> MmResult<()> {
+    let config = config_map(core, true)
+        .await?
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    core.events.publish(
+        core_server::events::EventKind::ConfigChanged { config },
+        core_server::events::Audience::All,
+    );
+    Ok(())
 }
 
 /// `GET /api/v4/license/client?format=old`

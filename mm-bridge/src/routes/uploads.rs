@@ -73,7 +73,7 @@ fn upload_error(core: &Core, e: core_server::Error) -> MmError {
             "api.upload.create.upload_too_large.app_error",
             format!(
                 "Unable to upload file. File is larger than the maximum of {} bytes.",
-                core.config.max_file_size
+                core.config().max_file_size
             ),
         ),
         Error::Invalid { field, reason } => {

@@ -90,7 +90,7 @@ pub async fn login(
     if let Ok(v) = HeaderValue::from_str(&result.token) {
         h.insert("token", v);
     }
-    let secure = core_server::server::cookies_secure(&core.config, &headers);
+    let secure = core_server::server::cookies_secure(&core.config(), &headers);
     if headers
         .get("x-requested-with")
         .and_then(|v| v.to_str().ok())
@@ -119,7 +119,7 @@ pub async fn logout(
     if let Ok(MmAuth(actor)) = auth {
         core.logout(&actor).await?;
     }
-    let secure = core_server::server::cookies_secure(&core.config, &headers);
+    let secure = core_server::server::cookies_secure(&core.config(), &headers);
     let mut response = status_ok().into_response();
     for name in ["MMAUTHTOKEN", "MMUSERID", "MMCSRF"] {
         if let Some(c) = cookie(name, "", 0, name == "MMAUTHTOKEN", secure) {

@@ -43,6 +43,10 @@ fn statuses_map(statuses: Vec<core_server::model::Status>) -> Value {
 
 #[async_trait]
 impl Protocol for V4Actions {
+    fn api(&self) -> &'static str {
+        "v4"
+    }
+
     async fn on_text(&self, ctx: &ConnContext, text: &str) -> Reply {
         let Ok(frame) = serde_json::from_str::<ClientFrame>(text) else {
             // Mattermost drops frames it cannot decode.

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use core_server::realtime::conn::{READ_BUFFER, WRITE_BUFFER};
-use core_server::realtime::{self, close, AttachError, ConnContext, Refused, Resume};
+use core_server::realtime::{self, close, AttachError, ConnContext, Resume};
 use core_server::services::{Actor, Core};
 
 use crate::error::MmError;
@@ -114,8 +114,8 @@ pub async fn upgrade(
     };
     if !core_server::realtime::origin::origin_allowed(
         &parts.headers,
-        core.config.site_url.as_deref(),
-        &core.config.allow_cors_from,
+        core.config().site_url.as_deref(),
+        &core.config().allow_cors_from,
     ) {
         return MmError::new(
             axum::http::StatusCode::FORBIDDEN,
@@ -152,14 +152,7 @@ async fn run(mut socket: WebSocket, core: Core, actor: Option<Actor>, resume: Op
     let mut attached = match core.realtime_attach(&actor, Arc::new(V4Wire), resume).await {
         Ok(a) => a,
         Err(AttachError::Refused(why)) => {
-            let code = match why {
-                Refused::UserLimit => close::POLICY,
-                Refused::NodeLimit => close::TRY_AGAIN_LATER,
-            };
-            let reason = match why {
-                Refused::UserLimit => "too many connections for this user",
-                Refused::NodeLimit => "server at its connection limit",
-            };
+            let (code, reason) = why.close();
             realtime::conn::close_with(&mut socket, code, reason).await;
             return;
         }

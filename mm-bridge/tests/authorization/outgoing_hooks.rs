@@ -98,7 +98,7 @@ fn loopback_allowed() -> Config {
 /// `app`'s core over the same database, on another configuration.
 fn same_data(app: &App, config: Config) -> App {
     let config = Config {
-        data_dir: app.core.config.data_dir.clone(),
+        data_dir: app.core.config().data_dir.clone(),
         ..config
     };
     App::over(Core::new(app.core.store.clone(), config), None)

@@ -181,7 +181,7 @@ impl Importer<'_> {
         }
         let bytes = self
             .files
-            .read(path, self.core.config.max_file_size)
+            .read(path, self.core.config().max_file_size)
             .await
             .map_err(attachment_failure)?;
         let file_name = path.rsplit('/').next().unwrap_or(path);

@@ -42,12 +42,14 @@ struct Health {
 
 impl Health {
     fn failed(&self, what: &str, error: &dyn std::fmt::Display) {
+        crate::metrics::redis_up(false);
         if !self.down.swap(true, Ordering::Relaxed) {
             tracing::warn!(error = %error, "redis unavailable ({what}): serving local sockets only until it is back");
         }
     }
 
     fn recovered(&self) {
+        crate::metrics::redis_up(true);
         if self.down.swap(false, Ordering::Relaxed) {
             tracing::info!("redis is back: events flow between nodes again");
         }
@@ -121,13 +123,13 @@ pub(crate) async fn redis_connection(
 /// Connects this node to the others through Redis, when `redis_url` is set.
 /// Returns at once: connecting and reconnecting happen in the background.
 pub fn connect(core: &Core) -> Result<(), crate::Error> {
-    let Some(url) = core.config.redis_url.clone() else {
+    let Some(url) = core.config().redis_url.clone() else {
         return Ok(());
     };
     let client = redis::Client::open(url.as_str())
         .map_err(|e| crate::Error::invalid("redis_url", e.to_string()))?;
     let keys = Keys {
-        stream: Arc::from(core.config.redis_channel.as_str()),
+        stream: Arc::from(core.config().redis_channel.as_str()),
     };
     let health = Arc::new(Health {
         down: AtomicBool::new(false),

@@ -90,6 +90,7 @@ pub(super) async fn publish_loop(
             match sent {
                 Ok(()) => {
                     health.recovered();
+                    crate::metrics::cluster_published(batch.len() as u64);
                     finished(batch.len());
                     batch.clear();
                 }
@@ -161,7 +162,10 @@ async fn read_until_failure(
             after = position;
             let payload: Option<Vec<u8>> = entry.get(FIELD);
             match payload.map(|p| serde_json::from_slice::<CoreEvent>(&p)) {
-                Some(Ok(event)) => core.events.deliver_at(position, event),
+                Some(Ok(event)) => {
+                    crate::metrics::cluster_received(1);
+                    core.events.deliver_at(position, event)
+                }
                 // Every node skips the same entry, so numbering still agrees.
                 _ => {
                     tracing::warn!(%position, "ignoring an undecodable event of the cluster stream")

@@ -42,6 +42,7 @@ impl Hub {
         let droppable = event.kind.is_droppable() && !state.ordered;
         let mut encoded: Vec<(&'static str, bool, Option<Arc<Frame>>)> = Vec::new();
         let mut hopeless: Vec<Arc<str>> = Vec::new();
+        let mut frames: u64 = 0;
         let State {
             conns,
             users,
@@ -82,6 +83,7 @@ impl Hub {
                 };
                 if let Some(frame) = frame {
                     conn.push(frame, droppable, &self.limits);
+                    frames += 1;
                     conn.diverged |= diverges;
                     if conn.link.is_none()
                         && conn.next_seq - conn.detached_at_seq > self.limits.replay as i64
@@ -97,6 +99,7 @@ impl Hub {
             state.remove(id);
         }
         after_delivery(state, &event.kind);
+        crate::metrics::websocket_events(frames);
     }
 }
 

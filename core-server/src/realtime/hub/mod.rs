@@ -63,6 +63,8 @@ pub enum Kick {
     Replaced,
     /// Its session ended (logout, revocation, deactivation).
     SessionEnded,
+    /// The server is stopping: the client should reconnect (to another node).
+    ServerShutdown,
 }
 
 /// Why a connection was refused.
@@ -72,6 +74,20 @@ pub enum Refused {
     UserLimit,
     #[error("this server has too many connections")]
     NodeLimit,
+    #[error("this server is shutting down")]
+    ShuttingDown,
+}
+
+impl Refused {
+    /// The close code and reason a refused socket is closed with.
+    pub fn close(self) -> (u16, &'static str) {
+        use crate::realtime::conn::close;
+        match self {
+            Refused::UserLimit => (close::POLICY, "too many connections for this user"),
+            Refused::NodeLimit => (close::TRY_AGAIN_LATER, "server at its connection limit"),
+            Refused::ShuttingDown => (close::GOING_AWAY, "server shutting down"),
+        }
+    }
 }
 
 /// A connection that wants to resume: its id and the next `seq` it expects.
@@ -244,6 +260,9 @@ impl Hub {
 
     /// Refuses one more live connection beyond the node's or the user's limit.
     fn check_room(&self, state: &State, user_id: &str) -> Result<(), Refused> {
+        if state.shutting_down {
+            return Err(Refused::ShuttingDown);
+        }
         if state.active >= self.limits.max_connections {
             return Err(Refused::NodeLimit);
         }
@@ -369,6 +388,28 @@ impl Hub {
     /// Live connections of a user on this node.
     pub fn live_connections(&self, user_id: &str) -> usize {
         self.lock().users.get(user_id).map_or(0, |u| u.active)
+    }
+
+    /// Tells every live socket to close because the server is stopping, and
+    /// refuses new ones from now on. Returns how many were told.
+    pub fn shut_down(&self) -> usize {
+        let mut state = self.lock();
+        state.shutting_down = true;
+        let mut told = 0;
+        for conn in state.conns.values_mut() {
+            if let Some(link) = &mut conn.link {
+                if link.kick.is_some() {
+                    link.kick(Kick::ServerShutdown);
+                    told += 1;
+                }
+            }
+        }
+        told
+    }
+
+    /// Whether [`Hub::shut_down`] was called.
+    pub fn is_shutting_down(&self) -> bool {
+        self.lock().shutting_down
     }
 
     /// Current counters.

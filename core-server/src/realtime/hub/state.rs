@@ -46,6 +46,8 @@ pub(super) struct State {
     pub(super) recent: VecDeque<(Position, Instant, Arc<CoreEvent>)>,
     /// Every stream event after this position is in `recent`.
     pub(super) recent_from: Option<Position>,
+    /// Set once the server is stopping: no socket attaches any more.
+    pub(super) shutting_down: bool,
 }
 
 impl State {

@@ -93,7 +93,7 @@ fn check_input(input: &mut CommandInput) -> Result<()> {
 impl Core {
     /// Fails with Mattermost's 501 while `enable_commands` is off.
     pub(crate) fn require_commands_enabled(&self) -> Result<()> {
-        if self.config.enable_commands {
+        if self.config().enable_commands {
             Ok(())
         } else {
             Err(Error::NotImplemented(COMMANDS_DISABLED.into()))
@@ -319,7 +319,7 @@ impl Core {
             .has_team_permission(actor, team_id, Permission::ManageOthersSlashCommands)
             .await?;
         let mut custom = Vec::new();
-        if self.config.enable_commands {
+        if self.config().enable_commands {
             for command in self.store.list_team_commands(team_id).await? {
                 if manages_others || command.creator_id == actor.id() {
                     custom.push(if custom_only {
@@ -344,7 +344,7 @@ impl Core {
     /// are on, the team's commands that ask to be offered (sanitized).
     pub async fn autocomplete_commands(&self, actor: &Actor, team_id: &str) -> Result<CommandList> {
         self.team_for_member(actor, team_id).await?;
-        let custom = if self.config.enable_commands {
+        let custom = if self.config().enable_commands {
             self.store
                 .list_team_commands(team_id)
                 .await?

@@ -180,7 +180,7 @@ pub(crate) fn split_command(command: &str) -> (String, String) {
 impl Core {
     /// The site's base address without a trailing `/`, for `goto_location`.
     pub(crate) fn site_base(&self) -> String {
-        self.config
+        self.config()
             .site_url
             .as_deref()
             .unwrap_or("")

@@ -146,7 +146,7 @@ impl Core {
                 .find(|s| !s.is_empty())
                 .map(str::to_string)
         };
-        if self.config.enable_post_username_override {
+        if self.config().enable_post_username_override {
             if let Some(name) = pick(&command.username, &response.username) {
                 props.insert("override_username".into(), name.into());
             }
@@ -155,7 +155,7 @@ impl Core {
                 props.remove(*k);
             });
         }
-        if self.config.enable_post_icon_override {
+        if self.config().enable_post_icon_override {
             if let Some(icon) = pick(&command.icon_url, &response.icon_url) {
                 props.insert("override_icon_url".into(), icon.into());
             }

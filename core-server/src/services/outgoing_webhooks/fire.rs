@@ -109,7 +109,7 @@ impl Core {
     /// Hands a new post to the outgoing webhooks that listen for it, after
     /// the post's own answer (a spawned task): `author` wrote it in `channel`.
     pub(crate) fn fire_outgoing_webhooks(&self, channel: &Channel, post: &Post, author: &User) {
-        if !self.config.enable_outgoing_webhooks
+        if !self.config().enable_outgoing_webhooks
             || channel.channel_type != channel_types::OPEN
             || !may_fire(post)
         {

@@ -128,7 +128,7 @@ fn overlap(a: &[String], b: &[String]) -> bool {
 impl Core {
     /// Refuses every outgoing webhook call while they are turned off.
     fn outgoing_webhooks_enabled(&self) -> Result<()> {
-        if self.config.enable_outgoing_webhooks {
+        if self.config().enable_outgoing_webhooks {
             Ok(())
         } else {
             Err(Error::NotImplemented(refusals::DISABLED.into()))

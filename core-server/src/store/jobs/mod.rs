@@ -26,5 +26,8 @@ pub trait JobStore: Send + Sync {
     async fn list_unfinished_jobs(&self) -> Result<Vec<Job>>;
 
     /// Jobs newest first, optionally of one type.
+    /// How many jobs there are of each type and status (for the metrics).
+    async fn count_jobs(&self) -> Result<Vec<(String, String, i64)>>;
+
     async fn list_jobs(&self, job_type: Option<&str>, offset: i64, limit: i64) -> Result<Vec<Job>>;
 }

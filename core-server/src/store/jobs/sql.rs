@@ -66,6 +66,15 @@ impl JobStore for Backend {
         .await?)
     }
 
+    async fn count_jobs(&self) -> Result<Vec<(String, String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT job_type, status, COUNT(*) FROM jobs GROUP BY job_type, status \
+             ORDER BY job_type, status",
+        )
+        .fetch_all(&mut *self.reader().await?)
+        .await?)
+    }
+
     async fn list_jobs(&self, job_type: Option<&str>, offset: i64, limit: i64) -> Result<Vec<Job>> {
         Ok(sqlx::query_as(&format!(
             "{} WHERE ($1 = '' OR job_type = $1) \

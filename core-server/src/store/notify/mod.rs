@@ -42,6 +42,9 @@ pub trait NotifyStore: Send + Sync {
     /// The queue as it stands, oldest first (for diagnostics).
     async fn list_push_jobs(&self, limit: i64) -> Result<Vec<PushJob>>;
 
+    /// Pushes queued and mention-digest entries waiting (for the metrics).
+    async fn queue_depths(&self) -> Result<(i64, i64)>;
+
     /// Puts a job back for another attempt at `next_attempt_at`.
     async fn retry_push(&self, id: &str, attempts: i64, next_attempt_at: i64) -> Result<()>;
 

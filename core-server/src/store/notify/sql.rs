@@ -172,6 +172,14 @@ impl NotifyStore for Backend {
         .await?)
     }
 
+    async fn queue_depths(&self) -> Result<(i64, i64)> {
+        Ok(sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM push_jobs), (SELECT COUNT(*) FROM email_digest)",
+        )
+        .fetch_one(&mut *self.reader().await?)
+        .await?)
+    }
+
     async fn retry_push(&self, id: &str, attempts: i64, next_attempt_at: i64) -> Result<()> {
         sqlx::query(
             "UPDATE push_jobs SET attempts = $2, next_attempt_at = $3, lease_until = 0 \

@@ -11,6 +11,9 @@ pub trait SystemStore: Send + Sync {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 
+    /// Database connections open now, reading and writing together.
+    fn open_connections(&self) -> u32;
+
     /// Checks that the database answers.
     async fn ping(&self) -> Result<()>;
 

@@ -8,6 +8,10 @@ impl SystemStore for Backend {
         BACKEND
     }
 
+    fn open_connections(&self) -> u32 {
+        self.connections_open()
+    }
+
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1")
             .execute(&mut *self.reader().await?)
