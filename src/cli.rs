@@ -48,6 +48,19 @@ enum Command {
         #[command(subcommand)]
         command: crate::admin_cli::PostAdmin,
     },
+    /// Back up a running (or stopped) server into one tar: an online snapshot
+    /// of the database (SQLite) or a pg_dump (PostgreSQL), and the local files.
+    Backup {
+        /// The .tar to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into an empty data dir (and, on PostgreSQL, an empty
+    /// database); refuses to overwrite anything.
+    Restore {
+        /// The .tar `rustchat backup` wrote.
+        file: PathBuf,
+    },
     /// Print the configuration reference as a Markdown table.
     Config {
         /// Print a commented example `rustchat.toml` instead.
@@ -312,6 +325,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Post { command } => {
             crate::admin_cli::post(&open_core(config).await?, command).await
         }
+        Command::Backup { out } => crate::backup::backup(&open_core(config).await?, &out).await,
+        Command::Restore { file } => crate::backup::restore(&config, &file).await,
         Command::Import {
             command: ImportCommand::Mattermost { file, dry_run },
         } => {

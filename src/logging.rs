@@ -11,8 +11,18 @@ use tracing_subscriber::{reload, EnvFilter, Layer, Registry};
 /// Replaces the running filter (kept once logging is set up).
 static FILTER: OnceLock<reload::Handle<EnvFilter, Registry>> = OnceLock::new();
 
+/// Crates that log whole frames at their debug and trace levels (message
+/// text, tokens in events): held at `info` whatever the filter asks, so no
+/// level of the log carries what users write.
+const PAYLOAD_LOGGERS: &str = "tungstenite=info,tokio_tungstenite=info";
+
+fn with_caps(filter: &str) -> String {
+    format!("{filter},{PAYLOAD_LOGGERS}")
+}
+
 fn parse_filter(filter: &str) -> EnvFilter {
-    EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"))
+    EnvFilter::try_new(with_caps(filter))
+        .unwrap_or_else(|_| EnvFilter::new(with_caps("info")))
 }
 
 /// Sets up logging; `format` is `text` or `json`.
@@ -43,7 +53,7 @@ pub fn init(filter: &str, format: &str) {
 
 /// Applies a new filter to the running process. Returns whether it parsed.
 pub fn set_filter(filter: &str) -> bool {
-    let Ok(parsed) = EnvFilter::try_new(filter) else {
+    let Ok(parsed) = EnvFilter::try_new(with_caps(filter)) else {
         return false;
     };
     FILTER

@@ -1,6 +1,7 @@
 //! The rustchat server binary: `serve`, `migrate`, `user`, `team`, `channel`, `post`, `config`, `bench`, …
 
 mod admin_cli;
+mod backup;
 mod bench;
 mod bench_bulk;
 mod bench_search;

@@ -23,8 +23,8 @@ fn run_err(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&out.stderr).to_string()
 }
 
-fn cli(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = rustchat(dir, None);
+fn cli(dir: &Path, db: Option<&str>, args: &[&str]) -> Command {
+    let mut cmd = rustchat(dir, db);
     cmd.args(args);
     cmd
 }
@@ -58,15 +58,24 @@ async fn after_session_cache() {
 }
 
 #[tokio::test]
-async fn admin_commands_manage_users_teams_channels_and_posts() {
+async fn sqlite_admin_commands() {
+    admin_commands_manage_users_teams_channels_and_posts(None).await;
+}
+
+#[tokio::test]
+async fn postgres_admin_commands() {
+    if let Some(url) = support::postgres_url() {
+        admin_commands_manage_users_teams_channels_and_posts(Some(&url)).await;
+    }
+}
+
+async fn admin_commands_manage_users_teams_channels_and_posts(db: Option<&str>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let dir = dir.path();
-    run_ok(&mut cli(dir, &["migrate"]));
-    let server = start(dir, None);
+    run_ok(&mut cli(dir, db, &["migrate"]));
+    let server = start(dir, db);
     for (name, admin) in [("root", true), ("dana", false)] {
-        let mut cmd = cli(
-            dir,
-            &[
+        let mut cmd = cli(dir, db, &[
                 "user",
                 "create",
                 "--username",
@@ -82,19 +91,17 @@ async fn admin_commands_manage_users_teams_channels_and_posts() {
         }
         run_ok(&mut cmd);
     }
-    run_ok(&mut cli(
-        dir,
-        &["team", "create", "--name", "ops", "--display-name", "Ops"],
+    run_ok(&mut cli(dir, db, &["team", "create", "--name", "ops", "--display-name", "Ops"],
     ));
 
     // Listings: a table, and JSON with every account.
-    let table = run_ok(&mut cli(dir, &["user", "list"]));
+    let table = run_ok(&mut cli(dir, db, &["user", "list"]));
     assert!(
         table.contains("dana") && table.contains("2 accounts"),
         "{table}"
     );
     let listed: Value =
-        serde_json::from_str(&run_ok(&mut cli(dir, &["user", "list", "--json"]))).expect("json");
+        serde_json::from_str(&run_ok(&mut cli(dir, db, &["user", "list", "--json"]))).expect("json");
     let names: Vec<&str> = listed
         .as_array()
         .expect("array")
@@ -103,19 +110,17 @@ async fn admin_commands_manage_users_teams_channels_and_posts() {
         .collect();
     assert_eq!(names, vec!["dana", "root"]);
     let teams: Value =
-        serde_json::from_str(&run_ok(&mut cli(dir, &["team", "list", "--json"]))).expect("json");
+        serde_json::from_str(&run_ok(&mut cli(dir, db, &["team", "list", "--json"]))).expect("json");
     assert_eq!(teams[0]["name"], "ops", "{teams}");
 
     // Team membership, then a channel archived and restored.
-    run_ok(&mut cli(dir, &["team", "add", "ops", "dana"]));
+    run_ok(&mut cli(dir, db, &["team", "add", "ops", "dana"]));
     let (status, body) = login(&server.base, "dana", "password1").await;
     assert_eq!(status, 200, "{body}");
     let dana = body["token"].as_str().expect("token").to_string();
     let (_, my_teams) = get(&server.base, "/api/v1/users/me/teams", &dana).await;
     assert_eq!(my_teams[0]["name"], "ops", "{my_teams}");
-    let channels: Value = serde_json::from_str(&run_ok(&mut cli(
-        dir,
-        &["channel", "list", "ops", "--json"],
+    let channels: Value = serde_json::from_str(&run_ok(&mut cli(dir, db, &["channel", "list", "ops", "--json"],
     )))
     .expect("json");
     let names: Vec<&str> = channels
@@ -125,16 +130,16 @@ async fn admin_commands_manage_users_teams_channels_and_posts() {
         .filter_map(|c| c["name"].as_str())
         .collect();
     assert_eq!(names, vec!["off-topic", "town-square"], "{channels}");
-    run_ok(&mut cli(dir, &["channel", "archive", "ops", "off-topic"]));
-    let listed = run_ok(&mut cli(dir, &["channel", "list", "ops"]));
+    run_ok(&mut cli(dir, db, &["channel", "archive", "ops", "off-topic"]));
+    let listed = run_ok(&mut cli(dir, db, &["channel", "list", "ops"]));
     assert!(
         listed
             .lines()
             .any(|l| l.starts_with("off-topic") && l.ends_with("archived")),
         "{listed}"
     );
-    run_ok(&mut cli(dir, &["channel", "restore", "ops", "off-topic"]));
-    let stderr = run_err(&mut cli(dir, &["channel", "archive", "ops", "nowhere"]));
+    run_ok(&mut cli(dir, db, &["channel", "restore", "ops", "off-topic"]));
+    let stderr = run_err(&mut cli(dir, db, &["channel", "archive", "ops", "nowhere"]));
     assert!(stderr.contains("no channel named nowhere"), "{stderr}");
 
     // A post deleted by id.
@@ -155,25 +160,25 @@ async fn admin_commands_manage_users_teams_channels_and_posts() {
         .await
         .expect("json");
     let post_id = post["id"].as_str().expect("id").to_string();
-    run_ok(&mut cli(dir, &["post", "delete", &post_id]));
+    run_ok(&mut cli(dir, db, &["post", "delete", &post_id]));
     let (status, _) = get(&server.base, &format!("/api/v1/posts/{post_id}"), &dana).await;
     assert_eq!(status, 404, "the post is gone");
 
     // Promote and demote; the only admin cannot demote themself.
-    let promoted = run_ok(&mut cli(dir, &["user", "promote", "dana"]));
+    let promoted = run_ok(&mut cli(dir, db, &["user", "promote", "dana"]));
     assert!(promoted.contains("system_admin"), "{promoted}");
     after_session_cache().await;
     let (status, _) = get(&server.base, "/api/v1/admin/overview", &dana).await;
     assert_eq!(status, 200, "promoted");
-    run_ok(&mut cli(dir, &["user", "demote", "dana"]));
+    run_ok(&mut cli(dir, db, &["user", "demote", "dana"]));
     after_session_cache().await;
     let (status, _) = get(&server.base, "/api/v1/admin/overview", &dana).await;
     assert_eq!(status, 403, "demoted");
-    let stderr = run_err(&mut cli(dir, &["user", "demote", "root"]));
+    let stderr = run_err(&mut cli(dir, db, &["user", "demote", "root"]));
     assert!(stderr.contains("only system admin"), "{stderr}");
 
     // A new password from standard input ends the sessions.
-    let mut child = cli(dir, &["user", "password", "dana"])
+    let mut child = cli(dir, db, &["user", "password", "dana"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -189,33 +194,33 @@ async fn admin_commands_manage_users_teams_channels_and_posts() {
     let (status, body) = login(&server.base, "dana", "a-new-secret-1").await;
     assert_eq!(status, 200, "{body}");
     let dana = body["token"].as_str().expect("token").to_string();
-    let stderr = run_err(cli(dir, &["user", "password", "dana"]).stdin(Stdio::null()));
+    let stderr = run_err(cli(dir, db, &["user", "password", "dana"]).stdin(Stdio::null()));
     assert!(stderr.contains("standard input"), "{stderr}");
 
     // Signed out, then deactivated and back.
-    run_ok(&mut cli(dir, &["user", "sessions", "revoke", "dana"]));
+    run_ok(&mut cli(dir, db, &["user", "sessions", "revoke", "dana"]));
     after_session_cache().await;
     assert_eq!(get(&server.base, "/api/v1/users/me", &dana).await.0, 401);
-    run_ok(&mut cli(dir, &["user", "deactivate", "dana"]));
+    run_ok(&mut cli(dir, db, &["user", "deactivate", "dana"]));
     assert_eq!(
         login(&server.base, "dana", "a-new-secret-1").await.0,
         401,
         "deactivated"
     );
-    let listed = run_ok(&mut cli(dir, &["user", "list"]));
+    let listed = run_ok(&mut cli(dir, db, &["user", "list"]));
     assert!(
         listed
             .lines()
             .any(|l| l.starts_with("dana") && l.ends_with("deactivated")),
         "{listed}"
     );
-    run_ok(&mut cli(dir, &["user", "activate", "dana"]));
+    run_ok(&mut cli(dir, db, &["user", "activate", "dana"]));
     assert_eq!(login(&server.base, "dana", "a-new-secret-1").await.0, 200);
-    run_ok(&mut cli(dir, &["team", "remove", "ops", "dana"]));
+    run_ok(&mut cli(dir, db, &["team", "remove", "ops", "dana"]));
 
     // Unknown names are clear failures.
-    let stderr = run_err(&mut cli(dir, &["user", "deactivate", "nobody"]));
+    let stderr = run_err(&mut cli(dir, db, &["user", "deactivate", "nobody"]));
     assert!(stderr.contains("no user named nobody"), "{stderr}");
-    let stderr = run_err(&mut cli(dir, &["team", "add", "nowhere", "dana"]));
+    let stderr = run_err(&mut cli(dir, db, &["team", "add", "nowhere", "dana"]));
     assert!(stderr.contains("no team named nowhere"), "{stderr}");
 }

@@ -62,7 +62,7 @@ pub use integrations::IntegrationStore;
 pub use jobs::JobStore;
 pub use notify::NotifyStore;
 pub use outgoing_webhooks::{OutgoingHookFilter, OutgoingWebhookStore};
-pub use postgres::PostgresStore;
+pub use postgres::{prepare_empty_database, PostgresStore};
 pub use posts::PostStore;
 pub use preferences::PreferenceStore;
 pub use reactions::ReactionStore;

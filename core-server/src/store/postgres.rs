@@ -109,6 +109,32 @@ impl PostgresStore {
     }
 }
 
+/// Makes sure the database of `url` exists and holds no table yet (a
+/// restore goes only into an empty database): creates it when missing,
+/// refuses with a message naming the tables found otherwise.
+pub async fn prepare_empty_database(url: &str) -> Result<()> {
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|e| Error::invalid("database_url", e.to_string()))?;
+    create_database_if_missing(&options).await?;
+    let mut connection = options.connect().await?;
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables \
+         WHERE table_schema = 'public' ORDER BY table_name LIMIT 5",
+    )
+    .fetch_all(&mut connection)
+    .await?;
+    if !tables.is_empty() {
+        return Err(Error::invalid(
+            "database_url",
+            format!(
+                "the database is not empty (it has tables: {}…); restore into an empty database",
+                tables.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Creates the configured database through the `postgres` maintenance database
 /// when it does not exist yet, so a bare URL is enough to start.
 async fn create_database_if_missing(options: &PgConnectOptions) -> Result<()> {

@@ -11,6 +11,11 @@ pub trait SystemStore: Send + Sync {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 
+    /// Writes a consistent copy of the whole database to the file `dest`
+    /// while the server runs (SQLite's `VACUUM INTO`). PostgreSQL is
+    /// copied with its own tools instead: refused there.
+    async fn snapshot_into(&self, dest: &str) -> Result<()>;
+
     /// Database connections open now, reading and writing together.
     fn open_connections(&self) -> u32;
 

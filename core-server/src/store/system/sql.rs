@@ -8,6 +8,20 @@ impl SystemStore for Backend {
         BACKEND
     }
 
+    async fn snapshot_into(&self, dest: &str) -> Result<()> {
+        if BACKEND != "sqlite" {
+            return Err(Error::invalid(
+                "database",
+                "PostgreSQL is backed up with pg_dump, not a snapshot",
+            ));
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(dest)
+            .execute(&mut *self.reader().await?)
+            .await?;
+        Ok(())
+    }
+
     fn open_connections(&self) -> u32 {
         self.connections_open()
     }
