@@ -41,7 +41,11 @@ pub async fn backup(core: &Core, out: &Path) -> anyhow::Result<()> {
     let kind = database_kind(&url)?;
     let work = tempfile::Builder::new()
         .prefix(".rustchat-backup-")
-        .tempdir_in(out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
+        .tempdir_in(
+            out.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        )
         .context("cannot make a working directory beside the backup")?;
     let (database, entry) = match kind {
         DatabaseKind::Sqlite => {
@@ -76,7 +80,15 @@ pub async fn backup(core: &Core, out: &Path) -> anyhow::Result<()> {
     let partial = out.with_extension("tar.partial");
     let written = tokio::task::spawn_blocking({
         let partial = partial.clone();
-        move || write_tar(&partial, &manifest, &database, entry, files.then_some(&*files_dir))
+        move || {
+            write_tar(
+                &partial,
+                &manifest,
+                &database,
+                entry,
+                files.then_some(&*files_dir),
+            )
+        }
     })
     .await
     .context("the backup task failed")?;
@@ -92,7 +104,11 @@ pub async fn backup(core: &Core, out: &Path) -> anyhow::Result<()> {
         out.display(),
         size,
         core.store.backend(),
-        if files { "included" } else { "in S3, not included" }
+        if files {
+            "included"
+        } else {
+            "in S3, not included"
+        }
     );
     Ok(())
 }
@@ -123,7 +139,10 @@ fn write_tar(
         tar.append_dir_all(FILES_DIR, dir)
             .with_context(|| format!("cannot add the files of {}", dir.display()))?;
     }
-    tar.into_inner()?.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    tar.into_inner()?
+        .into_inner()
+        .map_err(|e| e.into_error())?
+        .sync_all()?;
     Ok(())
 }
 
@@ -198,7 +217,8 @@ pub async fn restore(config: &Config, backup: &Path) -> anyhow::Result<()> {
         .context("the restore task failed")??;
     let files = work.path().join(FILES_DIR);
     if files.is_dir() {
-        std::fs::rename(&files, data_dir.join(FILES_DIR)).context("cannot put the files in place")?;
+        std::fs::rename(&files, data_dir.join(FILES_DIR))
+            .context("cannot put the files in place")?;
     }
     match sqlite_path {
         Some(path) => {
@@ -234,9 +254,13 @@ fn read_manifest(backup: &Path) -> anyhow::Result<Manifest> {
         .transpose()
         .with_context(|| format!("{} is not a tar file", backup.display()))?;
     let Some(first) = first.filter(|e| e.path().is_ok_and(|p| p == Path::new(MANIFEST))) else {
-        bail!("{} is not a rustchat backup (no manifest.json first)", backup.display());
+        bail!(
+            "{} is not a rustchat backup (no manifest.json first)",
+            backup.display()
+        );
     };
-    serde_json::from_reader(first).with_context(|| format!("{}: unreadable manifest", backup.display()))
+    serde_json::from_reader(first)
+        .with_context(|| format!("{}: unreadable manifest", backup.display()))
 }
 
 /// Unpacks the database and files of a backup into `dir`. Entries are
@@ -257,7 +281,11 @@ fn unpack(backup: &Path, dir: &Path) -> anyhow::Result<()> {
             bail!("{}: unexpected entry {}", backup.display(), path.display());
         }
         if !entry.unpack_in(dir)? {
-            bail!("{}: entry {} leaves the backup", backup.display(), path.display());
+            bail!(
+                "{}: entry {} leaves the backup",
+                backup.display(),
+                path.display()
+            );
         }
     }
     Ok(())
@@ -358,8 +386,7 @@ mod tests {
 
     #[test]
     fn passwords_leave_the_url() {
-        let (url, password) =
-            split_password("postgres://rc:s%40cret@db:5432/chat").expect("a URL");
+        let (url, password) = split_password("postgres://rc:s%40cret@db:5432/chat").expect("a URL");
         assert_eq!(url, "postgres://rc@db:5432/chat");
         assert_eq!(password.as_deref(), Some("s@cret"));
         let (url, password) = split_password("postgres://rc@db/chat").expect("a URL");

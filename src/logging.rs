@@ -21,8 +21,7 @@ fn with_caps(filter: &str) -> String {
 }
 
 fn parse_filter(filter: &str) -> EnvFilter {
-    EnvFilter::try_new(with_caps(filter))
-        .unwrap_or_else(|_| EnvFilter::new(with_caps("info")))
+    EnvFilter::try_new(with_caps(filter)).unwrap_or_else(|_| EnvFilter::new(with_caps("info")))
 }
 
 /// Sets up logging; `format` is `text` or `json`.

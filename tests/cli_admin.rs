@@ -75,7 +75,10 @@ async fn admin_commands_manage_users_teams_channels_and_posts(db: Option<&str>) 
     run_ok(&mut cli(dir, db, &["migrate"]));
     let server = start(dir, db);
     for (name, admin) in [("root", true), ("dana", false)] {
-        let mut cmd = cli(dir, db, &[
+        let mut cmd = cli(
+            dir,
+            db,
+            &[
                 "user",
                 "create",
                 "--username",
@@ -91,7 +94,10 @@ async fn admin_commands_manage_users_teams_channels_and_posts(db: Option<&str>) 
         }
         run_ok(&mut cmd);
     }
-    run_ok(&mut cli(dir, db, &["team", "create", "--name", "ops", "--display-name", "Ops"],
+    run_ok(&mut cli(
+        dir,
+        db,
+        &["team", "create", "--name", "ops", "--display-name", "Ops"],
     ));
 
     // Listings: a table, and JSON with every account.
@@ -101,7 +107,8 @@ async fn admin_commands_manage_users_teams_channels_and_posts(db: Option<&str>) 
         "{table}"
     );
     let listed: Value =
-        serde_json::from_str(&run_ok(&mut cli(dir, db, &["user", "list", "--json"]))).expect("json");
+        serde_json::from_str(&run_ok(&mut cli(dir, db, &["user", "list", "--json"])))
+            .expect("json");
     let names: Vec<&str> = listed
         .as_array()
         .expect("array")
@@ -110,7 +117,8 @@ async fn admin_commands_manage_users_teams_channels_and_posts(db: Option<&str>) 
         .collect();
     assert_eq!(names, vec!["dana", "root"]);
     let teams: Value =
-        serde_json::from_str(&run_ok(&mut cli(dir, db, &["team", "list", "--json"]))).expect("json");
+        serde_json::from_str(&run_ok(&mut cli(dir, db, &["team", "list", "--json"])))
+            .expect("json");
     assert_eq!(teams[0]["name"], "ops", "{teams}");
 
     // Team membership, then a channel archived and restored.
@@ -120,7 +128,10 @@ async fn admin_commands_manage_users_teams_channels_and_posts(db: Option<&str>) 
     let dana = body["token"].as_str().expect("token").to_string();
     let (_, my_teams) = get(&server.base, "/api/v1/users/me/teams", &dana).await;
     assert_eq!(my_teams[0]["name"], "ops", "{my_teams}");
-    let channels: Value = serde_json::from_str(&run_ok(&mut cli(dir, db, &["channel", "list", "ops", "--json"],
+    let channels: Value = serde_json::from_str(&run_ok(&mut cli(
+        dir,
+        db,
+        &["channel", "list", "ops", "--json"],
     )))
     .expect("json");
     let names: Vec<&str> = channels
@@ -130,7 +141,11 @@ async fn admin_commands_manage_users_teams_channels_and_posts(db: Option<&str>) 
         .filter_map(|c| c["name"].as_str())
         .collect();
     assert_eq!(names, vec!["off-topic", "town-square"], "{channels}");
-    run_ok(&mut cli(dir, db, &["channel", "archive", "ops", "off-topic"]));
+    run_ok(&mut cli(
+        dir,
+        db,
+        &["channel", "archive", "ops", "off-topic"],
+    ));
     let listed = run_ok(&mut cli(dir, db, &["channel", "list", "ops"]));
     assert!(
         listed
@@ -138,7 +153,11 @@ async fn admin_commands_manage_users_teams_channels_and_posts(db: Option<&str>) 
             .any(|l| l.starts_with("off-topic") && l.ends_with("archived")),
         "{listed}"
     );
-    run_ok(&mut cli(dir, db, &["channel", "restore", "ops", "off-topic"]));
+    run_ok(&mut cli(
+        dir,
+        db,
+        &["channel", "restore", "ops", "off-topic"],
+    ));
     let stderr = run_err(&mut cli(dir, db, &["channel", "archive", "ops", "nowhere"]));
     assert!(stderr.contains("no channel named nowhere"), "{stderr}");
 

@@ -110,9 +110,8 @@ async fn post(base: &str, seat: &Seat, message: &str) -> (u16, Value) {
     (status, body)
 }
 
-type Socket = tokio_tungstenite::WebSocketStream<
-    tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
->;
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// A socket of `path` (`/api/v4/websocket`, `/api/v1/ws`) signed in by header,
 /// after its `hello`.
@@ -220,7 +219,10 @@ impl Scrape {
 /// The address the server logged for its metrics listener.
 fn metrics_url(server: &Server) -> String {
     let log = server.log_text();
-    let start = log.find("metrics on http://").expect("metrics listener logged") + 11;
+    let start = log
+        .find("metrics on http://")
+        .expect("metrics listener logged")
+        + 11;
     let end = log[start..]
         .find(|c: char| c.is_whitespace() || c == '"')
         .map_or(log.len(), |i| start + i);
@@ -279,8 +281,15 @@ async fn metrics_move_with_real_work_and_json_logs_keep_secrets_out() {
     }
     let after = Scrape::of(&metrics).await;
 
-    let posts_route = [("route", "/api/v4/posts"), ("method", "POST"), ("status", "201")];
-    assert_eq!(after.value("rustchat_http_requests_total", &posts_route), 3.0);
+    let posts_route = [
+        ("route", "/api/v4/posts"),
+        ("method", "POST"),
+        ("status", "201"),
+    ];
+    assert_eq!(
+        after.value("rustchat_http_requests_total", &posts_route),
+        3.0
+    );
     assert_eq!(
         after.value(
             "rustchat_http_request_duration_seconds",
@@ -290,12 +299,21 @@ async fn metrics_move_with_real_work_and_json_logs_keep_secrets_out() {
         "one latency sample per post"
     );
     assert_eq!(
-        after.value("rustchat_http_requests_total", &[("route", "/api/v4/users/login"), ("status", "401")]),
+        after.value(
+            "rustchat_http_requests_total",
+            &[("route", "/api/v4/users/login"), ("status", "401")]
+        ),
         2.0
     );
     assert_eq!(after.value("rustchat_posts_total", &[]), 3.0);
-    assert_eq!(after.value("rustchat_logins_total", &[("result", "success")]), 1.0);
-    assert_eq!(after.value("rustchat_logins_total", &[("result", "failure")]), 2.0);
+    assert_eq!(
+        after.value("rustchat_logins_total", &[("result", "success")]),
+        1.0
+    );
+    assert_eq!(
+        after.value("rustchat_logins_total", &[("result", "failure")]),
+        2.0
+    );
     assert!(
         after.value("rustchat_websocket_events_total", &[])
             >= open.value("rustchat_websocket_events_total", &[]) + 3.0,
@@ -323,8 +341,13 @@ async fn metrics_move_with_real_work_and_json_logs_keep_secrets_out() {
     assert_eq!(response.status().as_u16(), 201);
     let files = Scrape::of(&metrics).await;
     assert!(
-        files.value("rustchat_file_operations_total", &[("op", "put"), ("result", "ok")])
-            > after.value("rustchat_file_operations_total", &[("op", "put"), ("result", "ok")])
+        files.value(
+            "rustchat_file_operations_total",
+            &[("op", "put"), ("result", "ok")]
+        ) > after.value(
+            "rustchat_file_operations_total",
+            &[("op", "put"), ("result", "ok")]
+        )
     );
 
     // The socket closed: the gauge comes back down.
@@ -345,8 +368,8 @@ async fn metrics_move_with_real_work_and_json_logs_keep_secrets_out() {
     assert!(lines.len() > 10, "the trace level logged");
     let mut request_warning = None;
     for line in &lines {
-        let entry: Value = serde_json::from_str(line)
-            .unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+        let entry: Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
         for field in ["timestamp", "level", "target", "fields"] {
             assert!(entry.get(field).is_some(), "no {field}: {line}");
         }
@@ -424,7 +447,11 @@ async fn graceful_stop_loses_nothing(db: Option<&str>) {
     signal(&server, "TERM");
 
     for socket in &mut sockets {
-        assert_eq!(close_code(socket).await, Some(CloseCode::Away), "closed with 1001");
+        assert_eq!(
+            close_code(socket).await,
+            Some(CloseCode::Away),
+            "closed with 1001"
+        );
     }
     for poster in posters {
         poster.await.expect("poster");
@@ -472,7 +499,10 @@ async fn graceful_stop_loses_nothing(db: Option<&str>) {
         stored.extend(ids.iter().filter_map(|v| v.as_str().map(str::to_string)));
     }
     let acknowledged = acknowledged.lock().expect("acks").clone();
-    let lost: Vec<&String> = acknowledged.iter().filter(|id| !stored.contains(*id)).collect();
+    let lost: Vec<&String> = acknowledged
+        .iter()
+        .filter(|id| !stored.contains(*id))
+        .collect();
     assert!(
         lost.is_empty(),
         "{} of {} acknowledged posts lost",
@@ -538,7 +568,9 @@ async fn sighup_applies_settings_and_tells_clients() {
             reqwest::Method::POST,
             "/users",
             None,
-            Some(json!({"username": "newcomer", "email": "newcomer@example.com", "password": PASSWORD})),
+            Some(
+                json!({"username": "newcomer", "email": "newcomer@example.com", "password": PASSWORD}),
+            ),
         )
     };
     assert_eq!(sign_up().await.0, 403, "sign-up is closed");
@@ -550,8 +582,14 @@ async fn sighup_applies_settings_and_tells_clients() {
     .expect("write");
     signal(&server, "HUP");
     let changed = next_event(&mut ws, "config_changed").await;
-    assert_eq!(changed["data"]["config"]["EnableOpenServer"], "true", "{changed}");
-    assert_eq!(changed["data"]["config"]["MaxFileSize"], "1234567", "{changed}");
+    assert_eq!(
+        changed["data"]["config"]["EnableOpenServer"], "true",
+        "{changed}"
+    );
+    assert_eq!(
+        changed["data"]["config"]["MaxFileSize"], "1234567",
+        "{changed}"
+    );
     assert_eq!(client_config(&base).await["EnableOpenServer"], "true");
     assert_eq!(sign_up().await.0, 201, "sign-up is open now");
     // A setting that shapes start-up waits for a restart, and says so.
@@ -564,7 +602,10 @@ async fn sighup_applies_settings_and_tells_clients() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(logged, "the setting waiting for a restart is named in the log");
+    assert!(
+        logged,
+        "the setting waiting for a restart is named in the log"
+    );
 
     // A broken file changes nothing.
     std::fs::write(&file, "enable_open_signup = maybe\n").expect("write");
@@ -600,7 +641,10 @@ async fn backup_under_load_restores(db: Option<&str>, restore_db: Option<&str>) 
         .json()
         .await
         .expect("json");
-    let file_id = uploaded["file_infos"][0]["id"].as_str().expect("file id").to_string();
+    let file_id = uploaded["file_infos"][0]["id"]
+        .as_str()
+        .expect("file id")
+        .to_string();
     let (status, with_file, _) = v4(
         &base,
         reqwest::Method::POST,
@@ -655,7 +699,11 @@ async fn backup_under_load_restores(db: Option<&str>, restore_db: Option<&str>) 
 
     // Restore into a new data dir (and database), then serve it.
     let restored = tempfile::tempdir().expect("tempdir");
-    let out = run_ok(rustchat(restored.path(), restore_db).arg("restore").arg(&archive));
+    let out = run_ok(
+        rustchat(restored.path(), restore_db)
+            .arg("restore")
+            .arg(&archive),
+    );
     assert!(out.contains("restored"), "{out}");
     let again = Command::new(support::BIN)
         .args(["restore"])
@@ -666,7 +714,10 @@ async fn backup_under_load_restores(db: Option<&str>, restore_db: Option<&str>) 
         .envs(restore_db.map(|url| ("RUSTCHAT_DATABASE_URL", url)))
         .output()
         .expect("restore");
-    assert!(!again.status.success(), "a second restore into the same place is refused");
+    assert!(
+        !again.status.success(),
+        "a second restore into the same place is refused"
+    );
     assert!(
         String::from_utf8_lossy(&again.stderr).contains("not empty"),
         "{}",
@@ -705,7 +756,11 @@ async fn backup_under_load_restores(db: Option<&str>, restore_db: Option<&str>) 
         .bytes()
         .await
         .expect("bytes");
-    assert_eq!(bytes.as_ref(), content.as_slice(), "the file came back intact");
+    assert_eq!(
+        bytes.as_ref(),
+        content.as_slice(),
+        "the file came back intact"
+    );
 }
 
 #[tokio::test]

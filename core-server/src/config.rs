@@ -873,6 +873,51 @@ mod tests {
     }
 
     #[test]
+    fn a_reload_applies_the_reloadable_settings_and_names_the_others() {
+        let running = Config::load_from(None, &env(&[])).expect("valid");
+        let fresh = Config::load_from(
+            None,
+            &env(&[
+                ("RUSTCHAT_ENABLE_OPEN_SIGNUP", "true"),
+                ("RUSTCHAT_MAX_FILE_SIZE", "1000"),
+                ("RUSTCHAT_LISTEN", "127.0.0.1:9999"),
+                ("RUSTCHAT_SITE_URL", "https://chat.example.com"),
+            ]),
+        )
+        .expect("valid");
+        let (reloaded, outcome) = running.reloaded(&fresh).expect("reload");
+        assert!(reloaded.enable_open_signup);
+        assert_eq!(reloaded.max_file_size, 1000);
+        // Built at start: kept until a restart.
+        assert_eq!(reloaded.listen, running.listen);
+        assert_eq!(reloaded.site_url, None);
+        assert_eq!(outcome.applied, vec!["max_file_size", "enable_open_signup"]);
+        assert_eq!(outcome.need_restart, vec!["listen", "site_url"]);
+        // Nothing changed: nothing to say.
+        let (_, same) = running.reloaded(&running).expect("reload");
+        assert_eq!(same, Reloaded::default());
+    }
+
+    #[test]
+    fn log_format_and_metrics_listener_are_checked() {
+        let err = Config::load_from(None, &env(&[("RUSTCHAT_LOG_FORMAT", "xml")]))
+            .expect_err("not a format");
+        assert_eq!(err.key, "RUSTCHAT_LOG_FORMAT");
+        let err = Config::load_from(None, &env(&[("RUSTCHAT_METRICS_LISTEN", "9090")]))
+            .expect_err("not host:port");
+        assert_eq!(err.key, "RUSTCHAT_METRICS_LISTEN");
+        let ok = Config::load_from(
+            None,
+            &env(&[
+                ("RUSTCHAT_LOG_FORMAT", "json"),
+                ("RUSTCHAT_METRICS_LISTEN", "127.0.0.1:8067"),
+            ]),
+        )
+        .expect("valid");
+        assert_eq!(ok.metrics_listen.as_deref(), Some("127.0.0.1:8067"));
+    }
+
+    #[test]
     fn shown_settings_hide_secrets_and_url_passwords() {
         let c = Config::load_from(
             None,

@@ -310,6 +310,44 @@ pub async fn shutdown_signal() {
 mod tests {
     use super::loggable_path;
 
+    async fn call(app: &axum::Router, path: &str) -> (u16, serde_json::Value) {
+        use http_body_util::BodyExt;
+        let request = axum::http::Request::get(path)
+            .body(axum::body::Body::empty())
+            .expect("request");
+        let response = tower::ServiceExt::oneshot(app.clone(), request)
+            .await
+            .expect("response");
+        let status = response.status().as_u16();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (status, serde_json::from_slice(&body).unwrap_or_default())
+    }
+
+    #[tokio::test]
+    async fn a_starting_node_answers_503_in_each_api_shape_then_serves() {
+        let cell = std::sync::Arc::new(std::sync::OnceLock::new());
+        let app = super::until_ready(cell.clone());
+        let (status, body) = call(&app, "/api/v1/system/ready").await;
+        assert_eq!((status, body["reason"].as_str()), (503, Some("starting")));
+        let (status, body) = call(&app, "/api/v4/users/me").await;
+        assert_eq!((status, body["status_code"].as_u64()), (503, Some(503)));
+        assert_eq!(body["id"], "api.server.starting");
+        let (status, body) = call(&app, "/api/v1/users/me").await;
+        assert_eq!((status, body["code"].as_str()), (503, Some("starting")));
+        let ready = axum::Router::new().route(
+            "/api/v1/system/ready",
+            axum::routing::get(|| async { axum::Json(serde_json::json!({"status": "ready"})) }),
+        );
+        assert!(cell.set(ready).is_ok());
+        let (status, body) = call(&app, "/api/v1/system/ready").await;
+        assert_eq!((status, body["status"].as_str()), (200, Some("ready")));
+    }
+
     #[test]
     fn hook_secrets_are_left_out_of_logged_paths() {
         assert_eq!(loggable_path("/hooks/abc123"), "/hooks/…");

@@ -12,6 +12,11 @@ pub async fn auth_login_logout(ctx: Ctx) {
     let (status, health) = http.call(GET, "/api/v1/health", None, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(health["status"], "ok");
+    let (status, ready) = http.call(GET, "/api/v1/system/ready", None, None).await;
+    assert_eq!(
+        (status, ready["status"].as_str()),
+        (StatusCode::OK, Some("ready"))
+    );
 
     let (admin_id, _) = http.user("alice").await;
     let (_, bob_token) = http.user("bob").await;
@@ -72,6 +77,12 @@ pub async fn auth_login_logout(ctx: Ctx) {
         .call(GET, "/api/v1/users/me", Some("not-a-token"), None)
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // A stopping node tells load balancers it is not ready.
+    ctx.core.hub.shut_down();
+    let (status, ready) = http.call(GET, "/api/v1/system/ready", None, None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(ready["reason"], "shutting_down");
 }
 
 /// An expired session is refused and removed.

@@ -509,3 +509,25 @@ fn events_outside_the_cluster_order_stop_a_connection_being_checkpointed() {
     hub.checkpoints_forgotten(&due.forget);
     assert!(hub.due_checkpoints(Duration::from_secs(60)).is_empty());
 }
+
+#[test]
+fn shutting_down_closes_every_socket_and_refuses_new_ones() {
+    let hub = hub(8, 8);
+    let mut a = attach(&hub, "u1", &[("c1", "t1")], &["t1"]);
+    let mut b = attach(&hub, "u2", &[], &[]);
+    assert!(!hub.is_shutting_down());
+    assert_eq!(hub.shut_down(), 2);
+    assert!(hub.is_shutting_down());
+    assert_eq!(a.kick.try_recv(), Ok(Kick::ServerShutdown));
+    assert_eq!(b.kick.try_recv(), Ok(Kick::ServerShutdown));
+    let refused = hub.attach(Attach {
+        user_id: "u3".into(),
+        session_id: "session-u3".into(),
+        admin: false,
+        format: Arc::new(Names),
+        memberships: Memberships::default(),
+        resume: None,
+    });
+    assert_eq!(refused.err(), Some(Refused::ShuttingDown));
+    assert_eq!(Refused::ShuttingDown.close().0, 1001);
+}
