@@ -25,6 +25,16 @@ pub fn install() -> anyhow::Result<PrometheusHandle> {
         .install_recorder()
         .context("cannot install the metrics recorder")?;
     core_server::metrics::describe();
+    // Histogram samples wait in buckets until upkeep folds them in: without
+    // it, a server nobody scrapes would keep every sample.
+    let upkeep = handle.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            every.tick().await;
+            upkeep.run_upkeep();
+        }
+    });
     Ok(handle)
 }
 
@@ -36,8 +46,6 @@ struct Scrape {
 
 async fn metrics(State(scrape): State<Scrape>) -> impl IntoResponse {
     scrape.core.refresh_metrics().await;
-    // Histograms are kept in buckets; nothing to drain, but the exporter's
-    // upkeep (idle metrics, summaries) runs with each render.
     scrape.handle.run_upkeep();
     (
         [(

@@ -9,7 +9,7 @@ impl Core {
     /// Sets the gauges that are read when metrics are scraped. A failed read
     /// leaves the last value and is logged; the scrape still answers.
     pub async fn refresh_metrics(&self) {
-        crate::metrics::db_open_connections(self.store.open_connections());
+        crate::metrics::db_connections(self.store.open_connections());
         match self.store.queue_depths().await {
             Ok((push, email)) => crate::metrics::queue_depths(
                 u64::try_from(push).unwrap_or(0),
