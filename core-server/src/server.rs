@@ -199,15 +199,22 @@ async fn count_request(req: Request, next: Next) -> Response {
 
 /// The whole application: the native API plus `extra` routes (the v4 bridge).
 pub fn app(core: Core, extra: Router<Core>) -> Router {
-    let body_limit = core.config().max_body_bytes;
-    Router::new()
+    let config = core.config();
+    let routes = Router::new()
         .merge(
             crate::api::router().layer(middleware::from_fn_with_state(core.clone(), rate_limit_v1)),
         )
-        .merge(extra)
-        .route_layer(middleware::from_fn(note_route))
+        .merge(extra);
+    // Counting a request allocates its labels: only done when metrics are served.
+    let metered = config.metrics_listen.is_some();
+    let routes = if metered {
+        routes.route_layer(middleware::from_fn(note_route))
+    } else {
+        routes
+    };
+    let app = routes
         .layer(middleware::from_fn_with_state(core.clone(), events_settled))
-        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req
                 .headers()
@@ -217,9 +224,13 @@ pub fn app(core: Core, extra: Router<Core>) -> Router {
             let path = loggable_path(req.uri().path());
             tracing::info_span!("request", method = %req.method(), path = %path, request_id = %id)
         }))
-        .layer(middleware::from_fn(request_id))
-        .layer(middleware::from_fn(count_request))
-        .with_state(core)
+        .layer(middleware::from_fn(request_id));
+    let app = if metered {
+        app.layer(middleware::from_fn(count_request))
+    } else {
+        app
+    };
+    app.with_state(core)
 }
 
 /// Serves `app` on `listener` until `stop` resolves; then stops accepting
