@@ -308,11 +308,11 @@ fn sqlite_file(url: &str) -> anyhow::Result<PathBuf> {
 /// read it from `PGPASSWORD`, so it never shows in the process list.
 fn split_password(url: &str) -> anyhow::Result<(String, Option<String>)> {
     let mut parsed = url::Url::parse(url).context("RUSTCHAT_DATABASE_URL is not a URL")?;
+    // Userinfo is percent-encoded (a `+` is a plus, not a space as in forms).
     let password = parsed.password().map(|p| {
-        url::form_urlencoded::parse(format!("p={p}").as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default()
+        percent_encoding::percent_decode_str(p)
+            .decode_utf8_lossy()
+            .into_owned()
     });
     let _ = parsed.set_password(None);
     Ok((parsed.to_string(), password))
@@ -389,6 +389,8 @@ mod tests {
         let (url, password) = split_password("postgres://rc:s%40cret@db:5432/chat").expect("a URL");
         assert_eq!(url, "postgres://rc@db:5432/chat");
         assert_eq!(password.as_deref(), Some("s@cret"));
+        let (_, password) = split_password("postgres://rc:a+b%2Bc@db/chat").expect("a URL");
+        assert_eq!(password.as_deref(), Some("a+b+c"));
         let (url, password) = split_password("postgres://rc@db/chat").expect("a URL");
         assert_eq!(url, "postgres://rc@db/chat");
         assert_eq!(password, None);
