@@ -47,6 +47,19 @@ async fn v4(
     (status, response.json().await.unwrap_or(Value::Null), token)
 }
 
+/// Logs `username` in with [`PASSWORD`]; the status and the session token.
+async fn login(base: &str, username: &str) -> (u16, Option<String>) {
+    let (status, _, token) = v4(
+        base,
+        reqwest::Method::POST,
+        "/users/login",
+        None,
+        Some(json!({"login_id": username, "password": PASSWORD})),
+    )
+    .await;
+    (status, token)
+}
+
 /// A user who signed up and logged in, with a team and its town square.
 struct Seat {
     token: String,
@@ -63,15 +76,8 @@ async fn seat(base: &str, username: &str) -> Seat {
     )
     .await;
     assert_eq!(status, 201, "{body}");
-    let (status, body, token) = v4(
-        base,
-        reqwest::Method::POST,
-        "/users/login",
-        None,
-        Some(json!({"login_id": username, "password": PASSWORD})),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    let (status, token) = login(base, username).await;
+    assert_eq!(status, 200, "{username} logs in");
     let token = token.expect("token header");
     let (status, team, _) = v4(
         base,
@@ -472,14 +478,7 @@ async fn graceful_stop_loses_nothing(db: Option<&str>) {
 
     // Every acknowledged post is there after a restart.
     let server = start_with(server_command(dir.path(), db));
-    let (_, _, token) = v4(
-        &server.base,
-        reqwest::Method::POST,
-        "/users/login",
-        None,
-        Some(json!({"login_id": "alice", "password": PASSWORD})),
-    )
-    .await;
+    let (_, token) = login(&server.base, "alice").await;
     let token = token.expect("token");
     let mut stored = std::collections::HashSet::new();
     for page in 0.. {
@@ -551,14 +550,7 @@ async fn sighup_applies_settings_and_tells_clients() {
     ]));
     let server = start_with(rustchat(dir.path(), None));
     let base = server.base.clone();
-    let (_, _, token) = v4(
-        &base,
-        reqwest::Method::POST,
-        "/users/login",
-        None,
-        Some(json!({"login_id": "root", "password": PASSWORD})),
-    )
-    .await;
+    let (_, token) = login(&base, "root").await;
     let token = token.expect("token");
     let mut ws = socket(&base, "/api/v4/websocket", &token).await;
     assert_eq!(client_config(&base).await["EnableOpenServer"], "false");
@@ -705,13 +697,9 @@ async fn backup_under_load_restores(db: Option<&str>, restore_db: Option<&str>) 
             .arg(&archive),
     );
     assert!(out.contains("restored"), "{out}");
-    let again = Command::new(support::BIN)
-        .args(["restore"])
+    let again = rustchat(restored.path(), restore_db)
+        .arg("restore")
         .arg(&archive)
-        .current_dir(restored.path())
-        .env_remove("RUSTCHAT_CONFIG")
-        .env("RUSTCHAT_DATA_DIR", restored.path().join("data"))
-        .envs(restore_db.map(|url| ("RUSTCHAT_DATABASE_URL", url)))
         .output()
         .expect("restore");
     assert!(
@@ -726,14 +714,7 @@ async fn backup_under_load_restores(db: Option<&str>, restore_db: Option<&str>) 
     drop(server);
 
     let copy = start_with(server_command(restored.path(), restore_db));
-    let (status, _, token) = v4(
-        &copy.base,
-        reqwest::Method::POST,
-        "/users/login",
-        None,
-        Some(json!({"login_id": "alice", "password": PASSWORD})),
-    )
-    .await;
+    let (status, token) = login(&copy.base, "alice").await;
     assert_eq!(status, 200, "the account came back");
     let token = token.expect("token");
     for id in &before_backup {
