@@ -7,6 +7,12 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+mod reload;
+mod shown;
+
+pub use reload::{Reloaded, RELOADABLE};
+pub use shown::{mask_url_credentials, ShownSetting};
+
 /// The whole configuration of a rustchat node.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -332,39 +338,6 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The settings a running server takes from a reloaded configuration
-/// (SIGHUP): each is read where it is used, so the new value applies to the
-/// next request. Every other setting shapes something built at start (the
-/// listeners, the database, the file store, the identity providers, the
-/// limits) and changes at the next restart.
-pub const RELOADABLE: &[&str] = &[
-    "log",
-    "enable_open_signup",
-    "enable_user_creation",
-    "restrict_creation_to_domains",
-    "password_min_length",
-    "maximum_login_attempts",
-    "session_length_hours",
-    "enable_public_link",
-    "max_file_size",
-    "enable_commands",
-    "enable_outgoing_webhooks",
-    "enable_post_username_override",
-    "enable_post_icon_override",
-    "push_contents",
-    "max_notifications_per_channel",
-    "away_after_seconds",
-];
-
-/// What reloading the configuration changed.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Reloaded {
-    /// Settings whose new value is in force now.
-    pub applied: Vec<String>,
-    /// Settings whose new value waits for a restart.
-    pub need_restart: Vec<String>,
-}
-
 /// Which database a URL selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DatabaseKind {
@@ -437,37 +410,6 @@ impl Config {
                 })?;
         config.validate()?;
         Ok(config)
-    }
-
-    /// This configuration with the [`RELOADABLE`] settings of `fresh`, and
-    /// which settings differ (applied now, or at the next restart).
-    pub fn reloaded(&self, fresh: &Config) -> Result<(Config, Reloaded), ConfigError> {
-        let table = |c: &Config| {
-            toml::Table::try_from(c).map_err(|e| config_error("configuration", e.to_string()))
-        };
-        let (mut merged, new) = (table(self)?, table(fresh)?);
-        let mut outcome = Reloaded::default();
-        for (key, _) in KEYS {
-            let before = merged.get(*key).cloned();
-            let after = new.get(*key).cloned();
-            if before == after {
-                continue;
-            }
-            if RELOADABLE.contains(key) {
-                match after {
-                    Some(value) => merged.insert((*key).to_string(), value),
-                    None => merged.remove(*key),
-                };
-                outcome.applied.push((*key).to_string());
-            } else {
-                outcome.need_restart.push((*key).to_string());
-            }
-        }
-        let config: Config = toml::Value::Table(merged)
-            .try_into()
-            .map_err(|e: toml::de::Error| config_error("configuration", e.message().to_string()))?;
-        config.validate()?;
-        Ok((config, outcome))
     }
 
     /// Checks every value, naming the environment variable of the first bad one.
@@ -678,102 +620,6 @@ impl Config {
     }
 }
 
-/// One setting as the admin console shows it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ShownSetting {
-    pub key: String,
-    /// The environment variable that sets it.
-    pub variable: String,
-    /// Its effective value; a secret's is `"********"` when set, and a URL's
-    /// password is masked the same way.
-    pub value: serde_json::Value,
-    pub secret: bool,
-    pub description: String,
-}
-
-/// What stands in for a hidden value.
-const HIDDEN: &str = "********";
-
-/// Whether a setting holds a secret outright.
-fn is_secret_key(key: &str) -> bool {
-    key.ends_with("_secret") || key.ends_with("_password")
-}
-
-/// Query parameters that carry credentials (sqlx reads `password` from a
-/// PostgreSQL URL's query, for one).
-fn is_secret_parameter(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    ["password", "pass", "secret", "token", "key"]
-        .iter()
-        .any(|word| name.contains(word))
-}
-
-/// A URL with its credentials masked, for messages and the admin console:
-/// the password, a user name standing alone (often a token), and query
-/// parameters named like secrets. A value that is not a URL but names a
-/// user (`…@…`) is hidden whole.
-pub fn mask_url_credentials(value: &str) -> String {
-    let Ok(mut url) = url::Url::parse(value) else {
-        return if value.contains('@') {
-            HIDDEN.to_string()
-        } else {
-            value.to_string()
-        };
-    };
-    if url.password().is_some() {
-        let _ = url.set_password(Some(HIDDEN));
-    } else if !url.username().is_empty() {
-        let _ = url.set_username(HIDDEN);
-    }
-    if url
-        .query_pairs()
-        .any(|(name, _)| is_secret_parameter(&name))
-    {
-        let pairs: Vec<(String, String)> = url
-            .query_pairs()
-            .map(|(name, v)| {
-                let shown = if is_secret_parameter(&name) {
-                    HIDDEN.to_string()
-                } else {
-                    v.into_owned()
-                };
-                (name.into_owned(), shown)
-            })
-            .collect();
-        url.query_pairs_mut().clear().extend_pairs(pairs);
-    }
-    url.to_string()
-}
-
-impl Config {
-    /// Every setting with its effective value, secrets hidden: what an admin
-    /// may read without learning a credential.
-    pub fn shown_settings(&self) -> Vec<ShownSetting> {
-        let values = toml::Table::try_from(self).unwrap_or_default();
-        let docs = field_docs();
-        KEYS.iter()
-            .map(|(key, var)| {
-                let secret = is_secret_key(key);
-                let value = match values.get(*key) {
-                    None => serde_json::Value::Null,
-                    Some(_) if secret => serde_json::Value::String(HIDDEN.into()),
-                    Some(toml::Value::String(s)) => {
-                        serde_json::Value::String(mask_url_credentials(s))
-                    }
-                    Some(other) => serde_json::to_value(other).unwrap_or(serde_json::Value::Null),
-                };
-                ShownSetting {
-                    key: (*key).to_string(),
-                    variable: (*var).to_string(),
-                    value,
-                    secret,
-                    description: docs.get(key).copied().unwrap_or("").to_string(),
-                }
-            })
-            .collect()
-    }
-}
-
 impl Config {
     /// A commented `rustchat.toml` with every setting at its default.
     pub fn example_toml() -> String {
@@ -799,7 +645,7 @@ impl Config {
 
 /// The doc comment of each field, read from this file so the table cannot drift.
 fn field_docs() -> BTreeMap<&'static str, &'static str> {
-    let source = include_str!("config.rs");
+    let source = include_str!("mod.rs");
     let mut docs = BTreeMap::new();
     let mut pending: Option<&'static str> = None;
     let body = source.split("pub struct Config {").nth(1).unwrap_or("");
@@ -865,37 +711,11 @@ pub(crate) fn check_url(
 mod tests {
     use super::*;
 
-    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pub(super) fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
-    }
-
-    #[test]
-    fn a_reload_applies_the_reloadable_settings_and_names_the_others() {
-        let running = Config::load_from(None, &env(&[])).expect("valid");
-        let fresh = Config::load_from(
-            None,
-            &env(&[
-                ("RUSTCHAT_ENABLE_OPEN_SIGNUP", "true"),
-                ("RUSTCHAT_MAX_FILE_SIZE", "1000"),
-                ("RUSTCHAT_LISTEN", "127.0.0.1:9999"),
-                ("RUSTCHAT_SITE_URL", "https://chat.example.com"),
-            ]),
-        )
-        .expect("valid");
-        let (reloaded, outcome) = running.reloaded(&fresh).expect("reload");
-        assert!(reloaded.enable_open_signup);
-        assert_eq!(reloaded.max_file_size, 1000);
-        // Built at start: kept until a restart.
-        assert_eq!(reloaded.listen, running.listen);
-        assert_eq!(reloaded.site_url, None);
-        assert_eq!(outcome.applied, vec!["max_file_size", "enable_open_signup"]);
-        assert_eq!(outcome.need_restart, vec!["listen", "site_url"]);
-        // Nothing changed: nothing to say.
-        let (_, same) = running.reloaded(&running).expect("reload");
-        assert_eq!(same, Reloaded::default());
     }
 
     #[test]
@@ -915,73 +735,6 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(ok.metrics_listen.as_deref(), Some("127.0.0.1:8067"));
-    }
-
-    #[test]
-    fn shown_settings_hide_secrets_and_url_passwords() {
-        let c = Config::load_from(
-            None,
-            &env(&[
-                (
-                    "RUSTCHAT_DATABASE_URL",
-                    "postgres://chat:hunter2@db.example.com/chat",
-                ),
-                ("RUSTCHAT_OPENID_CLIENT_SECRET", "s3cr3t-value"),
-                ("RUSTCHAT_OPENID_CLIENT_ID", "rustchat"),
-                (
-                    "RUSTCHAT_OPENID_DISCOVERY_URL",
-                    "https://id.example.com/.well-known/openid-configuration",
-                ),
-            ]),
-        )
-        .expect("valid");
-        let shown = c.shown_settings();
-        let text = serde_json::to_string(&shown).expect("json");
-        assert!(!text.contains("hunter2"), "{text}");
-        assert!(!text.contains("s3cr3t-value"), "{text}");
-        let get = |key: &str| {
-            shown
-                .iter()
-                .find(|s| s.key == key)
-                .unwrap_or_else(|| panic!("{key} is shown"))
-                .clone()
-        };
-        assert_eq!(
-            get("database_url").value,
-            "postgres://chat:********@db.example.com/chat"
-        );
-        assert_eq!(get("openid_client_secret").value, "********");
-        assert!(get("openid_client_secret").secret);
-        assert_eq!(get("openid_client_id").value, "rustchat");
-        assert_eq!(get("listen").value, "0.0.0.0:8065");
-        assert_eq!(
-            get("gitlab_client_secret").value,
-            serde_json::Value::Null,
-            "unset stays unset"
-        );
-        assert_eq!(shown.len(), KEYS.len(), "every setting");
-    }
-
-    #[test]
-    fn url_credentials_are_masked_wherever_they_sit() {
-        assert_eq!(
-            mask_url_credentials(
-                "postgres://db.example.com/chat?user=chat&password=hunter2&sslmode=require"
-            ),
-            "postgres://db.example.com/chat?user=chat&password=********&sslmode=require"
-        );
-        assert_eq!(
-            mask_url_credentials("https://abc123token@push.example.com/"),
-            "https://********@push.example.com/"
-        );
-        assert_eq!(
-            mask_url_credentials("not a url but user:pw@host"),
-            "********"
-        );
-        assert_eq!(
-            mask_url_credentials("redis://127.0.0.1:6379/0"),
-            "redis://127.0.0.1:6379/0"
-        );
     }
 
     #[test]
@@ -1066,7 +819,7 @@ mod tests {
 
     #[test]
     fn the_example_file_is_current_and_loads() {
-        let committed = include_str!("../../rustchat.example.toml");
+        let committed = include_str!("../../../rustchat.example.toml");
         assert_eq!(
             committed,
             Config::example_toml(),
