@@ -415,11 +415,17 @@ async fn graceful_stop_loses_nothing(db: Option<&str>) {
     let server = start_with(server_command(dir.path(), db));
     let base = server.base.clone();
     let alice = seat(&base, "alice").await;
-    let mut sockets = vec![
+    let sockets = vec![
         socket(&base, "/api/v4/websocket", &alice.token).await,
         socket(&base, "/api/v4/websocket", &alice.token).await,
         socket(&base, "/api/v1/ws", &alice.token).await,
     ];
+    // Each socket is read all along, as a client reads it: one left unread
+    // through the storm would be closed as too slow before the stop.
+    let readers: Vec<_> = sockets
+        .into_iter()
+        .map(|mut socket| tokio::spawn(async move { close_code(&mut socket).await }))
+        .collect();
     // The storm: posters that stop at their first refused or failed request.
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let alice = Arc::new(alice);
@@ -452,9 +458,9 @@ async fn graceful_stop_loses_nothing(db: Option<&str>) {
     assert!(during > 10, "the storm is on ({during} posts)");
     signal(&server, "TERM");
 
-    for socket in &mut sockets {
+    for reader in readers {
         assert_eq!(
-            close_code(socket).await,
+            reader.await.expect("reader"),
             Some(CloseCode::Away),
             "closed with 1001"
         );
