@@ -187,7 +187,9 @@ pub struct Call {
     /// Added to the URL's own query.
     pub query: Vec<(String, String)>,
     pub body: Body,
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Vec<(String, String)>,
+    /// Instead of the client's own timeout (agents may think for minutes).
+    pub timeout: Option<Duration>,
 }
 
 impl Call {
@@ -198,6 +200,7 @@ impl Call {
             query: Vec::new(),
             body: Body::Json(body),
             headers: Vec::new(),
+            timeout: None,
         }
     }
 
@@ -208,6 +211,7 @@ impl Call {
             query: Vec::new(),
             body: Body::Form(fields),
             headers: Vec::new(),
+            timeout: None,
         }
     }
 
@@ -218,12 +222,19 @@ impl Call {
             query,
             body: Body::Empty,
             headers: Vec::new(),
+            timeout: None,
         }
     }
 
     /// Adds a request header.
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Gives the whole call, its response read to the end, this long.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
 }
@@ -323,6 +334,22 @@ impl Outbound {
     /// Sends a request and reads its response. A non-2xx status is not an
     /// error here; [`Reply::success`] makes it one.
     pub async fn send(&self, call: Call) -> Result<Reply, OutboundError> {
+        let mut open = self.open(call).await?;
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = open.chunk().await? {
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Reply {
+            host: open.host,
+            status: open.status,
+            content_type: open.content_type,
+            body: body.freeze(),
+        })
+    }
+
+    /// Sends a request and hands back its response as it arrives (a stream
+    /// of server-sent events, say), still held to the size limit and timeout.
+    pub async fn open(&self, call: Call) -> Result<OpenResponse, OutboundError> {
         let url = Self::check_url(&call.url)?;
         let host = url.host_str().unwrap_or("").to_string();
         // A literal address is never looked up, so the resolver cannot check it.
@@ -343,7 +370,14 @@ impl Outbound {
         for (name, value) in call.headers {
             request = request.header(name, value);
         }
-        let mut response = request.send().await.map_err(|e| self.failure(&host, &e))?;
+        let timeout = call.timeout.unwrap_or(self.timeout);
+        if call.timeout.is_some() {
+            request = request.timeout(timeout);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| failure(&host, timeout, &e))?;
         let status = response.status().as_u16();
         let content_type = response
             .headers()
@@ -357,42 +391,65 @@ impl Outbound {
         {
             return Err(OutboundError::TooLarge { host });
         }
-        let mut body = bytes::BytesMut::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| self.failure(&host, &e))?
-        {
-            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                return Err(OutboundError::TooLarge { host });
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(Reply {
+        Ok(OpenResponse {
             host,
             status,
             content_type,
-            body: body.freeze(),
+            response,
+            read: 0,
+            timeout,
         })
     }
+}
 
-    fn failure(&self, host: &str, err: &reqwest::Error) -> OutboundError {
-        let host = host.to_string();
-        if err.is_timeout() {
-            return OutboundError::Timeout {
-                host,
-                seconds: self.timeout.as_secs(),
-            };
-        }
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-        while let Some(e) = source {
-            if e.downcast_ref::<RefusedByResolver>().is_some() {
-                return OutboundError::Refused { host };
+/// A response whose body is still arriving.
+pub struct OpenResponse {
+    pub host: String,
+    pub status: u16,
+    pub content_type: String,
+    response: reqwest::Response,
+    read: usize,
+    timeout: Duration,
+}
+
+impl OpenResponse {
+    /// The next piece of the body, or `None` at its end; more than
+    /// [`MAX_RESPONSE_BYTES`] in all is an error.
+    pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, OutboundError> {
+        let chunk = self
+            .response
+            .chunk()
+            .await
+            .map_err(|e| failure(&self.host, self.timeout, &e))?;
+        if let Some(chunk) = &chunk {
+            self.read += chunk.len();
+            if self.read > MAX_RESPONSE_BYTES {
+                return Err(OutboundError::TooLarge {
+                    host: self.host.clone(),
+                });
             }
-            source = e.source();
         }
-        OutboundError::Unreachable { host }
+        Ok(chunk)
     }
+}
+
+/// What a failed request is, in the words the caller shows.
+fn failure(host: &str, timeout: Duration, err: &reqwest::Error) -> OutboundError {
+    let host = host.to_string();
+    if err.is_timeout() {
+        return OutboundError::Timeout {
+            host,
+            seconds: timeout.as_secs(),
+        };
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        if e.downcast_ref::<RefusedByResolver>().is_some() {
+            return OutboundError::Refused { host };
+        }
+        source = e.source();
+    }
+    OutboundError::Unreachable { host }
 }
 
 fn literal_ip(url: &url::Url) -> Option<IpAddr> {

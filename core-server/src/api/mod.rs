@@ -3,6 +3,7 @@
 
 mod actions;
 mod admin;
+mod agents;
 mod auth;
 mod channels;
 mod commands;
@@ -81,6 +82,12 @@ pub fn routes() -> (Router<Core>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
         .routes(routes!(system::ready))
+        .routes(routes!(agents::register_agent, agents::list_agents))
+        .routes(routes!(
+            agents::get_agent,
+            agents::patch_agent,
+            agents::remove_agent
+        ))
         .routes(routes!(auth::login))
         .routes(routes!(auth::sso_exchange))
         .routes(routes!(auth::logout))

@@ -97,6 +97,8 @@ pub struct Config {
     pub allowed_untrusted_internal_connections: String,
     /// How long the server waits for an integration (command, webhook, action, dialog) to answer, in seconds.
     pub integration_request_timeout_seconds: u64,
+    /// How long the server waits for an A2A agent's whole answer, streamed or not, in seconds.
+    pub agent_timeout_seconds: u64,
     /// OpenID Connect sign-in: the provider's discovery document (`…/.well-known/openid-configuration`).
     pub openid_discovery_url: Option<String>,
     /// OpenID Connect sign-in: the client id registered at the provider; set to turn the provider on.
@@ -186,6 +188,7 @@ impl Default for Config {
             enable_post_icon_override: true,
             allowed_untrusted_internal_connections: String::new(),
             integration_request_timeout_seconds: 30,
+            agent_timeout_seconds: 120,
             openid_discovery_url: None,
             openid_client_id: None,
             openid_client_secret: None,
@@ -302,6 +305,7 @@ pub const KEYS: &[(&str, &str)] = &[
         "integration_request_timeout_seconds",
         "RUSTCHAT_INTEGRATION_REQUEST_TIMEOUT_SECONDS",
     ),
+    ("agent_timeout_seconds", "RUSTCHAT_AGENT_TIMEOUT_SECONDS"),
     ("openid_discovery_url", "RUSTCHAT_OPENID_DISCOVERY_URL"),
     ("openid_client_id", "RUSTCHAT_OPENID_CLIENT_ID"),
     ("openid_client_secret", "RUSTCHAT_OPENID_CLIENT_SECRET"),
@@ -495,6 +499,12 @@ impl Config {
         if self.integration_request_timeout_seconds == 0 {
             return Err(config_error(
                 "RUSTCHAT_INTEGRATION_REQUEST_TIMEOUT_SECONDS",
+                "must be at least 1",
+            ));
+        }
+        if self.agent_timeout_seconds == 0 {
+            return Err(config_error(
+                "RUSTCHAT_AGENT_TIMEOUT_SECONDS",
                 "must be at least 1",
             ));
         }

@@ -25,6 +25,7 @@ pub const RELOADABLE: &[&str] = &[
     "push_contents",
     "max_notifications_per_channel",
     "away_after_seconds",
+    "agent_timeout_seconds",
 ];
 
 /// What reloading the configuration changed.

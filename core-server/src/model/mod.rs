@@ -2,6 +2,7 @@
 //! Mattermost-format ids and millisecond timestamps so the v4 bridge only
 //! translates shapes.
 
+mod agent;
 mod channel;
 mod command;
 mod dialog;
@@ -18,6 +19,7 @@ mod team;
 mod user;
 mod webhook;
 
+pub use agent::*;
 pub use channel::*;
 pub use command::*;
 pub use dialog::*;

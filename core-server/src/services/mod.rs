@@ -2,6 +2,7 @@
 //! surfaces call these and nothing below them.
 
 pub mod actions;
+pub mod agents;
 mod admin;
 pub mod analytics;
 pub mod auth;
@@ -49,6 +50,7 @@ mod webhooks;
 use std::sync::Arc;
 
 pub use crate::search::{parse_search, SearchQuery};
+pub use agents::{AgentPatch, AgentView, NewAgent};
 pub use actions::{ActionOutcome, DialogAnswer, DialogSubmission, OpenDialog};
 pub use admin::{PartStatus, ServerOverview};
 pub use auth::{Actor, LoginResult};
@@ -126,6 +128,12 @@ pub struct Core {
     pub(crate) sessions: Arc<session_cache::SessionCache>,
     /// The identity providers users may sign in with.
     pub(crate) sso: Arc<crate::sso::Providers>,
+    /// MCP tool calls per user.
+    pub(crate) mcp_limiter: Arc<crate::ratelimit::RateLimiter>,
+    /// Which bots are agents, between posts.
+    pub(crate) agent_directory: Arc<agents::Directory>,
+    /// Seals agents' credentials; its key is read from the database once.
+    pub(crate) agent_sealer: Arc<tokio::sync::OnceCell<crate::seal::Sealer>>,
 }
 
 impl Core {
@@ -251,6 +259,10 @@ impl Core {
             push_wake: Arc::new(tokio::sync::Notify::new()),
             action_cookies: Arc::new(tokio::sync::OnceCell::new()),
             recipients: Arc::default(),
+            // Assistants call tools in bursts while they work, then rest.
+            mcp_limiter: Arc::new(crate::ratelimit::RateLimiter::new(10, 60)),
+            agent_directory: Arc::default(),
+            agent_sealer: Arc::new(tokio::sync::OnceCell::new()),
         }
     }
 }

@@ -299,6 +299,7 @@ impl Core {
             // Mattermost: never a webhook's or the server's own posts.
             if origin == PostOrigin::Client {
                 self.fire_outgoing_webhooks(&channel, &saved, &actor.user);
+                self.notice_agents(&channel, &saved, &actor.user);
             }
         }
         Ok(saved)

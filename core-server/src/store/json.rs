@@ -20,6 +20,8 @@ impl JsonColumn for StringMap {}
 
 impl JsonColumn for Vec<String> {}
 
+impl JsonColumn for Vec<crate::model::AgentSkill> {}
+
 /// Props documents are always objects.
 impl JsonColumn for serde_json::Value {
     fn from_column(text: &str) -> Self {

@@ -27,6 +27,7 @@
 //! Shared parts: `table` (statement text from column lists), `json` (JSON
 //! text columns), and `sql/` (records, binding and the shared query shapes).
 
+mod agents;
 mod bulk;
 mod channels;
 mod commands;
@@ -54,6 +55,7 @@ use crate::config::{database_kind, DatabaseKind};
 use crate::error::Result;
 use crate::model::*;
 
+pub use agents::AgentStore;
 pub use bulk::BulkStore;
 pub use channels::ChannelStore;
 pub use commands::CommandStore;
@@ -242,6 +244,7 @@ pub trait Store:
     + JobStore
     + ScheduledPostStore
     + BulkStore
+    + AgentStore
     + 'static
 {
 }
@@ -262,6 +265,7 @@ impl<T> Store for T where
         + JobStore
         + ScheduledPostStore
         + BulkStore
+        + AgentStore
         + 'static
 {
 }

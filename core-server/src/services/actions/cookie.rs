@@ -5,13 +5,11 @@
 //! under a server-wide key: the client can neither read nor change it, as
 //! Mattermost's encrypted `PostActionCookie`.
 
-use base64::Engine;
-use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
-use ring::rand::{SecureRandom, SystemRandom};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::seal::Sealer;
 use crate::model::message_actions::ActionIntegration;
 
 /// Where the key lives among the server-wide values.
@@ -41,68 +39,43 @@ pub struct ActionCookie {
 
 /// Seals and opens cookies with one key.
 pub struct CookieJar {
-    key: LessSafeKey,
+    sealer: Sealer,
 }
 
 impl CookieJar {
     /// A jar for a 32-byte key.
     pub fn new(key: &[u8]) -> Result<Self> {
-        let key = UnboundKey::new(&AES_256_GCM, key)
-            .map_err(|_| Error::Internal("the action cookie key is not 32 bytes".into()))?;
         Ok(CookieJar {
-            key: LessSafeKey::new(key),
+            sealer: Sealer::new(key)?,
         })
     }
 
     /// A fresh random key, hex-encoded for storing.
     pub fn fresh_key() -> Result<String> {
-        let mut key = [0u8; 32];
-        SystemRandom::new()
-            .fill(&mut key)
-            .map_err(|_| Error::Internal("no randomness for the action cookie key".into()))?;
-        Ok(hex::encode(key))
+        Sealer::fresh_key()
     }
 
     /// The cookie, encrypted: base64 of the nonce followed by the sealed JSON.
     pub fn seal(&self, cookie: &ActionCookie) -> Result<String> {
-        let mut nonce = [0u8; NONCE_LEN];
-        SystemRandom::new()
-            .fill(&mut nonce)
-            .map_err(|_| Error::Internal("no randomness for an action cookie".into()))?;
-        let mut data =
+        let data =
             serde_json::to_vec(cookie).map_err(|e| Error::Internal(format!("cookie: {e}")))?;
-        self.key
-            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::empty(), &mut data)
-            .map_err(|_| Error::Internal("could not seal an action cookie".into()))?;
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&data);
-        Ok(base64::engine::general_purpose::STANDARD.encode(out))
+        self.sealer.seal(&data)
     }
 
     /// The cookie a client sent back; refused when it was not sealed here
     /// or was changed.
     pub fn open(&self, sealed: &str) -> Result<ActionCookie> {
         let refused = || Error::invalid("cookie", "is not a cookie of this server");
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(sealed.trim())
-            .map_err(|_| refused())?;
-        if bytes.len() < NONCE_LEN {
-            return Err(refused());
-        }
-        let (nonce, rest) = bytes.split_at(NONCE_LEN);
-        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| refused())?;
-        let mut rest = rest.to_vec();
-        let plain = self
-            .key
-            .open_in_place(nonce, Aad::empty(), &mut rest)
-            .map_err(|_| refused())?;
-        serde_json::from_slice(plain).map_err(|_| refused())
+        let plain = self.sealer.open(sealed).ok_or_else(refused)?;
+        serde_json::from_slice(&plain).map_err(|_| refused())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
+    use ring::aead::NONCE_LEN;
 
     fn jar() -> CookieJar {
         let key = hex::decode(CookieJar::fresh_key().expect("key")).expect("hex");

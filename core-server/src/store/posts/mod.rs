@@ -23,6 +23,10 @@ pub trait PostStore: Send + Sync {
     /// Writes flags such as `is_pinned` and `props` without keeping history.
     async fn update_post(&self, post: &Post) -> Result<()>;
 
+    /// Replaces the message, hashtags and files of a post still being
+    /// written (an agent's streamed answer): no history, no edit mark.
+    async fn grow_post(&self, post: &Post) -> Result<()>;
+
     /// Soft-deletes a post, and the replies when it is a root.
     async fn delete_post(&self, post: &Post, at: i64) -> Result<()>;
 

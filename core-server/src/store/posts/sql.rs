@@ -323,6 +323,16 @@ impl PostStore for Backend {
         )
     }
 
+    async fn grow_post(&self, p: &Post) -> Result<()> {
+        let sql = Post::TABLE.update(&["id"], &["message", "hashtags", "file_ids", "update_at"]);
+        changed(
+            p.bind_to(sqlx::query(&sql))
+                .execute(&mut *self.writer().await?)
+                .await?,
+            "post",
+        )
+    }
+
     async fn delete_post(&self, p: &Post, at: i64) -> Result<()> {
         let mut writer = self.writer().await?;
         let mut tx = writer.begin().await?;

@@ -9,6 +9,8 @@
 mod record;
 mod query;
 
+#[path = "../agents/sql.rs"]
+mod agents;
 #[path = "../bulk/sql.rs"]
 mod bulk;
 #[path = "../channels/sql.rs"]
