@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Agent } from '../types'
-import { agentIcon, agentName, sortAgents } from './agents'
+import { agentIcon, agentName, authSummary, sortAgents } from './agents'
 
 const agent = (id: string, display_name: string, username = id) => ({ id, user_id: id, display_name, username }) as Agent
 
@@ -21,5 +21,14 @@ describe('agents as shown', () => {
     expect(agentIcon({ ...base, icon_url: 'https://agents.example.com/icon.png' })).toBe('https://agents.example.com/icon.png')
     expect(agentIcon({ ...base, icon_url: 'http://agents.example.com/icon.png' })).toBe('/api/v1/users/u1/image?v=42')
     expect(agentIcon({ ...base, icon_url: '' })).toBe('/api/v1/users/u1/image?v=42')
+  })
+})
+
+describe('an agent’s authentication, for admins', () => {
+  it('says the scheme, its header and whether a secret is set', () => {
+    expect(authSummary(null)).toBe('')
+    expect(authSummary({ scheme: 'none', header: '', has_secret: false })).toBe('None')
+    expect(authSummary({ scheme: 'api_key', header: 'X-API-Key', has_secret: true })).toBe('API key in X-API-Key · secret set')
+    expect(authSummary({ scheme: 'bearer', header: 'Authorization', has_secret: false })).toBe('Bearer token · no secret')
   })
 })

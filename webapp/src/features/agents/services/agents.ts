@@ -1,4 +1,5 @@
-import type { Agent } from '../types'
+import { t } from '@/app/i18n/i18n'
+import type { Agent, AgentAuth } from '../types'
 
 /** The name an agent is shown by: its card's name, else its bot's username. */
 export function agentName(agent: Pick<Agent, 'display_name' | 'username'>): string {
@@ -17,4 +18,12 @@ export function sortAgents(agents: Agent[]): Agent[] {
 export function agentIcon(agent: Pick<Agent, 'icon_url' | 'user_id' | 'update_at'>): string {
   if (/^https:\/\//i.test(agent.icon_url)) return agent.icon_url
   return `/api/v1/users/${agent.user_id}/image?v=${agent.update_at}`
+}
+
+/** How the server signs in to the agent, for admins: scheme, header, whether a secret is set. */
+export function authSummary(auth: AgentAuth | null): string {
+  if (!auth) return ''
+  if (auth.scheme === 'none') return t('agents.auth.none')
+  const scheme = auth.scheme === 'api_key' ? t('agents.auth.apiKey', { header: auth.header }) : t('agents.auth.bearer')
+  return `${scheme} · ${t(auth.has_secret ? 'agents.auth.secretSet' : 'agents.auth.secretMissing')}`
 }
