@@ -14,6 +14,7 @@ export const adminRoutes: RouteRecordRaw = {
     { path: 'users', name: 'admin-users', component: () => pages().then((p) => p.UsersPanel) },
     { path: 'teams', name: 'admin-teams', component: () => pages().then((p) => p.TeamsPanel) },
     { path: 'channels', name: 'admin-channels', component: () => pages().then((p) => p.ChannelsPanel) },
+    { path: 'agents', name: 'admin-agents', component: () => pages().then((p) => p.AgentsPanel) },
     { path: 'jobs', name: 'admin-jobs', component: () => pages().then((p) => p.JobsPanel) },
     { path: 'config', name: 'admin-config', component: () => pages().then((p) => p.ConfigPanel) },
   ],

@@ -2,6 +2,7 @@
 // One file per area under en/ ("area.what" keys), so areas change apart.
 // Placeholders are {name}; counts use {count, plural, one {…} other {…}}.
 import admin from './en/admin'
+import agents from './en/agents'
 import app from './en/app'
 import auth from './en/auth'
 import channels from './en/channels'
@@ -21,6 +22,7 @@ import users from './en/users'
 const en = {
   ...common,
   ...admin,
+  ...agents,
   ...app,
   ...auth,
   ...channels,

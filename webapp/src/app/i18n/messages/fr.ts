@@ -2,6 +2,7 @@
 // checked against its English area for missing or extra keys.
 import type { Catalogue } from '../i18n'
 import admin from './fr/admin'
+import agents from './fr/agents'
 import app from './fr/app'
 import auth from './fr/auth'
 import channels from './fr/channels'
@@ -21,6 +22,7 @@ import users from './fr/users'
 const fr: Catalogue = {
   ...common,
   ...admin,
+  ...agents,
   ...app,
   ...auth,
   ...channels,

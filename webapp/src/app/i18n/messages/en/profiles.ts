@@ -27,4 +27,5 @@ export default {
   'profiles.card.nickname': 'Nickname',
   'profiles.card.localTime': 'Local time',
   'profiles.card.message': 'Message',
+  'profiles.card.bot': 'Bot',
 } as const

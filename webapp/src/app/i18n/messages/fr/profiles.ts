@@ -29,4 +29,5 @@ export default {
   'profiles.card.nickname': 'Surnom',
   'profiles.card.localTime': 'Heure locale',
   'profiles.card.message': 'Envoyer un message',
+  'profiles.card.bot': 'Bot',
 } satisfies CatalogueOf<typeof en>
