@@ -59,7 +59,10 @@ impl Sealer {
         let (nonce, rest) = bytes.split_at(NONCE_LEN);
         let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
         let mut rest = rest.to_vec();
-        let plain = self.key.open_in_place(nonce, Aad::empty(), &mut rest).ok()?;
+        let plain = self
+            .key
+            .open_in_place(nonce, Aad::empty(), &mut rest)
+            .ok()?;
         Some(plain.to_vec())
     }
 }

@@ -37,7 +37,9 @@ async fn registering_agents(ctx: Ctx) {
     let (_, admin) = http.user("root").await;
     let (_, plain) = http.user("plain").await;
     let card = json!({"card_url": "http://127.0.0.1:9/.well-known/agent-card.json"});
-    let (status, reply) = http.call(POST, "/api/v1/agents", Some(&plain), Some(card.clone())).await;
+    let (status, reply) = http
+        .call(POST, "/api/v1/agents", Some(&plain), Some(card.clone()))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{reply}");
     // Loopback is refused by default, by address and by name.
     for url in [
@@ -45,7 +47,12 @@ async fn registering_agents(ctx: Ctx) {
         "http://localhost:9/.well-known/agent-card.json",
     ] {
         let (status, reply) = http
-            .call(POST, "/api/v1/agents", Some(&admin), Some(json!({"card_url": url})))
+            .call(
+                POST,
+                "/api/v1/agents",
+                Some(&admin),
+                Some(json!({"card_url": url})),
+            )
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
         assert_eq!(reply["field"], "card_url", "{reply}");
@@ -55,7 +62,12 @@ async fn registering_agents(ctx: Ctx) {
         );
     }
     let (status, reply) = http
-        .call(POST, "/api/v1/agents", Some(&admin), Some(json!({"card_url": "file:///etc/passwd"})))
+        .call(
+            POST,
+            "/api/v1/agents",
+            Some(&admin),
+            Some(json!({"card_url": "file:///etc/passwd"})),
+        )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
     // Allowed, the card is fetched: nothing listens there, which is said.
@@ -64,14 +76,29 @@ async fn registering_agents(ctx: Ctx) {
         ..(*ctx.core.config()).clone()
     };
     let open = Http::new(&Core::new(ctx.store.clone(), allowing));
-    let (status, reply) = open.call(POST, "/api/v1/agents", Some(&admin), Some(card)).await;
+    let (status, reply) = open
+        .call(POST, "/api/v1/agents", Some(&admin), Some(card))
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
-    assert!(s(&reply, "message").contains("could not be read"), "{reply}");
-    assert!(!s(&reply, "message").contains("allowed_untrusted"), "{reply}");
-    let (status, list) = http.call(Method::GET, "/api/v1/agents", Some(&plain), None).await;
+    assert!(
+        s(&reply, "message").contains("could not be read"),
+        "{reply}"
+    );
+    assert!(
+        !s(&reply, "message").contains("allowed_untrusted"),
+        "{reply}"
+    );
+    let (status, list) = http
+        .call(Method::GET, "/api/v1/agents", Some(&plain), None)
+        .await;
     assert_eq!((status, list), (StatusCode::OK, json!([])));
     let (status, _) = http
-        .call(Method::DELETE, &format!("/api/v1/agents/{}", "a".repeat(26)), Some(&plain), None)
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/agents/{}", "a".repeat(26)),
+            Some(&plain),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
@@ -91,71 +118,173 @@ async fn mcp_endpoint(ctx: Ctx) {
     assert_eq!(reply["result"]["protocolVersion"], "2025-11-25");
     assert_eq!(reply["result"]["serverInfo"]["name"], "rustchat");
     // A newer client's discovery is a method not found: it falls back.
-    let (_, reply) = rpc(&http, Some(&member), json!({"jsonrpc": "2.0", "id": 2, "method": "server/discover"})).await;
+    let (_, reply) = rpc(
+        &http,
+        Some(&member),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "server/discover"}),
+    )
+    .await;
     assert_eq!(reply["error"]["code"], -32601, "{reply}");
-    let (status, _) = rpc(&http, Some(&member), json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).await;
+    let (status, _) = rpc(
+        &http,
+        Some(&member),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::ACCEPTED);
-    let (_, reply) = rpc(&http, Some(&member), json!([{"jsonrpc": "2.0", "id": 3, "method": "ping"}])).await;
+    let (_, reply) = rpc(
+        &http,
+        Some(&member),
+        json!([{"jsonrpc": "2.0", "id": 3, "method": "ping"}]),
+    )
+    .await;
     assert_eq!(reply["error"]["code"], -32600, "{reply}");
-    let (status, _) = http.raw(POST, "/mcp", Some(&member), Some("{not json".into())).await;
+    let (status, _) = http
+        .raw(POST, "/mcp", Some(&member), Some("{not json".into()))
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = http.call(Method::GET, "/mcp", Some(&member), None).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
-    let (_, reply) = rpc(&http, Some(&member), json!({"jsonrpc": "2.0", "id": 4, "method": "tools/list"})).await;
+    let (_, reply) = rpc(
+        &http,
+        Some(&member),
+        json!({"jsonrpc": "2.0", "id": 4, "method": "tools/list"}),
+    )
+    .await;
     let names: Vec<&str> = reply["result"]["tools"]
         .as_array()
         .expect("tools")
         .iter()
         .filter_map(|t| t["name"].as_str())
         .collect();
-    for expected in ["list_channels", "read_channel", "get_thread", "search_posts", "post_message", "list_users", "get_user", "add_reaction"] {
+    for expected in [
+        "list_channels",
+        "read_channel",
+        "get_thread",
+        "search_posts",
+        "post_message",
+        "list_users",
+        "get_user",
+        "add_reaction",
+    ] {
         assert!(names.contains(&expected), "{expected} in {names:?}");
     }
-    let (_, reply) = rpc(&http, Some(&member), json!({"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "nope"}})).await;
+    let (_, reply) = rpc(
+        &http,
+        Some(&member),
+        json!({"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "nope"}}),
+    )
+    .await;
     assert_eq!(reply["error"]["code"], -32602, "{reply}");
 
     // A private channel the member is not in: neither read nor written.
     let (_, team) = http
-        .call(POST, "/api/v1/teams", Some(&owner), Some(json!({"name": "mcp", "display_name": "MCP", "type": "O"})))
+        .call(
+            POST,
+            "/api/v1/teams",
+            Some(&owner),
+            Some(json!({"name": "mcp", "display_name": "MCP", "type": "O"})),
+        )
         .await;
     let team = s(&team, "id");
     let (_, secret) = http
-        .call(POST, &format!("/api/v1/teams/{team}/channels"), Some(&owner), Some(json!({"name": "secret", "display_name": "Secret", "type": "P"})))
+        .call(
+            POST,
+            &format!("/api/v1/teams/{team}/channels"),
+            Some(&owner),
+            Some(json!({"name": "secret", "display_name": "Secret", "type": "P"})),
+        )
         .await;
     let secret = s(&secret, "id");
     let (_, posted) = http
-        .call(POST, &format!("/api/v1/channels/{secret}/posts"), Some(&owner), Some(json!({"message": "the hidden plan"})))
+        .call(
+            POST,
+            &format!("/api/v1/channels/{secret}/posts"),
+            Some(&owner),
+            Some(json!({"message": "the hidden plan"})),
+        )
         .await;
     let hidden_post = s(&posted, "id");
-    let read = tool(&http, &member, "read_channel", json!({"channel_id": secret})).await;
+    let read = tool(
+        &http,
+        &member,
+        "read_channel",
+        json!({"channel_id": secret}),
+    )
+    .await;
     assert_eq!(read["isError"], true, "{read}");
     assert!(!read.to_string().contains("hidden plan"), "{read}");
-    let wrote = tool(&http, &member, "post_message", json!({"channel_id": secret, "message": "let me in"})).await;
+    let wrote = tool(
+        &http,
+        &member,
+        "post_message",
+        json!({"channel_id": secret, "message": "let me in"}),
+    )
+    .await;
     assert_eq!(wrote["isError"], true, "{wrote}");
     for (name, args) in [
         ("get_thread", json!({"post_id": hidden_post})),
-        ("add_reaction", json!({"post_id": hidden_post, "emoji_name": "eyes"})),
+        (
+            "add_reaction",
+            json!({"post_id": hidden_post, "emoji_name": "eyes"}),
+        ),
         ("search_posts", json!({"query": "hidden"})),
     ] {
         let reply = tool(&http, &member, name, args).await;
-        assert!(!reply.to_string().contains("hidden plan"), "{name}: {reply}");
+        assert!(
+            !reply.to_string().contains("hidden plan"),
+            "{name}: {reply}"
+        );
     }
     let (_, posts) = http
-        .call(Method::GET, &format!("/api/v1/channels/{secret}/posts"), Some(&owner), None)
+        .call(
+            Method::GET,
+            &format!("/api/v1/channels/{secret}/posts"),
+            Some(&owner),
+            None,
+        )
         .await;
     assert_eq!(posts["items"].as_array().map(Vec::len), Some(1), "{posts}");
     // The owner's own channel works, with structured content and its text.
-    let wrote = tool(&http, &owner, "post_message", json!({"channel_id": secret, "message": "from an assistant"})).await;
+    let wrote = tool(
+        &http,
+        &owner,
+        "post_message",
+        json!({"channel_id": secret, "message": "from an assistant"}),
+    )
+    .await;
     assert_eq!(wrote["isError"], false, "{wrote}");
     assert_eq!(wrote["structuredContent"]["post"]["username"], "owner");
-    let text: Value = serde_json::from_str(wrote["content"][0]["text"].as_str().expect("text")).expect("JSON text");
+    let text: Value = serde_json::from_str(wrote["content"][0]["text"].as_str().expect("text"))
+        .expect("JSON text");
     assert_eq!(text, wrote["structuredContent"]);
-    let read = tool(&http, &owner, "read_channel", json!({"channel_id": secret, "limit": 1})).await;
-    assert_eq!(read["structuredContent"]["posts"][0]["message"], "from an assistant");
+    let read = tool(
+        &http,
+        &owner,
+        "read_channel",
+        json!({"channel_id": secret, "limit": 1}),
+    )
+    .await;
+    assert_eq!(
+        read["structuredContent"]["posts"][0]["message"],
+        "from an assistant"
+    );
     assert_eq!(read["structuredContent"]["has_more"], true);
-    let bad = tool(&http, &owner, "read_channel", json!({"channel_id": secret, "limit": 0})).await;
+    let bad = tool(
+        &http,
+        &owner,
+        "read_channel",
+        json!({"channel_id": secret, "limit": 0}),
+    )
+    .await;
     assert_eq!(bad["isError"], true);
-    assert!(bad["content"][0]["text"].as_str().unwrap_or("").contains("limit"), "{bad}");
+    assert!(
+        bad["content"][0]["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("limit"),
+        "{bad}"
+    );
 }
 
 on_both_backends!(registering_agents, mcp_endpoint);

@@ -25,10 +25,7 @@ use crate::services::Core;
 
 /// The MCP routes.
 pub fn router() -> Router<Core> {
-    Router::new().route(
-        "/mcp",
-        post(handle).get(not_offered).delete(not_offered),
-    )
+    Router::new().route("/mcp", post(handle).get(not_offered).delete(not_offered))
 }
 
 /// No server-initiated stream and no sessions to end.
@@ -60,9 +57,7 @@ fn unauthorized(reason: &str) -> Response {
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
 async fn handle(State(core): State<Core>, headers: HeaderMap, body: Bytes) -> Response {
@@ -88,7 +83,11 @@ async fn handle(State(core): State<Core>, headers: HeaderMap, body: Bytes) -> Re
         Err(e) => {
             return (
                 StatusCode::BAD_REQUEST,
-                Json(protocol::error(Value::Null, protocol::PARSE_ERROR, &format!("not JSON: {e}"))),
+                Json(protocol::error(
+                    Value::Null,
+                    protocol::PARSE_ERROR,
+                    &format!("not JSON: {e}"),
+                )),
             )
                 .into_response()
         }

@@ -67,7 +67,11 @@ pub async fn answer(core: &Core, actor: &Actor, message: Value) -> Option<Value>
         return if message.get("id").is_some() && message.get("jsonrpc").is_some() {
             None
         } else {
-            Some(error(Value::Null, INVALID_REQUEST, "not a JSON-RPC message"))
+            Some(error(
+                Value::Null,
+                INVALID_REQUEST,
+                "not a JSON-RPC message",
+            ))
         };
     };
     let id = message.get("id").cloned()?;
@@ -96,8 +100,14 @@ mod tests {
 
     #[test]
     fn the_version_is_the_clients_when_known() {
-        assert_eq!(negotiated(&json!({"protocolVersion": "2025-06-18"})), "2025-06-18");
-        assert_eq!(negotiated(&json!({"protocolVersion": "1999-01-01"})), VERSIONS[0]);
+        assert_eq!(
+            negotiated(&json!({"protocolVersion": "2025-06-18"})),
+            "2025-06-18"
+        );
+        assert_eq!(
+            negotiated(&json!({"protocolVersion": "1999-01-01"})),
+            VERSIONS[0]
+        );
         assert_eq!(negotiated(&Value::Null), VERSIONS[0]);
     }
 }

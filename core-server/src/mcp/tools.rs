@@ -226,7 +226,12 @@ async fn run(core: &Core, actor: &Actor, name: &str, args: &Value) -> Result<Val
         "read_channel" => {
             let channel_id = required(args, "channel_id")?;
             let page = core
-                .list_channel_posts(actor, channel_id, text(args, "before")?, Some(limit(args, 30)?))
+                .list_channel_posts(
+                    actor,
+                    channel_id,
+                    text(args, "before")?,
+                    Some(limit(args, 30)?),
+                )
                 .await?;
             json!({"posts": posts_json(core, actor, &page.items).await?, "has_more": page.next_cursor.is_some()})
         }
@@ -271,7 +276,8 @@ async fn run(core: &Core, actor: &Actor, name: &str, args: &Value) -> Result<Val
             let user = match (text(args, "user_id")?, text(args, "username")?) {
                 (Some(id), _) if !id.is_empty() => core.get_user(actor, id).await?,
                 (_, Some(name)) if !name.is_empty() => {
-                    core.get_user_by_username(actor, name.trim_start_matches('@')).await?
+                    core.get_user_by_username(actor, name.trim_start_matches('@'))
+                        .await?
                 }
                 _ => return Err(bad("user_id", "give user_id or username")),
             };

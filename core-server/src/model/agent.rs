@@ -21,8 +21,10 @@ pub struct AgentSkill {
     pub name: String,
     pub description: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub tags: Vec<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub examples: Vec<String>,
 }
 

@@ -2,8 +2,8 @@
 //! surfaces call these and nothing below them.
 
 pub mod actions;
-pub mod agents;
 mod admin;
+pub mod agents;
 pub mod analytics;
 pub mod auth;
 mod authorize;
@@ -50,9 +50,9 @@ mod webhooks;
 use std::sync::Arc;
 
 pub use crate::search::{parse_search, SearchQuery};
-pub use agents::{AgentPatch, AgentView, NewAgent};
 pub use actions::{ActionOutcome, DialogAnswer, DialogSubmission, OpenDialog};
 pub use admin::{PartStatus, ServerOverview};
+pub use agents::{AgentPatch, AgentView, NewAgent};
 pub use auth::{Actor, LoginResult};
 pub use bots::{BotPatch, NewBot};
 pub use channel_lists::AllChannelsFilter;

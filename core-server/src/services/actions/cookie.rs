@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::seal::Sealer;
 use crate::model::message_actions::ActionIntegration;
+use crate::seal::Sealer;
 
 /// Where the key lives among the server-wide values.
 pub(super) const KEY_NAME: &str = "post_action_cookie_key";

@@ -72,7 +72,12 @@ fn endpoint(card: &Value) -> Option<(String, &'static str)> {
     let mut found: Vec<(String, &'static str)> = Vec::new();
     // 1.0: supportedInterfaces; 0.3: additionalInterfaces (transport, not binding).
     for key in ["supportedInterfaces", "additionalInterfaces"] {
-        for interface in card.get(key).and_then(Value::as_array).into_iter().flatten() {
+        for interface in card
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let binding = match text(interface, "protocolBinding") {
                 b if b.is_empty() => text(interface, "transport"),
                 b => b,
@@ -147,7 +152,9 @@ fn authentication(card: &Value) -> Result<(&'static str, String), CardError> {
             continue;
         };
         if let Some(key) = scheme.get("apiKeySecurityScheme") {
-            if text(key, "location").eq_ignore_ascii_case("header") || text(key, "location").is_empty() {
+            if text(key, "location").eq_ignore_ascii_case("header")
+                || text(key, "location").is_empty()
+            {
                 return Ok((agent_auth::API_KEY, text(key, "name")));
             }
         }
@@ -193,9 +200,7 @@ pub fn parse(card: &Value) -> Result<CardInfo, CardError> {
         return Err(CardError("the agent card has no name".into()));
     }
     let (endpoint_url, protocol_version) = endpoint(card).ok_or_else(|| {
-        CardError(
-            "the agent card offers no JSON-RPC interface of A2A 1.0 or 0.3".into(),
-        )
+        CardError("the agent card offers no JSON-RPC interface of A2A 1.0 or 0.3".into())
     })?;
     crate::outbound::Outbound::check_url(&endpoint_url)
         .map_err(|e| CardError(format!("the agent card's endpoint: {e}")))?;
@@ -249,7 +254,10 @@ mod tests {
         assert_eq!(info.protocol_version, V1);
         assert!(info.streaming);
         assert_eq!(info.skills[0].tags, vec!["t"]);
-        assert_eq!((info.auth_scheme, info.auth_header.as_str()), (agent_auth::API_KEY, "X-API-Key"));
+        assert_eq!(
+            (info.auth_scheme, info.auth_header.as_str()),
+            (agent_auth::API_KEY, "X-API-Key")
+        );
     }
 
     #[test]
@@ -261,7 +269,10 @@ mod tests {
             "security": [{"b": []}]
         });
         let info = parse(&card).expect("parsed");
-        assert_eq!((info.endpoint_url.as_str(), info.protocol_version), ("http://a.example/", V03));
+        assert_eq!(
+            (info.endpoint_url.as_str(), info.protocol_version),
+            ("http://a.example/", V03)
+        );
         assert!(!info.streaming);
         assert_eq!(info.auth_scheme, agent_auth::BEARER);
     }
@@ -271,10 +282,19 @@ mod tests {
         for (card, says) in [
             (json!([]), "not a JSON object"),
             (json!({"url": "http://a.example"}), "no name"),
-            (json!({"name": "x", "supportedInterfaces": [{"url": "http://a", "protocolBinding": "GRPC"}]}), "no JSON-RPC"),
-            (json!({"name": "x", "url": "ftp://a.example", "protocolVersion": "0.3.0"}), "endpoint"),
-            (json!({"name": "x", "url": "http://a.example", "protocolVersion": "0.3.0",
-                    "securitySchemes": {"o": {"type": "oauth2"}}, "security": [{"o": []}]}), "cannot provide"),
+            (
+                json!({"name": "x", "supportedInterfaces": [{"url": "http://a", "protocolBinding": "GRPC"}]}),
+                "no JSON-RPC",
+            ),
+            (
+                json!({"name": "x", "url": "ftp://a.example", "protocolVersion": "0.3.0"}),
+                "endpoint",
+            ),
+            (
+                json!({"name": "x", "url": "http://a.example", "protocolVersion": "0.3.0",
+                    "securitySchemes": {"o": {"type": "oauth2"}}, "security": [{"o": []}]}),
+                "cannot provide",
+            ),
         ] {
             let err = parse(&card).expect_err("refused");
             assert!(err.0.contains(says), "{card}: {err}");

@@ -151,7 +151,13 @@ impl ReplyPost<'_> {
                 if !file_ids.is_empty() {
                     self.core
                         .store
-                        .attach_files(&post.id, self.channel_id, self.bot.id(), &file_ids, now_ms())
+                        .attach_files(
+                            &post.id,
+                            self.channel_id,
+                            self.bot.id(),
+                            &file_ids,
+                            now_ms(),
+                        )
                         .await?;
                     post.file_ids.extend(file_ids);
                 }
@@ -272,7 +278,13 @@ impl Core {
     }
 
     /// One exchange: the message to the agent, its answer to the conversation.
-    async fn converse(&self, turn: &Turn, channel: &Channel, post: &Post, author: &User) -> Result<()> {
+    async fn converse(
+        &self,
+        turn: &Turn,
+        channel: &Channel,
+        post: &Post,
+        author: &User,
+    ) -> Result<()> {
         let agent = self.store.get_agent(&turn.agent_id).await?;
         let bot = Actor::on_behalf_of(self.store.get_user(&agent.id).await?);
         let mut reply = ReplyPost {
@@ -300,7 +312,10 @@ impl Core {
         let error = match outcome {
             Ok(()) => String::new(),
             Err(failure) => {
-                let text = format!(":warning: {} could not answer: {failure}.", agent.display_name);
+                let text = format!(
+                    ":warning: {} could not answer: {failure}.",
+                    agent.display_name
+                );
                 reply
                     .show(
                         Rendered {
@@ -314,7 +329,9 @@ impl Core {
             }
         };
         if error != agent.last_error {
-            self.store.set_agent_error(&agent.id, &error, now_ms()).await?;
+            self.store
+                .set_agent_error(&agent.id, &error, now_ms())
+                .await?;
         }
         Ok(())
     }

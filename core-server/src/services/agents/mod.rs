@@ -83,7 +83,8 @@ pub struct AgentView {
     pub protocol_version: String,
     pub streaming: bool,
     pub skills: Vec<AgentSkill>,
-    /// Absent for non-admins.
+    /// Null for non-admins.
+    #[schema(required = true)]
     pub auth: Option<AgentAuthView>,
     pub enabled: bool,
     pub creator_id: String,
@@ -110,7 +111,7 @@ fn view(agent: Agent, username: String, admin: bool) -> AgentView {
         protocol_version: agent.protocol_version,
         streaming: agent.streaming,
         skills: agent.skills,
-        auth: admin.then(|| AgentAuthView {
+        auth: admin.then_some(AgentAuthView {
             scheme: agent.auth_scheme,
             header: agent.auth_header,
             has_secret: !agent.secret.is_empty(),
@@ -185,7 +186,8 @@ impl Core {
             .await?
             .open(&agent.secret)
             .ok_or_else(|| Error::Internal("an agent's secret does not open".into()))?;
-        String::from_utf8(plain).map_err(|_| Error::Internal("an agent's secret is not text".into()))
+        String::from_utf8(plain)
+            .map_err(|_| Error::Internal("an agent's secret is not text".into()))
     }
 
     async fn seal_agent_secret(&self, secret: &str) -> Result<String> {
@@ -235,6 +237,13 @@ impl Core {
         }
     }
 
+    /// Fetches the agent's icon after the answer: a slow icon host must not
+    /// hold up registering.
+    fn take_agent_icon_later(&self, agent: &Agent) {
+        let (core, id, url) = (self.clone(), agent.id.clone(), agent.icon_url.clone());
+        tokio::spawn(async move { core.take_agent_icon(&id, &url).await });
+    }
+
     /// A free username: `base`, or `base-2`, `base-3`, …
     async fn free_username(&self, base: &str) -> Result<String> {
         for n in 1..100 {
@@ -249,7 +258,10 @@ impl Core {
                 Err(e) => return Err(e),
             }
         }
-        Err(Error::invalid("username", "no free username near the agent's name"))
+        Err(Error::invalid(
+            "username",
+            "no free username near the agent's name",
+        ))
     }
 
     fn check_secret_for(info_scheme: &str, secret: &str) -> Result<()> {
@@ -311,7 +323,7 @@ impl Core {
         };
         self.store.create_agent(&agent).await?;
         self.agent_directory.forget();
-        self.take_agent_icon(&agent.id, &agent.icon_url).await;
+        self.take_agent_icon_later(&agent);
         tracing::info!(agent_id = %agent.id, version = %agent.protocol_version, "agent registered");
         Ok(view(agent, bot.username, true))
     }
@@ -368,7 +380,7 @@ impl Core {
             bot.description = agent.description.clone();
             bot.update_at = now_ms();
             self.store.update_bot(&bot).await?;
-            self.take_agent_icon(&agent.id, &agent.icon_url).await;
+            self.take_agent_icon_later(&agent);
         }
         if let Some(secret) = patch.secret {
             let secret = secret.trim().to_string();

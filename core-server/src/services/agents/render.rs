@@ -75,15 +75,31 @@ mod tests {
         let parts = [
             Part::Text("Here:".into()),
             Part::Data(json!({"status": "ok"})),
-            Part::File { name: "r.txt".into(), media_type: "text/plain".into(), bytes: Some(b"x".to_vec()), url: None },
-            Part::File { name: "site".into(), media_type: String::new(), bytes: None, url: Some("https://e.example/a".into()) },
+            Part::File {
+                name: "r.txt".into(),
+                media_type: "text/plain".into(),
+                bytes: Some(b"x".to_vec()),
+                url: None,
+            },
+            Part::File {
+                name: "site".into(),
+                media_type: String::new(),
+                bytes: None,
+                url: Some("https://e.example/a".into()),
+            },
         ];
         let shown = render(&parts.iter().collect::<Vec<_>>());
         assert_eq!(
             shown.message,
             "Here:\n\n```json\n{\n  \"status\": \"ok\"\n}\n```\n\n[site](https://e.example/a)"
         );
-        assert_eq!(shown.files, vec![InlineFile { name: "r.txt".into(), bytes: b"x".to_vec() }]);
+        assert_eq!(
+            shown.files,
+            vec![InlineFile {
+                name: "r.txt".into(),
+                bytes: b"x".to_vec()
+            }]
+        );
     }
 
     #[test]

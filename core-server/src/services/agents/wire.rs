@@ -316,8 +316,8 @@ impl Answer {
         for (_, parts) in &self.artifacts {
             out.extend(parts);
         }
-        let show_status = matches!(self.state, TaskState::InputRequired | TaskState::Failed)
-            || out.is_empty();
+        let show_status =
+            matches!(self.state, TaskState::InputRequired | TaskState::Failed) || out.is_empty();
         if show_status {
             out.extend(&self.status);
         }
@@ -436,20 +436,29 @@ mod tests {
         let mut answer = Answer::default();
         assert_eq!(
             answer.apply(&json!({"error": {"code": -32004, "message": "nope"}})),
-            Err(WireError::Rpc { code: -32004, message: "nope".into() })
+            Err(WireError::Rpc {
+                code: -32004,
+                message: "nope".into()
+            })
         );
         assert!(matches!(
             answer.apply(&json!({"result": {"kind": "other"}})),
             Err(WireError::Malformed(_))
         ));
-        assert!(matches!(answer.apply(&json!({})), Err(WireError::Malformed(_))));
+        assert!(matches!(
+            answer.apply(&json!({})),
+            Err(WireError::Malformed(_))
+        ));
     }
 
     #[test]
     fn events_are_cut_at_blank_lines_whatever_the_chunks() {
         let mut reader = EventReader::default();
         assert!(reader.feed(b"data: {\"a\"").is_empty());
-        assert_eq!(reader.feed(b":1}\r\n\r\nevent: x\ndata: 2\n\n: ping\n\n"), vec!["{\"a\":1}", "2"]);
+        assert_eq!(
+            reader.feed(b":1}\r\n\r\nevent: x\ndata: 2\n\n: ping\n\n"),
+            vec!["{\"a\":1}", "2"]
+        );
         assert_eq!(reader.feed(b"data: 3\ndata: 4\n\n"), vec!["3\n4"]);
     }
 }
