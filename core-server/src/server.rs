@@ -204,7 +204,9 @@ pub fn app(core: Core, extra: Router<Core>) -> Router {
         .merge(
             crate::api::router().layer(middleware::from_fn_with_state(core.clone(), rate_limit_v1)),
         )
-        .merge(crate::mcp::router())
+        .merge(
+            crate::mcp::router().layer(middleware::from_fn_with_state(core.clone(), rate_limit_v1)),
+        )
         .merge(extra);
     // Counting a request allocates its labels: only done when metrics are served.
     let metered = config.metrics_listen.is_some();

@@ -287,4 +287,108 @@ async fn mcp_endpoint(ctx: Ctx) {
     );
 }
 
-on_both_backends!(registering_agents, mcp_endpoint);
+/// A 2026-07-28 request: its version, method and tool in headers and `_meta`.
+async fn modern(
+    http: &Http,
+    token: &str,
+    method: &str,
+    name: Option<&str>,
+    header_version: &str,
+    mut params: Value,
+) -> (StatusCode, Value) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    params["_meta"] = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {},
+    });
+    let body = json!({"jsonrpc": "2.0", "id": 9, "method": method, "params": params});
+    let mut request = axum::http::Request::post("/mcp")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .header("mcp-protocol-version", header_version)
+        .header("mcp-method", method);
+    if let Some(name) = name {
+        request = request.header("mcp-name", name);
+    }
+    let request = request
+        .body(axum::body::Body::from(body.to_string()))
+        .expect("request");
+    let response = http.router.clone().oneshot(request).await.expect("answer");
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+async fn mcp_without_handshake(ctx: Ctx) {
+    let http = Http::new(&ctx.core);
+    let (me, token) = http.user("modern").await;
+    let (status, found) = modern(
+        &http,
+        &token,
+        "server/discover",
+        None,
+        "2026-07-28",
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["result"]["supportedVersions"], json!(["2026-07-28"]));
+    assert_eq!(found["result"]["resultType"], "complete");
+    assert_eq!(
+        found["result"]["_meta"]["io.modelcontextprotocol/serverInfo"]["name"],
+        "rustchat"
+    );
+    let (_, listed) = modern(&http, &token, "tools/list", None, "2026-07-28", json!({})).await;
+    assert_eq!(listed["result"]["cacheScope"], "private");
+    assert!(listed["result"]["ttlMs"].is_number(), "{listed}");
+    let (status, got) = modern(
+        &http,
+        &token,
+        "tools/call",
+        Some("get_user"),
+        "2026-07-28",
+        json!({"name": "get_user", "arguments": {"user_id": me}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{got}");
+    assert_eq!(got["result"]["resultType"], "complete");
+    assert_eq!(
+        got["result"]["structuredContent"]["user"]["username"],
+        "modern"
+    );
+    // Headers that disagree with the body, and a version not spoken here.
+    let (status, mismatch) = modern(
+        &http,
+        &token,
+        "tools/call",
+        Some("post_message"),
+        "2026-07-28",
+        json!({"name": "get_user", "arguments": {}}),
+    )
+    .await;
+    assert_eq!(
+        (status, mismatch["error"]["code"].clone()),
+        (StatusCode::BAD_REQUEST, json!(-32020))
+    );
+    let (status, unknown) =
+        modern(&http, &token, "tools/list", None, "2099-01-01", json!({})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(unknown["error"]["code"], -32022);
+    assert_eq!(unknown["error"]["data"]["supported"], json!(["2026-07-28"]));
+    let (status, gone) = modern(&http, &token, "ping", None, "2026-07-28", json!({})).await;
+    assert_eq!(
+        (status, gone["error"]["code"].clone()),
+        (StatusCode::NOT_FOUND, json!(-32601))
+    );
+}
+
+on_both_backends!(registering_agents, mcp_endpoint, mcp_without_handshake);

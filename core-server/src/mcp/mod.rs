@@ -92,9 +92,19 @@ async fn handle(State(core): State<Core>, headers: HeaderMap, body: Bytes) -> Re
                 .into_response()
         }
     };
-    match protocol::answer(&core, &actor, message).await {
-        Some(reply) => Json(reply).into_response(),
-        // Notifications and responses are taken without an answer.
-        None => StatusCode::ACCEPTED.into_response(),
+    let said = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().to_string())
+    };
+    let told = protocol::Headers {
+        version: said("mcp-protocol-version"),
+        method: said("mcp-method"),
+        name: said("mcp-name"),
+    };
+    match protocol::answer(&core, &actor, &told, message).await {
+        (status, Some(reply)) => (status, Json(reply)).into_response(),
+        (status, None) => status.into_response(),
     }
 }

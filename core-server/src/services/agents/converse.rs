@@ -194,7 +194,11 @@ impl Core {
     /// Hands a new post to the agents it is meant for, after the post's own
     /// answer (a spawned task).
     pub(crate) fn notice_agents(&self, channel: &Channel, post: &Post, author: &User) {
-        if post.is_system_message() || post.message.trim().is_empty() {
+        // Most servers have no agents: then a post costs no task at all.
+        if post.is_system_message()
+            || post.message.trim().is_empty()
+            || self.agent_directory.surely_none()
+        {
             return;
         }
         let (core, channel, post, author) =
@@ -312,10 +316,16 @@ impl Core {
         let error = match outcome {
             Ok(()) => String::new(),
             Err(failure) => {
-                let text = format!(
+                let warning = format!(
                     ":warning: {} could not answer: {failure}.",
                     agent.display_name
                 );
+                // What a stream had shown stays, with the warning under it.
+                let text = if reply.shown.is_empty() {
+                    warning
+                } else {
+                    format!("{}\n\n{warning}", reply.shown)
+                };
                 reply
                     .show(
                         Rendered {

@@ -40,6 +40,11 @@ impl Directory {
             .map(|(_, known)| known.clone())
     }
 
+    /// Whether it is known, without asking the store, that there are no agents.
+    pub fn surely_none(&self) -> bool {
+        self.fresh().is_some_and(|known| known.is_empty())
+    }
+
     /// The live agents' bots.
     pub async fn known(&self, store: &dyn Store) -> Result<Arc<Vec<KnownAgent>>> {
         if let Some(known) = self.fresh() {
