@@ -14,7 +14,8 @@ client must follow the card's interface URL) and the card at
           0.3 s apart, then completed (card: streaming true)
   ask     a Task in input-required asking "Which environment?"; the reply
           carrying its taskId completes it with "deploying to <reply>"
-  data    a Message with a text part and a data part
+  data    a Message with a text part, a data part, a file sent inline and a
+          file sent by address
   fail    the executor raises: the client gets a JSON-RPC error
   slow    answers as echo, after 10 s
 
@@ -48,6 +49,7 @@ from a2a.types.a2a_pb2 import (
     AgentInterface,
     AgentSkill,
     APIKeySecurityScheme,
+    Part,
     SecurityRequirement,
     SecurityScheme,
     StringList,
@@ -58,6 +60,9 @@ from a2a.utils.constants import AGENT_CARD_WELL_KNOWN_PATH
 RPC_PATH = "/a2a"
 API_KEY_HEADER = "X-API-Key"
 DATA = {"status": "ok", "items": [1, 2, 3]}
+# The data agent's files: one sent inline (bytes), one by address.
+REPORT_NAME, REPORT_BYTES = "report.csv", b"region,total\nnorth,42\n"
+LINK_NAME, LINK_URL = "the full report", "https://example.com/reports/full"
 STREAM_CHUNKS = 4
 STREAM_PAUSE = 0.3
 SLOW_SECONDS = 10
@@ -88,6 +93,8 @@ class KindExecutor(AgentExecutor):
         elif self.kind == "data":
             answer = new_text_message("Here is the data.", context_id=context.context_id)
             answer.parts.append(new_data_part(DATA))
+            answer.parts.append(Part(raw=REPORT_BYTES, filename=REPORT_NAME, media_type="text/csv"))
+            answer.parts.append(Part(url=LINK_URL, filename=LINK_NAME, media_type="text/html"))
             await event_queue.enqueue_event(answer)
         elif self.kind == "stream":
             await self.stream(context, event_queue, f"streamed: {text}")

@@ -390,6 +390,13 @@ def test_data_part_becomes_a_json_code_block(make_user, world):
     block = re.search(r"```json\n(.*?)\n```", answer["message"], re.S)
     assert block, f"the data part is a ```json code block: {answer['message']!r}"
     assert json.loads(block.group(1)) == {"status": "ok", "items": [1, 2, 3]}
+    # A file sent by address is a link; one sent inline is attached to the post.
+    assert "[the full report](https://example.com/reports/full)" in answer["message"], answer["message"]
+    assert len(answer["file_ids"]) == 1, answer
+    info = user.driver.files.get_file_metadata(answer["file_ids"][0])
+    assert info["name"] == "report.csv", info
+    content = user.driver.files.get_file(answer["file_ids"][0])
+    assert content.content == b"region,total\nnorth,42\n", content.content
 
 
 def test_agent_error_gives_a_warning_post(make_user, world):
