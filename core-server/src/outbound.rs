@@ -39,8 +39,8 @@ pub enum OutboundError {
     Unreachable { host: String },
     #[error("{host} answered with status {status}")]
     Status { host: String, status: u16 },
-    #[error("{host} sent more than {MAX_RESPONSE_BYTES} bytes")]
-    TooLarge { host: String },
+    #[error("{host} sent more than {limit} bytes")]
+    TooLarge { host: String, limit: usize },
     #[error("{host} sent a response that is not valid JSON: {reason}")]
     BadJson { host: String, reason: String },
 }
@@ -179,8 +179,9 @@ pub enum Body {
     Form(Vec<(String, String)>),
 }
 
-/// One outbound request.
-#[derive(Debug, Clone)]
+/// One outbound request. Its `Debug` leaves out header values and the
+/// body: they may carry an agent's key or a user's text.
+#[derive(Clone)]
 pub struct Call {
     pub method: reqwest::Method,
     pub url: String,
@@ -190,6 +191,19 @@ pub struct Call {
     pub headers: Vec<(String, String)>,
     /// Instead of the client's own timeout (agents may think for minutes).
     pub timeout: Option<Duration>,
+    /// Instead of [`MAX_RESPONSE_BYTES`].
+    pub max_bytes: Option<usize>,
+}
+
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("Call")
+            .field("method", &self.method)
+            .field("headers", &names)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Call {
@@ -201,6 +215,7 @@ impl Call {
             body: Body::Json(body),
             headers: Vec::new(),
             timeout: None,
+            max_bytes: None,
         }
     }
 
@@ -212,6 +227,7 @@ impl Call {
             body: Body::Form(fields),
             headers: Vec::new(),
             timeout: None,
+            max_bytes: None,
         }
     }
 
@@ -223,12 +239,19 @@ impl Call {
             body: Body::Empty,
             headers: Vec::new(),
             timeout: None,
+            max_bytes: None,
         }
     }
 
     /// Adds a request header.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Reads a response of up to `max` bytes instead of [`MAX_RESPONSE_BYTES`].
+    pub fn max_bytes(mut self, max: usize) -> Self {
+        self.max_bytes = Some(max);
         self
     }
 
@@ -371,6 +394,7 @@ impl Outbound {
             request = request.header(name, value);
         }
         let timeout = call.timeout.unwrap_or(self.timeout);
+        let limit = call.max_bytes.unwrap_or(MAX_RESPONSE_BYTES);
         if call.timeout.is_some() {
             request = request.timeout(timeout);
         }
@@ -385,11 +409,8 @@ impl Outbound {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_string();
-        if response
-            .content_length()
-            .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
-        {
-            return Err(OutboundError::TooLarge { host });
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(OutboundError::TooLarge { host, limit });
         }
         Ok(OpenResponse {
             host,
@@ -397,6 +418,7 @@ impl Outbound {
             content_type,
             response,
             read: 0,
+            limit,
             timeout,
         })
     }
@@ -409,12 +431,13 @@ pub struct OpenResponse {
     pub content_type: String,
     response: reqwest::Response,
     read: usize,
+    limit: usize,
     timeout: Duration,
 }
 
 impl OpenResponse {
-    /// The next piece of the body, or `None` at its end; more than
-    /// [`MAX_RESPONSE_BYTES`] in all is an error.
+    /// The next piece of the body, or `None` at its end; more than the
+    /// call's limit in all is an error.
     pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, OutboundError> {
         let chunk = self
             .response
@@ -423,9 +446,10 @@ impl OpenResponse {
             .map_err(|e| failure(&self.host, self.timeout, &e))?;
         if let Some(chunk) = &chunk {
             self.read += chunk.len();
-            if self.read > MAX_RESPONSE_BYTES {
+            if self.read > self.limit {
                 return Err(OutboundError::TooLarge {
                     host: self.host.clone(),
+                    limit: self.limit,
                 });
             }
         }

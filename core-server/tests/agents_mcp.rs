@@ -139,6 +139,16 @@ async fn mcp_endpoint(ctx: Ctx) {
     )
     .await;
     assert_eq!(reply["error"]["code"], -32600, "{reply}");
+    let (status, reply) = rpc(
+        &http,
+        Some(&member),
+        json!({"jsonrpc": "2.0", "id": null, "method": "ping"}),
+    )
+    .await;
+    assert_eq!(
+        (status, reply["error"]["code"].clone()),
+        (StatusCode::BAD_REQUEST, json!(-32600))
+    );
     let (status, _) = http
         .raw(POST, "/mcp", Some(&member), Some("{not json".into()))
         .await;

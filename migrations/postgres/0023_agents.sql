@@ -23,13 +23,15 @@ CREATE TABLE agents (
     last_error TEXT NOT NULL DEFAULT ''
 );
 
--- A task an agent left waiting for the user's input, by conversation (the
--- direct channel, or a thread's root post): the next message there goes to
--- the same task.
+-- A task an agent left waiting for the input of the user it asked, by
+-- conversation (the direct channel, or a thread's root post): that user's
+-- next message there goes to the same task. Keyed by conversation first, as
+-- a thread's replies look up the tasks waiting in it.
 CREATE TABLE agent_tasks (
     agent_id TEXT NOT NULL,
     context_id TEXT NOT NULL,
     task_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
     update_at BIGINT NOT NULL,
-    PRIMARY KEY (agent_id, context_id)
+    PRIMARY KEY (context_id, agent_id)
 );

@@ -66,7 +66,14 @@ async fn handle(State(core): State<Core>, headers: HeaderMap, body: Bytes) -> Re
     };
     let actor = match core.authenticate(token).await {
         Ok(actor) => actor,
-        Err(_) => return unauthorized("the token is not valid"),
+        Err(crate::Error::Unauthorized(_) | crate::Error::LockedOut) => {
+            return unauthorized("the token is not valid")
+        }
+        // The store is down, not the token: a client must not drop it.
+        Err(e) => {
+            let (status, _) = crate::api::error::status_of(&e);
+            return (status, Json(json!({"error": e.to_string()}))).into_response();
+        }
     };
     let decision = core.mcp_limiter.check(actor.id());
     if !decision.allowed {

@@ -111,8 +111,17 @@ pub async fn answer(core: &Core, actor: &Actor, headers: &Headers, message: Valu
         };
     };
     // Notifications are taken without an answer.
-    let Some(id) = message.get("id").cloned() else {
-        return (StatusCode::ACCEPTED, None);
+    let id = match message.get("id") {
+        None => return (StatusCode::ACCEPTED, None),
+        Some(id @ (Value::String(_) | Value::Number(_))) => id.clone(),
+        Some(_) => {
+            let refusal = error(
+                Value::Null,
+                INVALID_REQUEST,
+                "id must be a string or a number",
+            );
+            return (StatusCode::BAD_REQUEST, Some(refusal));
+        }
     };
     let params = message.get("params").cloned().unwrap_or(Value::Null);
     match headers.version.as_deref() {

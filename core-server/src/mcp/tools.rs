@@ -24,6 +24,8 @@ struct Tool {
     input: fn() -> Value,
     /// The top-level field of the structured result.
     output_key: &'static str,
+    /// Whether that field is a list (else one object).
+    output_list: bool,
 }
 
 fn object(properties: Value, required: &[&str]) -> Value {
@@ -40,6 +42,7 @@ const TOOLS: &[Tool] = &[
         read_only: true,
         input: || object(json!({"team_id": {"type": "string", "description": "Only this team's channels (direct and group messages are in every team)"}}), &[]),
         output_key: "channels",
+        output_list: true,
     },
     Tool {
         name: "read_channel",
@@ -52,14 +55,16 @@ const TOOLS: &[Tool] = &[
             "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "description": "How many posts (default 30)"}
         }), &["channel_id"]),
         output_key: "posts",
+        output_list: true,
     },
     Tool {
         name: "get_thread",
         title: "Read a thread",
-        description: "A whole thread, root post first, from the id of any post in it.",
+        description: "A thread, root post first, from the id of any post in it: the root and its latest 100 replies.",
         read_only: true,
         input: || object(json!({"post_id": {"type": "string", "description": ID}}), &["post_id"]),
         output_key: "posts",
+        output_list: true,
     },
     Tool {
         name: "search_posts",
@@ -71,6 +76,7 @@ const TOOLS: &[Tool] = &[
             "team_id": {"type": "string", "description": "Search this team only"}
         }), &["query"]),
         output_key: "posts",
+        output_list: true,
     },
     Tool {
         name: "post_message",
@@ -83,6 +89,7 @@ const TOOLS: &[Tool] = &[
             "root_id": {"type": "string", "description": "The thread's root post, to reply"}
         }), &["channel_id", "message"]),
         output_key: "post",
+        output_list: false,
     },
     Tool {
         name: "list_users",
@@ -94,6 +101,7 @@ const TOOLS: &[Tool] = &[
             "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}
         }), &[]),
         output_key: "users",
+        output_list: true,
     },
     Tool {
         name: "get_user",
@@ -105,6 +113,7 @@ const TOOLS: &[Tool] = &[
             "username": {"type": "string"}
         }), &[]),
         output_key: "user",
+        output_list: false,
     },
     Tool {
         name: "add_reaction",
@@ -116,6 +125,7 @@ const TOOLS: &[Tool] = &[
             "emoji_name": {"type": "string"}
         }), &["post_id", "emoji_name"]),
         output_key: "reaction",
+        output_list: false,
     },
 ];
 
@@ -129,7 +139,7 @@ pub fn catalogue() -> Vec<Value> {
     TOOLS
         .iter()
         .map(|t| {
-            let kind = if t.output_key.ends_with('s') {
+            let kind = if t.output_list {
                 json!({"type": "array", "items": {"type": "object"}})
             } else {
                 json!({"type": "object"})
@@ -194,12 +204,13 @@ async fn posts_json(core: &Core, actor: &Actor, posts: &[Post]) -> Result<Vec<Va
     let mut ids: Vec<String> = posts.iter().map(|p| p.user_id.clone()).collect();
     ids.sort();
     ids.dedup();
-    let names: HashMap<String, String> = core
-        .get_users_by_ids(actor, &ids)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.username))
-        .collect();
+    let mut names: HashMap<String, String> = HashMap::new();
+    // Looked up in pages the users' lookup takes.
+    for some in ids.chunks(200) {
+        for user in core.get_users_by_ids(actor, some).await? {
+            names.insert(user.id, user.username);
+        }
+    }
     Ok(posts
         .iter()
         .map(|p| {
@@ -236,8 +247,14 @@ async fn run(core: &Core, actor: &Actor, name: &str, args: &Value) -> Result<Val
             json!({"posts": posts_json(core, actor, &page.items).await?, "has_more": page.next_cursor.is_some()})
         }
         "get_thread" => {
-            let thread = core.get_thread(actor, required(args, "post_id")?).await?;
-            json!({"posts": posts_json(core, actor, &thread).await?})
+            let mut thread = core.get_thread(actor, required(args, "post_id")?).await?;
+            // The root, and the latest replies of a long thread.
+            let more = thread.len() > MAX_PAGE as usize + 1;
+            if more {
+                let cut = thread.len() - MAX_PAGE as usize;
+                thread.drain(1..cut);
+            }
+            json!({"posts": posts_json(core, actor, &thread).await?, "has_more": more})
         }
         "search_posts" => {
             let team_id = text(args, "team_id")?.filter(|s| !s.is_empty());
@@ -262,7 +279,11 @@ async fn run(core: &Core, actor: &Actor, name: &str, args: &Value) -> Result<Val
                 )
                 .await?;
             let shown = posts_json(core, actor, std::slice::from_ref(&post)).await?;
-            json!({"post": shown.into_iter().next().unwrap_or(Value::Null)})
+            let post = shown
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::Internal("a new post was not shown".into()))?;
+            json!({"post": post})
         }
         "list_users" => {
             let limit = limit(args, 30)?;

@@ -67,5 +67,7 @@ pub struct AgentTask {
     /// The direct channel, or a thread's root post.
     pub context_id: String,
     pub task_id: String,
+    /// Whom the agent asked: only their reply continues the task.
+    pub user_id: String,
     pub update_at: i64,
 }

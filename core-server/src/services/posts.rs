@@ -99,8 +99,9 @@ const WEBHOOK_PROPS: &[&str] = &[
 ];
 
 /// Props only the server sets: `force_notification` pushes a post past the
-/// recipient's settings and status (the test notification).
-const SERVER_PROPS: &[&str] = &["force_notification"];
+/// recipient's settings and status (the test notification); `from_agent`
+/// marks an A2A agent's answer.
+const SERVER_PROPS: &[&str] = &["force_notification", "from_agent"];
 
 /// Who a post comes from, which decides the props it may carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -138,6 +138,10 @@ async fn set_up(app: &App) -> (Owned, String) {
         ("emoji_id", id(&emoji.json())),
         // Jobs are the system admin's alone: any id is refused to others.
         ("job_id", "abcdefghijklmnopqrstuvwxyz".to_string()),
+        // Agents are the system admin's to change (any id is refused to
+        // others); reading one is open to everyone, like a user's profile,
+        // so here an unknown one is not found.
+        ("agent_id", "abcdefghijklmnopqrstuvwxyz".to_string()),
     ]);
     let owned = Owned {
         owner_token: owner,
@@ -212,6 +216,7 @@ fn body_for(method: &Method, path: &str, owned: &Owned) -> (Option<&'static str>
         ("PUT", p) if p.ends_with("/roles") => json!({"roles": "system_user system_admin"}),
         ("PATCH", p) if p.contains("/posts/") => json!({"message": "rewritten"}),
         ("PATCH", p) if p.contains("/users/") => json!({"nickname": "hacked"}),
+        ("PATCH", p) if p.contains("/agents/") => json!({"enabled": false}),
         ("PATCH", _) => json!({"display_name": "Hacked"}),
         ("POST", p) if p.ends_with("/members") => json!({"user_id": outsider}),
         ("POST", p) if p.ends_with("/posts") => json!({"message": "intruding"}),

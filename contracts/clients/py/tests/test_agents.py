@@ -369,9 +369,18 @@ def test_input_required_continues_in_the_thread_without_a_new_mention(admin, mak
     for user_id in (user.id, bot["user_id"]):
         admin.driver.channels.add_user(channel["id"], options={"user_id": user_id})
 
+    bystander = make_user()
+    admin.driver.teams.add_user_to_team(team["id"], options={"team_id": team["id"], "user_id": bystander.id})
+    admin.driver.channels.add_user(channel["id"], options={"user_id": bystander.id})
+
     root = say(user, channel["id"], f"@{bot['username']} deploy please")
     question = wait_bot_post(user, channel["id"], bot["user_id"], lambda p: "Which environment?" in p["message"], "the question", agent)
     assert question["root_id"] == root["id"]
+
+    # Somebody else's reply in the thread is not the answer the agent waits for.
+    say(bystander, channel["id"], "not me", root_id=root["id"])
+    time.sleep(3)
+    assert len(bot_posts(user, channel["id"], bot["user_id"])) == 1, "the bystander's reply went to the agent"
 
     environment = f"prod-{rand(6)}"
     say(user, channel["id"], environment, root_id=root["id"])

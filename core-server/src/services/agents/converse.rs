@@ -1,56 +1,65 @@
-//! Conversations with agents. A post is meant for an agent when it is a
-//! direct message to the agent's bot, when it @mentions a bot that belongs to
-//! the channel, or when it replies in a thread where the agent waits for
-//! input. The message goes to the agent with the conversation (the direct
-//! channel, or the thread's root post) as its `contextId`, and the answer is
-//! posted as the bot: in the thread for mentions, edited as it grows for
-//! agents that stream. Failures are told to the user as a bot message, and
-//! nothing here logs what anyone wrote.
+//! One exchange with an agent: the user's message goes out with the
+//! conversation as its `contextId` (and the waiting task's `taskId`), the
+//! answer comes back whole or as a stream and is shown as the bot's post.
+//! A failure is told to the user in plain words, with the details kept for
+//! admins (`last_error`); nothing here logs what anyone wrote.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use futures::StreamExt;
 use serde_json::json;
 
 use super::render::{render, Rendered};
+use super::reply::ReplyPost;
+use super::routing::Turn;
 use super::wire::{self, Answer, EventReader, Outgoing, TaskState, WireError};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::events::{Audience, EventKind};
 use crate::model::*;
 use crate::outbound::{Call, OutboundError};
-use crate::services::{Actor, Core, NewPost};
+use crate::services::{Actor, Core};
 use crate::time::now_ms;
 
-/// How often a growing answer's post is rewritten, at most.
-const GROW_EVERY: Duration = Duration::from_millis(300);
+/// Largest answer read from an agent: a streamed answer repeats its
+/// envelope with every few words.
+const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
 
-/// One message for one agent.
-#[derive(Debug, Clone)]
-struct Turn {
-    agent_id: String,
-    /// The direct channel, or the thread's root post.
-    context_id: String,
-    /// Where the answer goes: the thread's root, or empty for the channel.
-    reply_root: String,
-}
-
-/// Why an agent gave no answer, as the user is told.
+/// Why an agent gave no answer. What the user reads says what happened;
+/// the detail (hosts, server errors) is for admins only.
 #[derive(Debug, thiserror::Error)]
 enum Failure {
     #[error("the agent is turned off")]
     Disabled,
+    #[error("the agent is busy with other conversations; try again in a moment")]
+    Busy,
     #[error("the agent did not answer within {0} seconds")]
     Timeout(u64),
-    #[error("the agent could not be reached ({0})")]
+    #[error("the agent could not be reached")]
     Unreachable(String),
     #[error("the agent answered with HTTP status {0}")]
     Status(u16),
+    #[error("the agent's answer was too long")]
+    TooLong,
     #[error("{0}")]
     Wire(#[from] WireError),
     #[error("the agent's answer could not be read")]
     Unreadable,
+    #[error("the agent did not finish its answer")]
+    Unfinished,
     #[error("the agent could not finish the task")]
     TaskFailed,
+    #[error("the server could not handle the agent's answer")]
+    Server(#[from] crate::Error),
+}
+
+impl Failure {
+    /// What admins see: the user's words, and the detail behind them.
+    fn detail(&self) -> String {
+        match self {
+            Failure::Unreachable(detail) => format!("{self}: {detail}"),
+            Failure::Server(e) => format!("{self}: {e}"),
+            other => other.to_string(),
+        }
+    }
 }
 
 impl From<OutboundError> for Failure {
@@ -59,19 +68,10 @@ impl From<OutboundError> for Failure {
             OutboundError::Timeout { seconds, .. } => Failure::Timeout(seconds),
             OutboundError::Status { status, .. } => Failure::Status(status),
             OutboundError::BadJson { .. } => Failure::Unreadable,
+            OutboundError::TooLarge { .. } => Failure::TooLong,
             other => Failure::Unreachable(other.to_string()),
         }
     }
-}
-
-/// The usernames a message @mentions, lower case.
-fn mentioned_names(message: &str) -> Vec<String> {
-    message
-        .split(|c: char| c.is_whitespace() || ",;:!?()[]<>\"'".contains(c))
-        .filter_map(|word| word.strip_prefix('@'))
-        .map(|name| name.trim_end_matches(['.', '-', '_']).to_lowercase())
-        .filter(|name| !name.is_empty())
-        .collect()
 }
 
 /// The message without the bot's own @mention, which tells the agent nothing.
@@ -91,103 +91,13 @@ fn without_mention(message: &str, username: &str) -> String {
     }
 }
 
-/// The post that shows an answer, made on its first words and rewritten as
-/// more arrive.
-struct ReplyPost<'a> {
-    core: &'a Core,
-    bot: &'a Actor,
-    channel_id: &'a str,
-    root_id: &'a str,
-    post: Option<Post>,
-    shown: String,
-    last_write: Option<Instant>,
-}
-
-impl ReplyPost<'_> {
-    /// Shows `rendered`: the first time as a new post, then by rewriting it
-    /// (not more often than [`GROW_EVERY`] unless `last`).
-    async fn show(&mut self, rendered: Rendered, last: bool) -> Result<()> {
-        if rendered.message.is_empty() && rendered.files.is_empty() {
-            return Ok(());
-        }
-        if rendered.message == self.shown && !last {
-            return Ok(());
-        }
-        if !last && self.last_write.is_some_and(|at| at.elapsed() < GROW_EVERY) {
-            return Ok(());
-        }
-        let file_ids = if last {
-            self.attach(&rendered).await?
-        } else {
-            Vec::new()
-        };
-        match &mut self.post {
-            None => {
-                let props = json!({"from_agent": "true"});
-                let post = self
-                    .core
-                    .create_post_from(
-                        self.bot,
-                        self.channel_id,
-                        NewPost {
-                            message: rendered.message.clone(),
-                            root_id: self.root_id.to_string(),
-                            props: Some(props),
-                            file_ids,
-                            pending_post_id: String::new(),
-                            post_type: String::new(),
-                        },
-                        crate::services::posts::PostOrigin::Server,
-                    )
-                    .await?;
-                self.post = Some(post);
-            }
-            Some(post) => {
-                if rendered.message == post.message && file_ids.is_empty() {
-                    return Ok(());
-                }
-                post.message = rendered.message.clone();
-                post.hashtags = crate::model::parse_hashtags(&post.message);
-                if !file_ids.is_empty() {
-                    self.core
-                        .store
-                        .attach_files(
-                            &post.id,
-                            self.channel_id,
-                            self.bot.id(),
-                            &file_ids,
-                            now_ms(),
-                        )
-                        .await?;
-                    post.file_ids.extend(file_ids);
-                }
-                post.update_at = now_ms();
-                self.core.store.grow_post(post).await?;
-                self.core.events.publish(
-                    EventKind::PostEdited { post: post.clone() },
-                    Audience::Channel(post.channel_id.clone()),
-                );
-            }
-        }
-        self.shown = rendered.message;
-        self.last_write = Some(Instant::now());
-        Ok(())
-    }
-
-    /// Stores the files an answer carries, as the bot's uploads to the channel.
-    async fn attach(&self, rendered: &Rendered) -> Result<Vec<String>> {
-        let mut ids = Vec::new();
-        for file in rendered.files.iter().take(10) {
-            let bytes = bytes::Bytes::from(file.bytes.clone());
-            let body = futures::stream::once(async move { Ok::<_, std::io::Error>(bytes) }).boxed();
-            let info = self
-                .core
-                .upload_file(self.bot, self.channel_id, &file.name, body)
-                .await?;
-            ids.push(info.id);
-        }
-        Ok(ids)
-    }
+/// The header an API key goes in, when the card named a usable one.
+fn header_name(name: &str) -> Option<&str> {
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c));
+    valid.then_some(name)
 }
 
 impl Core {
@@ -223,64 +133,6 @@ impl Core {
         });
     }
 
-    /// The agents a post is meant for, each with its conversation.
-    async fn turns_for(&self, channel: &Channel, post: &Post, author: &User) -> Result<Vec<Turn>> {
-        let known = self.agent_directory.known(self.store.as_ref()).await?;
-        // Agents never answer agents: two of them could talk forever.
-        if known.is_empty() || known.iter().any(|a| a.id == author.id) {
-            return Ok(Vec::new());
-        }
-        if channel.channel_type == channel_types::DIRECT {
-            let other = channel
-                .name
-                .split("__")
-                .find(|id| *id != author.id)
-                .unwrap_or("");
-            return Ok(known
-                .iter()
-                .filter(|a| a.id == other)
-                .map(|a| Turn {
-                    agent_id: a.id.clone(),
-                    context_id: channel.id.clone(),
-                    reply_root: post.root_id.clone(),
-                })
-                .collect());
-        }
-        let root = if post.root_id.is_empty() {
-            post.id.clone()
-        } else {
-            post.root_id.clone()
-        };
-        let names = mentioned_names(&post.message);
-        let mut turns: Vec<Turn> = Vec::new();
-        for agent in known.iter().filter(|a| names.contains(&a.username)) {
-            match self.store.get_channel_member(&channel.id, &agent.id).await {
-                Ok(_) => turns.push(Turn {
-                    agent_id: agent.id.clone(),
-                    context_id: root.clone(),
-                    reply_root: root.clone(),
-                }),
-                Err(Error::NotFound { .. }) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        // A reply in a thread where an agent waits for input continues its task.
-        if !post.root_id.is_empty() {
-            for task in self.store.agent_tasks_in(&post.root_id).await? {
-                if !turns.iter().any(|t| t.agent_id == task.agent_id)
-                    && known.iter().any(|a| a.id == task.agent_id)
-                {
-                    turns.push(Turn {
-                        agent_id: task.agent_id,
-                        context_id: root.clone(),
-                        reply_root: root.clone(),
-                    });
-                }
-            }
-        }
-        Ok(turns)
-    }
-
     /// One exchange: the message to the agent, its answer to the conversation.
     async fn converse(
         &self,
@@ -291,56 +143,50 @@ impl Core {
     ) -> Result<()> {
         let agent = self.store.get_agent(&turn.agent_id).await?;
         let bot = Actor::on_behalf_of(self.store.get_user(&agent.id).await?);
-        let mut reply = ReplyPost {
-            core: self,
-            bot: &bot,
-            channel_id: &channel.id,
-            root_id: &turn.reply_root,
-            post: None,
-            shown: String::new(),
-            last_write: None,
-        };
-        let outcome = if agent.enabled {
-            self.events.publish(
-                EventKind::Typing {
-                    channel_id: channel.id.clone(),
-                    parent_id: turn.reply_root.clone(),
-                    user_id: agent.id.clone(),
-                },
-                Audience::Channel(channel.id.clone()),
-            );
-            self.ask_agent(&agent, turn, post, author, &mut reply).await
-        } else {
-            Err(Failure::Disabled)
-        };
-        let error = match outcome {
-            Ok(()) => String::new(),
-            Err(failure) => {
-                let warning = format!(
-                    ":warning: {} could not answer: {failure}.",
-                    agent.display_name
+        let mut reply = ReplyPost::new(self, &bot, &channel.id, &turn.reply_root);
+        // Each agent answers a few conversations at once; the rest are told so.
+        let permit = self.agent_directory.permits(&agent.id).try_acquire_owned();
+        let outcome = match (agent.enabled, permit) {
+            (false, _) => Err(Failure::Disabled),
+            (true, Err(_)) => Err(Failure::Busy),
+            (true, Ok(_permit)) => {
+                self.events.publish(
+                    EventKind::Typing {
+                        channel_id: channel.id.clone(),
+                        parent_id: turn.reply_root.clone(),
+                        user_id: agent.id.clone(),
+                    },
+                    Audience::Channel(channel.id.clone()),
                 );
-                // What a stream had shown stays, with the warning under it.
-                let text = if reply.shown.is_empty() {
-                    warning
-                } else {
-                    format!("{}\n\n{warning}", reply.shown)
-                };
-                reply
-                    .show(
-                        Rendered {
-                            message: text,
-                            files: Vec::new(),
-                        },
-                        true,
-                    )
-                    .await?;
-                failure.to_string()
+                self.ask_agent(&agent, turn, post, author, &mut reply).await
             }
         };
+        let failure = outcome.err();
+        let error = failure.as_ref().map(Failure::detail).unwrap_or_default();
         if error != agent.last_error {
             self.store
                 .set_agent_error(&agent.id, &error, now_ms())
+                .await?;
+        }
+        if let Some(failure) = failure {
+            if let Failure::Server(e) = &failure {
+                tracing::warn!(error = %e, agent_id = %agent.id, "an agent's answer could not be shown");
+            }
+            let warning = format!(
+                ":warning: {} could not answer: {failure}.",
+                agent.display_name
+            );
+            // What a stream had shown stays, with the warning under it.
+            let message = if reply.shown.is_empty() {
+                warning
+            } else {
+                format!("{}\n\n{warning}", reply.shown)
+            };
+            reply
+                .finish(Rendered {
+                    message,
+                    files: Vec::new(),
+                })
                 .await?;
         }
         Ok(())
@@ -359,65 +205,59 @@ impl Core {
         let waiting = self
             .store
             .get_agent_task(&agent.id, &turn.context_id)
-            .await
-            .map_err(|e| Failure::Unreachable(e.to_string()))?;
-        let bot_name = reply.bot.user.username.clone();
-        let text = without_mention(&post.message, &bot_name);
-        let metadata = json!({
-            "user_id": author.id,
-            "username": author.username,
-            "channel_id": post.channel_id,
-            "post_id": post.id,
-        });
+            .await?
+            .filter(|t| t.update_at >= now_ms() - super::routing::TASK_WAITS_MS);
+        let text = without_mention(&post.message, &reply.bot.user.username);
         let mut outgoing = Outgoing {
             text: &text,
             context_id: &turn.context_id,
             task_id: waiting.as_ref().map(|t| t.task_id.as_str()),
-            metadata,
+            metadata: json!({
+                "user_id": author.id,
+                "username": author.username,
+                "channel_id": post.channel_id,
+                "post_id": post.id,
+            }),
         };
         let answer = match self.call_agent(agent, &outgoing, reply).await {
             // The task may have ended at the agent's side: start afresh.
             Err(Failure::Wire(WireError::Rpc { .. })) if outgoing.task_id.is_some() => {
                 self.store
                     .delete_agent_task(&agent.id, &turn.context_id)
-                    .await
-                    .map_err(|e| Failure::Unreachable(e.to_string()))?;
+                    .await?;
                 outgoing.task_id = None;
                 self.call_agent(agent, &outgoing, reply).await?
             }
             other => other?,
         };
-        let keep_task = answer.state == TaskState::InputRequired;
-        match (&answer.task_id, keep_task) {
-            (Some(task_id), true) => self
-                .store
-                .put_agent_task(&AgentTask {
-                    agent_id: agent.id.clone(),
-                    context_id: turn.context_id.clone(),
-                    task_id: task_id.clone(),
-                    update_at: now_ms(),
-                })
-                .await
-                .map_err(|e| Failure::Unreachable(e.to_string()))?,
-            _ if waiting.is_some() => self
-                .store
-                .delete_agent_task(&agent.id, &turn.context_id)
-                .await
-                .map_err(|e| Failure::Unreachable(e.to_string()))?,
+        match (&answer.task_id, answer.state) {
+            (Some(task_id), TaskState::InputRequired) => {
+                self.store
+                    .put_agent_task(&AgentTask {
+                        agent_id: agent.id.clone(),
+                        context_id: turn.context_id.clone(),
+                        task_id: task_id.clone(),
+                        user_id: author.id.clone(),
+                        update_at: now_ms(),
+                    })
+                    .await?
+            }
+            _ if waiting.is_some() => {
+                self.store
+                    .delete_agent_task(&agent.id, &turn.context_id)
+                    .await?
+            }
             _ => {}
         }
         let shown = render(&answer.parts());
-        let nothing = shown.message.is_empty() && shown.files.is_empty();
-        if answer.state == TaskState::Failed && nothing {
-            return Err(Failure::TaskFailed);
+        if shown.message.is_empty() && shown.files.is_empty() {
+            return Err(match answer.state {
+                TaskState::Failed => Failure::TaskFailed,
+                TaskState::Working => Failure::Unfinished,
+                _ => Failure::Unreadable,
+            });
         }
-        if nothing {
-            return Err(Failure::Unreadable);
-        }
-        reply
-            .show(shown, true)
-            .await
-            .map_err(|e| Failure::Unreachable(e.to_string()))?;
+        reply.finish(shown).await?;
         Ok(())
     }
 
@@ -431,23 +271,19 @@ impl Core {
     ) -> std::result::Result<Answer, Failure> {
         let request = wire::request(&agent.protocol_version, agent.streaming, outgoing);
         let seconds = self.config().agent_timeout_seconds;
+        let accept = if agent.streaming {
+            "text/event-stream"
+        } else {
+            "application/json"
+        };
         let mut call = Call::post_json(&agent.endpoint_url, request)
             .timeout(Duration::from_secs(seconds))
-            .header(
-                "Accept",
-                if agent.streaming {
-                    "text/event-stream"
-                } else {
-                    "application/json"
-                },
-            );
+            .max_bytes(MAX_ANSWER_BYTES)
+            .header("Accept", accept);
         if agent.protocol_version == super::card::V1 {
             call = call.header(wire::VERSION_HEADER, super::card::V1);
         }
-        let secret = self
-            .agent_secret(agent)
-            .await
-            .map_err(|e| Failure::Unreachable(e.to_string()))?;
+        let secret = self.agent_secret(agent).await?;
         if !secret.is_empty() {
             call = match agent.auth_scheme.as_str() {
                 agent_auth::API_KEY => match header_name(&agent.auth_header) {
@@ -470,7 +306,10 @@ impl Core {
                         serde_json::from_str(&event).map_err(|_| Failure::Unreadable)?;
                     answer.apply(&value)?;
                 }
-                let _ = reply.show(render(&answer.parts()), false).await;
+                // Rendered only when it may be shown: chunks can be many and small.
+                if reply.due() {
+                    reply.grow(render(&answer.parts())).await?;
+                }
             }
         } else {
             let mut body = Vec::new();
@@ -485,27 +324,9 @@ impl Core {
     }
 }
 
-/// The header an API key goes in, when the card named a usable one.
-fn header_name(name: &str) -> Option<&str> {
-    let valid = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c));
-    valid.then_some(name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn mentions_are_read_from_words() {
-        assert_eq!(
-            mentioned_names("hey @Echo-Agent, and @bob. (@carol) mail@x"),
-            vec!["echo-agent", "bob", "carol"]
-        );
-        assert!(mentioned_names("no mentions here").is_empty());
-    }
 
     #[test]
     fn the_bots_own_mention_is_left_out() {
@@ -520,5 +341,17 @@ mod tests {
         assert_eq!(header_name("X-API-Key"), Some("X-API-Key"));
         assert_eq!(header_name("bad header"), None);
         assert_eq!(header_name(""), None);
+    }
+
+    #[test]
+    fn users_read_what_happened_and_admins_why() {
+        let unreachable = Failure::from(OutboundError::Unreachable {
+            host: "agents.internal".into(),
+        });
+        assert!(!unreachable.to_string().contains("agents.internal"));
+        assert!(unreachable.detail().contains("agents.internal"));
+        let server = Failure::Server(crate::Error::Internal("disk full".into()));
+        assert!(!server.to_string().contains("disk"));
+        assert!(server.detail().contains("disk full"));
     }
 }

@@ -3,6 +3,7 @@
 //! is read again after a few seconds (another node may have registered an
 //! agent) and at once after a change on this node.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -11,6 +12,8 @@ use crate::store::Store;
 
 /// How long the list is trusted before it is read again.
 const FRESH_FOR: Duration = Duration::from_secs(5);
+/// Conversations one agent holds at once on one node.
+const CONVERSATIONS_AT_ONCE: usize = 8;
 
 /// An agent's bot, as posts name it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +26,8 @@ pub struct KnownAgent {
 #[derive(Default)]
 pub struct Directory {
     read: Mutex<Option<(Instant, Arc<Vec<KnownAgent>>)>>,
+    /// Each agent's free places for a conversation.
+    places: Mutex<HashMap<String, Arc<tokio::sync::Semaphore>>>,
 }
 
 impl Directory {
@@ -38,6 +43,16 @@ impl Directory {
         read.as_ref()
             .filter(|(at, _)| at.elapsed() < FRESH_FOR)
             .map(|(_, known)| known.clone())
+    }
+
+    /// The places for conversations with one agent: a user's message takes
+    /// one for as long as the agent answers.
+    pub fn permits(&self, agent_id: &str) -> Arc<tokio::sync::Semaphore> {
+        let mut places = self.places.lock().unwrap_or_else(|e| e.into_inner());
+        places
+            .entry(agent_id.to_string())
+            .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(CONVERSATIONS_AT_ONCE)))
+            .clone()
     }
 
     /// Whether it is known, without asking the store, that there are no agents.

@@ -8,6 +8,8 @@ pub mod card;
 mod converse;
 mod directory;
 mod render;
+mod reply;
+mod routing;
 pub mod wire;
 
 pub use directory::Directory;
@@ -276,7 +278,49 @@ impl Core {
                 format!("the agent card asks for {what}"),
             ));
         }
-        validate::length("secret", secret, 0, 4096)
+        validate::length("secret", secret, 0, 4096)?;
+        // It goes into a header: visible ASCII only.
+        if !secret.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(Error::invalid(
+                "secret",
+                "may hold only visible ASCII characters, without spaces",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The agent row of a new bot, with its secret sealed.
+    async fn store_new_agent(
+        &self,
+        actor: &Actor,
+        bot: &Bot,
+        card_url: &str,
+        info: CardInfo,
+        secret: &str,
+    ) -> Result<Agent> {
+        let now = now_ms();
+        let agent = Agent {
+            id: bot.user_id.clone(),
+            card_url: card_url.to_string(),
+            endpoint_url: info.endpoint_url,
+            protocol_version: info.protocol_version.to_string(),
+            streaming: info.streaming,
+            display_name: clip(&info.name, 64),
+            description: clip(&info.description, 1024),
+            icon_url: info.icon_url,
+            skills: info.skills,
+            auth_scheme: info.auth_scheme.to_string(),
+            auth_header: info.auth_header,
+            secret: self.seal_agent_secret(secret).await?,
+            enabled: true,
+            creator_id: actor.id().to_string(),
+            create_at: now,
+            update_at: now,
+            delete_at: 0,
+            last_error: String::new(),
+        };
+        self.store.create_agent(&agent).await?;
+        Ok(agent)
     }
 
     /// Registers an agent by its card (system admins): its bot is made and
@@ -284,7 +328,7 @@ impl Core {
     pub async fn register_agent(&self, actor: &Actor, input: NewAgent) -> Result<AgentView> {
         require_admin(actor)?;
         let info = self.read_agent_card(&input.card_url).await?;
-        let secret = input.secret.unwrap_or_default();
+        let secret = input.secret.unwrap_or_default().trim().to_string();
         Self::check_secret_for(info.auth_scheme, &secret)?;
         let username = match input.username.map(|u| u.trim().to_lowercase()) {
             Some(name) if !name.is_empty() => name,
@@ -300,28 +344,19 @@ impl Core {
                 },
             )
             .await?;
-        let now = now_ms();
-        let agent = Agent {
-            id: bot.user_id.clone(),
-            card_url: input.card_url.trim().to_string(),
-            endpoint_url: info.endpoint_url,
-            protocol_version: info.protocol_version.to_string(),
-            streaming: info.streaming,
-            display_name: clip(&info.name, 64),
-            description: clip(&info.description, 1024),
-            icon_url: info.icon_url,
-            skills: info.skills,
-            auth_scheme: info.auth_scheme.to_string(),
-            auth_header: info.auth_header,
-            secret: self.seal_agent_secret(&secret).await?,
-            enabled: true,
-            creator_id: actor.id().to_string(),
-            create_at: now,
-            update_at: now,
-            delete_at: 0,
-            last_error: String::new(),
+        let made = self
+            .store_new_agent(actor, &bot, input.card_url.trim(), info, &secret)
+            .await;
+        let agent = match made {
+            Ok(agent) => agent,
+            Err(e) => {
+                // A bot without its agent would answer nobody: it goes too.
+                if let Err(undo) = self.set_bot_active(actor, &bot.user_id, false).await {
+                    tracing::warn!(error = %undo, bot_id = %bot.user_id, "an agent's bot was left behind");
+                }
+                return Err(e);
+            }
         };
-        self.store.create_agent(&agent).await?;
         self.agent_directory.forget();
         self.take_agent_icon_later(&agent);
         tracing::info!(agent_id = %agent.id, version = %agent.protocol_version, "agent registered");
@@ -366,6 +401,19 @@ impl Core {
         let mut agent = self.store.get_agent(agent_id).await?;
         if patch.refresh {
             let info = self.read_agent_card(&agent.card_url).await?;
+            // A card that now sends the key elsewhere must not take it along.
+            let reached = |endpoint: &str, scheme: &str, header: &str| {
+                let origin = url::Url::parse(endpoint).map(|u| u.origin().ascii_serialization());
+                (origin.ok(), scheme.to_string(), header.to_ascii_lowercase())
+            };
+            let before = reached(&agent.endpoint_url, &agent.auth_scheme, &agent.auth_header);
+            let after = reached(&info.endpoint_url, info.auth_scheme, &info.auth_header);
+            if before != after && !agent.secret.is_empty() && patch.secret.is_none() {
+                return Err(Error::invalid(
+                    "secret",
+                    "the agent card now names another endpoint or authentication: send the secret again with the refresh",
+                ));
+            }
             agent.endpoint_url = info.endpoint_url;
             agent.protocol_version = info.protocol_version.to_string();
             agent.streaming = info.streaming;
@@ -384,7 +432,7 @@ impl Core {
         }
         if let Some(secret) = patch.secret {
             let secret = secret.trim().to_string();
-            validate::length("secret", &secret, 0, 4096)?;
+            Self::check_secret_for(agent_auth::NONE, &secret)?;
             agent.secret = self.seal_agent_secret(&secret).await?;
         }
         if agent.auth_scheme != agent_auth::NONE && agent.secret.is_empty() {

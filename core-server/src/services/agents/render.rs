@@ -49,20 +49,44 @@ pub fn render(parts: &[&Part]) -> Rendered {
                 name,
                 url: Some(url),
                 ..
-            } => blocks.push(if name.trim().is_empty() {
-                url.clone()
-            } else {
-                format!("[{}]({url})", name.replace(['[', ']'], ""))
-            }),
+            } => blocks.extend(link(name, url)),
             Part::File { .. } => {}
         }
     }
-    let mut message = blocks.join("\n\n");
-    if message.chars().count() > MAX_MESSAGE_CHARS {
-        message = message.chars().take(MAX_MESSAGE_CHARS - 1).collect();
-        message.push('…');
+    Rendered {
+        message: clip(blocks.join("\n\n")),
+        files,
     }
-    Rendered { message, files }
+}
+
+/// A message cut to what a post holds.
+pub fn clip(message: String) -> String {
+    if message.chars().count() <= MAX_MESSAGE_CHARS {
+        return message;
+    }
+    let mut cut: String = message.chars().take(MAX_MESSAGE_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// A link to what an agent sent by address: http(s) only, written so that
+/// the address cannot end the Markdown link early.
+fn link(name: &str, url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return None;
+    }
+    let address = parsed
+        .as_str()
+        .replace('(', "%28")
+        .replace(')', "%29")
+        .replace(' ', "%20");
+    let name = name.replace(['[', ']', '\n'], " ");
+    Some(if name.trim().is_empty() {
+        format!("<{address}>")
+    } else {
+        format!("[{}]({address})", name.trim())
+    })
 }
 
 #[cfg(test)]
@@ -99,6 +123,19 @@ mod tests {
                 name: "r.txt".into(),
                 bytes: b"x".to_vec()
             }]
+        );
+    }
+
+    #[test]
+    fn only_web_addresses_become_links_and_cannot_break_out() {
+        assert_eq!(link("a", "javascript:alert(1)"), None);
+        assert_eq!(
+            link("", "https://e.example/x"),
+            Some("<https://e.example/x>".into())
+        );
+        assert_eq!(
+            link("r [1]", "https://e.example/a(b) c"),
+            Some("[r  1](https://e.example/a%28b%29%20c)".into())
         );
     }
 

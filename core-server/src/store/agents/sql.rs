@@ -10,7 +10,7 @@ record!(Agent in "agents" {
 });
 
 record!(AgentTask in "agent_tasks" {
-    agent_id, context_id, task_id, update_at,
+    agent_id, context_id, task_id, user_id, update_at,
 });
 
 #[async_trait]
@@ -117,9 +117,10 @@ impl AgentStore for Backend {
     }
 
     async fn put_agent_task(&self, t: &AgentTask) -> Result<()> {
-        t.bind_to(sqlx::query(
-            &AgentTask::TABLE.upsert("agent_id, context_id", &["task_id", "update_at"]),
-        ))
+        t.bind_to(sqlx::query(&AgentTask::TABLE.upsert(
+            "context_id, agent_id",
+            &["task_id", "user_id", "update_at"],
+        )))
         .execute(&mut *self.writer().await?)
         .await?;
         Ok(())

@@ -16,11 +16,9 @@ describe('agents as shown', () => {
     expect(list.map((a) => a.id)).toEqual(['c', 'b', 'a', 'd'])
   })
 
-  it('uses the card’s icon only over https', () => {
-    const base = { user_id: 'u1', update_at: 42 }
-    expect(agentIcon({ ...base, icon_url: 'https://agents.example.com/icon.png' })).toBe('https://agents.example.com/icon.png')
-    expect(agentIcon({ ...base, icon_url: 'http://agents.example.com/icon.png' })).toBe('/api/v1/users/u1/image?v=42')
-    expect(agentIcon({ ...base, icon_url: '' })).toBe('/api/v1/users/u1/image?v=42')
+  it('shows the bot’s avatar, which changes with the agent', () => {
+    expect(agentIcon({ user_id: 'u1', update_at: 42 })).toBe('/api/v1/users/u1/image?v=42')
+    expect(agentIcon({ user_id: 'u1', update_at: 43 })).toBe('/api/v1/users/u1/image?v=43')
   })
 })
 

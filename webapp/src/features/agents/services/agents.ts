@@ -12,11 +12,11 @@ export function sortAgents(agents: Agent[]): Agent[] {
 }
 
 /**
- * The picture of an agent: its card's icon when it is an https address (the
- * page's content policy lets no other remote image in), else its bot's avatar.
+ * The picture of an agent: its bot's avatar, which the server made from the
+ * card's icon. The icon's own address is never loaded, so viewers' browsers
+ * do not call the agent's host.
  */
-export function agentIcon(agent: Pick<Agent, 'icon_url' | 'user_id' | 'update_at'>): string {
-  if (/^https:\/\//i.test(agent.icon_url)) return agent.icon_url
+export function agentIcon(agent: Pick<Agent, 'user_id' | 'update_at'>): string {
   return `/api/v1/users/${agent.user_id}/image?v=${agent.update_at}`
 }
 
