@@ -2,7 +2,7 @@
 
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 
 use super::error::ApiError;
 use crate::services::{Actor, Core};
@@ -24,13 +24,8 @@ pub struct ApiPath<T>(pub T);
 
 /// The bearer token of a request: `Authorization: Bearer <token>` (or the
 /// older `Token <token>`), scheme matched case-insensitively.
-pub fn bearer_token(parts: &Parts) -> Option<&str> {
-    let value = parts
-        .headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .trim();
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
     let (scheme, token) = value.split_once(' ')?;
     if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token") {
         Some(token.trim())
@@ -69,7 +64,7 @@ impl FromRequestParts<Core> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, core: &Core) -> Result<Self, Self::Rejection> {
-        let Some(token) = bearer_token(parts).or_else(|| cookie_token(parts)) else {
+        let Some(token) = bearer_token(&parts.headers).or_else(|| cookie_token(parts)) else {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
@@ -87,7 +82,7 @@ impl FromRequestParts<Core> for MaybeAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, core: &Core) -> Result<Self, Self::Rejection> {
-        match bearer_token(parts) {
+        match bearer_token(&parts.headers) {
             None => Ok(MaybeAuth(None)),
             Some(token) => Ok(MaybeAuth(Some(core.authenticate(token).await?))),
         }

@@ -134,7 +134,7 @@ pub async fn upgrade(
                 .into_response()
         }
     };
-    let actor = match super::extract::bearer_token(&parts) {
+    let actor = match super::extract::bearer_token(&parts.headers) {
         Some(token) => match core.authenticate(token).await {
             Ok(actor) => Some(actor),
             Err(e) => return ApiError::from(e).into_response(),

@@ -54,14 +54,8 @@ fn unauthorized(reason: &str) -> Response {
     response
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-}
-
 async fn handle(State(core): State<Core>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(token) = bearer(&headers) else {
+    let Some(token) = crate::api::extract::bearer_token(&headers) else {
         return unauthorized("send a personal access token as Authorization: Bearer <token>");
     };
     let actor = match core.authenticate(token).await {

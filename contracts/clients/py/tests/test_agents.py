@@ -162,6 +162,16 @@ def wait_bot_post(account, channel_id, bot_user_id, check, what, agent=None, tim
     return found[0]
 
 
+def channel_with(admin, team, *user_ids):
+    """A new public channel of `team` whose members (of the team too) are `user_ids`."""
+    for user_id in user_ids:
+        admin.driver.teams.add_user_to_team(team["id"], options={"team_id": team["id"], "user_id": user_id})
+    channel = new_channel(admin.driver, team["id"], prefix="py-agent")
+    for user_id in user_ids:
+        admin.driver.channels.add_user(channel["id"], options={"user_id": user_id})
+    return channel
+
+
 def echo_text(text, context, turn):
     return f"echo: {text} | context={context} | turn={turn}"
 
@@ -279,12 +289,7 @@ def test_dm_keeps_one_context_per_conversation(make_user, world):
 def test_mention_answers_in_the_thread(admin, make_user, make_team, world):
     agent, bot = world.bot("echo")
     user = make_user()
-    team = make_team()
-    for user_id in (user.id, bot["user_id"]):
-        admin.driver.teams.add_user_to_team(team["id"], options={"team_id": team["id"], "user_id": user_id})
-    channel = new_channel(admin.driver, team["id"], prefix="py-agent")
-    for user_id in (user.id, bot["user_id"]):
-        admin.driver.channels.add_user(channel["id"], options={"user_id": user_id})
+    channel = channel_with(admin, make_team(), user.id, bot["user_id"])
 
     word = rand(8)
     root = say(user, channel["id"], f"@{bot['username']} what about {word}?")
@@ -362,16 +367,9 @@ def test_input_required_continues_in_the_dm(make_user, world):
 def test_input_required_continues_in_the_thread_without_a_new_mention(admin, make_user, make_team, world):
     agent, bot = world.bot("ask")
     user = make_user()
-    team = make_team()
-    for user_id in (user.id, bot["user_id"]):
-        admin.driver.teams.add_user_to_team(team["id"], options={"team_id": team["id"], "user_id": user_id})
-    channel = new_channel(admin.driver, team["id"], prefix="py-agent")
-    for user_id in (user.id, bot["user_id"]):
-        admin.driver.channels.add_user(channel["id"], options={"user_id": user_id})
-
     bystander = make_user()
-    admin.driver.teams.add_user_to_team(team["id"], options={"team_id": team["id"], "user_id": bystander.id})
-    admin.driver.channels.add_user(channel["id"], options={"user_id": bystander.id})
+    channel = channel_with(admin, make_team(), user.id, bot["user_id"], bystander.id)
+
 
     root = say(user, channel["id"], f"@{bot['username']} deploy please")
     question = wait_bot_post(user, channel["id"], bot["user_id"], lambda p: "Which environment?" in p["message"], "the question", agent)

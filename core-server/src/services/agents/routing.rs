@@ -3,7 +3,7 @@
 //! and the agent whose task waits in the thread for the reply of the person
 //! it asked (while its bot still belongs to the channel, and for an hour).
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::*;
 use crate::services::Core;
 use crate::time::now_ms;
@@ -32,14 +32,6 @@ pub fn mentioned_names(message: &str) -> Vec<String> {
 }
 
 impl Core {
-    async fn is_member(&self, channel_id: &str, user_id: &str) -> Result<bool> {
-        match self.store.get_channel_member(channel_id, user_id).await {
-            Ok(_) => Ok(true),
-            Err(Error::NotFound { .. }) => Ok(false),
-            Err(e) => Err(e),
-        }
-    }
-
     /// The agents a post is meant for, each with its conversation.
     pub(super) async fn turns_for(
         &self,
@@ -81,7 +73,7 @@ impl Core {
         let names = mentioned_names(&post.message);
         let mut turns: Vec<Turn> = Vec::new();
         for agent in known.iter().filter(|a| names.contains(&a.username)) {
-            if self.is_member(&channel.id, &agent.id).await? {
+            if self.membership(&channel.id, &agent.id).await?.is_some() {
                 turns.push(turn(&agent.id));
             }
         }
@@ -93,7 +85,10 @@ impl Core {
                 if waiting_for_this
                     && !turns.iter().any(|t| t.agent_id == task.agent_id)
                     && known.iter().any(|a| a.id == task.agent_id)
-                    && self.is_member(&channel.id, &task.agent_id).await?
+                    && self
+                        .membership(&channel.id, &task.agent_id)
+                        .await?
+                        .is_some()
                 {
                     turns.push(turn(&task.agent_id));
                 }
