@@ -370,7 +370,6 @@ def test_input_required_continues_in_the_thread_without_a_new_mention(admin, mak
     bystander = make_user()
     channel = channel_with(admin, make_team(), user.id, bot["user_id"], bystander.id)
 
-
     root = say(user, channel["id"], f"@{bot['username']} deploy please")
     question = wait_bot_post(user, channel["id"], bot["user_id"], lambda p: "Which environment?" in p["message"], "the question", agent)
     assert question["root_id"] == root["id"]
