@@ -414,10 +414,14 @@ async fn serve(config: Config, config_file: Option<PathBuf>) -> anyhow::Result<(
     }
     crate::reload::on_hangup(core.clone(), config_file);
 
-    // Running: until the server stops by itself or is told to.
+    // Running: until the server stops by itself or is told to. The stop is
+    // checked first: a graceful stop also ends the server task, and when both
+    // are ready the sockets must still be told to go (1001) rather than
+    // dropped without a close frame.
     tokio::select! {
-        finished = &mut server => return finished.context("the server task failed")?.map_err(Into::into),
+        biased;
         () = stopped(stop_rx) => {}
+        finished = &mut server => return finished.context("the server task failed")?.map_err(Into::into),
     }
     // Sockets are told to go at once (code 1001), so their clients reconnect
     // (to another node, in a cluster) while the requests in flight finish.
