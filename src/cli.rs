@@ -172,7 +172,7 @@ async fn open_core(config: Config) -> anyhow::Result<Core> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create the data dir {}", config.data_dir.display()))?;
     let url = config.effective_database_url();
-    let store = core_server::store::open(&url, config.database_max_connections)
+    let store = core_server::store::open(&url, config.database_connections())
         .await
         .with_context(|| {
             format!(

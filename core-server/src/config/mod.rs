@@ -23,7 +23,7 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Database URL: `sqlite://<path>` (the default is `rustchat.db` in the data dir) or `postgres://…`.
     pub database_url: Option<String>,
-    /// Largest number of pooled database connections.
+    /// Largest number of pooled database connections; 0 picks by backend: 16 on PostgreSQL, and on SQLite 4 reading connections per CPU core (at least 4) beside its one writer.
     pub database_max_connections: u32,
     /// Redis URL (`redis://…`) for fan-out between nodes; unset keeps everything in-process.
     pub redis_url: Option<String>,
@@ -151,7 +151,7 @@ impl Default for Config {
             listen: "0.0.0.0:8065".into(),
             data_dir: PathBuf::from("./data"),
             database_url: None,
-            database_max_connections: 16,
+            database_max_connections: 0,
             redis_url: None,
             redis_channel: "rustchat:events".into(),
             s3_bucket: None,
@@ -444,12 +444,6 @@ impl Config {
         if let Some(url) = &self.database_url {
             database_kind(url)?;
         }
-        if self.database_max_connections == 0 {
-            return Err(config_error(
-                "RUSTCHAT_DATABASE_MAX_CONNECTIONS",
-                "must be at least 1",
-            ));
-        }
         check_url(
             "RUSTCHAT_REDIS_URL",
             self.redis_url.as_deref(),
@@ -577,6 +571,25 @@ impl Config {
         match &self.database_url {
             Some(url) => url.clone(),
             None => format!("sqlite://{}", self.data_dir.join("rustchat.db").display()),
+        }
+    }
+
+    /// The database connections to open: the setting, or the backend's
+    /// default. Each SQLite reading connection is a thread of its own, and
+    /// more of them than the cores can keep busy only add thread switches
+    /// (measured in `docs/benchmarks.md`); PostgreSQL's are sockets.
+    pub fn database_connections(&self) -> u32 {
+        if self.database_max_connections > 0 {
+            return self.database_max_connections;
+        }
+        match database_kind(&self.effective_database_url()) {
+            Ok(DatabaseKind::Sqlite) => {
+                let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+                u32::try_from(cores.saturating_mul(4))
+                    .unwrap_or(u32::MAX)
+                    .max(4)
+            }
+            _ => 16,
         }
     }
 
@@ -769,6 +782,7 @@ mod tests {
         .expect("valid");
         assert_eq!(c.listen, "127.0.0.1:9000");
         assert_eq!(c.database_max_connections, 4);
+        assert_eq!(c.database_connections(), 4);
         assert!(c.enable_open_signup);
         assert!(!c.enable_user_creation);
         let defaults = Config::load_from(None, &env(&[])).expect("valid");
@@ -777,6 +791,24 @@ mod tests {
             "closed by default, as Mattermost"
         );
         assert!(defaults.enable_user_creation);
+    }
+
+    #[test]
+    fn connections_default_by_backend() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let sqlite = Config::load_from(None, &env(&[])).expect("valid");
+        assert_eq!(sqlite.database_max_connections, 0, "picked by backend");
+        assert_eq!(
+            sqlite.database_connections() as usize,
+            (cores * 4).max(4),
+            "SQLite: 4 readers per core"
+        );
+        let postgres = Config::load_from(
+            None,
+            &env(&[("RUSTCHAT_DATABASE_URL", "postgres://db.example/chat")]),
+        )
+        .expect("valid");
+        assert_eq!(postgres.database_connections(), 16);
     }
 
     #[test]
