@@ -68,8 +68,12 @@ impl SqliteStore {
             .map_err(|e| Error::Unavailable(format!("migration failed: {e}")))?;
         backfill_search_index(&mut write).await?;
         Ok(SqliteStore {
+            // Readers map the file (up to 256 MiB) instead of copying pages
+            // into each connection's own cache: every write empties those
+            // caches, and reading the pages back was a good share of a
+            // reader's time under load.
             read: Arc::new(Readers::new(
-                options.read_only(true),
+                options.read_only(true).pragma("mmap_size", "268435456"),
                 max_connections.max(2),
             )),
             write: Arc::new(Writer::new(write)?),
