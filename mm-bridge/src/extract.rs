@@ -22,8 +22,29 @@ where
     type Rejection = MmError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(req, state)
+        let MmBytes(bytes) = MmBytes::from_request(req, state).await?;
+        serde_json::from_slice(&bytes).map(MmJson).map_err(|e| {
+            let mut err = MmError::invalid_body("body");
+            err.detailed_error = e.to_string();
+            err
+        })
+    }
+}
+
+/// A raw body: one over the size limit is Mattermost's 413, one cut short
+/// a 400, both in its error shape (never the framework's plain text).
+pub struct MmBytes(pub axum::body::Bytes);
+
+impl<S> FromRequest<S> for MmBytes
+where
+    S: Send + Sync,
+{
+    type Rejection = MmError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::body::Bytes::from_request(req, state)
             .await
+            .map(MmBytes)
             .map_err(|rejection| {
                 if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                     MmError::new(
@@ -34,12 +55,7 @@ where
                 } else {
                     MmError::invalid_body("body")
                 }
-            })?;
-        serde_json::from_slice(&bytes).map(MmJson).map_err(|e| {
-            let mut err = MmError::invalid_body("body");
-            err.detailed_error = e.to_string();
-            err
-        })
+            })
     }
 }
 

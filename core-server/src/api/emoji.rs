@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::ApiResult;
-use super::extract::{ApiPath, ApiQuery, Auth};
+use super::extract::{ApiBytes, ApiPath, ApiQuery, Auth};
 use crate::model::Emoji;
 use crate::services::Core;
 
@@ -62,7 +62,7 @@ pub async fn create_emoji(
     State(core): State<Core>,
     Auth(actor): Auth,
     ApiQuery(q): ApiQuery<NewEmojiQuery>,
-    body: axum::body::Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> ApiResult<(StatusCode, Json<Emoji>)> {
     let emoji = core.create_emoji(&actor, &q.name, &body).await?;
     Ok((StatusCode::CREATED, Json(emoji)))

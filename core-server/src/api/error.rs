@@ -1,6 +1,6 @@
 //! The one place where core errors become native `/api/v1` responses.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -118,6 +118,20 @@ impl From<JsonRejection> for ApiError {
             // Wrong types and missing fields are plain bad requests here.
             err.status = StatusCode::BAD_REQUEST;
         }
+        err
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> Self {
+        let status = rejection.status();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "too_large"
+        } else {
+            "invalid"
+        };
+        let mut err = ApiError::new(status, code, rejection.body_text());
+        err.body.field = Some("body".into());
         err
     }
 }

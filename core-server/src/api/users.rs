@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::ApiResult;
-use super::extract::{user_param, ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
+use super::extract::{user_param, ApiBytes, ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
 use super::{Ok as OkBody, PageQuery};
 use crate::model::*;
 use crate::services::{Core, CustomStatus, NewUser, UserPatch};
@@ -371,7 +371,7 @@ pub async fn set_image(
     State(core): State<Core>,
     Auth(actor): Auth,
     ApiPath(id): ApiPath<String>,
-    body: axum::body::Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> ApiResult<Json<OkBody>> {
     let id = user_param(&actor, &id);
     core.set_picture(&actor, &id, &body).await?;

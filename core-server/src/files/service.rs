@@ -382,6 +382,9 @@ impl Core {
         if let Some(team_id) = team_id {
             self.team_for_member(actor, team_id).await?;
         }
+        // As long as a post search may be: each word becomes a LIKE pattern,
+        // and the database refuses patterns past its own limit.
+        crate::services::validate::length("terms", terms, 0, 1000)?;
         self.refuse_when_busy().await?;
         let words: Vec<String> = terms
             .split_whitespace()

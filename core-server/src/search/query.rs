@@ -31,7 +31,12 @@ fn day_start(date: &str) -> Option<i64> {
         parts.next()?.parse::<i64>().ok()?,
         parts.next()?.parse::<i64>().ok()?,
     );
-    if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    // Years past 9999 are no one's date, and would overflow the arithmetic below.
+    if parts.next().is_some()
+        || !(0..=9999).contains(&y)
+        || !(1..=12).contains(&m)
+        || !(1..=31).contains(&d)
+    {
         return None;
     }
     // Days from the civil date (proleptic Gregorian), after Howard Hinnant's algorithm.
@@ -139,5 +144,14 @@ mod tests {
             on.before.zip(on.after).map(|(b, a)| b - a),
             Some(DAY_MS + 1)
         );
+    }
+
+    #[test]
+    fn years_no_calendar_holds_are_refused_not_overflowed() {
+        for filter in ["before", "after", "on"] {
+            let err = parse_search(&format!("{filter}:300000000-01-01")).expect_err("far year");
+            assert!(err.to_string().contains(filter), "{err}");
+        }
+        assert!(day_start("9999-12-31").is_some());
     }
 }

@@ -41,7 +41,7 @@ impl Core {
         }
         // Kept to the whole minute, as Mattermost does.
         let end = dnd_end_time.unwrap_or(0);
-        let end = end - end.rem_euclid(60);
+        let end = if end < 0 { end } else { end - end % 60 };
         if end < 0 || (end != 0 && status != "dnd") {
             return Err(Error::invalid(
                 "dnd_end_time",

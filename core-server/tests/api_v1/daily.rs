@@ -527,7 +527,7 @@ pub async fn custom_emoji_are_added_listed_and_deleted_by_their_creator(ctx: Ctx
         String::from_utf8_lossy(&raw)
     );
     let too_large = [PIXEL_PNG, &vec![0u8; 600 * 1024]].concat();
-    let (status, _) = http
+    let (status, refused) = http
         .raw_bytes(
             POST,
             "/api/v1/emoji?name=too_large",
@@ -536,6 +536,10 @@ pub async fn custom_emoji_are_added_listed_and_deleted_by_their_creator(ctx: Ctx
         )
         .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    // A v1 error like any other, not the framework's plain text.
+    let refused: Value = serde_json::from_slice(&refused).expect("a JSON error");
+    assert_eq!(refused["code"], "too_large", "{refused}");
+    assert_eq!(refused["field"], "body", "{refused}");
     let (status, _) = http
         .call(
             DELETE,

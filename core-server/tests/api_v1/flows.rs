@@ -219,4 +219,15 @@ pub async fn teams_channels_posts_flow(ctx: Ctx) {
         .await;
     assert_eq!(status, StatusCode::OK, "{st}");
     assert_eq!(st["status"], "dnd");
+    // The most negative end time is refused by name, not overflowed.
+    let (status, err) = http
+        .call(
+            PUT,
+            "/api/v1/users/me/status",
+            Some(&bob),
+            Some(json!({"status": "dnd", "dnd_end_time": i64::MIN})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    assert_eq!(err["field"], "dnd_end_time");
 }

@@ -1,7 +1,6 @@
 //! Interactive messages and dialogs: running a post's button or menu, and
 //! opening and submitting dialogs, with Mattermost's error ids.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -13,7 +12,7 @@ use core_server::services::{Core, DialogAnswer, DialogSubmission, OpenDialog};
 use core_server::Error;
 
 use crate::error::{MmError, MmResult};
-use crate::extract::{check_id, status_ok, MmAuth, MmJson, MmPath, StatusOk};
+use crate::extract::{check_id, status_ok, MmAuth, MmBytes, MmJson, MmPath, StatusOk};
 
 /// Mattermost's id for every failure of an integration call.
 const INTEGRATION_FAILED: &str = "api.post.do_action.action_integration.app_error";
@@ -73,7 +72,7 @@ pub async fn do_post_action(
     State(core): State<Core>,
     MmAuth(actor): MmAuth,
     MmPath((post_id, action_id)): MmPath<(String, String)>,
-    body: Bytes,
+    MmBytes(body): MmBytes,
 ) -> MmResult<Json<ActionResponse>> {
     check_id("post_id", &post_id)?;
     let body: ActionBody = serde_json::from_slice(&body).unwrap_or_default();
@@ -107,7 +106,10 @@ pub struct OpenBody {
 
 /// `POST /api/v4/actions/dialogs/open`: no session, as on Mattermost; the
 /// trigger id names the user and proves the integration was just called.
-pub async fn open_dialog(State(core): State<Core>, body: Bytes) -> MmResult<Json<StatusOk>> {
+pub async fn open_dialog(
+    State(core): State<Core>,
+    MmBytes(body): MmBytes,
+) -> MmResult<Json<StatusOk>> {
     let body: OpenBody = serde_json::from_slice(&body).map_err(|e| {
         let mut err = MmError::invalid_body("dialog");
         err.detailed_error = e.to_string();

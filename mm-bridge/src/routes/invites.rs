@@ -2,8 +2,6 @@
 //! nothing, or per address with `graceful`) and
 //! `DELETE /teams/invites/email` (void every pending one).
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,7 +13,7 @@ use core_server::services::Core;
 use core_server::Error;
 
 use crate::error::{MmError, MmResult};
-use crate::extract::{check_id, status_ok, MmAuth, MmPath, MmQuery};
+use crate::extract::{check_id, status_ok, MmAuth, MmBytes, MmPath, MmQuery};
 
 /// Mattermost's `MemberInvite`: a bare list of addresses, or the addresses
 /// with channels to join and a note.
@@ -122,18 +120,10 @@ pub async fn invite_by_email(
     MmAuth(actor): MmAuth,
     MmPath(team_id): MmPath<String>,
     MmQuery(q): MmQuery<InviteQuery>,
-    body: Result<Bytes, BytesRejection>,
+    MmBytes(body): MmBytes,
 ) -> MmResult<Response> {
     check_id("team_id", &team_id)?;
     let graceful = !q.graceful.is_empty();
-    let body = body.map_err(|r| match r.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => MmError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "api.context.request_too_large.app_error",
-            "The request body is too large.",
-        ),
-        _ => invalid_body(r.body_text()),
-    })?;
     let mut input = read_body(&body)?;
     let mode = if graceful {
         InviteMode::EachAlone

@@ -3,7 +3,6 @@
 //! `POST /api/v4/notifications/test`: a message that pushes whatever the
 //! settings say.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -14,12 +13,12 @@ use core_server::notify::{AckOutcome, PushAck};
 use core_server::services::Core;
 
 use crate::error::{MmError, MmResult};
-use crate::extract::{status_ok, MmAuth, StatusOk};
+use crate::extract::{status_ok, MmAuth, MmBytes, StatusOk};
 
 pub async fn ack(
     State(core): State<Core>,
     MmAuth(actor): MmAuth,
-    body: Bytes,
+    MmBytes(body): MmBytes,
 ) -> MmResult<Response> {
     let ack: PushAck = serde_json::from_slice(&body).map_err(|e| {
         let mut err = MmError::new(
@@ -50,14 +49,26 @@ pub async fn test(State(core): State<Core>, MmAuth(actor): MmAuth) -> MmResult<J
         Ok(_) => Ok(status_ok()),
         Err(e) => {
             tracing::warn!(error = %e, "test notification not sent");
-            let stage = match e {
+            // No admin to own the system bot, or a person holding its
+            // name, is the server's state, not a fault: a 409 (Mattermost
+            // answers 500) that says so, with Mattermost's id.
+            let status = match e {
                 core_server::Error::NotFound { .. } | core_server::Error::Conflict { .. } => {
-                    "no_bot"
+                    StatusCode::CONFLICT
                 }
-                _ => "create_post",
+                core_server::Error::Internal(_) | core_server::Error::Unavailable(_) => {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                }
+                // Refusals of the caller (a deactivated account, a bot) keep their own status.
+                other => return Err(other.into()),
+            };
+            let stage = if status == StatusCode::CONFLICT {
+                "no_bot"
+            } else {
+                "create_post"
             };
             Err(MmError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
+                status,
                 &format!("app.notifications.send_test_message.errors.{stage}"),
                 "The test notification could not be sent.",
             ))

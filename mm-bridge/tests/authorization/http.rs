@@ -130,6 +130,22 @@ async fn bad_input_gets_mattermost_error_bodies() {
         .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{err}");
     assert_eq!(err["status_code"], 413);
+    // So are the routes that read their body raw (not as JSON).
+    for path in [
+        "/api/v4/notifications/ack".to_string(),
+        format!("/api/v4/posts/{unknown}/actions/{unknown}"),
+        "/api/v4/actions/dialogs/open".to_string(),
+        format!("/api/v4/teams/{unknown}/invite/email"),
+    ] {
+        let (status, err, _) = app
+            .call(&Method::POST, &path, Some(&token), Some(&huge))
+            .await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{path}: {err}");
+        assert_eq!(
+            err["id"], "api.context.request_too_large.app_error",
+            "{path}: {err}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -255,4 +271,33 @@ async fn rate_limits_answer_429_with_mattermost_headers() {
     let (status, body, _) = app.call(&Method::GET, "/api/v1/health", None, None).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(body["code"], "rate_limited", "{body}");
+}
+
+#[tokio::test]
+async fn a_test_notification_without_an_admin_to_own_the_bot_is_a_409() {
+    let app = App::new().await;
+    let (admin, token) = app.user("only-admin").await;
+    // The one system admin steps down: no one is left to own the system bot.
+    let (status, body, _) = app
+        .call(
+            &Method::PUT,
+            &format!("/api/v4/users/{admin}/roles"),
+            Some(&token),
+            Some(&json!({"roles": "system_user"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, err, _) = app
+        .call(
+            &Method::POST,
+            "/api/v4/notifications/test",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(
+        err["id"],
+        "app.notifications.send_test_message.errors.no_bot"
+    );
 }

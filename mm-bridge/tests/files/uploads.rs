@@ -141,4 +141,23 @@ pub async fn an_image_goes_through_upload_post_download_thumbnail_and_preview(st
         .await;
     assert_eq!(found.status, StatusCode::OK);
     assert_eq!(found.json()["order"], json!([file_id]));
+    // Terms longer than a search may be are refused by name (the database
+    // would refuse so long a pattern only once files are scanned).
+    let too_long = w
+        .app
+        .json(
+            Method::POST,
+            &format!("/api/v4/teams/{}/files/search", team_of(&w).await),
+            Some(&w.member),
+            json!({"terms": "x".repeat(70_000)}),
+        )
+        .await;
+    assert_eq!(too_long.status, StatusCode::BAD_REQUEST);
+    assert!(
+        too_long.json()["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("terms")),
+        "{}",
+        too_long.json()
+    );
 }

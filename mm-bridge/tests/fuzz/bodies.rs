@@ -77,11 +77,13 @@ fn fill(path: &str, t: &Things) -> String {
 }
 
 /// Routes that change what the routes after them answer: ending the
-/// admin's own session, or marking the server busy (searches then answer
-/// 503). They are fuzzed too, but last.
+/// admin's own session, turning the admin into a bot (which ends its
+/// sessions whatever the body), or marking the server busy (searches then
+/// answer 503). They are fuzzed too, but last.
 fn runs_last(path: &str) -> bool {
     path.ends_with("/logout")
         || path.ends_with("/sessions/revoke/all")
+        || path.ends_with("/convert_to_bot")
         || path.ends_with("/server_busy")
 }
 
