@@ -265,6 +265,15 @@ impl EventKind {
     }
 }
 
+impl EventKind {
+    /// Events whose frame may wait a moment on a quiet socket for the one
+    /// that usually follows: a `user_typing` comes just before its post, and
+    /// the two then share one write (and one wake-up of the client).
+    pub fn can_wait(&self) -> bool {
+        matches!(self, EventKind::Typing { .. })
+    }
+}
+
 /// One published event.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CoreEvent {

@@ -31,6 +31,11 @@ const WRITE_BATCH: usize = 64;
 /// one's frames share write calls (and wake-ups, on both ends) instead of
 /// taking one each, which is what limits fan-out to many sockets.
 const WRITE_INTERVAL: Duration = Duration::from_millis(40);
+/// How long a quiet socket holds a hint that may wait (someone typing) for
+/// the frame that usually follows it (their post, once its request is
+/// done): the two then share one write. A typing indicator this late is
+/// not noticed; any other frame ends the wait at once.
+const HINT_WAIT: Duration = Duration::from_millis(200);
 
 /// Close codes the server uses.
 pub mod close {
@@ -135,6 +140,8 @@ pub async fn drive(
         tokio::time::interval_at(tokio::time::Instant::now() + PING_INTERVAL, PING_INTERVAL);
     let mut last_read = Instant::now();
     let mut last_write: Option<tokio::time::Instant> = None;
+    // A hint held for company, and until when.
+    let mut held: Option<(super::Delivery, tokio::time::Instant)> = None;
     // The socket lives no longer than its session (0: a session that never
     // expires, as an access token's).
     let expires_at = ctx.actor.session.expires_at;
@@ -161,13 +168,37 @@ pub async fn drive(
                 close_with(&mut socket, code, reason).await;
                 break;
             }
-            next = queue.recv() => {
-                let Some(first) = next else { break };
-                let due = last_write.map(|last| last + WRITE_INTERVAL);
-                if let Some(due) = due.filter(|due| *due > tokio::time::Instant::now()) {
-                    tokio::time::sleep_until(due).await;
+            _ = tokio::time::sleep_until(held.as_ref().map_or_else(tokio::time::Instant::now, |h| h.1)),
+                if held.is_some() =>
+            {
+                // Nothing came to keep the hint company: it goes alone.
+                let texts = held.take().map(|(hint, _)| hint.text());
+                if !write_batch(&mut socket, texts, &mut queue).await {
+                    break;
                 }
-                if !write_batch(&mut socket, first.text(), &mut queue).await {
+                last_write = Some(tokio::time::Instant::now());
+            }
+            next = queue.recv() => {
+                let Some(next) = next else { break };
+                let now = tokio::time::Instant::now();
+                let due = last_write
+                    .map(|last| last + WRITE_INTERVAL)
+                    .filter(|due| *due > now);
+                let texts = match held.take() {
+                    // A held hint and what followed it, together.
+                    Some((hint, _)) => vec![hint.text(), next.text()],
+                    None if next.can_wait && due.is_none() => {
+                        held = Some((next, now + HINT_WAIT));
+                        continue;
+                    }
+                    None => {
+                        if let Some(due) = due {
+                            tokio::time::sleep_until(due).await;
+                        }
+                        vec![next.text()]
+                    }
+                };
+                if !write_batch(&mut socket, texts, &mut queue).await {
                     break;
                 }
                 last_write = Some(tokio::time::Instant::now());
@@ -223,15 +254,20 @@ async fn send(socket: &mut WebSocket, message: Message) -> bool {
     )
 }
 
-/// Writes a frame and whatever else is already queued, then flushes once.
+/// Writes the given frames and whatever else is already queued, then
+/// flushes once.
 async fn write_batch(
     socket: &mut WebSocket,
-    first: String,
+    first: impl IntoIterator<Item = String>,
     queue: &mut tokio::sync::mpsc::Receiver<super::Delivery>,
 ) -> bool {
     let write = async {
-        socket.feed(Message::Text(first.into())).await?;
-        for _ in 1..WRITE_BATCH {
+        let mut fed = 0;
+        for text in first {
+            socket.feed(Message::Text(text.into())).await?;
+            fed += 1;
+        }
+        for _ in fed..WRITE_BATCH {
             match queue.try_recv() {
                 Ok(next) => socket.feed(Message::Text(next.text().into())).await?,
                 Err(_) => break,

@@ -68,6 +68,10 @@ pub trait WireFormat: Send + Sync + 'static {
 pub struct Delivery {
     pub frame: Arc<Frame>,
     pub seq: i64,
+    /// A hint that may reach the client a moment late (someone typing):
+    /// a quiet socket waits briefly for the frame that usually follows it
+    /// (the post), so both go out in one write.
+    pub can_wait: bool,
 }
 
 impl Delivery {

@@ -274,6 +274,53 @@ async fn typing_reaches_other_members_only_and_needs_membership() {
 }
 
 #[tokio::test]
+async fn a_typing_frame_held_for_its_post_still_comes_first_and_alone_it_still_comes() {
+    let w = world(crate::support::open_config()).await;
+    let mut bob = w.node.socket(&w.bob_token, "").await;
+    let mut carol = w.node.socket(&w.carol_token, "").await;
+    next_frame(&mut bob, Duration::from_secs(5)).await;
+    next_frame(&mut carol, Duration::from_secs(5)).await;
+    let typing = |seq: i64| {
+        Message::Text(
+            json!({"seq": seq, "action": "user_typing", "data": {"channel_id": w.town_square, "parent_id": ""}})
+                .to_string()
+                .into(),
+        )
+    };
+    // Alone, a typing frame waits for company only a moment.
+    bob.send(typing(1)).await.expect("send");
+    let alone = events_until(&mut carol, "typing").await;
+    assert_eq!(
+        alone.last().map(|e| e["event"].clone()),
+        Some(json!("typing"))
+    );
+    // Followed by a post, both arrive, the typing first, numbered in order.
+    bob.send(typing(2)).await.expect("send");
+    // The typing is published once bob has his answer; the post comes after.
+    loop {
+        let Some(Ok(Message::Text(t))) = bob.next().await else {
+            panic!("closed")
+        };
+        let v: Value = serde_json::from_str(t.as_str()).expect("json");
+        if v["seq_reply"] == 2 {
+            assert_eq!(v["status"], "OK");
+            break;
+        }
+    }
+    post(&w.node.core, &w.alice, &w.town_square, "after typing").await;
+    let events = events_until(&mut carol, "posted").await;
+    let typing_at = events
+        .iter()
+        .position(|e| e["event"] == "typing")
+        .expect("the second typing frame");
+    let posted = events.last().expect("posted");
+    assert!(
+        events[typing_at]["seq"].as_i64() < posted["seq"].as_i64(),
+        "{events:?}"
+    );
+}
+
+#[tokio::test]
 async fn the_native_socket_streams_core_events_and_resumes() {
     let w = world(crate::support::open_config()).await;
     let url = format!("ws://{}/api/v1/ws", w.node.addr);

@@ -66,7 +66,13 @@ impl Conn {
     }
 
     /// Gives the next `seq` to a frame, keeps it for resumption and queues it.
-    pub(super) fn push(&mut self, frame: Arc<Frame>, droppable: bool, limits: &HubLimits) {
+    pub(super) fn push(
+        &mut self,
+        frame: Arc<Frame>,
+        droppable: bool,
+        can_wait: bool,
+        limits: &HubLimits,
+    ) {
         if droppable {
             // Typing and status hints are skipped for idle or lagging sockets.
             match &self.link {
@@ -78,6 +84,7 @@ impl Conn {
         let delivery = Delivery {
             frame,
             seq: self.next_seq,
+            can_wait,
         };
         self.next_seq += 1;
         if self.replay.len() >= limits.replay {

@@ -40,6 +40,7 @@ impl Hub {
         // Skipping events for lagging sockets is only safe while no other
         // node has to number this connection's events the same way.
         let droppable = event.kind.is_droppable() && !state.ordered;
+        let can_wait = event.kind.can_wait();
         let mut encoded: Vec<(&'static str, bool, Option<Arc<Frame>>)> = Vec::new();
         let mut hopeless: Vec<Arc<str>> = Vec::new();
         let mut frames: u64 = 0;
@@ -82,7 +83,7 @@ impl Hub {
                     }
                 };
                 if let Some(frame) = frame {
-                    conn.push(frame, droppable, &self.limits);
+                    conn.push(frame, droppable, can_wait, &self.limits);
                     frames += 1;
                     conn.diverged |= diverges;
                     if conn.link.is_none()

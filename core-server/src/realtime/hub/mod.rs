@@ -318,7 +318,7 @@ impl Hub {
             diverged: false,
             written: Default::default(),
         };
-        conn.push(hello, false, &self.limits);
+        conn.push(hello, false, false, &self.limits);
         let first = state.insert_conn(id.clone(), conn);
         Ok(end.attached(id, false, first))
     }

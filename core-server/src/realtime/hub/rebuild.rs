@@ -168,6 +168,7 @@ impl Hub {
                         missed.push_back(Delivery {
                             frame: Arc::new(frame),
                             seq: next_seq,
+                            can_wait: false,
                         });
                     }
                     next_seq += 1;
