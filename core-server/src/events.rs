@@ -263,9 +263,7 @@ impl EventKind {
                 | EventKind::ChannelsViewed { .. }
         )
     }
-}
 
-impl EventKind {
     /// Events whose frame may wait a moment on a quiet socket for the one
     /// that usually follows: a `user_typing` comes just before its post, and
     /// the two then share one write (and one wake-up of the client).

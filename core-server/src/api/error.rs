@@ -103,16 +103,20 @@ impl From<Error> for ApiError {
     }
 }
 
+/// The code of a body the framework refused: too large, or unreadable.
+fn body_rejection_code(status: StatusCode) -> &'static str {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "too_large"
+    } else {
+        "invalid"
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         let status = rejection.status();
-        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            "too_large"
-        } else {
-            "invalid"
-        };
         let text = rejection.body_text();
-        let mut err = ApiError::new(status, code, text.clone());
+        let mut err = ApiError::new(status, body_rejection_code(status), text.clone());
         err.body.field = Some(json_error_field(&text).unwrap_or_else(|| "body".into()));
         if status == StatusCode::UNPROCESSABLE_ENTITY {
             // Wrong types and missing fields are plain bad requests here.
@@ -125,12 +129,7 @@ impl From<JsonRejection> for ApiError {
 impl From<BytesRejection> for ApiError {
     fn from(rejection: BytesRejection) -> Self {
         let status = rejection.status();
-        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            "too_large"
-        } else {
-            "invalid"
-        };
-        let mut err = ApiError::new(status, code, rejection.body_text());
+        let mut err = ApiError::new(status, body_rejection_code(status), rejection.body_text());
         err.body.field = Some("body".into());
         err
     }

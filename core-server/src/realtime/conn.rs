@@ -140,8 +140,10 @@ pub async fn drive(
         tokio::time::interval_at(tokio::time::Instant::now() + PING_INTERVAL, PING_INTERVAL);
     let mut last_read = Instant::now();
     let mut last_write: Option<tokio::time::Instant> = None;
-    // A hint held for company, and until when.
-    let mut held: Option<(super::Delivery, tokio::time::Instant)> = None;
+    // A hint held for company; `hold` ends the wait.
+    let mut held: Option<super::Delivery> = None;
+    let hold = tokio::time::sleep(Duration::ZERO);
+    tokio::pin!(hold);
     // The socket lives no longer than its session (0: a session that never
     // expires, as an access token's).
     let expires_at = ctx.actor.session.expires_at;
@@ -168,11 +170,9 @@ pub async fn drive(
                 close_with(&mut socket, code, reason).await;
                 break;
             }
-            _ = tokio::time::sleep_until(held.as_ref().map_or_else(tokio::time::Instant::now, |h| h.1)),
-                if held.is_some() =>
-            {
+            _ = &mut hold, if held.is_some() => {
                 // Nothing came to keep the hint company: it goes alone.
-                let texts = held.take().map(|(hint, _)| hint.text());
+                let texts = held.take().map(|hint| hint.text());
                 if !write_batch(&mut socket, texts, &mut queue).await {
                     break;
                 }
@@ -180,24 +180,22 @@ pub async fn drive(
             }
             next = queue.recv() => {
                 let Some(next) = next else { break };
+                let hint = held.take();
                 let now = tokio::time::Instant::now();
                 let due = last_write
                     .map(|last| last + WRITE_INTERVAL)
                     .filter(|due| *due > now);
-                let texts = match held.take() {
-                    // A held hint and what followed it, together.
-                    Some((hint, _)) => vec![hint.text(), next.text()],
-                    None if next.can_wait && due.is_none() => {
-                        held = Some((next, now + HINT_WAIT));
-                        continue;
-                    }
-                    None => {
-                        if let Some(due) = due {
-                            tokio::time::sleep_until(due).await;
-                        }
-                        vec![next.text()]
-                    }
-                };
+                if hint.is_none() && next.can_wait && due.is_none() {
+                    hold.as_mut().reset(now + HINT_WAIT);
+                    held = Some(next);
+                    continue;
+                }
+                // A held hint goes at once with what followed it (its socket
+                // was quiet); anything else keeps to the write interval.
+                if let (None, Some(due)) = (&hint, due) {
+                    tokio::time::sleep_until(due).await;
+                }
+                let texts = hint.into_iter().chain([next]).map(|d| d.text());
                 if !write_batch(&mut socket, texts, &mut queue).await {
                     break;
                 }

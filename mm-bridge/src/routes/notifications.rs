@@ -52,20 +52,15 @@ pub async fn test(State(core): State<Core>, MmAuth(actor): MmAuth) -> MmResult<J
             // No admin to own the system bot, or a person holding its
             // name, is the server's state, not a fault: a 409 (Mattermost
             // answers 500) that says so, with Mattermost's id.
-            let status = match e {
+            let (status, stage) = match e {
                 core_server::Error::NotFound { .. } | core_server::Error::Conflict { .. } => {
-                    StatusCode::CONFLICT
+                    (StatusCode::CONFLICT, "no_bot")
                 }
                 core_server::Error::Internal(_) | core_server::Error::Unavailable(_) => {
-                    StatusCode::INTERNAL_SERVER_ERROR
+                    (StatusCode::INTERNAL_SERVER_ERROR, "create_post")
                 }
                 // Refusals of the caller (a deactivated account, a bot) keep their own status.
                 other => return Err(other.into()),
-            };
-            let stage = if status == StatusCode::CONFLICT {
-                "no_bot"
-            } else {
-                "create_post"
             };
             Err(MmError::new(
                 status,
