@@ -675,9 +675,6 @@ impl Core {
     /// Member and pinned-post counts of a channel the actor may read.
     pub async fn channel_stats(&self, actor: &Actor, channel_id: &str) -> Result<(i64, i64)> {
         self.channel_for_read(actor, channel_id).await?;
-        let members = self.store.count_channel_members(channel_id).await?;
-        let pinned = i64::try_from(self.store.list_pinned_posts(channel_id).await?.len())
-            .unwrap_or(i64::MAX);
-        Ok((members, pinned))
+        self.store.count_members_and_pinned(channel_id).await
     }
 }

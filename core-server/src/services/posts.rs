@@ -541,20 +541,6 @@ impl Core {
         Ok(post)
     }
 
-    /// A page of a channel's posts, newest first, skipping `offset`.
-    pub async fn posts_page(
-        &self,
-        actor: &Actor,
-        posts: ChannelPosts<'_>,
-        offset: i64,
-        limit: i64,
-    ) -> Result<Vec<Post>> {
-        self.channel_for_read(actor, posts.channel_id).await?;
-        self.store
-            .list_channel_posts_offset(posts, offset, limit)
-            .await
-    }
-
     /// Posts of a channel changed after `since`, deleted ones included.
     pub async fn posts_since(
         &self,
@@ -568,88 +554,6 @@ impl Core {
             .list_channel_posts_since(posts, since, 1000)
             .await?;
         Ok(changed.into_iter().map(Post::redacted).collect())
-    }
-
-    /// Posts of a channel older than the post `before`, newest first, skipping `offset`.
-    pub async fn posts_before(
-        &self,
-        actor: &Actor,
-        posts: ChannelPosts<'_>,
-        before: &str,
-        offset: i64,
-        limit: i64,
-    ) -> Result<Vec<Post>> {
-        let cursor = self.cursor_post(actor, posts.channel_id, before).await?;
-        let Some(wanted) = self.post_window(posts.channel_id, offset, limit).await? else {
-            return Ok(Vec::new());
-        };
-        let mut rows = self
-            .store
-            .list_channel_posts(
-                posts,
-                Some(PostCursor {
-                    create_at: cursor.create_at,
-                    id: &cursor.id,
-                }),
-                wanted,
-            )
-            .await?;
-        Ok(rows.split_off(usize::try_from(offset).unwrap_or(0).min(rows.len())))
-    }
-
-    /// Posts of a channel newer than the post `after`, oldest first, skipping `offset`.
-    pub async fn posts_after(
-        &self,
-        actor: &Actor,
-        posts: ChannelPosts<'_>,
-        after: &str,
-        offset: i64,
-        limit: i64,
-    ) -> Result<Vec<Post>> {
-        let cursor = self.cursor_post(actor, posts.channel_id, after).await?;
-        let Some(wanted) = self.post_window(posts.channel_id, offset, limit).await? else {
-            return Ok(Vec::new());
-        };
-        let mut rows = self
-            .store
-            .list_channel_posts_after(
-                posts,
-                PostCursor {
-                    create_at: cursor.create_at,
-                    id: &cursor.id,
-                },
-                wanted,
-            )
-            .await?;
-        Ok(rows.split_off(usize::try_from(offset).unwrap_or(0).min(rows.len())))
-    }
-
-    /// How many posts to read for a window of `limit` after skipping
-    /// `offset`; `None` when the window lies past every post the channel
-    /// ever had (or past what a number can hold), which is then empty.
-    async fn post_window(&self, channel_id: &str, offset: i64, limit: i64) -> Result<Option<i64>> {
-        let total = self.store.get_channel(channel_id).await?.total_msg_count;
-        Ok(offset
-            .checked_add(limit)
-            .filter(|_| offset >= 0 && offset < total))
-    }
-
-    async fn cursor_post(&self, actor: &Actor, channel_id: &str, id: &str) -> Result<Post> {
-        self.channel_for_read(actor, channel_id).await?;
-        validate::id("post_id", id)?;
-        match self.store.get_post(id).await {
-            Ok(p) if p.channel_id == channel_id => Ok(p),
-            Ok(_) | Err(Error::NotFound { .. }) => {
-                Err(Error::invalid("post_id", "is not a post of this channel"))
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    /// A value that changes whenever any post of the channel changes (for ETags).
-    pub async fn channel_posts_version(&self, actor: &Actor, channel_id: &str) -> Result<i64> {
-        self.channel_for_read(actor, channel_id).await?;
-        self.store.last_post_update(channel_id).await
     }
 
     /// A channel's pinned posts, newest first.
@@ -701,42 +605,6 @@ impl Core {
             },
         )
         .await
-    }
-
-    /// The posts around where the actor stopped reading a channel: up to
-    /// `before` read ones (newest first) and `after` unread ones (oldest first).
-    pub async fn posts_around_unread(
-        &self,
-        actor: &Actor,
-        posts: ChannelPosts<'_>,
-        before: i64,
-        after: i64,
-    ) -> Result<(Vec<Post>, Vec<Post>)> {
-        let (_, member) = self.channel_for_member(actor, posts.channel_id).await?;
-        let seen = member.last_viewed_at;
-        let read = self
-            .store
-            .list_channel_posts(
-                posts,
-                Some(PostCursor {
-                    create_at: seen.saturating_add(1),
-                    id: "",
-                }),
-                before.clamp(0, 200),
-            )
-            .await?;
-        let unread = self
-            .store
-            .list_channel_posts_after(
-                posts,
-                PostCursor {
-                    create_at: seen,
-                    id: "~",
-                },
-                after.clamp(0, 200),
-            )
-            .await?;
-        Ok((read, unread))
     }
 
     /// The posts the actor saved (the `flagged_post` preferences) that they can still read.

@@ -10,8 +10,10 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use core_server::model::Post;
-use core_server::services::{Actor, Core, NewEphemeral, NewPost, PostPatch};
-use core_server::store::{ChannelPosts, PostCursor};
+use core_server::services::{
+    Actor, Core, NewEphemeral, NewPost, PostPatch, PostWindow, ReadableChannel,
+};
+use core_server::store::ChannelPosts;
 
 use crate::convert::{self, MmPost, MmPostList, MmReaction};
 use crate::error::{MmError, MmResult};
@@ -87,55 +89,6 @@ pub(crate) async fn files_by_post(
 pub(crate) fn with_files(mut post: MmPost, files: Vec<convert::MmFileInfo>) -> MmPost {
     post.metadata.files = files;
     post
-}
-
-/// The post right after the newest and right before the oldest of a page.
-async fn neighbours(
-    core: &Core,
-    scope: ChannelPosts<'_>,
-    posts: &[Post],
-) -> MmResult<(String, String)> {
-    let newest = posts
-        .iter()
-        .max_by(|a, b| a.create_at.cmp(&b.create_at).then_with(|| a.id.cmp(&b.id)));
-    let oldest = posts
-        .iter()
-        .min_by(|a, b| a.create_at.cmp(&b.create_at).then_with(|| a.id.cmp(&b.id)));
-    let next = match newest {
-        Some(p) => core
-            .store
-            .list_channel_posts_after(
-                scope,
-                PostCursor {
-                    create_at: p.create_at,
-                    id: &p.id,
-                },
-                1,
-            )
-            .await?
-            .pop()
-            .map(|p| p.id)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    let prev = match oldest {
-        Some(p) => core
-            .store
-            .list_channel_posts(
-                scope,
-                Some(PostCursor {
-                    create_at: p.create_at,
-                    id: &p.id,
-                }),
-                1,
-            )
-            .await?
-            .pop()
-            .map(|p| p.id)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    Ok((next, prev))
 }
 
 #[derive(Deserialize)]
@@ -228,7 +181,8 @@ pub async fn for_channel(
         let posts = core.posts_since(&actor, scope, since).await?;
         return Ok(Json(q.threads.list(&core, &actor, posts).await?).into_response());
     }
-    let version = core.channel_posts_version(&actor, &channel).await?;
+    let readable = core.readable_channel(&actor, &channel).await?;
+    let version = core.channel_posts_version(&readable).await?;
     let (before, after) = (
         q.before.clone().unwrap_or_default(),
         q.after.clone().unwrap_or_default(),
@@ -245,48 +199,57 @@ pub async fn for_channel(
     if crate::etag::not_modified(&headers, &tag) {
         return Ok(crate::etag::respond(&headers, tag, || ()));
     }
-    let list = posts_for_channel(&core, &actor, &channel, &q).await?;
+    let list = posts_for_channel(&core, &actor, &readable, &q).await?;
     Ok(crate::etag::respond(&headers, tag, || list))
 }
 
 async fn posts_for_channel(
     core: &Core,
     actor: &Actor,
-    channel: &str,
+    channel: &ReadableChannel,
     q: &PostsQuery,
 ) -> MmResult<MmPostList> {
     let (offset, per_page) = (q.paging.offset(), q.paging.per_page());
+    let roots_only = q.threads.collapsed();
+    // A first page's neighbour on the cursor's side is the cursor itself,
+    // even when the page is empty (as Mattermost answers).
     let first_page = q.paging.page() == 0;
-    let scope = q.threads.scope(channel);
     if let Some(after) = q.after.clone().filter(|s| !s.is_empty()) {
         check_id("after", &after)?;
-        let posts = core
-            .posts_after(actor, scope, &after, offset, per_page)
+        let mut window = core
+            .posts_after(channel, roots_only, &after, offset, per_page)
             .await?;
-        let short = i64::try_from(posts.len()).unwrap_or(0) < per_page;
-        let (next, prev) = neighbours(core, scope, &posts).await?;
-        let mut list = q.threads.list(core, actor, posts).await?;
-        list.prev_post_id = if first_page { after } else { prev };
-        list.next_post_id = if short { String::new() } else { next };
-        return Ok(list);
+        if first_page {
+            window.older = after;
+        }
+        return window_list(core, actor, &q.threads, window).await;
     }
     if let Some(before) = q.before.clone().filter(|s| !s.is_empty()) {
         check_id("before", &before)?;
-        let posts = core
-            .posts_before(actor, scope, &before, offset, per_page)
+        let mut window = core
+            .posts_before(channel, roots_only, &before, offset, per_page)
             .await?;
-        let short = i64::try_from(posts.len()).unwrap_or(0) < per_page;
-        let (next, prev) = neighbours(core, scope, &posts).await?;
-        let mut list = q.threads.list(core, actor, posts).await?;
-        list.next_post_id = if first_page { before } else { next };
-        list.prev_post_id = if short { String::new() } else { prev };
-        return Ok(list);
+        if first_page {
+            window.newer = before;
+        }
+        return window_list(core, actor, &q.threads, window).await;
     }
-    let posts = core.posts_page(actor, scope, offset, per_page).await?;
-    let (next, prev) = neighbours(core, scope, &posts).await?;
-    let mut list = q.threads.list(core, actor, posts).await?;
-    list.next_post_id = next;
-    list.prev_post_id = prev;
+    let window = core
+        .posts_page(channel, roots_only, offset, per_page)
+        .await?;
+    window_list(core, actor, &q.threads, window).await
+}
+
+/// A window of posts as a post list with its neighbours.
+async fn window_list(
+    core: &Core,
+    actor: &Actor,
+    threads: &CollapsedQuery,
+    window: PostWindow,
+) -> MmResult<MmPostList> {
+    let mut list = threads.list(core, actor, window.posts).await?;
+    list.next_post_id = window.newer;
+    list.prev_post_id = window.older;
     Ok(list)
 }
 
@@ -735,15 +698,10 @@ pub async fn around_unread(
             .min(200)
     };
     let scope = q.threads.scope(&channel);
-    let (read, unread) = core
+    let window = core
         .posts_around_unread(&auth.0, scope, limit(q.limit_before), limit(q.limit_after))
         .await?;
-    let posts: Vec<Post> = read.into_iter().chain(unread).collect();
-    let (next, prev) = neighbours(&core, scope, &posts).await?;
-    let mut list = q.threads.list(&core, &auth.0, posts).await?;
-    list.next_post_id = next;
-    list.prev_post_id = prev;
-    Ok(Json(list))
+    Ok(Json(window_list(&core, &auth.0, &q.threads, window).await?))
 }
 
 #[derive(Deserialize)]

@@ -3,7 +3,8 @@
 //! private channel, and as the owner, asserting Mattermost's status for each
 //! (no route hands out what it should not); then the HTTP conventions (error
 //! bodies, ETags, rate limits) and the per-user features whose permissions
-//! are their own (threads, sidebars, emoji, invitations, pictures, saved posts).
+//! are their own (threads, sidebars, emoji, invitations, pictures, saved posts),
+//! and the windows of a channel's posts with their neighbours.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -12,6 +13,7 @@ mod emoji;
 mod http;
 mod invitations;
 mod outgoing_hooks;
+mod post_windows;
 mod sidebar;
 mod threads;
 mod walk;

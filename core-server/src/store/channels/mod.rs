@@ -58,6 +58,9 @@ pub trait ChannelStore: Send + Sync {
 
     async fn count_channel_members(&self, channel_id: &str) -> Result<i64>;
 
+    /// A channel's member count and its pinned live posts' count, in one read.
+    async fn count_members_and_pinned(&self, channel_id: &str) -> Result<(i64, i64)>;
+
     /// The distinct timezone settings of a channel's active members.
     async fn channel_member_timezones(&self, channel_id: &str) -> Result<Vec<StringMap>>;
 

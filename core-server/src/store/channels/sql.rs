@@ -260,6 +260,17 @@ impl ChannelStore for Backend {
         )
     }
 
+    async fn count_members_and_pinned(&self, channel_id: &str) -> Result<(i64, i64)> {
+        Ok(sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM channel_members WHERE channel_id = $1), \
+             (SELECT COUNT(*) FROM posts WHERE channel_id = $1 AND is_pinned = TRUE \
+             AND delete_at = 0)",
+        )
+        .bind(channel_id)
+        .fetch_one(&mut *self.reader().await?)
+        .await?)
+    }
+
     async fn channel_member_timezones(&self, channel_id: &str) -> Result<Vec<StringMap>> {
         let texts: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT u.timezone FROM channel_members m \

@@ -467,12 +467,11 @@ impl PostStore for Backend {
 
     async fn list_pinned_posts(&self, channel_id: &str) -> Result<Vec<Post>> {
         Ok(sqlx::query_as(&format!(
-            "{} WHERE channel_id = $1 AND delete_at = 0 AND is_pinned = $2 \
+            "{} WHERE channel_id = $1 AND is_pinned = TRUE AND delete_at = 0 \
              ORDER BY create_at DESC, id DESC",
             Post::TABLE.select()
         ))
         .bind(channel_id)
-        .bind(true)
         .fetch_all(&mut *self.reader().await?)
         .await?)
     }
