@@ -115,8 +115,18 @@ pub async fn close_with(socket: &mut WebSocket, code: u16, reason: &'static str)
 /// How long a closing socket waits for the client's close frame.
 const CLOSE_LINGER: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Runs an attached socket until it closes, then detaches it from the hub.
+/// Runs an attached socket until it closes, then detaches it from the hub;
+/// on the sockets' own threads (see `sockets_runtime`).
 pub async fn drive(
+    socket: WebSocket,
+    attached: Attached,
+    ctx: ConnContext,
+    protocol: Arc<dyn Protocol>,
+) {
+    super::sockets_runtime::run_apart(drive_here(socket, attached, ctx, protocol)).await;
+}
+
+async fn drive_here(
     mut socket: WebSocket,
     attached: Attached,
     ctx: ConnContext,

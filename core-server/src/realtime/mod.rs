@@ -8,6 +8,7 @@ mod hub;
 pub mod origin;
 pub mod position;
 mod presence;
+mod sockets_runtime;
 
 use std::sync::Arc;
 
