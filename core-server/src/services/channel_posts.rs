@@ -5,7 +5,7 @@
 //! statement of their own.
 
 use super::{Actor, Core};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::*;
 use crate::store::{ChannelPosts, PostCursor};
 
@@ -71,6 +71,13 @@ fn split(mut rows: Vec<Post>, skip: usize, limit: usize) -> (String, Vec<Post>, 
     (before_start, window, past_end)
 }
 
+/// Which way a listing goes from its cursor.
+#[derive(Clone, Copy)]
+enum Towards {
+    Older,
+    Newer,
+}
+
 /// A count from the request as a length (negative counts are none).
 fn count(n: i64) -> usize {
     usize::try_from(n.max(0)).unwrap_or(usize::MAX)
@@ -126,23 +133,8 @@ impl Core {
         offset: i64,
         limit: i64,
     ) -> Result<PostWindow> {
-        let cursor = self.cursor_post(channel, before).await?;
-        let Some(wanted) = window_size(channel, offset, limit) else {
-            return Ok(PostWindow::default());
-        };
-        let rows = self
-            .store
-            .list_channel_posts(
-                channel.posts(roots_only),
-                Some(PostCursor {
-                    create_at: cursor.create_at,
-                    id: &cursor.id,
-                }),
-                wanted,
-            )
-            .await?;
-        let (newer, posts, older) = split(rows, count(offset), count(limit));
-        Ok(PostWindow::new(posts, newer, older))
+        self.posts_from(channel, roots_only, before, Towards::Older, offset, limit)
+            .await
     }
 
     /// Posts of a channel newer than the post `after`, oldest first,
@@ -156,23 +148,47 @@ impl Core {
         offset: i64,
         limit: i64,
     ) -> Result<PostWindow> {
-        let cursor = self.cursor_post(channel, after).await?;
+        self.posts_from(channel, roots_only, after, Towards::Newer, offset, limit)
+            .await
+    }
+
+    /// The posts on one side of the post `from`, listed away from it.
+    async fn posts_from(
+        &self,
+        channel: &ReadableChannel,
+        roots_only: bool,
+        from: &str,
+        towards: Towards,
+        offset: i64,
+        limit: i64,
+    ) -> Result<PostWindow> {
+        let cursor = self.cursor_post(channel, from).await?;
         let Some(wanted) = window_size(channel, offset, limit) else {
             return Ok(PostWindow::default());
         };
-        let rows = self
-            .store
-            .list_channel_posts_after(
-                channel.posts(roots_only),
-                PostCursor {
-                    create_at: cursor.create_at,
-                    id: &cursor.id,
-                },
-                wanted,
-            )
-            .await?;
-        let (older, posts, newer) = split(rows, count(offset), count(limit));
-        Ok(PostWindow::new(posts, newer, older))
+        let start = PostCursor {
+            create_at: cursor.create_at,
+            id: &cursor.id,
+        };
+        let posts = channel.posts(roots_only);
+        let rows = match towards {
+            Towards::Older => {
+                self.store
+                    .list_channel_posts(posts, Some(start), wanted)
+                    .await?
+            }
+            Towards::Newer => {
+                self.store
+                    .list_channel_posts_after(posts, start, wanted)
+                    .await?
+            }
+        };
+        // The row before the window is on the cursor's side.
+        let (near, posts, far) = split(rows, count(offset), count(limit));
+        Ok(match towards {
+            Towards::Older => PostWindow::new(posts, near, far),
+            Towards::Newer => PostWindow::new(posts, far, near),
+        })
     }
 
     /// The posts around where the actor stopped reading a channel: up to
@@ -221,10 +237,9 @@ impl Core {
         super::validate::id("post_id", id)?;
         match self.store.get_post(id).await {
             Ok(p) if p.channel_id == channel.id() => Ok(p),
-            Ok(_) | Err(crate::error::Error::NotFound { .. }) => Err(crate::error::Error::invalid(
-                "post_id",
-                "is not a post of this channel",
-            )),
+            Ok(_) | Err(Error::NotFound { .. }) => {
+                Err(Error::invalid("post_id", "is not a post of this channel"))
+            }
             Err(e) => Err(e),
         }
     }
