@@ -74,34 +74,17 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Argon2id uses 19 MiB per hash; allocator arenas keep that memory per
-/// thread, so hashing runs on at most one thread per core. This also keeps a
-/// flood of logins from starving everything else.
-async fn hashing_permit() -> Result<tokio::sync::SemaphorePermit<'static>> {
-    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    PERMITS
-        .get_or_init(|| {
-            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-            tokio::sync::Semaphore::new(cores)
-        })
-        .acquire()
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))
-}
-
-/// Hashes a password with Argon2id on a blocking thread.
+/// Hashes a password with Argon2id on the password threads.
 pub async fn hash_password(password: &str) -> Result<String> {
     let password = password.to_owned();
-    let _permit = hashing_permit().await?;
-    tokio::task::spawn_blocking(move || {
+    super::password_threads::run(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
             .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
     })
-    .await
-    .map_err(|e| Error::Internal(e.to_string()))?
+    .await?
 }
 
 /// Verifies `password` against a throwaway hash: what refusing an unknown
@@ -114,20 +97,18 @@ async fn spend_a_verification(password: &str) -> Result<()> {
     verify_password(password, hash).await.map(|_| ())
 }
 
-/// Checks a password against a stored hash on a blocking thread.
+/// Checks a password against a stored hash on the password threads.
 pub async fn verify_password(password: &str, hash: &str) -> Result<bool> {
     let password = password.to_owned();
     let hash = hash.to_owned();
-    let _permit = hashing_permit().await?;
-    tokio::task::spawn_blocking(move || {
+    super::password_threads::run(move || {
         let parsed = PasswordHash::new(&hash)
             .map_err(|e| Error::Internal(format!("stored password hash is malformed: {e}")))?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
     })
-    .await
-    .map_err(|e| Error::Internal(e.to_string()))?
+    .await?
 }
 
 impl Core {

@@ -22,6 +22,7 @@ pub mod jobs;
 mod member_updates;
 mod metrics_gauges;
 pub mod outgoing_webhooks;
+mod password_threads;
 mod permalinks;
 mod posts;
 mod preferences;
