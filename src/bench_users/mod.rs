@@ -97,6 +97,13 @@ pub struct UsersArgs {
     /// Logins (and socket openings) in flight at once while a step starts.
     #[arg(long, default_value_t = 16)]
     start_concurrency: usize,
+    /// Start new users at once, as fast as --start-concurrency allows,
+    /// instead of as load-test-ng does (each new user waits one idle time
+    /// before logging in and another before its first screen, so a step's
+    /// logins spread over about twice the mean idle time). Harsher than
+    /// load-test-ng: it measures a login storm on top of the running users.
+    #[arg(long)]
+    burst_start: bool,
     /// Pid of the server, to read its CPU time and memory from /proc (same
     /// Linux machine only).
     #[arg(long)]

@@ -86,10 +86,11 @@ pub async fn run(args: UsersArgs) -> anyhow::Result<()> {
         min_idle_ms: args.min_idle_ms,
         avg_idle_ms: args.avg_idle_ms,
         start_gate: Semaphore::new(args.start_concurrency.max(1)),
+        burst_start: args.burst_start,
         start_slot: FREQUENCIES.len(),
     });
     println!(
-        "bench users at {}: {} teams × {} channels, each user in {} per team; idle {}–{} ms (mean {} ms) × rate (mean {:.2}); steps of {} s after {} s settling; thresholds: mean ≤ {} ms, p99 ≤ {} ms, errors ≤ {} %, timeouts ≤ {} %{}",
+        "bench users at {}: {} teams × {} channels, each user in {} per team; idle {}–{} ms (mean {} ms) × rate (mean {:.2}); users start {}; steps of {} s after {} s settling; thresholds: mean ≤ {} ms, p99 ≤ {} ms, errors ≤ {} %, timeouts ≤ {} %{}",
         args.url,
         args.teams,
         args.channels,
@@ -98,6 +99,11 @@ pub async fn run(args: UsersArgs) -> anyhow::Result<()> {
         2 * args.avg_idle_ms - args.min_idle_ms,
         args.avg_idle_ms,
         rates.mean(),
+        if args.burst_start {
+            "in a burst"
+        } else {
+            "after an idle time before login and another before the first screen"
+        },
         args.step_seconds,
         args.settle_seconds,
         args.thresholds.max_mean_ms,

@@ -26,8 +26,20 @@ pub(super) struct Shared {
     pub(super) avg_idle_ms: u64,
     /// Logins and socket openings in flight at once while a step starts.
     pub(super) start_gate: Semaphore,
+    /// Whether new users skip load-test-ng's idle times before their login
+    /// and their first screen.
+    pub(super) burst_start: bool,
     /// Stats slot of the first screen's requests.
     pub(super) start_slot: usize,
+}
+
+impl Shared {
+    /// load-test-ng's wait before each step of a user's start (its login,
+    /// then its first screen): one idle time at rate 1.0; none for a burst
+    /// start.
+    fn idle_before_starting(&self, rng: &mut StdRng) -> Option<std::time::Duration> {
+        (!self.burst_start).then(|| idle_time(self.min_idle_ms, self.avg_idle_ms, 1.0, rng))
+    }
 }
 
 /// How a user's start went, reported once.
@@ -61,6 +73,29 @@ impl Socket {
                     self.frames = 0;
                 }
                 true
+            }
+        }
+    }
+
+    /// Waits `idle`, reading the socket all the while; false when the run
+    /// stops.
+    async fn idle(
+        &mut self,
+        idle: std::time::Duration,
+        stop: &mut watch::Receiver<bool>,
+        shared: &Shared,
+    ) -> bool {
+        let sleep = tokio::time::sleep(idle);
+        tokio::pin!(sleep);
+        loop {
+            tokio::select! {
+                _ = &mut sleep => return true,
+                msg = self.next() => {
+                    if !self.read(msg, shared) {
+                        self.ws = None;
+                    }
+                }
+                _ = stop.changed() => return false,
             }
         }
     }
@@ -101,6 +136,13 @@ pub(super) async fn run_user(
 ) {
     let c = &shared.client;
     let w = &shared.world;
+    let mut rng = StdRng::seed_from_u64(index as u64);
+    if let Some(idle) = shared.idle_before_starting(&mut rng) {
+        tokio::select! {
+            _ = tokio::time::sleep(idle) => {}
+            _ = stop.changed() => return,
+        }
+    }
     let opened = {
         let _permit = shared.start_gate.acquire().await;
         let username = format!("{USER_PREFIX}{index}");
@@ -118,19 +160,17 @@ pub(super) async fn run_user(
             return;
         }
     };
-    let mut user = User::new(
-        index,
-        user_id,
-        token,
-        StdRng::seed_from_u64(index as u64),
-        rate,
-        w.teams.len(),
-    );
     let mut socket = Socket {
         ws: Some(ws),
         frames: 0,
         seq: 1,
     };
+    if let Some(idle) = shared.idle_before_starting(&mut rng) {
+        if !socket.idle(idle, &mut stop, &shared).await {
+            return close(socket, &shared).await;
+        }
+    }
+    let mut user = User::new(index, user_id, token, rng, rate, w.teams.len());
     // The first screen; a failure is counted in the figures, and the user
     // carries on as load-test-ng's do.
     let _ = user.start(c, w, shared.start_slot).await;
@@ -142,18 +182,8 @@ pub(super) async fn run_user(
             user.rate,
             &mut user.rng,
         );
-        let sleep = tokio::time::sleep(idle);
-        tokio::pin!(sleep);
-        loop {
-            tokio::select! {
-                _ = &mut sleep => break,
-                msg = socket.next() => {
-                    if !socket.read(msg, &shared) {
-                        socket.ws = None;
-                    }
-                }
-                _ = stop.changed() => return close(socket, &shared).await,
-            }
+        if !socket.idle(idle, &mut stop, &shared).await {
+            return close(socket, &shared).await;
         }
         let action = shared.picker.pick(&mut user.rng);
         match action {
