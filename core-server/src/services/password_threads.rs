@@ -50,8 +50,7 @@ fn queue() -> Result<&'static Sender<Job>> {
 fn start() -> std::io::Result<Sender<Job>> {
     let (sender, receiver) = mpsc::channel::<Job>();
     let receiver = Arc::new(Mutex::new(receiver));
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    for i in 0..threads {
+    for i in 0..thread_count() {
         let receiver = receiver.clone();
         std::thread::Builder::new()
             .name(format!("passwords-{i}"))
@@ -60,14 +59,18 @@ fn start() -> std::io::Result<Sender<Job>> {
     Ok(sender)
 }
 
+/// How many password threads there are: one per core.
+fn thread_count() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
 /// One password thread: lowers its priority, then runs jobs until the
 /// queue closes.
 fn serve(receiver: &Mutex<Receiver<Job>>) {
     lower_priority();
     loop {
-        // The lock is held only while waiting for the next job, so the
-        // threads take jobs in turn; a job that panicked poisons nothing
-        // that matters here.
+        // The lock is held only while waiting for the next job (jobs run
+        // after it is released), so the threads take jobs in turn.
         let next = receiver.lock().unwrap_or_else(|e| e.into_inner()).recv();
         match next {
             Ok(job) => {
@@ -126,9 +129,8 @@ mod tests {
     async fn a_panicking_job_fails_its_caller_and_leaves_the_threads_working() {
         let failed = run(|| -> i32 { panic!("a broken hash") }).await;
         assert!(failed.is_err());
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
         // More jobs than threads: every thread must still be taking jobs.
-        for i in 0..threads * 2 {
+        for i in 0..thread_count() * 2 {
             assert_eq!(run(move || i).await.expect("ran"), i);
         }
     }
