@@ -39,6 +39,7 @@ mod json;
 mod lent;
 mod notify;
 mod outgoing_webhooks;
+mod post_list;
 mod postgres;
 mod posts;
 mod preferences;

@@ -266,6 +266,9 @@ const SEARCH_LANGUAGE: crate::search::IndexLanguage = crate::search::IndexLangua
 /// The planner's statistics of every table (sampled by PostgreSQL).
 const REFRESH_STATISTICS: &str = "ANALYZE";
 
+/// Rows of posts are decoded from the connection's buffer as they come.
+const POSTS_AS_JSON: bool = false;
+
 /// Imported posts carry their words, computed by the importer: the
 /// database's parser (`regexp_replace` and `to_tsvector`) would be most of
 /// an import's time.

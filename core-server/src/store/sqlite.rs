@@ -183,6 +183,10 @@ const SEARCH_LANGUAGE: crate::search::IndexLanguage = crate::search::IndexLangua
 /// The planner's statistics, from a sample of each index (quick on any size).
 const REFRESH_STATISTICS: &str = "PRAGMA analysis_limit = 1000; ANALYZE;";
 
+/// Lists of posts leave SQLite's thread as one JSON value (see
+/// `store::post_list`).
+const POSTS_AS_JSON: bool = true;
+
 /// The FTS5 triggers tokenize imported posts themselves.
 const BULK_POST_WORDS: bool = false;
 

@@ -512,7 +512,92 @@ async fn thread_followers_and_unread_replies(ctx: Ctx) {
         .is_none());
 }
 
+/// Every column of a post comes back as stored from each kind of listing
+/// (SQLite reads lists as JSON arrays by position: a column read into the
+/// wrong field, a quote or a non-ASCII letter lost, would show here).
+async fn listings_return_every_column_as_stored(ctx: Ctx) {
+    let (_, c, u) = fixture(&ctx).await;
+    let store = &ctx.store;
+    let root = store
+        .create_post(&post(&c.id, &u.id, 100, ""))
+        .await
+        .expect("root");
+    let reply = Post {
+        id: new_id(),
+        create_at: 101,
+        update_at: 102,
+        edit_at: 0,
+        delete_at: 0,
+        is_pinned: true,
+        user_id: u.id.clone(),
+        channel_id: c.id.clone(),
+        root_id: root.id.clone(),
+        original_id: String::new(),
+        message: "a \"quoted\" \\ line\nnext — ünïcödé 🎉 #tag".into(),
+        post_type: "custom_test".into(),
+        props: serde_json::json!({"nested": {"list": [1, "two", null, true]}, "n": 1.5}),
+        hashtags: "#tag".into(),
+        file_ids: vec![new_id(), new_id()],
+        pending_post_id: new_id(),
+        reply_count: 0,
+        last_reply_at: 0,
+    };
+    let reply = store.create_post(&reply).await.expect("reply");
+    let root = store.get_post(&root.id).await.expect("root again");
+    assert_eq!(root.reply_count, 1);
+    let expected = vec![root.clone(), reply.clone()];
+    let newest_first = vec![reply.clone(), root.clone()];
+    let all = ChannelPosts::all(&c.id);
+    assert_eq!(
+        store.list_channel_posts(all, None, 10).await.expect("page"),
+        newest_first
+    );
+    assert_eq!(
+        store
+            .list_channel_posts_offset(all, 0, 10)
+            .await
+            .expect("offset"),
+        newest_first
+    );
+    assert_eq!(
+        store
+            .list_channel_posts_since(all, 1, 10)
+            .await
+            .expect("since"),
+        expected
+    );
+    assert_eq!(
+        store
+            .list_channel_posts_from(&c.id, 0, 10)
+            .await
+            .expect("from"),
+        expected
+    );
+    assert_eq!(store.list_thread(&root.id).await.expect("thread"), expected);
+    let cursor = PostCursor {
+        create_at: root.create_at,
+        id: &root.id,
+    };
+    assert_eq!(
+        store
+            .list_channel_posts_after(all, cursor, 10)
+            .await
+            .expect("after"),
+        vec![reply.clone()]
+    );
+    assert_eq!(
+        store.list_root_posts(&c.id, None, 10).await.expect("roots"),
+        vec![root.clone()]
+    );
+    assert!(store
+        .list_channel_posts_since(all, 1_000, 10)
+        .await
+        .expect("none since")
+        .is_empty());
+}
+
 on_both_backends!(
+    listings_return_every_column_as_stored,
     posts_threads_edits_and_deletes,
     pending_post_id_is_idempotent,
     search_finds_only_readable_matching_posts,

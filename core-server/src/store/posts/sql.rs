@@ -5,9 +5,11 @@
 use std::collections::HashMap;
 
 use super::super::{
-    insert_post_statement, push_index_match, search_shape, SEARCH_LANGUAGE, SEARCH_PROBE,
+    insert_post_statement, push_index_match, search_shape, POSTS_AS_JSON, SEARCH_LANGUAGE,
+    SEARCH_PROBE,
 };
 use super::prelude::*;
+use super::record::Query;
 use crate::search::SearchTerm;
 use crate::store::SearchPlan;
 
@@ -192,6 +194,96 @@ fn roots_filter(posts: ChannelPosts<'_>) -> &'static str {
     }
 }
 
+/// The orders lists of posts are read in.
+#[derive(Clone, Copy)]
+enum PostOrder {
+    /// Oldest first: `create_at, id`.
+    Created,
+    /// Newest first: `create_at DESC, id DESC`.
+    NewestFirst,
+    /// Least recently changed first: `update_at, id`.
+    Updated,
+}
+
+impl PostOrder {
+    fn sql(self) -> &'static str {
+        match self {
+            PostOrder::Created => "create_at, id",
+            PostOrder::NewestFirst => "create_at DESC, id DESC",
+            PostOrder::Updated => "update_at, id",
+        }
+    }
+
+    fn sort(self, posts: &mut [Post]) {
+        match self {
+            PostOrder::Created => {
+                posts.sort_unstable_by(|a, b| (a.create_at, &a.id).cmp(&(b.create_at, &b.id)))
+            }
+            PostOrder::NewestFirst => {
+                posts.sort_unstable_by(|a, b| (b.create_at, &b.id).cmp(&(a.create_at, &a.id)))
+            }
+            PostOrder::Updated => {
+                posts.sort_unstable_by(|a, b| (a.update_at, &a.id).cmp(&(b.update_at, &b.id)))
+            }
+        }
+    }
+}
+
+impl From<Towards> for PostOrder {
+    fn from(towards: Towards) -> Self {
+        match towards {
+            Towards::Older => PostOrder::NewestFirst,
+            Towards::Newer => PostOrder::Created,
+        }
+    }
+}
+
+/// Opens a statement for a list of posts: what follows selects the posts'
+/// columns (`Post::TABLE.select()`, with its `ORDER BY` and `LIMIT`), then
+/// [`post_list_close`]; [`read_post_list`] runs it. Where the dialect reads
+/// lists as JSON (`POSTS_AS_JSON`), the selection becomes a subquery of one
+/// `json_group_array` of each post's columns.
+fn post_list_open() -> String {
+    if POSTS_AS_JSON {
+        format!(
+            "SELECT json_group_array(json_array({})) FROM (",
+            Post::TABLE.columns()
+        )
+    } else {
+        String::new()
+    }
+}
+
+/// Closes what [`post_list_open`] opened.
+fn post_list_close() -> &'static str {
+    if POSTS_AS_JSON {
+        ")"
+    } else {
+        ""
+    }
+}
+
+/// The posts of a statement of [`post_list_open`], in `order` (the order of
+/// its `ORDER BY`). An aggregate's input order is not one SQL promises, and
+/// sorting a page here costs less than the sort SQLite would make for an
+/// `ORDER BY` inside the aggregate.
+async fn read_post_list(
+    query: Query<'_>,
+    conn: &mut DbConnection,
+    order: PostOrder,
+) -> Result<Vec<Post>> {
+    if POSTS_AS_JSON {
+        let row = query.fetch_one(conn).await?;
+        let mut posts =
+            crate::store::post_list::posts_from_json(sqlx::Row::try_get::<&str, _>(&row, 0)?)?;
+        order.sort(&mut posts);
+        Ok(posts)
+    } else {
+        let rows = query.fetch_all(conn).await?;
+        rows.iter().map(|row| Ok(Post::decode(row, 0)?)).collect()
+    }
+}
+
 /// A page of a channel's live posts, in `towards` order from `cursor`.
 async fn channel_page(
     conn: &mut DbConnection,
@@ -201,13 +293,15 @@ async fn channel_page(
     limit: i64,
 ) -> Result<Vec<Post>> {
     let mut q = QueryBuilder::<Db>::new(format!(
-        "{} WHERE delete_at = 0{} AND channel_id = ",
+        "{}{} WHERE delete_at = 0{} AND channel_id = ",
+        post_list_open(),
         Post::TABLE.select(),
         roots_filter(posts)
     ));
     q.push_bind(posts.channel_id);
     push_post_page(&mut q, cursor, towards, limit);
-    Ok(q.build_query_as().fetch_all(conn).await?)
+    q.push(post_list_close());
+    read_post_list(q.build(), conn, towards.into()).await
 }
 
 /// Followed threads of members of their channel, with each follower's
@@ -393,13 +487,21 @@ impl PostStore for Backend {
     }
 
     async fn list_thread(&self, root_id: &str) -> Result<Vec<Post>> {
-        Ok(sqlx::query_as(&format!(
-            "{} WHERE (id = $1 OR (root_id = $1 AND root_id <> '')) AND delete_at = 0 ORDER BY create_at, id",
-            Post::TABLE.select()
-        ))
-        .bind(root_id)
-        .fetch_all(&mut *self.reader().await?)
-        .await?)
+        let order = PostOrder::Created;
+        let sql = format!(
+            "{}{} WHERE (id = $1 OR (root_id = $1 AND root_id <> '')) AND delete_at = 0 \
+             ORDER BY {}{}",
+            post_list_open(),
+            Post::TABLE.select(),
+            order.sql(),
+            post_list_close()
+        );
+        read_post_list(
+            sqlx::query(&sql).bind(root_id),
+            &mut *self.reader().await?,
+            order,
+        )
+        .await
     }
 
     async fn list_channel_posts_offset(
@@ -408,17 +510,25 @@ impl PostStore for Backend {
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Post>> {
-        Ok(sqlx::query_as(&format!(
-            "{} WHERE channel_id = $1 AND delete_at = 0{} \
-             ORDER BY create_at DESC, id DESC LIMIT $2 OFFSET $3",
+        let order = PostOrder::NewestFirst;
+        let sql = format!(
+            "{}{} WHERE channel_id = $1 AND delete_at = 0{} \
+             ORDER BY {} LIMIT $2 OFFSET $3{}",
+            post_list_open(),
             Post::TABLE.select(),
-            roots_filter(posts)
-        ))
-        .bind(posts.channel_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&mut *self.reader().await?)
-        .await?)
+            roots_filter(posts),
+            order.sql(),
+            post_list_close()
+        );
+        read_post_list(
+            sqlx::query(&sql)
+                .bind(posts.channel_id)
+                .bind(limit)
+                .bind(offset),
+            &mut *self.reader().await?,
+            order,
+        )
+        .await
     }
 
     async fn list_channel_posts_after(
@@ -443,17 +553,25 @@ impl PostStore for Backend {
         since: i64,
         limit: i64,
     ) -> Result<Vec<Post>> {
-        Ok(sqlx::query_as(&format!(
-            "{} WHERE channel_id = $1 AND update_at > $2 AND original_id = ''{} \
-             ORDER BY update_at, id LIMIT $3",
+        let order = PostOrder::Updated;
+        let sql = format!(
+            "{}{} WHERE channel_id = $1 AND update_at > $2 AND original_id = ''{} \
+             ORDER BY {} LIMIT $3{}",
+            post_list_open(),
             Post::TABLE.select(),
-            roots_filter(posts)
-        ))
-        .bind(posts.channel_id)
-        .bind(since)
-        .bind(limit)
-        .fetch_all(&mut *self.reader().await?)
-        .await?)
+            roots_filter(posts),
+            order.sql(),
+            post_list_close()
+        );
+        read_post_list(
+            sqlx::query(&sql)
+                .bind(posts.channel_id)
+                .bind(since)
+                .bind(limit),
+            &mut *self.reader().await?,
+            order,
+        )
+        .await
     }
 
     async fn last_post_update(&self, channel_id: &str) -> Result<i64> {
@@ -528,16 +646,21 @@ impl PostStore for Backend {
         from: i64,
         limit: i64,
     ) -> Result<Vec<Post>> {
-        Ok(sqlx::query_as(&format!(
-            "{} WHERE channel_id = $1 AND create_at >= $2 AND delete_at = 0 \
-             AND original_id = '' ORDER BY create_at, id LIMIT $3",
-            Post::TABLE.select()
-        ))
-        .bind(channel_id)
-        .bind(from)
-        .bind(limit)
-        .fetch_all(&mut *self.reader().await?)
-        .await?)
+        let order = PostOrder::Created;
+        let sql = format!(
+            "{}{} WHERE channel_id = $1 AND create_at >= $2 AND delete_at = 0 \
+             AND original_id = '' ORDER BY {} LIMIT $3{}",
+            post_list_open(),
+            Post::TABLE.select(),
+            order.sql(),
+            post_list_close()
+        );
+        read_post_list(
+            sqlx::query(&sql).bind(channel_id).bind(from).bind(limit),
+            &mut *self.reader().await?,
+            order,
+        )
+        .await
     }
 
     async fn search_posts(&self, search: &PostSearch<'_>) -> Result<Vec<Post>> {
