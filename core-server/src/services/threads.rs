@@ -100,16 +100,24 @@ impl Core {
             .iter()
             .map(|id| (id.clone(), CollapsedRoot::default()))
             .collect();
-        for (root, user) in self.store.list_thread_participants(&roots).await? {
+        // Participants are repliers: a root without replies has none.
+        let replied: Vec<String> = posts
+            .iter()
+            .filter(|p| p.root_id.is_empty() && p.reply_count > 0)
+            .map(|p| p.id.clone())
+            .collect();
+        for (root, user) in self.store.list_thread_participants(&replied).await? {
             if let Some(r) = out.get_mut(&root) {
                 r.participants.push(user);
             }
         }
-        for m in self.store.list_thread_members(&roots).await? {
-            if m.user_id == actor.id() {
-                if let Some(r) = out.get_mut(&m.post_id) {
-                    r.following = m.following;
-                }
+        for m in self
+            .store
+            .list_user_thread_members(actor.id(), &roots)
+            .await?
+        {
+            if let Some(r) = out.get_mut(&m.post_id) {
+                r.following = m.following;
             }
         }
         Ok(out)

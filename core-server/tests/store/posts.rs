@@ -505,6 +505,31 @@ async fn thread_followers_and_unread_replies(ctx: Ctx) {
         1,
         "memberships stay, not followed"
     );
+    let of_user = |user: &str| {
+        let ids = vec![root.id.clone(), new_id()];
+        let user = user.to_string();
+        async move {
+            store
+                .list_user_thread_members(&user, &ids)
+                .await
+                .expect("user's memberships")
+        }
+    };
+    let mine = of_user(&u.id).await;
+    assert_eq!(mine.len(), 1);
+    assert_eq!(
+        (mine[0].post_id.as_str(), mine[0].following),
+        (root.id.as_str(), false)
+    );
+    assert!(
+        of_user(&other.id).await.is_empty(),
+        "another user's are not listed"
+    );
+    assert!(store
+        .list_user_thread_members(&u.id, &[])
+        .await
+        .expect("no ids")
+        .is_empty());
     assert!(store
         .get_thread_member(&root.id, &other.id)
         .await

@@ -127,6 +127,13 @@ pub trait PostStore: Send + Sync {
     /// Thread memberships of any of `post_ids` (followed or not).
     async fn list_thread_members(&self, post_ids: &[String]) -> Result<Vec<ThreadMember>>;
 
+    /// One user's thread memberships among `post_ids` (followed or not).
+    async fn list_user_thread_members(
+        &self,
+        user_id: &str,
+        post_ids: &[String],
+    ) -> Result<Vec<ThreadMember>>;
+
     /// Threads the user follows in a team's channels (and their DMs and GMs),
     /// most recently replied first, those whose root was deleted too when
     /// asked; `before` is a `last_reply_at` cursor.

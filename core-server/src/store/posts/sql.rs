@@ -775,6 +775,24 @@ impl PostStore for Backend {
         .await
     }
 
+    async fn list_user_thread_members(
+        &self,
+        user_id: &str,
+        post_ids: &[String],
+    ) -> Result<Vec<ThreadMember>> {
+        if post_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q =
+            QueryBuilder::<Db>::new(format!("{} WHERE user_id = ", ThreadMember::TABLE.select()));
+        q.push_bind(user_id);
+        q.push(" AND post_id IN ");
+        push_list(&mut q, post_ids);
+        Ok(q.build_query_as()
+            .fetch_all(&mut *self.reader().await?)
+            .await?)
+    }
+
     async fn list_user_threads(
         &self,
         user_id: &str,
