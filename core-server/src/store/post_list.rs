@@ -10,29 +10,31 @@ use crate::error::{Error, Result};
 use crate::model::Post;
 use crate::store::json::JsonColumn;
 
-/// A post as `json_array` of its columns gives it, in `Post::TABLE` order
-/// (a test in `store::tests` lists a post whose every column differs).
+/// A post as `json_array` of its columns gives it: serde reads an array
+/// into these fields by position, so they stand in `Post::TABLE` order (the
+/// store test `listings_return_every_column_as_stored` lists a post whose
+/// every column differs).
 #[derive(Deserialize)]
-struct PostColumns(
-    String,
-    i64,
-    i64,
-    i64,
-    i64,
-    SqlBool,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-);
+struct PostColumns {
+    id: String,
+    create_at: i64,
+    update_at: i64,
+    edit_at: i64,
+    delete_at: i64,
+    is_pinned: SqlBool,
+    user_id: String,
+    channel_id: String,
+    root_id: String,
+    original_id: String,
+    message: String,
+    post_type: String,
+    props: String,
+    hashtags: String,
+    file_ids: String,
+    pending_post_id: String,
+    reply_count: i64,
+    last_reply_at: i64,
+}
 
 /// A boolean as SQLite stores it: 0 or 1.
 #[derive(Deserialize)]
@@ -53,44 +55,24 @@ pub(crate) fn posts_from_json(text: &str) -> Result<Vec<Post>> {
 }
 
 fn post(c: PostColumns) -> Post {
-    let PostColumns(
-        id,
-        create_at,
-        update_at,
-        edit_at,
-        delete_at,
-        SqlBool(is_pinned),
-        user_id,
-        channel_id,
-        root_id,
-        original_id,
-        message,
-        post_type,
-        props,
-        hashtags,
-        file_ids,
-        pending_post_id,
-        reply_count,
-        last_reply_at,
-    ) = c;
     Post {
-        id,
-        create_at,
-        update_at,
-        edit_at,
-        delete_at,
-        is_pinned,
-        user_id,
-        channel_id,
-        root_id,
-        original_id,
-        message,
-        post_type,
-        props: JsonColumn::from_column(&props),
-        hashtags,
-        file_ids: JsonColumn::from_column(&file_ids),
-        pending_post_id,
-        reply_count,
-        last_reply_at,
+        id: c.id,
+        create_at: c.create_at,
+        update_at: c.update_at,
+        edit_at: c.edit_at,
+        delete_at: c.delete_at,
+        is_pinned: c.is_pinned.0,
+        user_id: c.user_id,
+        channel_id: c.channel_id,
+        root_id: c.root_id,
+        original_id: c.original_id,
+        message: c.message,
+        post_type: c.post_type,
+        props: JsonColumn::from_column(&c.props),
+        hashtags: c.hashtags,
+        file_ids: JsonColumn::from_column(&c.file_ids),
+        pending_post_id: c.pending_post_id,
+        reply_count: c.reply_count,
+        last_reply_at: c.last_reply_at,
     }
 }

@@ -194,50 +194,6 @@ fn roots_filter(posts: ChannelPosts<'_>) -> &'static str {
     }
 }
 
-/// The orders lists of posts are read in.
-#[derive(Clone, Copy)]
-enum PostOrder {
-    /// Oldest first: `create_at, id`.
-    Created,
-    /// Newest first: `create_at DESC, id DESC`.
-    NewestFirst,
-    /// Least recently changed first: `update_at, id`.
-    Updated,
-}
-
-impl PostOrder {
-    fn sql(self) -> &'static str {
-        match self {
-            PostOrder::Created => "create_at, id",
-            PostOrder::NewestFirst => "create_at DESC, id DESC",
-            PostOrder::Updated => "update_at, id",
-        }
-    }
-
-    fn sort(self, posts: &mut [Post]) {
-        match self {
-            PostOrder::Created => {
-                posts.sort_unstable_by(|a, b| (a.create_at, &a.id).cmp(&(b.create_at, &b.id)))
-            }
-            PostOrder::NewestFirst => {
-                posts.sort_unstable_by(|a, b| (b.create_at, &b.id).cmp(&(a.create_at, &a.id)))
-            }
-            PostOrder::Updated => {
-                posts.sort_unstable_by(|a, b| (a.update_at, &a.id).cmp(&(b.update_at, &b.id)))
-            }
-        }
-    }
-}
-
-impl From<Towards> for PostOrder {
-    fn from(towards: Towards) -> Self {
-        match towards {
-            Towards::Older => PostOrder::NewestFirst,
-            Towards::Newer => PostOrder::Created,
-        }
-    }
-}
-
 /// Opens a statement for a list of posts: what follows selects the posts'
 /// columns (`Post::TABLE.select()`, with its `ORDER BY` and `LIMIT`), then
 /// [`post_list_close`]; [`read_post_list`] runs it. Where the dialect reads
@@ -261,6 +217,18 @@ fn post_list_close() -> &'static str {
     } else {
         ""
     }
+}
+
+/// The statement of a list of posts: those matching `filter`, in `order`,
+/// then `tail` (its `LIMIT`), opened and closed as [`post_list_open`] says.
+fn post_list_statement(filter: &str, order: PostOrder, tail: &str) -> String {
+    format!(
+        "{}{} WHERE {filter} ORDER BY {}{tail}{}",
+        post_list_open(),
+        Post::TABLE.select(),
+        order.sql(),
+        post_list_close()
+    )
 }
 
 /// The posts of a statement of [`post_list_open`], in `order` (the order of
@@ -488,13 +456,10 @@ impl PostStore for Backend {
 
     async fn list_thread(&self, root_id: &str) -> Result<Vec<Post>> {
         let order = PostOrder::Created;
-        let sql = format!(
-            "{}{} WHERE (id = $1 OR (root_id = $1 AND root_id <> '')) AND delete_at = 0 \
-             ORDER BY {}{}",
-            post_list_open(),
-            Post::TABLE.select(),
-            order.sql(),
-            post_list_close()
+        let sql = post_list_statement(
+            "(id = $1 OR (root_id = $1 AND root_id <> '')) AND delete_at = 0",
+            order,
+            "",
         );
         read_post_list(
             sqlx::query(&sql).bind(root_id),
@@ -511,14 +476,10 @@ impl PostStore for Backend {
         limit: i64,
     ) -> Result<Vec<Post>> {
         let order = PostOrder::NewestFirst;
-        let sql = format!(
-            "{}{} WHERE channel_id = $1 AND delete_at = 0{} \
-             ORDER BY {} LIMIT $2 OFFSET $3{}",
-            post_list_open(),
-            Post::TABLE.select(),
-            roots_filter(posts),
-            order.sql(),
-            post_list_close()
+        let sql = post_list_statement(
+            &format!("channel_id = $1 AND delete_at = 0{}", roots_filter(posts)),
+            order,
+            " LIMIT $2 OFFSET $3",
         );
         read_post_list(
             sqlx::query(&sql)
@@ -554,14 +515,13 @@ impl PostStore for Backend {
         limit: i64,
     ) -> Result<Vec<Post>> {
         let order = PostOrder::Updated;
-        let sql = format!(
-            "{}{} WHERE channel_id = $1 AND update_at > $2 AND original_id = ''{} \
-             ORDER BY {} LIMIT $3{}",
-            post_list_open(),
-            Post::TABLE.select(),
-            roots_filter(posts),
-            order.sql(),
-            post_list_close()
+        let sql = post_list_statement(
+            &format!(
+                "channel_id = $1 AND update_at > $2 AND original_id = ''{}",
+                roots_filter(posts)
+            ),
+            order,
+            " LIMIT $3",
         );
         read_post_list(
             sqlx::query(&sql)
@@ -647,13 +607,10 @@ impl PostStore for Backend {
         limit: i64,
     ) -> Result<Vec<Post>> {
         let order = PostOrder::Created;
-        let sql = format!(
-            "{}{} WHERE channel_id = $1 AND create_at >= $2 AND delete_at = 0 \
-             AND original_id = '' ORDER BY {} LIMIT $3{}",
-            post_list_open(),
-            Post::TABLE.select(),
-            order.sql(),
-            post_list_close()
+        let sql = post_list_statement(
+            "channel_id = $1 AND create_at >= $2 AND delete_at = 0 AND original_id = ''",
+            order,
+            " LIMIT $3",
         );
         read_post_list(
             sqlx::query(&sql).bind(channel_id).bind(from).bind(limit),

@@ -7,6 +7,7 @@ use sqlx::{FromRow, QueryBuilder};
 use super::super::{Db, DbRow};
 use super::record::Record;
 use crate::error::{Error, Result};
+use crate::model::Post;
 use crate::store::PostCursor;
 
 /// Maps "no row" to `entity` not found; other failures pass through.
@@ -103,6 +104,51 @@ pub(crate) enum Towards {
     Newer,
 }
 
+/// The orders lists of posts are read in.
+#[derive(Clone, Copy)]
+pub(crate) enum PostOrder {
+    /// Oldest first: `create_at, id`.
+    Created,
+    /// Newest first: `create_at DESC, id DESC`.
+    NewestFirst,
+    /// Least recently changed first: `update_at, id`.
+    Updated,
+}
+
+impl PostOrder {
+    pub(crate) fn sql(self) -> &'static str {
+        match self {
+            PostOrder::Created => "create_at, id",
+            PostOrder::NewestFirst => "create_at DESC, id DESC",
+            PostOrder::Updated => "update_at, id",
+        }
+    }
+
+    /// Sorts posts into this order (for lists read unordered).
+    pub(crate) fn sort(self, posts: &mut [Post]) {
+        match self {
+            PostOrder::Created => {
+                posts.sort_unstable_by(|a, b| (a.create_at, &a.id).cmp(&(b.create_at, &b.id)))
+            }
+            PostOrder::NewestFirst => {
+                posts.sort_unstable_by(|a, b| (b.create_at, &b.id).cmp(&(a.create_at, &a.id)))
+            }
+            PostOrder::Updated => {
+                posts.sort_unstable_by(|a, b| (a.update_at, &a.id).cmp(&(b.update_at, &b.id)))
+            }
+        }
+    }
+}
+
+impl From<Towards> for PostOrder {
+    fn from(towards: Towards) -> Self {
+        match towards {
+            Towards::Older => PostOrder::NewestFirst,
+            Towards::Newer => PostOrder::Created,
+        }
+    }
+}
+
 /// Keyset paging over posts by (`create_at`, `id`): the posts strictly
 /// beyond `cursor` (all when `None`) in direction `towards`, at most `limit`,
 /// appended to a statement whose `WHERE` clause is complete.
@@ -112,10 +158,11 @@ pub(crate) fn push_post_page<'a>(
     towards: Towards,
     limit: i64,
 ) {
-    let (op, order) = match towards {
-        Towards::Older => ("<", "create_at DESC, id DESC"),
-        Towards::Newer => (">", "create_at, id"),
+    let op = match towards {
+        Towards::Older => "<",
+        Towards::Newer => ">",
     };
+    let order = PostOrder::from(towards).sql();
     if let Some(c) = cursor {
         q.push(format!(" AND (create_at {op} "));
         q.push_bind(c.create_at);
@@ -155,11 +202,11 @@ pub(crate) fn insert_new<'a, M: Record + 'a>(
 /// `tsvector` literal, see `crate::search::tsvector_literal`): the database
 /// stores them instead of computing them (PostgreSQL only).
 pub(crate) fn insert_new_posts_with_words<'a>(
-    posts: impl IntoIterator<Item = &'a crate::model::Post>,
+    posts: impl IntoIterator<Item = &'a Post>,
     filter: &str,
     keys: &str,
 ) -> QueryBuilder<'a, Db> {
-    let columns = crate::model::Post::TABLE.columns();
+    let columns = Post::TABLE.columns();
     let mut q = QueryBuilder::<Db>::new(format!("WITH v ({columns}, search_vector) AS ("));
     q.push_values(posts, |mut row, post| {
         let row = post.bind_to(&mut row);
