@@ -23,7 +23,7 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Database URL: `sqlite://<path>` (the default is `rustchat.db` in the data dir) or `postgres://…`.
     pub database_url: Option<String>,
-    /// Largest number of pooled database connections; 0 picks by backend: 16 on PostgreSQL, and on SQLite 4 reading connections per CPU core (at least 4) beside its one writer.
+    /// Largest number of pooled database connections; 0 picks by backend: 16 on PostgreSQL, and on SQLite 2 reading connections per CPU core (at least 4) beside its one writer.
     pub database_max_connections: u32,
     /// Redis URL (`redis://…`) for fan-out between nodes; unset keeps everything in-process.
     pub redis_url: Option<String>,
@@ -576,8 +576,10 @@ impl Config {
 
     /// The database connections to open: the setting, or the backend's
     /// default. Each SQLite reading connection is a thread of its own, and
-    /// more of them than the cores can keep busy only add thread switches
-    /// (measured in `docs/benchmarks.md`); PostgreSQL's are sockets.
+    /// more of them than the cores can keep busy only add thread switches;
+    /// each also drops its view of the file after every write it has not
+    /// yet seen, so fewer, busier readers re-read less (both measured in
+    /// `docs/benchmarks.md`). PostgreSQL's are sockets.
     pub fn database_connections(&self) -> u32 {
         if self.database_max_connections > 0 {
             return self.database_max_connections;
@@ -585,7 +587,7 @@ impl Config {
         match database_kind(&self.effective_database_url()) {
             Ok(DatabaseKind::Sqlite) => {
                 let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-                u32::try_from(cores.saturating_mul(4))
+                u32::try_from(cores.saturating_mul(2))
                     .unwrap_or(u32::MAX)
                     .max(4)
             }
@@ -800,8 +802,8 @@ mod tests {
         assert_eq!(sqlite.database_max_connections, 0, "picked by backend");
         assert_eq!(
             sqlite.database_connections() as usize,
-            (cores * 4).max(4),
-            "SQLite: 4 readers per core"
+            (cores * 2).max(4),
+            "SQLite: 2 readers per core, at least 4"
         );
         let postgres = Config::load_from(
             None,
